@@ -1,0 +1,130 @@
+"""Every error the package raises on purpose: one root, one subclass per domain.
+
+Callers catch `DappError` to handle anything of ours; the CLI turns it into one line on stderr and
+exit code 2. Where a builtin is what a caller would expect (ValueError for bad input, TimeoutError for a
+timeout), the class inherits it too.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+
+class DappError(Exception):
+    """Root of every error this package raises on purpose."""
+
+
+class DappValueError(DappError, ValueError):
+    """An argument is malformed or out of range. Raised before anything is sent."""
+
+
+class ConfigError(DappError):
+    """A configuration file, environment variable or option is wrong."""
+
+
+class NetworkError(DappError):
+    """The chain could not be reached, or a node could not be started."""
+
+
+class UnknownNetworkError(NetworkError, DappValueError):
+    """A network name that is neither a known network nor a URL."""
+
+    def __init__(self, name: str, known: Iterable[str]) -> None:
+        self.name = name
+        known = sorted(known)
+        close = difflib.get_close_matches(name, known, n=1)
+        hint = f" Did you mean '{close[0]}'?" if close else ""
+        super().__init__(
+            f"unknown network '{name}': use one of {', '.join(known)} or an http(s):// RPC URL.{hint}"
+        )
+
+
+class NetworkMismatchError(NetworkError):
+    """The node reports a different chain than the one asked for."""
+
+    def __init__(self, expected: int, actual: int) -> None:
+        self.expected = expected
+        self.actual = actual
+        super().__init__(f"connected to chain id {actual}, expected {expected}")
+
+
+class AccountError(DappError):
+    """No usable signing account (missing key, bad keystore password, no unlocked accounts)."""
+
+
+class CompilerError(DappError):
+    """solc is missing or the contract did not compile."""
+
+
+class DeploymentError(DappError):
+    """Deploying failed, or the registry has no live deployment for this chain."""
+
+
+class NotDeployedError(DeploymentError):
+    """No contract code at the registered address on this chain."""
+
+    def __init__(self, chain_id: int, detail: str) -> None:
+        self.chain_id = chain_id
+        super().__init__(f"Catalog is not deployed on chain {chain_id}: {detail}. Run `dapp deploy` first.")
+
+
+class TransactionError(DappError):
+    """A transaction was sent but failed, or its receipt did not arrive in time."""
+
+    def __init__(self, message: str, tx_hash: str | None = None) -> None:
+        self.tx_hash = tx_hash
+        super().__init__(f"{message} (tx {tx_hash})" if tx_hash else message)
+
+
+class ReceiptTimeout(TransactionError, TimeoutError):
+    """The transaction was sent but no receipt arrived within the timeout."""
+
+
+class ContractRevert(DappError):
+    """The contract reverted with one of its custom errors, decoded by name.
+
+    Subclasses named after each Catalog error are created on first use (see `revert_class`), so callers
+    can write `except CatalogInsufficientStock` via `dapp.errors` or match on `.name`.
+    """
+
+    def __init__(self, name: str, args: Mapping[str, Any], tx_hash: str | None = None) -> None:
+        self.name = name
+        self.args_by_name = dict(args)
+        self.tx_hash = tx_hash
+        rendered = ", ".join(f"{k}={v!r}" for k, v in self.args_by_name.items())
+        super().__init__(f"{name}({rendered})")
+
+
+class UnknownRevert(ContractRevert):
+    """A revert whose data matches no error in the ABI (or carries no data at all)."""
+
+    def __init__(self, data: bytes, tx_hash: str | None = None) -> None:
+        self.data = data
+        super().__init__("UnknownRevert", {"data": "0x" + data.hex()}, tx_hash)
+
+
+class IpfsError(DappError):
+    """The IPFS node could not be reached or refused a request."""
+
+
+class CidMismatchError(IpfsError):
+    """Content does not hash to the CID it claims (or Kubo disagrees with our importer)."""
+
+    def __init__(self, expected: str, actual: str, what: str = "content") -> None:
+        self.expected = expected
+        self.actual = actual
+        super().__init__(f"{what} has CID {actual}, expected {expected}")
+
+
+_revert_classes: dict[str, type[ContractRevert]] = {}
+
+
+def revert_class(name: str) -> type[ContractRevert]:
+    """The ContractRevert subclass for a custom error name, created once and cached."""
+    cls = _revert_classes.get(name)
+    if cls is None:
+        cls = type(name, (ContractRevert,), {"__doc__": f"The contract reverted with {name}."})
+        _revert_classes[name] = cls
+    return cls
