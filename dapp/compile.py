@@ -17,7 +17,6 @@ import os
 import shutil
 import subprocess
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -132,9 +131,7 @@ def compile_contracts(
         "settings": settings,
     }
     try:
-        output = solcx.compile_standard(
-            standard_input, solc_binary=find_solc(), allow_paths=[str(contracts_dir)]
-        )
+        output = solcx.compile_standard(standard_input, solc_binary=find_solc(), allow_paths=[str(contracts_dir)])
     except SolcError as exc:
         raise CompilerError(f"{SOURCE_FILE} did not compile:\n{exc.stdout_data or exc}") from exc
     errors = [e for e in output.get("errors", []) if e.get("severity") == "error"]
@@ -155,7 +152,7 @@ def compile_contracts(
 
 
 def packaged_artifact_path() -> Path:
-    return Path(str(resources.files("dapp") / "artifacts" / f"{CONTRACT_NAME}.json"))
+    return Path(__file__).resolve().parent / "artifacts" / f"{CONTRACT_NAME}.json"
 
 
 def write_packaged_artifact(artifact: Artifact) -> Path:

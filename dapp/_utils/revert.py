@@ -1,0 +1,91 @@
+"""Decode contract reverts into named Python exceptions, the same way on every provider.
+
+web3.py does not decode custom errors by name (web3.py #3523): over HTTP it raises ContractCustomError
+holding the raw hex data, and the eth-tester provider raises eth-tester's TransactionFailed whose message
+is the repr of the raw bytes. Both end up here, are matched by 4-byte selector against the ABI's `error`
+entries, and come out as `ContractRevert` subclasses named after the Solidity error.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Sequence
+from typing import Any
+
+from eth_abi.abi import decode
+from eth_utils.crypto import keccak
+
+from dapp.exceptions import ContractRevert, UnknownRevert, revert_class
+
+_PANIC = keccak(text="Panic(uint256)")[:4]
+_ERROR_STRING = keccak(text="Error(string)")[:4]
+
+
+def _abi_type(param: dict[str, Any]) -> str:
+    if param["type"].startswith("tuple"):
+        inner = ",".join(_abi_type(c) for c in param["components"])
+        return f"({inner}){param['type'][5:]}"
+    return str(param["type"])
+
+
+class ErrorDecoder:
+    """Maps revert data to ContractRevert instances using one contract's ABI."""
+
+    def __init__(self, abi: Sequence[dict[str, Any]]) -> None:
+        self._errors: dict[bytes, tuple[str, list[str], list[str]]] = {}
+        for item in abi:
+            if item.get("type") != "error":
+                continue
+            types = [_abi_type(p) for p in item["inputs"]]
+            selector = keccak(text=f"{item['name']}({','.join(types)})")[:4]
+            self._errors[selector] = (item["name"], types, [p["name"] for p in item["inputs"]])
+
+    @property
+    def names(self) -> list[str]:
+        return sorted(name for name, _, _ in self._errors.values())
+
+    def decode(self, data: bytes, tx_hash: str | None = None) -> ContractRevert:
+        selector, body = data[:4], data[4:]
+        if selector in self._errors:
+            name, types, names = self._errors[selector]
+            values = decode(types, body)
+            args = {n: _plain(v) for n, v in zip(names, values, strict=True)}
+            return revert_class(name)(name, args, tx_hash)
+        if selector == _ERROR_STRING:
+            (message,) = decode(["string"], body)
+            return revert_class("Error")("Error", {"message": message}, tx_hash)
+        if selector == _PANIC:
+            (code,) = decode(["uint256"], body)
+            return revert_class("Panic")("Panic", {"code": hex(code)}, tx_hash)
+        return UnknownRevert(data, tx_hash)
+
+
+def _plain(value: Any) -> Any:
+    """ABI values as a user reads them: bytes as 0x-hex, everything else unchanged."""
+    if isinstance(value, bytes):
+        return "0x" + value.hex()
+    return value
+
+
+def revert_data(exc: BaseException) -> bytes | None:
+    """The raw revert data an exception from web3.py or eth-tester carries, if any."""
+    data = getattr(exc, "data", None)
+    if isinstance(data, str) and data.startswith("0x"):
+        return bytes.fromhex(data[2:])
+    if isinstance(data, bytes):
+        return data
+    if type(exc).__name__ == "TransactionFailed" and exc.args:
+        raw = exc.args[0]
+        if isinstance(raw, bytes):
+            return raw
+        if isinstance(raw, str):
+            prefix = "execution reverted: "
+            text = raw[len(prefix) :] if raw.startswith(prefix) else raw
+            if text.startswith(("b'", 'b"')):
+                try:
+                    value = ast.literal_eval(text)
+                except (ValueError, SyntaxError):
+                    return None
+                return value if isinstance(value, bytes) else None
+            return b""
+    return None

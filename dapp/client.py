@@ -1,0 +1,323 @@
+"""CatalogClient: the typed web3.py client for the Catalog contract.
+
+Every write goes: validate arguments -> simulate (estimate gas, or eth_call on Ganache) -> send ->
+poll for the receipt with a timeout. A revert found while simulating is raised by name (e.g.
+`CatalogInsufficientStock`) and nothing is sent; a receipt that says the transaction failed is replayed
+to name its error too.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from eth_utils.crypto import keccak
+from web3 import Web3
+from web3.contract import Contract
+from web3.contract.contract import ContractFunction
+from web3.exceptions import TimeExhausted, Web3ValidationError
+from web3.types import TxParams, TxReceipt, Wei
+
+from dapp._utils.logs import get_logs
+from dapp._utils.revert import ErrorDecoder, revert_data
+from dapp.exceptions import (
+    ContractRevert,
+    DappValueError,
+    NetworkError,
+    ReceiptTimeout,
+    TransactionError,
+)
+from dapp.ipfs.cid import Codec
+from dapp.registry import Deployment
+from dapp.types import Listing, Order, OrderRef, Product, Purchase, Review, TxResult, Withdrawal
+
+UINT32_MAX = 2**32 - 1
+UINT96_MAX = 2**96 - 1
+# Gas limits for nodes whose eth_estimateGas is slow (Ganache: ~0.65 s a call). Each is the worst case
+# measured by the benchmarks (first write to a fresh balance slot) with ~50% headroom.
+FIXED_GAS = {
+    "listProduct": 160_000,
+    "setPrice": 90_000,
+    "setStock": 60_000,
+    "setMetadata": 60_000,
+    "delist": 60_000,
+    "buy": 120_000,
+    "confirm": 90_000,
+    "release": 90_000,
+    "refund": 110_000,
+    "review": 80_000,
+    "withdraw": 60_000,
+}
+PAGE_SIZE = 250  # products per getProducts call: one eth_call stays well under node response limits
+
+
+def _check_uint(name: str, value: int, maximum: int, minimum: int = 0) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise DappValueError(f"{name} must be an integer, got {type(value).__name__}")
+    if not minimum <= value <= maximum:
+        raise DappValueError(f"{name} must be between {minimum} and {maximum}, got {value}")
+    return value
+
+
+def _check_digest(name: str, digest: bytes) -> bytes:
+    if not isinstance(digest, bytes | bytearray) or len(digest) != 32:
+        raise DappValueError(f"{name} must be 32 bytes (a sha2-256 digest)")
+    if not any(digest):
+        raise DappValueError(f"{name} must not be all zeros")
+    return bytes(digest)
+
+
+class CatalogClient:
+    """Typed access to one deployed Catalog."""
+
+    def __init__(
+        self,
+        w3: Web3,
+        address: str,
+        abi: list[dict[str, Any]],
+        *,
+        account: str | None = None,
+        deployed_on_block: int = 0,
+        fixed_gas: bool = False,
+        receipt_timeout: float = 120.0,
+        poll_interval: float = 0.05,
+    ) -> None:
+        self.w3 = w3
+        self.address = Web3.to_checksum_address(address)
+        self.abi = abi
+        self.contract: Contract = w3.eth.contract(address=self.address, abi=abi)
+        self.account = account or (str(w3.eth.default_account) if w3.eth.default_account else None)
+        self.deployed_on_block = deployed_on_block
+        self.fixed_gas = fixed_gas
+        self.receipt_timeout = receipt_timeout
+        self.poll_interval = poll_interval
+        self.errors = ErrorDecoder(abi)
+
+    @classmethod
+    def from_deployment(cls, w3: Web3, deployment: Deployment, abi: list[dict[str, Any]], **kwargs: Any) -> Any:
+        return cls(w3, deployment.address, abi, deployed_on_block=deployment.deployed_on_block, **kwargs)
+
+    # --- views ----------------------------------------------------------------------------------
+
+    def _call(self, fn: ContractFunction) -> Any:
+        try:
+            return fn.call()
+        except Exception as exc:
+            raise self._as_revert(exc) from None
+
+    def product_count(self) -> int:
+        return int(self._call(self.contract.functions.productCount()))
+
+    def product(self, product_id: int) -> Product:
+        _check_uint("product id", product_id, 2**256 - 1)
+        return Product.from_view(self._call(self.contract.functions.getProduct(product_id)))
+
+    def products(self, offset: int = 0, limit: int | None = None, page_size: int = PAGE_SIZE) -> list[Product]:
+        """Products offset+1 .. offset+limit (all the rest if limit is None), a page per call."""
+        _check_uint("offset", offset, 2**256 - 1)
+        total = self.product_count()
+        end = total if limit is None else min(total, offset + _check_uint("limit", limit, 2**256 - 1))
+        result: list[Product] = []
+        while offset + len(result) < end:
+            start = offset + len(result)
+            page = self._call(self.contract.functions.getProducts(start, min(page_size, end - start)))
+            if not page:
+                break
+            result.extend(Product.from_view(view) for view in page)
+        return result
+
+    def order(self, product_id: int, order_no: int) -> Order:
+        return Order.from_view(self._call(self.contract.functions.getOrder(product_id, order_no)))
+
+    def orders(self, product_id: int, offset: int = 0, limit: int | None = None) -> list[Order]:
+        """Orders of one product, paginated like `products`."""
+        count = self.product(product_id).order_count
+        end = count if limit is None else min(count, offset + limit)
+        result: list[Order] = []
+        while offset + len(result) < end:
+            start = offset + len(result)
+            page = self._call(self.contract.functions.getOrders(product_id, start, min(PAGE_SIZE, end - start)))
+            if not page:
+                break
+            result.extend(Order.from_view(view) for view in page)
+        return result
+
+    def withdrawable(self, account: str | None = None) -> int:
+        who = account or self._sender()
+        return int(self._call(self.contract.functions.withdrawable(Web3.to_checksum_address(who))))
+
+    # --- history from indexed events ------------------------------------------------------------
+
+    def _topic(self, event: str) -> str:
+        item = next(i for i in self.abi if i.get("type") == "event" and i["name"] == event)
+        types = ",".join(p["type"] for p in item["inputs"])
+        return "0x" + keccak(text=f"{event}({types})").hex()
+
+    @staticmethod
+    def _address_topic(address: str) -> str:
+        return "0x" + bytes.fromhex(Web3.to_checksum_address(address)[2:]).rjust(32, b"\0").hex()
+
+    def _events(self, event: str, topics: list[Any]) -> list[Any]:
+        logs = get_logs(self.w3, self.address, [self._topic(event), *topics], self.deployed_on_block)
+        processor = getattr(self.contract.events, event)()
+        return [processor.process_log(log) for log in logs]
+
+    def order_refs_of(self, buyer: str) -> list[OrderRef]:
+        """Every order `buyer` placed, from the Purchased event's indexed buyer topic."""
+        events = self._events("Purchased", [None, self._address_topic(buyer)])
+        return [OrderRef(e.args.productId, e.args.orderNo) for e in events]
+
+    def orders_of(self, buyer: str) -> list[Order]:
+        return [self.order(ref.product_id, ref.order_no) for ref in self.order_refs_of(buyer)]
+
+    def products_of(self, seller: str) -> list[Product]:
+        events = self._events("ProductListed", [None, self._address_topic(seller)])
+        return [self.product(e.args.productId) for e in events]
+
+    def reviews(self, product_id: int) -> list[Review]:
+        events = self._events("Reviewed", ["0x" + product_id.to_bytes(32, "big").hex()])
+        return [
+            Review(
+                product_id=e.args.productId,
+                order_no=e.args.orderNo,
+                reviewer=e.args.reviewer,
+                rating=e.args.rating,
+                review_digest=bytes(e.args.reviewDigest),
+                review_codec=Codec(e.args.reviewCodec),
+                block_number=e.blockNumber,
+                tx_hash="0x" + bytes(e.transactionHash).hex(),
+            )
+            for e in events
+        ]
+
+    # --- writes ---------------------------------------------------------------------------------
+
+    def list_product(
+        self, price: int, stock: int, escrow_window: int, metadata_digest: bytes, metadata_codec: Codec | int
+    ) -> Listing:
+        _check_uint("price", price, UINT96_MAX, minimum=1)
+        _check_uint("stock", stock, UINT32_MAX)
+        _check_uint("escrow window", escrow_window, UINT32_MAX)
+        digest = _check_digest("metadata digest", metadata_digest)
+        codec = Codec(metadata_codec)
+        receipt, tx = self._transact("listProduct", price, stock, escrow_window, digest, int(codec))
+        (event,) = self.contract.events.ProductListed().process_receipt(receipt)
+        return Listing(product_id=event.args.productId, tx=tx)
+
+    def set_price(self, product_id: int, price: int) -> TxResult:
+        _check_uint("price", price, UINT96_MAX, minimum=1)
+        return self._transact("setPrice", product_id, price)[1]
+
+    def set_stock(self, product_id: int, stock: int) -> TxResult:
+        _check_uint("stock", stock, UINT32_MAX)
+        return self._transact("setStock", product_id, stock)[1]
+
+    def set_metadata(self, product_id: int, metadata_digest: bytes, metadata_codec: Codec | int) -> TxResult:
+        digest = _check_digest("metadata digest", metadata_digest)
+        return self._transact("setMetadata", product_id, digest, int(Codec(metadata_codec)))[1]
+
+    def delist(self, product_id: int) -> TxResult:
+        return self._transact("delist", product_id)[1]
+
+    def buy(self, product_id: int, quantity: int = 1, expected_unit_price: int | None = None) -> Purchase:
+        """Buy at `expected_unit_price` (default: the current price, read just before sending)."""
+        _check_uint("quantity", quantity, UINT32_MAX, minimum=1)
+        price = self.product(product_id).price if expected_unit_price is None else expected_unit_price
+        _check_uint("expected unit price", price, UINT96_MAX, minimum=1)
+        receipt, tx = self._transact("buy", product_id, quantity, price, value=quantity * price)
+        (event,) = self.contract.events.Purchased().process_receipt(receipt)
+        ref = OrderRef(event.args.productId, event.args.orderNo)
+        return Purchase(order=ref, amount=quantity * price, escrowed=event.args.escrowed, tx=tx)
+
+    def confirm(self, product_id: int, order_no: int) -> TxResult:
+        return self._transact("confirm", product_id, order_no)[1]
+
+    def release(self, product_id: int, order_no: int) -> TxResult:
+        return self._transact("release", product_id, order_no)[1]
+
+    def refund(self, product_id: int, order_no: int) -> TxResult:
+        return self._transact("refund", product_id, order_no)[1]
+
+    def review(
+        self, product_id: int, order_no: int, rating: int, review_digest: bytes, review_codec: Codec | int
+    ) -> TxResult:
+        _check_uint("rating", rating, 5, minimum=1)
+        digest = _check_digest("review digest", review_digest)
+        return self._transact("review", product_id, order_no, rating, digest, int(Codec(review_codec)))[1]
+
+    def withdraw(self) -> Withdrawal:
+        receipt, tx = self._transact("withdraw")
+        (event,) = self.contract.events.Withdrawn().process_receipt(receipt)
+        return Withdrawal(account=event.args.account, amount=event.args.amount, tx=tx)
+
+    # --- plumbing -------------------------------------------------------------------------------
+
+    def _sender(self) -> str:
+        if not self.account:
+            raise DappValueError("no account selected: pass account= or set w3.eth.default_account")
+        return self.account
+
+    def _as_revert(self, exc: Exception, tx_hash: str | None = None) -> Exception:
+        data = revert_data(exc)
+        if data is not None:
+            return self.errors.decode(data, tx_hash)
+        if isinstance(exc, Web3ValidationError):
+            return DappValueError(str(exc).strip().splitlines()[0])
+        if isinstance(exc, ContractRevert | DappValueError):
+            return exc
+        return NetworkError(f"{type(exc).__name__}: {exc}")
+
+    def _function(self, name: str, args: tuple[Any, ...]) -> ContractFunction:
+        try:
+            fn: ContractFunction = getattr(self.contract.functions, name)(*args)
+            return fn
+        except Web3ValidationError as exc:
+            raise DappValueError(f"invalid arguments for {name}{args}: {str(exc).strip().splitlines()[0]}") from None
+
+    def _transact(self, name: str, *args: Any, value: int = 0) -> tuple[TxReceipt, TxResult]:
+        fn = self._function(name, args)
+        params: TxParams = {"from": Web3.to_checksum_address(self._sender()), "value": Wei(value)}
+        # Simulate first: a revert is raised by name here and nothing is sent.
+        try:
+            if self.fixed_gas:
+                fn.call(params)
+                params["gas"] = FIXED_GAS[name]
+            else:
+                params["gas"] = int(fn.estimate_gas(params) * 1.2) + 10_000
+        except Exception as exc:
+            raise self._as_revert(exc) from None
+        try:
+            tx_hash = fn.transact(params)
+        except Exception as exc:
+            raise self._as_revert(exc) from None
+        receipt = self._wait(tx_hash.to_0x_hex() if hasattr(tx_hash, "to_0x_hex") else "0x" + tx_hash.hex())
+        result = TxResult(
+            tx_hash="0x" + bytes(receipt["transactionHash"]).hex(),
+            block_number=receipt["blockNumber"],
+            gas_used=receipt["gasUsed"],
+        )
+        if receipt["status"] != 1:
+            raise self._replay_failure(params, fn, receipt, result.tx_hash)
+        return receipt, result
+
+    def _wait(self, tx_hash: str) -> TxReceipt:
+        try:
+            return self.w3.eth.wait_for_transaction_receipt(
+                tx_hash,  # type: ignore[arg-type]
+                timeout=self.receipt_timeout,
+                poll_latency=self.poll_interval,
+            )
+        except TimeExhausted:
+            raise ReceiptTimeout(
+                f"no receipt within {self.receipt_timeout:.0f} s; the transaction may still be mined", tx_hash
+            ) from None
+
+    def _replay_failure(self, params: TxParams, fn: ContractFunction, receipt: TxReceipt, tx_hash: str) -> Exception:
+        """Re-run a failed transaction as a call at its block to learn which error it hit."""
+        replay: TxParams = {k: v for k, v in params.items() if k != "gas"}  # type: ignore[assignment]
+        try:
+            fn.call(replay, block_identifier=receipt["blockNumber"] - 1)
+        except Exception as exc:
+            found = self._as_revert(exc, tx_hash)
+            if isinstance(found, ContractRevert):
+                return found
+        return TransactionError(f"transaction failed (out of gas or reverted): gas used {receipt['gasUsed']}", tx_hash)

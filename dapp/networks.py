@@ -1,0 +1,220 @@
+"""Which chain to talk to: one choice string, parsed in one place.
+
+    embedded        eth-tester + py-evm in this process (no ports; state ends with the process)
+    anvil, ganache  a local dev node: the one `dapp` left running for this project, else a new one
+                    started in the background on a free 127.0.0.1 port (`dapp node stop` ends it)
+    http(s)://...   any JSON-RPC endpoint, e.g. a node you run or a provider's URL
+
+Order of precedence: the explicit `--network`, then $DAPP_NETWORK, then $DAPP_RPC_URL, then `anvil`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from urllib.parse import urlparse
+
+from web3 import HTTPProvider, Web3
+
+from dapp.exceptions import NetworkError, NetworkMismatchError, UnknownNetworkError
+from dapp.nodes import NODE_KINDS, LocalNode, rpc_answers
+
+DEV_NETWORKS = ("anvil", "ganache")
+NETWORK_NAMES = ("embedded", *DEV_NETWORKS)
+DEFAULT_NETWORK = "anvil"
+
+
+@dataclass(frozen=True)
+class NetworkChoice:
+    """A parsed network choice: `kind` is embedded, anvil, ganache or url."""
+
+    kind: str
+    url: str | None = None
+
+    @property
+    def label(self) -> str:
+        return self.url or self.kind
+
+
+def parse_network(choice: str | None = None) -> NetworkChoice:
+    """Turn `--network` (or the environment) into a NetworkChoice; raise on anything unknown."""
+    if not choice:
+        choice = os.environ.get("DAPP_NETWORK") or os.environ.get("DAPP_RPC_URL") or DEFAULT_NETWORK
+    choice = choice.strip()
+    if choice in NETWORK_NAMES:
+        return NetworkChoice(choice)
+    parsed = urlparse(choice)
+    if parsed.scheme in ("http", "https"):
+        if not parsed.hostname:
+            raise UnknownNetworkError(choice, NETWORK_NAMES)
+        return NetworkChoice("url", choice)
+    if parsed.scheme:
+        raise UnknownNetworkError(choice, NETWORK_NAMES)
+    raise UnknownNetworkError(choice, NETWORK_NAMES)
+
+
+def state_dir() -> Path:
+    """Where `dapp` keeps per-project state such as the background node records."""
+    return Path(os.environ.get("DAPP_HOME", ".dapp"))
+
+
+# --- background dev nodes -------------------------------------------------------------------------
+
+
+def _node_record(kind: str) -> Path:
+    return state_dir() / "nodes" / f"{kind}.json"
+
+
+def _pid_is_ours(pid: int, binary_hint: str) -> bool:
+    """True if `pid` is alive and still runs the node binary we started (PIDs get reused)."""
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+    except OSError:
+        return False
+    return binary_hint in cmdline
+
+
+def running_node(kind: str) -> dict[str, object] | None:
+    """The record of the background node of this kind, if it is still alive and answering."""
+    path = _node_record(kind)
+    try:
+        record = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    pid, url = int(record["pid"]), str(record["url"])
+    if _pid_is_ours(pid, kind) and rpc_answers(url):
+        return dict(record)
+    path.unlink(missing_ok=True)
+    return None
+
+
+def start_background_node(kind: str) -> dict[str, object]:
+    """Start a dev node that outlives this process (until `dapp node stop`), and record it."""
+    path = _node_record(kind)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    node = NODE_KINDS[kind]().start(log_path=path.with_suffix(".log"))
+    record: dict[str, object] = {"kind": kind, "pid": node.detach(), "url": node.url}
+    path.write_text(json.dumps(record))
+    return record
+
+
+def stop_background_node(kind: str) -> int | None:
+    """Stop the recorded background node by PID; returns the PID stopped, or None."""
+    path = _node_record(kind)
+    try:
+        record = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    pid = int(record["pid"])
+    stopped = None
+    if _pid_is_ours(pid, kind):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(pid, 15)
+        stopped = pid
+    path.unlink(missing_ok=True)
+    return stopped
+
+
+# --- connections ----------------------------------------------------------------------------------
+
+
+class Connection:
+    """A connected Web3 plus whatever we started for it (an in-process chain, a node we own)."""
+
+    def __init__(self, w3: Web3, choice: NetworkChoice, node: LocalNode | None = None) -> None:
+        self.w3 = w3
+        self.choice = choice
+        self.node = node
+        self.chain_id = int(w3.eth.chain_id)
+        self.client_version = _client_version(w3)
+
+    @property
+    def is_ganache(self) -> bool:
+        return "ganache" in self.client_version.lower()
+
+    @property
+    def is_dev_chain(self) -> bool:
+        return self.choice.kind != "url" or any(
+            name in self.client_version.lower() for name in ("anvil", "ganache", "hardhat", "ethereumjs")
+        )
+
+    def close(self) -> None:
+        if self.node is not None:
+            self.node.stop()
+            self.node = None
+
+    def __enter__(self) -> Connection:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+def _client_version(w3: Web3) -> str:
+    try:
+        return str(w3.client_version)
+    except Exception:
+        return "unknown"
+
+
+def embedded_web3() -> Web3:
+    try:
+        from web3 import EthereumTesterProvider
+    except ImportError as exc:  # pragma: no cover - depends on the install
+        raise NetworkError("embedded needs eth-tester: pip install 'ownerless-store[embedded]'") from exc
+    return Web3(EthereumTesterProvider())
+
+
+def http_web3(url: str, timeout: float = 30.0) -> Web3:
+    return Web3(HTTPProvider(url, request_kwargs={"timeout": timeout}))
+
+
+def connect(
+    network: str | None = None,
+    *,
+    expected_chain_id: int | None = None,
+    start_nodes: bool = True,
+    own_node: bool = False,
+) -> Connection:
+    """Connect to a network choice.
+
+    For anvil/ganache, reuse this project's background node or start one in the background
+    (`start_nodes`); with `own_node`, start a fresh node owned by the returned Connection instead
+    (stopped on close), which is what `dapp up` and the tests want.
+    """
+    choice = parse_network(network)
+    node: LocalNode | None = None
+    if choice.kind == "embedded":
+        w3 = embedded_web3()
+    elif choice.kind == "url":
+        assert choice.url is not None
+        w3 = http_web3(choice.url)
+    elif own_node:
+        node = NODE_KINDS[choice.kind]().start()
+        w3 = http_web3(node.url)
+    else:
+        record = running_node(choice.kind)
+        if record is None:
+            if not start_nodes:
+                raise NetworkError(f"no {choice.kind} node runs for this project: run `dapp node start`")
+            record = start_background_node(choice.kind)
+        w3 = http_web3(str(record["url"]))
+    try:
+        connected = w3.is_connected()
+    except Exception:
+        connected = False
+    if not connected:
+        if node is not None:
+            node.stop()
+        raise NetworkError(f"cannot reach {choice.label}: is the node running and the URL right?")
+    connection = Connection(w3, choice, node)
+    if expected_chain_id is not None and connection.chain_id != expected_chain_id:
+        connection.close()
+        raise NetworkMismatchError(expected_chain_id, connection.chain_id)
+    return connection
