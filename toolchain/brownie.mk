@@ -1,0 +1,69 @@
+# Brownie support (see "Using Brownie" in README.md), included by the top-level Makefile, which provides
+# PYTHON, SOLC_VERSION, the exported SOLCX_BINARY_PATH (Brownie finds the solc shim there) and PATH with
+# node_modules/.bin (Brownie launches `anvil` and `ganache-cli` from PATH).
+#
+# eth-brownie 1.22.2 pins ~80 exact versions (web3 7.16, pytest 9.1, hypothesis 6.27) and its pytest
+# plugin takes over any pytest run in a Brownie-shaped folder, so it lives in its own environment,
+# .venv-brownie. dapp is installed there too (editable, same sources): scripts/deploy.py registers
+# deployments through it, and the client's tests run there a second time to prove web3 7.16 works.
+
+BROWNIE_VENV := .venv-brownie
+BROWNIE_PY := $(BROWNIE_VENV)/bin/python
+BROWNIE := $(BROWNIE_VENV)/bin/brownie
+# Brownie keeps its data (network-config.yaml, a decoded-errors cache, hypothesis examples) in
+# $HOME/.brownie and has no setting to move it. Test runs get a project-local HOME: they then start from
+# Brownie's own default network list whatever an older Brownie left in ~/.brownie, and write nothing
+# into the user's home. Interactive use (README) keeps the real home.
+BROWNIE_HOME := $(CURDIR)/.cache/brownie-home
+# The client's test files, run again under web3 7.16 (they are written against web3 8).
+CLIENT_TESTS = $(wildcard tests/test_client*.py tests/test_contract*.py)
+
+# Port of a Brownie network, read from brownie-config.yaml so the port lives in one place.
+brownie_port = $(shell $(BROWNIE_PY) -c 'import yaml; print(yaml.safe_load(open("brownie-config.yaml"))["networks"]["$(1)"]["cmd_settings"]["port"])')
+
+.PHONY: setup-brownie test-brownie test-brownie-anvil test-brownie-ganache test-client-web3-7 lock-brownie
+
+setup-brownie: $(BROWNIE_VENV)/.stamp node_modules/.stamp $(SOLCX_BINARY_PATH)/solc-v$(SOLC_VERSION)
+
+$(BROWNIE_VENV)/.stamp: requirements/brownie.lock pyproject.toml
+	@test -x $(BROWNIE_PY) || $(PYTHON) -m venv $(BROWNIE_VENV)
+	$(BROWNIE_PY) -m pip install --quiet --disable-pip-version-check -r requirements/brownie.lock
+	$(BROWNIE_PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(BROWNIE_PY) -m pip check
+	@touch $@
+
+# Rewrite the exact pins from the current Brownie environment (after changing what it needs).
+lock-brownie:
+	{ sed -n '/^#/p' requirements/brownie.lock; $(BROWNIE_PY) -m pip freeze --exclude-editable | sort -f; } \
+		> requirements/brownie.lock.tmp && mv requirements/brownie.lock.tmp requirements/brownie.lock
+
+test-brownie: test-brownie-anvil test-brownie-ganache test-client-web3-7
+
+# Brownie attaches without a word to any node already on its port and would test against (and leave
+# state in) someone else's chain, so refuse to run if the port answers. Brownie stops the node it
+# launched; the check afterwards proves it did not leave one behind.
+define brownie_suite
+	@port=$(call brownie_port,$(1)); \
+	if $(BROWNIE_PY) -c 'import socket, sys; sys.exit(socket.socket().connect_ex(("127.0.0.1", int(sys.argv[1]))) != 0)' $$port; then \
+		echo "ERROR: 127.0.0.1:$$port (network $(1) in brownie-config.yaml) is in use. Brownie would attach to"; \
+		echo "       that node instead of starting its own. Stop it (e.g. your own node for deployments) and retry."; \
+		exit 1; \
+	fi; \
+	mkdir -p $(BROWNIE_HOME) && \
+	HOME=$(BROWNIE_HOME) $(BROWNIE) test --network $(1) && \
+	if $(BROWNIE_PY) -c 'import socket, sys; sys.exit(socket.socket().connect_ex(("127.0.0.1", int(sys.argv[1]))) != 0)' $$port; then \
+		echo "ERROR: a node still listens on 127.0.0.1:$$port after brownie test --network $(1)"; exit 1; \
+	fi
+endef
+
+test-brownie-anvil: setup-brownie
+	$(call brownie_suite,anvil)
+
+test-brownie-ganache: setup-brownie
+	$(call brownie_suite,ganache-cli)
+
+# The client and contract tests under eth-brownie's web3 7.16 (the main environment has web3 8).
+# -p no:pytest-brownie keeps Brownie's plugin from taking over this run.
+test-client-web3-7: setup-brownie
+	@if [ -z "$(CLIENT_TESTS)" ]; then echo "WARNING: no tests/test_client*.py or tests/test_contract*.py yet"; \
+	else $(BROWNIE_PY) -m pytest -p no:pytest-brownie $(CLIENT_TESTS); fi
