@@ -28,7 +28,7 @@ from dapp.exceptions import (
 )
 from dapp.ipfs.cid import Codec
 from dapp.registry import Deployment
-from dapp.types import Listing, Order, OrderRef, Product, Purchase, Review, TxResult, Withdrawal
+from dapp.types import Listing, Order, OrderRef, OrderState, Product, Purchase, Review, TxResult, Withdrawal
 
 UINT32_MAX = 2**32 - 1
 UINT96_MAX = 2**96 - 1
@@ -90,10 +90,12 @@ class CatalogClient:
         self.fixed_gas = fixed_gas
         self.receipt_timeout = receipt_timeout
         self.poll_interval = poll_interval
-        self.errors = ErrorDecoder(abi)
+        self.errors = ErrorDecoder(abi, enums={"enum Catalog.OrderState": OrderState})
 
     @classmethod
-    def from_deployment(cls, w3: Web3, deployment: Deployment, abi: list[dict[str, Any]], **kwargs: Any) -> Any:
+    def from_deployment(
+        cls, w3: Web3, deployment: Deployment, abi: list[dict[str, Any]], **kwargs: Any
+    ) -> CatalogClient:
         return cls(w3, deployment.address, abi, deployed_on_block=deployment.deployed_on_block, **kwargs)
 
     # --- views ----------------------------------------------------------------------------------

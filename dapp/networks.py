@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -203,6 +204,9 @@ def connect(
         if record is None:
             if not start_nodes:
                 raise NetworkError(f"no {choice.kind} node runs for this project: run `dapp node start`")
+            print(
+                f"… starting {choice.kind} in the background (`dapp node stop {choice.kind}` ends it)", file=sys.stderr
+            )
             record = start_background_node(choice.kind)
         w3 = http_web3(str(record["url"]))
     try:

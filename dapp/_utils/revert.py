@@ -9,7 +9,8 @@ entries, and come out as `ContractRevert` subclasses named after the Solidity er
 from __future__ import annotations
 
 import ast
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from enum import IntEnum
 from typing import Any
 
 from eth_abi.abi import decode
@@ -29,27 +30,33 @@ def _abi_type(param: dict[str, Any]) -> str:
 
 
 class ErrorDecoder:
-    """Maps revert data to ContractRevert instances using one contract's ABI."""
+    """Maps revert data to ContractRevert instances using one contract's ABI.
 
-    def __init__(self, abi: Sequence[dict[str, Any]]) -> None:
-        self._errors: dict[bytes, tuple[str, list[str], list[str]]] = {}
+    `enums` maps a Solidity enum's internalType (e.g. "enum Catalog.OrderState") to the Python IntEnum
+    that mirrors it, so errors name states ("state=completed") instead of numbers.
+    """
+
+    def __init__(self, abi: Sequence[dict[str, Any]], enums: Mapping[str, type[IntEnum]] | None = None) -> None:
+        self._errors: dict[bytes, tuple[str, list[str], list[str], list[str]]] = {}
+        self._enums = dict(enums or {})
         for item in abi:
             if item.get("type") != "error":
                 continue
             types = [_abi_type(p) for p in item["inputs"]]
             selector = keccak(text=f"{item['name']}({','.join(types)})")[:4]
-            self._errors[selector] = (item["name"], types, [p["name"] for p in item["inputs"]])
+            internal = [p.get("internalType", "") for p in item["inputs"]]
+            self._errors[selector] = (item["name"], types, [p["name"] for p in item["inputs"]], internal)
 
     @property
     def names(self) -> list[str]:
-        return sorted(name for name, _, _ in self._errors.values())
+        return sorted(entry[0] for entry in self._errors.values())
 
     def decode(self, data: bytes, tx_hash: str | None = None) -> ContractRevert:
         selector, body = data[:4], data[4:]
         if selector in self._errors:
-            name, types, names = self._errors[selector]
+            name, types, names, internal = self._errors[selector]
             values = decode(types, body)
-            args = {n: _plain(v) for n, v in zip(names, values, strict=True)}
+            args = {n: self._plain(v, t) for n, v, t in zip(names, values, internal, strict=True)}
             return revert_class(name)(name, args, tx_hash)
         if selector == _ERROR_STRING:
             (message,) = decode(["string"], body)
@@ -59,12 +66,17 @@ class ErrorDecoder:
             return revert_class("Panic")("Panic", {"code": hex(code)}, tx_hash)
         return UnknownRevert(data, tx_hash)
 
-
-def _plain(value: Any) -> Any:
-    """ABI values as a user reads them: bytes as 0x-hex, everything else unchanged."""
-    if isinstance(value, bytes):
-        return "0x" + value.hex()
-    return value
+    def _plain(self, value: Any, internal_type: str) -> Any:
+        """ABI values as a user reads them: bytes as 0x-hex, enums by name, the rest unchanged."""
+        if isinstance(value, bytes):
+            return "0x" + value.hex()
+        enum = self._enums.get(internal_type)
+        if enum is not None:
+            try:
+                return enum(value).name.lower()
+            except ValueError:
+                return value
+        return value
 
 
 def revert_data(exc: BaseException) -> bytes | None:

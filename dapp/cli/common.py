@@ -1,0 +1,163 @@
+"""What every `dapp` command shares: options, the connection/client context, value parsing, output."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from dapp.accounts import use_account
+from dapp.client import CatalogClient
+from dapp.deploy import live_deployment
+from dapp.exceptions import DappValueError
+from dapp.networks import Connection, connect
+from dapp.registry import Registry
+from dapp.types import OrderRef
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_UNITS = {"wei": 0, "gwei": 9, "ether": 18, "eth": 18}
+
+
+def network_options(func: F) -> F:
+    """--network, --account, --keystore, --deployments and --json, declared once for every command."""
+    options = [
+        click.option(
+            "--network",
+            "-n",
+            envvar="DAPP_NETWORK",
+            help="embedded, anvil, ganache, or an http(s):// RPC URL (default: anvil; env DAPP_NETWORK).",
+        ),
+        click.option("--account", "account_index", type=int, help="Unlocked dev-node account number (default 0)."),
+        click.option(
+            "--keystore",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Encrypted JSON keystore to sign with (password: $DAPP_KEYSTORE_PASSWORD or a prompt).",
+        ),
+        click.option(
+            "--deployments",
+            type=click.Path(file_okay=False, path_type=Path),
+            envvar="DAPP_DEPLOYMENTS",
+            help="Deployment registry folder (default ./deployments; env DAPP_DEPLOYMENTS).",
+        ),
+        json_option,
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON on stdout.")
+
+
+@dataclass
+class Session:
+    """A connected network, the signing account and the registry, for one command."""
+
+    connection: Connection
+    account: str | None
+    registry: Registry
+
+    @property
+    def w3(self) -> Any:
+        return self.connection.w3
+
+    def client(self) -> CatalogClient:
+        deployment, abi = live_deployment(self.w3, self.registry)
+        return CatalogClient.from_deployment(
+            self.w3, deployment, abi, account=self.account, fixed_gas=self.connection.is_ganache
+        )
+
+
+@contextmanager
+def session(
+    network: str | None,
+    account_index: int | None,
+    keystore: Path | None,
+    deployments: Path | None,
+    *,
+    need_account: bool = True,
+) -> Iterator[Session]:
+    progress(f"connecting to {network or 'the default network'}")
+    connection = connect(network)
+    try:
+        account = None
+        if need_account or keystore or account_index is not None:
+            account = use_account(
+                connection.w3,
+                keystore=keystore,
+                index=account_index,
+                password_prompt=lambda: click.prompt("keystore password", hide_input=True),
+            )
+        yield Session(connection, account, Registry(deployments))
+    finally:
+        connection.close()
+
+
+def progress(message: str) -> None:
+    """Progress goes to stderr so --json output on stdout stays clean."""
+    click.echo(f"… {message}", err=True)
+
+
+def emit(as_json: bool, data: Any, text: str | Callable[[], str]) -> None:
+    if as_json:
+        click.echo(json.dumps(data, indent=2, default=str))
+    else:
+        click.echo(text() if callable(text) else text)
+
+
+def parse_amount(text: str) -> int:
+    """'10000' (wei), '0.02ether', '0.02 eth', '5gwei' -> wei. Fractions need a unit."""
+    raw = text.strip().lower().replace(" ", "").replace("_", "")
+    unit = next((u for u in sorted(_UNITS, key=len, reverse=True) if raw.endswith(u)), "wei")
+    number = raw[: len(raw) - len(unit)] if raw.endswith(unit) else raw
+    try:
+        value = Decimal(number) * (Decimal(10) ** _UNITS[unit])
+    except InvalidOperation:
+        raise DappValueError(
+            f"not an amount: {text!r} (use wei, or a number with ether/gwei, e.g. 0.02ether)"
+        ) from None
+    if value != value.to_integral_value() or value < 0:
+        raise DappValueError(f"amount {text!r} is not a whole, non-negative number of wei")
+    return int(value)
+
+
+def parse_order(text: str) -> OrderRef:
+    """'7-2' (order 2 of product 7), the form `dapp buy` and `dapp orders` print."""
+    product, sep, number = text.partition("-")
+    if not sep or not product.isdigit() or not number.isdigit() or int(product) < 1 or int(number) < 1:
+        raise DappValueError(f"not an order: {text!r} (expected PRODUCT-ORDER, e.g. 7-2)")
+    return OrderRef(int(product), int(number))
+
+
+def format_wei(wei: int) -> str:
+    if wei == 0:
+        return "0 ETH"
+    ether = Decimal(wei) / Decimal(10**18)
+    return f"{ether.normalize():f} ETH"
+
+
+def format_duration(seconds: int) -> str:
+    for unit, size in (("d", 86_400), ("h", 3_600), ("m", 60)):
+        if seconds >= size and seconds % size == 0:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    cells = [[str(h) for h in headers], *[[str(c) for c in row] for row in rows]]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def is_tty() -> bool:
+    return sys.stdout.isatty()

@@ -1,0 +1,230 @@
+"""Developer commands: compile, deploy, status, background nodes, and `up` (the demo)."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from pathlib import Path
+from types import FrameType
+
+import click
+from web3 import Web3
+
+from dapp.accounts import use_account
+from dapp.cli.common import emit, format_wei, json_option, network_options, progress, session, table
+from dapp.cli.store_commands import orders_table, products_table
+from dapp.client import CatalogClient
+from dapp.compile import REPO_ROOT, Artifact, compile_contracts, load_artifact, write_packaged_artifact
+from dapp.demo import seed_catalog
+from dapp.deploy import deploy_catalog, stale_reason
+from dapp.exceptions import DappValueError
+from dapp.networks import DEV_NETWORKS, connect, running_node, start_background_node, stop_background_node
+from dapp.registry import Registry
+
+
+@click.command("compile")
+@click.option("--write-package-artifacts", is_flag=True, help="Also refresh the ABI + bytecode shipped in dapp/.")
+@json_option
+def compile_cmd(write_package_artifacts: bool, as_json: bool) -> None:
+    """Compile contracts/ with the pinned solc (cached by source hash)."""
+    progress("compiling contracts/Catalog.sol with solc 0.8.30 (evm paris)")
+    artifact = compile_contracts()
+    written = str(write_packaged_artifact(artifact)) if write_package_artifacts else None
+    size = (len(artifact.deployed_bytecode) - 2) // 2
+    emit(
+        as_json,
+        {"contract": artifact.name, "sourceHash": artifact.source_hash, "runtimeBytes": size, "written": written},
+        f"{artifact.name}: {size} bytes of runtime code, source hash {artifact.source_hash[:18]}…"
+        + (f"\nwrote {written}" if written else ""),
+    )
+
+
+def current_artifact() -> Artifact:
+    """The freshly compiled contract in a source checkout; the packaged one in an installed package."""
+    if (REPO_ROOT / "contracts" / "Catalog.sol").is_file():
+        progress("compiling contracts/Catalog.sol (cached by source hash)")
+        return compile_contracts()
+    return load_artifact()
+
+
+@click.command("deploy")
+@click.option("--force", is_flag=True, help="Deploy a new Catalog even if a live one is registered.")
+@network_options
+def deploy(
+    force: bool,
+    network: str | None,
+    account_index: int | None,
+    keystore: Path | None,
+    deployments: Path | None,
+    as_json: bool,
+) -> None:
+    """Deploy the Catalog (or reuse the live one) and record it in deployments/CHAINID.json."""
+    artifact = current_artifact()
+    with session(network, account_index, keystore, deployments) as s:
+        assert s.account is not None
+        progress(f"deploying from {s.account} on chain {s.connection.chain_id}")
+        result = deploy_catalog(
+            s.w3, s.account, s.registry, artifact=artifact, force=force, fixed_gas=s.connection.is_ganache
+        )
+    d = result.deployment
+    verb = "reusing live" if result.reused else "deployed"
+    note = f"\n(replaced a stale entry at {result.replaced.address})" if result.replaced else ""
+    emit(
+        as_json,
+        {
+            "address": d.address,
+            "chainId": d.chain_id,
+            "block": d.deployed_on_block,
+            "tx": d.tx_hash,
+            "reused": result.reused,
+            "registry": str(result.registry_path),
+        },
+        f"{verb} Catalog at {d.address} on chain {d.chain_id} (block {d.deployed_on_block})\n"
+        f"registry: {result.registry_path}{note}",
+    )
+
+
+@click.command("status")
+@network_options
+def status(
+    network: str | None,
+    account_index: int | None,
+    keystore: Path | None,
+    deployments: Path | None,
+    as_json: bool,
+) -> None:
+    """Show the network, your account and the registered Catalog (live or stale)."""
+    with session(network, account_index, keystore, deployments, need_account=False) as s:
+        w3, chain_id = s.w3, s.connection.chain_id
+        info: dict[str, object] = {
+            "network": s.connection.choice.label,
+            "chainId": chain_id,
+            "client": s.connection.client_version,
+            "block": w3.eth.block_number,
+            "registry": str(s.registry.path_for(chain_id)),
+        }
+        deployment = s.registry.get(chain_id)
+        if deployment is None:
+            info["catalog"] = None
+        else:
+            reason = stale_reason(w3, deployment)
+            info["catalog"] = {
+                "address": deployment.address,
+                "deployedOnBlock": deployment.deployed_on_block,
+                "tool": deployment.tool,
+                "live": reason is None,
+                "stale": reason,
+            }
+            if reason is None:
+                info["productCount"] = s.client().product_count()
+        try:
+            account = use_account(w3, keystore=keystore, index=account_index)
+        except Exception:
+            account = None
+        if account:
+            info["account"] = account
+            info["balance"] = str(w3.eth.get_balance(Web3.to_checksum_address(account)))
+            if deployment is not None and info["catalog"] and info["catalog"]["live"]:  # type: ignore[index]
+                info["withdrawable"] = str(s.client().withdrawable(account))
+
+    def text() -> str:
+        lines = [f"network   {info['network']} (chain {chain_id}, {info['client']}, block {info['block']})"]
+        catalog = info["catalog"]
+        if catalog is None:
+            lines.append(f"catalog   not deployed on this chain (no entry in {info['registry']})")
+        else:
+            assert isinstance(catalog, dict)
+            state = "live" if catalog["live"] else f"STALE: {catalog['stale']}"
+            lines.append(f"catalog   {catalog['address']} ({state}; deployed by {catalog['tool']})")
+            if "productCount" in info:
+                lines.append(f"products  {info['productCount']}")
+        if "account" in info:
+            lines.append(f"account   {info['account']}: {format_wei(int(str(info['balance'])))}")
+            if "withdrawable" in info:
+                lines.append(f"withdraw  {format_wei(int(str(info['withdrawable'])))} available")
+        return "\n".join(lines)
+
+    emit(as_json, info, text)
+
+
+@click.group("node")
+def node() -> None:
+    """Background dev nodes (anvil, ganache) that later `dapp` commands reuse."""
+
+
+@node.command("start")
+@click.argument("kind", type=click.Choice(DEV_NETWORKS), default="anvil")
+def node_start(kind: str) -> None:
+    """Start a background node for this project (or show the running one)."""
+    record = running_node(kind) or start_background_node(kind)
+    click.echo(f"{kind} running at {record['url']} (pid {record['pid']}); stop it with `dapp node stop {kind}`")
+
+
+@node.command("stop")
+@click.argument("kind", type=click.Choice(DEV_NETWORKS), default="anvil")
+def node_stop(kind: str) -> None:
+    """Stop this project's background node of KIND (by its recorded PID)."""
+    pid = stop_background_node(kind)
+    click.echo(f"stopped {kind} (pid {pid})" if pid else f"no {kind} node was running")
+
+
+@node.command("status")
+def node_status() -> None:
+    """Show this project's background nodes."""
+    rows = [[kind, r["url"], r["pid"]] for kind in DEV_NETWORKS if (r := running_node(kind))]
+    click.echo(table(["node", "url", "pid"], rows) if rows else "no background nodes")
+
+
+@click.command("up")
+@click.option(
+    "--network",
+    "-n",
+    default="anvil",
+    show_default=True,
+    help="anvil or ganache (a fresh node, stopped on exit), embedded, or an RPC URL.",
+)
+@click.option("--deployments", type=click.Path(file_okay=False, path_type=Path), envvar="DAPP_DEPLOYMENTS")
+@click.option("--no-wait", is_flag=True, help="Exit after seeding instead of serving until Ctrl-C.")
+def up(network: str, deployments: Path | None, no_wait: bool) -> None:
+    """The demo: start a chain, compile, deploy, seed a sample merch shop, and serve until Ctrl-C."""
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        artifact = current_artifact()
+        progress(f"starting {network}" if network in DEV_NETWORKS else f"connecting to {network}")
+        with connect(network, own_node=True) as connection:
+            w3 = connection.w3
+            deployer = use_account(w3)
+            registry = Registry(deployments)
+            progress("deploying the Catalog")
+            result = deploy_catalog(w3, deployer, registry, artifact=artifact, fixed_gas=connection.is_ganache)
+            address = result.deployment.address
+            if len(w3.eth.accounts) < 4:
+                raise DappValueError("seeding needs a dev node with at least 4 unlocked accounts")
+            client = CatalogClient(w3, address, artifact.abi, fixed_gas=connection.is_ganache)
+            if client.product_count() == 0:
+                progress("seeding a sample merch catalog with orders and reviews")
+                seed_catalog(w3, address, artifact.abi, fixed_gas=connection.is_ganache)
+            products = client.products()
+            orders = [o for p in products for o in client.orders(p.id)]
+            url = connection.node.url if connection.node else connection.choice.label
+            click.echo(f"\nCatalog {address} on chain {connection.chain_id} at {url}")
+            click.echo(f"registry: {result.registry_path}\n")
+            click.echo(products_table(products))
+            click.echo("\n" + orders_table(orders))
+            if no_wait:
+                return
+            click.echo(f"\nserving on {url}; try `dapp products --network {url}`. Ctrl-C stops.")
+            while not stop.wait(0.5):
+                pass
+            progress("stopping")
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+COMMANDS = [compile_cmd, deploy, status, node, up]
