@@ -1,0 +1,173 @@
+"""Start and stop our own Kubo daemon: offline, loopback only, ports chosen by the OS.
+
+Used by `dapp` when no API address is given and by the test fixtures. The repo is initialised with
+`--profile=test` (API, gateway and swarm on 127.0.0.1 port 0, no bootstrap, no mDNS) and
+`Routing.Type none`; the daemon runs `--offline`, and the ports it picked are read back from the repo's
+`api` and `gateway` files. It is stopped by its PID, never by name.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+
+from dapp.exceptions import IpfsError
+
+KUBO_VERSION = "0.39.0"
+START_TIMEOUT = 60.0
+STOP_TIMEOUT = 10.0
+
+
+def find_ipfs_binary() -> str:
+    """The Kubo executable: $DAPP_IPFS_BIN, else `ipfs` on PATH."""
+    configured = os.environ.get("DAPP_IPFS_BIN")
+    if configured:
+        if not os.access(configured, os.X_OK):
+            raise IpfsError(f"DAPP_IPFS_BIN={configured} is not an executable file")
+        return configured
+    found = shutil.which("ipfs")
+    if found is None:
+        raise IpfsError(
+            "Kubo (`ipfs`) not found: run `make setup` (builds Kubo v"
+            f"{KUBO_VERSION} into ~/.cache/ownerless-store) and export DAPP_IPFS_BIN, put `ipfs` on PATH, "
+            "or pass --ipfs-api to use a running daemon such as IPFS Desktop"
+        )
+    return found
+
+
+def multiaddr_to_url(addr: str) -> str:
+    """`/ip4/127.0.0.1/tcp/5001` -> `http://127.0.0.1:5001` (the forms Kubo writes to its api file)."""
+    parts = addr.strip().split("/")
+    if len(parts) < 5 or parts[1] not in ("ip4", "ip6", "dns", "dns4", "dns6") or parts[3] != "tcp":
+        raise IpfsError(f"unsupported multiaddr {addr!r}: expected /ip4/HOST/tcp/PORT")
+    host = f"[{parts[2]}]" if parts[1] == "ip6" else parts[2]
+    scheme = "https" if len(parts) > 5 and parts[5] == "https" else "http"
+    return f"{scheme}://{host}:{parts[4]}"
+
+
+@dataclass(frozen=True)
+class DaemonInfo:
+    """Where a running daemon listens."""
+
+    api_multiaddr: str
+    api_url: str
+    gateway_url: str
+    pid: int
+    repo: Path
+
+
+class KuboDaemon:
+    """A Kubo daemon process owned by us. Use as a context manager, or call start()/stop()."""
+
+    def __init__(self, repo: Path | None = None, binary: str | None = None) -> None:
+        self._binary = binary
+        self._repo = repo
+        self._owns_repo = repo is None
+        self._process: subprocess.Popen[bytes] | None = None
+        self._log: Path | None = None
+        self.info: DaemonInfo | None = None
+
+    def _env(self, repo: Path) -> dict[str, str]:
+        # IPFS_TELEMETRY=off: Kubo >= 0.37 otherwise schedules a usage report (it cannot leave anyway).
+        return {**os.environ, "IPFS_PATH": str(repo), "IPFS_TELEMETRY": "off"}
+
+    def _run(self, binary: str, repo: Path, *args: str) -> None:
+        result = subprocess.run(
+            [binary, *args], env=self._env(repo), capture_output=True, text=True, timeout=60, check=False
+        )
+        if result.returncode != 0:
+            raise IpfsError(f"`ipfs {' '.join(args)}` failed: {result.stderr.strip() or result.stdout.strip()}")
+
+    def start(self) -> DaemonInfo:
+        binary = self._binary or find_ipfs_binary()
+        repo = self._repo or Path(tempfile.mkdtemp(prefix="dapp-kubo-"))
+        self._repo = repo
+        if not (repo / "config").exists():
+            repo.mkdir(parents=True, exist_ok=True)
+            self._run(binary, repo, "init", "--profile=test", "--empty-repo")
+            self._run(binary, repo, "config", "Routing.Type", "none")
+        for stale in ("api", "gateway"):  # left by a daemon that was killed; we wait for fresh ones
+            (repo / stale).unlink(missing_ok=True)
+        self._log = repo / "daemon.log"
+        with self._log.open("wb") as log:
+            self._process = subprocess.Popen(
+                [binary, "daemon", "--offline"],
+                env=self._env(repo),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,  # Ctrl-C in the terminal reaches dapp, which then stops us cleanly
+            )
+        try:
+            self.info = self._wait_ready(repo)
+        except BaseException:
+            self.stop()
+            raise
+        return self.info
+
+    def _wait_ready(self, repo: Path) -> DaemonInfo:
+        assert self._process is not None
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            if self._process.poll() is not None:
+                raise IpfsError(f"Kubo daemon exited with code {self._process.returncode}: {self._log_tail()}")
+            api_file, gateway_file = repo / "api", repo / "gateway"
+            if api_file.exists() and gateway_file.exists():
+                api = api_file.read_text().strip()
+                url = multiaddr_to_url(api)
+                if _api_responds(url):
+                    gateway = gateway_file.read_text().strip()
+                    if not gateway.startswith("http"):
+                        gateway = multiaddr_to_url(gateway)
+                    return DaemonInfo(api, url, gateway.rstrip("/"), self._process.pid, repo)
+            time.sleep(0.05)
+        raise IpfsError(f"Kubo daemon not ready after {START_TIMEOUT:.0f} s: {self._log_tail()}")
+
+    def _log_tail(self) -> str:
+        if self._log is None or not self._log.exists():
+            return "(no log)"
+        return self._log.read_text(errors="replace").strip()[-800:]
+
+    def stop(self) -> None:
+        """SIGTERM the daemon (it flushes and removes its api file), SIGKILL if it hangs."""
+        process, self._process = self._process, None
+        if process is not None and process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(STOP_TIMEOUT)
+        self.info = None
+        if self._owns_repo and self._repo is not None:
+            shutil.rmtree(self._repo, ignore_errors=True)
+            self._repo = None
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process is not None else None
+
+    def __enter__(self) -> DaemonInfo:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+
+def _api_responds(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(urllib.request.Request(f"{url}/api/v0/version", method="POST"), timeout=2):
+            return True
+    except (urllib.error.URLError, OSError):
+        return False

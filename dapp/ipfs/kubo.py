@@ -1,0 +1,182 @@
+"""The Kubo RPC adapter: the only module that imports ipfshttpclient, so it can be replaced in one place.
+
+ipfshttpclient 0.7.0 (the last release usable here; unmaintained since 2021) has traps, each handled below
+where it matters: `connect()` refuses every current Kubo, `add` defaults to CIDv0-style non-raw leaves and
+non-recursive, sends dotfiles unless a glob pattern excludes them, and drops symlinks silently.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import urllib.parse
+import warnings
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import ipfshttpclient
+import ipfshttpclient.exceptions
+
+from dapp.exceptions import IpfsError
+from dapp.ipfs.cid import normalize_cid
+from dapp.ipfs.daemon import KuboDaemon, multiaddr_to_url
+from dapp.ipfs.unixfs import iter_files
+
+API_ENV = "DAPP_IPFS_API"
+REPO_ENV = "DAPP_IPFS_REPO"
+DEFAULT_REPO = Path(".cache") / "ipfs"
+# Options that make `add` produce the CIDs of `ipfs add --cid-version=1` (and of dapp.ipfs.unixfs).
+# raw-leaves must be explicit: ipfshttpclient always sends raw-leaves=false unless told otherwise.
+ADD_OPTIONS = {"cid-version": 1, "raw-leaves": True}
+
+T = TypeVar("T")
+
+
+def to_multiaddr(api: str) -> str:
+    """ipfshttpclient only takes multiaddrs; accept the http(s)://host:port URLs people also write."""
+    api = api.strip()
+    if api.startswith("/"):
+        return api
+    url = urllib.parse.urlsplit(api)
+    if url.scheme not in ("http", "https") or not url.hostname or not url.port:
+        raise IpfsError(f"bad IPFS API address {api!r}: use /ip4/127.0.0.1/tcp/5001 or http://127.0.0.1:5001")
+    host = url.hostname
+    proto = "ip6" if ":" in host else "ip4" if host.replace(".", "").isdigit() else "dns"
+    return f"/{proto}/{host}/tcp/{url.port}/{url.scheme}"
+
+
+@contextlib.contextmanager
+def _quiet() -> Iterator[None]:
+    with warnings.catch_warnings():
+        # ipfshttpclient passes urllib3 1.x's `strict` argument; urllib3 2.x warns on every request.
+        warnings.filterwarnings("ignore", "The 'strict' parameter", FutureWarning)
+        yield
+
+
+@dataclass(frozen=True)
+class AddedFile:
+    """One entry of an `add` response."""
+
+    name: str
+    cid: str
+    size: int
+
+
+class Kubo:
+    """A Kubo node reached over its HTTP RPC API."""
+
+    def __init__(self, api: str, gateway_url: str | None = None, timeout: float = 300) -> None:
+        self.api_multiaddr = to_multiaddr(api)
+        self.api_url = multiaddr_to_url(self.api_multiaddr)
+        self._gateway_url = gateway_url
+        # Construct Client directly: ipfshttpclient.connect() checks the daemon version and raises
+        # VersionMismatch for every Kubo after 0.8 (raising VERSION_MAXIMUM has no effect). Construction
+        # sends no request, so reachability is checked by version() instead.
+        self._client = ipfshttpclient.Client(self.api_multiaddr, timeout=timeout)
+
+    def _call(self, what: str, fn: Callable[[], T]) -> T:
+        try:
+            with _quiet():
+                return fn()
+        except ipfshttpclient.exceptions.ConnectionError as exc:
+            raise IpfsError(f"cannot reach the IPFS API at {self.api_url} ({what}): is Kubo running?") from exc
+        except ipfshttpclient.exceptions.ErrorResponse as exc:
+            raise IpfsError(f"Kubo refused {what}: {exc}") from exc
+        except ipfshttpclient.exceptions.Error as exc:
+            # ProtocolError/TimeoutError/DecodingError: typically the daemon died or hung mid-request.
+            raise IpfsError(f"IPFS API at {self.api_url} failed during {what}: {exc}") from exc
+
+    def version(self) -> str:
+        result: dict[str, Any] = self._call("version", lambda: self._client.version())
+        return str(result["Version"])
+
+    def gateway_url(self) -> str | None:
+        """The node's HTTP gateway, if known (our own daemon reports it; otherwise read its config)."""
+        if self._gateway_url is None:
+            addr = self._call("config", lambda: self._client.config.get()["Addresses"]["Gateway"])
+            addr = addr[0] if isinstance(addr, list) and addr else addr
+            if isinstance(addr, str) and addr.startswith("/") and not addr.endswith("/tcp/0"):
+                self._gateway_url = multiaddr_to_url(addr).replace("0.0.0.0", "127.0.0.1")
+        return self._gateway_url
+
+    def add_path(self, path: Path, *, pin: bool = True) -> list[AddedFile]:
+        """Add a file or directory tree; the last entry is the root. Same walking rule as the importer."""
+        # iter_files enforces the rule up front: ipfshttpclient would silently drop symlinks.
+        list(iter_files(path))
+        response = self._call(
+            f"add {path}",
+            lambda: self._client.add(
+                str(path),
+                recursive=True,
+                # pattern "**" with period_special=True skips dotfiles like the `ipfs add` CLI does;
+                # without a pattern ipfshttpclient uploads them.
+                pattern="**",
+                period_special=True,
+                pin=pin,
+                cid_version=1,
+                raw_leaves=True,
+            ),
+        )
+        items = response if isinstance(response, list) else [response]
+        return [AddedFile(item["Name"], str(item["Hash"]), int(item.get("Size", 0))) for item in items]
+
+    def add_bytes(self, data: bytes, *, pin: bool = True) -> str:
+        """Add one in-memory file; returns its CID (what `ipfs add --cid-version=1` gives for the bytes)."""
+        cid = self._call("add bytes", lambda: self._client.add_bytes(data, opts={**ADD_OPTIONS, "pin": pin}))
+        return normalize_cid(str(cid))
+
+    def cat(self, cid: str) -> bytes:
+        return bytes(self._call(f"cat {cid}", lambda: self._client.cat(cid)))
+
+    def pin(self, cid: str) -> None:
+        self._call(f"pin add {cid}", lambda: self._client.pin.add(cid, recursive=True))
+
+    def is_pinned(self, cid: str) -> bool:
+        try:
+            with _quiet():
+                result = self._client.pin.ls(cid, type="recursive")
+        except ipfshttpclient.exceptions.ErrorResponse:
+            return False  # Kubo answers "not pinned" with an error
+        except ipfshttpclient.exceptions.Error as exc:
+            raise IpfsError(f"IPFS API at {self.api_url} failed during pin ls: {exc}") from exc
+        return any(normalize_cid(key) == normalize_cid(cid) for key in result["Keys"])
+
+    def dag_import(self, car: Path) -> list[str]:
+        """Import a CAR file; returns the roots Kubo found (and pinned)."""
+        with car.open("rb") as stream:
+            result = self._call(f"dag import {car}", lambda: self._client.dag.imprt(stream))
+        return [str(result["Root"]["Cid"]["/"])]
+
+    def peer_id(self) -> str:
+        result: dict[str, Any] = self._call("id", lambda: self._client.id())
+        return str(result["ID"])
+
+    def close(self) -> None:
+        self._client.close()
+
+
+@contextlib.contextmanager
+def open_kubo(api: str | None = None, repo: Path | None = None) -> Iterator[Kubo]:
+    """The Kubo to use: `api` or $DAPP_IPFS_API if given (e.g. IPFS Desktop), else our own daemon on a
+    project-local repo ($DAPP_IPFS_REPO or .cache/ipfs, kept so published content survives), stopped
+    on exit."""
+    api = api or os.environ.get(API_ENV) or None
+    if api:
+        kubo = Kubo(api)
+        kubo.version()  # fail now, with a clear message, if nothing listens there
+        try:
+            yield kubo
+        finally:
+            kubo.close()
+        return
+    repo = repo or Path(os.environ.get(REPO_ENV) or DEFAULT_REPO)
+    daemon = KuboDaemon(repo=repo.resolve())
+    info = daemon.start()
+    kubo = Kubo(info.api_multiaddr, gateway_url=info.gateway_url)
+    try:
+        yield kubo
+    finally:
+        kubo.close()
+        daemon.stop()

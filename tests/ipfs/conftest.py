@@ -1,0 +1,118 @@
+"""Real Kubo and IPFS Cluster processes for the IPFS tests: loopback, random ports, temp dirs, stopped by PID."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from base64 import b64encode
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+from ipfs_nodes import ClusterNode, KuboNode
+
+from dapp.ipfs.daemon import KuboDaemon
+from dapp.ipfs.kubo import Kubo
+
+# `make test` keeps the property test short; `make fuzz` (-m slow --hypothesis-profile=fuzz) runs long.
+settings.register_profile("fuzz", max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@pytest.fixture(scope="session")
+def kubo() -> Iterator[KuboNode]:
+    """One offline Kubo daemon for the session (started in ~0.3 s; content is addressed, so tests that
+    add different files cannot interfere)."""
+    daemon = KuboDaemon()
+    info = daemon.start()
+    api = Kubo(info.api_multiaddr, gateway_url=info.gateway_url)
+    try:
+        yield KuboNode(info, api)
+    finally:
+        api.close()
+        daemon.stop()
+
+
+@pytest.fixture
+def own_kubo() -> Iterator[KuboDaemon]:
+    """A daemon for one test that may kill it."""
+    daemon = KuboDaemon()
+    daemon.start()
+    try:
+        yield daemon
+    finally:
+        daemon.stop()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _cluster_binary() -> str:
+    binary = os.environ.get("DAPP_IPFS_CLUSTER_BIN") or shutil.which("ipfs-cluster-service")
+    if not binary:
+        pytest.fail("ipfs-cluster-service not found: run `make setup-ipfs` and export DAPP_IPFS_CLUSTER_BIN")
+    return binary
+
+
+@pytest.fixture(scope="session")
+def cluster(kubo: KuboNode, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ClusterNode]:
+    """ipfs-cluster-service in front of the session Kubo, its Pinning Service API on a free loopback port,
+    behind basic-auth credentials that are exchanged for a JWT bearer token as a real client would."""
+    home = tmp_path_factory.mktemp("cluster")
+    env = {**os.environ, "IPFS_CLUSTER_PATH": str(home)}
+    binary = _cluster_binary()
+    subprocess.run([binary, "init", "--consensus", "crdt"], env=env, check=True, capture_output=True)
+    config_path = home / "service.json"
+    config = json.loads(config_path.read_text())
+    pinsvc_port = _free_port()
+    config["cluster"]["listen_multiaddress"] = [f"/ip4/127.0.0.1/tcp/{_free_port()}"]
+    config["api"]["restapi"]["http_listen_multiaddress"] = f"/ip4/127.0.0.1/tcp/{_free_port()}"
+    config["api"]["ipfsproxy"]["listen_multiaddress"] = f"/ip4/127.0.0.1/tcp/{_free_port()}"
+    config["api"]["ipfsproxy"]["node_multiaddress"] = kubo.info.api_multiaddr
+    config["api"]["pinsvcapi"]["http_listen_multiaddress"] = f"/ip4/127.0.0.1/tcp/{pinsvc_port}"
+    config["api"]["pinsvcapi"]["basic_auth_credentials"] = {"tester": "secret"}
+    config["ipfs_connector"]["ipfshttp"]["node_multiaddress"] = kubo.info.api_multiaddr
+    config["cluster"]["mdns_interval"] = "0s"
+    config_path.write_text(json.dumps(config, indent=2))
+    log = (home / "cluster.log").open("wb")
+    process = subprocess.Popen(
+        [binary, "daemon"], env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+    )
+    url = f"http://127.0.0.1:{pinsvc_port}"
+    try:
+        token = _wait_for_token(url, process, home / "cluster.log")
+        yield ClusterNode(url, token, process.pid)
+    finally:
+        process.terminate()
+        try:
+            process.wait(20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(10)
+        log.close()
+
+
+def _wait_for_token(url: str, process: subprocess.Popen[bytes], log: Path) -> str:
+    credentials = b64encode(b"tester:secret").decode()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"ipfs-cluster-service exited: {log.read_text()[-2000:]}")
+        request = urllib.request.Request(
+            f"{url}/token", method="POST", headers={"Authorization": f"Basic {credentials}"}
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=2) as response:
+                return str(json.load(response)["token"])
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.2)
+    pytest.fail(f"ipfs-cluster-service not ready after 60 s: {log.read_text()[-2000:]}")
