@@ -14,6 +14,7 @@ from enum import IntEnum
 from typing import Any
 
 from eth_abi.abi import decode
+from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
 
 from dapp.exceptions import ContractRevert, UnknownRevert, revert_class
@@ -67,9 +68,11 @@ class ErrorDecoder:
         return UnknownRevert(data, tx_hash)
 
     def _plain(self, value: Any, internal_type: str) -> Any:
-        """ABI values as a user reads them: bytes as 0x-hex, enums by name, the rest unchanged."""
+        """ABI values as a user reads them: bytes as 0x-hex, checksummed addresses, enums by name."""
         if isinstance(value, bytes):
             return "0x" + value.hex()
+        if internal_type == "address":
+            return to_checksum_address(value)
         enum = self._enums.get(internal_type)
         if enum is not None:
             try:
