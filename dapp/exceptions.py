@@ -118,6 +118,10 @@ class CidMismatchError(IpfsError):
         super().__init__(f"{what} has CID {actual}, expected {expected}")
 
 
+class MetadataError(IpfsError, ValueError):
+    """A product or review document fetched from IPFS is not valid JSON of the expected schema."""
+
+
 _revert_classes: dict[str, type[ContractRevert]] = {}
 
 

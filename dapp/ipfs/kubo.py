@@ -67,7 +67,11 @@ class AddedFile:
 class Kubo:
     """A Kubo node reached over its HTTP RPC API."""
 
-    def __init__(self, api: str, gateway_url: str | None = None, timeout: float = 300) -> None:
+    def __init__(
+        self, api: str, gateway_url: str | None = None, timeout: float = 300, *, ephemeral: bool = False
+    ) -> None:
+        # ephemeral: a daemon we start for one command, whose gateway is gone when the command ends
+        self.ephemeral = ephemeral
         self.api_multiaddr = to_multiaddr(api)
         self.api_url = multiaddr_to_url(self.api_multiaddr)
         self._gateway_url = gateway_url
@@ -149,9 +153,10 @@ class Kubo:
             result = self._call(f"dag import {car}", lambda: self._client.dag.imprt(stream))
         return [str(result["Root"]["Cid"]["/"])]
 
-    def peer_id(self) -> str:
+    def addresses(self) -> list[str]:
+        """The node's swarm multiaddrs (with /p2p/ID): the `origins` a pinning service can fetch from."""
         result: dict[str, Any] = self._call("id", lambda: self._client.id())
-        return str(result["ID"])
+        return [str(addr) for addr in result.get("Addresses") or ()]
 
     def close(self) -> None:
         self._client.close()
@@ -174,7 +179,7 @@ def open_kubo(api: str | None = None, repo: Path | None = None) -> Iterator[Kubo
     repo = repo or Path(os.environ.get(REPO_ENV) or DEFAULT_REPO)
     daemon = KuboDaemon(repo=repo.resolve())
     info = daemon.start()
-    kubo = Kubo(info.api_multiaddr, gateway_url=info.gateway_url)
+    kubo = Kubo(info.api_multiaddr, gateway_url=info.gateway_url, ephemeral=True)
     try:
         yield kubo
     finally:

@@ -1,0 +1,210 @@
+"""Product metadata and review documents: JSON files on IPFS whose CID digest the contract stores.
+
+Product document (`schema: "ownerless-store/product@1"`)::
+
+    {"schema": "ownerless-store/product@1", "name": "Mug", "description": "Blue, 300 ml",
+     "images": ["bafkrei...", "bafybei..."]}
+
+- name: non-empty string, at most 200 characters; description: string, at most 10,000 characters;
+- images: CIDv1 strings (base32) of the image files, each added like `ipfs add --cid-version=1`.
+
+Review document (`schema: "ownerless-store/review@1"`)::
+
+    {"schema": "ownerless-store/review@1", "rating": 5, "text": "Arrived quickly"}
+
+- rating: integer 1..5 (the contract also records it; the document carries the text); text: string,
+  at most 10,000 characters.
+
+Documents are serialized canonically (sorted keys, no spaces, UTF-8) so the same content always has the
+same CID. Whoever reads a document recomputes its CID from the fetched bytes with our importer and
+rejects it if it differs from the CID on chain: a gateway cannot substitute content.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from dapp.exceptions import CidMismatchError, DappValueError, IpfsError, MetadataError
+from dapp.ipfs.cid import Codec, normalize_cid, parse_cid
+from dapp.ipfs.kubo import Kubo
+from dapp.ipfs.unixfs import bytes_cid, path_cid
+
+PRODUCT_SCHEMA = "ownerless-store/product@1"
+REVIEW_SCHEMA = "ownerless-store/review@1"
+MAX_NAME = 200
+MAX_TEXT = 10_000
+MAX_DOCUMENT = 1024 * 1024  # documents are small; refuse to download anything bigger
+
+
+@dataclass(frozen=True)
+class DocumentRef:
+    """Where a document lives: its CID and the (digest, codec) pair the contract stores."""
+
+    cid: str
+    digest: bytes
+    codec: Codec
+
+
+@dataclass(frozen=True)
+class ProductMetadata:
+    cid: str
+    name: str
+    description: str
+    images: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ReviewDocument:
+    cid: str
+    rating: int
+    text: str
+
+
+def _ref(cid: str) -> DocumentRef:
+    codec, digest = parse_cid(cid)
+    return DocumentRef(cid, digest, codec)
+
+
+def canonical_json(document: dict[str, Any]) -> bytes:
+    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def _check_text(field: str, value: object, limit: int, *, required: bool, error: type[Exception]) -> str:
+    if not isinstance(value, str):
+        raise error(f"{field} must be a string")
+    if required and not value.strip():
+        raise error(f"{field} must not be empty")
+    if len(value) > limit:
+        raise error(f"{field} is {len(value)} characters; at most {limit}")
+    return value
+
+
+def _check_rating(value: object, error: type[Exception]) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
+        raise error(f"rating must be an integer from 1 to 5, got {value!r}")
+    return value
+
+
+# --- products ---------------------------------------------------------------------------------------
+
+
+def build_product_metadata(name: str, description: str, image_cids: list[str]) -> tuple[bytes, str]:
+    """The document bytes and their CID (computed locally, no daemon)."""
+    _check_text("name", name, MAX_NAME, required=True, error=DappValueError)
+    _check_text("description", description, MAX_TEXT, required=False, error=DappValueError)
+    images = [normalize_cid(cid) for cid in image_cids]
+    document = canonical_json({"schema": PRODUCT_SCHEMA, "name": name, "description": description, "images": images})
+    return document, bytes_cid(document)
+
+
+def upload_product_metadata(kubo: Kubo, name: str, description: str, image_paths: list[Path]) -> DocumentRef:
+    """Add the images and the document to Kubo (pinned), checking every CID Kubo reports against ours."""
+    image_cids = []
+    for path in image_paths:
+        if not path.is_file():
+            raise DappValueError(f"{path}: image not found (or not a file)")
+        expected = path_cid(path)
+        added = normalize_cid(kubo.add_path(path)[-1].cid)
+        if added != expected:
+            raise CidMismatchError(expected, added, what=f"Kubo's import of {path}")
+        image_cids.append(added)
+    document, cid = build_product_metadata(name, description, image_cids)
+    return _upload(kubo, document, cid)
+
+
+def parse_product_metadata(cid: str, document: bytes) -> ProductMetadata:
+    data = _parse(cid, document, PRODUCT_SCHEMA)
+    images = data.get("images")
+    if not isinstance(images, list):
+        raise MetadataError(f"product metadata {cid}: images must be a list of CIDs")
+    try:
+        image_cids = tuple(normalize_cid(image) for image in images)
+    except (DappValueError, AttributeError) as exc:
+        raise MetadataError(f"product metadata {cid}: bad image CID ({exc})") from None
+    return ProductMetadata(
+        cid=cid,
+        name=_check_text("name", data.get("name"), MAX_NAME, required=True, error=MetadataError),
+        description=_check_text("description", data.get("description"), MAX_TEXT, required=False, error=MetadataError),
+        images=image_cids,
+    )
+
+
+def fetch_product_metadata(source: Kubo | str, cid: str) -> ProductMetadata:
+    """Fetch from Kubo or any gateway URL, verify the bytes hash to `cid`, and parse them."""
+    cid = normalize_cid(cid)
+    return parse_product_metadata(cid, fetch_verified(source, cid))
+
+
+# --- reviews ----------------------------------------------------------------------------------------
+
+
+def build_review_document(rating: int, text: str) -> tuple[bytes, str]:
+    _check_rating(rating, DappValueError)
+    _check_text("text", text, MAX_TEXT, required=False, error=DappValueError)
+    document = canonical_json({"schema": REVIEW_SCHEMA, "rating": rating, "text": text})
+    return document, bytes_cid(document)
+
+
+def upload_review(kubo: Kubo, rating: int, text: str) -> DocumentRef:
+    document, cid = build_review_document(rating, text)
+    return _upload(kubo, document, cid)
+
+
+def parse_review_document(cid: str, document: bytes) -> ReviewDocument:
+    data = _parse(cid, document, REVIEW_SCHEMA)
+    return ReviewDocument(
+        cid=cid,
+        rating=_check_rating(data.get("rating"), MetadataError),
+        text=_check_text("text", data.get("text"), MAX_TEXT, required=False, error=MetadataError),
+    )
+
+
+def fetch_review(source: Kubo | str, cid: str) -> ReviewDocument:
+    cid = normalize_cid(cid)
+    return parse_review_document(cid, fetch_verified(source, cid))
+
+
+# --- shared -----------------------------------------------------------------------------------------
+
+
+def _upload(kubo: Kubo, document: bytes, cid: str) -> DocumentRef:
+    added = kubo.add_bytes(document, pin=True)
+    if added != cid:
+        raise CidMismatchError(cid, added, what="Kubo's import of the document")
+    return _ref(cid)
+
+
+def _parse(cid: str, document: bytes, schema: str) -> dict[str, Any]:
+    try:
+        data = json.loads(document.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise MetadataError(f"document {cid} is not UTF-8 JSON ({exc})") from None
+    if not isinstance(data, dict) or data.get("schema") != schema:
+        found = data.get("schema") if isinstance(data, dict) else type(data).__name__
+        raise MetadataError(f"document {cid} is not a {schema} document (schema: {found!r})")
+    return data
+
+
+def fetch_verified(source: Kubo | str, cid: str) -> bytes:
+    """The bytes of file `cid` from Kubo or a gateway base URL, accepted only if they hash to `cid`."""
+    cid = normalize_cid(cid)
+    if isinstance(source, Kubo):
+        data = source.cat(cid)
+    else:
+        url = f"{source.rstrip('/')}/ipfs/{cid}"
+        try:
+            with urllib.request.urlopen(url, timeout=30) as response:
+                data = response.read(MAX_DOCUMENT + 1)
+        except (urllib.error.URLError, OSError) as exc:
+            raise IpfsError(f"cannot fetch {url}: {getattr(exc, 'reason', exc)}") from None
+    if len(data) > MAX_DOCUMENT:
+        raise MetadataError(f"document {cid} is larger than {MAX_DOCUMENT} bytes")
+    actual = bytes_cid(data)
+    if actual != cid:
+        raise CidMismatchError(cid, actual, what="fetched document")
+    return data
