@@ -65,6 +65,7 @@ class LocalNode:
     kind: ClassVar[str] = "node"
     port: int = 0
     block_time: float | None = None  # None: mine a block per transaction
+    extra_args: list[str] = field(default_factory=list)
     process: subprocess.Popen[bytes] | None = field(default=None, init=False)
     _log: IO[bytes] | None = field(default=None, init=False)
 
@@ -175,7 +176,7 @@ class AnvilNode(LocalNode):
         ]  # fmt: skip
         if self.block_time:
             cmd += ["--block-time", str(self.block_time)]
-        return cmd
+        return cmd + self.extra_args
 
 
 @dataclass
@@ -197,7 +198,7 @@ class GanacheNode(LocalNode):
         ]  # fmt: skip
         if self.block_time:
             cmd += ["--miner.blockTime", str(self.block_time)]
-        return cmd
+        return cmd + self.extra_args
 
 
 NODE_KINDS: dict[str, type[LocalNode]] = {"anvil": AnvilNode, "ganache": GanacheNode}

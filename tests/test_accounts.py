@@ -1,0 +1,71 @@
+"""Signing accounts: an environment private key, an encrypted keystore, a dev node's unlocked accounts.
+Keys must never appear in output or error messages."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from eth_account import Account
+
+from dapp.accounts import PRIVATE_KEY_ENV, use_account
+from dapp.client import CatalogClient
+from dapp.compile import load_artifact
+from dapp.deploy import deploy_catalog
+from dapp.exceptions import AccountError
+from dapp.networks import http_web3
+from dapp.nodes import AnvilNode
+from dapp.registry import Registry
+from tests.conftest import DIGEST
+
+pytestmark = pytest.mark.anvil
+KEY = "0x" + "4c" * 32
+
+
+def _funded_web3(anvil_node: AnvilNode, address: str):  # type: ignore[no-untyped-def]
+    w3 = http_web3(anvil_node.url)
+    w3.provider.make_request("anvil_setBalance", [address, hex(10**18)])  # type: ignore[arg-type]
+    return w3
+
+
+def test_private_key_from_env_signs_locally(
+    anvil_node: AnvilNode, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    address = Account.from_key(KEY).address
+    w3 = _funded_web3(anvil_node, address)
+    monkeypatch.setenv(PRIVATE_KEY_ENV, KEY)
+    assert use_account(w3) == address
+    deployment = deploy_catalog(w3, address, Registry(tmp_path), force=True).deployment
+    assert deployment.deployer == address  # anvil does not know this key: it was signed by us
+    client = CatalogClient.from_deployment(w3, deployment, load_artifact().abi, account=address)
+    assert client.list_product(1, 1, 0, DIGEST, 0).product_id == 1
+
+
+def test_keystore_with_password(anvil_node: AnvilNode, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    keystore = tmp_path / "key.json"
+    keystore.write_text(json.dumps(Account.encrypt(KEY, "correct horse")))
+    w3 = _funded_web3(anvil_node, Account.from_key(KEY).address)
+    monkeypatch.setenv("DAPP_KEYSTORE_PASSWORD", "wrong")
+    with pytest.raises(AccountError, match="wrong password"):
+        use_account(w3, keystore=keystore)
+    monkeypatch.delenv("DAPP_KEYSTORE_PASSWORD")
+    assert use_account(w3, keystore=keystore, password_prompt=lambda: "correct horse") == Account.from_key(KEY).address
+
+
+def test_bad_key_is_not_echoed(anvil_node: AnvilNode, monkeypatch: pytest.MonkeyPatch) -> None:
+    secret = "0x" + "zz" * 32
+    monkeypatch.setenv(PRIVATE_KEY_ENV, secret)
+    with pytest.raises(AccountError) as info:
+        use_account(http_web3(anvil_node.url))
+    assert secret not in str(info.value) and "zz" not in str(info.value)
+
+
+def test_unlocked_dev_accounts_by_index(anvil_node: AnvilNode, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(PRIVATE_KEY_ENV, raising=False)
+    w3 = http_web3(anvil_node.url)
+    assert use_account(w3, index=3) == w3.eth.accounts[3]
+    with pytest.raises(AccountError, match="out of range"):
+        use_account(w3, index=99)
+    with pytest.raises(AccountError, match="keystore file not found"):
+        use_account(w3, keystore=Path("/nonexistent/key.json"))
