@@ -12,7 +12,7 @@ from dapp.deploy import deploy_catalog, live_deployment, register_deployment, st
 from dapp.exceptions import ConfigError, DeploymentError, NotDeployedError
 from dapp.networks import http_web3
 from dapp.nodes import AnvilNode
-from dapp.registry import HEADER, Registry, abi_hash
+from dapp.registry import HEADER, Deployment, Registry, abi_hash
 
 
 @pytest.mark.anvil
@@ -104,7 +104,6 @@ def test_registry_rejects_foreign_or_corrupt_files(tmp_path: Path) -> None:
 def test_registry_writes_are_atomic_and_keep_other_entries(tmp_path: Path) -> None:
     registry = Registry(tmp_path)
     (tmp_path / "7.json").write_text(json.dumps({"chainId": 7, "contracts": {"Other": {"address": "0x1"}}}))
-    from dapp.registry import Deployment
 
     deployment = Deployment(
         7, "Catalog", "0x" + "ab" * 20, "0x" + "cd" * 32, 3, "0x00", "0x01", "0x02", "0x03", "t", "x"
