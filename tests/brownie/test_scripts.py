@@ -1,0 +1,54 @@
+"""scripts/deploy.py and scripts/seed.py record and seed a Catalog that `dapp` then uses as its own."""
+
+import pytest
+from brownie import web3
+
+from dapp.client import CatalogClient
+from dapp.demo import SAMPLE_PRODUCTS, metadata_document, raw_digest
+from dapp.deploy import live_deployment
+from dapp.registry import Registry
+from scripts import deploy, seed
+
+
+@pytest.fixture
+def registry(tmp_path, monkeypatch):
+    """A registry folder of its own, where the scripts write (they read $DAPP_DEPLOYMENTS like dapp)."""
+    monkeypatch.setenv("DAPP_DEPLOYMENTS", str(tmp_path))
+    return Registry(tmp_path)
+
+
+def test_deploy_records_a_live_brownie_deployment(registry, deployer):
+    address = deploy.main()
+
+    deployment, abi = live_deployment(web3, registry)  # raises if missing or stale
+    assert deployment.address == address
+    assert deployment.chain_id == web3.eth.chain_id
+    assert (deployment.tool, deployment.deployer) == ("brownie", deployer.address)
+    assert web3.eth.get_transaction_receipt(deployment.tx_hash)["contractAddress"] == address
+    assert deployment.deployed_on_block == web3.eth.get_transaction_receipt(deployment.tx_hash)["blockNumber"]
+    assert any(item.get("name") == "buy" for item in abi)
+
+
+def test_seed_lists_the_sample_products_on_the_registered_catalog(registry, seller):
+    address = deploy.main()
+
+    product_ids = seed.main()
+
+    deployment, abi = live_deployment(web3, registry)
+    assert deployment.address == address  # seeded the registered Catalog, did not deploy another
+    # dapp's own client reads what Brownie wrote (through Brownie's Web3, i.e. web3.py 7.16 here).
+    products = CatalogClient.from_deployment(web3, deployment, abi).products()
+    assert [p.id for p in products] == product_ids == list(range(1, len(SAMPLE_PRODUCTS) + 1))
+    for product, sample in zip(products, SAMPLE_PRODUCTS, strict=True):
+        assert (product.price, product.stock, product.seller) == (sample.price, sample.stock, seller.address)
+        assert product.metadata_digest == raw_digest(metadata_document(sample))[0]
+
+
+def test_seed_deploys_first_when_the_registry_has_no_catalog(registry):
+    assert registry.get(web3.eth.chain_id) is None
+
+    product_ids = seed.main()
+
+    deployment, _ = live_deployment(web3, registry)
+    assert deployment.tool == "brownie"
+    assert len(product_ids) == len(SAMPLE_PRODUCTS)
