@@ -19,7 +19,7 @@ help:
 	@echo "make bench  - gas and read-speed benchmarks, written to bench/results/"
 	@echo "make setup  - only install (idempotent)"
 
-setup: $(VENV)/.stamp node_modules/.stamp $(SOLCX_BINARY_PATH)/solc-v$(SOLC_VERSION)
+setup: $(VENV)/.stamp node_modules/.stamp $(SOLCX_BINARY_PATH)/solc-v$(SOLC_VERSION) setup-brownie
 
 $(VENV)/.stamp: requirements/main.lock pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -50,7 +50,7 @@ lint: setup
 	$(VENV)/bin/ruff format --check dapp tests bench scripts
 	$(VENV)/bin/mypy
 
-test: setup lint
+test: setup lint test-brownie
 	$(VENV)/bin/pytest
 
 test-fast: setup
@@ -68,3 +68,5 @@ lock:
 
 clean:
 	rm -rf $(VENV) node_modules $(SOLCX_BINARY_PATH) build .cache
+
+include toolchain/brownie.mk
