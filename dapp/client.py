@@ -17,6 +17,7 @@ from web3.contract.contract import ContractFunction
 from web3.exceptions import TimeExhausted, Web3ValidationError
 from web3.types import TxParams, TxReceipt, Wei
 
+from dapp._utils.abi import ViewFunction
 from dapp._utils.logs import get_logs
 from dapp._utils.revert import ErrorDecoder, revert_data
 from dapp.exceptions import (
@@ -90,6 +91,7 @@ class CatalogClient:
         self.fixed_gas = fixed_gas
         self.receipt_timeout = receipt_timeout
         self.poll_interval = poll_interval
+        self._views: dict[str, ViewFunction] = {}
         self.errors = ErrorDecoder(abi, enums={"enum Catalog.OrderState": OrderState})
 
     @classmethod
@@ -100,18 +102,23 @@ class CatalogClient:
 
     # --- views ----------------------------------------------------------------------------------
 
-    def _call(self, fn: ContractFunction) -> Any:
+    def _view(self, name: str, *args: Any) -> Any:
+        """Call a view with a raw eth_call, encoding and decoding with eth_abi (see dapp._utils.abi)."""
+        fn = self._views.get(name)
+        if fn is None:
+            fn = self._views[name] = ViewFunction.from_abi(self.abi, name)
         try:
-            return fn.call()
+            raw = self.w3.eth.call({"to": self.address, "data": fn.encode(args)})
         except Exception as exc:
             raise self._as_revert(exc) from None
+        return fn.decode(bytes(raw))
 
     def product_count(self) -> int:
-        return int(self._call(self.contract.functions.productCount()))
+        return int(self._view("productCount"))
 
     def product(self, product_id: int) -> Product:
         _check_uint("product id", product_id, 2**256 - 1)
-        return Product.from_view(self._call(self.contract.functions.getProduct(product_id)))
+        return Product.from_view(self._view("getProduct", product_id))
 
     def products(self, offset: int = 0, limit: int | None = None, page_size: int = PAGE_SIZE) -> list[Product]:
         """Products offset+1 .. offset+limit (all the rest if limit is None), a page per call."""
@@ -121,14 +128,14 @@ class CatalogClient:
         result: list[Product] = []
         while offset + len(result) < end:
             start = offset + len(result)
-            page = self._call(self.contract.functions.getProducts(start, min(page_size, end - start)))
+            page = self._view("getProducts", start, min(page_size, end - start))
             if not page:
                 break
             result.extend(Product.from_view(view) for view in page)
         return result
 
     def order(self, product_id: int, order_no: int) -> Order:
-        return Order.from_view(self._call(self.contract.functions.getOrder(product_id, order_no)))
+        return Order.from_view(self._view("getOrder", product_id, order_no))
 
     def orders(self, product_id: int, offset: int = 0, limit: int | None = None) -> list[Order]:
         """Orders of one product, paginated like `products`."""
@@ -137,7 +144,7 @@ class CatalogClient:
         result: list[Order] = []
         while offset + len(result) < end:
             start = offset + len(result)
-            page = self._call(self.contract.functions.getOrders(product_id, start, min(PAGE_SIZE, end - start)))
+            page = self._view("getOrders", product_id, start, min(PAGE_SIZE, end - start))
             if not page:
                 break
             result.extend(Order.from_view(view) for view in page)
@@ -145,7 +152,7 @@ class CatalogClient:
 
     def withdrawable(self, account: str | None = None) -> int:
         who = account or self._sender()
-        return int(self._call(self.contract.functions.withdrawable(Web3.to_checksum_address(who))))
+        return int(self._view("withdrawable", Web3.to_checksum_address(who)))
 
     # --- history from indexed events ------------------------------------------------------------
 

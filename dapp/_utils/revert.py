@@ -17,17 +17,11 @@ from eth_abi.abi import decode
 from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
 
+from dapp._utils.abi import abi_type
 from dapp.exceptions import ContractRevert, UnknownRevert, revert_class
 
 _PANIC = keccak(text="Panic(uint256)")[:4]
 _ERROR_STRING = keccak(text="Error(string)")[:4]
-
-
-def _abi_type(param: dict[str, Any]) -> str:
-    if param["type"].startswith("tuple"):
-        inner = ",".join(_abi_type(c) for c in param["components"])
-        return f"({inner}){param['type'][5:]}"
-    return str(param["type"])
 
 
 class ErrorDecoder:
@@ -43,7 +37,7 @@ class ErrorDecoder:
         for item in abi:
             if item.get("type") != "error":
                 continue
-            types = [_abi_type(p) for p in item["inputs"]]
+            types = [abi_type(p) for p in item["inputs"]]
             selector = keccak(text=f"{item['name']}({','.join(types)})")[:4]
             internal = [p.get("internalType", "") for p in item["inputs"]]
             self._errors[selector] = (item["name"], types, [p["name"] for p in item["inputs"]], internal)
