@@ -8,6 +8,7 @@ Used by `dapp` when no API address is given and by the test fixtures. The repo i
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -16,6 +17,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -68,8 +70,12 @@ class DaemonInfo:
 class KuboDaemon:
     """A Kubo daemon process owned by us. Use as a context manager, or call start()/stop()."""
 
-    def __init__(self, repo: Path | None = None, binary: str | None = None) -> None:
+    def __init__(
+        self, repo: Path | None = None, binary: str | None = None, config: Mapping[str, object] | None = None
+    ) -> None:
+        """`config`: extra `ipfs config --json KEY VALUE` settings for a new repo."""
         self._binary = binary
+        self._config = dict(config or {})
         self._repo = repo
         self._owns_repo = repo is None
         self._process: subprocess.Popen[bytes] | None = None
@@ -95,6 +101,8 @@ class KuboDaemon:
             repo.mkdir(parents=True, exist_ok=True)
             self._run(binary, repo, "init", "--profile=test", "--empty-repo")
             self._run(binary, repo, "config", "Routing.Type", "none")
+            for key, value in self._config.items():
+                self._run(binary, repo, "config", "--json", key, json.dumps(value))
         for stale in ("api", "gateway"):  # left by a daemon that was killed; we wait for fresh ones
             (repo / stale).unlink(missing_ok=True)
         self._log = repo / "daemon.log"

@@ -27,9 +27,16 @@ from dapp.ipfs.unixfs import iter_files
 API_ENV = "DAPP_IPFS_API"
 REPO_ENV = "DAPP_IPFS_REPO"
 DEFAULT_REPO = Path(".cache") / "ipfs"
-# Options that make `add` produce the CIDs of `ipfs add --cid-version=1` (and of dapp.ipfs.unixfs).
-# raw-leaves must be explicit: ipfshttpclient always sends raw-leaves=false unless told otherwise.
-ADD_OPTIONS = {"cid-version": 1, "raw-leaves": True}
+# Options that make `add` produce the CIDs of `ipfs add --cid-version=1` (and of dapp.ipfs.unixfs) even
+# on a node whose Import.* config differs (IPFS Desktop users change chunkers). raw-leaves must be
+# explicit: ipfshttpclient always sends raw-leaves=false unless told otherwise. Settings no request can
+# override (Import.UnixFSFileMaxLinks, the HAMT threshold) are caught by comparing CIDs after adding.
+ADD_OPTIONS: dict[str, str | int | bool] = {
+    "cid-version": 1,
+    "raw-leaves": True,
+    "chunker": "size-262144",
+    "hash": "sha2-256",
+}
 
 T = TypeVar("T")
 
@@ -88,8 +95,10 @@ class Kubo:
             raise IpfsError(f"cannot reach the IPFS API at {self.api_url} ({what}): is Kubo running?") from exc
         except ipfshttpclient.exceptions.ErrorResponse as exc:
             raise IpfsError(f"Kubo refused {what}: {exc}") from exc
-        except ipfshttpclient.exceptions.Error as exc:
+        except (ipfshttpclient.exceptions.Error, OSError) as exc:
             # ProtocolError/TimeoutError/DecodingError: typically the daemon died or hung mid-request.
+            # OSError: ipfshttpclient lets requests' ChunkedEncodingError (an IOError) escape when the
+            # daemon dies while streaming a response.
             raise IpfsError(f"IPFS API at {self.api_url} failed during {what}: {exc}") from exc
 
     def version(self) -> str:
@@ -121,6 +130,8 @@ class Kubo:
                 pin=pin,
                 cid_version=1,
                 raw_leaves=True,
+                chunker=ADD_OPTIONS["chunker"],
+                opts={"hash": ADD_OPTIONS["hash"]},
             ),
         )
         items = response if isinstance(response, list) else [response]

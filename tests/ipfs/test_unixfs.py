@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from ipfs_nodes import KuboNode
 
@@ -169,6 +169,7 @@ def materialize(spec: object, path: Path) -> None:
 
 
 @pytest.mark.slow
+@settings(deadline=None)  # one example writes up to a few MB and round-trips it through Kubo
 @given(spec=st.dictionaries(names, tree, max_size=6))
 def test_random_trees_match_kubo(kubo: KuboNode, spec: dict[str, object]) -> None:
     with tempfile.TemporaryDirectory() as tmp:

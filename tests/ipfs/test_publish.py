@@ -1,0 +1,165 @@
+"""Publishing through a real Kubo: gateway round trip, CAR import, remote pinning on IPFS Cluster, faults."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+from ipfs_nodes import ClusterNode, KuboNode
+
+from dapp.exceptions import CidMismatchError, DappValueError, IpfsError
+from dapp.ipfs.car import write_car
+from dapp.ipfs.daemon import KuboDaemon
+from dapp.ipfs.kubo import Kubo
+from dapp.ipfs.pinning import PinningService
+from dapp.ipfs.publish import load_releases, publish
+from dapp.ipfs.unixfs import CHUNK_SIZE, iter_files, path_cid
+
+pytestmark = pytest.mark.kubo
+
+
+def make_site(root: Path) -> Path:
+    files = {
+        "index.html": b"<!doctype html><link rel=icon href=./favicon.ico><script src=./app.js></script>",
+        "app.js": b"import('./chunk.js')",
+        "favicon.ico": os.urandom(1500),
+        "img/product-\u00fcber.png": os.urandom(CHUNK_SIZE * 2 + 7),
+        "img/big/hero.jpg": os.urandom(CHUNK_SIZE + 1),
+        "docs/日本語.txt": "説明".encode(),
+    }
+    for name, data in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_bytes(data)
+    (root / ".DS_Store").write_bytes(b"not published")
+    return root
+
+
+def test_publish_and_fetch_every_file_through_the_gateway(kubo: KuboNode, tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site")
+    releases = tmp_path / "releases.json"
+    release = publish(kubo.api, site, releases_file=releases)
+    assert release.cid == path_cid(site)
+    assert kubo.api.is_pinned(release.cid)
+    files = list(iter_files(site))
+    assert release.file_count == len(files) == 6
+    assert release.total_bytes == sum(path.stat().st_size for path in files)
+    for path in files:
+        relative = urllib.parse.quote(path.relative_to(site).as_posix())
+        with urllib.request.urlopen(f"{kubo.info.gateway_url}/ipfs/{release.cid}/{relative}") as response:
+            assert response.read() == path.read_bytes(), relative
+    with pytest.raises(urllib.error.HTTPError):  # dotfiles stay private
+        urllib.request.urlopen(f"{kubo.info.gateway_url}/ipfs/{release.cid}/.DS_Store")
+    recorded = load_releases(releases)
+    assert [entry["cid"] for entry in recorded] == [release.cid]
+    assert release.urls["local_subdomain_gateway"].startswith(f"http://{release.cid}.ipfs.localhost:")
+    publish(kubo.api, site, releases_file=releases)
+    assert len(load_releases(releases)) == 2  # releases are appended, not replaced
+
+
+def test_car_imports_into_a_fresh_kubo_with_the_same_root(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site")
+    car = tmp_path / "site.car"
+    result = write_car(site, car)
+    with KuboDaemon() as info:  # a node that has never seen these blocks
+        fresh = Kubo(info.api_multiaddr)
+        assert fresh.dag_import(car) == [result.cid]
+        assert fresh.is_pinned(result.cid)  # pinning needs every block: the CAR is complete
+        assert fresh.cat(f"{result.cid}/img/big/hero.jpg") == (site / "img/big/hero.jpg").read_bytes()
+        fresh.close()
+
+
+@pytest.mark.cluster
+def test_remote_pin_on_ipfs_cluster(kubo: KuboNode, cluster: ClusterNode, tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site")
+    service = PinningService(cluster.pinning_url, cluster.token)
+    release = publish(kubo.api, site, remote=service, name="shop", releases_file=tmp_path / "r.json")
+    assert release.remote_pin is not None and cluster.pinning_url in release.remote_pin
+    [status] = service.find(release.cid)
+    assert (status.status, status.cid, status.name) == ("pinned", release.cid, "shop")
+    assert load_releases(tmp_path / "r.json")[0]["remote_pin"] == release.remote_pin
+
+
+@pytest.mark.cluster
+def test_remote_pin_with_a_bad_token_fails_and_records_nothing(
+    kubo: KuboNode, cluster: ClusterNode, tmp_path: Path
+) -> None:
+    site = make_site(tmp_path / "site")
+    service = PinningService(cluster.pinning_url, "not-a-token")
+    with pytest.raises(IpfsError, match="401"):
+        publish(kubo.api, site, remote=service, releases_file=tmp_path / "r.json")
+    assert not (tmp_path / "r.json").exists()
+
+
+# --- faults -------------------------------------------------------------------------------------
+
+
+def test_kubo_not_running(tmp_path: Path) -> None:
+    daemon = KuboDaemon()
+    info = daemon.start()
+    daemon.stop()  # a port that was just Kubo's and is now closed
+    site = make_site(tmp_path / "site")
+    with pytest.raises(IpfsError, match="cannot reach the IPFS API"):
+        publish(Kubo(info.api_multiaddr), site, releases_file=tmp_path / "r.json")
+    assert not (tmp_path / "r.json").exists()
+
+
+@pytest.mark.slow
+def test_kubo_killed_mid_publish(own_kubo: KuboDaemon, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    for i in range(8):
+        (site / f"part{i}.bin").write_bytes(os.urandom(16 * 1024 * 1024))
+    assert own_kubo.info is not None and own_kubo.pid is not None
+    kubo = Kubo(own_kubo.info.api_multiaddr)
+    pid = own_kubo.pid
+
+    def kill_once_adding(message: str) -> None:
+        if message.startswith("adding"):
+            threading.Timer(0.3, os.kill, (pid, 9)).start()
+
+    with pytest.raises(IpfsError, match=r"IPFS API at .* failed|cannot reach the IPFS API"):
+        publish(kubo, site, releases_file=tmp_path / "r.json", progress=kill_once_adding)
+    assert not (tmp_path / "r.json").exists()
+
+
+def test_bad_directories(kubo: KuboNode, tmp_path: Path) -> None:
+    releases = tmp_path / "r.json"
+    with pytest.raises(DappValueError, match="no such directory"):
+        publish(kubo.api, tmp_path / "missing", releases_file=releases)
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / ".gitkeep").touch()
+    with pytest.raises(DappValueError, match="nothing to publish"):
+        publish(kubo.api, tmp_path / "empty", releases_file=releases)
+    (tmp_path / "file").write_bytes(b"x")
+    with pytest.raises(DappValueError, match="not a directory"):
+        publish(kubo.api, tmp_path / "file", releases_file=releases)
+    site = make_site(tmp_path / "site")
+    (site / "escape").symlink_to("/etc/passwd")
+    with pytest.raises(DappValueError, match="symlink"):
+        publish(kubo.api, site, releases_file=releases)
+    assert not releases.exists()
+
+
+def test_corrupt_releases_file_is_reported(kubo: KuboNode, tmp_path: Path) -> None:
+    releases = tmp_path / "r.json"
+    releases.write_text(json.dumps(["not", "a", "releases", "file"]))
+    with pytest.raises(DappValueError, match="not a releases file"):
+        publish(kubo.api, make_site(tmp_path / "site"), releases_file=releases)
+
+
+def test_kubo_disagreeing_with_our_cid_fails_loudly(tmp_path: Path) -> None:
+    """A node whose import settings differ (here: 10 links per file node, not 174) must not be trusted."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "video.bin").write_bytes(os.urandom(11 * CHUNK_SIZE))
+    with KuboDaemon(config={"Import.UnixFSFileMaxLinks": 10}) as info:
+        odd = Kubo(info.api_multiaddr)
+        with pytest.raises(CidMismatchError, match=f"expected {path_cid(site)}"):
+            publish(odd, site, releases_file=tmp_path / "r.json")
+        odd.close()
+    assert not (tmp_path / "r.json").exists()
