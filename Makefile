@@ -19,7 +19,9 @@ help:
 	@echo "make bench  - gas and read-speed benchmarks, written to bench/results/"
 	@echo "make setup  - only install (idempotent)"
 
-setup: $(VENV)/.stamp node_modules/.stamp $(SOLCX_BINARY_PATH)/solc-v$(SOLC_VERSION) setup-brownie
+include toolchain/ipfs.mk
+
+setup: $(VENV)/.stamp node_modules/.stamp $(SOLCX_BINARY_PATH)/solc-v$(SOLC_VERSION) setup-brownie setup-ipfs
 
 $(VENV)/.stamp: requirements/main.lock pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
