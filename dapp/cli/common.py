@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -9,7 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import click
 
@@ -26,8 +27,33 @@ F = TypeVar("F", bound=Callable[..., Any])
 _UNITS = {"wei": 0, "gwei": 9, "ether": 18, "eth": 18}
 
 
+@dataclass(frozen=True)
+class NetworkArgs:
+    """The options every chain command takes, gathered by `network_options`."""
+
+    network: str | None
+    account_index: int | None
+    keystore: Path | None
+    deployments: Path | None
+    as_json: bool
+
+
 def network_options(func: F) -> F:
-    """--network, --account, --keystore, --deployments and --json, declared once for every command."""
+    """--network, --account, --keystore, --deployments and --json, declared once for every command,
+    and handed to it as one `net: NetworkArgs` argument."""
+
+    @functools.wraps(func)
+    def command(
+        *args: Any,
+        network: str | None,
+        account_index: int | None,
+        keystore: Path | None,
+        deployments: Path | None,
+        as_json: bool,
+        **kwargs: Any,
+    ) -> Any:
+        return func(*args, net=NetworkArgs(network, account_index, keystore, deployments, as_json), **kwargs)
+
     options = [
         click.option(
             "--network",
@@ -49,9 +75,10 @@ def network_options(func: F) -> F:
         ),
         json_option,
     ]
+    wrapped: Any = command
     for option in reversed(options):
-        func = option(func)
-    return func
+        wrapped = option(wrapped)
+    return cast(F, wrapped)
 
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON on stdout.")
@@ -77,26 +104,19 @@ class Session:
 
 
 @contextmanager
-def session(
-    network: str | None,
-    account_index: int | None,
-    keystore: Path | None,
-    deployments: Path | None,
-    *,
-    need_account: bool = True,
-) -> Iterator[Session]:
-    progress(f"connecting to {network or 'the default network'}")
-    connection = connect(network)
+def session(net: NetworkArgs, *, need_account: bool = True) -> Iterator[Session]:
+    progress(f"connecting to {net.network or 'the default network'}")
+    connection = connect(net.network)
     try:
         account = None
-        if need_account or keystore or account_index is not None:
+        if need_account or net.keystore or net.account_index is not None:
             account = use_account(
                 connection.w3,
-                keystore=keystore,
-                index=account_index,
+                keystore=net.keystore,
+                index=net.account_index,
                 password_prompt=lambda: click.prompt("keystore password", hide_input=True),
             )
-        yield Session(connection, account, Registry(deployments))
+        yield Session(connection, account, Registry(net.deployments))
     finally:
         connection.close()
 

@@ -11,7 +11,7 @@ import click
 from web3 import Web3
 
 from dapp.accounts import use_account
-from dapp.cli.common import emit, format_wei, json_option, network_options, progress, session, table
+from dapp.cli.common import NetworkArgs, emit, format_wei, json_option, network_options, progress, session, table
 from dapp.cli.store_commands import orders_table, products_table
 from dapp.client import CatalogClient
 from dapp.compile import REPO_ROOT, Artifact, compile_contracts, load_artifact, write_packaged_artifact
@@ -52,15 +52,11 @@ def current_artifact() -> Artifact:
 @network_options
 def deploy(
     force: bool,
-    network: str | None,
-    account_index: int | None,
-    keystore: Path | None,
-    deployments: Path | None,
-    as_json: bool,
+    net: NetworkArgs,
 ) -> None:
     """Deploy the Catalog (or reuse the live one) and record it in deployments/CHAINID.json."""
     artifact = current_artifact()
-    with session(network, account_index, keystore, deployments) as s:
+    with session(net) as s:
         assert s.account is not None
         progress(f"deploying from {s.account} on chain {s.connection.chain_id}")
         result = deploy_catalog(
@@ -70,7 +66,7 @@ def deploy(
     verb = "reusing live" if result.reused else "deployed"
     note = f"\n(replaced a stale entry at {result.replaced.address})" if result.replaced else ""
     emit(
-        as_json,
+        net.as_json,
         {
             "address": d.address,
             "chainId": d.chain_id,
@@ -87,14 +83,10 @@ def deploy(
 @click.command("status")
 @network_options
 def status(
-    network: str | None,
-    account_index: int | None,
-    keystore: Path | None,
-    deployments: Path | None,
-    as_json: bool,
+    net: NetworkArgs,
 ) -> None:
     """Show the network, your account and the registered Catalog (live or stale)."""
-    with session(network, account_index, keystore, deployments, need_account=False) as s:
+    with session(net, need_account=False) as s:
         w3, chain_id = s.w3, s.connection.chain_id
         info: dict[str, object] = {
             "network": s.connection.choice.label,
@@ -118,7 +110,7 @@ def status(
             if reason is None:
                 info["productCount"] = s.client().product_count()
         try:
-            account = use_account(w3, keystore=keystore, index=account_index)
+            account = use_account(w3, keystore=net.keystore, index=net.account_index)
         except Exception:
             account = None
         if account:
@@ -144,7 +136,7 @@ def status(
                 lines.append(f"withdraw  {format_wei(int(str(info['withdrawable'])))} available")
         return "\n".join(lines)
 
-    emit(as_json, info, text)
+    emit(net.as_json, info, text)
 
 
 @click.group("node")

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 
 import click
 
 from dapp.cli.common import (
+    NetworkArgs,
     emit,
     format_duration,
     format_wei,
@@ -81,24 +81,20 @@ def list_product(
     stock: int,
     escrow_window: int,
     metadata_cid: str | None,
-    network: str | None,
-    account_index: int | None,
-    keystore: Path | None,
-    deployments: Path | None,
-    as_json: bool,
+    net: NetworkArgs,
 ) -> None:
     """List a product for sale; you become its seller."""
     wei = parse_amount(price)
     if not metadata_cid:
         raise DappValueError("give --metadata-cid CID (the product's metadata document on IPFS)")
     codec, digest = parse_cid(metadata_cid)
-    with session(network, account_index, keystore, deployments) as s:
+    with session(net) as s:
         client = s.client()
         progress("sending listProduct")
         listing = client.list_product(wei, stock, escrow_window, digest, codec)
         product = client.product(listing.product_id)
     emit(
-        as_json,
+        net.as_json,
         {"productId": listing.product_id, "tx": listing.tx.tx_hash, "product": product.to_json()},
         f"listed product {listing.product_id} at {format_wei(wei)} (tx {listing.tx.tx_hash})",
     )
@@ -113,17 +109,13 @@ def products(
     offset: int,
     limit: int | None,
     seller: str | None,
-    network: str | None,
-    account_index: int | None,
-    keystore: Path | None,
-    deployments: Path | None,
-    as_json: bool,
+    net: NetworkArgs,
 ) -> None:
     """Show the catalog, read a page at a time through the contract's views."""
-    with session(network, account_index, keystore, deployments, need_account=False) as s:
+    with session(net, need_account=False) as s:
         client = s.client()
         items = client.products_of(_address(seller)) if seller else client.products(offset, limit)
-    emit(as_json, [p.to_json() for p in items], lambda: products_table(items))
+    emit(net.as_json, [p.to_json() for p in items], lambda: products_table(items))
 
 
 @click.command("product")
@@ -131,14 +123,10 @@ def products(
 @network_options
 def product(
     product_id: int,
-    network: str | None,
-    account_index: int | None,
-    keystore: Path | None,
-    deployments: Path | None,
-    as_json: bool,
+    net: NetworkArgs,
 ) -> None:
     """Show one product with its orders and reviews."""
-    with session(network, account_index, keystore, deployments, need_account=False) as s:
+    with session(net, need_account=False) as s:
         client = s.client()
         item = client.product(product_id)
         orders = client.orders(product_id)
@@ -157,7 +145,7 @@ def product(
         ] or ["  (none)"]
         return "\n".join(lines)
 
-    emit(as_json, data, text)
+    emit(net.as_json, data, text)
 
 
 @click.command("buy")
@@ -169,19 +157,15 @@ def buy(
     product_id: int,
     quantity: int,
     expect_price: str | None,
-    network: str | None,
-    account_index: int | None,
-    keystore: Path | None,
-    deployments: Path | None,
-    as_json: bool,
+    net: NetworkArgs,
 ) -> None:
     """Buy a product, paying exactly quantity times the unit price."""
     expected = parse_amount(expect_price) if expect_price else None
-    with session(network, account_index, keystore, deployments) as s:
+    with session(net) as s:
         progress(f"buying {quantity} of product {product_id}")
         purchase = s.client().buy(product_id, quantity, expected)
     emit(
-        as_json,
+        net.as_json,
         {
             "order": str(purchase.order),
             "amount": str(purchase.amount),
@@ -200,14 +184,10 @@ def buy(
 def orders(
     buyer: str | None,
     product_id: int | None,
-    network: str | None,
-    account_index: int | None,
-    keystore: Path | None,
-    deployments: Path | None,
-    as_json: bool,
+    net: NetworkArgs,
 ) -> None:
     """Show orders: yours (found through the indexed buyer topic), or one product's."""
-    with session(network, account_index, keystore, deployments, need_account=product_id is None and not buyer) as s:
+    with session(net, need_account=product_id is None and not buyer) as s:
         client = s.client()
         if product_id is not None:
             items = client.orders(product_id)
@@ -215,7 +195,7 @@ def orders(
             who = _address(buyer) if buyer else s.account
             assert who is not None
             items = client.orders_of(who)
-    emit(as_json, [o.to_json() for o in items], lambda: orders_table(items))
+    emit(net.as_json, [o.to_json() for o in items], lambda: orders_table(items))
 
 
 def _settle_command(name: str, method: str, doc: str) -> click.Command:
@@ -224,18 +204,14 @@ def _settle_command(name: str, method: str, doc: str) -> click.Command:
     @network_options
     def command(
         order: str,
-        network: str | None,
-        account_index: int | None,
-        keystore: Path | None,
-        deployments: Path | None,
-        as_json: bool,
+        net: NetworkArgs,
     ) -> None:
         ref = parse_order(order)
-        with session(network, account_index, keystore, deployments) as s:
+        with session(net) as s:
             progress(f"{name} order {ref}")
             tx = getattr(s.client(), method)(ref.product_id, ref.order_no)
         emit(
-            as_json,
+            net.as_json,
             {"order": str(ref), "action": name, "tx": tx.tx_hash},
             f"order {ref}: {name} done (tx {tx.tx_hash})",
         )
@@ -257,36 +233,28 @@ def review(
     order: str,
     rating: int,
     review_cid: str,
-    network: str | None,
-    account_index: int | None,
-    keystore: Path | None,
-    deployments: Path | None,
-    as_json: bool,
+    net: NetworkArgs,
 ) -> None:
     """Review a completed ORDER you placed (once)."""
     ref = parse_order(order)
     codec, digest = parse_cid(review_cid)
-    with session(network, account_index, keystore, deployments) as s:
+    with session(net) as s:
         progress(f"reviewing order {ref}")
         tx = s.client().review(ref.product_id, ref.order_no, rating, digest, codec)
-    emit(as_json, {"order": str(ref), "rating": rating, "tx": tx.tx_hash}, f"reviewed order {ref}: {rating}/5")
+    emit(net.as_json, {"order": str(ref), "rating": rating, "tx": tx.tx_hash}, f"reviewed order {ref}: {rating}/5")
 
 
 @click.command("withdraw")
 @network_options
 def withdraw(
-    network: str | None,
-    account_index: int | None,
-    keystore: Path | None,
-    deployments: Path | None,
-    as_json: bool,
+    net: NetworkArgs,
 ) -> None:
     """Withdraw everything credited to you: sales, released escrow, refunds."""
-    with session(network, account_index, keystore, deployments) as s:
+    with session(net) as s:
         progress("withdrawing")
         result = s.client().withdraw()
     emit(
-        as_json,
+        net.as_json,
         {"account": result.account, "amount": str(result.amount), "tx": result.tx.tx_hash},
         f"withdrew {format_wei(result.amount)} to {result.account}",
     )
