@@ -21,8 +21,16 @@ from ipfs_nodes import ClusterNode, KuboNode
 from dapp.ipfs.daemon import KuboDaemon
 from dapp.ipfs.kubo import Kubo
 
-# `make test` keeps the property test short; `make fuzz` (-m slow --hypothesis-profile=fuzz) runs long.
-settings.register_profile("fuzz", max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# `make test` keeps the property test at Hypothesis' default budget; `make fuzz` (-m slow
+# --hypothesis-profile=fuzz) runs long. Registered identically in tests/contract/conftest.py: profiles are
+# global and the last registration wins, so the two must agree.
+settings.register_profile(
+    "fuzz",
+    max_examples=300,
+    stateful_step_count=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 
 @pytest.fixture(scope="session")
