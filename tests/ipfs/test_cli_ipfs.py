@@ -48,6 +48,7 @@ def test_car_command(tmp_path: Path) -> None:
 def test_publish_with_own_daemon(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """No --ipfs-api: dapp starts Kubo on a project-local repo, publishes, and stops it."""
     monkeypatch.delenv("DAPP_IPFS_API", raising=False)
+    monkeypatch.delenv("DAPP_IPFS_REPO", raising=False)
     monkeypatch.chdir(tmp_path)
     root = site(tmp_path)
     result = CliRunner().invoke(main, ["publish", "--json", str(root)])
