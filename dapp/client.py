@@ -28,6 +28,8 @@ from dapp.exceptions import (
     TransactionError,
 )
 from dapp.ipfs.cid import Codec
+from dapp.ipfs.kubo import Kubo
+from dapp.ipfs.metadata import ProductMetadata, ReviewDocument, fetch_product_metadata, fetch_review
 from dapp.registry import Deployment
 from dapp.types import Listing, Order, OrderRef, OrderState, Product, Purchase, Review, TxResult, Withdrawal
 
@@ -133,6 +135,15 @@ class CatalogClient:
                 break
             result.extend(Product.from_view(view) for view in page)
         return result
+
+    def product_metadata(self, product_id: int, source: Kubo | str) -> ProductMetadata:
+        """The product's metadata document from Kubo or a gateway URL, accepted only if it hashes to the
+        CID the contract stores (CidMismatchError otherwise)."""
+        return fetch_product_metadata(source, self.product(product_id).metadata_cid)
+
+    def review_document(self, review: Review, source: Kubo | str) -> ReviewDocument:
+        """A review's text document, verified against the digest in its Reviewed event."""
+        return fetch_review(source, review.review_cid)
 
     def order(self, product_id: int, order_no: int) -> Order:
         return Order.from_view(self._view("getOrder", product_id, order_no))
@@ -282,10 +293,14 @@ class CatalogClient:
         except Web3ValidationError as exc:
             raise DappValueError(f"invalid arguments for {name}{args}: {str(exc).strip().splitlines()[0]}") from None
 
-    def _transact(self, name: str, *args: Any, value: int = 0) -> tuple[TxReceipt, TxResult]:
+    def simulate(self, name: str, *args: Any, value: int = 0) -> int:
+        """Run a write as a call, without sending it: raises its revert by name, else returns the gas
+        limit a real send would use. For checks before side effects elsewhere (e.g. an IPFS upload)."""
+        return int(self._prepare(name, args, value)[1]["gas"])
+
+    def _prepare(self, name: str, args: tuple[Any, ...], value: int) -> tuple[ContractFunction, TxParams]:
         fn = self._function(name, args)
         params: TxParams = {"from": Web3.to_checksum_address(self._sender()), "value": Wei(value)}
-        # Simulate first: a revert is raised by name here and nothing is sent.
         try:
             if self.fixed_gas:
                 fn.call(params)
@@ -294,11 +309,16 @@ class CatalogClient:
                 params["gas"] = int(fn.estimate_gas(params) * 1.2) + 10_000
         except Exception as exc:
             raise self._as_revert(exc) from None
+        return fn, params
+
+    def _transact(self, name: str, *args: Any, value: int = 0) -> tuple[TxReceipt, TxResult]:
+        # Simulate first: a revert is raised by name here and nothing is sent.
+        fn, params = self._prepare(name, args, value)
         try:
             tx_hash = fn.transact(params)
         except Exception as exc:
             raise self._as_revert(exc) from None
-        receipt = self._wait(tx_hash.to_0x_hex() if hasattr(tx_hash, "to_0x_hex") else "0x" + tx_hash.hex())
+        receipt = self._wait("0x" + bytes(tx_hash).hex())
         result = TxResult(
             tx_hash="0x" + bytes(receipt["transactionHash"]).hex(),
             block_number=receipt["blockNumber"],

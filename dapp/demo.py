@@ -1,20 +1,18 @@
 """A small sample merch catalog, with orders and reviews, for `dapp up` and the tests.
 
-Metadata and review documents are small JSON files. A file under 256 KiB added to IPFS as CIDv1 with raw
-leaves is one raw block, so its CID is simply raw + sha2-256(bytes): the same CID `ipfs add
---cid-version=1` prints, computed here without a daemon.
+Metadata and review documents are built (and their CIDs computed) locally, without a daemon; `dapp up`
+then adds them to its Kubo node so the CIDs on chain resolve.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
 
 from web3 import Web3
 
 from dapp.client import CatalogClient
-from dapp.ipfs.cid import Codec, digest_to_cid
+from dapp.ipfs.cid import parse_cid
+from dapp.ipfs.metadata import build_product_metadata, build_review_document
 
 ETHER = 10**18
 DAY = 24 * 3600
@@ -40,19 +38,8 @@ SAMPLE_PRODUCTS = [
 ]
 
 
-def json_document(data: dict[str, object]) -> bytes:
-    """Canonical bytes of a small JSON document (sorted keys, no spaces), so its CID is reproducible."""
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
-
-
-def raw_digest(document: bytes) -> tuple[bytes, Codec]:
-    """(digest, codec) of a document that fits in one 256 KiB raw block."""
-    assert len(document) <= 256 * 1024, "larger documents are dag-pb trees: use dapp.ipfs"
-    return hashlib.sha256(document).digest(), Codec.RAW
-
-
-def metadata_document(product: SampleProduct) -> bytes:
-    return json_document({"version": 1, "name": product.name, "description": product.description, "images": []})
+def metadata_document(product: SampleProduct) -> tuple[bytes, str]:
+    return build_product_metadata(product.name, product.description, [])
 
 
 @dataclass(frozen=True)
@@ -73,16 +60,16 @@ def seed_catalog(w3: Web3, address: str, abi: list[dict[str, object]], *, fixed_
     documents: dict[str, bytes] = {}
     ids = []
     for sample in SAMPLE_PRODUCTS:
-        doc = metadata_document(sample)
-        digest, codec = raw_digest(doc)
-        documents[digest_to_cid(digest, codec)] = doc
+        doc, cid = metadata_document(sample)
+        documents[cid] = doc
+        codec, digest = parse_cid(cid)
         ids.append(shop.list_product(sample.price, sample.stock, sample.escrow_window, digest, codec).product_id)
     tee, pins, vinyl, poster, _tote = ids
 
     def review(who: CatalogClient, order: tuple[int, int], rating: int, text: str) -> None:
-        doc = json_document({"version": 1, "rating": rating, "text": text})
-        digest, codec = raw_digest(doc)
-        documents[digest_to_cid(digest, codec)] = doc
+        doc, cid = build_review_document(rating, text)
+        documents[cid] = doc
+        codec, digest = parse_cid(cid)
         who.review(order[0], order[1], rating, digest, codec)
 
     pins_order = as_alice.buy(pins, 2).order

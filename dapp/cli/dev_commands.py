@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import threading
 from pathlib import Path
@@ -12,12 +13,14 @@ from web3 import Web3
 
 from dapp.accounts import use_account
 from dapp.cli.common import NetworkArgs, emit, format_wei, json_option, network_options, progress, session, table
+from dapp.cli.ipfs_commands import ipfs_api_option
 from dapp.cli.store_commands import orders_table, products_table
 from dapp.client import CatalogClient
 from dapp.compile import REPO_ROOT, Artifact, compile_contracts, load_artifact, write_packaged_artifact
 from dapp.demo import seed_catalog
 from dapp.deploy import deploy_catalog, stale_reason
-from dapp.exceptions import DappValueError
+from dapp.exceptions import CidMismatchError, DappValueError, IpfsError
+from dapp.ipfs.kubo import open_kubo
 from dapp.networks import DEV_NETWORKS, connect, running_node, start_background_node, stop_background_node
 from dapp.registry import Registry
 
@@ -168,16 +171,13 @@ def node_status() -> None:
 
 
 @click.command("up")
-@click.option(
-    "--network",
-    "-n",
-    default="anvil",
-    show_default=True,
-    help="anvil or ganache (a fresh node, stopped on exit), embedded, or an RPC URL.",
-)
+@click.option("--network", "-n", default="anvil", show_default=True,
+              help="anvil or ganache (a fresh node, stopped on exit), embedded, or an RPC URL.")  # fmt: skip
 @click.option("--deployments", type=click.Path(file_okay=False, path_type=Path), envvar="DAPP_DEPLOYMENTS")
+@ipfs_api_option
+@click.option("--no-ipfs", is_flag=True, help="Do not add the sample documents to IPFS.")
 @click.option("--no-wait", is_flag=True, help="Exit after seeding instead of serving until Ctrl-C.")
-def up(network: str, deployments: Path | None, no_wait: bool) -> None:
+def up(network: str, deployments: Path | None, ipfs_api: str | None, no_ipfs: bool, no_wait: bool) -> None:
     """The demo: start a chain, compile, deploy, seed a sample merch shop, and serve until Ctrl-C."""
     stop = threading.Event()
 
@@ -188,7 +188,8 @@ def up(network: str, deployments: Path | None, no_wait: bool) -> None:
     try:
         artifact = current_artifact()
         progress(f"starting {network}" if network in DEV_NETWORKS else f"connecting to {network}")
-        with connect(network, own_node=True) as connection:
+        with contextlib.ExitStack() as stack:
+            connection = stack.enter_context(connect(network, own_node=True))
             w3 = connection.w3
             deployer = use_account(w3)
             registry = Registry(deployments)
@@ -198,15 +199,19 @@ def up(network: str, deployments: Path | None, no_wait: bool) -> None:
             if len(w3.eth.accounts) < 4:
                 raise DappValueError("seeding needs a dev node with at least 4 unlocked accounts")
             client = CatalogClient(w3, address, artifact.abi, fixed_gas=connection.is_ganache)
+            documents: dict[str, bytes] = {}
             if client.product_count() == 0:
                 progress("seeding a sample merch catalog with orders and reviews")
-                seed_catalog(w3, address, artifact.abi, fixed_gas=connection.is_ganache)
+                documents = seed_catalog(w3, address, artifact.abi, fixed_gas=connection.is_ganache).documents
+            gateway = None if no_ipfs else _serve_documents(stack, ipfs_api, documents)
             products = client.products()
             orders = [o for p in products for o in client.orders(p.id)]
             url = connection.node.url if connection.node else connection.choice.label
             click.echo(f"\nCatalog {address} on chain {connection.chain_id} at {url}")
-            click.echo(f"registry: {result.registry_path}\n")
-            click.echo(products_table(products))
+            click.echo(f"registry: {result.registry_path}")
+            if gateway:
+                click.echo(f"IPFS gateway: {gateway}  (product metadata: {gateway}/ipfs/{products[0].metadata_cid})")
+            click.echo("\n" + products_table(products))
             click.echo("\n" + orders_table(orders))
             if no_wait:
                 return
@@ -217,6 +222,23 @@ def up(network: str, deployments: Path | None, no_wait: bool) -> None:
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+
+
+def _serve_documents(stack: contextlib.ExitStack, ipfs_api: str | None, documents: dict[str, bytes]) -> str | None:
+    """Add the seeded documents to Kubo (ours unless an API is given) and keep it up; None if no Kubo."""
+    try:
+        progress("starting IPFS and adding the metadata and review documents")
+        kubo = stack.enter_context(open_kubo(ipfs_api))
+        for cid, document in documents.items():
+            added = kubo.add_bytes(document, pin=True)
+            if added != cid:
+                raise CidMismatchError(cid, added, what="Kubo's import of a seeded document")
+        return kubo.gateway_url()
+    except IpfsError as exc:
+        if isinstance(exc, CidMismatchError):
+            raise
+        progress(f"IPFS unavailable, documents not published ({exc}); the chain part still runs")
+        return None
 
 
 COMMANDS = [compile_cmd, deploy, status, node, up]

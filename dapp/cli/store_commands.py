@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import UTC, datetime
+from pathlib import Path
 
 import click
 
@@ -18,9 +20,23 @@ from dapp.cli.common import (
     session,
     table,
 )
+from dapp.cli.ipfs_commands import ipfs_api_option
 from dapp.exceptions import DappValueError
 from dapp.ipfs.cid import parse_cid
+from dapp.ipfs.kubo import Kubo, open_kubo
+from dapp.ipfs.metadata import (
+    ProductMetadata,
+    build_product_metadata,
+    build_review_document,
+    fetch_product_metadata,
+    fetch_review,
+    upload_product_metadata,
+    upload_review,
+)
 from dapp.types import Order, Product
+
+# Stands in for a document's digest while simulating, before the document is uploaded.
+PLACEHOLDER_DIGEST = b"\x01" * 32
 
 
 def _product_rows(products: list[Product]) -> list[list[object]]:
@@ -74,29 +90,55 @@ def orders_table(orders: list[Order]) -> str:
     show_default=True,
     help="Seconds the buyer has to confirm receipt; 0 settles every sale at once.",
 )
-@click.option("--metadata-cid", help="CID of the product's metadata JSON, already on IPFS.")
+@click.option("--name", help="Product name: uploads a metadata document to IPFS (with --description, --image).")
+@click.option("--description", default="", help="Product description for the metadata document.")
+@click.option(
+    "--image",
+    "images",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Image file to add to IPFS and name in the metadata (repeatable).",
+)
+@click.option("--metadata-cid", help="Instead of --name: CID of a metadata document already on IPFS.")
+@ipfs_api_option
 @network_options
 def list_product(
     price: str,
     stock: int,
     escrow_window: int,
+    name: str | None,
+    description: str,
+    images: tuple[Path, ...],
     metadata_cid: str | None,
+    ipfs_api: str | None,
     net: NetworkArgs,
 ) -> None:
     """List a product for sale; you become its seller."""
     wei = parse_amount(price)
-    if not metadata_cid:
-        raise DappValueError("give --metadata-cid CID (the product's metadata document on IPFS)")
-    codec, digest = parse_cid(metadata_cid)
+    if bool(name) == bool(metadata_cid):
+        raise DappValueError("give either --name (and --description/--image) or --metadata-cid")
+    if metadata_cid and (description or images):
+        raise DappValueError("--description and --image describe a new document: use them with --name")
+    if metadata_cid:
+        codec, digest = parse_cid(metadata_cid)
+    else:
+        build_product_metadata(name or "", description, [])  # check name and description before any upload
     with session(net) as s:
         client = s.client()
+        if name:
+            client.simulate("listProduct", wei, stock, escrow_window, PLACEHOLDER_DIGEST, 0)
+            progress(f"adding {len(images)} image(s) and the metadata document to IPFS")
+            with open_kubo(ipfs_api) as kubo:
+                ref = upload_product_metadata(kubo, name, description, list(images))
+            digest, codec = ref.digest, ref.codec
         progress("sending listProduct")
         listing = client.list_product(wei, stock, escrow_window, digest, codec)
         product = client.product(listing.product_id)
     emit(
         net.as_json,
         {"productId": listing.product_id, "tx": listing.tx.tx_hash, "product": product.to_json()},
-        f"listed product {listing.product_id} at {format_wei(wei)} (tx {listing.tx.tx_hash})",
+        f"listed product {listing.product_id} at {format_wei(wei)}, metadata {product.metadata_cid} "
+        f"(tx {listing.tx.tx_hash})",
     )
 
 
@@ -120,29 +162,48 @@ def products(
 
 @click.command("product")
 @click.argument("product_id", type=click.IntRange(1))
+@click.option(
+    "--metadata",
+    "with_metadata",
+    is_flag=True,
+    help="Fetch the metadata and review documents from IPFS and verify their CIDs.",
+)
+@click.option("--gateway", metavar="URL", help="Fetch documents through this IPFS gateway instead of Kubo's API.")
+@ipfs_api_option
 @network_options
-def product(
-    product_id: int,
-    net: NetworkArgs,
-) -> None:
+def product(product_id: int, with_metadata: bool, gateway: str | None, ipfs_api: str | None, net: NetworkArgs) -> None:
     """Show one product with its orders and reviews."""
     with session(net, need_account=False) as s:
         client = s.client()
         item = client.product(product_id)
         orders = client.orders(product_id)
         reviews = client.reviews(product_id)
-    data = {
+    metadata: ProductMetadata | None = None
+    texts: dict[str, str] = {}
+    if with_metadata or gateway:
+        progress("fetching documents from IPFS and checking their CIDs")
+        with contextlib.ExitStack() as stack:
+            source: Kubo | str = gateway or stack.enter_context(open_kubo(ipfs_api))
+            metadata = fetch_product_metadata(source, item.metadata_cid)
+            texts = {r.review_cid: fetch_review(source, r.review_cid).text for r in reviews}
+    data: dict[str, object] = {
         "product": item.to_json(),
         "orders": [o.to_json() for o in orders],
-        "reviews": [r.to_json() for r in reviews],
+        "reviews": [{**r.to_json(), **({"text": texts[r.review_cid]} if texts else {})} for r in reviews],
     }
+    if metadata:
+        data["metadata"] = {"name": metadata.name, "description": metadata.description, "images": metadata.images}
 
     def text() -> str:
-        lines = [products_table([item]), "", "orders:", orders_table(orders), "", "reviews:"]
-        lines += [
-            f"  {'★' * r.rating}{'☆' * (5 - r.rating)}  order {r.product_id}-{r.order_no}  {r.review_cid}"
-            for r in reviews
-        ] or ["  (none)"]
+        lines = []
+        if metadata:
+            lines += [metadata.name, metadata.description, *[f"image {cid}" for cid in metadata.images], ""]
+        lines += [products_table([item]), "", "orders:", orders_table(orders), "", "reviews:"]
+        for r in reviews:
+            stars = "★" * r.rating + "☆" * (5 - r.rating)
+            lines.append(f"  {stars}  order {r.product_id}-{r.order_no}  {texts.get(r.review_cid, r.review_cid)}")
+        if not reviews:
+            lines.append("  (none)")
         return "\n".join(lines)
 
     emit(net.as_json, data, text)
@@ -227,20 +288,32 @@ refund = _settle_command("refund", "refund", "Seller: refund an escrowed ORDER i
 @click.command("review")
 @click.argument("order")
 @click.option("--rating", type=click.IntRange(1, 5), required=True, help="Stars, 1 to 5.")
-@click.option("--review-cid", required=True, help="CID of the review document on IPFS.")
+@click.option("--text", help="Review text: uploaded to IPFS as a review document.")
+@click.option("--review-cid", help="Instead of --text: CID of a review document already on IPFS.")
+@ipfs_api_option
 @network_options
 def review(
-    order: str,
-    rating: int,
-    review_cid: str,
-    net: NetworkArgs,
+    order: str, rating: int, text: str | None, review_cid: str | None, ipfs_api: str | None, net: NetworkArgs
 ) -> None:
     """Review a completed ORDER you placed (once)."""
     ref = parse_order(order)
-    codec, digest = parse_cid(review_cid)
+    if (text is None) == (review_cid is None):
+        raise DappValueError("give either --text or --review-cid")
+    if review_cid:
+        codec, digest = parse_cid(review_cid)
+    else:
+        build_review_document(rating, text or "")  # check before any upload
     with session(net) as s:
+        client = s.client()
+        if text is not None:
+            # Let the contract name any problem (not your order, not completed) before uploading.
+            client.simulate("review", ref.product_id, ref.order_no, rating, PLACEHOLDER_DIGEST, 0)
+            progress("adding the review document to IPFS")
+            with open_kubo(ipfs_api) as kubo:
+                document = upload_review(kubo, rating, text)
+            digest, codec = document.digest, document.codec
         progress(f"reviewing order {ref}")
-        tx = s.client().review(ref.product_id, ref.order_no, rating, digest, codec)
+        tx = client.review(ref.product_id, ref.order_no, rating, digest, codec)
     emit(net.as_json, {"order": str(ref), "rating": rating, "tx": tx.tx_hash}, f"reviewed order {ref}: {rating}/5")
 
 

@@ -30,13 +30,15 @@ STOP_TIMEOUT = 10.0
 
 
 def find_ipfs_binary() -> str:
-    """The Kubo executable: $DAPP_IPFS_BIN, else `ipfs` on PATH."""
+    """The Kubo executable: $DAPP_IPFS_BIN, else `ipfs` on PATH, else the one `make setup` built."""
     configured = os.environ.get("DAPP_IPFS_BIN")
     if configured:
         if not os.access(configured, os.X_OK):
             raise IpfsError(f"DAPP_IPFS_BIN={configured} is not an executable file")
         return configured
-    found = shutil.which("ipfs")
+    # Where `make setup` builds it (toolchain/ipfs.mk), so commands work without exporting anything.
+    built = Path.home() / ".cache" / "ownerless-store" / f"kubo-v{KUBO_VERSION}" / "ipfs"
+    found = shutil.which("ipfs") or (str(built) if os.access(built, os.X_OK) else None)
     if found is None:
         raise IpfsError(
             "Kubo (`ipfs`) not found: run `make setup` (builds Kubo v"
@@ -71,11 +73,22 @@ class KuboDaemon:
     """A Kubo daemon process owned by us. Use as a context manager, or call start()/stop()."""
 
     def __init__(
-        self, repo: Path | None = None, binary: str | None = None, config: Mapping[str, object] | None = None
+        self,
+        repo: Path | None = None,
+        binary: str | None = None,
+        config: Mapping[str, object] | None = None,
+        *,
+        offline: bool = True,
     ) -> None:
-        """`config`: extra `ipfs config --json KEY VALUE` settings for a new repo."""
+        """`config`: extra `ipfs config --json KEY VALUE` settings for a new repo. `offline=False` runs
+        the swarm on loopback (still no bootstrap peers, no DHT), so peers given explicitly, like a
+        pinning service handed our addresses as `origins`, can fetch blocks from us."""
         self._binary = binary
         self._config = dict(config or {})
+        self._offline = offline
+        if not offline:
+            # Nothing may reach out on its own: no autoconf download, no AutoTLS certificate broker.
+            self._config = {"AutoConf.Enabled": False, "AutoTLS.Enabled": False, **self._config}
         self._repo = repo
         self._owns_repo = repo is None
         self._process: subprocess.Popen[bytes] | None = None
@@ -108,7 +121,7 @@ class KuboDaemon:
         self._log = repo / "daemon.log"
         with self._log.open("wb") as log:
             self._process = subprocess.Popen(
-                [binary, "daemon", "--offline"],
+                [binary, "daemon", *(["--offline"] if self._offline else [])],
                 env=self._env(repo),
                 stdout=log,
                 stderr=subprocess.STDOUT,
