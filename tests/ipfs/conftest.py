@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -71,11 +72,10 @@ def _cluster_binary() -> str:
     return binary
 
 
-@pytest.fixture(scope="session")
-def cluster(kubo: KuboNode, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ClusterNode]:
-    """ipfs-cluster-service in front of the session Kubo, its Pinning Service API on a free loopback port,
-    behind basic-auth credentials that are exchanged for a JWT bearer token as a real client would."""
-    home = tmp_path_factory.mktemp("cluster")
+@contextlib.contextmanager
+def _run_cluster(kubo_api: str, home: Path) -> Iterator[ClusterNode]:
+    """ipfs-cluster-service in front of the Kubo at `kubo_api`, its Pinning Service API on a free loopback
+    port, behind basic-auth credentials that are exchanged for a JWT bearer token as a real client would."""
     env = {**os.environ, "IPFS_CLUSTER_PATH": str(home)}
     binary = _cluster_binary()
     subprocess.run([binary, "init", "--consensus", "crdt"], env=env, check=True, capture_output=True)
@@ -83,30 +83,44 @@ def cluster(kubo: KuboNode, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     config = json.loads(config_path.read_text())
     pinsvc_port = _free_port()
     config["cluster"]["listen_multiaddress"] = [f"/ip4/127.0.0.1/tcp/{_free_port()}"]
+    config["cluster"]["mdns_interval"] = "0s"
     config["api"]["restapi"]["http_listen_multiaddress"] = f"/ip4/127.0.0.1/tcp/{_free_port()}"
     config["api"]["ipfsproxy"]["listen_multiaddress"] = f"/ip4/127.0.0.1/tcp/{_free_port()}"
-    config["api"]["ipfsproxy"]["node_multiaddress"] = kubo.info.api_multiaddr
+    config["api"]["ipfsproxy"]["node_multiaddress"] = kubo_api
     config["api"]["pinsvcapi"]["http_listen_multiaddress"] = f"/ip4/127.0.0.1/tcp/{pinsvc_port}"
     config["api"]["pinsvcapi"]["basic_auth_credentials"] = {"tester": "secret"}
-    config["ipfs_connector"]["ipfshttp"]["node_multiaddress"] = kubo.info.api_multiaddr
-    config["cluster"]["mdns_interval"] = "0s"
+    config["ipfs_connector"]["ipfshttp"]["node_multiaddress"] = kubo_api
     config_path.write_text(json.dumps(config, indent=2))
-    log = (home / "cluster.log").open("wb")
-    process = subprocess.Popen(
-        [binary, "daemon"], env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
-    )
     url = f"http://127.0.0.1:{pinsvc_port}"
-    try:
-        token = _wait_for_token(url, process, home / "cluster.log")
-        yield ClusterNode(url, token, process.pid)
-    finally:
-        process.terminate()
+    with (home / "cluster.log").open("wb") as log:
+        process = subprocess.Popen(
+            [binary, "daemon"], env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+        )
         try:
-            process.wait(20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(10)
-        log.close()
+            token = _wait_for_token(url, process, home / "cluster.log")
+            yield ClusterNode(url, token, process.pid, Kubo(kubo_api))
+        finally:
+            process.terminate()
+            try:
+                process.wait(20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(10)
+
+
+@pytest.fixture(scope="session")
+def cluster(kubo: KuboNode, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ClusterNode]:
+    """A cluster pinning onto the session Kubo: the Pinning Service API protocol, content already local."""
+    with _run_cluster(kubo.info.api_multiaddr, tmp_path_factory.mktemp("cluster")) as node:
+        yield node
+
+
+@pytest.fixture(scope="session")
+def remote_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ClusterNode]:
+    """A cluster with its own Kubo, online on loopback only, that must fetch content from the `origins`
+    a pin request names, as a hosted pinning service does."""
+    with KuboDaemon(offline=False) as info, _run_cluster(info.api_multiaddr, tmp_path_factory.mktemp("remote")) as node:
+        yield node
 
 
 def _wait_for_token(url: str, process: subprocess.Popen[bytes], log: Path) -> str:

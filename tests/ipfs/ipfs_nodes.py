@@ -20,3 +20,4 @@ class ClusterNode:
     pinning_url: str
     token: str
     pid: int
+    ipfs: Kubo  # the Kubo node the cluster pins onto

@@ -163,3 +163,19 @@ def test_kubo_disagreeing_with_our_cid_fails_loudly(tmp_path: Path) -> None:
             publish(odd, site, releases_file=tmp_path / "r.json")
         odd.close()
     assert not (tmp_path / "r.json").exists()
+
+
+@pytest.mark.cluster
+@pytest.mark.slow
+def test_remote_pin_fetches_from_our_node_and_survives_it(remote_cluster: ClusterNode, tmp_path: Path) -> None:
+    """The service's own node pulls every block from ours (the `origins` we send), so the shop stays
+    online after our node is gone."""
+    site = make_site(tmp_path / "site")
+    service = PinningService(remote_cluster.pinning_url, remote_cluster.token)
+    with KuboDaemon(offline=False) as info:
+        ours = Kubo(info.api_multiaddr)
+        release = publish(ours, site, remote=service, releases_file=tmp_path / "r.json")
+        ours.close()
+    assert remote_cluster.ipfs.is_pinned(release.cid)
+    for path in iter_files(site):
+        assert remote_cluster.ipfs.cat(f"{release.cid}/{path.relative_to(site).as_posix()}") == path.read_bytes()
