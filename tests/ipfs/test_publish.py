@@ -166,7 +166,6 @@ def test_kubo_disagreeing_with_our_cid_fails_loudly(tmp_path: Path) -> None:
 
 
 @pytest.mark.cluster
-@pytest.mark.slow
 def test_remote_pin_fetches_from_our_node_and_survives_it(remote_cluster: ClusterNode, tmp_path: Path) -> None:
     """The service's own node pulls every block from ours (the `origins` we send), so the shop stays
     online after our node is gone."""

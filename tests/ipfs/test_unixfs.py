@@ -51,7 +51,6 @@ def test_known_vectors() -> None:
         assert path_cid(empty) == EMPTY_DIR
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("extra", [0, 1], ids=["174chunks", "174chunks+1"])
 def test_tree_depth_boundary(kubo: KuboNode, tmp_path: Path, extra: int) -> None:
     """174 full chunks fill one node; one byte more needs a second level."""
