@@ -71,25 +71,32 @@ def _alive(pid: int) -> bool:
 
 
 @pytest.mark.ganache
+@pytest.mark.kubo
 def test_readme_flow_on_ganache(cli: Cli) -> None:
-    """deploy, list-product, buy, confirm, review, withdraw: in that order, each a separate process."""
+    """The README's commands in its order, each a separate process; documents go through our own Kubo."""
     net = ("--network", "ganache")
+    image = cli.home / "shirt.jpg"
+    image.write_bytes(b"not really a photo" * 50)
     deployed = cli.json("deploy", *net)
     assert deployed["chainId"] == 1337 and not deployed["reused"]  # type: ignore[index]
     assert cli.json("deploy", *net)["reused"]  # type: ignore[index]
 
-    listed = cli.json("list-product", *net, "--price", "0.02ether", "--stock", "3", "--escrow", "3600",
-                      "--metadata-cid", CID)  # fmt: skip
-    assert listed["productId"] == 1 and listed["product"]["metadataCid"] == CID  # type: ignore[index]
-    bought = cli.json("buy", "1", *net, "--account", "2", "--quantity", "2")
+    terms = ("--price", "0.02ether", "--stock", "10", "--escrow", "604800")
+    about = ("--name", "Tour T-shirt", "--description", "Black, heavy cotton", "--image", str(image))
+    listed = cli.json("list-product", *net, *terms, *about)
+    assert listed["productId"] == 1  # type: ignore[index]
+    bought = cli.json("buy", "1", "--quantity", "2", *net, "--account", "2")
     assert bought == {"order": "1-1", "amount": str(4 * 10**16), "escrowed": True, "tx": bought["tx"]}  # type: ignore[index]
     cli.run("confirm", "1-1", *net, "--account", "2")
-    cli.run("review", "1-1", *net, "--account", "2", "--rating", "5", "--review-cid", CID)
+    cli.run("review", "1-1", "--rating", "5", "--text", "Great shirt", *net, "--account", "2")
     withdrawn = cli.json("withdraw", *net)
     assert withdrawn["amount"] == str(4 * 10**16)  # type: ignore[index]
 
+    shown = cli.json("product", "1", "--metadata", *net)
+    assert shown["metadata"]["name"] == "Tour T-shirt"  # type: ignore[index]
+    assert [(r["rating"], r["text"]) for r in shown["reviews"]] == [(5, "Great shirt")]  # type: ignore[index]
     products = cli.json("products", *net)
-    assert [(p["id"], p["stock"], p["rating"]) for p in products] == [(1, 1, 5.0)]  # type: ignore[union-attr,index]
+    assert [(p["id"], p["stock"], p["rating"]) for p in products] == [(1, 8, 5.0)]  # type: ignore[union-attr,index]
     orders = cli.json("orders", *net, "--account", "2")
     assert [(o["order"], o["state"]) for o in orders] == [("1-1", "reviewed")]  # type: ignore[union-attr,index]
     status = cli.json("status", *net)
