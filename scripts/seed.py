@@ -16,10 +16,10 @@ import os
 from brownie import Catalog, Contract, accounts, web3
 from brownie.network.account import Account, LocalAccount
 
-from dapp.demo import SAMPLE_PRODUCTS, metadata_document, raw_digest
+from dapp.demo import SAMPLE_PRODUCTS, metadata_document
 from dapp.deploy import live_deployment
 from dapp.exceptions import NotDeployedError
-from dapp.ipfs.cid import digest_to_cid
+from dapp.ipfs.cid import parse_cid
 from dapp.registry import Registry
 from scripts import deploy
 
@@ -44,10 +44,11 @@ def main() -> list[int]:
     params = deploy.tx_params(seller())
     product_ids = []
     for sample in SAMPLE_PRODUCTS:
-        digest, codec = raw_digest(metadata_document(sample))
+        _document, cid = metadata_document(sample)
+        codec, digest = parse_cid(cid)
         tx = catalog.listProduct(sample.price, sample.stock, sample.escrow_window, digest, int(codec), params)
         product_id = tx.events["ProductListed"]["productId"]
         product_ids.append(product_id)
-        print(f"product {product_id}: {sample.name} (metadata {digest_to_cid(digest, codec)})")
+        print(f"product {product_id}: {sample.name} (metadata {cid})")
     print(f"{len(product_ids)} products listed on the Catalog at {address}")
     return product_ids

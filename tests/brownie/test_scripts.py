@@ -4,7 +4,7 @@ import pytest
 from brownie import web3
 
 from dapp.client import CatalogClient
-from dapp.demo import SAMPLE_PRODUCTS, metadata_document, raw_digest
+from dapp.demo import SAMPLE_PRODUCTS, metadata_document
 from dapp.deploy import live_deployment
 from dapp.registry import Registry
 from scripts import deploy, seed
@@ -41,7 +41,7 @@ def test_seed_lists_the_sample_products_on_the_registered_catalog(registry, sell
     assert [p.id for p in products] == product_ids == list(range(1, len(SAMPLE_PRODUCTS) + 1))
     for product, sample in zip(products, SAMPLE_PRODUCTS, strict=True):
         assert (product.price, product.stock, product.seller) == (sample.price, sample.stock, seller.address)
-        assert product.metadata_digest == raw_digest(metadata_document(sample))[0]
+        assert product.metadata_cid == metadata_document(sample)[1]
 
 
 def test_seed_deploys_first_when_the_registry_has_no_catalog(registry):
