@@ -69,6 +69,6 @@ lock:
 	$(PY) -m pip freeze --exclude-editable | sort -f > requirements/main.lock
 
 clean:
-	rm -rf $(VENV) node_modules $(SOLCX_BINARY_PATH) build .cache
+	rm -rf $(VENV) .venv-brownie node_modules $(SOLCX_BINARY_PATH) build .cache
 
 include toolchain/brownie.mk

@@ -32,6 +32,10 @@ EVM_VERSION = "paris"
 OPTIMIZER_RUNS = 10_000  # purchases and settlements run far more often than the one deployment
 CONTRACT_NAME = "Catalog"
 SOURCE_FILE = "Catalog.sol"
+# The source unit name goes into the metadata hash at the end of the bytecode. Brownie names units by
+# their path from the project root, so we do too: a Brownie build is then byte-identical to ours, and
+# `dapp deploy` recognises a Brownie deployment as current.
+SOURCE_UNIT = f"contracts/{SOURCE_FILE}"
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -116,7 +120,7 @@ def compile_contracts(
     source_path = contracts_dir / SOURCE_FILE
     if not source_path.is_file():
         raise CompilerError(f"contract source not found: {source_path}")
-    sources = {SOURCE_FILE: source_path.read_text(encoding="utf-8")}
+    sources = {SOURCE_UNIT: source_path.read_text(encoding="utf-8")}
     settings = compiler_settings()
     key = source_hash(sources, settings)
     cached = cache_dir / f"{CONTRACT_NAME}-{key[2:18]}.json" if cache_dir else None
@@ -137,7 +141,7 @@ def compile_contracts(
     errors = [e for e in output.get("errors", []) if e.get("severity") == "error"]
     if errors:
         raise CompilerError("\n".join(e.get("formattedMessage", e["message"]) for e in errors))
-    contract = output["contracts"][SOURCE_FILE][CONTRACT_NAME]
+    contract = output["contracts"][SOURCE_UNIT][CONTRACT_NAME]
     artifact = Artifact(
         name=CONTRACT_NAME,
         abi=contract["abi"],

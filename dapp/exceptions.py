@@ -36,9 +36,7 @@ class UnknownNetworkError(NetworkError, DappValueError):
         known = sorted(known)
         close = difflib.get_close_matches(name, known, n=1)
         hint = f" Did you mean '{close[0]}'?" if close else ""
-        super().__init__(
-            f"unknown network '{name}': use one of {', '.join(known)} or an http(s):// RPC URL.{hint}"
-        )
+        super().__init__(f"unknown network '{name}': use one of {', '.join(known)} or an http(s):// RPC URL.{hint}")
 
 
 class NetworkMismatchError(NetworkError):

@@ -1,7 +1,5 @@
 """Brownie builds the same Catalog as `dapp compile` (brownie-config.yaml mirrors dapp/compile.py)."""
 
-import pytest
-
 from dapp.compile import load_artifact
 
 
@@ -16,12 +14,5 @@ def test_same_compiler_settings_give_the_same_code(Catalog):
     assert without_metadata(Catalog._build["deployedBytecode"]) == without_metadata(load_artifact().deployed_bytecode)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="dapp/compile.py names the source 'Catalog.sol', Brownie 'contracts/Catalog.sol': the metadata "
-    "hash differs, so `dapp deploy` takes a Brownie deployment for an outdated build. Remove this marker "
-    "once dapp compiles under the source name 'contracts/Catalog.sol'.",
-)
 def test_brownie_and_dapp_builds_are_byte_identical(Catalog):
     assert Catalog._build["deployedBytecode"] == load_artifact().deployed_bytecode.removeprefix("0x")
