@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from dapp.cli.common import format_duration, format_wei, parse_amount, parse_order
+from dapp.cli.common import parse_amount, parse_order
+from dapp.cli.output import format_duration, format_wei
 from dapp.exceptions import DappValueError
 from dapp.types import OrderRef
 

@@ -5,6 +5,7 @@ Any DappError becomes one line on stderr, `ERROR: (Type) message`, and exit code
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 import click
@@ -27,6 +28,41 @@ class DappCliError(click.ClickException):
 
 
 class DappGroup(click.Group):
+    """Imports a command's module only when that command runs, so `dapp cid` never loads web3."""
+
+    LAZY = {
+        "compile": "dapp.cli.dev_commands:compile_cmd",
+        "deploy": "dapp.cli.dev_commands:deploy",
+        "status": "dapp.cli.dev_commands:status",
+        "node": "dapp.cli.dev_commands:node",
+        "up": "dapp.cli.dev_commands:up",
+        "list-product": "dapp.cli.store_commands:list_product",
+        "products": "dapp.cli.store_commands:products",
+        "product": "dapp.cli.store_commands:product",
+        "buy": "dapp.cli.store_commands:buy",
+        "orders": "dapp.cli.store_commands:orders",
+        "confirm": "dapp.cli.store_commands:confirm",
+        "release": "dapp.cli.store_commands:release",
+        "refund": "dapp.cli.store_commands:refund",
+        "review": "dapp.cli.store_commands:review",
+        "withdraw": "dapp.cli.store_commands:withdraw",
+        "publish": "dapp.cli.ipfs_commands:publish",
+        "cid": "dapp.cli.ipfs_commands:cid",
+        "car": "dapp.cli.ipfs_commands:car",
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(self.LAZY)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = self.LAZY.get(cmd_name)
+        if target is None:
+            return None
+        module, attr = target.split(":")
+        command = getattr(importlib.import_module(module), attr)
+        assert isinstance(command, click.Command)
+        return command
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
@@ -38,20 +74,3 @@ class DappGroup(click.Group):
 @click.version_option(package_name="ownerless-store", prog_name="dapp")
 def main() -> None:
     """An ownerless store: the Catalog contract, its client, and the shop on IPFS."""
-
-
-def _register() -> None:
-    from dapp.cli import dev_commands, store_commands
-
-    for command in [*dev_commands.COMMANDS, *store_commands.COMMANDS]:
-        main.add_command(command)
-    try:
-        from dapp.cli import ipfs_commands  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:  # the IPFS commands land separately
-        return
-    for name in ("publish", "cid", "car"):
-        if hasattr(ipfs_commands, name):
-            main.add_command(getattr(ipfs_commands, name))
-
-
-_register()

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import functools
-import json
-import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -15,6 +13,7 @@ from typing import Any, TypeVar, cast
 import click
 
 from dapp.accounts import use_account
+from dapp.cli.output import json_option, progress
 from dapp.client import CatalogClient
 from dapp.deploy import live_deployment
 from dapp.exceptions import DappValueError
@@ -81,9 +80,6 @@ def network_options(func: F) -> F:
     return cast(F, wrapped)
 
 
-json_option = click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON on stdout.")
-
-
 @dataclass
 class Session:
     """A connected network, the signing account and the registry, for one command."""
@@ -121,18 +117,6 @@ def session(net: NetworkArgs, *, need_account: bool = True) -> Iterator[Session]
         connection.close()
 
 
-def progress(message: str) -> None:
-    """Progress goes to stderr so --json output on stdout stays clean."""
-    click.echo(f"… {message}", err=True)
-
-
-def emit(as_json: bool, data: Any, text: str | Callable[[], str]) -> None:
-    if as_json:
-        click.echo(json.dumps(data, indent=2, default=str))
-    else:
-        click.echo(text() if callable(text) else text)
-
-
 def parse_amount(text: str) -> int:
     """'10000' (wei), '0.02ether', '0.02 eth', '5gwei' -> wei. Fractions need a unit."""
     raw = text.strip().lower().replace(" ", "").replace("_", "")
@@ -155,29 +139,3 @@ def parse_order(text: str) -> OrderRef:
     if not sep or not product.isdigit() or not number.isdigit() or int(product) < 1 or int(number) < 1:
         raise DappValueError(f"not an order: {text!r} (expected PRODUCT-ORDER, e.g. 7-2)")
     return OrderRef(int(product), int(number))
-
-
-def format_wei(wei: int) -> str:
-    if wei == 0:
-        return "0 ETH"
-    ether = Decimal(wei) / Decimal(10**18)
-    return f"{ether.normalize():f} ETH"
-
-
-def format_duration(seconds: int) -> str:
-    for unit, size in (("d", 86_400), ("h", 3_600), ("m", 60)):
-        if seconds >= size and seconds % size == 0:
-            return f"{seconds // size}{unit}"
-    return f"{seconds}s"
-
-
-def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    cells = [[str(h) for h in headers], *[[str(c) for c in row] for row in rows]]
-    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
-
-
-def is_tty() -> bool:
-    return sys.stdout.isatty()

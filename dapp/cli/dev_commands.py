@@ -12,8 +12,9 @@ import click
 from web3 import Web3
 
 from dapp.accounts import use_account
-from dapp.cli.common import NetworkArgs, emit, format_wei, json_option, network_options, progress, session, table
+from dapp.cli.common import NetworkArgs, network_options, session
 from dapp.cli.ipfs_commands import ipfs_api_option
+from dapp.cli.output import emit, format_wei, json_option, progress, table
 from dapp.cli.store_commands import orders_table, products_table
 from dapp.client import CatalogClient
 from dapp.compile import REPO_ROOT, Artifact, compile_contracts, load_artifact, write_packaged_artifact
@@ -239,6 +240,3 @@ def _serve_documents(stack: contextlib.ExitStack, ipfs_api: str | None, document
             raise
         progress(f"IPFS unavailable, documents not published ({exc}); the chain part still runs")
         return None
-
-
-COMMANDS = [compile_cmd, deploy, status, node, up]

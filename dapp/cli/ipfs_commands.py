@@ -8,12 +8,11 @@ from typing import Any
 
 import click
 
-from dapp.cli.common import emit, json_option, progress
+from dapp.cli.output import emit, json_option, progress
 from dapp.ipfs.car import write_car
 from dapp.ipfs.kubo import API_ENV, REPO_ENV, open_kubo
 from dapp.ipfs.pinning import PinningService
-from dapp.ipfs.publish import DEFAULT_RELEASES, Release
-from dapp.ipfs.publish import publish as publish_directory
+from dapp.ipfs.publish import DEFAULT_RELEASES, Release, publish as publish_directory
 from dapp.ipfs.unixfs import import_path
 
 ipfs_api_option = click.option(

@@ -8,19 +8,9 @@ from pathlib import Path
 
 import click
 
-from dapp.cli.common import (
-    NetworkArgs,
-    emit,
-    format_duration,
-    format_wei,
-    network_options,
-    parse_amount,
-    parse_order,
-    progress,
-    session,
-    table,
-)
+from dapp.cli.common import NetworkArgs, network_options, parse_amount, parse_order, session
 from dapp.cli.ipfs_commands import ipfs_api_option
+from dapp.cli.output import emit, format_duration, format_wei, progress, table
 from dapp.exceptions import DappValueError
 from dapp.ipfs.cid import parse_cid
 from dapp.ipfs.kubo import Kubo, open_kubo
@@ -280,7 +270,9 @@ def _settle_command(name: str, method: str, doc: str) -> click.Command:
     return command
 
 
-confirm = _settle_command("confirm", "confirm", "Confirm you received ORDER (e.g. 7-2): its funds go to the seller.")
+confirm = _settle_command(
+    "confirm", "confirm", "Buyer: confirm you received ORDER (as 7-2); its funds go to the seller."
+)
 release = _settle_command("release", "release", "Seller: release ORDER's funds once its escrow window has passed.")
 refund = _settle_command("refund", "refund", "Seller: refund an escrowed ORDER in full; the units return to stock.")
 
@@ -339,6 +331,3 @@ def _address(text: str | None) -> str:
     if not text or not Web3.is_address(text):
         raise DappValueError(f"not an Ethereum address: {text!r}")
     return str(Web3.to_checksum_address(text))
-
-
-COMMANDS = [list_product, products, product, buy, orders, confirm, release, refund, review, withdraw]
