@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import DIGEST, DIGEST2, UINT32_MAX, UINT96_MAX, ZERO_ADDRESS, CatalogEnv, Codec
+from .conftest import DIGEST, DIGEST2, UINT32_MAX, UINT96_MAX, CatalogEnv, Codec
 
 # -- listProduct ---------------------------------------------------------------------------------------
 
@@ -296,10 +296,3 @@ def test_get_order_unknown(env: CatalogEnv, pid: int, order_no: int) -> None:
     env.buy(1)
     with env.expect_revert("CatalogUnknownOrder", pid, order_no):
         env.order(pid, order_no)
-
-
-def test_unlisted_product_seller_is_zero_in_no_view(env: CatalogEnv) -> None:
-    """Views never return an unwritten product (seller 0): every id in range is a real listing."""
-    for _ in range(3):
-        env.list_product()
-    assert all(p["seller"] != ZERO_ADDRESS for p in env.products(0, 10))

@@ -73,7 +73,7 @@ def _hook(env: CatalogEnv, actor: Contract, calls: list[tuple[int, bytes]], swal
     env.send(actor.functions.arm([v for v, _ in calls], [d for _, d in calls], swallow), env.deployer)
 
 
-def _hook_results(env: CatalogEnv, actor: Contract) -> list[tuple[bool, bytes]]:
+def _hook_results(actor: Contract) -> list[tuple[bool, bytes]]:
     count = actor.functions.hookCount().call()
     return [(actor.functions.hookOk(i).call(), actor.functions.hookReturn(i).call()) for i in range(count)]
 
@@ -140,7 +140,7 @@ def test_reentrant_withdraw_gets_nothing_more(env: CatalogEnv) -> None:
     receipt = _withdraw_via(env, actor)
     # one withdrawal, of its own credit; every reentrant attempt saw a zero balance
     assert env.events(receipt) == [("Withdrawn", {"account": actor.address, "amount": 2 * PRICE})]
-    results = _hook_results(env, actor)
+    results = _hook_results(actor)
     assert [ok for ok, _ in results] == [False, False, False]
     for _, data in results:
         decoded = decode_revert(data, env.errors)
@@ -196,7 +196,7 @@ def test_reentrant_buy_and_refund_take_only_what_is_owed(env: CatalogEnv) -> Non
     actor_before = env.balance(actor.address)
     catalog_before = env.balance(env.catalog.address)
     receipt = _withdraw_via(env, actor)
-    assert all(ok for ok, _ in _hook_results(env, actor))
+    assert all(ok for ok, _ in _hook_results(actor))
     names = [name for name, _ in env.events(receipt)]
     assert names == ["Withdrawn", "OrderRefunded", "Withdrawn", "Purchased", "OrderRefunded"]
     assert env.events(receipt)[0][1] == {"account": actor.address, "amount": 3 * PRICE}
@@ -230,7 +230,7 @@ def test_reentrant_settlement_of_someone_elses_order_fails(env: CatalogEnv, swal
     _hook(env, actor, calls, swallow=swallow)
     if swallow:
         _withdraw_via(env, actor)
-        errors = [decode_revert(data, env.errors) for _, data in _hook_results(env, actor)]
+        errors = [decode_revert(data, env.errors) for _, data in _hook_results(actor)]
         assert [(e.name, e.args) for e in errors] == [
             ("CatalogNotBuyer", (pid, 1, actor.address)),
             ("CatalogNotSeller", (pid, actor.address)),
