@@ -114,7 +114,11 @@ class CatalogMachine(RuleBasedStateMachine):
             return len(self.products) + 1
         return index % len(self.products) + 1
 
-    def _order(self, index: int) -> OrderModel:
+    def _order(self, index: int, prefer: State) -> OrderModel:
+        """Three times in four an order in the state the rule can act on (if any), else any order."""
+        preferred = [o for o in self.orders if o.state == prefer]
+        if preferred and index % 4 != 3:
+            return preferred[index // 4 % len(preferred)]
         return self.orders[index % len(self.orders)]
 
     def _person(self, index: int) -> str:
@@ -256,7 +260,7 @@ class CatalogMachine(RuleBasedStateMachine):
     @precondition(lambda self: self.orders)
     @rule(order=st.integers(0, 10**6), as_buyer=RIGHTFUL, stranger=st.integers(0, 4))
     def confirm(self, order: int, as_buyer: bool, stranger: int) -> None:
-        o = self._order(order)
+        o = self._order(order, State.ESCROWED)
         who = o.buyer if as_buyer else self._person(stranger)
         error = self._escrow_check(o) or (None if who == o.buyer else ("CatalogNotBuyer", o.pid, o.no, who))
         if self._run(self.f.confirm(o.pid, o.no), who, error) is not None:
@@ -267,7 +271,7 @@ class CatalogMachine(RuleBasedStateMachine):
     @precondition(lambda self: self.orders)
     @rule(order=st.integers(0, 10**6), as_seller=RIGHTFUL, stranger=st.integers(0, 4), wait=st.booleans())
     def release(self, order: int, as_seller: bool, stranger: int, wait: bool) -> None:
-        o = self._order(order)
+        o = self._order(order, State.ESCROWED)
         seller = self.products[o.pid].seller
         who = seller if as_seller else self._person(stranger)
         now = self.env.advance_to(o.releasable_at) if wait else self.env.pending_timestamp()
@@ -284,7 +288,7 @@ class CatalogMachine(RuleBasedStateMachine):
     @precondition(lambda self: self.orders)
     @rule(order=st.integers(0, 10**6), as_seller=RIGHTFUL, stranger=st.integers(0, 4))
     def refund(self, order: int, as_seller: bool, stranger: int) -> None:
-        o = self._order(order)
+        o = self._order(order, State.ESCROWED)
         product = self.products[o.pid]
         who = product.seller if as_seller else self._person(stranger)
         error = self._escrow_check(o)
@@ -300,7 +304,7 @@ class CatalogMachine(RuleBasedStateMachine):
     @precondition(lambda self: self.orders)
     @rule(order=st.integers(0, 10**6), as_buyer=RIGHTFUL, stranger=st.integers(0, 4), rating=st.integers(0, 6))
     def review(self, order: int, as_buyer: bool, stranger: int, rating: int) -> None:
-        o = self._order(order)
+        o = self._order(order, State.COMPLETED)
         who = o.buyer if as_buyer else self._person(stranger)
         error: tuple[object, ...] | None = None
         if who != o.buyer:
