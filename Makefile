@@ -61,8 +61,10 @@ test-fast: setup
 bench: setup
 	$(PY) bench/run.py
 
+# The long property tests (contract state machine, random trees against Kubo); the summary is committed.
 fuzz: setup
-	$(VENV)/bin/pytest tests -m slow --hypothesis-profile=fuzz
+	set -o pipefail; $(VENV)/bin/pytest tests -m slow --hypothesis-profile=fuzz -p no:cacheprovider \
+		--hypothesis-show-statistics | tee bench/results/fuzz.txt
 
 # Rewrite the exact pins from the current environment (after changing pyproject dependencies).
 lock:

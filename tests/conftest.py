@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
 from web3 import Web3
 
 from dapp.client import CatalogClient
@@ -23,6 +24,16 @@ from dapp.nodes import AnvilNode, GanacheNode, LocalNode
 from dapp.registry import Deployment, Registry
 
 DIGEST = bytes.fromhex("11" * 32)
+
+# `make fuzz` runs `pytest tests -m slow --hypothesis-profile=fuzz`. Hypothesis loads the profile when
+# pytest configures, before the subfolders' conftests are imported, so it is registered here, once.
+settings.register_profile(
+    "fuzz",
+    max_examples=300,
+    stateful_step_count=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 
 @pytest.fixture(scope="session")

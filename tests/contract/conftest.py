@@ -45,13 +45,6 @@ from dapp.compile import compile_contracts, find_solc
 # run: no shrinking, so a failure is reported in seconds, well inside pytest's 300 s timeout) and, when
 # the `fuzz` profile is loaded, `contract-fuzz` (long, with shrinking).
 settings.register_profile(
-    "fuzz",
-    max_examples=300,
-    stateful_step_count=60,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
-settings.register_profile(
     "contract-quick",
     max_examples=8,
     stateful_step_count=16,

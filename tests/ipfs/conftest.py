@@ -16,22 +16,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, settings
 from ipfs_nodes import ClusterNode, KuboNode
 
 from dapp.ipfs.daemon import KuboDaemon
 from dapp.ipfs.kubo import Kubo
 
 # `make test` keeps the property test at Hypothesis' default budget; `make fuzz` (-m slow
-# --hypothesis-profile=fuzz) runs long. Registered identically in tests/contract/conftest.py: profiles are
-# global and the last registration wins, so the two must agree.
-settings.register_profile(
-    "fuzz",
-    max_examples=300,
-    stateful_step_count=60,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+# --hypothesis-profile=fuzz, registered in tests/conftest.py) runs long.
 
 
 @pytest.fixture(scope="session")
