@@ -175,8 +175,8 @@ def test_up_seeds_serves_and_stops_its_node_on_ctrl_c(tmp_path: Path) -> None:
     w3 = http_web3(url)
     assert w3.eth.chain_id == 31337
     text = "".join(lines)
-    assert "Tour T-shirt" not in text  # names live in IPFS metadata, the table shows CIDs
-    assert "bafkrei" in text and "reviewed" in text and "escrowed" in text and "refunded" in text
+    assert "Tour T-shirt, black" in text and "bafkrei" in text  # names from the metadata documents
+    assert "reviewed" in text and "escrowed" in text and "refunded" in text
     process.send_signal(signal.SIGINT)
     assert process.wait(timeout=30) == 0
     assert not w3.is_connected()  # the node went down with it

@@ -22,6 +22,7 @@ from dapp.demo import seed_catalog
 from dapp.deploy import deploy_catalog, stale_reason
 from dapp.exceptions import CidMismatchError, DappValueError, IpfsError
 from dapp.ipfs.kubo import open_kubo
+from dapp.ipfs.metadata import parse_product_metadata
 from dapp.networks import DEV_NETWORKS, connect, running_node, start_background_node, stop_background_node
 from dapp.registry import Registry
 
@@ -206,13 +207,17 @@ def up(network: str, deployments: Path | None, ipfs_api: str | None, no_ipfs: bo
                 documents = seed_catalog(w3, address, artifact.abi, fixed_gas=connection.is_ganache).documents
             gateway = None if no_ipfs else _serve_documents(stack, ipfs_api, documents)
             products = client.products()
+            metadata_cids = {p.metadata_cid for p in products}
             orders = [o for p in products for o in client.orders(p.id)]
             url = connection.node.url if connection.node else connection.choice.label
             click.echo(f"\nCatalog {address} on chain {connection.chain_id} at {url}")
             click.echo(f"registry: {result.registry_path}")
             if gateway:
                 click.echo(f"IPFS gateway: {gateway}  (product metadata: {gateway}/ipfs/{products[0].metadata_cid})")
-            click.echo("\n" + products_table(products))
+            names = {
+                cid: parse_product_metadata(cid, doc).name for cid, doc in documents.items() if cid in metadata_cids
+            }
+            click.echo("\n" + products_table(products, names))
             click.echo("\n" + orders_table(orders))
             if no_wait:
                 return

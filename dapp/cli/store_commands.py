@@ -48,8 +48,15 @@ def _product_rows(products: list[Product]) -> list[list[object]]:
 PRODUCT_HEADERS = ["id", "price", "stock", "settles", "rating", "listed", "seller", "metadata"]
 
 
-def products_table(products: list[Product]) -> str:
-    return table(PRODUCT_HEADERS, _product_rows(products)) if products else "(no products yet)"
+def products_table(products: list[Product], names: dict[str, str] | None = None) -> str:
+    """The catalog as a table; with `names` (metadata CID -> product name) a name column too."""
+    if not products:
+        return "(no products yet)"
+    rows = _product_rows(products)
+    if names is None:
+        return table(PRODUCT_HEADERS, rows)
+    named = [[row[0], names.get(p.metadata_cid, "?"), *row[1:]] for p, row in zip(products, rows, strict=True)]
+    return table([PRODUCT_HEADERS[0], "name", *PRODUCT_HEADERS[1:]], named)
 
 
 def orders_table(orders: list[Order]) -> str:
