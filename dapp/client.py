@@ -57,8 +57,24 @@ def _check_uint(name: str, value: int, maximum: int, minimum: int = 0) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise DappValueError(f"{name} must be an integer, got {type(value).__name__}")
     if not minimum <= value <= maximum:
-        raise DappValueError(f"{name} must be between {minimum} and {maximum}, got {value}")
+        bits = (maximum + 1).bit_length() - 1
+        top = f"2^{bits}-1" if maximum + 1 == 1 << bits and bits > 32 else str(maximum)
+        raise DappValueError(f"{name} must be between {minimum} and {top}, got {value}")
     return value
+
+
+UINT256_MAX = 2**256 - 1
+
+
+def _check_order(product_id: int, order_no: int) -> None:
+    _check_uint("product id", product_id, UINT256_MAX)
+    _check_uint("order number", order_no, UINT256_MAX)
+
+
+def _check_address(name: str, value: str) -> str:
+    if not isinstance(value, str) or not Web3.is_address(value):
+        raise DappValueError(f"{name} is not an Ethereum address: {value!r}")
+    return str(Web3.to_checksum_address(value))
 
 
 def _check_digest(name: str, digest: bytes) -> bytes:
@@ -67,6 +83,13 @@ def _check_digest(name: str, digest: bytes) -> bytes:
     if not any(digest):
         raise DappValueError(f"{name} must not be all zeros")
     return bytes(digest)
+
+
+def _check_codec(codec: Codec | int) -> Codec:
+    try:
+        return Codec(codec)
+    except ValueError:
+        raise DappValueError(f"codec must be 0 (raw) or 1 (dag-pb), got {codec!r}") from None
 
 
 class CatalogClient:
@@ -119,14 +142,14 @@ class CatalogClient:
         return int(self._view("productCount"))
 
     def product(self, product_id: int) -> Product:
-        _check_uint("product id", product_id, 2**256 - 1)
+        _check_uint("product id", product_id, UINT256_MAX)
         return Product.from_view(self._view("getProduct", product_id))
 
     def products(self, offset: int = 0, limit: int | None = None, page_size: int = PAGE_SIZE) -> list[Product]:
         """Products offset+1 .. offset+limit (all the rest if limit is None), a page per call."""
-        _check_uint("offset", offset, 2**256 - 1)
+        _check_uint("offset", offset, UINT256_MAX)
         total = self.product_count()
-        end = total if limit is None else min(total, offset + _check_uint("limit", limit, 2**256 - 1))
+        end = total if limit is None else min(total, offset + _check_uint("limit", limit, UINT256_MAX))
         result: list[Product] = []
         while offset + len(result) < end:
             start = offset + len(result)
@@ -146,10 +169,14 @@ class CatalogClient:
         return fetch_review(source, review.review_cid)
 
     def order(self, product_id: int, order_no: int) -> Order:
+        _check_order(product_id, order_no)
         return Order.from_view(self._view("getOrder", product_id, order_no))
 
     def orders(self, product_id: int, offset: int = 0, limit: int | None = None) -> list[Order]:
         """Orders of one product, paginated like `products`."""
+        _check_uint("offset", offset, UINT256_MAX)
+        if limit is not None:
+            _check_uint("limit", limit, UINT256_MAX)
         count = self.product(product_id).order_count
         end = count if limit is None else min(count, offset + limit)
         result: list[Order] = []
@@ -162,8 +189,8 @@ class CatalogClient:
         return result
 
     def withdrawable(self, account: str | None = None) -> int:
-        who = account or self._sender()
-        return int(self._view("withdrawable", Web3.to_checksum_address(who)))
+        who = _check_address("account", account) if account is not None else self._sender()
+        return int(self._view("withdrawable", who))
 
     # --- history from indexed events ------------------------------------------------------------
 
@@ -183,17 +210,19 @@ class CatalogClient:
 
     def order_refs_of(self, buyer: str) -> list[OrderRef]:
         """Every order `buyer` placed, from the Purchased event's indexed buyer topic."""
-        events = self._events("Purchased", [None, self._address_topic(buyer)])
+        events = self._events("Purchased", [None, self._address_topic(_check_address("buyer", buyer))])
         return [OrderRef(e.args.productId, e.args.orderNo) for e in events]
 
     def orders_of(self, buyer: str) -> list[Order]:
+        """Every order `buyer` placed, read through the views."""
         return [self.order(ref.product_id, ref.order_no) for ref in self.order_refs_of(buyer)]
 
     def products_of(self, seller: str) -> list[Product]:
-        events = self._events("ProductListed", [None, self._address_topic(seller)])
+        events = self._events("ProductListed", [None, self._address_topic(_check_address("seller", seller))])
         return [self.product(e.args.productId) for e in events]
 
     def reviews(self, product_id: int) -> list[Review]:
+        _check_uint("product id", product_id, UINT256_MAX)
         events = self._events("Reviewed", ["0x" + product_id.to_bytes(32, "big").hex()])
         return [
             Review(
@@ -218,28 +247,33 @@ class CatalogClient:
         _check_uint("stock", stock, UINT32_MAX)
         _check_uint("escrow window", escrow_window, UINT32_MAX)
         digest = _check_digest("metadata digest", metadata_digest)
-        codec = Codec(metadata_codec)
+        codec = _check_codec(metadata_codec)
         receipt, tx = self._transact("listProduct", price, stock, escrow_window, digest, int(codec))
         (event,) = self.contract.events.ProductListed().process_receipt(receipt)
         return Listing(product_id=event.args.productId, tx=tx)
 
     def set_price(self, product_id: int, price: int) -> TxResult:
+        _check_uint("product id", product_id, UINT256_MAX)
         _check_uint("price", price, UINT96_MAX, minimum=1)
         return self._transact("setPrice", product_id, price)[1]
 
     def set_stock(self, product_id: int, stock: int) -> TxResult:
+        _check_uint("product id", product_id, UINT256_MAX)
         _check_uint("stock", stock, UINT32_MAX)
         return self._transact("setStock", product_id, stock)[1]
 
     def set_metadata(self, product_id: int, metadata_digest: bytes, metadata_codec: Codec | int) -> TxResult:
+        _check_uint("product id", product_id, UINT256_MAX)
         digest = _check_digest("metadata digest", metadata_digest)
-        return self._transact("setMetadata", product_id, digest, int(Codec(metadata_codec)))[1]
+        return self._transact("setMetadata", product_id, digest, int(_check_codec(metadata_codec)))[1]
 
     def delist(self, product_id: int) -> TxResult:
+        _check_uint("product id", product_id, UINT256_MAX)
         return self._transact("delist", product_id)[1]
 
     def buy(self, product_id: int, quantity: int = 1, expected_unit_price: int | None = None) -> Purchase:
         """Buy at `expected_unit_price` (default: the current price, read just before sending)."""
+        _check_uint("product id", product_id, UINT256_MAX)
         _check_uint("quantity", quantity, UINT32_MAX, minimum=1)
         price = self.product(product_id).price if expected_unit_price is None else expected_unit_price
         _check_uint("expected unit price", price, UINT96_MAX, minimum=1)
@@ -249,20 +283,24 @@ class CatalogClient:
         return Purchase(order=ref, amount=quantity * price, escrowed=event.args.escrowed, tx=tx)
 
     def confirm(self, product_id: int, order_no: int) -> TxResult:
+        _check_order(product_id, order_no)
         return self._transact("confirm", product_id, order_no)[1]
 
     def release(self, product_id: int, order_no: int) -> TxResult:
+        _check_order(product_id, order_no)
         return self._transact("release", product_id, order_no)[1]
 
     def refund(self, product_id: int, order_no: int) -> TxResult:
+        _check_order(product_id, order_no)
         return self._transact("refund", product_id, order_no)[1]
 
     def review(
         self, product_id: int, order_no: int, rating: int, review_digest: bytes, review_codec: Codec | int
     ) -> TxResult:
+        _check_order(product_id, order_no)
         _check_uint("rating", rating, 5, minimum=1)
         digest = _check_digest("review digest", review_digest)
-        return self._transact("review", product_id, order_no, rating, digest, int(Codec(review_codec)))[1]
+        return self._transact("review", product_id, order_no, rating, digest, int(_check_codec(review_codec)))[1]
 
     def withdraw(self) -> Withdrawal:
         receipt, tx = self._transact("withdraw")

@@ -137,12 +137,11 @@ def deploy_catalog(
 def live_deployment(w3: Web3, registry: Registry) -> tuple[Deployment, list[dict[str, Any]]]:
     """The registered Catalog on this chain and its ABI, or NotDeployedError saying why not."""
     chain_id = int(w3.eth.chain_id)
-    deployment = registry.get(chain_id, CONTRACT_NAME)
-    if deployment is None:
+    found = registry.get_with_abi(chain_id, CONTRACT_NAME)
+    if found is None:
         raise NotDeployedError(chain_id, f"no entry in {registry.path_for(chain_id)}")
+    deployment, abi = found
     reason = stale_reason(w3, deployment)
     if reason:
         raise NotDeployedError(chain_id, f"the entry in {registry.path_for(chain_id)} is stale: {reason}")
-    abi = registry.abi(chain_id, CONTRACT_NAME)
-    assert abi is not None
     return deployment, abi

@@ -83,8 +83,9 @@ class ReceiptTimeout(TransactionError, TimeoutError):
 class ContractRevert(DappError):
     """The contract reverted with one of its custom errors, decoded by name.
 
-    Subclasses named after each Catalog error are created on first use (see `revert_class`), so callers
-    can write `except CatalogInsufficientStock` via `dapp.errors` or match on `.name`.
+    The raised object is an instance of a subclass named after the Solidity error, created on first use
+    and cached (`revert_class`): catch `ContractRevert` and match on `.name`, or catch
+    `revert_class("CatalogInsufficientStock")`. The decoded arguments are in `.args_by_name`.
     """
 
     def __init__(self, name: str, args: Mapping[str, Any], tx_hash: str | None = None) -> None:

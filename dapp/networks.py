@@ -11,9 +11,12 @@ Order of precedence: the explicit `--network`, then $DAPP_NETWORK, then $DAPP_RP
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import os
 import sys
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -38,7 +41,12 @@ class NetworkChoice:
 
     @property
     def label(self) -> str:
-        return self.url or self.kind
+        """What to print: an RPC URL cut to scheme://host:port (provider URLs carry API keys in the path)."""
+        if self.url is None:
+            return self.kind
+        parsed = urlparse(self.url)
+        hidden = "/…" if parsed.path.strip("/") or parsed.query else ""
+        return f"{parsed.scheme}://{parsed.netloc.rpartition('@')[2]}{hidden}"
 
 
 def parse_network(choice: str | None = None) -> NetworkChoice:
@@ -49,12 +57,8 @@ def parse_network(choice: str | None = None) -> NetworkChoice:
     if choice in NETWORK_NAMES:
         return NetworkChoice(choice)
     parsed = urlparse(choice)
-    if parsed.scheme in ("http", "https"):
-        if not parsed.hostname:
-            raise UnknownNetworkError(choice, NETWORK_NAMES)
+    if parsed.scheme in ("http", "https") and parsed.hostname:
         return NetworkChoice("url", choice)
-    if parsed.scheme:
-        raise UnknownNetworkError(choice, NETWORK_NAMES)
     raise UnknownNetworkError(choice, NETWORK_NAMES)
 
 
@@ -79,18 +83,50 @@ def _pid_is_ours(pid: int, binary_hint: str) -> bool:
     return binary_hint in cmdline
 
 
-def running_node(kind: str) -> dict[str, object] | None:
-    """The record of the background node of this kind, if it is still alive and answering."""
+@contextlib.contextmanager
+def _node_lock(kind: str) -> Iterator[None]:
+    """Serialise look-up-or-start, so two commands started together share one node."""
+    path = _node_record(kind).with_suffix(".lock")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def running_node(kind: str, patience: float = 10.0) -> dict[str, object] | None:
+    """The record of this project's background node of this kind, if its process is alive.
+
+    A live process that does not answer within `patience` seconds (Ganache can be slow on a busy
+    machine) is an error, not a reason to start a second node beside it."""
     path = _node_record(kind)
     try:
         record = json.loads(path.read_text())
-    except (OSError, ValueError):
+        pid, url = int(record["pid"]), str(record["url"])
+    except (OSError, ValueError, KeyError):
         return None
-    pid, url = int(record["pid"]), str(record["url"])
-    if _pid_is_ours(pid, kind) and rpc_answers(url):
-        return dict(record)
-    path.unlink(missing_ok=True)
-    return None
+    if not _pid_is_ours(pid, kind):
+        path.unlink(missing_ok=True)
+        return None
+    deadline = time.monotonic() + patience
+    while not rpc_answers(url):
+        if time.monotonic() > deadline:
+            raise NetworkError(f"this project's {kind} (pid {pid}) does not answer on {url}: `dapp node stop {kind}`")
+        time.sleep(0.2)
+    return dict(record)
+
+
+def ensure_background_node(kind: str) -> dict[str, object]:
+    """This project's background node of this kind, started if none runs."""
+    with _node_lock(kind):
+        record = running_node(kind)
+        if record is None:
+            hint = f"`dapp node stop {kind}` ends it"
+            print(f"… starting {kind} in the background ({hint})", file=sys.stderr)
+            record = start_background_node(kind)
+        return record
 
 
 def start_background_node(kind: str) -> dict[str, object]:
@@ -136,12 +172,6 @@ class Connection:
     @property
     def is_ganache(self) -> bool:
         return "ganache" in self.client_version.lower()
-
-    @property
-    def is_dev_chain(self) -> bool:
-        return self.choice.kind != "url" or any(
-            name in self.client_version.lower() for name in ("anvil", "ganache", "hardhat", "ethereumjs")
-        )
 
     def close(self) -> None:
         if self.node is not None:
@@ -200,14 +230,13 @@ def connect(
         node = NODE_KINDS[choice.kind]().start()
         w3 = http_web3(node.url)
     else:
-        record = running_node(choice.kind)
-        if record is None:
-            if not start_nodes:
+        if start_nodes:
+            record = ensure_background_node(choice.kind)
+        else:
+            found = running_node(choice.kind)
+            if found is None:
                 raise NetworkError(f"no {choice.kind} node runs for this project: run `dapp node start`")
-            print(
-                f"… starting {choice.kind} in the background (`dapp node stop {choice.kind}` ends it)", file=sys.stderr
-            )
-            record = start_background_node(choice.kind)
+            record = found
         w3 = http_web3(str(record["url"]))
     try:
         connected = w3.is_connected()

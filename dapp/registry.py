@@ -106,12 +106,19 @@ class Registry:
         return data
 
     def get(self, chain_id: int, name: str = "Catalog") -> Deployment | None:
-        entry = self._load(chain_id)["contracts"].get(name)
-        return Deployment.from_json(chain_id, name, entry) if entry else None
+        found = self.get_with_abi(chain_id, name)
+        return found[0] if found else None
 
-    def abi(self, chain_id: int, name: str = "Catalog") -> list[dict[str, Any]] | None:
+    def get_with_abi(self, chain_id: int, name: str = "Catalog") -> tuple[Deployment, list[dict[str, Any]]] | None:
+        """An entry and its ABI from one read of the file, the ABI checked against the recorded hash."""
         entry = self._load(chain_id)["contracts"].get(name)
-        return entry["abi"] if entry else None
+        if not entry:
+            return None
+        deployment = Deployment.from_json(chain_id, name, entry)
+        abi = entry.get("abi")
+        if not isinstance(abi, list) or abi_hash(abi) != deployment.abi_hash:
+            raise ConfigError(f"{self.path_for(chain_id)}: the ABI of {name} does not match its abiHash (edited?)")
+        return deployment, abi
 
     def record(self, deployment: Deployment, abi: list[dict[str, Any]]) -> Path:
         data = self._load(deployment.chain_id)
@@ -120,11 +127,6 @@ class Registry:
         path = self.path_for(deployment.chain_id)
         write_atomic(path, json.dumps(data, indent=2) + "\n")
         return path
-
-    def remove(self, chain_id: int, name: str = "Catalog") -> None:
-        data = self._load(chain_id)
-        if data["contracts"].pop(name, None) is not None:
-            write_atomic(self.path_for(chain_id), json.dumps(data, indent=2) + "\n")
 
     def chains(self) -> list[int]:
         """Chain ids that have a registry file."""

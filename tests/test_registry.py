@@ -106,7 +106,7 @@ def test_registry_writes_are_atomic_and_keep_other_entries(tmp_path: Path) -> No
     (tmp_path / "7.json").write_text(json.dumps({"chainId": 7, "contracts": {"Other": {"address": "0x1"}}}))
 
     deployment = Deployment(
-        7, "Catalog", "0x" + "ab" * 20, "0x" + "cd" * 32, 3, "0x00", "0x01", "0x02", "0x03", "t", "x"
+        7, "Catalog", "0x" + "ab" * 20, "0x" + "cd" * 32, 3, "0x00", "0x01", abi_hash([]), "0x03", "t", "x"
     )
     registry.record(deployment, abi=[])
     data = json.loads((tmp_path / "7.json").read_text())
@@ -114,3 +114,18 @@ def test_registry_writes_are_atomic_and_keep_other_entries(tmp_path: Path) -> No
     assert registry.get(7) == deployment
     assert not list(tmp_path.glob(".*tmp"))  # no temp file left behind
     assert registry.chains() == [7]
+
+
+def test_an_edited_abi_is_not_trusted(tmp_path: Path) -> None:
+    registry = Registry(tmp_path)
+    abi = load_artifact().abi
+    deployment = Deployment(
+        1, "Catalog", "0x" + "ab" * 20, "0x" + "cd" * 32, 1, "0x0", "0x1", abi_hash(abi), "0x2", "t", "x"
+    )
+    registry.record(deployment, abi)
+    assert registry.get_with_abi(1) == (deployment, abi)
+    data = json.loads((tmp_path / "1.json").read_text())
+    data["contracts"]["Catalog"]["abi"] = abi[:-1]
+    (tmp_path / "1.json").write_text(json.dumps(data))
+    with pytest.raises(ConfigError, match="does not match its abiHash"):
+        registry.get(1)

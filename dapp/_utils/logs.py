@@ -2,14 +2,16 @@
 
 Public RPC providers cap eth_getLogs by block range or by result count, each with its own error text
 ("block range too large", "query returned more than 10000 results", HTTP 413, ...). Rather than
-parsing every dialect, any refusal of a multi-block range splits it in two and tries again; a refusal
-of a single block is a real error.
+parsing every dialect, any refusal the node answers with splits a multi-block range in two and tries
+again; a refusal of a single block is a real error. A node that does not answer at all (connection
+refused, timeout) is reported at once: splitting would only multiply the wait.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import requests
 from web3 import Web3
 from web3.types import FilterParams, LogReceipt
 
@@ -47,7 +49,14 @@ def _get_range(w3: Web3, address: str, topics: list[Any], start: int, end: int) 
     try:
         return list(w3.eth.get_logs(params))
     except Exception as exc:
+        if isinstance(exc, requests.RequestException) and not _is_refusal(exc):
+            raise NetworkError(f"eth_getLogs got no answer: {exc}") from exc
         if start == end:
             raise NetworkError(f"eth_getLogs refused block {start}: {exc}") from exc
         middle = (start + end) // 2
         return _get_range(w3, address, topics, start, middle) + _get_range(w3, address, topics, middle + 1, end)
+
+
+def _is_refusal(exc: requests.RequestException) -> bool:
+    """An HTTP error status (e.g. 413, 400) is the node refusing the query; no response is not."""
+    return isinstance(exc, requests.HTTPError) and exc.response is not None

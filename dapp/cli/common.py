@@ -6,7 +6,7 @@ import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -17,7 +17,7 @@ from dapp.cli.output import json_option, progress
 from dapp.client import CatalogClient
 from dapp.deploy import live_deployment
 from dapp.exceptions import DappValueError
-from dapp.networks import Connection, connect
+from dapp.networks import Connection, connect, parse_network
 from dapp.registry import Registry
 from dapp.types import OrderRef
 
@@ -101,7 +101,7 @@ class Session:
 
 @contextmanager
 def session(net: NetworkArgs, *, need_account: bool = True) -> Iterator[Session]:
-    progress(f"connecting to {net.network or 'the default network'}")
+    progress(f"connecting to {parse_network(net.network).label}")
     connection = connect(net.network)
     try:
         account = None
@@ -118,19 +118,19 @@ def session(net: NetworkArgs, *, need_account: bool = True) -> Iterator[Session]
 
 
 def parse_amount(text: str) -> int:
-    """'10000' (wei), '0.02ether', '0.02 eth', '5gwei' -> wei. Fractions need a unit."""
+    """'10000' (wei), '0.02ether', '0.02 eth', '5gwei' -> wei. Fractions need a unit; nothing is rounded."""
     raw = text.strip().lower().replace(" ", "").replace("_", "")
     unit = next((u for u in sorted(_UNITS, key=len, reverse=True) if raw.endswith(u)), "wei")
     number = raw[: len(raw) - len(unit)] if raw.endswith(unit) else raw
-    try:
-        value = Decimal(number) * (Decimal(10) ** _UNITS[unit])
-    except InvalidOperation:
-        raise DappValueError(
-            f"not an amount: {text!r} (use wei, or a number with ether/gwei, e.g. 0.02ether)"
-        ) from None
-    if value != value.to_integral_value() or value < 0:
-        raise DappValueError(f"amount {text!r} is not a whole, non-negative number of wei")
-    return int(value)
+    # Decimal's default 28 digits would round a 29-digit wei amount without a word.
+    with localcontext(prec=120):
+        try:
+            value = Decimal(number) * (Decimal(10) ** _UNITS[unit])
+        except InvalidOperation:
+            raise DappValueError(f"not an amount: {text!r} (wei, or a number with ether/gwei: 0.02ether)") from None
+        if not value.is_finite() or value != value.to_integral_value() or value < 0:
+            raise DappValueError(f"amount {text!r} is not a whole, non-negative number of wei")
+        return int(value)
 
 
 def parse_order(text: str) -> OrderRef:

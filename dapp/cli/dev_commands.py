@@ -23,7 +23,14 @@ from dapp.deploy import deploy_catalog, stale_reason
 from dapp.exceptions import CidMismatchError, DappValueError, IpfsError
 from dapp.ipfs.kubo import open_kubo
 from dapp.ipfs.metadata import parse_product_metadata
-from dapp.networks import DEV_NETWORKS, connect, running_node, start_background_node, stop_background_node
+from dapp.networks import (
+    DEV_NETWORKS,
+    connect,
+    ensure_background_node,
+    parse_network,
+    running_node,
+    stop_background_node,
+)
 from dapp.registry import Registry
 
 
@@ -69,7 +76,7 @@ def deploy(
         )
     d = result.deployment
     verb = "reusing live" if result.reused else "deployed"
-    note = f"\n(replaced a stale entry at {result.replaced.address})" if result.replaced else ""
+    note = f"\n(the registry entry for {result.replaced.address} was replaced)" if result.replaced else ""
     emit(
         net.as_json,
         {
@@ -114,10 +121,9 @@ def status(
             }
             if reason is None:
                 info["productCount"] = s.client().product_count()
-        try:
-            account = use_account(w3, keystore=net.keystore, index=net.account_index)
-        except Exception:
-            account = None
+        account = s.account
+        if account is None and s.connection.choice.kind != "url":
+            account = str(w3.eth.accounts[0])  # a dev node: show its default account
         if account:
             info["account"] = account
             info["balance"] = str(w3.eth.get_balance(Web3.to_checksum_address(account)))
@@ -153,7 +159,7 @@ def node() -> None:
 @click.argument("kind", type=click.Choice(DEV_NETWORKS), default="anvil")
 def node_start(kind: str) -> None:
     """Start a background node for this project (or show the running one)."""
-    record = running_node(kind) or start_background_node(kind)
+    record = ensure_background_node(kind)
     click.echo(f"{kind} running at {record['url']} (pid {record['pid']}); stop it with `dapp node stop {kind}`")
 
 
@@ -181,6 +187,47 @@ def node_status() -> None:
 @click.option("--no-wait", is_flag=True, help="Exit after seeding instead of serving until Ctrl-C.")
 def up(network: str, deployments: Path | None, ipfs_api: str | None, no_ipfs: bool, no_wait: bool) -> None:
     """The demo: start a chain, compile, deploy, seed a sample merch shop, and serve until Ctrl-C."""
+    artifact = current_artifact()
+    progress(f"starting {network}" if network in DEV_NETWORKS else f"connecting to {parse_network(network).label}")
+    with contextlib.ExitStack() as stack:
+        connection = stack.enter_context(connect(network, own_node=True))
+        w3 = connection.w3
+        if len(w3.eth.accounts) < 4:  # checked before anything is sent
+            raise DappValueError("dapp up seeds a shop with 4 accounts: use a dev node (anvil, ganache, embedded)")
+        deployer = use_account(w3)
+        registry = Registry(deployments)
+        progress("deploying the Catalog")
+        result = deploy_catalog(w3, deployer, registry, artifact=artifact, fixed_gas=connection.is_ganache)
+        address = result.deployment.address
+        client = CatalogClient(w3, address, artifact.abi, fixed_gas=connection.is_ganache)
+        documents: dict[str, bytes] = {}
+        if client.product_count() == 0:
+            progress("seeding a sample merch catalog with orders and reviews")
+            documents = seed_catalog(w3, address, artifact.abi, fixed_gas=connection.is_ganache).documents
+        gateway = None if no_ipfs else _serve_documents(stack, ipfs_api, documents)
+        products = client.products()
+        metadata_cids = {p.metadata_cid for p in products}
+        orders = [o for p in products for o in client.orders(p.id)]
+        names = {cid: parse_product_metadata(cid, doc).name for cid, doc in documents.items() if cid in metadata_cids}
+        where = connection.node.url if connection.node else connection.choice.label
+        click.echo(f"\nCatalog {address} on chain {connection.chain_id} at {where}")
+        click.echo(f"registry: {result.registry_path}")
+        if gateway:
+            click.echo(f"IPFS gateway: {gateway}  (product metadata: {gateway}/ipfs/{products[0].metadata_cid})")
+        click.echo("\n" + products_table(products, names))
+        click.echo("\n" + orders_table(orders))
+        if no_wait:
+            return
+        if connection.choice.kind == "embedded":
+            click.echo("\nserving the in-process chain; other processes cannot reach it. Ctrl-C stops.")
+        else:
+            click.echo(f"\nserving on {where}; try `dapp products --network {where}`. Ctrl-C stops.")
+        _wait_for_stop_signal()
+        progress("stopping")
+
+
+def _wait_for_stop_signal() -> None:
+    """Block until SIGINT or SIGTERM (before this, Ctrl-C interrupts and everything unwinds)."""
     stop = threading.Event()
 
     def on_signal(signum: int, frame: FrameType | None) -> None:
@@ -188,43 +235,8 @@ def up(network: str, deployments: Path | None, ipfs_api: str | None, no_ipfs: bo
 
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        artifact = current_artifact()
-        progress(f"starting {network}" if network in DEV_NETWORKS else f"connecting to {network}")
-        with contextlib.ExitStack() as stack:
-            connection = stack.enter_context(connect(network, own_node=True))
-            w3 = connection.w3
-            deployer = use_account(w3)
-            registry = Registry(deployments)
-            progress("deploying the Catalog")
-            result = deploy_catalog(w3, deployer, registry, artifact=artifact, fixed_gas=connection.is_ganache)
-            address = result.deployment.address
-            if len(w3.eth.accounts) < 4:
-                raise DappValueError("seeding needs a dev node with at least 4 unlocked accounts")
-            client = CatalogClient(w3, address, artifact.abi, fixed_gas=connection.is_ganache)
-            documents: dict[str, bytes] = {}
-            if client.product_count() == 0:
-                progress("seeding a sample merch catalog with orders and reviews")
-                documents = seed_catalog(w3, address, artifact.abi, fixed_gas=connection.is_ganache).documents
-            gateway = None if no_ipfs else _serve_documents(stack, ipfs_api, documents)
-            products = client.products()
-            metadata_cids = {p.metadata_cid for p in products}
-            orders = [o for p in products for o in client.orders(p.id)]
-            url = connection.node.url if connection.node else connection.choice.label
-            click.echo(f"\nCatalog {address} on chain {connection.chain_id} at {url}")
-            click.echo(f"registry: {result.registry_path}")
-            if gateway:
-                click.echo(f"IPFS gateway: {gateway}  (product metadata: {gateway}/ipfs/{products[0].metadata_cid})")
-            names = {
-                cid: parse_product_metadata(cid, doc).name for cid, doc in documents.items() if cid in metadata_cids
-            }
-            click.echo("\n" + products_table(products, names))
-            click.echo("\n" + orders_table(orders))
-            if no_wait:
-                return
-            click.echo(f"\nserving on {url}; try `dapp products --network {url}`. Ctrl-C stops.")
-            while not stop.wait(0.5):
-                pass
-            progress("stopping")
+        while not stop.wait(0.5):
+            pass
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)

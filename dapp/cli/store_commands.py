@@ -12,7 +12,7 @@ from dapp.cli.common import NetworkArgs, network_options, parse_amount, parse_or
 from dapp.cli.ipfs_commands import ipfs_api_option
 from dapp.cli.output import emit, format_duration, format_wei, progress, table
 from dapp.exceptions import DappValueError
-from dapp.ipfs.cid import parse_cid
+from dapp.ipfs.cid import Codec, parse_cid
 from dapp.ipfs.kubo import Kubo, open_kubo
 from dapp.ipfs.metadata import (
     ProductMetadata,
@@ -27,6 +27,17 @@ from dapp.types import Order, Product
 
 # Stands in for a document's digest while simulating, before the document is uploaded.
 PLACEHOLDER_DIGEST = b"\x01" * 32
+
+
+def document_cid(text: str) -> tuple[Codec, bytes]:
+    """(codec, digest) of a document CID given on the command line, if readers will be able to verify it.
+
+    Readers recompute a document's CID as `ipfs add --cid-version=1` makes it; a CIDv0 (Qm...) document
+    was chunked differently and would fail that check forever, so it is refused before anything is sent.
+    """
+    if text.strip().startswith("Qm"):
+        raise DappValueError(f"{text} is a CIDv0: add the document with `ipfs add --cid-version=1` and use that CID")
+    return parse_cid(text)
 
 
 def _product_rows(products: list[Product]) -> list[list[object]]:
@@ -117,7 +128,7 @@ def list_product(
     if metadata_cid and (description or images):
         raise DappValueError("--description and --image describe a new document: use them with --name")
     if metadata_cid:
-        codec, digest = parse_cid(metadata_cid)
+        codec, digest = document_cid(metadata_cid)
     else:
         build_product_metadata(name or "", description, [])  # check name and description before any upload
     with session(net) as s:
@@ -298,8 +309,8 @@ def review(
     ref = parse_order(order)
     if (text is None) == (review_cid is None):
         raise DappValueError("give either --text or --review-cid")
-    if review_cid:
-        codec, digest = parse_cid(review_cid)
+    if review_cid is not None:
+        codec, digest = document_cid(review_cid)
     else:
         build_review_document(rating, text or "")  # check before any upload
     with session(net) as s:
