@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from dapp.cli.output import emit, json_option, progress
+from dapp.exceptions import DappValueError
 from dapp.ipfs.car import write_car
 from dapp.ipfs.kubo import API_ENV, REPO_ENV, open_kubo
 from dapp.ipfs.pinning import PinningService
@@ -48,6 +49,11 @@ def publish(
     as_json: bool,
 ) -> None:
     """Add DIRECTORY to IPFS, pin it, check Kubo's CID equals ours, and record the release."""
+    if remote and not ipfs_api:
+        # Our own daemon runs offline on 127.0.0.1: no pinning service could fetch the blocks from it.
+        raise DappValueError(
+            "--remote needs a node the pinning service can reach: pass --ipfs-api (e.g. IPFS Desktop's)"
+        )
     service = PinningService(remote, token or "") if remote else None
     with open_kubo(ipfs_api) as kubo:
         release = publish_directory(

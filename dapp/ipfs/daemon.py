@@ -112,10 +112,14 @@ class KuboDaemon:
         self._repo = repo
         if not (repo / "config").exists():
             repo.mkdir(parents=True, exist_ok=True)
-            self._run(binary, repo, "init", "--profile=test", "--empty-repo")
-            self._run(binary, repo, "config", "Routing.Type", "none")
-            for key, value in self._config.items():
-                self._run(binary, repo, "config", "--json", key, json.dumps(value))
+            try:
+                self._run(binary, repo, "init", "--profile=test", "--empty-repo")
+                self._run(binary, repo, "config", "Routing.Type", "none")
+                for key, value in self._config.items():
+                    self._run(binary, repo, "config", "--json", key, json.dumps(value))
+            except BaseException:
+                self.stop()  # removes a temporary repo we created
+                raise
         for stale in ("api", "gateway"):  # left by a daemon that was killed; we wait for fresh ones
             (repo / stale).unlink(missing_ok=True)
         self._log = repo / "daemon.log"
@@ -145,7 +149,7 @@ class KuboDaemon:
             if api_file.exists() and gateway_file.exists():
                 api = api_file.read_text().strip()
                 url = multiaddr_to_url(api)
-                if _api_responds(url):
+                if api_responds(url):
                     gateway = gateway_file.read_text().strip()
                     if not gateway.startswith("http"):
                         gateway = multiaddr_to_url(gateway)
@@ -186,7 +190,8 @@ class KuboDaemon:
         self.stop()
 
 
-def _api_responds(url: str) -> bool:
+def api_responds(url: str) -> bool:
+    """True if a Kubo RPC API answers at `url` (http://host:port)."""
     try:
         with urllib.request.urlopen(urllib.request.Request(f"{url}/api/v0/version", method="POST"), timeout=2):
             return True

@@ -21,7 +21,7 @@ import ipfshttpclient.exceptions
 
 from dapp.exceptions import IpfsError
 from dapp.ipfs.cid import normalize_cid
-from dapp.ipfs.daemon import KuboDaemon, multiaddr_to_url
+from dapp.ipfs.daemon import KuboDaemon, api_responds, multiaddr_to_url
 from dapp.ipfs.unixfs import iter_files
 
 API_ENV = "DAPP_IPFS_API"
@@ -142,8 +142,9 @@ class Kubo:
         cid = self._call("add bytes", lambda: self._client.add_bytes(data, opts={**ADD_OPTIONS, "pin": pin}))
         return normalize_cid(str(cid))
 
-    def cat(self, cid: str) -> bytes:
-        return bytes(self._call(f"cat {cid}", lambda: self._client.cat(cid)))
+    def cat(self, cid: str, max_bytes: int | None = None) -> bytes:
+        """The file's bytes; with `max_bytes`, at most that many are read from the node."""
+        return bytes(self._call(f"cat {cid}", lambda: self._client.cat(cid, length=max_bytes)))
 
     def pin(self, cid: str) -> None:
         self._call(f"pin add {cid}", lambda: self._client.pin.add(cid, recursive=True))
@@ -173,6 +174,15 @@ class Kubo:
         self._client.close()
 
 
+def _daemon_serving(repo: Path) -> str | None:
+    """The API multiaddr of a daemon already running on `repo`, if one answers there."""
+    try:
+        api = (repo / "api").read_text().strip()
+    except OSError:
+        return None
+    return api if api_responds(multiaddr_to_url(api)) else None
+
+
 @contextlib.contextmanager
 def open_kubo(api: str | None = None, repo: Path | None = None) -> Iterator[Kubo]:
     """The Kubo to use: `api` or $DAPP_IPFS_API if given (e.g. IPFS Desktop), else our own daemon on a
@@ -187,8 +197,16 @@ def open_kubo(api: str | None = None, repo: Path | None = None) -> Iterator[Kubo
         finally:
             kubo.close()
         return
-    repo = repo or Path(os.environ.get(REPO_ENV) or DEFAULT_REPO)
-    daemon = KuboDaemon(repo=repo.resolve())
+    repo = (repo or Path(os.environ.get(REPO_ENV) or DEFAULT_REPO)).resolve()
+    running = _daemon_serving(repo)
+    if running is not None:  # e.g. `make demo` keeps one up on this repo: share it (the repo is locked)
+        kubo = Kubo(running)
+        try:
+            yield kubo
+        finally:
+            kubo.close()
+        return
+    daemon = KuboDaemon(repo=repo)
     info = daemon.start()
     kubo = Kubo(info.api_multiaddr, gateway_url=info.gateway_url, ephemeral=True)
     try:

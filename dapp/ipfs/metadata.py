@@ -194,7 +194,7 @@ def fetch_verified(source: Kubo | str, cid: str) -> bytes:
     """The bytes of file `cid` from Kubo or a gateway base URL, accepted only if they hash to `cid`."""
     cid = normalize_cid(cid)
     if isinstance(source, Kubo):
-        data = source.cat(cid)
+        data = source.cat(cid, max_bytes=MAX_DOCUMENT + 1)
     else:
         url = f"{source.rstrip('/')}/ipfs/{cid}"
         try:

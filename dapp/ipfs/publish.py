@@ -8,14 +8,13 @@ as it was. The CID is computed locally first: it is what we promise, and Kubo mu
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from dapp._utils.files import write_atomic
 from dapp.exceptions import CidMismatchError, DappValueError, IpfsError
 from dapp.ipfs.cid import normalize_cid
 from dapp.ipfs.kubo import Kubo
@@ -71,12 +70,7 @@ def load_releases(path: Path) -> list[dict[str, Any]]:
 def record_release(path: Path, release: Release) -> None:
     """Append to the releases file atomically (write a temp file, then rename)."""
     releases = [*load_releases(path), asdict(release)]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    with os.fdopen(fd, "w") as stream:
-        json.dump({"releases": releases}, stream, indent=2)
-        stream.write("\n")
-    os.replace(tmp, path)
+    write_atomic(path, json.dumps({"releases": releases}, indent=2) + "\n")
 
 
 def publish(

@@ -57,3 +57,23 @@ def test_refused_review_uploads_nothing(tmp_path: Path, kubo: KuboNode) -> None:
         assert both.returncode == 2 and "either --name" in both.stderr
     finally:
         cli.run("node", "stop", "anvil", check=False)
+
+
+@pytest.mark.kubo
+def test_commands_share_a_daemon_already_serving_the_repo(tmp_path: Path) -> None:
+    """While `dapp up` keeps Kubo on .cache/ipfs, other commands use that daemon (the repo is locked)."""
+    from dapp.ipfs.daemon import KuboDaemon
+    from dapp.ipfs.kubo import open_kubo
+
+    repo = tmp_path / "repo"
+    with KuboDaemon(repo=repo) as info, open_kubo(repo=repo) as kubo:
+        assert kubo.api_multiaddr == info.api_multiaddr
+        cid = kubo.add_bytes(b"shared")
+        assert kubo.cat(cid) == b"shared"
+        assert (repo / "api").exists()  # the running daemon was left alone
+
+
+def test_remote_pin_needs_a_reachable_node(tmp_path: Path) -> None:
+    cli = Cli(tmp_path)
+    result = cli.run("publish", str(tmp_path), "--remote", "https://pins.example/psa", "--token", "t", check=False)
+    assert result.returncode == 2 and "--remote needs a node the pinning service can reach" in result.stderr
