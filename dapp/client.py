@@ -147,17 +147,23 @@ class CatalogClient:
 
     def products(self, offset: int = 0, limit: int | None = None, page_size: int = PAGE_SIZE) -> list[Product]:
         """Products offset+1 .. offset+limit (all the rest if limit is None), a page per call."""
+        views = self._pages("getProducts", (), self.product_count(), offset, limit, page_size)
+        return [Product.from_view(view) for view in views]
+
+    def _pages(
+        self, view: str, key: tuple[Any, ...], count: int, offset: int, limit: int | None, page_size: int
+    ) -> list[Any]:
+        """Items offset+1 .. offset+limit of a paginated view `view(*key, offset, limit)` with `count` items."""
         _check_uint("offset", offset, UINT256_MAX)
-        total = self.product_count()
-        end = total if limit is None else min(total, offset + _check_uint("limit", limit, UINT256_MAX))
-        result: list[Product] = []
-        while offset + len(result) < end:
-            start = offset + len(result)
-            page = self._view("getProducts", start, min(page_size, end - start))
+        end = count if limit is None else min(count, offset + _check_uint("limit", limit, UINT256_MAX))
+        items: list[Any] = []
+        while offset + len(items) < end:
+            start = offset + len(items)
+            page = self._view(view, *key, start, min(page_size, end - start))
             if not page:
                 break
-            result.extend(Product.from_view(view) for view in page)
-        return result
+            items.extend(page)
+        return items
 
     def product_metadata(self, product_id: int, source: Kubo | str) -> ProductMetadata:
         """The product's metadata document from Kubo or a gateway URL, accepted only if it hashes to the
@@ -174,19 +180,8 @@ class CatalogClient:
 
     def orders(self, product_id: int, offset: int = 0, limit: int | None = None) -> list[Order]:
         """Orders of one product, paginated like `products`."""
-        _check_uint("offset", offset, UINT256_MAX)
-        if limit is not None:
-            _check_uint("limit", limit, UINT256_MAX)
         count = self.product(product_id).order_count
-        end = count if limit is None else min(count, offset + limit)
-        result: list[Order] = []
-        while offset + len(result) < end:
-            start = offset + len(result)
-            page = self._view("getOrders", product_id, start, min(PAGE_SIZE, end - start))
-            if not page:
-                break
-            result.extend(Order.from_view(view) for view in page)
-        return result
+        return [Order.from_view(v) for v in self._pages("getOrders", (product_id,), count, offset, limit, PAGE_SIZE)]
 
     def withdrawable(self, account: str | None = None) -> int:
         who = _check_address("account", account) if account is not None else self._sender()

@@ -30,8 +30,10 @@ class Cli:
             "DAPP_HOME": str(home / ".dapp"),
             "DAPP_DEPLOYMENTS": str(home / "deployments"),
         }
-        self.env.pop("DAPP_NETWORK", None)
-        self.env.pop("DAPP_PRIVATE_KEY", None)
+        # The developer's own settings must not leak into the tests (their IPFS node, their RPC URL, ...).
+        for name in ("DAPP_NETWORK", "DAPP_RPC_URL", "DAPP_PRIVATE_KEY", "DAPP_KEYSTORE_PASSWORD",
+                     "DAPP_IPFS_API", "DAPP_IPFS_REPO"):  # fmt: skip
+            self.env.pop(name, None)
 
     def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         result = subprocess.run(

@@ -57,8 +57,8 @@ def network_options(func: F) -> F:
         click.option(
             "--network",
             "-n",
-            envvar="DAPP_NETWORK",
-            help="embedded, anvil, ganache, or an http(s):// RPC URL (default: anvil; env DAPP_NETWORK).",
+            help="embedded, anvil, ganache, or an http(s):// RPC URL "
+            "(default: $DAPP_NETWORK, $DAPP_RPC_URL, else anvil).",
         ),
         click.option("--account", "account_index", type=int, help="Unlocked dev-node account number (default 0)."),
         click.option(
