@@ -100,10 +100,11 @@ def deploy_catalog(
     """Reuse the registered Catalog if it is live and current; otherwise deploy and record a new one."""
     artifact = artifact or load_artifact()
     chain_id = int(w3.eth.chain_id)
-    existing = registry.get(chain_id, CONTRACT_NAME)
+    genesis = genesis_hash(w3)
+    existing = registry.get(chain_id, CONTRACT_NAME, genesis)
     replaced = None
     if existing is not None:
-        reason = stale_reason(w3, existing)
+        reason = stale_reason(w3, existing, genesis)
         if reason is None and existing.code_hash != code_hash(bytes.fromhex(artifact.deployed_bytecode[2:])):
             reason = "the contract was rebuilt since it was deployed"
         if reason is None and not force:
@@ -137,11 +138,12 @@ def deploy_catalog(
 def live_deployment(w3: Web3, registry: Registry) -> tuple[Deployment, list[dict[str, Any]]]:
     """The registered Catalog on this chain and its ABI, or NotDeployedError saying why not."""
     chain_id = int(w3.eth.chain_id)
-    found = registry.get_with_abi(chain_id, CONTRACT_NAME)
+    genesis = genesis_hash(w3)
+    found = registry.get_with_abi(chain_id, CONTRACT_NAME, genesis)
     if found is None:
         raise NotDeployedError(chain_id, f"no entry in {registry.path_for(chain_id)}")
     deployment, abi = found
-    reason = stale_reason(w3, deployment)
+    reason = stale_reason(w3, deployment, genesis)
     if reason:
         raise NotDeployedError(chain_id, f"the entry in {registry.path_for(chain_id)} is stale: {reason}")
     return deployment, abi

@@ -129,3 +129,19 @@ def test_an_edited_abi_is_not_trusted(tmp_path: Path) -> None:
     (tmp_path / "1.json").write_text(json.dumps(data))
     with pytest.raises(ConfigError, match="does not match its abiHash"):
         registry.get(1)
+
+
+@pytest.mark.anvil
+def test_two_dev_chains_with_one_chain_id_keep_their_own_deployments(tmp_path: Path) -> None:
+    """A background anvil and the one `dapp up` starts are both chain 31337: neither entry replaces the other."""
+    registry = Registry(tmp_path)
+    with AnvilNode() as first, AnvilNode(extra_args=["--timestamp", "1700000000"]) as second:
+        w3_first, w3_second = http_web3(first.url), http_web3(second.url)
+        on_first = deploy_catalog(w3_first, w3_first.eth.accounts[0], registry).deployment
+        w3_second.eth.send_transaction({"from": w3_second.eth.accounts[0], "to": w3_second.eth.accounts[1], "value": 1})
+        on_second = deploy_catalog(w3_second, w3_second.eth.accounts[0], registry).deployment
+        assert on_first.address != on_second.address  # the deployer's nonce differs
+        assert live_deployment(w3_first, registry)[0] == on_first
+        assert live_deployment(w3_second, registry)[0] == on_second
+        assert deploy_catalog(w3_first, w3_first.eth.accounts[0], registry).reused
+        assert registry.get(31337) == on_second  # the latest recorded, for readers that cannot ask for genesis

@@ -19,7 +19,7 @@ from dapp.cli.store_commands import orders_table, products_table
 from dapp.client import CatalogClient
 from dapp.compile import REPO_ROOT, Artifact, compile_contracts, load_artifact, write_packaged_artifact
 from dapp.demo import seed_catalog
-from dapp.deploy import deploy_catalog, stale_reason
+from dapp.deploy import deploy_catalog, genesis_hash, stale_reason
 from dapp.exceptions import CidMismatchError, DappValueError, IpfsError
 from dapp.ipfs.kubo import open_kubo
 from dapp.ipfs.metadata import parse_product_metadata
@@ -107,7 +107,7 @@ def status(
             "block": w3.eth.block_number,
             "registry": str(s.registry.path_for(chain_id)),
         }
-        deployment = s.registry.get(chain_id)
+        deployment = s.registry.get(chain_id, genesis=genesis_hash(w3))
         if deployment is None:
             info["catalog"] = None
         else:
