@@ -164,21 +164,25 @@ def test_background_node_is_reused_and_stopped_by_pid(cli: Cli) -> None:
 @pytest.mark.anvil
 def test_up_seeds_serves_and_stops_its_node_on_ctrl_c(tmp_path: Path) -> None:
     cli = Cli(tmp_path)
-    process = subprocess.Popen(
-        [*DAPP, "up"], env=cli.env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
-    assert process.stdout is not None
-    lines = []
-    for line in process.stdout:
-        lines.append(line)
-        if line.startswith("serving on"):
-            break
-    url = lines[-1].split()[2].rstrip(";")
-    w3 = http_web3(url)
-    assert w3.eth.chain_id == 31337
-    text = "".join(lines)
-    assert "Tour T-shirt, black" in text and "bafkrei" in text  # names from the metadata documents
-    assert "reviewed" in text and "escrowed" in text and "refunded" in text
-    process.send_signal(signal.SIGINT)
-    assert process.wait(timeout=30) == 0
-    assert not w3.is_connected()  # the node went down with it
+    command = [*DAPP, "up"]
+    with subprocess.Popen(command, env=cli.env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          text=True) as process:  # fmt: skip
+        try:
+            assert process.stdout is not None
+            lines = []
+            for line in process.stdout:
+                lines.append(line)
+                if line.startswith("serving on"):
+                    break
+            url = lines[-1].split()[2].rstrip(";")
+            w3 = http_web3(url)
+            assert w3.eth.chain_id == 31337
+            text = "".join(lines)
+            assert "Tour T-shirt, black" in text and "bafkrei" in text  # names from the metadata documents
+            assert "reviewed" in text and "escrowed" in text and "refunded" in text
+            process.send_signal(signal.SIGINT)
+            assert process.wait(timeout=30) == 0
+            assert not w3.is_connected()  # the node went down with it
+        finally:
+            if process.poll() is None:
+                process.kill()
