@@ -146,9 +146,6 @@ class Kubo:
         """The file's bytes; with `max_bytes`, at most that many are read from the node."""
         return bytes(self._call(f"cat {cid}", lambda: self._client.cat(cid, length=max_bytes)))
 
-    def pin(self, cid: str) -> None:
-        self._call(f"pin add {cid}", lambda: self._client.pin.add(cid, recursive=True))
-
     def is_pinned(self, cid: str) -> bool:
         try:
             with _quiet():

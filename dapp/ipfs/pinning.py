@@ -75,9 +75,6 @@ class PinningService:
         result = self._request("GET", f"/pins?{query}")
         return [_status(item) for item in result.get("results", [])]
 
-    def remove(self, request_id: str) -> None:
-        self._request("DELETE", f"/pins/{urllib.parse.quote(request_id)}")
-
     def pin_and_wait(
         self, cid: str, name: str | None = None, origins: Sequence[str] = (), timeout: float = PIN_TIMEOUT
     ) -> PinStatus:

@@ -6,7 +6,6 @@ import contextlib
 import json
 import os
 import shutil
-import socket
 import subprocess
 import time
 import urllib.error
@@ -20,6 +19,7 @@ from ipfs_nodes import ClusterNode, KuboNode
 
 from dapp.ipfs.daemon import KuboDaemon
 from dapp.ipfs.kubo import Kubo
+from dapp.nodes import free_port
 
 # `make test` keeps the property test at Hypothesis' default budget; `make fuzz` (-m slow
 # --hypothesis-profile=fuzz, registered in tests/conftest.py) runs long.
@@ -50,12 +50,6 @@ def own_kubo() -> Iterator[KuboDaemon]:
         daemon.stop()
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _cluster_binary() -> str:
     binary = os.environ.get("DAPP_IPFS_CLUSTER_BIN") or shutil.which("ipfs-cluster-service")
     if not binary:
@@ -72,11 +66,11 @@ def _run_cluster(kubo_api: str, home: Path) -> Iterator[ClusterNode]:
     subprocess.run([binary, "init", "--consensus", "crdt"], env=env, check=True, capture_output=True)
     config_path = home / "service.json"
     config = json.loads(config_path.read_text())
-    pinsvc_port = _free_port()
-    config["cluster"]["listen_multiaddress"] = [f"/ip4/127.0.0.1/tcp/{_free_port()}"]
+    pinsvc_port = free_port()
+    config["cluster"]["listen_multiaddress"] = [f"/ip4/127.0.0.1/tcp/{free_port()}"]
     config["cluster"]["mdns_interval"] = "0s"
-    config["api"]["restapi"]["http_listen_multiaddress"] = f"/ip4/127.0.0.1/tcp/{_free_port()}"
-    config["api"]["ipfsproxy"]["listen_multiaddress"] = f"/ip4/127.0.0.1/tcp/{_free_port()}"
+    config["api"]["restapi"]["http_listen_multiaddress"] = f"/ip4/127.0.0.1/tcp/{free_port()}"
+    config["api"]["ipfsproxy"]["listen_multiaddress"] = f"/ip4/127.0.0.1/tcp/{free_port()}"
     config["api"]["ipfsproxy"]["node_multiaddress"] = kubo_api
     config["api"]["pinsvcapi"]["http_listen_multiaddress"] = f"/ip4/127.0.0.1/tcp/{pinsvc_port}"
     config["api"]["pinsvcapi"]["basic_auth_credentials"] = {"tester": "secret"}
