@@ -17,7 +17,7 @@ from web3.contract.contract import ContractFunction
 from web3.exceptions import TimeExhausted, Web3ValidationError
 from web3.types import TxParams, TxReceipt, Wei
 
-from dapp._utils.abi import ViewFunction
+from dapp._utils.abi import ViewFunction, abi_type
 from dapp._utils.logs import get_logs
 from dapp._utils.revert import ErrorDecoder, revert_data
 from dapp.exceptions import (
@@ -191,7 +191,7 @@ class CatalogClient:
 
     def _topic(self, event: str) -> str:
         item = next(i for i in self.abi if i.get("type") == "event" and i["name"] == event)
-        types = ",".join(p["type"] for p in item["inputs"])
+        types = ",".join(abi_type(p) for p in item["inputs"])
         return "0x" + keccak(text=f"{event}({types})").hex()
 
     @staticmethod

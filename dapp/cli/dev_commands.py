@@ -107,11 +107,13 @@ def status(
             "block": w3.eth.block_number,
             "registry": str(s.registry.path_for(chain_id)),
         }
-        deployment = s.registry.get(chain_id, genesis=genesis_hash(w3))
+        genesis = genesis_hash(w3)
+        deployment = s.registry.get(chain_id, genesis=genesis)
+        client = None
         if deployment is None:
             info["catalog"] = None
         else:
-            reason = stale_reason(w3, deployment)
+            reason = stale_reason(w3, deployment, genesis)
             info["catalog"] = {
                 "address": deployment.address,
                 "deployedOnBlock": deployment.deployed_on_block,
@@ -120,15 +122,16 @@ def status(
                 "stale": reason,
             }
             if reason is None:
-                info["productCount"] = s.client().product_count()
+                client = s.client()
+                info["productCount"] = client.product_count()
         account = s.account
         if account is None and s.connection.choice.kind != "url":
             account = str(w3.eth.accounts[0])  # a dev node: show its default account
         if account:
             info["account"] = account
             info["balance"] = str(w3.eth.get_balance(Web3.to_checksum_address(account)))
-            if deployment is not None and info["catalog"] and info["catalog"]["live"]:  # type: ignore[index]
-                info["withdrawable"] = str(s.client().withdrawable(account))
+            if client is not None:
+                info["withdrawable"] = str(client.withdrawable(account))
 
     def text() -> str:
         lines = [f"network   {info['network']} (chain {chain_id}, {info['client']}, block {info['block']})"]
