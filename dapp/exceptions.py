@@ -121,6 +121,10 @@ class MetadataError(IpfsError, ValueError):
     """A product or review document fetched from IPFS is not valid JSON of the expected schema."""
 
 
+class PageBuildError(DappError):
+    """The shop page could not be built (no checkout, Node or its npm packages missing, a build error)."""
+
+
 _revert_classes: dict[str, type[ContractRevert]] = {}
 
 

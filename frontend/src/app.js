@@ -2,7 +2,7 @@
 import { parseConfig } from './config.js';
 import { Reader, isZeroAddress } from './chain.js';
 import { Documents } from './docs.js';
-import { clear, h } from './dom.js';
+import { clear, h, icon } from './dom.js';
 import { describeError } from './errors.js';
 import { currencyInfo, formatAmount, formatDate, shortAddress } from './format.js';
 import { gatewayFor } from './gateway.js';
@@ -104,6 +104,7 @@ async function boot() {
       return app.deployment;
     },
   );
+  renderWallet();
   route();
   resumeWallet();
   if (app.config.sellerDocument) loadStorefront();
@@ -265,7 +266,7 @@ function renderWalletDialog() {
               h(
                 'button.wallet-choice',
                 { type: 'button', onclick: () => connectEntry(entry) },
-                entry.info.icon ? h('img', { src: entry.info.icon, alt: '', width: 28, height: 28 }) : h('span.wallet-dot', '◆'),
+                entry.info.icon ? h('img', { src: entry.info.icon, alt: '', width: 28, height: 28 }) : h('span.wallet-dot', icon('wallet', 18)),
                 h('span', entry.info.name),
               ),
             ),
@@ -275,7 +276,7 @@ function renderWalletDialog() {
     app.config.local
       ? h(
           'div.burner-offer',
-          h('button.wallet-choice', { type: 'button', onclick: () => useBurner(true) }, h('span.wallet-dot.burner', '🔥'), h('span', 'Burner wallet')),
+          h('button.wallet-choice', { type: 'button', onclick: () => useBurner(true) }, h('span.wallet-dot.burner', icon('flame', 18)), h('span', 'Burner wallet')),
           h('p.muted.small', 'For local testing only: a throwaway key kept in this browser. Never send real funds to it.'),
         )
       : null,

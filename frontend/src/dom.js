@@ -44,3 +44,8 @@ export function stars(rating) {
   const full = Math.round(Number(rating));
   return h('span.stars', { 'aria-label': `${rating} out of 5` }, '★'.repeat(full) + '☆'.repeat(Math.max(0, 5 - full)));
 }
+
+/** One of the page's own icons (public/icons/NAME.svg), decorative. */
+export function icon(name, size = 16) {
+  return h('img.icon', { src: `./icons/${name}.svg`, alt: '', width: size, height: size });
+}

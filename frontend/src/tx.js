@@ -81,6 +81,8 @@ export async function runSteps({ title, wallet, reader, steps, format, onDone })
       for (const later of ui.slice(i + 1)) later.set('skipped', 'not sent');
       card.finish(said.kind === 'rejected' ? 'rejected' : said.kind === 'revert' ? 'reverted' : 'error', said.message);
       if (said.name) card.el.dataset.error = said.name;
+      // A refusal usually means the chain moved on (a new price, a new state): show what it is now.
+      if (said.kind === 'revert') onDone?.();
       return false;
     }
   }

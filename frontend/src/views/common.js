@@ -1,6 +1,6 @@
 // Pieces several views share: a product's document, image, price, stock and protection badges.
 import { app, money } from '../app.js';
-import { h, stars } from '../dom.js';
+import { h, icon, stars } from '../dom.js';
 import { averageRating, formatDuration, shortAddress } from '../format.js';
 import { isZeroAddress } from '../chain.js';
 
@@ -58,8 +58,8 @@ export function badges(product) {
   return h(
     'div.badges',
     escrow
-      ? h('span.badge.escrow', { title: `Paid into escrow; ${formatDuration(product.escrowWindow)} to confirm or dispute after shipping` }, '🛡 Buyer protection')
-      : h('span.badge.direct', 'Paid directly'),
+      ? h('span.badge.escrow', { title: `Paid into escrow; ${formatDuration(product.escrowWindow)} to confirm or dispute after shipping` }, icon('shield', 14), 'Buyer protection')
+      : h('span.badge.direct', icon('bolt', 14), 'Paid directly'),
     isZeroAddress(product.currency) ? null : h('span.badge.token', money(product.currency).info.symbol),
   );
 }

@@ -2,7 +2,7 @@
 import { domainSeparator } from 'viem';
 import { app, canTransact, money, readyWallet, refresh } from '../app.js';
 import { isZeroAddress, permitAbi } from '../chain.js';
-import { h, stars } from '../dom.js';
+import { h, icon, stars } from '../dom.js';
 import { formatDate, formatDuration, shortAddress } from '../format.js';
 import { runSteps } from '../tx.js';
 import { badges, priceText, productDoc, ratingLine, sellerLink, stockText } from './common.js';
@@ -51,7 +51,7 @@ export function productView(id) {
 
 function gallery(doc, name) {
   const images = doc.status === 'ok' ? doc.data.images : [];
-  const main = h('div.media.big', h('span.media-fallback', '🛍'));
+  const main = h('div.media.big', h('span.media-fallback', icon('shop', 48)));
   const show = (cid) => {
     main.querySelector('img')?.remove();
     const img = h('img', { src: app.docs.imageUrl(cid), alt: name });
@@ -77,14 +77,14 @@ function protection(product) {
   const escrow = Number(product.escrowWindow) > 0;
   const items = escrow
     ? [
-        ['📦', `The seller ships within ${formatDuration(product.handlingTime)}. If not, you can cancel for a full refund.`],
-        ['🛡', `Your payment waits in escrow. After shipping you have ${formatDuration(product.escrowWindow)} to confirm receipt or open a dispute.`],
+        ['box', `The seller ships within ${formatDuration(product.handlingTime)}. If not, you can cancel for a full refund.`],
+        ['shield', `Your payment waits in escrow. After shipping you have ${formatDuration(product.escrowWindow)} to confirm receipt or open a dispute.`],
         isZeroAddress(product.arbiter)
-          ? ['⚖', 'No arbiter: a disputed order stays frozen until the seller refunds you or you withdraw the dispute. Neither side gains by a false claim.']
-          : ['⚖', h('span', 'Disputes are decided by ', h('span.mono', { title: product.arbiter }, shortAddress(product.arbiter)), ', who can split the amount between you and the seller but never receives any of it.')],
+          ? ['scale', 'No arbiter: a disputed order stays frozen until the seller refunds you or you withdraw the dispute. Neither side gains by a false claim.']
+          : ['scale', h('span', 'Disputes are decided by ', h('span.mono', { title: product.arbiter }, shortAddress(product.arbiter)), ', who can split the amount between you and the seller but never receives any of it.')],
       ]
-    : [['⚡', 'Paid directly to the seller when you buy: there is no escrow, so no refund through the store.']];
-  return h('section.protection', h('h2', escrow ? 'Buyer protection' : 'Payment'), h('ul', items.map(([icon, text]) => h('li', h('span.icon', icon), h('span', text)))));
+    : [['bolt', 'Paid directly to the seller when you buy: there is no escrow, so no refund through the store.']];
+  return h('section.protection', h('h2', escrow ? 'Buyer protection' : 'Payment'), h('ul', items.map(([kind, text]) => h('li', h('span.icon', icon(kind, 20)), h('span', text)))));
 }
 
 function buyBox(product) {
