@@ -40,6 +40,20 @@ const artifactPlugin = {
   },
 };
 
+// viem and ox name their documentation sites in error messages (never fetched). The page names no other
+// origin at all, so a user never gets a link off the page from an error; the message text stays.
+const EXTERNAL = /https:\/\/(?:viem\.sh|oxlib\.sh|4byte\.sourcify\.dev\/?)/g;
+const noExternalLinks = {
+  name: 'no-external-links',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]node_modules[\\/](?:viem|ox)[\\/].*\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const stripped = source.replace(EXTERNAL, '');
+      return stripped === source ? undefined : { contents: stripped, loader: 'js' };
+    });
+  },
+};
+
 // What viem needs of an ABI entry: internalType (Solidity's own names) is dropped, ~40% of the bytes.
 const KEEP = ['type', 'name', 'inputs', 'outputs', 'stateMutability', 'anonymous', 'indexed', 'components'];
 function slim(entry) {
@@ -68,7 +82,7 @@ const common = {
   charset: 'utf8',
   metafile: true,
   logLevel: 'warning',
-  plugins: [artifactPlugin],
+  plugins: [artifactPlugin, noExternalLinks],
 };
 const burner = await esbuild.build({
   ...common,

@@ -1,0 +1,100 @@
+"""The built page as files: nothing from another origin, every path relative, byte-identical rebuilds, and
+`dapp verify-page` telling a release of this checkout from a tampered one."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from dapp.ipfs.kubo import Kubo
+from dapp.ipfs.unixfs import path_cid
+from dapp.page import PageConfig, build_page, verify_page
+
+CONFIG = PageConfig(
+    chain_id=31337,
+    address="0x5FbDB2315678afecb367f032d93F642f64180aa3",
+    deployment_block=1,
+    code_hash="0x" + "ab" * 32,
+    rpc_url="http://127.0.0.1:8545",
+    chain_name="Local anvil",
+)
+URL = re.compile(rb"[a-z][a-z0-9+.-]*://[^\s\"'`)<>]*", re.IGNORECASE)
+# XML namespace names in the SVG icons are identifiers, never fetched.
+NAMESPACES = {b"http://www.w3.org/2000/svg"}
+ROOT_ABSOLUTE = [
+    re.compile(rb"""(?:src|href|action)\s*=\s*["']?/(?!/)"""),  # HTML attributes
+    re.compile(rb"""url\(\s*["']?/"""),  # CSS
+    re.compile(rb"""(?:from|import)\s*\(?\s*["']/"""),  # ES module specifiers
+    re.compile(rb"""fetch\(\s*["'`]/"""),
+]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_page(CONFIG, tmp_path_factory.mktemp("built") / "page").directory
+
+
+def test_the_output_is_one_directory_of_static_files(built: Path) -> None:
+    names = sorted(p.relative_to(built).as_posix() for p in built.rglob("*") if p.is_file())
+    assert "index.html" in names and "config.json" in names and "icons/shop.svg" in names
+    assert any(re.fullmatch(r"app-[A-Z0-9]+\.js", n) for n in names)
+    assert any(re.fullmatch(r"style-[A-Z0-9]+\.css", n) for n in names)
+    assert any(re.fullmatch(r"chunks/burner-[A-Z0-9]+\.js", n) for n in names)
+    assert json.loads((built / "config.json").read_text())["chainId"] == 31337
+
+
+def test_no_url_to_an_external_origin_and_no_root_absolute_path(built: Path) -> None:
+    for path in built.rglob("*"):
+        if not path.is_file() or path.name == "config.json":  # config.json holds the RPC URL by design
+            continue
+        data = path.read_bytes()
+        urls = set(URL.findall(data)) - NAMESPACES
+        assert not urls, f"{path.name} names other origins: {sorted(urls)[:5]}"
+        for pattern in ROOT_ABSOLUTE:
+            found = pattern.search(data)
+            assert found is None, f"{path.name}: root-absolute path {data[found.start() : found.end() + 20]!r}"
+    html = (built / "index.html").read_text()
+    assert 'src="./app-' in html and 'href="./style-' in html and 'href="./icons/shop.svg"' in html
+
+
+def test_the_burner_is_not_in_the_initial_javascript(built: Path) -> None:
+    app = next(built.glob("app-*.js")).read_bytes()
+    burner = next(built.glob("chunks/burner-*.js"))
+    assert f'import("./chunks/{burner.name}")'.encode() in app
+    assert b"privateKeyToAccount" not in app and b"secp256k1" not in app.lower()
+
+
+def test_two_builds_are_byte_identical(built: Path, tmp_path: Path) -> None:
+    again = build_page(CONFIG, tmp_path / "again")
+    assert again.cid == path_cid(built)
+    files = {p.relative_to(built): p.read_bytes() for p in built.rglob("*") if p.is_file()}
+    assert files == {p.relative_to(again.directory): p.read_bytes() for p in again.directory.rglob("*") if p.is_file()}
+    other = build_page(PageConfig(**{**CONFIG.__dict__, "chain_id": 1337}), tmp_path / "other")
+    assert other.cid != again.cid  # the config is part of what the CID pins
+
+
+@pytest.mark.kubo
+def test_verify_page_on_a_match_and_on_a_tampered_build(built: Path, kubo: Kubo, tmp_path: Path) -> None:
+    published = kubo.add_path(built)[-1].cid
+    assert published == path_cid(built)  # our importer agrees with Kubo's
+    result = verify_page(published, kubo)
+    assert result.matches and result.config == CONFIG
+
+    tampered = tmp_path / "tampered"
+    subprocess.run(["cp", "-r", str(built), str(tampered)], check=True)
+    app = next(tampered.glob("app-*.js"))
+    app.write_bytes(app.read_bytes().replace(b"Buy now", b"Buy n0w"))
+    bad = kubo.add_path(tampered)[-1].cid
+    result = verify_page(bad, kubo)
+    assert not result.matches and result.rebuilt_cid == published
+
+    cli = [sys.executable, "-m", "dapp", "verify-page", "--ipfs-api", kubo.api_multiaddr]
+    ok = subprocess.run([*cli, published], capture_output=True, text=True, check=False)
+    assert ok.returncode == 0 and f"MATCH: {published}" in ok.stdout, ok.stderr
+    mismatch = subprocess.run([*cli, bad], capture_output=True, text=True, check=False)
+    assert mismatch.returncode == 1 and "MISMATCH" in mismatch.stdout
