@@ -25,7 +25,8 @@ from dapp.compile import REPO_ROOT
 from dapp.exceptions import DappValueError, IpfsError, PageBuildError
 from dapp.ipfs.cid import normalize_cid
 from dapp.ipfs.kubo import Kubo
-from dapp.ipfs.unixfs import path_cid
+from dapp.ipfs.metadata import MAX_NAME, canonical_json
+from dapp.ipfs.unixfs import bytes_cid, path_cid
 from dapp.registry import Deployment
 
 FRONTEND = REPO_ROOT / "frontend"
@@ -105,6 +106,21 @@ class PageConfig:
             )
         except (ValueError, KeyError, TypeError) as exc:
             raise DappValueError(f"not a page config.json: {exc}") from None
+
+
+SELLER_SCHEMA = "ownerless-store/seller@1"
+
+
+def build_seller_document(name: str, description: str = "", banner: str | None = None) -> tuple[bytes, str]:
+    """A storefront's seller document (name, description, banner image CID) and its CID: what
+    `--seller-document` names. Canonical JSON, like product documents, so the same shop has one CID."""
+    if not name.strip() or len(name) > MAX_NAME:
+        raise DappValueError(f"a shop name is 1 to {MAX_NAME} characters")
+    document: dict[str, Any] = {"schema": SELLER_SCHEMA, "name": name, "description": description}
+    if banner:
+        document["banner"] = normalize_cid(banner)
+    data = canonical_json(document)
+    return data, bytes_cid(data)
 
 
 @dataclass(frozen=True)

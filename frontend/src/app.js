@@ -31,9 +31,10 @@ export function money(currency) {
   return { amount: (v) => formatAmount(v, info), time: (t) => formatDate(t), info };
 }
 
-/** Re-render the current route (after a transaction, a wallet change). */
+/** Re-render the current route in place (after a transaction, a wallet change): no loading state in
+ * between, so the page does not flash while it re-reads the chain. */
 export function refresh() {
-  route();
+  route(true);
 }
 
 export function banner(kind, title, text, action) {
@@ -87,7 +88,7 @@ async function boot() {
   app.reader = new Reader(app.config);
   app.docs = new Documents(gatewayFor(location));
   renderFooter();
-  window.addEventListener('hashchange', route);
+  window.addEventListener('hashchange', () => route());
   // The deployment check rides in the same JSON-RPC batch as the first view's reads.
   app.checked = app.reader.checkDeployment().then(
     (result) => {
@@ -147,7 +148,7 @@ const ROUTES = [
   [/^#\/arbiter$/, () => arbiterView()],
 ];
 
-async function route() {
+async function route(quiet = false) {
   const id = ++app.renderId;
   const hash = location.hash;
   for (const link of document.querySelectorAll('#nav a')) {
@@ -160,6 +161,8 @@ async function route() {
       if (id === app.renderId) clear($('#view'), ...children);
       return id === app.renderId;
     };
+    render.loading = (...children) => quiet || render(...children);
+    document.body.dataset.busy = 'true'; // tests wait for a settled view; so could a spinner
     try {
       await view(match)(render, () => id === app.renderId);
     } catch (error) {
@@ -167,6 +170,8 @@ async function route() {
       const said = describeError(error, []);
       if (said.kind === 'network') nodeDown();
       render(h('div.empty', h('h2', said.kind === 'network' ? 'The store is unreachable' : said.title), h('p', said.message)));
+    } finally {
+      if (id === app.renderId) delete document.body.dataset.busy;
     }
     return;
   }

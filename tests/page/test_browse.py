@@ -54,9 +54,33 @@ def test_catalog_grid_without_a_wallet(shop: Shop, publish: Any, open_page: Any)
     expect(page.locator("a.card[data-product='1'] .price")).to_have_text("0.02 ETH")
     expect(page.locator("a.card[data-product='1'] .badge.escrow")).to_be_visible()
     expect(page.locator("a.card[data-product='3'] .badge.direct")).to_be_visible()
-    page.wait_for_function("[...document.querySelectorAll('.card .media')].every(m => m.classList.contains('loaded'))")
+    expect(page.locator(".card .media:not(.loaded)")).to_have_count(0)  # every picture arrived
     screenshot(page, "catalog-1280x800")
     page.set_viewport_size(PHONE)
     screenshot(page, "catalog-390x844")
     page.set_viewport_size(LAPTOP)
     expect(page.locator("[data-deployment='ok']")).to_be_visible()
+
+
+def test_storefront_for_one_seller_on_the_subdomain_gateway(shop: Shop, publish: Any, open_page: Any) -> None:
+    from dapp.page import build_seller_document
+    from tests.page.art import product_png
+
+    ids = seed(shop)
+    other = shop.list_product("Someone else's mug", kind="mug", seller=shop.accounts[4])
+    banner = shop.kubo.add_bytes(product_png("poster", 0.6, 3))
+    document, cid = build_seller_document("Nova Merch", "Official merch of Nova, shipped from Lisbon.", banner)
+    assert shop.kubo.add_bytes(document) == cid
+    page = open_page(publish(seller=shop.seller, seller_document=cid).subdomain_url, account=None)
+    expect(page.locator("#shop-name")).to_have_text("Nova Merch")
+    expect(page.locator(".hero h1")).to_have_text("Nova Merch")
+    expect(page.locator(".hero")).to_contain_text("shipped from Lisbon")
+    expect(page.locator("a.card")).to_have_count(len(ids))
+    expect(page.locator(f"a.card[data-product='{other}']")).to_have_count(0)
+    expect(page.locator("a.card[data-product='1'] .name")).to_have_text("Tour T-shirt 2026")  # cross-origin doc
+    expect(page.locator(".card .media:not(.loaded)")).to_have_count(0)  # every picture arrived
+
+    # The marketplace build links each product to its seller's storefront route.
+    market = open_page(f"{publish().path_url}#/seller/{shop.accounts[4]}", account=None)
+    expect(market.locator(".hero h1")).to_have_text(f"Shop of {shop.accounts[4][:6]}…{shop.accounts[4][-4:]}")
+    expect(market.locator("a.card")).to_have_count(1)

@@ -19,6 +19,12 @@ def connect(page: Any) -> None:
     page.locator("#wallet-slot").get_by_role("button", name="Connect wallet").click()
     page.get_by_role("button", name="Test Wallet").click()
     expect(page.locator(".wallet-chip")).to_be_visible()
+    settled(page)
+
+
+def settled(page: Any) -> None:
+    """Wait until the view finished re-reading the chain (connecting re-renders it)."""
+    expect(page.locator("body[data-busy]")).to_have_count(0)
 
 
 def last_tx(page: Any) -> Any:
@@ -107,6 +113,8 @@ def test_price_change_between_view_and_buy_reverts_readably(shop: Shop, publish:
         expect(card).to_have_attribute("data-status", "reverted")
         expect(card).to_have_attribute("data-error", "CatalogPriceChanged")
         expect(card.locator(".tx-message")).to_contain_text("The price changed from 0.02 ETH to 0.03 ETH")
+        expect(page.locator(".price.big")).to_have_text("0.03 ETH")  # the page shows the new price
+        expect(page.locator(".gallery .media.loaded")).to_be_visible()
         screenshot(page, f"reverted-purchase-{name}")
         page.context.close()
         shop.send(shop.catalog.functions.setPrice(pid, 2 * 10**16), shop.seller)

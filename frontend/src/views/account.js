@@ -68,7 +68,7 @@ export function ordersView() {
   return async (render, current) => {
     const account = app.wallet?.account;
     if (!account) return needWallet(render, 'your orders');
-    render(h('h1', 'My orders'), h('p.muted', 'Loading your orders…'));
+    render.loading(h('h1', 'My orders'), h('p.muted', 'Loading your orders…'));
     await app.checked;
     const logs = await app.reader.logs('Purchased', { buyer: account });
     const refs = logs.map((l) => [l.args.productId, l.args.orderNo]);
@@ -259,7 +259,7 @@ export function sellerView() {
   return async (render, current) => {
     const account = app.wallet?.account;
     if (!account) return needWallet(render, 'your shop');
-    render(h('h1', 'Your shop'), h('p.muted', 'Loading your products…'));
+    render.loading(h('h1', 'Your shop'), h('p.muted', 'Loading your products…'));
     await app.checked;
     const all = await app.reader.products();
     const mine = all.filter((p) => p.seller.toLowerCase() === account.toLowerCase());
@@ -336,7 +336,7 @@ export function arbiterView() {
   return async (render, current) => {
     const account = app.wallet?.account;
     if (!account) return needWallet(render, 'the disputes you settle');
-    render(h('h1', 'Disputes to settle'), h('p.muted', 'Loading…'));
+    render.loading(h('h1', 'Disputes to settle'), h('p.muted', 'Loading…'));
     await app.checked;
     const all = await app.reader.products();
     const mine = all.filter((p) => !isZeroAddress(p.arbiter) && p.arbiter.toLowerCase() === account.toLowerCase());

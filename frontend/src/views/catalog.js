@@ -7,7 +7,7 @@ import { badges, imageBox, priceText, productName, ratingLine, skeletonGrid, sto
 
 export function catalogView(seller) {
   return async (render, current) => {
-    render(hero(seller), skeletonGrid());
+    render.loading(hero(seller), skeletonGrid());
     const [deployment, all] = await Promise.all([app.checked, app.reader.products()]);
     if (deployment.status === 'bad') {
       render(hero(seller), h('div.empty', h('h2', 'Shop closed on this network'), h('p', deployment.reason)));

@@ -20,6 +20,7 @@ export function imageBox(product, cls = 'media') {
     const img = h('img', { src: url, alt: doc.data.name, loading: 'lazy', decoding: 'async' });
     img.addEventListener('load', () => box.classList.add('loaded'));
     box.append(img);
+    if (img.complete && img.naturalWidth) box.classList.add('loaded'); // cached: no flash on re-render
   });
   return box;
 }

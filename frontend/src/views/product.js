@@ -8,10 +8,11 @@ import { runSteps } from '../tx.js';
 import { badges, priceText, productDoc, ratingLine, sellerLink, stockText } from './common.js';
 
 const REVIEW_SCHEMA = 'ownerless-store/review@1';
+const chosen = new Map(); // product id -> quantity the shopper picked
 
 export function productView(id) {
   return async (render, current) => {
-    render(h('div.product.skeleton', h('div.gallery', h('div.media.big')), h('div.info', h('span.line'), h('span.line.short'))));
+    render.loading(h('div.product.skeleton', h('div.gallery', h('div.media.big')), h('div.info', h('span.line'), h('span.line.short'))));
     const [deployment, product] = await Promise.all([app.checked, app.reader.product(id)]);
     if (deployment.status === 'bad') {
       render(h('div.empty', h('h2', 'Shop closed on this network'), h('p', deployment.reason)));
@@ -57,6 +58,7 @@ function gallery(doc, name) {
     const img = h('img', { src: app.docs.imageUrl(cid), alt: name });
     img.addEventListener('load', () => main.classList.add('loaded'));
     main.append(img);
+    if (img.complete && img.naturalWidth) main.classList.add('loaded');
   };
   if (images[0]) show(images[0]);
   return h(
@@ -90,10 +92,12 @@ function protection(product) {
 function buyBox(product) {
   const stock = Number(product.stock);
   const fmt = money(product.currency);
-  const quantity = h('input.qty', { type: 'number', min: 1, max: Math.max(1, stock), value: 1, inputMode: 'numeric', 'aria-label': 'Quantity' });
+  // The chosen quantity survives a re-render (after a wallet connects or a transaction confirms).
+  const quantity = h('input.qty', { type: 'number', min: 1, max: Math.max(1, stock), value: clampQty(chosen.get(product.id) ?? 1, stock), inputMode: 'numeric', 'aria-label': 'Quantity' });
   const total = h('span.total');
   const update = () => {
     const q = clampQty(quantity.value, stock);
+    chosen.set(product.id, q);
     total.textContent = q > 1 ? `Total ${fmt.amount(product.price * BigInt(q))}` : '';
   };
   quantity.addEventListener('input', update);
