@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from tests.page.conftest import DAY, LAPTOP, PHONE, Shop, screenshot
 
-pytestmark = [pytest.mark.anvil, pytest.mark.kubo]
+pytestmark = [pytest.mark.anvil, pytest.mark.kubo, pytest.mark.chromium]
 
 CATALOG = [
     ("Tour T-shirt 2026", "Heavy black cotton, screen-printed tour dates on the back.", "tshirt", 0.02),

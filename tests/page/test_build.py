@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -98,3 +99,37 @@ def test_verify_page_on_a_match_and_on_a_tampered_build(built: Path, kubo: Kubo,
     assert ok.returncode == 0 and f"MATCH: {published}" in ok.stdout, ok.stderr
     mismatch = subprocess.run([*cli, bad], capture_output=True, text=True, check=False)
     assert mismatch.returncode == 1 and "MISMATCH" in mismatch.stdout
+
+
+@pytest.mark.anvil
+@pytest.mark.kubo
+def test_dapp_page_build_writes_the_registry_deployment(shop: Any, tmp_path: Path) -> None:
+    from dapp.deploy import genesis_hash
+    from dapp.registry import Deployment, Registry, abi_hash
+
+    w3, catalog = shop.w3, shop.catalog
+    config = shop.page_config()
+    deployment = Deployment(
+        chain_id=config.chain_id,
+        name="Catalog",
+        address=catalog.address,
+        tx_hash="0x" + "00" * 32,
+        deployed_on_block=shop.deploy_block,
+        genesis_hash=genesis_hash(w3),
+        code_hash=config.code_hash,
+        abi_hash=abi_hash(catalog.abi),
+        deployer=shop.accounts[0],
+        deployed_at="2026-12-01T00:00:00Z",
+        tool="test",
+    )
+    Registry(tmp_path / "deployments").record(deployment, list(catalog.abi))
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "dapp", "page", "build", "--network", shop.node.url]
+    command += ["--deployments", str(tmp_path / "deployments"), "--out", str(out), "--json"]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    printed = json.loads(result.stdout)
+    assert printed["cid"] == path_cid(out)
+    written = PageConfig.from_json((out / "config.json").read_bytes())
+    assert written == PageConfig.for_deployment(deployment, shop.node.url)
+    assert (written.chain_id, written.address, written.deployment_block) == (31337, catalog.address, shop.deploy_block)

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from tests.page.conftest import Shop
 from tests.page.test_buy import last_tx
 
-pytestmark = [pytest.mark.anvil, pytest.mark.kubo]
+pytestmark = [pytest.mark.anvil, pytest.mark.kubo, pytest.mark.chromium]
 
 
 def test_burner_wallet_buys_with_nothing_installed(shop: Shop, publish: Any, open_page: Any) -> None:

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from tests.page.conftest import DAY, LAPTOP, PHONE, ZERO, Shop, screenshot
 
-pytestmark = [pytest.mark.anvil, pytest.mark.kubo]
+pytestmark = [pytest.mark.anvil, pytest.mark.kubo, pytest.mark.chromium]
 
 PAID, COMPLETED = 1, 4
 

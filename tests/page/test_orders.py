@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from tests.page.conftest import DAY, LAPTOP, PHONE, ZERO, Shop, screenshot
 from tests.page.test_buy import connect, last_tx
 
-pytestmark = [pytest.mark.anvil, pytest.mark.kubo]
+pytestmark = [pytest.mark.anvil, pytest.mark.kubo, pytest.mark.chromium]
 
 PAID, SHIPPED, DISPUTED, COMPLETED, REFUNDED, CANCELLED, RESOLVED, REVIEWED = 1, 2, 3, 4, 5, 6, 7, 8
 

@@ -18,7 +18,7 @@ from dapp.ipfs.metadata import build_product_metadata
 from dapp.nodes import free_port
 from tests.page.conftest import Shop
 
-pytestmark = [pytest.mark.anvil, pytest.mark.kubo]
+pytestmark = [pytest.mark.anvil, pytest.mark.kubo, pytest.mark.chromium]
 
 
 def test_rpc_down_shows_a_banner_not_a_spinner(shop: Shop, publish: Any, open_page: Any) -> None:
