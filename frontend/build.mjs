@@ -27,15 +27,22 @@ const REQUIRED = ['getProducts', 'getOrders', 'buy', 'buyWithPermit', 'ship', 'c
 const artifactPlugin = {
   name: 'catalog-artifact',
   setup(build) {
-    build.onResolve({ filter: /^catalog-artifact$/ }, () => ({ path: resolve(opts.artifact), namespace: 'artifact' }));
+    // A fixed module path: esbuild hashes input paths into file names, and an absolute one would make
+    // the output depend on where the checkout lives.
+    build.onResolve({ filter: /^catalog-artifact$/ }, () => ({
+      path: 'Catalog.json',
+      namespace: 'artifact',
+      pluginData: { file: resolve(opts.artifact) },
+    }));
     build.onLoad({ filter: /.*/, namespace: 'artifact' }, (args) => {
-      const { abi } = JSON.parse(readFileSync(args.path, 'utf8'));
+      const file = args.pluginData.file;
+      const { abi } = JSON.parse(readFileSync(file, 'utf8'));
       const names = new Set(abi.filter((e) => e.type === 'function').map((e) => e.name));
       const missing = REQUIRED.filter((n) => !names.has(n));
       if (missing.length) {
-        return { errors: [{ text: `${args.path} is not the Catalog v2 ABI (missing ${missing.join(', ')}): run \`make artifacts\`` }] };
+        return { errors: [{ text: `${file} is not the Catalog v2 ABI (missing ${missing.join(', ')}): run \`make artifacts\`` }] };
       }
-      return { contents: `export const abi = ${JSON.stringify(abi.map(slim))};`, loader: 'js', watchFiles: [args.path] };
+      return { contents: `export const abi = ${JSON.stringify(abi.map(slim))};`, loader: 'js', watchFiles: [file] };
     });
   },
 };

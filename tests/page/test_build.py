@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -133,3 +134,21 @@ def test_dapp_page_build_writes_the_registry_deployment(shop: Any, tmp_path: Pat
     written = PageConfig.from_json((out / "config.json").read_bytes())
     assert written == PageConfig.for_deployment(deployment, shop.node.url)
     assert (written.chain_id, written.address, written.deployment_block) == (31337, catalog.address, shop.deploy_block)
+
+
+def test_the_checkout_location_does_not_change_the_build(built: Path, tmp_path: Path) -> None:
+    """Anyone's clone gives the same CID: file names hash inputs by path, so none may be absolute."""
+    from dapp.page import FRONTEND
+
+    elsewhere = tmp_path / "another" / "clone"
+    top_dist = {str(FRONTEND)}  # skip frontend/dist only, not the packages' own dist folders
+
+    def ignore(directory: str, names: list[str]) -> list[str]:
+        return ["dist"] if directory in top_dist and "dist" in names else []
+
+    shutil.copytree(FRONTEND, elsewhere / "frontend", ignore=ignore)
+    shutil.copytree(FRONTEND.parent / "dapp" / "artifacts", elsewhere / "dapp" / "artifacts")
+    out = tmp_path / "out"
+    subprocess.run(["node", "build.mjs", "--outdir", str(out)], cwd=elsewhere / "frontend", check=True)
+    (out / "config.json").write_bytes(CONFIG.to_json())
+    assert path_cid(out) == path_cid(built)
