@@ -85,7 +85,7 @@ def test_register_deployment_checks_the_chain(anvil_node: AnvilNode, tmp_path: P
     assert entry["deployedOnBlock"] == receipt["blockNumber"]
     assert entry["tool"] == "brownie"
     assert entry["abiHash"] == abi_hash(artifact.abi)
-    assert entry["abi"] == artifact.abi
+    assert stored["abis"][entry["abiHash"]] == artifact.abi  # each ABI once, keyed by its hash
     with pytest.raises(DeploymentError, match="did not create a contract"):
         register_deployment(w3, w3.eth.accounts[1], tx.hex(), registry_dir=tmp_path)
 
@@ -125,7 +125,7 @@ def test_an_edited_abi_is_not_trusted(tmp_path: Path) -> None:
     registry.record(deployment, abi)
     assert registry.get_with_abi(1) == (deployment, abi)
     data = json.loads((tmp_path / "1.json").read_text())
-    data["contracts"]["Catalog"]["abi"] = abi[:-1]
+    data["abis"][abi_hash(abi)] = abi[:-1]
     (tmp_path / "1.json").write_text(json.dumps(data))
     with pytest.raises(ConfigError, match="does not match its abiHash"):
         registry.get(1)

@@ -16,7 +16,7 @@ from typing import Any
 
 from dapp._utils.files import write_atomic
 from dapp.exceptions import CidMismatchError, DappValueError, IpfsError
-from dapp.ipfs.cid import normalize_cid
+from dapp.ipfs.cid import Cid
 from dapp.ipfs.kubo import Kubo
 from dapp.ipfs.pinning import PinningService
 from dapp.ipfs.unixfs import import_path
@@ -95,10 +95,10 @@ def publish(
     added = kubo.add_path(directory, pin=True)
     if not added:
         raise IpfsError(f"Kubo returned nothing for add {directory}")
-    kubo_cid = normalize_cid(added[-1].cid)
-    if kubo_cid != local.cid:
-        raise CidMismatchError(local.cid, kubo_cid, what=f"Kubo's import of {directory}")
-    if not kubo.is_pinned(local.cid):
+    kubo_cid = Cid.parse(added[-1].cid)
+    if kubo_cid != local.root:
+        raise CidMismatchError(local.cid, str(kubo_cid), what=f"Kubo's import of {directory}")
+    if not kubo.is_pinned(local.root):
         raise IpfsError(f"Kubo did not pin {local.cid}")
     remote_pin = None
     if remote is not None:
