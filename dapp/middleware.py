@@ -124,6 +124,8 @@ def count_requests(w3: Web3) -> Counter[str]:
     counts: Counter[str] = Counter()
     # layer 0 is the innermost: what this layer sees is what goes on the wire
     counter: Any = functools.partial(RequestCounter, counts=counts)  # web3 types layers as classes only
+    if "request_counter" in w3.middleware_onion:  # a new count replaces the previous one
+        w3.middleware_onion.remove("request_counter")
     w3.middleware_onion.inject(counter, name="request_counter", layer=0)
     return counts
 

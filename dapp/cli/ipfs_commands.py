@@ -12,8 +12,6 @@ from dapp.cli.options import ipfs_api_option, json_option
 from dapp.cli.output import emit, progress
 from dapp.exceptions import DappValueError
 from dapp.ipfs.car import write_car
-from dapp.ipfs.kubo import open_kubo
-from dapp.ipfs.pinning import PinningService
 from dapp.ipfs.publish import DEFAULT_RELEASES, Release, publish as publish_directory
 from dapp.ipfs.unixfs import import_path
 
@@ -42,6 +40,10 @@ def publish(
     as_json: bool,
 ) -> None:
     """Add DIRECTORY to IPFS, pin it, check Kubo's CID equals ours, and record the release."""
+    # ipfshttpclient (behind Kubo) and requests cost ~0.1 s: `dapp cid` and `dapp car` never load them.
+    from dapp.ipfs.kubo import open_kubo
+    from dapp.ipfs.pinning import PinningService
+
     if remote and not ipfs_api:
         # Our own daemon runs offline on 127.0.0.1: no pinning service could fetch the blocks from it.
         raise DappValueError(

@@ -12,14 +12,16 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dapp._utils.files import write_atomic
 from dapp.exceptions import CidMismatchError, DappValueError, IpfsError
 from dapp.ipfs.cid import Cid
-from dapp.ipfs.kubo import Kubo
-from dapp.ipfs.pinning import PinningService
 from dapp.ipfs.unixfs import import_path
+
+if TYPE_CHECKING:  # the caller hands them in; importing Kubo here would load ipfshttpclient for `dapp cid`
+    from dapp.ipfs.kubo import Kubo
+    from dapp.ipfs.pinning import PinningService
 
 DEFAULT_RELEASES = Path("releases.json")
 PUBLIC_PATH_GATEWAY = "https://ipfs.io"
