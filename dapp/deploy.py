@@ -203,11 +203,16 @@ class CatalogStatus:
         return self.deployment is not None and self.stale is None
 
 
-def catalog_status(w3: Web3, registry: Registry, account: str | None = None) -> CatalogStatus:
-    """The chain's registered Catalog and `account`'s balances, asking for the genesis block, the code and
-    the registry file once each."""
+def catalog_status(
+    w3: Web3, registry: Registry, account: str | None = None, *, dev_node: bool = False
+) -> CatalogStatus:
+    """The chain's registered Catalog and `account`'s balances (on a `dev_node` without an account: its
+    first unlocked one), asking for the genesis block, the code and the registry file once each."""
     from dapp.client import CatalogClient
 
+    if account is None and dev_node:
+        unlocked = w3.eth.accounts
+        account = str(unlocked[0]) if unlocked else None
     chain_id = int(w3.eth.chain_id)
     genesis = genesis_hash(w3)
     found = registry.get_with_abi(chain_id, CONTRACT_NAME, genesis)

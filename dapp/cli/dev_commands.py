@@ -77,10 +77,7 @@ def deploy(force: bool, net: NetworkArgs) -> None:
 def status(net: NetworkArgs) -> None:
     """Show the network, your account and the registered Catalog (live or stale)."""
     with session(net, need_account=False) as s:
-        account = s.account
-        if account is None and net.network.kind != "url":
-            account = str(s.w3.eth.accounts[0])  # a dev node: show its default account
-        found = catalog_status(s.w3, s.registry, account)
+        found = catalog_status(s.w3, s.registry, s.account, dev_node=net.network.kind != "url")
         client_version = s.connection.client_version
     deployment = found.deployment
     info: dict[str, object] = {
