@@ -14,9 +14,8 @@ import contextlib
 import fcntl
 import json
 import os
-import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -25,6 +24,7 @@ from urllib.parse import urlparse
 from web3 import HTTPProvider, Web3
 
 from dapp.exceptions import NetworkError, NetworkMismatchError, UnknownNetworkError
+from dapp.middleware import tune
 from dapp.nodes import NODE_KINDS, LocalNode, rpc_answers
 
 DEV_NETWORKS = ("anvil", "ganache")
@@ -49,8 +49,10 @@ class NetworkChoice:
         return f"{parsed.scheme}://{parsed.netloc.rpartition('@')[2]}{hidden}"
 
 
-def parse_network(choice: str | None = None) -> NetworkChoice:
+def parse_network(choice: NetworkChoice | str | None = None) -> NetworkChoice:
     """Turn `--network` (or the environment) into a NetworkChoice; raise on anything unknown."""
+    if isinstance(choice, NetworkChoice):
+        return choice
     if not choice:
         choice = os.environ.get("DAPP_NETWORK") or os.environ.get("DAPP_RPC_URL") or DEFAULT_NETWORK
     choice = choice.strip()
@@ -118,13 +120,13 @@ def running_node(kind: str, patience: float = 10.0) -> dict[str, object] | None:
     return dict(record)
 
 
-def ensure_background_node(kind: str) -> dict[str, object]:
+def ensure_background_node(kind: str, progress: Callable[[str], None] | None = None) -> dict[str, object]:
     """This project's background node of this kind, started if none runs."""
     with _node_lock(kind):
         record = running_node(kind)
         if record is None:
-            hint = f"`dapp node stop {kind}` ends it"
-            print(f"… starting {kind} in the background ({hint})", file=sys.stderr)
+            if progress:
+                progress(f"starting {kind} in the background (`dapp node stop {kind}` ends it)")
             record = start_background_node(kind)
         return record
 
@@ -169,10 +171,6 @@ class Connection:
         self.chain_id = int(w3.eth.chain_id)
         self.client_version = _client_version(w3)
 
-    @property
-    def is_ganache(self) -> bool:
-        return "ganache" in self.client_version.lower()
-
     def close(self) -> None:
         if self.node is not None:
             self.node.stop()
@@ -199,19 +197,22 @@ def embedded_web3() -> Web3:
         from web3 import EthereumTesterProvider
     except ImportError as exc:  # pragma: no cover - depends on the install
         raise NetworkError("embedded needs eth-tester: pip install 'ownerless-store[embedded]'") from exc
-    return Web3(EthereumTesterProvider())
+    return tune(Web3(EthereumTesterProvider()))
 
 
 def http_web3(url: str, timeout: float = 30.0) -> Web3:
-    return Web3(HTTPProvider(url, request_kwargs={"timeout": timeout}))
+    """A Web3 on an RPC URL with dapp's middleware (dapp.middleware: chain facts asked once, Ganache's
+    slow gas estimates avoided)."""
+    return tune(Web3(HTTPProvider(url, request_kwargs={"timeout": timeout})))
 
 
 def connect(
-    network: str | None = None,
+    network: NetworkChoice | str | None = None,
     *,
     expected_chain_id: int | None = None,
     start_nodes: bool = True,
     own_node: bool = False,
+    progress: Callable[[str], None] | None = None,
 ) -> Connection:
     """Connect to a network choice.
 
@@ -231,7 +232,7 @@ def connect(
         w3 = http_web3(node.url)
     else:
         if start_nodes:
-            record = ensure_background_node(choice.kind)
+            record = ensure_background_node(choice.kind, progress)
         else:
             found = running_node(choice.kind)
             if found is None:

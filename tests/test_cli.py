@@ -6,53 +6,16 @@ and every node a test causes to start is stopped by its recorded PID at the end.
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from dapp.networks import http_web3
-
-DAPP = [sys.executable, "-m", "dapp"]
-CID = "bafkreif4xyug5bggrqeayzahtwgcr23aq3ubqhumu4fdayahccwuwncxsa"
-
-
-class Cli:
-    def __init__(self, home: Path) -> None:
-        self.home = home
-        self.env = {
-            **os.environ,
-            "DAPP_HOME": str(home / ".dapp"),
-            "DAPP_DEPLOYMENTS": str(home / "deployments"),
-        }
-        # The developer's own settings must not leak into the tests (their IPFS node, their RPC URL, ...).
-        for name in ("DAPP_NETWORK", "DAPP_RPC_URL", "DAPP_PRIVATE_KEY", "DAPP_KEYSTORE_PASSWORD",
-                     "DAPP_IPFS_API", "DAPP_IPFS_REPO"):  # fmt: skip
-            self.env.pop(name, None)
-
-    def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        result = subprocess.run(
-            [*DAPP, *args], env=self.env, cwd=self.home, capture_output=True, text=True, timeout=120
-        )
-        if check and result.returncode != 0:
-            raise AssertionError(f"dapp {' '.join(args)} exited {result.returncode}:\n{result.stderr}")
-        return result
-
-    def json(self, *args: str) -> object:
-        return json.loads(self.run(*args, "--json").stdout)
-
-    def node_url(self, kind: str) -> str:
-        record = json.loads((self.home / ".dapp" / "nodes" / f"{kind}.json").read_text())
-        return str(record["url"])
-
-    def node_pid(self, kind: str) -> int:
-        record = json.loads((self.home / ".dapp" / "nodes" / f"{kind}.json").read_text())
-        return int(record["pid"])
+from tests.fixtures import CID, DAPP, Cli
 
 
 @pytest.fixture
