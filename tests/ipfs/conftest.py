@@ -41,17 +41,6 @@ def kubo() -> Iterator[KuboNode]:
         daemon.stop()
 
 
-@pytest.fixture
-def own_kubo() -> Iterator[KuboDaemon]:
-    """A daemon for one test that may kill it."""
-    daemon = KuboDaemon()
-    daemon.start()
-    try:
-        yield daemon
-    finally:
-        daemon.stop()
-
-
 def _cluster_binary() -> str:
     binary = os.environ.get("DAPP_IPFS_CLUSTER_BIN") or shutil.which("ipfs-cluster-service")
     if not binary:
