@@ -10,9 +10,11 @@ Order of precedence: the explicit `--network`, then $DAPP_NETWORK, then $DAPP_RP
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -71,6 +73,13 @@ def _node_record(kind: str) -> PidRecord:
     return PidRecord(state_dir() / "nodes" / f"{kind}.json", hint=kind)
 
 
+@contextlib.contextmanager
+def _node_lock(kind: str) -> Iterator[None]:
+    """Serialise look-up-or-start, so two commands started together share one node."""
+    with _node_record(kind).locked():
+        yield
+
+
 def running_node(kind: str, patience: float = 10.0) -> dict[str, object] | None:
     """The record of this project's background node of this kind, if its process is alive.
 
@@ -85,12 +94,12 @@ def running_node(kind: str, patience: float = 10.0) -> dict[str, object] | None:
         if time.monotonic() > deadline:
             raise NetworkError(f"this project's {kind} (pid {pid}) does not answer on {url}: `dapp node stop {kind}`")
         time.sleep(0.2)
-    return record
+    return dict(record)
 
 
 def ensure_background_node(kind: str) -> dict[str, object]:
     """This project's background node of this kind, started if none runs."""
-    with _node_record(kind).locked():
+    with _node_lock(kind):
         record = running_node(kind)
         if record is None:
             hint = f"`dapp node stop {kind}` ends it"
