@@ -154,14 +154,19 @@ def is_running(pid: int, hint: str | None = None) -> bool:
     return hint is None or hint in cmdline
 
 
-def wait_until_gone(pid: int, timeout: float) -> bool:
-    """Wait for `pid` to exit (for a process that is not our child, so cannot be waited on)."""
+def wait_until(condition: Callable[[], bool], timeout: float) -> bool:
+    """Poll `condition` until it holds (True) or `timeout` seconds have passed (False)."""
     deadline = time.monotonic() + timeout
-    while is_running(pid):
+    while not condition():
         if time.monotonic() > deadline:
             return False
         time.sleep(POLL_INTERVAL)
     return True
+
+
+def wait_until_gone(pid: int, timeout: float) -> bool:
+    """Wait for `pid` to exit (for a process that is not our child, so cannot be waited on)."""
+    return wait_until(lambda: not is_running(pid), timeout)
 
 
 def stop_pid(pid: int, timeout: float = 10.0) -> None:
