@@ -11,8 +11,6 @@ Order of precedence: the explicit `--network`, then $DAPP_NETWORK, then $DAPP_RP
 from __future__ import annotations
 
 import contextlib
-import fcntl
-import json
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -23,6 +21,7 @@ from urllib.parse import urlparse
 
 from web3 import HTTPProvider, Web3
 
+from dapp._utils.process import PidRecord
 from dapp.exceptions import NetworkError, NetworkMismatchError, UnknownNetworkError
 from dapp.middleware import tune
 from dapp.nodes import NODE_KINDS, LocalNode, rpc_answers
@@ -72,30 +71,15 @@ def state_dir() -> Path:
 # --- background dev nodes -------------------------------------------------------------------------
 
 
-def _node_record(kind: str) -> Path:
-    return state_dir() / "nodes" / f"{kind}.json"
-
-
-def _pid_is_ours(pid: int, binary_hint: str) -> bool:
-    """True if `pid` is alive and still runs the node binary we started (PIDs get reused)."""
-    try:
-        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
-    except OSError:
-        return False
-    return binary_hint in cmdline
+def _node_record(kind: str) -> PidRecord:
+    return PidRecord(state_dir() / "nodes" / f"{kind}.json", hint=kind)
 
 
 @contextlib.contextmanager
 def _node_lock(kind: str) -> Iterator[None]:
     """Serialise look-up-or-start, so two commands started together share one node."""
-    path = _node_record(kind).with_suffix(".lock")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    with _node_record(kind).locked():
+        yield
 
 
 def running_node(kind: str, patience: float = 10.0) -> dict[str, object] | None:
@@ -103,15 +87,10 @@ def running_node(kind: str, patience: float = 10.0) -> dict[str, object] | None:
 
     A live process that does not answer within `patience` seconds (Ganache can be slow on a busy
     machine) is an error, not a reason to start a second node beside it."""
-    path = _node_record(kind)
-    try:
-        record = json.loads(path.read_text())
-        pid, url = int(record["pid"]), str(record["url"])
-    except (OSError, ValueError, KeyError):
+    record = _node_record(kind).read()
+    if record is None:
         return None
-    if not _pid_is_ours(pid, kind):
-        path.unlink(missing_ok=True)
-        return None
+    pid, url = record["pid"], str(record["url"])
     deadline = time.monotonic() + patience
     while not rpc_answers(url):
         if time.monotonic() > deadline:
@@ -133,29 +112,15 @@ def ensure_background_node(kind: str, progress: Callable[[str], None] | None = N
 
 def start_background_node(kind: str) -> dict[str, object]:
     """Start a dev node that outlives this process (until `dapp node stop`), and record it."""
-    path = _node_record(kind)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    node = NODE_KINDS[kind]().start(log_path=path.with_suffix(".log"))
-    record: dict[str, object] = {"kind": kind, "pid": node.detach(), "url": node.url}
-    path.write_text(json.dumps(record))
-    return record
+    record = _node_record(kind)
+    record.path.parent.mkdir(parents=True, exist_ok=True)
+    node = NODE_KINDS[kind]().start(log_path=record.path.with_suffix(".log"))
+    return record.write(node.detach(), kind=kind, url=node.url)
 
 
 def stop_background_node(kind: str) -> int | None:
-    """Stop the recorded background node by PID; returns the PID stopped, or None."""
-    path = _node_record(kind)
-    try:
-        record = json.loads(path.read_text())
-    except (OSError, ValueError):
-        return None
-    pid = int(record["pid"])
-    stopped = None
-    if _pid_is_ours(pid, kind):
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(pid, 15)
-        stopped = pid
-    path.unlink(missing_ok=True)
-    return stopped
+    """Stop the recorded background node by PID (returns once it has exited); returns the PID, or None."""
+    return _node_record(kind).stop()
 
 
 # --- connections ----------------------------------------------------------------------------------

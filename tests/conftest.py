@@ -1,8 +1,8 @@
 """Shared fixtures: real chains (eth-tester in process, anvil and Ganache processes on 127.0.0.1) and a
 freshly deployed Catalog with one client per dev account.
 
-Nodes are started once per session on free ports and stopped by PID; each test deploys its own Catalog
-(~20 ms on anvil), so tests never see each other's products.
+Nodes are started once per session on ports the OS chooses and stopped by PID; each test deploys its own
+Catalog (~20 ms on anvil), so tests never see each other's products.
 """
 
 from __future__ import annotations
@@ -35,18 +35,14 @@ settings.register_profile(
 
 @pytest.fixture(scope="session")
 def anvil_node() -> Iterator[AnvilNode]:
-    node = AnvilNode()
-    node.start()
-    yield node
-    node.stop()
+    with AnvilNode() as node:
+        yield node
 
 
 @pytest.fixture(scope="session")
 def ganache_node() -> Iterator[GanacheNode]:
-    node = GanacheNode()
-    node.start()
-    yield node
-    node.stop()
+    with GanacheNode() as node:
+        yield node
 
 
 def _chain(kind: str, request: pytest.FixtureRequest) -> Chain:

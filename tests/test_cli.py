@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from dapp._utils.process import wait_until
 from dapp.networks import http_web3
 from tests.fixtures import CID, DAPP, Cli
 
@@ -25,6 +26,13 @@ def cli(tmp_path: Path) -> Iterator[Cli]:
     for kind in ("anvil", "ganache"):
         if (tmp_path / ".dapp" / "nodes" / f"{kind}.json").exists():
             runner.run("node", "stop", kind, check=False)
+
+
+def _catches(pid: int, sig: signal.Signals) -> bool:
+    """True if the process has a handler for `sig` (its SigCgt mask in /proc)."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    caught = int(next(line.split()[1] for line in status.splitlines() if line.startswith("SigCgt:")), 16)
+    return bool(caught & (1 << (sig - 1)))
 
 
 def _alive(pid: int) -> bool:
@@ -143,6 +151,9 @@ def test_up_seeds_serves_and_stops_its_node_on_ctrl_c(tmp_path: Path) -> None:
             text = "".join(lines)
             assert "Tour T-shirt, black" in text and "bafkrei" in text  # names from the metadata documents
             assert "reviewed" in text and "escrowed" in text and "refunded" in text
+            # `up` prints "serving on" and then installs its SIGINT/SIGTERM handlers (SIGTERM last): a
+            # Ctrl-C sent in between would interrupt instead of stopping cleanly. Wait for the handlers.
+            assert wait_until(lambda: _catches(process.pid, signal.SIGTERM), timeout=30)
             process.send_signal(signal.SIGINT)
             assert process.wait(timeout=30) == 0
             assert not w3.is_connected()  # the node went down with it

@@ -6,7 +6,12 @@ the provider, and a write that would revert is refused before anything is sent.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from web3 import Web3
+from web3.middleware import Web3Middleware
+from web3.types import RPCEndpoint
 
 from dapp.exceptions import ContractRevert, DappValueError, NotDeployedError
 from dapp.ipfs.cid import Cid, Codec
@@ -135,10 +140,29 @@ def test_order_state_is_named_in_errors(chain: Chain, client_for: ClientFor) -> 
         (lambda c: c.review(OrderRef(1, 1), 6, Cid(DIGEST, Codec.RAW)), "rating must be between 1 and 5"),
     ],
 )
-def test_bad_arguments_fail_before_any_rpc(client_for: ClientFor, call: object, message: str) -> None:
+def test_bad_arguments_fail_before_any_rpc(chain: Chain, client_for: ClientFor, call: object, message: str) -> None:
     client = client_for(SELLER)
+    requests = record_requests(chain.w3)
     with pytest.raises(DappValueError, match=message):
         call(client)  # type: ignore[operator]
+    assert requests == []
+    client.product_count()  # the recorder sees the client's own requests, so the empty list above means something
+    assert requests
+
+
+def record_requests(w3: Web3) -> list[str]:
+    """Record the method of every JSON-RPC request `w3` sends from now on (batched ones too)."""
+    methods: list[str] = []
+
+    class Recorder(Web3Middleware):
+        def request_processor(self, method: RPCEndpoint, params: Any) -> Any:
+            methods.append(method)
+            return method, params
+
+    # Innermost: it sees what reaches the provider, i.e. what is sent to the node (a caching middleware
+    # further out may answer a request without sending it).
+    w3.middleware_onion.inject(Recorder, "request recorder", layer=0)
+    return methods
 
 
 def test_pagination_reads_everything_in_pages(chain: Chain, client_for: ClientFor) -> None:

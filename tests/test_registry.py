@@ -29,9 +29,11 @@ def test_restarted_anvil_is_detected_and_redeployed(tmp_path: Path) -> None:
     finally:
         node.stop()
 
-    # Same port, same deployer and nonce, so the same contract lands at the same address again: only
-    # the genesis hash tells the chains apart. (A later genesis timestamp, as a restart a second later.)
-    restarted = AnvilNode(port=node.port, extra_args=["--timestamp", str(later)]).start()
+    # The restarted chain: same chain id, same deployer and nonce, so the same contract lands at the same
+    # address again, and only the genesis hash tells the chains apart. (A later genesis timestamp, as a
+    # restart a second later.) It listens on a new port of the OS's choosing, not on the one just freed,
+    # which another process could take first: the registry is keyed by chain id and genesis, not by URL.
+    restarted = AnvilNode(extra_args=["--timestamp", str(later)]).start()
     try:
         w3 = http_web3(restarted.url)
         artifact = load_artifact()
