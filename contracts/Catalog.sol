@@ -68,7 +68,19 @@ contract Catalog {
         uint32 ratingCount; // <= orderCount < 2^32: one rating per order
         uint40 ratingSum; // <= 5 * (2^32 - 1) < 2^35
         Codec metadataCodec;
-        // slot 1: 96 + 32 + 32 + 16 + 32 + 32 + 8 + 8 = 256 bits, all a purchase reads and writes.
+        // slot 1: everything a purchase reads and writes (a struct of its own, so it is read and written
+        // as one word)
+        Sale sale;
+        // slot 2: read by views only
+        bytes32 metadataDigest;
+        // slot 3: zero (never written) for an ETH product
+        address currency;
+        // slot 4: zero (never written) without an arbiter
+        address arbiter;
+    }
+
+    /// @dev One slot: 96 + 32 + 32 + 16 + 32 + 32 + 8 + 8 = 256 bits.
+    struct Sale {
         uint96 price;
         uint32 stock;
         uint32 orderCount;
@@ -77,12 +89,6 @@ contract Catalog {
         uint32 handlingTime;
         bool listed;
         bool inToken; // currency != address(0): an ETH purchase never reads slot 3
-        // slot 2: read by views only
-        bytes32 metadataDigest;
-        // slot 3: zero (never written) for an ETH product
-        address currency;
-        // slot 4: zero (never written) without an arbiter
-        address arbiter;
     }
 
     struct Order {
@@ -502,15 +508,19 @@ contract Catalog {
 
         productId = ++productCount;
         Product storage product = _products[productId];
-        // Field by field, never the whole struct: slots 3 and 4 stay unwritten when they stay zero.
+        // Slot by slot, never the whole struct: slots 3 and 4 stay unwritten when they stay zero.
         product.seller = msg.sender;
         product.metadataCodec = codec;
-        product.price = uint96(price);
-        product.stock = uint32(stock);
-        product.escrowWindow = uint32(escrowWindow);
-        product.handlingTime = uint32(handlingTime);
-        product.listed = true;
-        product.inToken = inToken;
+        product.sale = Sale({
+            price: uint96(price),
+            stock: uint32(stock),
+            orderCount: 0,
+            termsVersion: 0,
+            escrowWindow: uint32(escrowWindow),
+            handlingTime: uint32(handlingTime),
+            listed: true,
+            inToken: inToken
+        });
         product.metadataDigest = metadataDigest;
         if (inToken) product.currency = currency;
         if (arbiter != address(0)) product.arbiter = arbiter;
@@ -530,7 +540,7 @@ contract Catalog {
         Product storage product = _sellerProduct(productId);
         if (price == 0 || price > type(uint96).max) revert CatalogInvalidPrice(price);
         uint256 version = _bumpTerms(productId, product);
-        product.price = uint96(price);
+        product.sale.price = uint96(price);
         emit PriceChanged(productId, price, version);
     }
 
@@ -542,7 +552,7 @@ contract Catalog {
     function setStock(uint256 productId, uint256 stock) external {
         Product storage product = _sellerProduct(productId);
         if (stock > type(uint32).max) revert CatalogInvalidStock(stock);
-        product.stock = uint32(stock);
+        product.sale.stock = uint32(stock);
         emit StockChanged(productId, stock);
     }
 
@@ -570,8 +580,8 @@ contract Catalog {
     /// @param productId The product.
     function delist(uint256 productId) external {
         Product storage product = _sellerProduct(productId);
-        product.listed = false;
-        product.stock = 0;
+        product.sale.listed = false;
+        product.sale.stock = 0;
         emit ProductDelisted(productId);
     }
 
@@ -697,7 +707,7 @@ contract Catalog {
         Order storage order = _buyerOrder(productId, orderNo);
         _requireState(productId, orderNo, order.status, OrderState.Paid);
         Product storage product = _products[productId];
-        uint256 deadline = uint256(order.at) + product.handlingTime;
+        uint256 deadline = uint256(order.at) + product.sale.handlingTime;
         if (block.timestamp < deadline) revert CatalogHandlingTimeNotOver(productId, orderNo, deadline);
         _restock(product, order.quantity);
         _settle(productId, product, order, OrderState.Cancelled, msg.sender);
@@ -714,7 +724,7 @@ contract Catalog {
     function dispute(uint256 productId, uint256 orderNo) external {
         Order storage order = _buyerOrder(productId, orderNo);
         _requireState(productId, orderNo, order.status, OrderState.Shipped);
-        uint256 deadline = uint256(order.at) + _products[productId].escrowWindow;
+        uint256 deadline = uint256(order.at) + _products[productId].sale.escrowWindow;
         if (block.timestamp >= deadline) revert CatalogDisputeWindowClosed(productId, orderNo, deadline);
         order.status = SHIPPED | uint8(OrderState.Disputed);
         emit OrderDisputed(productId, orderNo);
@@ -763,7 +773,7 @@ contract Catalog {
         Order storage order = _knownOrder(productId, orderNo);
         _requireState(productId, orderNo, order.status, OrderState.Shipped);
         Product storage product = _products[productId];
-        uint256 releasableAt = uint256(order.at) + product.escrowWindow;
+        uint256 releasableAt = uint256(order.at) + product.sale.escrowWindow;
         if (block.timestamp < releasableAt) revert CatalogEscrowNotExpired(productId, orderNo, releasableAt);
         _settle(productId, product, order, OrderState.Completed, product.seller);
         emit OrderReleased(productId, orderNo);
@@ -881,7 +891,7 @@ contract Catalog {
         returns (OrderView[] memory page)
     {
         if (productId == 0 || productId > productCount) revert CatalogUnknownProduct(productId);
-        uint256 count = _products[productId].orderCount;
+        uint256 count = _products[productId].sale.orderCount;
         uint256 n = offset >= count ? 0 : _min(limit, count - offset);
         page = new OrderView[](n);
         for (uint256 i = 0; i < n; ++i) {
@@ -901,19 +911,19 @@ contract Catalog {
         returns (uint256 orderNo, uint256 amount)
     {
         Product storage product = _products[productId];
-        if (!product.listed) {
+        if (!product.sale.listed) {
             if (product.seller == address(0)) revert CatalogUnknownProduct(productId);
             revert CatalogProductDelisted(productId);
         }
-        bool inToken = product.inToken;
+        bool inToken = product.sale.inToken;
         if (inToken ? currency != product.currency : currency != address(0)) {
             revert CatalogWrongCurrency(productId, currency, _currency(product));
         }
-        uint256 price = product.price;
+        uint256 price = product.sale.price;
         if (unitPrice != price) revert CatalogPriceChanged(productId, unitPrice, price);
-        uint16 version = product.termsVersion;
+        uint16 version = product.sale.termsVersion;
         if (termsVersion != version) revert CatalogTermsChanged(productId, termsVersion, version);
-        uint256 stock = product.stock;
+        uint256 stock = product.sale.stock;
         if (quantity == 0) revert CatalogInvalidQuantity(quantity);
         if (quantity > stock) revert CatalogInsufficientStock(productId, quantity, stock);
         unchecked {
@@ -924,14 +934,14 @@ contract Catalog {
         } else if (msg.value != amount) {
             revert CatalogWrongPayment(msg.value, amount);
         }
-        orderNo = uint256(product.orderCount) + 1;
+        orderNo = uint256(product.sale.orderCount) + 1;
         if (orderNo > type(uint32).max) revert CatalogTooManyOrders(productId);
 
-        bool escrowed = product.escrowWindow != 0;
+        bool escrowed = product.sale.escrowWindow != 0;
         unchecked {
-            product.stock = uint32(stock - quantity); // cannot underflow: quantity <= stock, checked above
+            product.sale.stock = uint32(stock - quantity); // cannot underflow: quantity <= stock, checked above
         }
-        product.orderCount = uint32(orderNo); // fits: checked above
+        product.sale.orderCount = uint32(orderNo); // fits: checked above
         _orders[productId][orderNo] = Order({
             buyer: msg.sender,
             quantity: uint32(quantity), // fits: quantity <= stock < 2^32
@@ -956,13 +966,13 @@ contract Catalog {
     /// @dev Bumps the product's terms version, archiving the current price under the old version if an
     /// order may refer to it. Returns the new version.
     function _bumpTerms(uint256 productId, Product storage product) private returns (uint256) {
-        uint16 version = product.termsVersion;
+        uint16 version = product.sale.termsVersion;
         if (version == type(uint16).max) revert CatalogTooManyTermsChanges(productId);
-        if (product.orderCount != 0) _pastPrices[productId][version] = product.price;
+        if (product.sale.orderCount != 0) _pastPrices[productId][version] = product.sale.price;
         unchecked {
             ++version; // cannot overflow: checked against type(uint16).max above
         }
-        product.termsVersion = version;
+        product.sale.termsVersion = version;
         return version;
     }
 
@@ -978,7 +988,7 @@ contract Catalog {
     /// @dev Units of a refunded or cancelled order go back on sale if the product is still listed.
     /// Saturating rather than reverting: a refund must never be blocked by a seller's stock setting.
     function _restock(Product storage product, uint256 quantity) private {
-        if (product.listed) product.stock = uint32(_min(uint256(product.stock) + quantity, type(uint32).max));
+        if (product.sale.listed) product.sale.stock = uint32(_min(uint256(product.sale.stock) + quantity, type(uint32).max));
     }
 
     function _amount(uint256 productId, Product storage product, Order storage order) private view returns (uint256) {
@@ -987,16 +997,16 @@ contract Catalog {
 
     /// @dev The unit price of a terms version: the current one, or the one archived when it was bumped.
     function _unitPrice(uint256 productId, Product storage product, uint16 version) private view returns (uint256) {
-        return version == product.termsVersion ? product.price : _pastPrices[productId][version];
+        return version == product.sale.termsVersion ? product.sale.price : _pastPrices[productId][version];
     }
 
     function _currency(Product storage product) private view returns (address) {
-        return product.inToken ? product.currency : address(0);
+        return product.sale.inToken ? product.currency : address(0);
     }
 
     function _sellerProduct(uint256 productId) private view returns (Product storage product) {
         product = _onlySeller(productId);
-        if (!product.listed) revert CatalogProductDelisted(productId);
+        if (!product.sale.listed) revert CatalogProductDelisted(productId);
     }
 
     function _onlySeller(uint256 productId) private view returns (Product storage product) {
@@ -1046,18 +1056,18 @@ contract Catalog {
             id: productId,
             seller: p.seller,
             currency: _currency(p),
-            price: p.price,
-            stock: p.stock,
-            handlingTime: p.handlingTime,
-            escrowWindow: p.escrowWindow,
+            price: p.sale.price,
+            stock: p.sale.stock,
+            handlingTime: p.sale.handlingTime,
+            escrowWindow: p.sale.escrowWindow,
             arbiter: p.arbiter,
-            orderCount: p.orderCount,
-            termsVersion: p.termsVersion,
+            orderCount: p.sale.orderCount,
+            termsVersion: p.sale.termsVersion,
             ratingCount: p.ratingCount,
             ratingSum: p.ratingSum,
             metadataDigest: p.metadataDigest,
             metadataCodec: p.metadataCodec,
-            listed: p.listed
+            listed: p.sale.listed
         });
     }
 
@@ -1079,11 +1089,11 @@ contract Catalog {
         if (status & SHIPPED != 0) {
             view_.shippedAt = o.at;
             if (state == OrderState.Shipped || state == OrderState.Disputed) {
-                view_.deadline = uint256(o.at) + p.escrowWindow;
+                view_.deadline = uint256(o.at) + p.sale.escrowWindow;
             }
         } else {
             view_.placedAt = o.at;
-            if (state == OrderState.Paid) view_.deadline = uint256(o.at) + p.handlingTime;
+            if (state == OrderState.Paid) view_.deadline = uint256(o.at) + p.sale.handlingTime;
         }
     }
 
