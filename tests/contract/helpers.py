@@ -43,7 +43,7 @@ UINT16_MAX = 2**16 - 1
 DAY = 86_400
 HANDLING = 2 * DAY  # default handling time of an escrowed test product
 WINDOW = 7 * DAY  # default escrow window of an escrowed test product
-TEST_CONTRACTS = ("Actor.sol", "Tokens.sol", "ForceSend.sol")
+TEST_CONTRACTS = ("Actor.sol", "Tokens.sol", "ForceSend.sol", "Lens.sol")
 
 
 class State(enum.IntEnum):
@@ -100,6 +100,7 @@ class CatalogEnv:
     decoder: ErrorDecoder
     actors: list[str] = field(default_factory=list)
     tokens: list[Contract] = field(default_factory=list)
+    lens: Contract | None = None
 
     def __post_init__(self) -> None:
         accounts = self.w3.eth.accounts
@@ -111,6 +112,7 @@ class CatalogEnv:
             for name in ("getProduct", "getProducts", "getOrder", "getOrders", "withdrawable", "productCount")
         }
         self._balance_of = ViewFunction.from_abi(self.artifacts["TestUSD"].abi, "balanceOf")
+        self._lens_balances = ViewFunction.from_abi(self.artifacts["Lens"].abi, "balances")
         self._product_fields = _names(self.catalog.abi, "getProduct")
         self._order_fields = _names(self.catalog.abi, "getOrder")
         self._event_names = {
@@ -118,6 +120,12 @@ class CatalogEnv:
             for e in self.catalog.abi
             if e["type"] == "event"
         }
+
+    def reset(self) -> None:
+        """Forget the contracts deployed since the snapshot the chain was just reverted to."""
+        self.actors.clear()
+        self.tokens.clear()
+        self.lens = None
 
     # -- transactions ---------------------------------------------------------------------------------
 
@@ -192,9 +200,7 @@ class CatalogEnv:
         price = product["price"] if unit_price is None else unit_price
         if value is None:
             value = quantity * price if product["currency"] == ETH else 0
-        return self.send(
-            self.buy_call(product_id, quantity, unit_price=price), buyer or self.buyer, value=value
-        )
+        return self.send(self.buy_call(product_id, quantity, unit_price=price), buyer or self.buyer, value=value)
 
     def order_no(self, receipt: Any) -> int:
         (event,) = self.catalog.events.Purchased().process_receipt(receipt)
@@ -241,6 +247,27 @@ class CatalogEnv:
 
     def withdrawable(self, account: str, currency: str = ETH) -> int:
         return int(self.view("withdrawable", account, currency))
+
+    def balances(
+        self, accounts: Sequence[str], currencies: Sequence[str]
+    ) -> tuple[dict[tuple[str, str], int], dict[str, int]]:
+        """Every (account, currency) balance in the Catalog and the Catalog's holdings per currency, in one
+        eth_call through the Lens test contract (deployed on first use)."""
+        if self.lens is None:
+            self.lens = self.deploy("Lens")
+        fn = self._lens_balances
+        call = {
+            "from": self.deployer,
+            "to": self.lens.address,
+            "data": fn.encode([self.catalog.address, accounts, currencies]),
+        }
+        raw = self.tester.call(call)
+        values = fn.decode(bytes.fromhex(raw[2:]) if isinstance(raw, str) else bytes(raw))
+        n = len(accounts) * len(currencies)
+        owed = {
+            (a, c): values[i * len(currencies) + j] for i, a in enumerate(accounts) for j, c in enumerate(currencies)
+        }
+        return owed, dict(zip(currencies, values[n:], strict=True))
 
     def product_count(self) -> int:
         return int(self.view("productCount"))
@@ -376,7 +403,9 @@ class CatalogEnv:
             pytest.fail(f"expected revert {name}{args!r}, but nothing reverted")
         got = check.decoded
         expected = tuple(_plain(a) for a in args)
-        assert (got.name, tuple(got.args_by_name.values())) == (name, expected), f"expected {name}{expected!r}, got {got}"
+        assert (got.name, tuple(got.args_by_name.values())) == (name, expected), (
+            f"expected {name}{expected!r}, got {got}"
+        )
 
 
 class RevertCheck:

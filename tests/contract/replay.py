@@ -21,30 +21,30 @@ class ReplayedProduct:
     currency: str
     price: int
     stock: int
-    handlingTime: int  # noqa: N815 (the view's field names)
-    escrowWindow: int  # noqa: N815
+    handlingTime: int
+    escrowWindow: int
     arbiter: str
-    metadataDigest: bytes  # noqa: N815
-    metadataCodec: int  # noqa: N815
-    orderCount: int = 0  # noqa: N815
-    termsVersion: int = 0  # noqa: N815
-    ratingCount: int = 0  # noqa: N815
-    ratingSum: int = 0  # noqa: N815
+    metadataDigest: bytes
+    metadataCodec: int
+    orderCount: int = 0
+    termsVersion: int = 0
+    ratingCount: int = 0
+    ratingSum: int = 0
     listed: bool = True
 
 
 @dataclass
 class ReplayedOrder:
-    productId: int  # noqa: N815
-    orderNo: int  # noqa: N815
+    productId: int
+    orderNo: int
     buyer: str
     currency: str
     quantity: int
-    unitPrice: int  # noqa: N815
-    termsVersion: int  # noqa: N815
+    unitPrice: int
+    termsVersion: int
     state: State
-    placedAt: int  # noqa: N815
-    shippedAt: int = 0  # noqa: N815
+    placedAt: int
+    shippedAt: int = 0
 
     @property
     def amount(self) -> int:
@@ -162,4 +162,3 @@ def compare(env: CatalogEnv, s: Replayed, accounts: list[str], currencies: list[
     # and no balance the logs know of is missing from the accounts compared
     assert {a for (a, _), v in s.balances.items() if v} <= set(accounts)
     assert {c for (_, c), v in s.balances.items() if v} <= {*currencies, ETH}
-

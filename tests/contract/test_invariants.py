@@ -377,11 +377,9 @@ class CatalogMachine(RuleBasedStateMachine):
         product = self.products[o.pid]
         who = product.arbiter if as_arbiter and product.arbiter != ETH else self._person(stranger)
         buyer_amount = o.amount * share // 100
-        error: Error = None
+        error: Error = self._state_check(o, (State.DISPUTED,))
         if who != product.arbiter:
             error = ("CatalogNotArbiter", o.pid, who)
-        else:
-            error = self._state_check(o, (State.DISPUTED,))
         if error is None and o.buyer == who:
             error = ("CatalogArbiterIsParty", o.pid, o.no)
         if error is None and buyer_amount > o.amount:
@@ -452,15 +450,13 @@ class CatalogMachine(RuleBasedStateMachine):
     def money_invariant(self) -> None:
         """Every step, per currency: the Catalog holds the escrowed amounts plus every balance (plus, for
         ETH, what was forced in), and every balance is what the model expects."""
-        env = self.env
-        credits = {(a, c): env.withdrawable(a, c) for a in self.people for c in self.currencies}
+        credits, held = self.env.balances(self.people, self.currencies)
         assert credits == self.credit
         for currency in self.currencies:
             escrowed = sum(o.amount for o in self.orders if o.state in ESCROWED and self._currency(o) == currency)
             owed = escrowed + sum(v for (_, c), v in credits.items() if c == currency)
-            held = env.balance(env.catalog.address, currency)
-            assert held == owed + (self.forced if currency == ETH else 0)
-            assert held >= owed
+            assert held[currency] == owed + (self.forced if currency == ETH else 0)
+            assert held[currency] >= owed
 
     def _currency(self, o: OrderModel) -> str:
         return self.products[o.pid].currency
@@ -515,6 +511,7 @@ def _currencies(env: CatalogEnv) -> list[str]:
     """ETH, TestUSD and a USDT-style token, minted to and approved by every account the machine uses."""
     people = env.accounts[1:7]
     tokens: list[Contract] = [env.deploy_token(name, holders=people) for name in ("TestUSD", "NoReturnToken")]
+    env.balances(people, [ETH])  # deploys the Lens before any machine snapshot
     return [ETH, *(t.address for t in tokens)]
 
 
