@@ -143,7 +143,7 @@ def main() -> int:
         lazy = {built.directory / f for f in built.lazy_js}
         page_bytes = sum(gz(p) for p in built.directory.rglob("*") if p.is_file() and p not in lazy)
         cid = kubo.add_path(built.directory)[-1].cid
-        assert cid == built.cid
+        assert cid == str(built.cid)
         url = f"{info.gateway_url.replace('localhost', '127.0.0.1')}/ipfs/{cid}/"
         runs = measure_loads(url, node.url.rstrip("/"))
         burner = sum(gz(p) for p in lazy)

@@ -21,12 +21,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from dapp._utils.validate import check_address
 from dapp.compile import REPO_ROOT
 from dapp.exceptions import DappValueError, IpfsError, PageBuildError
-from dapp.ipfs.cid import normalize_cid
+from dapp.ipfs.cid import Cid
 from dapp.ipfs.kubo import Kubo
 from dapp.ipfs.metadata import MAX_NAME, canonical_json
-from dapp.ipfs.unixfs import bytes_cid, path_cid
+from dapp.ipfs.unixfs import data_cid, import_path
 from dapp.registry import Deployment
 
 FRONTEND = REPO_ROOT / "frontend"
@@ -47,7 +48,7 @@ class PageConfig:
     rpc_url: str
     chain_name: str | None = None
     seller: str | None = None
-    seller_document: str | None = None
+    seller_document: Cid | None = None
     ipfs_api: str | None = None
 
     @classmethod
@@ -57,7 +58,7 @@ class PageConfig:
         rpc_url: str,
         *,
         seller: str | None = None,
-        seller_document: str | None = None,
+        seller_document: Cid | None = None,
         ipfs_api: str | None = None,
     ) -> PageConfig:
         if not rpc_url.startswith(("http://", "https://")):
@@ -69,8 +70,8 @@ class PageConfig:
             code_hash=deployment.code_hash,
             rpc_url=rpc_url,
             chain_name=LOCAL_CHAINS.get(deployment.chain_id),
-            seller=seller,
-            seller_document=normalize_cid(seller_document) if seller_document else None,
+            seller=check_address("seller", seller) if seller is not None else None,
+            seller_document=seller_document,
             ipfs_api=ipfs_api,
         )
 
@@ -83,7 +84,7 @@ class PageConfig:
             "rpcUrl": self.rpc_url,
             "chainName": self.chain_name,
             "seller": self.seller,
-            "sellerDocument": self.seller_document,
+            "sellerDocument": str(self.seller_document) if self.seller_document else None,
             "ipfsApi": self.ipfs_api,
         }
         present = {key: value for key, value in data.items() if value is not None}
@@ -101,40 +102,40 @@ class PageConfig:
                 rpc_url=str(data["rpcUrl"]),
                 chain_name=data.get("chainName"),
                 seller=data.get("seller"),
-                seller_document=data.get("sellerDocument"),
+                seller_document=Cid.parse(data["sellerDocument"]) if data.get("sellerDocument") else None,
                 ipfs_api=data.get("ipfsApi"),
             )
-        except (ValueError, KeyError, TypeError) as exc:
+        except (ValueError, KeyError, TypeError) as exc:  # DappValueError (a bad CID) is a ValueError
             raise DappValueError(f"not a page config.json: {exc}") from None
 
 
 SELLER_SCHEMA = "ownerless-store/seller@1"
 
 
-def build_seller_document(name: str, description: str = "", banner: str | None = None) -> tuple[bytes, str]:
+def build_seller_document(name: str, description: str = "", banner: Cid | None = None) -> tuple[bytes, Cid]:
     """A storefront's seller document (name, description, banner image CID) and its CID: what
     `--seller-document` names. Canonical JSON, like product documents, so the same shop has one CID."""
     if not name.strip() or len(name) > MAX_NAME:
         raise DappValueError(f"a shop name is 1 to {MAX_NAME} characters")
     document: dict[str, Any] = {"schema": SELLER_SCHEMA, "name": name, "description": description}
     if banner:
-        document["banner"] = normalize_cid(banner)
+        document["banner"] = str(banner)
     data = canonical_json(document)
-    return data, bytes_cid(data)
+    return data, data_cid(data)
 
 
 @dataclass(frozen=True)
 class PageBuild:
     directory: Path
-    cid: str
+    cid: Cid
     initial_js: tuple[str, ...]  # files the page loads up front (relative to directory)
     lazy_js: tuple[str, ...]  # the burner wallet's chunk, loaded only on local chains
 
 
 @dataclass(frozen=True)
 class PageVerification:
-    cid: str
-    rebuilt_cid: str
+    cid: Cid
+    rebuilt_cid: Cid
     config: PageConfig
 
     @property
@@ -163,15 +164,15 @@ def build_page(config: PageConfig | None, out: Path | None = None, *, artifact: 
         (directory / CONFIG_NAME).write_bytes(config.to_json())
     return PageBuild(
         directory=directory,
-        cid=path_cid(directory),
+        cid=import_path(directory).root,
         initial_js=tuple(summary["initialJs"]),
         lazy_js=tuple(summary["lazyJs"]),
     )
 
 
-def fetch_config(cid: str, source: Kubo | str) -> PageConfig:
+def fetch_config(cid: Cid, source: Kubo | str) -> PageConfig:
     """The config.json of a published page, from a Kubo API client or a gateway base URL."""
-    path = f"{normalize_cid(cid)}/{CONFIG_NAME}"
+    path = f"{cid}/{CONFIG_NAME}"
     if isinstance(source, Kubo):
         raw = source.cat(path, max_bytes=MAX_CONFIG)
     else:
@@ -184,11 +185,10 @@ def fetch_config(cid: str, source: Kubo | str) -> PageConfig:
     return PageConfig.from_json(raw)
 
 
-def verify_page(cid: str, source: Kubo | str | PageConfig) -> PageVerification:
+def verify_page(cid: Cid, source: Kubo | str | PageConfig) -> PageVerification:
     """Rebuild the page from this checkout with the published page's config.json (or the one given) and
     compare CIDs. The config is data, not code: a page that differs anywhere else does not match."""
-    expected = normalize_cid(cid)
-    config = source if isinstance(source, PageConfig) else fetch_config(expected, source)
+    config = source if isinstance(source, PageConfig) else fetch_config(cid, source)
     with tempfile.TemporaryDirectory(prefix="dapp-page-") as tmp:
         rebuilt = build_page(config, Path(tmp) / "page")
-    return PageVerification(cid=expected, rebuilt_cid=rebuilt.cid, config=config)
+    return PageVerification(cid=cid, rebuilt_cid=rebuilt.cid, config=config)

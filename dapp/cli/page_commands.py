@@ -6,11 +6,12 @@ from pathlib import Path
 
 import click
 
-from dapp.cli.common import NetworkArgs, network_options, session
-from dapp.cli.ipfs_commands import ipfs_api_option
-from dapp.cli.output import emit, json_option, progress
+from dapp.cli.common import session
+from dapp.cli.options import NetworkArgs, ipfs_api_option, json_option, network_options
+from dapp.cli.output import emit, progress
 from dapp.deploy import live_deployment
 from dapp.exceptions import DappValueError
+from dapp.ipfs.cid import Cid
 from dapp.ipfs.kubo import open_kubo
 from dapp.page import DEFAULT_OUT, PageConfig, build_page, verify_page
 
@@ -39,12 +40,13 @@ def build(net: NetworkArgs, rpc_url: str | None, seller: str | None, seller_docu
         url = rpc_url or getattr(s.w3.provider, "endpoint_uri", None)
         if not url:
             raise DappValueError("this network has no http RPC URL for the page to read: pass --rpc-url")
-        config = PageConfig.for_deployment(deployment, str(url), seller=seller, seller_document=seller_document)
+        document = Cid.parse_document(seller_document) if seller_document else None
+        config = PageConfig.for_deployment(deployment, str(url), seller=seller, seller_document=document)
     progress(f"building the page for {deployment.address} on chain {deployment.chain_id}")
     built = build_page(config, out)
     emit(
         net.as_json,
-        {"cid": built.cid, "directory": str(built.directory), "config": config.to_json().decode()},
+        {"cid": str(built.cid), "directory": str(built.directory), "config": config.to_json().decode()},
         f"{built.cid}\nbuilt in {built.directory}",
     )
 
@@ -56,14 +58,15 @@ def build(net: NetworkArgs, rpc_url: str | None, seller: str | None, seller_docu
 @json_option
 def verify_page_cmd(cid: str, ipfs_api: str | None, gateway: str | None, as_json: bool) -> None:
     """Rebuild the page from this checkout with the published page's config.json; say if CID matches."""
+    published = Cid.parse(cid)
     if gateway:
-        result = verify_page(cid, gateway)
+        result = verify_page(published, gateway)
     else:
         with open_kubo(ipfs_api) as kubo:
-            result = verify_page(cid, kubo)
+            result = verify_page(published, kubo)
     emit(
         as_json,
-        {"cid": result.cid, "rebuiltCid": result.rebuilt_cid, "matches": result.matches},
+        {"cid": str(result.cid), "rebuiltCid": str(result.rebuilt_cid), "matches": result.matches},
         (
             f"MATCH: {result.cid} is this checkout's page"
             if result.matches

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from dapp.ipfs.cid import digest_to_cid
+from dapp.ipfs.cid import Cid
 from dapp.ipfs.metadata import build_product_metadata
 from dapp.nodes import free_port
 from tests.page.conftest import Shop
@@ -110,7 +110,7 @@ def test_a_document_that_does_not_match_its_digest_is_unavailable(
     honest = shop.list_product("Honest Mug", kind="mug")
     swapped = shop.list_product("Signed Poster", kind="poster")
     product = shop.product(swapped)
-    listed_cid = digest_to_cid(bytes(product[12]), int(product[13]))  # the document the chain names
+    listed_cid = str(Cid(bytes(product[12]), int(product[13])))  # the document the chain names
     fake, _ = build_product_metadata("Free iPhone", "", [])  # well-formed, just not those bytes
     lying_gateway.swaps[listed_cid] = fake
     page_cid = publish().cid
