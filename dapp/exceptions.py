@@ -108,6 +108,11 @@ class IpfsError(DappError):
     """The IPFS node could not be reached or refused a request."""
 
 
+class KuboPortInUseError(IpfsError):
+    """Kubo could not listen on a port it was given: another process took it (a caller that chose the
+    port itself may choose another and start again)."""
+
+
 class CidMismatchError(IpfsError):
     """Content does not hash to the CID it claims (or Kubo disagrees with our importer)."""
 

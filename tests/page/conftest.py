@@ -22,7 +22,7 @@ from web3.contract import Contract
 
 from dapp.compile import REPO_ROOT
 from dapp.deploy import code_hash
-from dapp.ipfs.daemon import KuboDaemon
+from dapp.ipfs.daemon import KuboDaemon, Listen
 from dapp.ipfs.kubo import Kubo
 from dapp.ipfs.metadata import upload_product_metadata
 from dapp.nodes import AnvilNode
@@ -58,15 +58,9 @@ def _artifact(name: str) -> dict[str, Any]:
 
 @pytest.fixture(scope="session")
 def kubo_daemon() -> Iterator[KuboDaemon]:
-    # The page's review form publishes its document through the API: allow that origin-less CORS.
-    daemon = KuboDaemon(
-        config={
-            "API.HTTPHeaders": {
-                "Access-Control-Allow-Origin": ["*"],
-                "Access-Control-Allow-Methods": ["POST"],
-            }
-        }
-    )
+    # The page's review form publishes its document through the API, from gateways on several origins
+    # (Kubo's own, the lying gateway of test_trust): any origin may call this throwaway node.
+    daemon = KuboDaemon(listen=Listen(api_origins=("*",)))
     daemon.start()
     yield daemon
     daemon.stop()
