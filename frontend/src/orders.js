@@ -48,7 +48,9 @@ export function allowedActions(order, product, role, now) {
   const actions = [];
   if (role === 'buyer') {
     if (s === STATE.Paid && t >= deadline) actions.push('cancel');
-    if (s === STATE.Paid || s === STATE.Shipped || s === STATE.Disputed) actions.push('confirm');
+    // Not while Paid: the contract allows it, but paying for an item that has not even shipped is a
+    // misclick a shop should not offer (the CLI still can).
+    if (s === STATE.Shipped || s === STATE.Disputed) actions.push('confirm');
     if (s === STATE.Shipped && t < deadline) actions.push('dispute');
     if (s === STATE.Completed) actions.push('review');
   }

@@ -5,8 +5,8 @@ import { STATE, allowedActions, stateLabel, stateTone } from '../src/orders.js';
 const at = (state, deadline) => ({ state, deadline });
 
 test('buyer actions follow the v2 state machine', () => {
-  assert.deepEqual(allowedActions(at(STATE.Paid, 100), {}, 'buyer', 99), ['confirm']);
-  assert.deepEqual(allowedActions(at(STATE.Paid, 100), {}, 'buyer', 100), ['cancel', 'confirm']);
+  assert.deepEqual(allowedActions(at(STATE.Paid, 100), {}, 'buyer', 99), []); // no paying for what has not shipped
+  assert.deepEqual(allowedActions(at(STATE.Paid, 100), {}, 'buyer', 100), ['cancel']);
   assert.deepEqual(allowedActions(at(STATE.Shipped, 100), {}, 'buyer', 99), ['confirm', 'dispute']);
   assert.deepEqual(allowedActions(at(STATE.Shipped, 100), {}, 'buyer', 100), ['confirm', 'release']);
   assert.deepEqual(allowedActions(at(STATE.Disputed, 0), {}, 'buyer', 5), ['confirm']);

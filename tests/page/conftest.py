@@ -46,6 +46,8 @@ SCREENSHOTS = REPO_ROOT / "bench" / "results" / "screenshots"
 WALLET_JS = (Path(__file__).parent / "wallet.js").read_text()
 ZERO = "0x" + "00" * 20
 DAY = 86400
+GENESIS_TIME = 1780304400  # 2026-06-01 09:00 UTC
+BLOCK_INTERVAL = 12  # seconds between blocks, as on mainnet
 LAPTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 
@@ -170,7 +172,10 @@ class Shop:
         return int(self.catalog.functions.getProduct(product_id).call()[8])
 
     def advance(self, seconds: int) -> None:
-        self.w3.provider.make_request("evm_increaseTime", [seconds])  # type: ignore[arg-type]
+        """Mine a block `seconds` after the latest one (evm_increaseTime does nothing on a chain whose
+        blocks are spaced by a fixed interval, see `anvil_node`)."""
+        latest = int(self.w3.eth.get_block("latest")["timestamp"])
+        self.w3.provider.make_request("evm_setNextBlockTimestamp", [latest + seconds])  # type: ignore[arg-type]
         self.w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
 
     def page_config(self, **overrides: Any) -> PageConfig:
@@ -185,6 +190,17 @@ class Shop:
         }
         values.update(overrides)
         return PageConfig(**values)
+
+
+@pytest.fixture
+def anvil_node() -> Iterator[AnvilNode]:
+    """A fresh anvil per test (up in ~0.05 s) on a clock of its own: genesis at GENESIS_TIME and every block
+    BLOCK_INTERVAL seconds after the last, whatever the wall clock says. Addresses, order numbers and every
+    date the page shows are then the same on every run, and so are the committed screenshots."""
+    with AnvilNode(extra_args=["--timestamp", str(GENESIS_TIME)]) as node:
+        rpc = Web3(Web3.HTTPProvider(node.url)).provider
+        rpc.make_request("anvil_setBlockTimestampInterval", [BLOCK_INTERVAL])  # type: ignore[arg-type]
+        yield node
 
 
 @pytest.fixture
@@ -274,7 +290,10 @@ def screenshot(page: Any, name: str) -> Path:
     """Save bench/results/screenshots/NAME.png (committed: they show what the shop looks like)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=False)
+    # A settled view (not one still re-reading the chain), with no transition caught half-way, so that
+    # two runs give the same picture.
+    playwright_sync.expect(page.locator("body[data-busy]")).to_have_count(0)
+    page.screenshot(path=str(path), full_page=False, animations="disabled")
     return path
 
 

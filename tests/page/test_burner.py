@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.page.conftest import Shop
-from tests.page.test_buy import last_tx
+from tests.page.test_buy import transact
 
 pytestmark = [pytest.mark.anvil, pytest.mark.kubo, pytest.mark.chromium]
 
@@ -34,8 +34,7 @@ def test_burner_wallet_buys_with_nothing_installed(shop: Shop, publish: Any, ope
     assert shop.w3.eth.get_balance(address) == 10 * 10**18
     chip.click()
 
-    page.get_by_role("button", name="Buy now").click()
-    expect(last_tx(page)).to_have_attribute("data-status", "confirmed")
+    transact(page, page.get_by_role("button", name="Buy now").click)
     order = shop.order(pid, 1)
     assert order[2] == address and order[6] == 3 * 10**16
 

@@ -3,6 +3,7 @@ the wallet on another chain). Every flow asserts the chain afterwards."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -29,6 +30,19 @@ def settled(page: Any) -> None:
 
 def last_tx(page: Any) -> Any:
     return page.locator(".tx-card").last
+
+
+def transact(page: Any, start: Callable[[], None]) -> Any:
+    """Start a transaction from the page and wait for its own card (not an earlier one) to confirm, then
+    for the view to finish re-reading the chain, so the next step acts on the settled page."""
+    cards = page.locator(".tx-card")
+    before = cards.count()
+    start()
+    expect(cards).to_have_count(before + 1)
+    card = cards.last
+    expect(card).to_have_attribute("data-status", "confirmed")
+    settled(page)
+    return card
 
 
 def test_deep_linked_product_shows_terms_and_protection(shop: Shop, publish: Any, open_page: Any) -> None:
@@ -73,8 +87,7 @@ def test_buy_in_eth(shop: Shop, publish: Any, open_page: Any) -> None:
     connect(page)
     page.get_by_label("Quantity").fill("2")
     expect(page.locator(".buybox .total")).to_have_text("Total 0.06 ETH")
-    page.get_by_role("button", name="Buy now").click()
-    expect(last_tx(page)).to_have_attribute("data-status", "confirmed")
+    transact(page, page.get_by_role("button", name="Buy now").click)
     order = shop.order(pid, 1)
     assert (order[2], order[4], order[6], order[8]) == (shop.buyer, 2, 6 * 10**16, PAID)
     assert shop.product(pid)[4] == 3  # stock
@@ -86,9 +99,7 @@ def test_buy_in_test_usd_with_permit(shop: Shop, publish: Any, open_page: Any) -
     before = shop.token.functions.balanceOf(shop.buyer).call()
     page = open_page(f"{publish().path_url}#/product/{pid}")
     connect(page)
-    page.get_by_role("button", name="Buy now").click()
-    card = last_tx(page)
-    expect(card).to_have_attribute("data-status", "confirmed")
+    card = transact(page, page.get_by_role("button", name="Buy now").click)
     expect(card.locator("li")).to_have_count(2)
     expect(card.locator("li").first).to_contain_text("Sign a permit for 12.50 tUSD")
     requests = page.evaluate("window.__testWallet.requests")
@@ -142,8 +153,7 @@ def test_wrong_chain_is_switched_and_added(shop: Shop, publish: Any, open_page: 
     banner = page.locator(".banner[data-kind='chain']")
     expect(banner).to_contain_text("Your wallet is on another network")
     expect(banner).to_contain_text("It is on chain 1")
-    page.get_by_role("button", name="Buy now").click()
-    expect(last_tx(page)).to_have_attribute("data-status", "confirmed")
+    transact(page, page.get_by_role("button", name="Buy now").click)
     added = page.evaluate("window.__testWallet.added")
     assert int(added["chainId"], 16) == 31337 and added["rpcUrls"] == [shop.node.url]
     expect(banner).to_have_count(0)

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.page.conftest import DAY, LAPTOP, PHONE, ZERO, Shop, screenshot
-from tests.page.test_buy import connect, last_tx
+from tests.page.test_buy import connect, transact
 
 pytestmark = [pytest.mark.anvil, pytest.mark.kubo, pytest.mark.chromium]
 
@@ -21,10 +21,7 @@ def order_card(page: Any, pid: int, no: int) -> Any:
 
 
 def click_action(page: Any, pid: int, no: int, action: str) -> Any:
-    order_card(page, pid, no).locator(f"button[data-action='{action}']").click()
-    card = last_tx(page)
-    expect(card).to_have_attribute("data-status", "confirmed")
-    return card
+    return transact(page, order_card(page, pid, no).locator(f"button[data-action='{action}']").click)
 
 
 def test_ship_confirm_review_and_see_the_review(shop: Shop, publish: Any, open_page: Any, kubo_daemon: Any) -> None:
@@ -61,9 +58,7 @@ def test_ship_confirm_review_and_see_the_review(shop: Shop, publish: Any, open_p
     order_card(buyer, pid, 1).locator("button[data-action='review']").click()
     buyer.get_by_label("4 stars").click()
     buyer.get_by_label("Review text").fill("Great shirt, <b>fast</b> shipping")
-    buyer.get_by_role("button", name="Publish review").click()
-    card = last_tx(buyer)
-    expect(card).to_have_attribute("data-status", "confirmed")
+    card = transact(buyer, buyer.get_by_role("button", name="Publish review").click)
     expect(card.locator("li")).to_have_count(2)  # the document to IPFS, then the review on chain
     assert shop.order(pid, 1)[8] == REVIEWED
     assert tuple(shop.product(pid)[10:12]) == (1, 4)  # ratingCount, ratingSum
@@ -93,8 +88,7 @@ def test_dispute_and_resolve_as_the_arbiter(shop: Shop, publish: Any, open_page:
     order_card(arbiter, pid, 1).locator("button[data-action='resolve']").click()
     arbiter.get_by_label("Buyer amount in ETH").fill("0.07")
     expect(arbiter.locator(".split p.small")).to_have_text("Buyer gets 0.07 ETH, seller gets 0.03 ETH.")
-    arbiter.get_by_role("button", name="Settle", exact=True).click()
-    expect(last_tx(arbiter)).to_have_attribute("data-status", "confirmed")
+    transact(arbiter, arbiter.get_by_role("button", name="Settle", exact=True).click)
     assert shop.order(pid, 1)[8] == RESOLVED
     balance = shop.catalog.functions.withdrawable
     assert balance(shop.buyer, ZERO).call() == 7 * 10**16
@@ -122,8 +116,7 @@ def test_cancel_unshipped_order_after_handling_time(shop: Shop, publish: Any, op
 
     # The refund is credited: the buyer withdraws it from My orders.
     before = shop.w3.eth.get_balance(shop.buyer)
-    buyer.locator(".balances button[data-action='withdraw']").click()
-    expect(last_tx(buyer)).to_have_attribute("data-status", "confirmed")
+    transact(buyer, buyer.locator(".balances button[data-action='withdraw']").click)
     assert shop.catalog.functions.withdrawable(shop.buyer, ZERO).call() == 0
     assert shop.w3.eth.get_balance(shop.buyer) > before + 4 * 10**16  # minus gas
 
@@ -144,18 +137,15 @@ def test_refund_and_withdraw_as_the_seller(shop: Shop, publish: Any, open_page: 
     expect(balances.locator("li")).to_have_count(1)
     expect(balances).to_contain_text("8.00 tUSD")
     before = shop.token.functions.balanceOf(shop.seller).call()
-    balances.locator("button[data-action='withdraw']").click()
-    expect(last_tx(seller)).to_have_attribute("data-status", "confirmed")
+    transact(seller, balances.locator("button[data-action='withdraw']").click)
     assert shop.token.functions.balanceOf(shop.seller).call() == before + 8_000_000
     assert shop.catalog.functions.withdrawable(shop.seller, shop.token.address).call() == 0
 
     # Price and stock edits from the same view.
     row = seller.locator(f"article.seller-product[data-product='{pid}']")
     row.get_by_label("New price").fill("15")
-    row.locator("button[data-action='set-price']").click()
-    expect(last_tx(seller)).to_have_attribute("data-status", "confirmed")
+    transact(seller, row.locator("button[data-action='set-price']").click)
     row.get_by_label("New stock").fill("4")
-    row.locator("button[data-action='set-stock']").click()
-    expect(last_tx(seller)).to_have_attribute("data-status", "confirmed")
+    transact(seller, row.locator("button[data-action='set-stock']").click)
     product = shop.product(pid)
     assert (product[3], product[4]) == (15_000_000, 4)

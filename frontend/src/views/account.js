@@ -29,6 +29,12 @@ function act(title, product, steps) {
   })();
 }
 
+/** A button's words: confirming a disputed order withdraws the dispute and pays the seller. */
+function actionLabel(action, order) {
+  if (action === 'confirm' && Number(order.state) === STATE.Disputed) return 'Withdraw dispute and pay seller';
+  return ACTION_LABELS[action];
+}
+
 const call = (functionName, args) => [{ label: ACTION_LABELS[functionName] ?? functionName, request: () => ({ functionName, args }) }];
 
 function stateBadge(state) {
@@ -101,7 +107,7 @@ function orderCard(order, product, now, role, extra) {
     h(
       `button.btn.${action === 'dispute' || action === 'refund' || action === 'cancel' ? 'secondary' : 'primary'}`,
       { type: 'button', dataset: { action }, onclick: () => onAction(action, order, product, form) },
-      ACTION_LABELS[action],
+      actionLabel(action, order),
     ),
   );
   return h(
@@ -278,7 +284,7 @@ export function sellerView() {
     open.sort(([a], [b]) => Number(a.state) - Number(b.state) || Number(a.deadline) - Number(b.deadline));
     render(
       h('h1', 'Your shop'),
-      h('p.muted.small', 'Listing a new product stays in the command line (`dapp list-product`): it needs an IPFS node to publish the pictures.'),
+      h('p.muted.small', 'Listing a new product stays in the command line (', h('code', 'dapp list-product'), '): it needs an IPFS node to publish the pictures.'),
       balancesPanel(balances, 'Payments for completed orders'),
       h('section', h('h2', `Orders to handle (${open.length})`), open.length ? h('div.orders', open.map(([o, p]) => orderCard(o, p, now, 'seller'))) : h('p.muted', 'Nothing to ship or settle.')),
       h('section', h('h2', `Products (${mine.length})`), mine.length ? h('div.seller-products', mine.map(productRow)) : h('p.muted', 'You have not listed anything yet.')),
