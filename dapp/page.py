@@ -16,14 +16,15 @@ import shutil
 import subprocess
 import tempfile
 import urllib.error
+import urllib.parse
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from dapp._utils.validate import check_address
 from dapp.compile import REPO_ROOT
-from dapp.exceptions import DappValueError, IpfsError, PageBuildError
+from dapp.exceptions import CidMismatchError, DappValueError, IpfsError, PageBuildError
 from dapp.ipfs.cid import Cid
 from dapp.ipfs.kubo import Kubo
 from dapp.ipfs.metadata import MAX_NAME, canonical_json
@@ -168,6 +169,54 @@ def build_page(config: PageConfig | None, out: Path | None = None, *, artifact: 
         initial_js=tuple(summary["initialJs"]),
         lazy_js=tuple(summary["lazyJs"]),
     )
+
+
+def configure_page(build: PageBuild, config: PageConfig) -> PageBuild:
+    """The same build with another config.json, and its CID. The bundle itself holds no configuration, so
+    a new deployment or port needs no second esbuild run (`dapp up` retries on other ports this way)."""
+    (build.directory / CONFIG_NAME).write_bytes(config.to_json())
+    return replace(build, cid=import_path(build.directory).root)
+
+
+@dataclass(frozen=True)
+class PageUrls:
+    """Where a published page opens on a gateway (`http://HOST:PORT`): the path form, and on a local
+    gateway the subdomain form, which gives the page an origin (storage, wallet permissions) of its own."""
+
+    cid: Cid
+    gateway: str
+
+    @property
+    def path_url(self) -> str:
+        return f"{self.gateway.rstrip('/')}/ipfs/{self.cid}/"
+
+    @property
+    def subdomain_origin(self) -> str | None:
+        """`http://CID.ipfs.localhost:PORT` (Kubo serves `localhost` as a subdomain gateway); None for a
+        gateway elsewhere, whose subdomain setup we do not know."""
+        parsed = urllib.parse.urlsplit(self.gateway)
+        if parsed.hostname not in ("127.0.0.1", "localhost") or parsed.port is None:
+            return None
+        return f"http://{self.cid}.ipfs.localhost:{parsed.port}"
+
+    @property
+    def subdomain_url(self) -> str | None:
+        origin = self.subdomain_origin
+        return f"{origin}/" if origin else None
+
+    @property
+    def origins(self) -> tuple[str, ...]:
+        """The browser origins the page runs under, e.g. to allow on an IPFS API (CORS)."""
+        path_origin = self.gateway.rstrip("/")
+        return (self.subdomain_origin, path_origin) if self.subdomain_origin else (path_origin,)
+
+
+def publish_page(kubo: Kubo, build: PageBuild) -> Cid:
+    """Add the built page to Kubo (pinned). Kubo's CID must be ours: it is what `verify-page` rebuilds."""
+    added = Cid.parse(kubo.add_path(build.directory)[-1].cid)
+    if added != build.cid:
+        raise CidMismatchError(str(build.cid), str(added), what="Kubo's import of the page")
+    return added
 
 
 def fetch_config(cid: Cid, source: Kubo | str) -> PageConfig:

@@ -153,3 +153,40 @@ def test_the_checkout_location_does_not_change_the_build(built: Path, tmp_path: 
     subprocess.run(["node", "build.mjs", "--outdir", str(out)], cwd=elsewhere / "frontend", check=True)
     (out / "config.json").write_bytes(CONFIG.to_json())
     assert path_cid(out) == path_cid(built)
+
+
+def test_configure_page_swaps_config_json_without_rebuilding(built: Path, tmp_path: Path) -> None:
+    from dapp.page import configure_page
+
+    template = build_page(None, tmp_path / "template")
+    other = PageConfig(**{**CONFIG.__dict__, "rpc_url": "http://127.0.0.1:18545", "ipfs_api": "http://127.0.0.1:15001"})
+    assert configure_page(template, CONFIG).cid == Cid.parse(path_cid(built))  # same bytes as a full build
+    reconfigured = configure_page(template, other)
+    assert reconfigured.cid != Cid.parse(path_cid(built))
+    assert reconfigured.cid == build_page(other, tmp_path / "full").cid
+
+
+def test_page_urls_on_a_local_gateway_and_elsewhere() -> None:
+    from dapp.page import PageUrls
+
+    cid = Cid.parse("bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi")
+    local = PageUrls(cid, "http://127.0.0.1:8080")
+    assert local.path_url == f"http://127.0.0.1:8080/ipfs/{cid}/"
+    assert local.subdomain_url == f"http://{cid}.ipfs.localhost:8080/"
+    assert local.origins == (f"http://{cid}.ipfs.localhost:8080", "http://127.0.0.1:8080")
+    remote = PageUrls(cid, "https://ipfs.example.org/")
+    assert remote.path_url == f"https://ipfs.example.org/ipfs/{cid}/"
+    assert remote.subdomain_url is None and remote.origins == ("https://ipfs.example.org",)
+
+
+@pytest.mark.kubo
+def test_publish_page_refuses_a_cid_kubo_does_not_agree_with(built: Path, kubo: Kubo, tmp_path: Path) -> None:
+    import dataclasses
+
+    from dapp.exceptions import CidMismatchError
+    from dapp.page import PageBuild, publish_page
+
+    build = PageBuild(built, Cid.parse(path_cid(built)), (), ())
+    assert publish_page(kubo, build) == build.cid
+    with pytest.raises(CidMismatchError):
+        publish_page(kubo, dataclasses.replace(build, cid=Cid(b"\x01" * 32, build.cid.codec)))
