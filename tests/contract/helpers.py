@@ -297,8 +297,8 @@ class CatalogEnv:
     def assert_money_invariant(self, currency: str = ETH, forced: int = 0) -> None:
         """The Catalog holds exactly the escrowed order amounts plus every account's balance, per currency
         (plus ether forced in by a self-destruct, which nothing owes anyone)."""
-        credits = sum(self.withdrawable(a, currency) for a in self.parties())
-        assert self.balance(self.catalog.address, currency) == self.escrowed_total(currency) + credits + forced
+        owed, held = self.balances(self.parties(), [currency])
+        assert held[currency] == self.escrowed_total(currency) + sum(owed.values()) + forced
 
     # -- tokens and contract accounts -----------------------------------------------------------------
 
