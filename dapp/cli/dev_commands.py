@@ -28,6 +28,8 @@ def compile_cmd(write_package_artifacts: bool, as_json: bool) -> None:
     progress("compiling contracts/Catalog.sol with solc 0.8.30 (evm paris)")
     artifact = compile_contracts()
     written = str(write_packaged_artifact(artifact)) if write_package_artifacts else None
+    if write_package_artifacts:  # the demo stablecoin `dapp up` deploys ships beside the Catalog
+        write_packaged_artifact(compile_contracts(name="TestUSD"))
     size = (len(artifact.deployed_bytecode) - 2) // 2
     emit(
         as_json,
