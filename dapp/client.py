@@ -207,6 +207,36 @@ class CatalogClient:
         """List a product priced in `currency` (ETH, or an ERC-20 token checked here: NotATokenError,
         TokenDecimalsError). An escrowed product (escrow_window > 0) needs a handling time; only an
         escrowed one may name an arbiter, and not its own seller."""
+        args = self._listing(price, stock, metadata, currency, escrow_window, handling_time, arbiter)
+        mined = self._write("listProduct", *args)
+        (event,) = self._event("ProductListed").decode_all(mined.logs)
+        return Listing(product_id=event["productId"], tx=mined.tx)
+
+    def check_listing(
+        self,
+        price: int,
+        stock: int,
+        metadata: Cid,
+        *,
+        currency: str = ETH,
+        escrow_window: int = 0,
+        handling_time: int = 0,
+        arbiter: str | None = None,
+    ) -> None:
+        """Every check `list_product` makes, the contract's included (simulated), without sending."""
+        args = self._listing(price, stock, metadata, currency, escrow_window, handling_time, arbiter)
+        self.simulate("listProduct", *args)
+
+    def _listing(
+        self,
+        price: int,
+        stock: int,
+        metadata: Cid,
+        currency: str,
+        escrow_window: int,
+        handling_time: int,
+        arbiter: str | None,
+    ) -> tuple[Any, ...]:
         check_uint("price", price, UINT96_MAX, minimum=1)
         check_uint("stock", stock, UINT32_MAX)
         check_uint("escrow window", escrow_window, UINT32_MAX)
@@ -223,9 +253,7 @@ class CatalogClient:
             raise DappValueError("the arbiter must not be the seller")
         digest, codec = _document("metadata", metadata)
         self.tokens.info(currency)  # refuses an address that is not a usable token, before anything is sent
-        mined = self._write("listProduct", currency, price, stock, handling_time, escrow_window, judge, digest, codec)
-        (event,) = self._event("ProductListed").decode_all(mined.logs)
-        return Listing(product_id=event["productId"], tx=mined.tx)
+        return (currency, price, stock, handling_time, escrow_window, judge, digest, codec)
 
     def set_price(self, product_id: int, price: int) -> TxResult:
         check_uint("product id", product_id)

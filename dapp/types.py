@@ -272,3 +272,12 @@ class Withdrawal:
     to: str
     amount: int
     tx: TxResult
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "account": self.account,
+            "currency": self.currency,
+            "to": self.to,
+            "amount": str(self.amount),
+            "tx": self.tx.tx_hash,
+        }
