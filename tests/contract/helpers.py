@@ -187,9 +187,7 @@ class CatalogEnv:
         price = product["price"] if unit_price is None else unit_price
         if value is None:
             value = quantity * price if product["currency"] == ETH else 0
-        return self.send(
-            self.buy_call(product_id, quantity, unit_price=price), buyer or self.buyer, value=value
-        )
+        return self.send(self.buy_call(product_id, quantity, unit_price=price), buyer or self.buyer, value=value)
 
     def order_no(self, receipt: Any) -> int:
         (event,) = self.catalog.events.Purchased().process_receipt(receipt)
@@ -363,7 +361,9 @@ class CatalogEnv:
             pytest.fail(f"expected revert {name}{args!r}, but nothing reverted")
         got = check.decoded
         expected = tuple(_plain(a) for a in args)
-        assert (got.name, tuple(got.args_by_name.values())) == (name, expected), f"expected {name}{expected!r}, got {got}"
+        assert (got.name, tuple(got.args_by_name.values())) == (name, expected), (
+            f"expected {name}{expected!r}, got {got}"
+        )
 
 
 class RevertCheck:

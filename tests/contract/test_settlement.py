@@ -491,7 +491,6 @@ def test_review_after_delist(env: CatalogEnv) -> None:
 # -- settlement pays the terms version's price -----------------------------------------------------------
 
 
-
 def test_settlement_after_price_and_metadata_changes_pays_what_was_paid(env: CatalogEnv) -> None:
     pid = env.list_escrowed(price=500, stock=20, arbiter=env.arbiter)
     env.buy(pid, 4)  # version 0 at 500

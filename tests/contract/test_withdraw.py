@@ -99,7 +99,12 @@ def test_buyer_withdraws_a_refund(env: CatalogEnv) -> None:
 def _actor_as_seller(env: CatalogEnv, actor: Contract, escrow_window: int = 0, stock: int = 10) -> int:
     """The actor lists a product; returns its id."""
     receipt = env.send(
-        actor.functions.exec(env.calldata("listProduct", ETH, PRICE, stock, HANDLING if escrow_window else 0, escrow_window, ETH, DIGEST, 0)), env.deployer
+        actor.functions.exec(
+            env.calldata(
+                "listProduct", ETH, PRICE, stock, HANDLING if escrow_window else 0, escrow_window, ETH, DIGEST, 0
+            )
+        ),
+        env.deployer,
     )
     (event,) = env.catalog.events.ProductListed().process_receipt(receipt)
     assert event["args"]["seller"] == actor.address
