@@ -23,6 +23,9 @@ from dapp.ipfs.cid import parse_cid
 from dapp.registry import Registry
 from scripts import deploy
 
+ETH = "0x0000000000000000000000000000000000000000"
+HANDLING_TIME = 3 * 24 * 3600
+
 
 def seller() -> Account | LocalAccount:
     """The account that lists: $BROWNIE_DEPLOYER if set, else the dev node's second account (as `dapp up`)."""
@@ -46,7 +49,11 @@ def main() -> list[int]:
     for sample in SAMPLE_PRODUCTS:
         _document, cid = metadata_document(sample)
         codec, digest = parse_cid(cid)
-        tx = catalog.listProduct(sample.price, sample.stock, sample.escrow_window, digest, int(codec), params)
+        # Priced in ETH, no arbiter; an escrowed sample gives the seller HANDLING_TIME to ship.
+        handling = HANDLING_TIME if sample.escrow_window else 0
+        tx = catalog.listProduct(
+            ETH, sample.price, sample.stock, handling, sample.escrow_window, ETH, digest, int(codec), params
+        )
         product_id = tx.events["ProductListed"]["productId"]
         product_ids.append(product_id)
         print(f"product {product_id}: {sample.name} (metadata {cid})")
