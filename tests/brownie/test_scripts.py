@@ -4,8 +4,8 @@ import pytest
 from brownie import Contract, web3
 
 from dapp.demo import SAMPLE_PRODUCTS, metadata_document
-from dapp.ipfs.cid import parse_cid
 from dapp.deploy import live_deployment
+from dapp.ipfs.cid import parse_cid
 from dapp.registry import Registry
 from scripts import deploy, seed
 

@@ -46,7 +46,7 @@ def test_only_the_buyer_confirms(catalog, seller, stranger, escrowed_order):
     assert catalog.getOrder(product_id, order_no)["state"] == PAID
 
 
-def test_shipping_starts_the_window_and_anyone_releases_after_it(catalog, seller, buyer, stranger, escrowed_order, chain):
+def test_shipping_starts_the_window_and_anyone_releases_after_it(catalog, seller, stranger, escrowed_order, chain):
     product_id, order_no = escrowed_order
 
     with reverts_with("CatalogNotSeller", product_id, stranger):
