@@ -72,12 +72,10 @@ def env(_session_env: tuple[CatalogEnv, int]) -> Iterator[CatalogEnv]:
     """The freshly deployed Catalog, with no product, no order and no credit; undone after the test."""
     session_env, snapshot = _session_env
     session_env.tester.revert_to_snapshot(snapshot)
-    session_env.actors.clear()
-    session_env.tokens.clear()
+    session_env.reset()
     yield session_env
     session_env.tester.revert_to_snapshot(snapshot)
-    session_env.actors.clear()
-    session_env.tokens.clear()
+    session_env.reset()
 
 
 @pytest.fixture

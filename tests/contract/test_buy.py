@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from web3.contract import Contract
 
 from .helpers import DIGEST2, ETH, HANDLING, UINT32_MAX, CatalogEnv, State
@@ -255,7 +254,7 @@ def test_seller_may_buy_own_product(env: CatalogEnv) -> None:
     assert env.withdrawable(env.seller) == PRICE
 
 
-# -- terms versions: each order keeps the price it paid --------------------------------------------------------------------------------------
+# -- terms versions: each order keeps the price it paid ------------------------------------------------------
 
 
 @pytest.mark.parametrize("window", [0, 1_000])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from web3.contract import Contract
 
 from .helpers import DIGEST, DIGEST2, ETH, UINT32_MAX, UINT96_MAX, CatalogEnv, Codec
