@@ -7,7 +7,7 @@ from dapp.client import CatalogClient
 from dapp.demo import SAMPLE_PRODUCTS, metadata_document
 from dapp.deploy import live_deployment, live_token
 from dapp.registry import Registry
-from dapp.types import ETH, NO_ARBITER
+from dapp.types import ETH
 from scripts import deploy, seed
 
 
