@@ -134,7 +134,16 @@ def orders_table(
             _next_step(o),
         ]
         rows.append(row)
-    headers = ["order", *(["product"] if with_names else []), "buyer", "qty", "paid", "state", "placed/shipped (UTC)", "next"]
+    headers = [
+        "order",
+        *(["product"] if with_names else []),
+        "buyer",
+        "qty",
+        "paid",
+        "state",
+        "placed/shipped (UTC)",
+        "next",
+    ]
     return table(headers, rows)
 
 
