@@ -228,7 +228,7 @@ class CatalogEnv:
         package's AbiFunction: ~1 ms instead of web3.py's ~20 ms per call, which the invariant checks
         after every random step would otherwise spend."""
         fn = self._balance_of if name == "balanceOf" else self._views[name]
-        call = {"from": self.deployer, "to": to or self.catalog.address, "data": fn.encode(args)}
+        call = {"from": self.deployer, "to": to or self.catalog.address, "data": fn.encode_hex(args)}
         raw = self.tester.call(call)  # a revert raises eth-tester's TransactionFailed with the revert data
         return fn.decode(bytes.fromhex(raw[2:]) if isinstance(raw, str) else bytes(raw))
 
@@ -259,7 +259,7 @@ class CatalogEnv:
         call = {
             "from": self.deployer,
             "to": self.lens.address,
-            "data": fn.encode([self.catalog.address, accounts, currencies]),
+            "data": fn.encode_hex([self.catalog.address, accounts, currencies]),
         }
         raw = self.tester.call(call)
         values = fn.decode(bytes.fromhex(raw[2:]) if isinstance(raw, str) else bytes(raw))
