@@ -1,15 +1,14 @@
 """scripts/deploy.py and scripts/seed.py record and seed a Catalog that `dapp` then uses as its own."""
 
 import pytest
-from brownie import Contract, web3
+from brownie import web3
 
+from dapp.client import CatalogClient
 from dapp.demo import SAMPLE_PRODUCTS, metadata_document
-from dapp.deploy import live_deployment
-from dapp.ipfs.cid import parse_cid
+from dapp.deploy import live_deployment, live_token
 from dapp.registry import Registry
+from dapp.types import ETH
 from scripts import deploy, seed
-
-ETH = "0x0000000000000000000000000000000000000000"
 
 
 @pytest.fixture
@@ -38,15 +37,19 @@ def test_seed_lists_the_sample_products_on_the_registered_catalog(registry, sell
 
     deployment, abi = live_deployment(web3, registry)
     assert deployment.address == address  # seeded the registered Catalog, did not deploy another
-    # The registry's ABI reads what Brownie wrote (dapp's client is ported to Catalog v2 separately).
-    catalog = Contract.from_abi("Catalog", deployment.address, abi)
-    products = catalog.getProducts(0, 100)
-    assert [p["id"] for p in products] == product_ids == list(range(1, len(SAMPLE_PRODUCTS) + 1))
+    usd = live_token(web3, registry)  # the demo stablecoin, deployed and recorded by the seed
+    assert usd is not None
+    # dapp's own client reads what Brownie wrote (through Brownie's Web3, i.e. web3.py 7.16 here).
+    client = CatalogClient.from_deployment(web3, deployment, abi)
+    products = client.products()
+    assert [p.id for p in products] == product_ids == list(range(1, len(SAMPLE_PRODUCTS) + 1))
+    assert client.token(usd).symbol == "tUSD"
     for product, sample in zip(products, SAMPLE_PRODUCTS, strict=True):
-        assert (product["price"], product["stock"], product["seller"]) == (sample.price, sample.stock, seller.address)
-        assert (product["currency"], product["arbiter"], product["escrowWindow"]) == (ETH, ETH, sample.escrow_window)
-        codec, digest = parse_cid(metadata_document(sample)[1])
-        assert (product["metadataDigest"], product["metadataCodec"]) == ("0x" + digest.hex(), int(codec))
+        assert (product.price, product.stock, product.seller) == (sample.price, sample.stock, seller.address)
+        assert product.currency == (ETH if sample.currency == "ETH" else usd)
+        assert (product.escrow_window, product.handling_time) == (sample.escrow_window, sample.handling_time)
+        assert product.has_arbiter == sample.with_arbiter and product.arbiter != seller.address
+        assert product.metadata_cid == metadata_document(sample)[1]
 
 
 def test_seed_deploys_first_when_the_registry_has_no_catalog(registry):
@@ -57,3 +60,4 @@ def test_seed_deploys_first_when_the_registry_has_no_catalog(registry):
     deployment, _ = live_deployment(web3, registry)
     assert deployment.tool == "brownie"
     assert len(product_ids) == len(SAMPLE_PRODUCTS)
+    assert live_token(web3, registry) is not None
