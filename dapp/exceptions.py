@@ -20,6 +20,26 @@ class DappValueError(DappError, ValueError):
     """An argument is malformed or out of range. Raised before anything is sent."""
 
 
+class TokenError(DappValueError):
+    """An address given as a currency is not an ERC-20 token this package can price in."""
+
+    def __init__(self, address: str, message: str) -> None:
+        self.address = address
+        super().__init__(message)
+
+
+class InsufficientFundsError(DappValueError):
+    """The account does not hold what the purchase costs (checked before anything is sent)."""
+
+
+class NotATokenError(TokenError):
+    """No ERC-20 token at the address (no code, or it does not answer balanceOf/totalSupply)."""
+
+
+class TokenDecimalsError(TokenError):
+    """The token has no usable `decimals()`: its amounts can be neither shown nor typed."""
+
+
 class ConfigError(DappError):
     """A configuration file, environment variable or option is wrong."""
 

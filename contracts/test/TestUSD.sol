@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
+import {IERC5267} from "@openzeppelin/contracts/interfaces/IERC5267.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
 
@@ -12,8 +13,9 @@ import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
 /// @dev OpenZeppelin's ERC20 with an EIP-2612 `permit` written out here rather than inherited from
 /// ERC20Permit: OpenZeppelin 5.7's EIP712 pulls in utils/Bytes.sol, whose `mcopy` does not compile for
 /// the `paris` EVM this project targets (Ganache 7.9 runs nothing newer). The digest, nonces and errors
-/// are those of ERC20Permit, so wallets and clients see a standard permit token.
-contract TestUSD is ERC20, IERC20Permit, Nonces {
+/// are those of ERC20Permit, and `eip712Domain` (ERC-5267) describes the domain, so wallets and clients
+/// see a standard permit token.
+contract TestUSD is ERC20, IERC20Permit, IERC5267, Nonces {
     bytes32 private constant PERMIT_TYPEHASH =
         keccak256("Permit(address owner,address spender,uint256 value,uint256 nonce,uint256 deadline)");
     bytes32 private constant DOMAIN_TYPEHASH =
@@ -80,6 +82,30 @@ contract TestUSD is ERC20, IERC20Permit, Nonces {
     // solhint-disable-next-line func-name-mixedcase
     function DOMAIN_SEPARATOR() public view returns (bytes32) {
         return block.chainid == _cachedChainId ? _cachedDomainSeparator : _domainSeparator();
+    }
+
+    /// @notice The EIP-712 domain fields (ERC-5267): name, version, chainId and verifyingContract.
+    /// @return fields 0x0f: the first four fields are used.
+    /// @return name "Test USD".
+    /// @return version "1".
+    /// @return chainId This chain.
+    /// @return verifyingContract This contract.
+    /// @return salt Unused.
+    /// @return extensions None.
+    function eip712Domain()
+        external
+        view
+        returns (
+            bytes1 fields,
+            string memory name,
+            string memory version,
+            uint256 chainId,
+            address verifyingContract,
+            bytes32 salt,
+            uint256[] memory extensions
+        )
+    {
+        return (hex"0f", "Test USD", "1", block.chainid, address(this), bytes32(0), new uint256[](0));
     }
 
     function _domainSeparator() private view returns (bytes32) {

@@ -10,14 +10,19 @@ from typing import Any
 
 import click
 
-from dapp.exceptions import DappError
+from dapp.exceptions import ContractRevert, DappError
 
 
 class DappCliError(click.ClickException):
     exit_code = 2
 
     def __init__(self, error: DappError) -> None:
-        super().__init__(str(error))
+        message = str(error)
+        if isinstance(error, ContractRevert):
+            from dapp.cli.explain import explain
+
+            message = explain(error) or message
+        super().__init__(message)
         self.error = error
 
     def format_message(self) -> str:
@@ -41,6 +46,10 @@ class DappGroup(click.Group):
         "product": "dapp.cli.store_commands:product",
         "buy": "dapp.cli.store_commands:buy",
         "orders": "dapp.cli.store_commands:orders",
+        "ship": "dapp.cli.store_commands:ship",
+        "cancel": "dapp.cli.store_commands:cancel",
+        "dispute": "dapp.cli.store_commands:dispute",
+        "resolve": "dapp.cli.store_commands:resolve",
         "confirm": "dapp.cli.store_commands:confirm",
         "release": "dapp.cli.store_commands:release",
         "refund": "dapp.cli.store_commands:refund",

@@ -510,7 +510,9 @@ class CatalogMachine(RuleBasedStateMachine):
 def _currencies(env: CatalogEnv) -> list[str]:
     """ETH, TestUSD and a USDT-style token, minted to and approved by every account the machine uses."""
     people = env.accounts[1:7]
-    tokens: list[Contract] = [env.deploy_token(name, holders=people) for name in ("TestUSD", "NoReturnToken")]
+    tokens: list[Contract] = [
+        env.deploy_token(name, holders=people, amount=10**40) for name in ("TestUSD", "NoReturnToken")
+    ]  # enough for any price the rules draw
     env.balances(people, [ETH])  # deploys the Lens before any machine snapshot
     return [ETH, *(t.address for t in tokens)]
 

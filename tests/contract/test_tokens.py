@@ -9,6 +9,8 @@ import pytest
 from web3.contract import Contract
 from web3.logs import DISCARD
 
+from dapp._utils.permit import domain_separator
+
 from .helpers import DIGEST, ETH, CatalogEnv, State
 
 USD = 12_500_000  # 12.50 tUSD (6 decimals)
@@ -114,6 +116,22 @@ def test_buy_with_permit_needs_no_approval(env: CatalogEnv) -> None:
     assert env.balance(env.catalog.address, usd.address) == 2 * USD
     assert usd.functions.allowance(env.buyer, env.catalog.address).call() == 0  # exactly the amount, spent
     assert usd.functions.nonces(env.buyer).call() == 1
+
+
+def test_testusd_describes_its_permit_domain(env: CatalogEnv, usd: Contract) -> None:
+    """ERC-5267: a client builds the permit's EIP-712 domain from the token itself."""
+    fields, name, version, chain_id, verifying, _salt, extensions = usd.functions.eip712Domain().call()
+    assert (fields, name, version, chain_id, verifying, extensions) == (
+        b"\x0f",
+        "Test USD",
+        "1",
+        env.w3.eth.chain_id,
+        usd.address,
+        [],
+    )
+    assert (usd.functions.decimals().call(), usd.functions.symbol().call()) == (6, "tUSD")
+    separator = domain_separator(name, version, chain_id, verifying)
+    assert usd.functions.DOMAIN_SEPARATOR().call() == separator
 
 
 def test_a_front_run_permit_does_not_block_the_purchase(env: CatalogEnv) -> None:
