@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from xml.sax.saxutils import escape
 
 SIZE = 480
 
@@ -95,3 +96,23 @@ def draw(kind: str) -> bytes:
     """The SVG picture of one sample product."""
     background, body, caption = DRAWINGS[kind]()
     return _svg(background, body, caption)
+
+
+def banner(name: str) -> bytes:
+    """A storefront's banner (5:1, as the page shows it): the shop's name over a moon and waves."""
+    width, height = 1500, 300
+
+    def wave(row: int, colour: str) -> str:
+        y = 200 + 28 * row
+        curve = " ".join(f"Q{75 + 150 * k} {y - 30} {150 + 150 * k} {y}" for k in range(10))
+        return f'<path d="M0 {y} {curve}" fill="none" stroke="{colour}" stroke-width="10" opacity="0.85"/>'
+
+    waves = "".join(wave(row, colour) for row, colour in enumerate(("#2a7fbd", "#0081a7", "#3d405b")))
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}">'
+        f'<rect width="{width}" height="{height}" fill="#fdf0d5"/>'
+        f'<circle cx="1240" cy="110" r="70" fill="#f2c14e"/><circle cx="1270" cy="92" r="58" fill="#fdf0d5"/>'
+        f"{waves}"
+        f'<text x="90" y="140" font-family="sans-serif" font-size="84" font-weight="bold" fill="#1d1d1f">'
+        f"{escape(name)}</text></svg>\n"
+    ).encode()

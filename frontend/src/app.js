@@ -304,7 +304,7 @@ function renderWallet() {
     wallet.burner ? h('p.small.warn-text', 'Local testing only. The key lives in this browser.') : null,
     wallet.burner ? h('p.small', { id: 'burner-balance' }, '…') : null,
     wallet.burner
-      ? h('button.btn.secondary', { type: 'button', onclick: (e) => fundBurner(e.currentTarget) }, 'Get 10 test ETH')
+      ? h('button.btn.secondary', { type: 'button', onclick: (e) => fundBurner(e.currentTarget) }, 'Get test funds')
       : null,
     h(
       'button.btn.ghost',
@@ -351,8 +351,8 @@ async function fundBurner(button) {
   button.disabled = true;
   button.textContent = 'Funding…';
   try {
-    await app.wallet.fund();
-    button.textContent = 'Funded';
+    const got = await app.wallet.fund();
+    button.textContent = `Funded: ${got.join(', ')}`;
     showBurnerBalance(app.wallet);
   } catch (error) {
     button.textContent = describeError(error, []).message.slice(0, 80);

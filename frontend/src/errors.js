@@ -57,7 +57,18 @@ const WORDS = {
   CatalogTooManyTermsChanges: () => "This product's terms were changed too often; they cannot change any more.",
   CatalogTooManyPriceChanges: () => "This product's price was changed too often; it cannot change any more.",
   SafeERC20FailedOperation: () => 'The token refused the transfer: check your token balance and allowance.',
+  ERC20InsufficientBalance: (a, f) =>
+    `Your balance is ${f.amount(a.balance)} but ${f.amount(a.needed)} is needed. Nothing was charged.`,
+  ERC20InsufficientAllowance: (a, f) =>
+    `The store may take ${f.amount(a.allowance)} of this token but ${f.amount(a.needed)} is needed. Nothing was charged.`,
 };
+
+// The token's own errors (EIP-6093, what OpenZeppelin tokens revert with) bubble up through a purchase.
+const error = (name, ...inputs) => ({ type: 'error', name, inputs: inputs.map(([type, n]) => ({ type, name: n })) });
+const STANDARD_ERRORS = [
+  error('ERC20InsufficientBalance', ['address', 'sender'], ['uint256', 'balance'], ['uint256', 'needed']),
+  error('ERC20InsufficientAllowance', ['address', 'spender'], ['uint256', 'allowance'], ['uint256', 'needed']),
+];
 
 const DEFAULT_FORMAT = { amount: plain, time: plain };
 
@@ -84,7 +95,7 @@ export function decodeRevert(error, abi) {
   const data = findRevertData(error);
   if (!data) return null;
   try {
-    const decoded = decodeErrorResult({ abi, data });
+    const decoded = decodeErrorResult({ abi: [...abi, ...STANDARD_ERRORS], data });
     return named(decoded.errorName, decoded.abiItem, decoded.args);
   } catch {
     return null;

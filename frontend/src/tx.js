@@ -39,6 +39,14 @@ class TxCard {
   }
 }
 
+/** A card for a transaction the page will not even offer to send (e.g. a balance too low), with why. */
+export function refuse(title, label, message) {
+  const card = new TxCard(title);
+  card.addStep(label).set('failed', 'not sent');
+  card.finish('error', message);
+  return card;
+}
+
 /**
  * Run `steps` in order: [{ label, request?: () => simulate params, send?: async () => hash | null }].
  * `request` steps go simulate -> send through the wallet -> receipt; `send` steps do their own

@@ -63,3 +63,17 @@ test('a dead node is a network problem, anything else keeps its short message', 
   assert.deepEqual([other.kind, other.message], ['other', 'Chain mismatch.']);
   assert.equal(describeError(rpcError('0xdeadbeef'), ABI).kind, 'other');
 });
+
+test("a token's own EIP-6093 errors are named though the store's ABI does not declare them", () => {
+  const tokenErrors = [
+    {
+      type: 'error',
+      name: 'ERC20InsufficientBalance',
+      inputs: [{ name: 'sender', type: 'address' }, u('balance'), u('needed')],
+    },
+  ];
+  const hex = encodeErrorResult({ abi: tokenErrors, errorName: 'ERC20InsufficientBalance', args: [`0x${'1'.repeat(40)}`, 0n, 12_000_000n] });
+  const said = describeError(rpcError(hex), ABI, fmt);
+  assert.equal(said.name, 'ERC20InsufficientBalance');
+  assert.match(said.message, /Your balance is 0 tUSD but 12 tUSD is needed/);
+});

@@ -4,7 +4,7 @@ import { app, canTransact, money, readyWallet, refresh } from '../app.js';
 import { isZeroAddress, permitAbi } from '../chain.js';
 import { h, icon, stars } from '../dom.js';
 import { formatDate, formatDuration, shortAddress } from '../format.js';
-import { runSteps } from '../tx.js';
+import { refuse, runSteps } from '../tx.js';
 import { badges, priceText, productDoc, ratingLine, sellerLink, stockText } from './common.js';
 
 const REVIEW_SCHEMA = 'ownerless-store/review@1';
@@ -135,10 +135,17 @@ async function purchase(product, quantity) {
     return;
   }
   const owner = wallet.account;
-  const [allowance, permit] = await Promise.all([
+  const [balance, allowance, permit] = await Promise.all([
+    app.reader.balanceOf(product.currency, owner),
     app.reader.view({ address: product.currency, abi: erc20Allowance, functionName: 'allowance', args: [owner, app.config.address] }),
     permitDomain(product.currency, owner),
   ]);
+  if (balance < amount) {
+    // Said before any signature: a permit and a doomed purchase would only cost the buyer a prompt.
+    const topUp = wallet.burner ? ' Get test funds from the wallet menu, then try again.' : '';
+    refuse(title, `Pay ${fmt.amount(amount)}`, `You have ${fmt.amount(balance)}; this costs ${fmt.amount(amount)}. Nothing was sent.${topUp}`);
+    return;
+  }
   if (allowance >= amount) {
     await runSteps({ ...common, title, steps: [{ label: `Pay ${fmt.amount(amount)}`, request: () => ({ functionName: 'buy', args: terms }) }] });
   } else if (permit) {
