@@ -371,7 +371,7 @@ def _serve_ipfs(
     document: Cid | None = None
     if plan is not None and plan.storefront is not None:
         if plan.storefront == plan.sample_seller:
-            picture = draw_banner(SHOP_NAME)
+            picture = draw_banner()
             banner = data_cid(picture)
             seller_doc, document = build_seller_document(SHOP_NAME, SHOP_DESCRIPTION, banner)
             documents = {**documents, banner: picture, document: seller_doc}

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from xml.sax.saxutils import escape
 
 SIZE = 480
 
@@ -98,21 +97,21 @@ def draw(kind: str) -> bytes:
     return _svg(background, body, caption)
 
 
-def banner(name: str) -> bytes:
-    """A storefront's banner (5:1, as the page shows it): the shop's name over a moon and waves."""
+def banner() -> bytes:
+    """A storefront's banner (5:1, as the page shows it, under the shop's name): a moon over waves."""
     width, height = 1500, 300
 
     def wave(row: int, colour: str) -> str:
-        y = 200 + 28 * row
-        curve = " ".join(f"Q{75 + 150 * k} {y - 30} {150 + 150 * k} {y}" for k in range(10))
-        return f'<path d="M0 {y} {curve}" fill="none" stroke="{colour}" stroke-width="10" opacity="0.85"/>'
+        y = 170 + 36 * row
+        curve = " ".join(f"Q{75 + 150 * k} {y - 36} {150 + 150 * k} {y}" for k in range(10))
+        return f'<path d="M0 {y} {curve}" fill="none" stroke="{colour}" stroke-width="12" opacity="0.85"/>'
 
     waves = "".join(wave(row, colour) for row, colour in enumerate(("#2a7fbd", "#0081a7", "#3d405b")))
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}">'
         f'<rect width="{width}" height="{height}" fill="#fdf0d5"/>'
-        f'<circle cx="1240" cy="110" r="70" fill="#f2c14e"/><circle cx="1270" cy="92" r="58" fill="#fdf0d5"/>'
-        f"{waves}"
-        f'<text x="90" y="140" font-family="sans-serif" font-size="84" font-weight="bold" fill="#1d1d1f">'
-        f"{escape(name)}</text></svg>\n"
+        f'<circle cx="1150" cy="100" r="70" fill="#f2c14e"/><circle cx="1180" cy="82" r="58" fill="#fdf0d5"/>'
+        f'<circle cx="260" cy="70" r="5" fill="#f2c14e"/><circle cx="520" cy="45" r="4" fill="#f2c14e"/>'
+        f'<circle cx="820" cy="85" r="5" fill="#f2c14e"/><circle cx="1380" cy="50" r="4" fill="#f2c14e"/>'
+        f"{waves}</svg>\n"
     ).encode()

@@ -121,7 +121,7 @@ function orderCard(order, product, now, role, extra) {
         'p.small.muted',
         `Order ${order.productId}-${order.orderNo} · ${order.quantity} × ${fmt.amount(order.unitPrice)} = `,
         h('strong', fmt.amount(order.amount)),
-        role === 'buyer' ? [' · seller ', sellerLink(product.seller)] : [' · buyer ', h('span.mono', shortAddress(order.buyer))],
+        role === 'buyer' ? [' · seller ', sellerLink(product.seller)] : [' · buyer ', h('span.mono.addr', shortAddress(order.buyer))],
       ),
       h('p.note', stateNote(order, product, now, role)),
       extra ?? null,

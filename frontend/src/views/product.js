@@ -83,7 +83,7 @@ function protection(product) {
         ['shield', `Your payment waits in escrow. After shipping you have ${formatDuration(product.escrowWindow)} to confirm receipt or open a dispute.`],
         isZeroAddress(product.arbiter)
           ? ['scale', 'No arbiter: a disputed order stays frozen until the seller refunds you or you withdraw the dispute. Neither side gains by a false claim.']
-          : ['scale', h('span', 'Disputes are decided by ', h('span.mono', { title: product.arbiter }, shortAddress(product.arbiter)), ', who can split the amount between you and the seller but never receives any of it.')],
+          : ['scale', h('span', 'Disputes are decided by ', h('span.mono.addr', { title: product.arbiter }, shortAddress(product.arbiter)), ', who can split the amount between you and the seller but never receives any of it.')],
       ]
     : [['bolt', 'Paid directly to the seller when you buy: there is no escrow, so no refund through the store.']];
   return h('section.protection', h('h2', escrow ? 'Buyer protection' : 'Payment'), h('ul', items.map(([kind, text]) => h('li', h('span.icon', icon(kind, 20)), h('span', text)))));
