@@ -7,16 +7,22 @@
   after navigation, in headless Chromium from a local Kubo gateway, median of 5 cold loads;
 - rpc_requests: HTTP requests to the JSON-RPC node before that render (JSON-RPC batching packs several
   calls into one; rpc_calls counts the calls).
-demo_s (make demo to the printed URL) is measured by `make demo`'s own bench.
+- demo_s: `make demo` with everything installed, from the command to the line that prints the page's
+  URL (median of DEMO_RUNS; each run is then stopped with Ctrl-C's SIGINT to its process group, as a
+  terminal sends it). It asks for the default ports and falls back to free ones if they are taken.
 """
 
 from __future__ import annotations
 
 import gzip
 import json
+import os
+import signal
 import statistics
+import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +43,14 @@ RESULTS = REPO / "bench" / "results" / "page.json"
 ZERO = "0x" + "00" * 20
 PRODUCTS = 100
 LOADS = 5
-GOALS = {"js_gzip_bytes": 60 * 1024, "page_gzip_bytes": 80 * 1024, "first_render_s": 1.0, "rpc_requests": 3}
+DEMO_RUNS = 3
+GOALS = {
+    "js_gzip_bytes": 60 * 1024,
+    "page_gzip_bytes": 80 * 1024,
+    "first_render_s": 1.0,
+    "rpc_requests": 3,
+    "demo_s": 30.0,
+}
 LAUNCH_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -124,6 +137,30 @@ def measure_loads(url: str, rpc_url: str) -> list[dict[str, float]]:
     return runs
 
 
+def measure_demo() -> float:
+    """Seconds from `make demo` to its `serving ...` line; the demo is then stopped as Ctrl-C stops it."""
+    started = time.monotonic()
+    process = subprocess.Popen(
+        ["make", "--no-print-directory", "demo"], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        text=True, start_new_session=True,
+    )  # fmt: skip
+    assert process.stdout is not None
+    elapsed = None
+    output = []
+    try:
+        for line in process.stdout:
+            output.append(line)
+            if line.startswith("serving "):
+                elapsed = time.monotonic() - started
+                break
+    finally:
+        os.killpg(process.pid, signal.SIGINT)  # what a terminal's Ctrl-C does: make and dapp up get it
+        process.communicate(timeout=60)
+    if elapsed is None:
+        raise SystemExit("make demo printed no serving line:\n" + "".join(output[-30:]))
+    return elapsed
+
+
 def main() -> int:
     with tempfile.TemporaryDirectory() as tmpdir, AnvilNode() as node, KuboDaemon() as info:
         tmp = Path(tmpdir)
@@ -148,6 +185,7 @@ def main() -> int:
         runs = measure_loads(url, node.url.rstrip("/"))
         burner = sum(gz(p) for p in lazy)
         kubo.close()
+    demo_runs = [measure_demo() for _ in range(DEMO_RUNS)]
     result = {
         "js_gzip_bytes": initial,
         "page_gzip_bytes": page_bytes,
@@ -157,8 +195,10 @@ def main() -> int:
         "rpc_requests": max(r["requests"] for r in runs),
         "rpc_calls": max(r["calls"] for r in runs),
         "products": PRODUCTS,
-        "demo_s": None,
-        "setup": "headless Debian Chromium, page from a local Kubo 0.39 path gateway, anvil 1.7.1 RPC, cold cache",
+        "demo_s": round(statistics.median(demo_runs), 2),
+        "demo_runs_s": [round(r, 2) for r in demo_runs],
+        "setup": "headless Debian Chromium, page from a local Kubo 0.39 path gateway, anvil 1.7.1 RPC, cold cache; "
+        "demo_s: make demo on a 2-core machine shared with other work, everything installed",
         "goals": GOALS,
     }
     RESULTS.write_text(json.dumps(result, indent=2) + "\n")
