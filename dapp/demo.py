@@ -222,7 +222,6 @@ class ShopPage:
 
     urls: PageUrls
     config: PageConfig
-    api_allows_page: bool  # our Kubo's API accepts the page's origins (review documents from the page)
     notes: tuple[str, ...]  # ports that fell back, CORS left to the user: said once the shop is up
 
 
@@ -286,6 +285,8 @@ def run_demo(
         sample_seller = str(w3.eth.accounts[1])
         rpc_url = connection.node.url if connection.node else connection.choice.url
         gateway, page = None, None
+        if with_ipfs and rpc_url is None:
+            notes += ("no shop page: a browser cannot reach the in-process chain (use --network anvil)",)
         if with_ipfs:
             page_plan = None
             if template is not None and rpc_url is not None:
@@ -401,7 +402,7 @@ def _serve_ipfs(
                 f"`ipfs config --json API.HTTPHeaders.Access-Control-Allow-Origin '{origins}'` and restart it",
             )
         config = PageConfig.from_json((page.directory / "config.json").read_bytes())
-        return gateway, ShopPage(urls, config, kubo.ephemeral, notes)
+        return gateway, ShopPage(urls, config, notes)
     except IpfsError as exc:
         if isinstance(exc, CidMismatchError):
             raise

@@ -205,13 +205,10 @@ def up(
                 return
             # Handlers first, then the line that tells whoever waits for it that a Ctrl-C now stops cleanly.
             with _stop_signals() as stop:
-                opened = demo.page.urls.subdomain_url or demo.page.urls.path_url if demo.page else None
-                what = f"the shop at {opened}" if opened else f"the chain at {demo.where}"
-                click.echo(
-                    f"\nserving {what} ; Ctrl-C stops everything started here",
-                )
-                while not stop.wait(0.5):
-                    pass
+                urls = demo.page.urls if demo.page else None
+                what = f"the shop at {urls.subdomain_url or urls.path_url}" if urls else f"the chain at {demo.where}"
+                click.echo(f"\nserving {what} ; Ctrl-C stops everything started here")
+                stop.wait()
             progress("stopping")
     except KeyboardInterrupt:  # Ctrl-C before the shop was up: the with-block has stopped everything
         progress("interrupted; everything started here is stopped")
