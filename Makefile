@@ -20,8 +20,9 @@ help:
 	@echo "make setup  - only install (idempotent)"
 
 include toolchain/ipfs.mk
+include toolchain/page.mk
 
-setup: $(VENV)/.stamp node_modules/.stamp $(SOLCX_BINARY_PATH)/solc-v$(SOLC_VERSION) setup-brownie setup-ipfs
+setup: $(VENV)/.stamp node_modules/.stamp $(SOLCX_BINARY_PATH)/solc-v$(SOLC_VERSION) setup-brownie setup-ipfs setup-page
 
 $(VENV)/.stamp: requirements/main.lock pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -47,12 +48,12 @@ artifacts: setup
 demo: setup
 	$(VENV)/bin/dapp up
 
-lint: setup
+lint: setup lint-page
 	$(VENV)/bin/ruff check dapp tests bench scripts
 	$(VENV)/bin/ruff format --check dapp tests bench scripts
 	$(VENV)/bin/mypy
 
-test: setup lint test-brownie
+test: setup lint test-brownie test-page
 	$(VENV)/bin/pytest
 
 test-fast: setup
@@ -71,6 +72,6 @@ lock:
 	$(PY) -m pip freeze --exclude-editable | sort -f > requirements/main.lock
 
 clean:
-	rm -rf $(VENV) .venv-brownie node_modules $(SOLCX_BINARY_PATH) build .cache
+	rm -rf $(VENV) .venv-brownie node_modules frontend/node_modules frontend/dist $(SOLCX_BINARY_PATH) build .cache
 
 include toolchain/brownie.mk

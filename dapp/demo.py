@@ -9,27 +9,47 @@ permit), records it in the same registry file under its own name, and funds the 
 from __future__ import annotations
 
 import contextlib
+import json
+import tempfile
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from web3 import Web3
 from web3.types import RPCEndpoint
 
 from dapp._utils.abi import AbiFunction
-from dapp._utils.art import draw
+from dapp._utils.art import banner as draw_banner, draw
+from dapp._utils.ports import choose_port
+from dapp._utils.validate import check_address
 from dapp.accounts import use_account
 from dapp.client import CatalogClient
 from dapp.compile import Artifact, load_artifact
 from dapp.deploy import DEMO_TOKEN, DeployResult, deploy_catalog, deploy_contract
-from dapp.exceptions import CidMismatchError, DappValueError, IpfsError, NetworkError
+from dapp.exceptions import (
+    CidMismatchError,
+    DappValueError,
+    IpfsError,
+    KuboPortInUseError,
+    NetworkError,
+    PageBuildError,
+)
 from dapp.ipfs.cid import Cid
+from dapp.ipfs.daemon import Listen
 from dapp.ipfs.metadata import build_product_metadata, build_review_document, parse_product_metadata
 from dapp.ipfs.unixfs import data_cid
-from dapp.networks import Connection, NetworkChoice, connect
+from dapp.networks import Connection, NetworkChoice, connect, http_web3
+from dapp.nodes import NODE_KINDS
 from dapp.registry import Deployment, Registry
 from dapp.tokens import Token
 from dapp.transactions import TransactionPipeline, TxRequest
 from dapp.types import ETH, Order, OrderRef, Product
+
+if TYPE_CHECKING:  # dapp.page and dapp.ipfs.kubo load ipfshttpclient: imported where IPFS is used
+    from dapp.ipfs.kubo import Kubo
+    from dapp.page import PageBuild, PageConfig, PageUrls
 
 Progress = Callable[[str], None]
 
@@ -179,6 +199,33 @@ def seed_catalog(w3: Web3, address: str, abi: list[dict[str, object]], token: st
 
 
 @dataclass(frozen=True)
+class Ports:
+    """The 127.0.0.1 ports `dapp up` asks for (0: any free one). Stable by default, so a wallet adds the local
+    network once and URLs stay the same from run to run: the page's CID covers its config.json (RPC and
+    API URLs, a deterministic first deployment), so the page URL is the same too. A port someone else
+    holds is never shared: the tool gets a free one instead, and `dapp up` says so."""
+
+    rpc: int = 8545  # anvil or Ganache started here
+    gateway: int = 8080  # Kubo's HTTP gateway: the page and its documents
+    api: int = 5001  # Kubo's RPC API: the page publishes review documents through it
+
+
+# The seeded shop as a one-seller storefront (`dapp up --seller ADDRESS` with the sample seller).
+SHOP_NAME = "Moonwave Merch"
+SHOP_DESCRIPTION = "Official merch of the Moonwave 2026 tour: tees, pins, prints and records, shipped from Lisbon."
+PORT_ATTEMPTS = 3  # Kubo restarted on other ports when a chosen port is taken before it binds
+
+
+@dataclass(frozen=True)
+class ShopPage:
+    """The shop page as published for this demo."""
+
+    urls: PageUrls
+    config: PageConfig
+    notes: tuple[str, ...]  # ports that fell back, CORS left to the user: said once the shop is up
+
+
+@dataclass(frozen=True)
 class Demo:
     """A seeded shop that stays up while the `run_demo` context is open."""
 
@@ -190,11 +237,15 @@ class Demo:
     tokens: dict[str, Token]  # currency -> its symbol and decimals, for every product's currency
     names: dict[Cid, str]  # metadata CID -> product name, for the documents this demo seeded
     gateway: str | None  # the IPFS gateway serving the documents, if IPFS is up
+    seller: str  # the sample seller (dev account 1)
+    rpc_url: str | None  # where wallets and the page reach the chain; None on the in-process chain
+    page: ShopPage | None  # None without IPFS, without an RPC URL, or without the page's build tools
+    notes: tuple[str, ...] = ()  # what changed from what was asked (a port taken), for the summary
 
     @property
     def where(self) -> str:
         """Where other processes reach the chain: the node's URL (or the network's label)."""
-        return self.connection.node.url if self.connection.node else self.connection.choice.label
+        return self.rpc_url or self.connection.choice.label
 
 
 @contextlib.contextmanager
@@ -205,14 +256,18 @@ def run_demo(
     *,
     ipfs_api: str | None = None,
     with_ipfs: bool = True,
+    ports: Ports = Ports(),
+    seller: str | None = None,
     progress: Progress = lambda message: None,
 ) -> Iterator[Demo]:
-    """Start the network (a fresh node for anvil/ganache), deploy, seed the sample shop if it is empty,
-    add its documents to IPFS (unless `with_ipfs` is False), and keep everything up until the context
-    exits."""
-    progress(f"starting {network.kind}" if network.kind in ("anvil", "ganache") else f"connecting to {network.label}")
+    """Start the network (a fresh node for anvil/ganache on `ports.rpc`), deploy, seed the sample shop if it
+    is empty, add its documents to IPFS and publish the shop page there (unless `with_ipfs` is False), and
+    keep everything up until the context exits. `seller`: build the page as that seller's storefront."""
+    storefront = check_address("seller", seller) if seller is not None else None
     with contextlib.ExitStack() as stack:
-        connection = stack.enter_context(connect(network, own_node=True, progress=progress))
+        # esbuild runs while the chain is seeded: the bundle needs nothing from the deployment.
+        template = _build_template(stack, progress) if with_ipfs and network.kind != "embedded" else None
+        connection, notes = _start_chain(stack, network, ports.rpc, progress)
         w3 = connection.w3
         if len(w3.eth.accounts) < 5:  # checked before anything is sent
             raise DappValueError("dapp up seeds a shop with 5 accounts: use a dev node (anvil, ganache, embedded)")
@@ -227,31 +282,173 @@ def run_demo(
         if client.product_count() == 0:
             progress("seeding a sample merch shop: products in ETH and tUSD, an order in every state, reviews")
             documents = seed_catalog(w3, address, artifact.abi, token.address).documents
-        gateway = _serve_documents(stack, ipfs_api, documents, progress) if with_ipfs else None
+        sample_seller = str(w3.eth.accounts[1])
+        rpc_url = connection.node.url if connection.node else connection.choice.url
+        gateway, page = None, None
+        if with_ipfs and rpc_url is None:
+            notes += ("no shop page: a browser cannot reach the in-process chain (use --network anvil)",)
+        if with_ipfs:
+            page_plan = None
+            if template is not None and rpc_url is not None:
+                page_plan = _PagePlan(template, deployed.deployment, rpc_url, storefront, sample_seller)
+            gateway, page = _serve_ipfs(stack, ipfs_api, documents, ports, connection, page_plan, progress)
         products = client.products()
         metadata_cids = {p.metadata_cid for p in products}
         names = {cid: parse_product_metadata(cid, doc).name for cid, doc in documents.items() if cid in metadata_cids}
         orders = [o for p in products for o in client.orders(p.id)]
         tokens = {p.currency: client.token(p.currency) for p in products}
-        yield Demo(connection, deployed, token, products, orders, tokens, names, gateway)
+        all_notes = notes + (page.notes if page else ())
+        yield Demo(
+            connection, deployed, token, products, orders, tokens, names, gateway, sample_seller, rpc_url, page,
+            all_notes,
+        )  # fmt: skip
 
 
-def _serve_documents(
-    stack: contextlib.ExitStack, ipfs_api: str | None, documents: dict[Cid, bytes], progress: Progress
-) -> str | None:
-    """Add the seeded documents to Kubo (ours unless an API is given) and keep it up; None if no Kubo."""
-    from dapp.ipfs.kubo import open_kubo  # ipfshttpclient: only when IPFS is wanted
+def _start_chain(
+    stack: contextlib.ExitStack, network: NetworkChoice, port: int, progress: Progress
+) -> tuple[Connection, tuple[str, ...]]:
+    """A fresh anvil or Ganache on `port` (a free one if it is taken), or the network as given."""
+    if network.kind not in NODE_KINDS:
+        progress(f"connecting to {network.label}")
+        return stack.enter_context(connect(network, own_node=True, progress=progress)), ()
+    progress(f"starting {network.kind}")
+    node = stack.enter_context(NODE_KINDS[network.kind](port=port, fallback=True))
+    notes: tuple[str, ...] = ()
+    if node.fell_back:
+        notes = (f"port {port} is taken, so {network.kind} listens on {node.port}",)
+        progress(notes[0])
+    return stack.enter_context(Connection(http_web3(node.url), network, node)), notes
+
+
+def _build_template(stack: contextlib.ExitStack, progress: Progress) -> Future[PageBuild | None]:
+    """The page's bundle (no config.json yet), built in a thread into a folder the stack removes."""
+    from dapp.page import build_page
+
+    folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="dapp-up-page-")))
+    pool = stack.enter_context(ThreadPoolExecutor(max_workers=1))
+
+    def build() -> PageBuild | None:
+        try:
+            return build_page(None, folder / "page")
+        except PageBuildError as exc:
+            progress(f"no shop page: {exc}")
+            return None
+
+    return pool.submit(build)
+
+
+@dataclass(frozen=True)
+class _PagePlan:
+    """What the page is built from, once the chain is seeded."""
+
+    template: Future[PageBuild | None]
+    deployment: Deployment
+    rpc_url: str
+    storefront: str | None
+    sample_seller: str
+
+    def config(self, ipfs_api: str, seller_document: Cid | None) -> PageConfig:
+        from dapp.page import PageConfig
+
+        return PageConfig.for_deployment(
+            self.deployment, self.rpc_url, seller=self.storefront, seller_document=seller_document, ipfs_api=ipfs_api
+        )
+
+
+def _serve_ipfs(
+    stack: contextlib.ExitStack,
+    ipfs_api: str | None,
+    documents: dict[Cid, bytes],
+    ports: Ports,
+    connection: Connection,
+    plan: _PagePlan | None,
+    progress: Progress,
+) -> tuple[str | None, ShopPage | None]:
+    """Start Kubo (ours unless an API is given), add the seeded documents and the shop page, keep it up.
+    Returns the gateway and the page; (None, None) if Kubo is unavailable: the chain part still runs."""
+    from dapp.page import PageConfig, PageUrls, build_seller_document, configure_page, publish_page
+
+    build = plan.template.result() if plan is not None else None
+    document: Cid | None = None
+    if plan is not None and plan.storefront is not None:
+        if plan.storefront == plan.sample_seller:
+            picture = draw_banner()
+            banner = data_cid(picture)
+            seller_doc, document = build_seller_document(SHOP_NAME, SHOP_DESCRIPTION, banner)
+            documents = {**documents, banner: picture, document: seller_doc}
+        else:
+            progress(f"no seller document for {plan.storefront}: the storefront is named by its address")
+
+    def configure(api_url: str) -> PageBuild | None:
+        return configure_page(build, plan.config(api_url, document)) if plan is not None and build else None
 
     try:
-        progress("starting IPFS and adding the metadata and review documents")
-        kubo = stack.enter_context(open_kubo(ipfs_api))
-        for cid, document in documents.items():
-            added = kubo.add_bytes(document, pin=True)
+        progress("starting IPFS, adding the metadata and review documents and the shop page")
+        taken = frozenset({connection.node.port} if connection.node else ())
+        kubo, page, urls, notes = _start_kubo(stack, ipfs_api, ports, taken, configure, progress)
+        for cid, data in documents.items():
+            added = kubo.add_bytes(data, pin=True)
             if added != cid:
                 raise CidMismatchError(str(cid), str(added), what="Kubo's import of a seeded document")
-        return kubo.gateway_url()
+        gateway = urls.gateway if urls is not None else kubo.gateway_url()
+        if page is None or gateway is None:
+            return gateway, None
+        publish_page(kubo, page)
+        urls = PageUrls(page.cid, gateway)
+        if not kubo.ephemeral:
+            origins = json.dumps(list(urls.origins))
+            notes += (
+                "reviews written on the page go through this node's API: allow the page there with "
+                f"`ipfs config --json API.HTTPHeaders.Access-Control-Allow-Origin '{origins}'` and restart it",
+            )
+        config = PageConfig.from_json((page.directory / "config.json").read_bytes())
+        return gateway, ShopPage(urls, config, notes)
     except IpfsError as exc:
         if isinstance(exc, CidMismatchError):
             raise
-        progress(f"IPFS unavailable, documents not published ({exc}); the chain part still runs")
-        return None
+        progress(f"IPFS unavailable, documents and page not published ({exc}); the chain part still runs")
+        return None, None
+
+
+def _start_kubo(
+    stack: contextlib.ExitStack,
+    ipfs_api: str | None,
+    ports: Ports,
+    taken: frozenset[int],
+    configure: Callable[[str], PageBuild | None],
+    progress: Progress,
+) -> tuple[Kubo, PageBuild | None, PageUrls | None, tuple[str, ...]]:
+    """Kubo with the page configured for it: (client, page, URLs on our gateway, notes).
+
+    Our Kubo's API must accept the page's browser origins, one of which names the page's CID; the CID
+    covers config.json, which names the API's port. So the ports come first, then the page's config and
+    CID, then Kubo starts with those ports and origins; if a port was taken meanwhile, again on others.
+    A node given to us (or one already serving our repo) keeps its own ports: the page is configured for
+    its API instead, and its CORS settings are the user's to change."""
+    from dapp.ipfs.kubo import open_kubo  # ipfshttpclient: only when IPFS is wanted
+    from dapp.page import PageUrls
+
+    for attempt in range(1, PORT_ATTEMPTS + 1):
+        gateway = choose_port(ports.gateway, avoid=taken)
+        api = choose_port(ports.api, avoid=taken | {gateway.port})
+        page = configure(f"http://127.0.0.1:{api.port}")
+        urls = PageUrls(page.cid, f"http://127.0.0.1:{gateway.port}") if page is not None else None
+        listen = Listen(api.port, gateway.port, urls.origins if urls is not None else ())
+        try:
+            kubo = stack.enter_context(open_kubo(ipfs_api, listen=listen))
+        except KuboPortInUseError:
+            if attempt == PORT_ATTEMPTS:
+                raise
+            progress("a port was taken while IPFS started: trying others")
+            continue
+        if not kubo.ephemeral:
+            return kubo, configure(kubo.api_url), None, ()
+        notes = tuple(
+            f"port {choice.wanted} is taken, so the IPFS {what} listens on {choice.port}"
+            for choice, what in ((gateway, "gateway"), (api, "API"))
+            if choice.fell_back
+        )
+        for note in notes:
+            progress(note)
+        return kubo, page, urls, notes
+    raise AssertionError("unreachable: the last attempt returns or raises")

@@ -128,6 +128,11 @@ class IpfsError(DappError):
     """The IPFS node could not be reached or refused a request."""
 
 
+class KuboPortInUseError(IpfsError):
+    """Kubo could not listen on a port it was given: another process took it (a caller that chose the
+    port itself may choose another and start again)."""
+
+
 class CidMismatchError(IpfsError):
     """Content does not hash to the CID it claims (or Kubo disagrees with our importer)."""
 
@@ -139,6 +144,10 @@ class CidMismatchError(IpfsError):
 
 class MetadataError(IpfsError, ValueError):
     """A product or review document fetched from IPFS is not valid JSON of the expected schema."""
+
+
+class PageBuildError(DappError):
+    """The shop page could not be built (no checkout, Node or its npm packages missing, a build error)."""
 
 
 _revert_classes: dict[str, type[ContractRevert]] = {}

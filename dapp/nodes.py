@@ -1,8 +1,8 @@
 """Local development chains we start ourselves: anvil and Ganache on a 127.0.0.1 port of the OS's choosing.
 
 Each node is one child process run by dapp._utils.process, started and stopped by its PID (never by
-name: other nodes on the machine are none of our business). We never attach to a default port such as
-8545 on our own.
+name: other nodes on the machine are none of our business). We never attach to a node on a default port
+such as 8545: `dapp up` asks for 8545 with `fallback`, and gets a free port when anyone listens there.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -18,6 +17,7 @@ from typing import Any, ClassVar, Self
 
 import requests
 
+from dapp._utils.ports import free_port as free_port, port_is_free
 from dapp._utils.process import ChildProcess
 from dapp.exceptions import NetworkError
 
@@ -51,16 +51,10 @@ def rpc_answers(url: str, timeout: float = 2.0) -> bool:
         return False
 
 
-def free_port() -> int:
-    """A port that was free a moment ago. Racy (another process may bind it first): only for tools
-    that cannot bind port 0 themselves, and then with a retry when the bind fails (see GanacheNode)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 # anvil prints `Listening on 127.0.0.1:PORT`, Ganache `RPC Listening on 127.0.0.1:PORT`, once bound.
 LISTENING = re.compile(r"Listening on 127\.0\.0\.1:(\d+)")
+# Ganache (Node) reports a taken port as EADDRINUSE, anvil (Rust) as "Address already in use".
+ADDRESS_IN_USE = re.compile(r"EADDRINUSE|[Aa]ddress already in use")
 
 
 @dataclass
@@ -72,6 +66,8 @@ class LocalNode:
     port: int = 0  # 0: the OS chooses; read back from the node's output
     block_time: float | None = None  # None: mine a block per transaction
     extra_args: list[str] = field(default_factory=list)
+    fallback: bool = False  # if `port` is taken, listen on a free one instead (`fell_back` then says so)
+    wanted_port: int = field(default=0, init=False)
     _child: ChildProcess | None = field(default=None, init=False, repr=False)
 
     @property
@@ -86,10 +82,18 @@ class LocalNode:
         """The tool's command line, listening on 127.0.0.1:`port` (0: any)."""
         raise NotImplementedError
 
+    @property
+    def fell_back(self) -> bool:
+        """A fixed port was asked for, with `fallback`, and was taken: the node listens elsewhere."""
+        return self.wanted_port != 0 and self.port != self.wanted_port
+
     def start(self, timeout: float = 60.0, log_path: Path | None = None) -> Self:
         """Start the node and wait until it answers JSON-RPC. Output goes to `log_path` if given."""
         if self._child is not None:
             return self
+        self.wanted_port = self.port
+        if self.fallback and self.port and not port_is_free(self.port):
+            self.port = 0  # someone else's node may be there: never share it
         attempt = 1
         while True:
             # A tool that cannot bind port 0 gets a free_port(), which someone may bind before it does.
@@ -98,8 +102,12 @@ class LocalNode:
                 self._child = self._start_on(port, timeout, log_path)
                 return self
             except NetworkError as exc:
-                if port == self.port or "EADDRINUSE" not in str(exc) or attempt == BIND_ATTEMPTS:
+                if ADDRESS_IN_USE.search(str(exc)) is None or attempt == BIND_ATTEMPTS:
                     raise
+                if port == self.port:  # a fixed port, taken between the check and the bind
+                    if not self.fallback:
+                        raise
+                    self.port = 0
                 attempt += 1
 
     def _start_on(self, port: int, timeout: float, log_path: Path | None) -> ChildProcess:

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,6 +58,11 @@ class Cli:
             **os.environ,
             "DAPP_HOME": str(home / ".dapp"),
             "DAPP_DEPLOYMENTS": str(home / "deployments"),
+            # `dapp up` asks for 8545 and 8080 (falling back when taken): tests take ports the OS picks,
+            # so they never hold a port a developer's own node or gateway is about to use.
+            "DAPP_UP_RPC_PORT": "0",
+            "DAPP_UP_GATEWAY_PORT": "0",
+            "DAPP_UP_API_PORT": "0",
         }
         # The developer's own settings must not leak into the tests (their IPFS node, their RPC URL, ...).
         for name in ("DAPP_NETWORK", "DAPP_RPC_URL", "DAPP_PRIVATE_KEY", "DAPP_KEYSTORE_PASSWORD",
@@ -79,3 +87,65 @@ class Cli:
     def node_pid(self, kind: str) -> int:
         record = json.loads((self.home / ".dapp" / "nodes" / f"{kind}.json").read_text())
         return int(record["pid"])
+
+
+class Up:
+    """`dapp up ARGS` as a real subprocess: `start()` returns once it printed its `serving` line (all that
+    came before is in `.text`); `interrupt()` sends Ctrl-C's SIGINT and returns the exit code. Used as a
+    context manager, it kills a process a failed assertion left running."""
+
+    def __init__(self, cli: Cli, *args: str) -> None:
+        self.cli = cli
+        self.args = args
+        self.process: subprocess.Popen[str] | None = None
+        self.text = ""
+
+    def start(self, timeout: float = 120) -> Up:
+        self.process = subprocess.Popen(
+            [*DAPP, "up", *self.args], env=self.cli.env, cwd=self.cli.home,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        )  # fmt: skip
+        assert self.process.stdout is not None
+        reader = threading.Thread(target=self._read, daemon=True)
+        reader.start()
+        reader.join(timeout)  # the thread ends at the serving line or when the output ends
+        if self.serving is None:
+            raise AssertionError(f"dapp up printed no serving line within {timeout} s:\n{self.text}")
+        return self
+
+    def _read(self) -> None:
+        assert self.process is not None and self.process.stdout is not None
+        for line in self.process.stdout:
+            self.text += line
+            if line.startswith("serving "):
+                return
+
+    @property
+    def serving(self) -> str | None:
+        """The `serving ...` line, once printed."""
+        return next((line for line in self.text.splitlines() if line.startswith("serving ")), None)
+
+    def field(self, label: str) -> str:
+        """The first word after `label` at the start of a summary line (`open`, `CID`, `Catalog`, ...)."""
+        match = re.search(rf"^\s*{re.escape(label)}\s+(\S+)", self.text, re.MULTILINE)
+        assert match is not None, f"no {label!r} line in:\n{self.text}"
+        return match[1]
+
+    def interrupt(self, timeout: float = 60) -> int:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGINT)
+        code = self.process.wait(timeout=timeout)
+        assert self.process.stdout is not None
+        self.text += self.process.stdout.read()
+        return code
+
+    def __enter__(self) -> Up:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        if self.process is not None:
+            if self.process.poll() is None:
+                self.process.kill()
+                self.process.wait()
+            assert self.process.stdout is not None
+            self.process.stdout.close()

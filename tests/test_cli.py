@@ -8,19 +8,17 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import subprocess
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from web3 import Web3
 
-from dapp._utils.process import wait_until
 from dapp.networks import http_web3
 from dapp.nodes import AnvilNode
 from dapp.types import ETH
-from tests.fixtures import CID, DAPP, Cli
+from tests.fixtures import CID, Cli, Up
 
 
 @pytest.fixture
@@ -30,13 +28,6 @@ def cli(tmp_path: Path) -> Iterator[Cli]:
     for kind in ("anvil", "ganache"):
         if (tmp_path / ".dapp" / "nodes" / f"{kind}.json").exists():
             runner.run("node", "stop", kind, check=False)
-
-
-def _catches(pid: int, sig: signal.Signals) -> bool:
-    """True if the process has a handler for `sig` (its SigCgt mask in /proc)."""
-    status = Path(f"/proc/{pid}/status").read_text()
-    caught = int(next(line.split()[1] for line in status.splitlines() if line.startswith("SigCgt:")), 16)
-    return bool(caught & (1 << (sig - 1)))
 
 
 def _alive(pid: int) -> bool:
@@ -149,34 +140,20 @@ def test_background_node_is_reused_and_stopped_by_pid(cli: Cli) -> None:
 
 @pytest.mark.anvil
 def test_up_seeds_serves_and_stops_its_node_on_ctrl_c(tmp_path: Path) -> None:
-    cli = Cli(tmp_path)
-    command = [*DAPP, "up"]
-    with subprocess.Popen(command, env=cli.env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          text=True) as process:  # fmt: skip
-        try:
-            assert process.stdout is not None
-            lines = []
-            for line in process.stdout:
-                lines.append(line)
-                if line.startswith("serving on"):
-                    break
-            url = lines[-1].split()[2].rstrip(";")
-            w3 = http_web3(url)
-            assert w3.eth.chain_id == 31337
-            text = "".join(lines)
-            assert "Tour T-shirt, black" in text and "bafkrei" in text  # names from the metadata documents
-            for state in ("paid", "shipped", "disputed", "completed", "refunded", "cancelled", "resolved", "reviewed"):
-                assert f"  {state}  " in text, state
-            assert "12.00 tUSD" in text and "0.02 ETH" in text and "Test USD (tUSD) 0x" in text
-            # `up` prints "serving on" and then installs its SIGINT/SIGTERM handlers (SIGTERM last): a
-            # Ctrl-C sent in between would interrupt instead of stopping cleanly. Wait for the handlers.
-            assert wait_until(lambda: _catches(process.pid, signal.SIGTERM), timeout=30)
-            process.send_signal(signal.SIGINT)
-            assert process.wait(timeout=30) == 0
-            assert not w3.is_connected()  # the node went down with it
-        finally:
-            if process.poll() is None:
-                process.kill()
+    with Up(Cli(tmp_path), "--no-ipfs") as up:  # the page and IPFS: tests/page/test_up.py
+        chain = re.search(r"^Catalog .* \((http://[^)]+)\)$", up.text, re.MULTILINE)
+        assert chain is not None, up.text
+        w3 = http_web3(chain[1])
+        assert w3.eth.chain_id == 31337
+        text = up.text
+        assert "Tour T-shirt, black" in text and "bafkrei" in text  # names from the metadata documents
+        for state in ("paid", "shipped", "disputed", "completed", "refunded", "cancelled", "resolved", "reviewed"):
+            assert f"  {state}  " in text, state
+        assert "12.00 tUSD" in text and "0.02 ETH" in text and re.search(r"^Test USD +0x", text, re.MULTILINE)
+        assert "chain id 31337" in text and "Burner wallet" in text  # how to connect a wallet
+        # The handlers are in place before the serving line: a Ctrl-C right after it stops cleanly.
+        assert up.interrupt() == 0
+        assert not w3.is_connected()  # the node went down with it
 
 
 # --- Catalog v2 on the demo shop: tokens, shipping, disputes, the arbiter ---------------------------------

@@ -75,3 +75,47 @@ def test_ganache_moves_to_another_port_when_its_port_was_taken(monkeypatch: pyte
         monkeypatch.setattr(nodes, "free_port", lambda: next(offered))
         with GanacheNode() as node:
             assert node.port != taken.getsockname()[1] and rpc_answers(node.url)
+
+
+def _listening_socket() -> socket.socket:
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen()
+    return sock
+
+
+def test_choose_port_keeps_a_free_port_and_falls_back_from_a_taken_one() -> None:
+    from dapp._utils.ports import choose_port, port_is_free
+
+    with _listening_socket() as taken:
+        busy = taken.getsockname()[1]
+        assert not port_is_free(busy)
+        moved = choose_port(busy)
+        assert moved.fell_back and moved.port != busy and port_is_free(moved.port)
+    kept = choose_port(moved.port)
+    assert kept.port == moved.port and not kept.fell_back
+    assert choose_port(moved.port, avoid=frozenset({moved.port})).port != moved.port
+    assert not choose_port(0).fell_back
+
+
+@pytest.mark.anvil
+def test_anvil_on_a_taken_port_falls_back_only_when_asked() -> None:
+    """`dapp up` asks for 8545 with fallback: someone else's node there is never shared, nor replaced."""
+    with _listening_socket() as taken:
+        busy = taken.getsockname()[1]
+        with AnvilNode(port=busy, fallback=True) as node:
+            assert node.fell_back and node.wanted_port == busy and node.port != busy and rpc_answers(node.url)
+        with pytest.raises(NetworkError, match="Address already in use"):
+            AnvilNode(port=busy).start()
+    with AnvilNode(port=busy, fallback=True) as node:  # free again: the stable port is used
+        assert node.port == busy and not node.fell_back
+
+
+@pytest.mark.anvil
+def test_anvil_falls_back_when_the_port_is_taken_after_the_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The race the check cannot close: the port is taken between port_is_free and anvil's bind."""
+    with _listening_socket() as taken:
+        busy = taken.getsockname()[1]
+        monkeypatch.setattr(nodes, "port_is_free", lambda port: True)
+        with AnvilNode(port=busy, fallback=True) as node:
+            assert node.fell_back and node.port != busy and rpc_answers(node.url)

@@ -95,3 +95,23 @@ def draw(kind: str) -> bytes:
     """The SVG picture of one sample product."""
     background, body, caption = DRAWINGS[kind]()
     return _svg(background, body, caption)
+
+
+def banner() -> bytes:
+    """A storefront's banner (5:1, as the page shows it, under the shop's name): a moon over waves."""
+    width, height = 1500, 300
+
+    def wave(row: int, colour: str) -> str:
+        y = 170 + 36 * row
+        curve = " ".join(f"Q{75 + 150 * k} {y - 36} {150 + 150 * k} {y}" for k in range(10))
+        return f'<path d="M0 {y} {curve}" fill="none" stroke="{colour}" stroke-width="12" opacity="0.85"/>'
+
+    waves = "".join(wave(row, colour) for row, colour in enumerate(("#2a7fbd", "#0081a7", "#3d405b")))
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}">'
+        f'<rect width="{width}" height="{height}" fill="#fdf0d5"/>'
+        f'<circle cx="1150" cy="100" r="70" fill="#f2c14e"/><circle cx="1180" cy="82" r="58" fill="#fdf0d5"/>'
+        f'<circle cx="260" cy="70" r="5" fill="#f2c14e"/><circle cx="520" cy="45" r="4" fill="#f2c14e"/>'
+        f'<circle cx="820" cy="85" r="5" fill="#f2c14e"/><circle cx="1380" cy="50" r="4" fill="#f2c14e"/>'
+        f"{waves}</svg>\n"
+    ).encode()

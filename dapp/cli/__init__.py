@@ -58,6 +58,8 @@ class DappGroup(click.Group):
         "publish": "dapp.cli.ipfs_commands:publish",
         "cid": "dapp.cli.ipfs_commands:cid",
         "car": "dapp.cli.ipfs_commands:car",
+        "page": "dapp.cli.page_commands:page",
+        "verify-page": "dapp.cli.page_commands:verify_page_cmd",
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:

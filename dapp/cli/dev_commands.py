@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
 
@@ -14,10 +16,11 @@ from dapp.cli.options import NetworkArgs, deployments_option, ipfs_api_option, j
 from dapp.cli.output import emit, format_wei, progress, table
 from dapp.cli.store_commands import orders_table, products_table
 from dapp.compile import REPO_ROOT, Artifact, compile_contracts, load_artifact, write_packaged_artifact
-from dapp.demo import run_demo
+from dapp.demo import Demo, Ports, run_demo
 from dapp.deploy import catalog_status, deploy_catalog
 from dapp.ipfs.documents import NameLookup
 from dapp.networks import DEV_NETWORKS, ensure_background_node, parse_network, running_node, stop_background_node
+from dapp.nodes import DEV_MNEMONIC
 from dapp.registry import Registry
 
 
@@ -156,39 +159,96 @@ def node_status() -> None:
 @click.command("up")
 @click.option("--network", "-n", default="anvil", show_default=True,
               help="anvil or ganache (a fresh node, stopped on exit), embedded, or an RPC URL.")  # fmt: skip
+@click.option("--port", "rpc_port", type=click.IntRange(0, 65535), default=Ports.rpc, show_default=True,
+              envvar="DAPP_UP_RPC_PORT", help="Port of the anvil/Ganache started here (0: any; a free one if "
+              "taken). Env DAPP_UP_RPC_PORT.")  # fmt: skip
+@click.option("--gateway-port", type=click.IntRange(0, 65535), default=Ports.gateway, show_default=True,
+              envvar="DAPP_UP_GATEWAY_PORT", help="Port of our Kubo's gateway, which serves the page. "
+              "Env DAPP_UP_GATEWAY_PORT.")  # fmt: skip
+@click.option("--api-port", type=click.IntRange(0, 65535), default=Ports.api, show_default=True,
+              envvar="DAPP_UP_API_PORT", help="Port of our Kubo's RPC API (the page publishes reviews through it). "
+              "Env DAPP_UP_API_PORT.")  # fmt: skip
+@click.option("--seller", metavar="ADDRESS", help="Build the page as this seller's storefront (only their "
+              "products, under their name and banner); the sample seller is dev account 1.")  # fmt: skip
 @deployments_option
 @ipfs_api_option
-@click.option("--no-ipfs", is_flag=True, help="Do not add the sample documents to IPFS.")
+@click.option("--no-ipfs", is_flag=True, help="Do not start IPFS: no documents, no page.")
 @click.option("--no-wait", is_flag=True, help="Exit after seeding instead of serving until Ctrl-C.")
-def up(network: str, deployments: Path | None, ipfs_api: str | None, no_ipfs: bool, no_wait: bool) -> None:
-    """The demo: start a chain, compile, deploy, seed a sample merch shop, and serve until Ctrl-C."""
+def up(
+    network: str,
+    rpc_port: int,
+    gateway_port: int,
+    api_port: int,
+    seller: str | None,
+    deployments: Path | None,
+    ipfs_api: str | None,
+    no_ipfs: bool,
+    no_wait: bool,
+) -> None:
+    """The demo: start a chain and IPFS, deploy, seed a sample merch shop, publish the shop page, and serve
+    until Ctrl-C, which stops every process started here."""
     choice = parse_network(network)
     artifact = current_artifact()
     registry = Registry(deployments)
-    with run_demo(choice, registry, artifact, ipfs_api=ipfs_api, with_ipfs=not no_ipfs, progress=progress) as demo:
-        address, where = demo.deployed.deployment.address, demo.where
-        click.echo(f"\nCatalog {address} on chain {demo.connection.chain_id} at {where}")
-        click.echo(f"Test USD (tUSD) {demo.token.address}; the sample buyers (accounts 2, 3) hold some")
-        click.echo(f"registry: {demo.deployed.registry_path}")
-        if demo.gateway:
-            metadata = demo.products[0].metadata_cid
-            click.echo(f"IPFS gateway: {demo.gateway}  (product metadata: {demo.gateway}/ipfs/{metadata})")
-        names = {cid: NameLookup(cid, name) for cid, name in demo.names.items()}
-        products_by_id = {p.id: p for p in demo.products}
-        click.echo("\n" + products_table(demo.products, demo.tokens, names))
-        click.echo("\n" + orders_table(demo.orders, demo.tokens, names, products_by_id))
-        if no_wait:
-            return
-        if choice.kind == "embedded":
-            click.echo("\nserving the in-process chain; other processes cannot reach it. Ctrl-C stops.")
-        else:
-            click.echo(f"\nserving on {where}; try `dapp products --network {where}`. Ctrl-C stops.")
-        _wait_for_stop_signal()
-        progress("stopping")
+    ports = Ports(rpc_port, gateway_port, api_port)
+    try:
+        with run_demo(
+            choice, registry, artifact, ipfs_api=ipfs_api, with_ipfs=not no_ipfs, ports=ports, seller=seller,
+            progress=progress,
+        ) as demo:  # fmt: skip
+            names = {cid: NameLookup(cid, name) for cid, name in demo.names.items()}
+            products_by_id = {p.id: p for p in demo.products}
+            click.echo("\n" + products_table(demo.products, demo.tokens, names))
+            click.echo("\n" + orders_table(demo.orders, demo.tokens, names, products_by_id))
+            click.echo("\n" + _summary(demo))
+            if no_wait:
+                return
+            # Handlers first, then the line that tells whoever waits for it that a Ctrl-C now stops cleanly.
+            with _stop_signals() as stop:
+                urls = demo.page.urls if demo.page else None
+                what = f"the shop at {urls.subdomain_url or urls.path_url}" if urls else f"the chain at {demo.where}"
+                click.echo(f"\nserving {what} ; Ctrl-C stops everything started here")
+                stop.wait()
+            progress("stopping")
+    except KeyboardInterrupt:  # Ctrl-C before the shop was up: the with-block has stopped everything
+        progress("interrupted; everything started here is stopped")
+        raise SystemExit(130) from None
 
 
-def _wait_for_stop_signal() -> None:
-    """Block until SIGINT or SIGTERM (before this, Ctrl-C interrupts and everything unwinds)."""
+def _summary(demo: Demo) -> str:
+    """What to open and how to connect: the page's URLs and CID, the contracts, the wallet settings."""
+    chain_id = demo.connection.chain_id
+    lines: list[str] = []
+    if demo.page:
+        urls = demo.page.urls
+        lines += ["Shop page", f"  open       {urls.subdomain_url or urls.path_url}"]
+        if urls.subdomain_url:
+            lines.append(f"  or         {urls.path_url}  (path gateway: one origin shared by every page)")
+        lines += [f"  CID        {urls.cid}", f"  check      dapp verify-page {urls.cid} --gateway {urls.gateway}"]
+        if demo.page.config.seller:
+            lines.append(f"  storefront of {demo.page.config.seller}")
+    elif demo.gateway:
+        lines.append(f"IPFS gateway {demo.gateway} (no shop page)")
+    lines += [
+        f"Catalog      {demo.deployed.deployment.address} on chain {chain_id} ({demo.where})",
+        f"Test USD     {demo.token.address} (tUSD); the sample buyers, dev accounts 2 and 3, hold some",
+        f"registry     {demo.deployed.registry_path}",
+    ]
+    if demo.rpc_url:
+        name = {31337: "Local anvil", 1337: "Local Ganache"}.get(chain_id, f"chain {chain_id}")
+        lines += [
+            "Wallet",
+            f'  add the network "{name}": RPC URL {demo.rpc_url}, chain id {chain_id}, currency ETH',
+            f'  then import the dev accounts (mnemonic "{DEV_MNEMONIC}"): 1 is the seller, 2 and 3 hold tUSD',
+            '  or, with no wallet: "Connect wallet" > "Burner wallet" (a key kept in the browser; local testing only)',
+        ]
+    lines += [f"note: {note}" for note in demo.notes]
+    return "\n".join(lines)
+
+
+@contextlib.contextmanager
+def _stop_signals() -> Iterator[threading.Event]:
+    """An event set by SIGINT or SIGTERM while the block runs; the previous handlers come back after."""
     stop = threading.Event()
 
     def on_signal(signum: int, frame: FrameType | None) -> None:
@@ -196,8 +256,7 @@ def _wait_for_stop_signal() -> None:
 
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        while not stop.wait(0.5):
-            pass
+        yield stop
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)

@@ -4,6 +4,11 @@ Used by `dapp` when no API address is given and by the test fixtures. The repo i
 `--profile=test` (API, gateway and swarm on 127.0.0.1 port 0, no bootstrap, no mDNS) and
 `Routing.Type none`; the daemon runs `--offline`, and the ports it picked are read back from the repo's
 `api` and `gateway` files. dapp._utils.process runs it and stops it by its PID, never by name.
+
+`Listen` fixes the API and gateway ports instead (`dapp up` serves its page on the stable gateway port
+8080) and names the browser origins allowed to call the API (the page publishes review documents
+through it). It is written into the repo's config at every start, so a kept repo never carries one run's
+ports or origins into the next.
 """
 
 from __future__ import annotations
@@ -19,9 +24,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
+from dapp._utils.files import write_atomic
 from dapp._utils.process import ChildProcess
-from dapp.exceptions import IpfsError
+from dapp.exceptions import IpfsError, KuboPortInUseError
 
 KUBO_VERSION = "0.39.0"
 START_TIMEOUT = 60.0
@@ -57,6 +64,35 @@ def multiaddr_to_url(addr: str) -> str:
     return f"{scheme}://{host}:{parts[4]}"
 
 
+# The API headers Listen manages; any other header a user configured is left alone.
+CORS_HEADERS = ("Access-Control-Allow-Origin", "Access-Control-Allow-Methods")
+
+
+@dataclass(frozen=True)
+class Listen:
+    """Where the daemon listens on 127.0.0.1 (0: a port of the OS's choosing) and which browser origins
+    may POST to its RPC API. Kubo's API compares the Origin header with each entry exactly (or "*"), so
+    a subdomain-gateway page needs its own `http://CID.ipfs.localhost:PORT` listed."""
+
+    api_port: int = 0
+    gateway_port: int = 0
+    api_origins: tuple[str, ...] = ()
+
+    def apply(self, config: dict[str, Any]) -> dict[str, Any]:
+        """The repo config with these addresses and CORS headers."""
+        addresses = config.setdefault("Addresses", {})
+        addresses["API"] = f"/ip4/127.0.0.1/tcp/{self.api_port}"
+        addresses["Gateway"] = f"/ip4/127.0.0.1/tcp/{self.gateway_port}"
+        headers = (config.setdefault("API", {}).get("HTTPHeaders") or {}).copy()
+        for name in CORS_HEADERS:
+            headers.pop(name, None)
+        if self.api_origins:
+            headers["Access-Control-Allow-Origin"] = list(self.api_origins)
+            headers["Access-Control-Allow-Methods"] = ["POST"]
+        config["API"]["HTTPHeaders"] = headers
+        return config
+
+
 @dataclass(frozen=True)
 class DaemonInfo:
     """Where a running daemon listens."""
@@ -78,11 +114,14 @@ class KuboDaemon:
         config: Mapping[str, object] | None = None,
         *,
         offline: bool = True,
+        listen: Listen | None = None,
     ) -> None:
         """`config`: extra `ipfs config --json KEY VALUE` settings for a new repo. `offline=False` runs
         the swarm on loopback (still no bootstrap peers, no DHT), so peers given explicitly, like a
-        pinning service handed our addresses as `origins`, can fetch blocks from us."""
+        pinning service handed our addresses as `origins`, can fetch blocks from us. `listen`: fixed
+        ports and API origins, applied at every start (default: ports of the OS's choosing, no CORS)."""
         self._binary = binary
+        self._listen = listen or Listen()
         self._config = dict(config or {})
         self._offline = offline
         if not offline:
@@ -118,6 +157,7 @@ class KuboDaemon:
             except BaseException:
                 self.stop()  # removes a temporary repo we created
                 raise
+        self._write_listen(repo)
         for stale in ("api", "gateway"):  # left by a daemon that was killed; we wait for fresh ones
             (repo / stale).unlink(missing_ok=True)
         self._child = ChildProcess(
@@ -130,10 +170,24 @@ class KuboDaemon:
         )
         try:
             self.info = self._child.start(lambda: self._serving(repo), START_TIMEOUT)
+        except IpfsError as exc:
+            self.stop()
+            if "address already in use" in str(exc):
+                raise KuboPortInUseError(str(exc)) from None
+            raise
         except BaseException:
             self.stop()
             raise
         return self.info
+
+    def _write_listen(self, repo: Path) -> None:
+        path = repo / "config"
+        try:
+            config = json.loads(path.read_text())
+        except (OSError, ValueError) as exc:
+            self.stop()
+            raise IpfsError(f"cannot read the Kubo config {path}: {exc}") from None
+        write_atomic(path, json.dumps(self._listen.apply(config), indent=2) + "\n")
 
     def _serving(self, repo: Path) -> DaemonInfo | None:
         """Where the daemon listens, once it has written its api and gateway files and its API answers."""

@@ -22,7 +22,7 @@ import ipfshttpclient.exceptions
 from dapp.exceptions import IpfsError
 from dapp.ipfs import API_ENV, REPO_ENV
 from dapp.ipfs.cid import Cid
-from dapp.ipfs.daemon import KuboDaemon, api_responds, multiaddr_to_url
+from dapp.ipfs.daemon import KuboDaemon, Listen, api_responds, multiaddr_to_url
 from dapp.ipfs.unixfs import iter_files
 
 DEFAULT_REPO = Path(".cache") / "ipfs"
@@ -183,10 +183,11 @@ def _daemon_serving(repo: Path) -> str | None:
 
 
 @contextlib.contextmanager
-def open_kubo(api: str | None = None, repo: Path | None = None) -> Iterator[Kubo]:
+def open_kubo(api: str | None = None, repo: Path | None = None, *, listen: Listen | None = None) -> Iterator[Kubo]:
     """The Kubo to use: `api` or $DAPP_IPFS_API if given (e.g. IPFS Desktop), else our own daemon on a
     project-local repo ($DAPP_IPFS_REPO or .cache/ipfs, kept so published content survives), stopped
-    on exit."""
+    on exit. `listen` (fixed ports, API origins) applies only to a daemon started here: the returned
+    client's `ephemeral` is then True."""
     api = api or os.environ.get(API_ENV) or None
     if api:
         kubo = Kubo(api)
@@ -205,7 +206,7 @@ def open_kubo(api: str | None = None, repo: Path | None = None) -> Iterator[Kubo
         finally:
             kubo.close()
         return
-    daemon = KuboDaemon(repo=repo)
+    daemon = KuboDaemon(repo=repo, listen=listen)
     info = daemon.start()
     kubo = Kubo(info.api_multiaddr, gateway_url=info.gateway_url, ephemeral=True)
     try:
