@@ -28,6 +28,25 @@ class NetworkError(DappError):
     """The chain could not be reached, or a node could not be started."""
 
 
+class RpcUnavailableError(NetworkError):
+    """The RPC endpoint gave no usable answer (no connection, timeout, HTTP 5xx, malformed JSON), even after
+    the retries that are safe for this method."""
+
+    def __init__(self, method: str, detail: str, attempts: int = 1) -> None:
+        self.method = method
+        self.attempts = attempts
+        tries = f" after {attempts} attempts" if attempts > 1 else ""
+        super().__init__(f"the RPC gave no usable answer to {method}{tries}: {detail}")
+
+
+class RateLimitedError(RpcUnavailableError):
+    """The RPC kept answering 429 Too Many Requests for longer than we are willing to wait."""
+
+    def __init__(self, method: str, waited: float, attempts: int) -> None:
+        self.waited = waited
+        super().__init__(method, f"rate limited (HTTP 429) for {waited:.0f} s; try again later", attempts)
+
+
 class UnknownNetworkError(NetworkError, DappValueError):
     """A network name that is neither a known network nor a URL."""
 
@@ -45,7 +64,10 @@ class NetworkMismatchError(NetworkError):
     def __init__(self, expected: int, actual: int) -> None:
         self.expected = expected
         self.actual = actual
-        super().__init__(f"connected to chain id {actual}, expected {expected}")
+        super().__init__(
+            f"connected to chain id {actual}, expected {expected}: check --network/$DAPP_RPC_URL, "
+            "or --chain-id/$DAPP_CHAIN_ID"
+        )
 
 
 class AccountError(DappError):
@@ -77,7 +99,48 @@ class TransactionError(DappError):
 
 
 class ReceiptTimeout(TransactionError, TimeoutError):
-    """The transaction was sent but no receipt arrived within the timeout."""
+    """The transaction was sent but no receipt arrived within the timeout; it may still be mined."""
+
+
+class TransactionNotSentError(TransactionError):
+    """The node refused the transaction: nothing was broadcast and nothing was spent."""
+
+
+class InsufficientFundsError(TransactionNotSentError):
+    """The account cannot pay value + gas limit x max fee."""
+
+
+class FeeTooLowError(TransactionNotSentError):
+    """The max fee is below the chain's base fee, or a replacement does not outbid the transaction it replaces."""
+
+
+class NonceTakenError(TransactionNotSentError):
+    """Another transaction already holds this nonce (sent by another wallet using the same key)."""
+
+
+class SendUnconfirmedError(TransactionError):
+    """The send request failed in transit and the node could not be asked whether it arrived.
+
+    The signed transaction is in the journal: `dapp tx status HASH` finds out later. It is never reported
+    as failed, because it may have been mined."""
+
+
+class TransactionDroppedError(TransactionError):
+    """The node no longer has the transaction: not in its pool, not mined, and its nonce is still free.
+
+    Nothing was spent; sending again is safe."""
+
+
+class TransactionReplacedError(TransactionError):
+    """The transaction's nonce was used by another transaction (a speedup, a cancel, another wallet)."""
+
+
+class OutOfGasError(TransactionError):
+    """The transaction was mined but ran out of gas: it used its whole gas limit."""
+
+
+class TransactionFailedError(TransactionError):
+    """The transaction was mined and reverted, and the node cannot tell why (no debug_traceTransaction)."""
 
 
 class ContractRevert(DappError):

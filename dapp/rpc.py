@@ -1,0 +1,165 @@
+"""The HTTP JSON-RPC transport: kind to the endpoint, honest about what it does not know.
+
+web3.py's HTTPProvider retries every method in its allow-list on any HTTP error, eth_sendRawTransaction
+included, so a 500 returned *after* the node accepted a transaction comes back as "nonce too low" or
+"already known" from the retry, and a purchase that went through looks failed. It also treats a 429 like
+any other error. This provider instead:
+
+- on 429 waits as long as `Retry-After` says (or backs off exponentially) and asks again, for every
+  method: a rate limiter refuses before the node sees the request;
+- on a transport failure (no connection, timeout, 5xx, malformed JSON) retries only reads, and raises
+  `RpcUnavailableError` for a send at once: whether it arrived is a question for the transaction pipeline,
+  which asks the node by hash (`dapp.transactions.broadcast`);
+- answers eth_chainId from memory after the first time (one command, one endpoint, one chain);
+- counts the calls per method (`calls`), which the tests and `make bench` read.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import requests
+from web3 import HTTPProvider
+from web3.types import RPCEndpoint, RPCResponse
+
+from dapp.exceptions import RateLimitedError, RpcUnavailableError
+
+# Methods whose repetition can change what happens on chain: never retried after a transport failure.
+SEND_METHODS = frozenset({"eth_sendRawTransaction", "eth_sendTransaction"})
+# Answers that cannot change while we talk to one endpoint.
+CACHED_METHODS = frozenset({"eth_chainId"})
+
+
+class RpcProvider(HTTPProvider):
+    """An HTTPProvider with 429 backoff, read-only retries, a cached chain id and call counts."""
+
+    def __init__(
+        self,
+        endpoint_uri: str,
+        *,
+        timeout: float = 30.0,
+        read_attempts: int = 4,
+        retry_delay: float = 0.25,
+        rate_limit_patience: float = 60.0,
+        max_retry_after: float = 30.0,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        super().__init__(endpoint_uri, request_kwargs={"timeout": timeout}, exception_retry_configuration=None)
+        self.timeout = timeout
+        self.read_attempts = read_attempts
+        self.retry_delay = retry_delay
+        self.rate_limit_patience = rate_limit_patience
+        self.max_retry_after = max_retry_after
+        self._sleep = sleep
+        self._session = requests.Session()
+        self._cache: dict[str, Any] = {}
+        self._lock = threading.Lock()
+        self.calls: Counter[str] = Counter()
+
+    @property
+    def total_calls(self) -> int:
+        return sum(self.calls.values())
+
+    # web3 7 and 8 both route single requests through `_make_request(method, bytes) -> bytes`.
+    def _make_request(self, method: RPCEndpoint, request_data: bytes) -> bytes:
+        cached = self._cache.get(method)
+        if cached is not None:
+            request_id = json.loads(request_data).get("id")
+            return json.dumps({"jsonrpc": "2.0", "id": request_id, "result": cached}).encode()
+        body = self._post(str(method), request_data, retry_reads=str(method) not in SEND_METHODS)
+        if method in CACHED_METHODS:
+            result = json.loads(body).get("result")
+            if result is not None:
+                self._cache[method] = result
+        return body
+
+    def make_batch_request(self, batch_requests: list[tuple[RPCEndpoint, Any]]) -> list[RPCResponse] | RPCResponse:
+        from web3._utils.batching import sort_batch_response_by_response_ids
+
+        names = [str(method) for method, _ in batch_requests]
+        reads_only = not SEND_METHODS.intersection(names)
+        body = self._post("batch(" + ",".join(names) + ")", self.encode_batch_rpc_request(batch_requests), reads_only)
+        response = self.decode_rpc_response(body)
+        if not isinstance(response, list):
+            return response
+        return sort_batch_response_by_response_ids(response)  # type: ignore[arg-type]
+
+    def _post(self, method: str, data: bytes, retry_reads: bool) -> bytes:
+        """POST one request; wait out 429s, retry transport failures of reads, return the JSON body."""
+        attempts = 0
+        failures = 0
+        waited = 0.0
+        while True:
+            attempts += 1
+            with self._lock:
+                self.calls[method] += 1
+            try:
+                response = self._session.post(
+                    str(self.endpoint_uri), data=data, headers=self.get_request_headers(), timeout=self.timeout
+                )
+            except requests.RequestException as exc:
+                detail = _transport_detail(exc)
+            else:
+                if response.status_code == 429:
+                    delay = self._rate_limit_delay(response, attempts)
+                    if waited + delay > self.rate_limit_patience:
+                        raise RateLimitedError(method, waited, attempts)
+                    self._sleep(delay)
+                    waited += delay
+                    continue
+                if response.ok and _is_json(response.content):
+                    return bytes(response.content)
+                detail = (
+                    f"HTTP {response.status_code} {response.reason}"
+                    if not response.ok
+                    else "the reply is not JSON: " + response.text[:80].replace("\n", " ")
+                )
+            failures += 1
+            if not retry_reads or failures >= self.read_attempts:
+                raise RpcUnavailableError(method, detail, attempts)
+            self._sleep(self.retry_delay * 2 ** (failures - 1))
+
+    def _rate_limit_delay(self, response: requests.Response, attempt: int) -> float:
+        """Seconds to wait after a 429: Retry-After (seconds or an HTTP date), else exponential with jitter."""
+        header = response.headers.get("Retry-After", "").strip()
+        delay: float | None = None
+        if header:
+            try:
+                delay = float(header)
+            except ValueError:
+                try:
+                    delay = parsedate_to_datetime(header).timestamp() - time.time()
+                except (TypeError, ValueError):
+                    delay = None
+        if delay is None:
+            delay = min(self.retry_delay * 2 ** (attempt - 1), 8.0) * (1 + random.random() / 4)
+        return min(max(delay, 0.0), self.max_retry_after)
+
+
+def _is_json(body: bytes) -> bool:
+    try:
+        json.loads(body)
+    except ValueError:
+        return False
+    return True
+
+
+def _transport_detail(exc: requests.RequestException) -> str:
+    if isinstance(exc, requests.Timeout):
+        return "timed out"
+    if isinstance(exc, requests.ConnectionError):
+        return "connection failed or was dropped"
+    return type(exc).__name__
+
+
+def calls_of(provider: object) -> Counter[str]:
+    """Per-method call counts of an RpcProvider (empty for any other provider)."""
+    calls = getattr(provider, "calls", None)
+    return calls if isinstance(calls, Counter) else Counter()

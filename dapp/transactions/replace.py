@@ -1,0 +1,88 @@
+"""Speed up or cancel a stuck transaction: the same nonce, higher fees.
+
+A speedup re-sends the same call; a cancel sends 0 ETH to oneself with 21,000 gas. Either way the node
+keeps whichever of the two pays more, and only one can ever be mined. The transaction comes from the
+journal, or from the node if it was sent by another tool (it must still be pending).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from web3 import Web3
+
+from dapp.exceptions import DappValueError, FeeTooLowError, TransactionError
+from dapp.transactions.fees import FeeOverrides, Fees, replacement_fees, suggest_fees
+from dapp.transactions.journal import JournalEntry, TxState
+from dapp.transactions.sender import TxRequest, TxSender
+from dapp.transactions.status import find_transaction, transaction_status
+
+CANCEL_GAS = 21_000
+
+
+def replace_transaction(
+    sender: TxSender, tx_hash: str, *, cancel: bool = False, overrides: FeeOverrides | None = None
+) -> JournalEntry:
+    """Send the speedup (or the cancel) of pending transaction `tx_hash`; returns its journal entry."""
+    tx_hash = tx_hash.lower()
+    original = sender.journal.get(tx_hash) or _from_node(sender, tx_hash)
+    if original.sender.lower() != sender.signer.address.lower():
+        raise DappValueError(f"{tx_hash} was sent by {original.sender}, not by {sender.signer.address}")
+    status = transaction_status(sender.w3, tx_hash, original.sender, original.nonce)
+    if status.state in (TxState.MINED, TxState.FAILED):
+        raise TransactionError(f"already mined in block {status.block}: there is nothing to replace", tx_hash)
+    if status.state is TxState.REPLACED:
+        raise TransactionError(f"cannot be replaced: {status.detail}", tx_hash)
+    overrides = overrides or sender.fee_overrides
+    old = Fees(max_fee=original.max_fee, priority_fee=original.priority_fee, gas_price=original.gas_price)
+    fees = _outbidding(old, suggest_fees(sender.w3, overrides), overrides)
+    if cancel:
+        request = TxRequest(original.sender, b"", 0, CANCEL_GAS, f"cancel {tx_hash}")
+    else:
+        data = bytes.fromhex(original.data.removeprefix("0x"))
+        gas = overrides.gas_limit or original.gas
+        request = TxRequest(original.to, data, original.value, gas, original.label or f"speedup {tx_hash}")
+    return sender.send_replacement(request, fees, original.nonce, replaces=tx_hash)
+
+
+def _outbidding(old: Fees, current: Fees, overrides: FeeOverrides) -> Fees:
+    """Fees that outbid `old`; the user's own fees are checked, not silently raised."""
+    needed = replacement_fees(old, current)
+    if overrides.max_fee is None and overrides.priority_fee is None:
+        return needed
+    if needed.dynamic:
+        assert needed.max_fee is not None and needed.priority_fee is not None
+        max_fee = overrides.max_fee if overrides.max_fee is not None else needed.max_fee
+        tip = overrides.priority_fee if overrides.priority_fee is not None else min(needed.priority_fee, max_fee)
+        if max_fee < needed.max_fee or tip < needed.priority_fee:
+            raise FeeTooLowError(
+                f"a replacement must raise both fees by 12.5%: at least --max-fee {needed.max_fee} "
+                f"--priority-fee {needed.priority_fee} (wei)"
+            )
+        return Fees(max_fee=max_fee, priority_fee=tip, base_fee=needed.base_fee)
+    price = overrides.max_fee if overrides.max_fee is not None else needed.cap
+    if price < needed.cap:
+        raise FeeTooLowError(f"a replacement must raise the gas price by 12.5%: at least --max-fee {needed.cap} (wei)")
+    return Fees(gas_price=price)
+
+
+def _from_node(sender: TxSender, tx_hash: str) -> JournalEntry:
+    tx: Any = find_transaction(sender.w3, tx_hash)
+    if tx is None:
+        raise DappValueError(f"{tx_hash} is neither in this account's journal nor known to the node")
+    to = tx.get("to")
+    return JournalEntry(
+        hash=tx_hash,
+        chain_id=sender.chain_id,
+        sender=str(tx["from"]),
+        nonce=int(tx["nonce"]),
+        to=Web3.to_checksum_address(to) if to else None,
+        value=int(tx["value"]),
+        data="0x" + bytes(tx["input"]).hex(),
+        gas=int(tx["gas"]),
+        max_fee=int(tx["maxFeePerGas"]) if tx.get("maxFeePerGas") is not None else None,
+        priority_fee=int(tx["maxPriorityFeePerGas"]) if tx.get("maxPriorityFeePerGas") is not None else None,
+        gas_price=None if tx.get("maxFeePerGas") is not None else int(tx["gasPrice"]),
+        label="",
+        raw=None,
+    )

@@ -1,0 +1,191 @@
+"""Fixtures for the real-network tests: anvil with no unlocked accounts (`--accounts 0`, keys we hold),
+in automine, interval (`--block-time`) or manual (`--no-mining`) mode; a Catalog with one product on it;
+a flaky proxy in front; and a TxSender for a key.
+
+Setup goes around our transaction code on purpose: the seller is impersonated (`anvil_impersonateAccount`)
+and its transactions mined with `evm_mine`, so a bug in the code under test cannot hide in a fixture.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from eth_account import Account
+from eth_account.signers.local import LocalAccount
+from web3 import Web3
+
+from dapp.compile import load_artifact
+from dapp.nodes import AnvilNode
+from dapp.rpc import RpcProvider
+from dapp.transactions.fees import FeeOverrides
+from dapp.transactions.sender import TxRequest, TxSender
+from dapp.transactions.signers import LocalSigner
+from tests.networks.rpc_proxy import FlakyRpcProxy
+
+PRICE = 10**15
+ETHER = 10**18
+BUY_GAS = 150_000  # a buy uses ~55-70k; fixed so racing transactions need no simulation
+
+pytestmark = pytest.mark.anvil
+
+
+def key(index: int) -> LocalAccount:
+    """A fixed test key (index 1, 2, ...), the same in every run and process."""
+    account: LocalAccount = Account.from_key((0xA11CE + index).to_bytes(32, "big"))
+    return account
+
+
+@dataclass
+class KeyedChain:
+    """A real anvil that has no unlocked accounts, and the test's side door into it."""
+
+    node: AnvilNode
+    w3: Web3 = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.w3 = Web3(Web3.HTTPProvider(self.node.url))
+
+    @property
+    def url(self) -> str:
+        return self.node.url
+
+    def rpc(self, method: str, *params: Any) -> Any:
+        response = self.w3.provider.make_request(method, list(params))  # type: ignore[arg-type]
+        if "error" in response:
+            raise AssertionError(f"{method}: {response['error']}")
+        return response.get("result")
+
+    def mine(self, blocks: int = 1) -> None:
+        for _ in range(blocks):
+            self.rpc("evm_mine")
+
+    def fund(self, address: str, wei: int = 100 * ETHER) -> None:
+        self.rpc("anvil_setBalance", address, hex(wei))
+
+    def base_fee(self) -> int:
+        return int(self.w3.eth.get_block("latest")["baseFeePerGas"])
+
+    def nonce(self, address: str, block: str = "latest") -> int:
+        return int(self.w3.eth.get_transaction_count(Web3.to_checksum_address(address), block))  # type: ignore[arg-type]
+
+    def impersonated(self, sender: str, tx: dict[str, Any]) -> Any:
+        """Send as `sender` without its key, mine, and return the receipt."""
+        self.rpc("anvil_impersonateAccount", sender)
+        tx_hash = self.rpc("eth_sendTransaction", {"from": sender, **tx})
+        self.mine()
+        receipt = self.w3.eth.get_transaction_receipt(tx_hash)
+        assert receipt["status"] == 1, receipt
+        return receipt
+
+
+StartAnvil = Callable[..., KeyedChain]
+
+
+@pytest.fixture
+def start_anvil() -> Iterator[StartAnvil]:
+    """start_anvil(block_time=None, no_mining=False, *extra): a fresh keyed anvil, stopped after the test."""
+    nodes: list[AnvilNode] = []
+
+    def start(block_time: float | None = None, no_mining: bool = False, *extra: str) -> KeyedChain:
+        args = ["--accounts", "0", *(["--no-mining"] if no_mining else []), *extra]
+        node = AnvilNode(block_time=block_time, extra_args=args)
+        nodes.append(node)
+        node.start()
+        return KeyedChain(node)
+
+    yield start
+    for node in nodes:
+        node.stop()
+
+
+@pytest.fixture
+def chain(start_anvil: StartAnvil) -> KeyedChain:
+    """An automining keyed anvil of this test's own."""
+    return start_anvil()
+
+
+@dataclass
+class Shop:
+    """A Catalog with product 1 listed at PRICE, and how to build calls to it (by function name and
+    arguments, so the ABI can change under it)."""
+
+    chain: KeyedChain
+    address: str
+    abi: list[dict[str, Any]]
+    seller: str
+
+    @property
+    def contract(self) -> Any:
+        return self.chain.w3.eth.contract(address=Web3.to_checksum_address(self.address), abi=self.abi)
+
+    def request(self, function: str, *args: Any, value: int = 0, gas: int = BUY_GAS) -> TxRequest:
+        data = bytes.fromhex(self.contract.encode_abi(function, args=list(args))[2:])
+        return TxRequest(self.address, data, value, gas, f"{function}{args}")
+
+    def buy(self, quantity: int = 1, product_id: int = 1, gas: int = BUY_GAS) -> TxRequest:
+        return self.request("buy", product_id, quantity, PRICE, value=quantity * PRICE, gas=gas)
+
+    def product(self, product_id: int = 1) -> Any:
+        return self.contract.functions.getProduct(product_id).call()
+
+    def order_count(self, product_id: int = 1) -> int:
+        return int(self.product(product_id)[5])
+
+    def orders_by(self, buyer: str, product_id: int = 1) -> int:
+        count = self.order_count(product_id)
+        orders = self.contract.functions.getOrders(product_id, 0, count).call() if count else []
+        return sum(1 for order in orders if order[2].lower() == buyer.lower())
+
+
+def open_shop(chain: KeyedChain, stock: int = 100) -> Shop:
+    artifact = load_artifact()
+    seller = key(0).address
+    chain.fund(seller)
+    receipt = chain.impersonated(seller, {"data": artifact.bytecode, "gas": hex(5_000_000)})
+    shop = Shop(chain, str(receipt["contractAddress"]), artifact.abi, seller)
+    data = shop.contract.encode_abi("listProduct", args=[PRICE, stock, 0, b"\x11" * 32, 1])
+    chain.impersonated(seller, {"to": shop.address, "data": data, "gas": hex(300_000)})
+    return shop
+
+
+@pytest.fixture
+def shop(chain: KeyedChain) -> Shop:
+    return open_shop(chain)
+
+
+@pytest.fixture
+def proxy(chain: KeyedChain) -> Iterator[FlakyRpcProxy]:
+    with FlakyRpcProxy(chain.url) as flaky:
+        yield flaky
+
+
+def rpc_web3(url: str, **provider_options: Any) -> Web3:
+    """A Web3 on our provider; retries and rate-limit waits are fast in tests unless a test says otherwise."""
+    options = {"retry_delay": 0.01, **provider_options}
+    return Web3(RpcProvider(url, **options))
+
+
+def make_sender(
+    url: str,
+    account: LocalAccount,
+    journal_root: Path,
+    *,
+    chain_id: int = 31337,
+    timeout: float = 30.0,
+    poll_interval: float | None = 0.05,
+    fees: FeeOverrides | None = None,
+    **provider_options: Any,
+) -> TxSender:
+    return TxSender(
+        rpc_web3(url, **provider_options),
+        LocalSigner(account),
+        chain_id=chain_id,
+        journal_root=journal_root,
+        timeout=timeout,
+        poll_interval=poll_interval,
+        fees=fees,
+    )
