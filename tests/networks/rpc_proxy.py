@@ -33,6 +33,7 @@ class Fault(Enum):
     DROP_AFTER_FORWARD = "drop after forwarding"
     MALFORMED_AFTER_FORWARD = "malformed JSON after forwarding"
     METHOD_NOT_FOUND = "JSON-RPC method not found"
+    CANNED_RESULT = "a fixed result instead of the node's (a backend that lags behind)"
 
 
 @dataclass
@@ -41,6 +42,7 @@ class _Rule:
     fault: Fault
     on: frozenset[int] | None  # 1-based call numbers of `method`; None: every call
     retry_after: str | None
+    result: Any = None
 
 
 class FlakyRpcProxy:
@@ -60,13 +62,20 @@ class FlakyRpcProxy:
         return f"http://127.0.0.1:{self._server.server_address[1]}"
 
     def fail(
-        self, method: str, fault: Fault, *, on: int | Iterable[int] | None = None, retry_after: str | None = None
+        self,
+        method: str,
+        fault: Fault,
+        *,
+        on: int | Iterable[int] | None = None,
+        retry_after: str | None = None,
+        result: Any = None,
     ) -> None:
-        """Inject `fault` into calls number `on` (1-based, counted from now on) of `method`; every call if None."""
+        """Inject `fault` into calls number `on` (1-based, counted from now on) of `method`; every call if None.
+        CANNED_RESULT answers `result` without asking the node."""
         with self._lock:
             base = self._counts[method]
             numbers = None if on is None else frozenset(base + n for n in ([on] if isinstance(on, int) else on))
-            self._rules.append(_Rule(method, fault, numbers, retry_after))
+            self._rules.append(_Rule(method, fault, numbers, retry_after, result))
 
     def heal(self) -> None:
         """Remove every fault."""
@@ -139,6 +148,10 @@ class FlakyRpcProxy:
                 if fault is Fault.METHOD_NOT_FOUND:
                     error = {"code": -32601, "message": f"the method {method} does not exist/is not available"}
                     answer = {"jsonrpc": "2.0", "id": request.get("id"), "error": error}
+                    return self._reply(200, json.dumps(answer).encode())
+                if fault is Fault.CANNED_RESULT:
+                    assert rule is not None
+                    answer = {"jsonrpc": "2.0", "id": request.get("id"), "result": rule.result}
                     return self._reply(200, json.dumps(answer).encode())
                 upstream = requests.post(
                     proxy.upstream, data=body, headers={"Content-Type": "application/json"}, timeout=60
