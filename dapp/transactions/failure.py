@@ -62,7 +62,7 @@ def _trace(w3: Web3, tx_hash: str) -> tuple[str | None, bytes] | None:
     try:
         response: Any = w3.provider.make_request(
             "debug_traceTransaction",  # type: ignore[arg-type]
-            [tx_hash, {"tracer": "callTracer", "tracerConfig": {"onlyTopCall": True}}],
+            [tx_hash, {"tracer": "callTracer", "tracerConfig": {"onlyTopCall": True}, "disableStorage": True}],
         )
     except RpcUnavailableError:
         return None
@@ -70,9 +70,23 @@ def _trace(w3: Web3, tx_hash: str) -> tuple[str | None, bytes] | None:
     if not isinstance(result, dict):
         return None
     if "structLogs" in result:  # Ganache: the default struct logger, whatever tracer is asked for
-        return ("failed" if result.get("failed") else None), _hex_bytes(result.get("returnValue"))
+        return _from_struct_logs(result["structLogs"])
     error = result.get("error")
     return (str(error) if error is not None else None), _hex_bytes(result.get("output"))
+
+
+def _from_struct_logs(logs: Any) -> tuple[str | None, bytes]:
+    """(error, revert data) from the last step of a struct-log trace: a REVERT at the top level returns
+    memory[offset : offset + size], with offset on top of the stack and size below it."""
+    if not isinstance(logs, list) or not logs or not isinstance(logs[-1], dict):
+        return None, b""
+    last = logs[-1]
+    error = str(last.get("error") or "") or None
+    stack, memory = last.get("stack") or [], last.get("memory") or []
+    if last.get("op") != "REVERT" or last.get("depth") != 1 or len(stack) < 2:
+        return error, b""
+    offset, size = int(stack[-1], 16), int(stack[-2], 16)
+    return error, _hex_bytes("".join(memory))[offset : offset + size]
 
 
 def _hex_bytes(value: Any) -> bytes:

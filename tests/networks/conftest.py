@@ -113,14 +113,14 @@ class Shop:
     """A Catalog with product 1 listed at PRICE, and how to build calls to it (by function name and
     arguments, so the ABI can change under it)."""
 
-    chain: KeyedChain
+    w3: Web3
     address: str
     abi: list[dict[str, Any]]
     seller: str
 
     @property
     def contract(self) -> Any:
-        return self.chain.w3.eth.contract(address=Web3.to_checksum_address(self.address), abi=self.abi)
+        return self.w3.eth.contract(address=Web3.to_checksum_address(self.address), abi=self.abi)
 
     def request(self, function: str, *args: Any, value: int = 0, gas: int = BUY_GAS) -> TxRequest:
         data = bytes.fromhex(self.contract.encode_abi(function, args=list(args))[2:])
@@ -146,9 +146,21 @@ def open_shop(chain: KeyedChain, stock: int = 100) -> Shop:
     seller = key(0).address
     chain.fund(seller)
     receipt = chain.impersonated(seller, {"data": artifact.bytecode, "gas": hex(5_000_000)})
-    shop = Shop(chain, str(receipt["contractAddress"]), artifact.abi, seller)
+    shop = Shop(chain.w3, str(receipt["contractAddress"]), artifact.abi, seller)
     data = shop.contract.encode_abi("listProduct", args=[PRICE, stock, 0, b"\x11" * 32, 1])
     chain.impersonated(seller, {"to": shop.address, "data": data, "gas": hex(300_000)})
+    return shop
+
+
+def open_shop_unlocked(w3: Web3, seller: str, stock: int = 100) -> Shop:
+    """open_shop on a node with unlocked accounts (Ganache): the seller signs on the node."""
+    artifact = load_artifact()
+    tx = w3.eth.send_transaction({"from": seller, "data": artifact.bytecode, "gas": 5_000_000})  # type: ignore[typeddict-item]
+    shop = Shop(w3, str(w3.eth.wait_for_transaction_receipt(tx)["contractAddress"]), artifact.abi, seller)
+    tx = shop.contract.functions.listProduct(PRICE, stock, 0, b"\x11" * 32, 1).transact(
+        {"from": seller, "gas": 300_000}
+    )
+    w3.eth.wait_for_transaction_receipt(tx)
     return shop
 
 
