@@ -13,10 +13,12 @@ from dapp.exceptions import (
     NonceTakenError,
     SendUnconfirmedError,
 )
+from dapp.nodes import AnvilNode
 from dapp.transactions.fees import FeeOverrides
 from dapp.transactions.journal import TxState
-from dapp.transactions.sender import TxEvent, TxEventKind
-from tests.networks.conftest import PRICE, KeyedChain, Shop, key, make_sender
+from dapp.transactions.sender import TxEvent, TxEventKind, TxRequest, TxSender
+from dapp.transactions.signers import NodeSigner
+from tests.networks.conftest import PRICE, KeyedChain, Shop, key, make_sender, rpc_web3
 from tests.networks.rpc_proxy import Fault, FlakyRpcProxy
 
 pytestmark = pytest.mark.anvil
@@ -186,3 +188,20 @@ def test_nonce_taken_every_time_gives_up_with_a_named_error(chain: KeyedChain, s
     with pytest.raises(NonceTakenError):
         sender.send(shop.buy())
     assert shop.orders_by(buyer.address) == 0
+
+
+@pytest.mark.parametrize("fault", [Fault.ERROR_AFTER_FORWARD, Fault.DROP_BEFORE_FORWARD])
+def test_a_node_signed_send_lost_in_transit_is_found_by_its_hash(tmp_path: Path, fault: Fault) -> None:
+    """A dev node's unlocked account: the node signs. When its answer is lost, it is asked to sign the
+    identical transaction again (eth_signTransaction, deterministic): same hash, looked up, sent once."""
+    with AnvilNode() as node, FlakyRpcProxy(node.url) as proxy:
+        w3 = rpc_web3(proxy.url)
+        buyer = str(w3.eth.accounts[1])
+        sender = TxSender(w3, NodeSigner(buyer), chain_id=31337, journal_root=tmp_path, poll_interval=0.05)
+        proxy.fail("eth_sendTransaction", fault, on=1)
+        receipt = sender.transact(TxRequest(buyer, b"", 1, 21_000, "transfer"))
+        (entry,) = sender.journal.entries()
+        assert entry.hash == "0x" + bytes(receipt["transactionHash"]).hex()
+        assert (entry.state, entry.nonce, entry.raw) == (TxState.MINED, 0, None)
+        assert w3.eth.get_transaction_count(buyer) == 1  # type: ignore[arg-type]
+        assert proxy.count("eth_signTransaction") == 1
