@@ -116,11 +116,15 @@ class RpcProvider(HTTPProvider):
                     continue
                 if response.ok and _is_json(response.content):
                     return bytes(response.content)
-                detail = (
-                    f"HTTP {response.status_code} {response.reason}"
-                    if not response.ok
-                    else "the reply is not JSON: " + response.text[:80].replace("\n", " ")
-                )
+                if not response.ok:
+                    status = response.status_code
+                    detail = f"HTTP {status} {response.reason}"
+                    if (
+                        status < 500
+                    ):  # the endpoint refuses this request (413 too large, 403, ...): asking again won't help
+                        raise RpcUnavailableError(method, detail, attempts, status=status)
+                else:
+                    detail = "the reply is not JSON: " + response.text[:80].replace("\n", " ")
             failures += 1
             if not retry_reads or failures >= self.read_attempts:
                 raise RpcUnavailableError(method, detail, attempts)
@@ -157,6 +161,21 @@ def _transport_detail(exc: requests.RequestException) -> str:
     if isinstance(exc, requests.ConnectionError):
         return "connection failed or was dropped"
     return type(exc).__name__
+
+
+def node_message(exc: BaseException) -> str | None:
+    """The JSON-RPC error message an exception from web3.py carries, if the node answered with one."""
+    response = getattr(exc, "rpc_response", None)
+    if isinstance(response, dict):
+        error = response.get("error")
+        if isinstance(error, dict) and isinstance(error.get("message"), str):
+            return str(error["message"])
+    for arg in getattr(exc, "args", ()):
+        if isinstance(arg, dict) and isinstance(arg.get("message"), str):
+            return str(arg["message"])
+    if type(exc).__name__ in ("Web3RPCError", "ValueError") and exc.args and isinstance(exc.args[0], str):
+        return exc.args[0]
+    return None
 
 
 def calls_of(provider: object) -> Counter[str]:

@@ -19,7 +19,8 @@ from typing import Any
 from web3 import Web3
 
 from dapp.exceptions import RpcUnavailableError, SendUnconfirmedError
-from dapp.transactions.rejections import Meaning, meaning, node_message, nonce_taken, refusal
+from dapp.rpc import node_message
+from dapp.transactions.rejections import Meaning, meaning, nonce_taken, refusal
 from dapp.transactions.signers import SignedTx, node_sign
 from dapp.transactions.status import find_transaction
 

@@ -56,21 +56,6 @@ def meaning(message: str) -> Meaning:
     return Meaning.UNKNOWN
 
 
-def node_message(exc: BaseException) -> str | None:
-    """The JSON-RPC error message an exception from web3.py carries, if the node answered with one."""
-    response = getattr(exc, "rpc_response", None)
-    if isinstance(response, dict):
-        error = response.get("error")
-        if isinstance(error, dict) and isinstance(error.get("message"), str):
-            return str(error["message"])
-    for arg in getattr(exc, "args", ()):
-        if isinstance(arg, dict) and isinstance(arg.get("message"), str):
-            return str(arg["message"])
-    if type(exc).__name__ in ("Web3RPCError", "ValueError") and exc.args and isinstance(exc.args[0], str):
-        return exc.args[0]
-    return None
-
-
 def refusal(message: str, *, replacing: bool = False) -> TransactionNotSentError | None:
     """The named error for a definite refusal, or None when the message leaves the outcome open."""
     found = meaning(message)

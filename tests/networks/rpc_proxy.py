@@ -34,6 +34,7 @@ class Fault(Enum):
     MALFORMED_AFTER_FORWARD = "malformed JSON after forwarding"
     METHOD_NOT_FOUND = "JSON-RPC method not found"
     CANNED_RESULT = "a fixed result instead of the node's (a backend that lags behind)"
+    RPC_ERROR = "a JSON-RPC error with the message given as `result`"
 
 
 @dataclass
@@ -147,6 +148,11 @@ class FlakyRpcProxy:
                     return self._drop()
                 if fault is Fault.METHOD_NOT_FOUND:
                     error = {"code": -32601, "message": f"the method {method} does not exist/is not available"}
+                    answer = {"jsonrpc": "2.0", "id": request.get("id"), "error": error}
+                    return self._reply(200, json.dumps(answer).encode())
+                if fault is Fault.RPC_ERROR:
+                    assert rule is not None
+                    error = {"code": -32005, "message": str(rule.result)}
                     answer = {"jsonrpc": "2.0", "id": request.get("id"), "error": error}
                     return self._reply(200, json.dumps(answer).encode())
                 if fault is Fault.CANNED_RESULT:
