@@ -14,7 +14,7 @@ import fcntl
 import json
 import time
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import dataclass, fields, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -22,12 +22,12 @@ from typing import Any
 from dapp._utils.files import write_atomic
 from dapp.exceptions import ConfigError
 
-KEEP_FINAL = 200  # settled entries kept per file; in-flight ones are never pruned
+KEEP_FINAL = 100  # settled entries kept per file; in-flight ones are never pruned
 
 
 class TxState(StrEnum):
-    SIGNED = "signed"  # written down; the send may or may not have reached the node
-    SENT = "sent"  # the node has it (it answered with the hash, or we found it by hash)
+    SIGNED = "signed"  # written down before the send; in flight until its outcome is written
+    SENT = "sent"  # the node has it (a node-signed transaction, or one found by hash later)
     MINED = "mined"  # included, status 1
     FAILED = "failed"  # included, status 0
     DROPPED = "dropped"  # gone from the pool, never mined, nonce still free
@@ -64,7 +64,7 @@ class JournalEntry:
     updated_at: float = 0.0
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
+        data = {name: getattr(self, name) for name in _FIELD_ORDER}  # not asdict(): it deep-copies, 20x slower
         data["state"] = str(self.state)
         for key in ("value", "max_fee", "priority_fee", "gas_price"):
             if data[key] is not None:
@@ -73,13 +73,16 @@ class JournalEntry:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> JournalEntry:
-        known = {f.name for f in fields(cls)}
-        values = {k: v for k, v in data.items() if k in known}
+        values = {k: v for k, v in data.items() if k in _FIELDS}
         for key in ("value", "max_fee", "priority_fee", "gas_price"):
             if values.get(key) is not None:
                 values[key] = int(values[key])
         values["state"] = TxState(values.get("state", "signed"))
         return cls(**values)
+
+
+_FIELD_ORDER = tuple(f.name for f in fields(JournalEntry))
+_FIELDS = frozenset(_FIELD_ORDER)
 
 
 class Journal:
@@ -91,27 +94,41 @@ class Journal:
         self.path = root / "journal" / str(chain_id) / f"{self.account}.json"
 
     @contextlib.contextmanager
-    def _locked(self) -> Iterator[list[JournalEntry]]:
-        """Read-modify-write under an exclusive lock; the list yielded is written back."""
+    def _locked(self) -> Iterator[list[dict[str, Any]]]:
+        """Read-modify-write under an exclusive lock; the rows yielded are written back if changed.
+
+        Rows stay plain JSON objects: a write costs one json.loads and one json.dumps (about 1 ms for a
+        full journal here), not a dataclass round trip per entry."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self.path.with_suffix(".lock").open("a") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             try:
-                entries = self._read()
-                before = list(entries)
-                yield entries
-                if entries != before:
-                    write_atomic(self.path, _dump(_prune(entries)))
+                rows = self._rows()
+                before = list(rows)
+                yield rows
+                if rows != before:
+                    # No fsync: the file must outlive this process (a crash, Ctrl-C), which the rename
+                    # gives; an fsync per write cost 6 ms here, three per transaction.
+                    write_atomic(self.path, _dump(_prune(rows)), durable=False)
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
-    def _read(self) -> list[JournalEntry]:
+    def _rows(self) -> list[dict[str, Any]]:
         try:
             text = self.path.read_text(encoding="utf-8")
         except FileNotFoundError:
             return []
         try:
-            return [JournalEntry.from_json(item) for item in json.loads(text)["transactions"]]
+            rows = json.loads(text)["transactions"]
+            if not isinstance(rows, list) or not all(isinstance(r, dict) and "hash" in r for r in rows):
+                raise ValueError("each transaction must be an object with a hash")
+            return rows
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ConfigError(f"the transaction journal {self.path} is unreadable: {exc}") from None
+
+    def _read(self) -> list[JournalEntry]:
+        try:
+            return [JournalEntry.from_json(row) for row in self._rows()]
         except (ValueError, KeyError, TypeError) as exc:
             raise ConfigError(f"the transaction journal {self.path} is unreadable: {exc}") from None
 
@@ -121,29 +138,32 @@ class Journal:
 
     def get(self, tx_hash: str) -> JournalEntry | None:
         wanted = tx_hash.lower()
-        return next((e for e in self._read() if e.hash == wanted), None)
+        row = next((r for r in self._rows() if r["hash"] == wanted), None)
+        return JournalEntry.from_json(row) if row is not None else None
 
     def record(self, entry: JournalEntry) -> JournalEntry:
         """Add a new entry (or overwrite the one with the same hash)."""
         now = time.time()
         entry = replace(entry, hash=entry.hash.lower(), created_at=entry.created_at or now, updated_at=now)
-        with self._locked() as entries:
-            entries[:] = [e for e in entries if e.hash != entry.hash] + [entry]
+        with self._locked() as rows:
+            rows[:] = [r for r in rows if r["hash"] != entry.hash] + [entry.to_json()]
         return entry
 
     def update(self, tx_hash: str, **changes: Any) -> JournalEntry | None:
         """Change fields of an entry; returns the new entry, or None if the hash is not in the journal."""
         wanted = tx_hash.lower()
-        with self._locked() as entries:
-            for i, entry in enumerate(entries):
-                if entry.hash == wanted:
-                    entries[i] = replace(entry, **changes, updated_at=time.time())
-                    return entries[i]
+        with self._locked() as rows:
+            for i, row in enumerate(rows):
+                if row["hash"] == wanted:
+                    entry = replace(JournalEntry.from_json(row), **changes, updated_at=time.time())
+                    rows[i] = entry.to_json()
+                    return entry
         return None
 
     def in_flight(self) -> list[JournalEntry]:
         """Entries not known to be settled, lowest nonce first."""
-        return sorted((e for e in self._read() if e.state.in_flight), key=lambda e: e.nonce)
+        rows = [r for r in self._rows() if TxState(r.get("state", "signed")).in_flight]
+        return sorted((JournalEntry.from_json(r) for r in rows), key=lambda e: e.nonce)
 
 
 def journals(root: Path, chain_id: int) -> list[Journal]:
@@ -161,15 +181,16 @@ def find_entry(root: Path, chain_id: int, tx_hash: str) -> tuple[Journal, Journa
     return None
 
 
-def _prune(entries: list[JournalEntry]) -> list[JournalEntry]:
-    settled = [e for e in entries if not e.state.in_flight]
-    drop = {id(e) for e in settled[: max(0, len(settled) - KEEP_FINAL)]}
-    return [e for e in entries if id(e) not in drop]
+def _prune(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    settled = [r for r in rows if not TxState(r.get("state", "signed")).in_flight]
+    drop = {id(r) for r in settled[: max(0, len(settled) - KEEP_FINAL)]}
+    return [r for r in rows if id(r) not in drop]
 
 
-def _dump(entries: list[JournalEntry]) -> str:
-    document = {
-        "_comment": "transactions signed by dapp on this chain with this account; written before each send",
-        "transactions": [e.to_json() for e in entries],
-    }
-    return json.dumps(document, indent=1) + "\n"
+_COMMENT = json.dumps("transactions signed by dapp on this chain with this account; written before each send")
+
+
+def _dump(rows: list[dict[str, Any]]) -> str:
+    """One entry per line: readable, and written by json's C encoder (indent= falls back to pure Python)."""
+    body = ",\n".join(json.dumps(row) for row in rows)
+    return f'{{"_comment": {_COMMENT},\n"transactions": [\n{body}\n]}}\n'

@@ -51,23 +51,36 @@ def poll_interval(seconds_per_block: float | None) -> float:
     return min(max(seconds_per_block / 2, MIN_INTERVAL), MAX_INTERVAL)
 
 
+class Pacer:
+    """The poll interval for one chain: fixed, or measured from the block time the first time a poll
+    misses, and kept for every later wait."""
+
+    def __init__(self, w3: Web3, fixed: float | None = None) -> None:
+        self.w3 = w3
+        self._interval = fixed
+
+    def interval(self) -> float:
+        if self._interval is None:
+            self._interval = poll_interval(block_time(self.w3))
+        return self._interval
+
+
 def wait_for_receipt(
     w3: Web3,
     target: WaitTarget,
     *,
     timeout: float,
-    interval: float | None = None,
+    pacer: Pacer | None = None,
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
 ) -> TxReceipt:
     """The receipt, or TransactionDroppedError / TransactionReplacedError as soon as that is known, or
-    ReceiptTimeout (still pending) after `timeout` seconds. `interval` fixes the poll interval."""
+    ReceiptTimeout (still pending) after `timeout` seconds."""
     deadline = clock() + timeout
     receipt = find_receipt(w3, target.tx_hash)
     if receipt is not None:
         return receipt
-    if interval is None:
-        interval = poll_interval(block_time(w3))
+    interval = (pacer or Pacer(w3)).interval()
     polls, next_check = 0, FIRST_PRESENCE_CHECK
     while True:
         remaining = deadline - clock()

@@ -60,7 +60,7 @@ def node_sign(w3: Web3, tx: dict[str, Any]) -> SignedTx | None:
     Nodes sign deterministically (RFC 6979), so for a fully specified transaction this is the very
     transaction an ambiguous `eth_sendTransaction` may already have sent: its hash can be looked up."""
     try:
-        response = w3.provider.make_request("eth_signTransaction", [_rpc_tx(tx)])  # type: ignore[arg-type]
+        response = w3.provider.make_request("eth_signTransaction", [rpc_tx(tx)])  # type: ignore[arg-type]
     except Exception:
         return None
     raw = response.get("result") if isinstance(response, dict) else None
@@ -70,7 +70,8 @@ def node_sign(w3: Web3, tx: dict[str, Any]) -> SignedTx | None:
     return SignedTx("0x" + Web3.keccak(data).hex().removeprefix("0x"), data)
 
 
-def _rpc_tx(tx: dict[str, Any]) -> dict[str, Any]:
+def rpc_tx(tx: dict[str, Any]) -> dict[str, Any]:
+    """A transaction as JSON-RPC wants it: quantities and bytes as 0x-hex."""
     out: dict[str, Any] = {}
     for key, value in tx.items():
         if isinstance(value, bool):

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from dapp.exceptions import ConfigError
-from dapp.transactions.journal import KEEP_FINAL, Journal, JournalEntry, TxState, find_entry
+from dapp.transactions.journal import Journal, JournalEntry, TxState, find_entry
 
 ACCOUNT = "0x00000000000000000000000000000000000000A1"
 
@@ -48,13 +48,13 @@ def test_entries_round_trip_and_update(tmp_path: Path) -> None:
     assert journal.update("0x" + "ff" * 32, state=TxState.MINED) is None
 
 
-def test_settled_entries_are_pruned_in_flight_ones_never(tmp_path: Path) -> None:
+def test_settled_entries_are_pruned_in_flight_ones_never(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("dapp.transactions.journal.KEEP_FINAL", 5)
     journal = Journal(tmp_path, 5, ACCOUNT)
     journal.record(entry(0, TxState.SENT))
-    for n in range(1, KEEP_FINAL + 11):
+    for n in range(1, 16):
         journal.record(entry(n, TxState.MINED))
-    nonces = [e.nonce for e in journal.entries()]
-    assert nonces[0] == 0 and len(nonces) == KEEP_FINAL + 1 and nonces[1] == 11
+    assert [e.nonce for e in journal.entries()] == [0, 11, 12, 13, 14, 15]
 
 
 def test_an_unreadable_journal_is_a_named_error(tmp_path: Path) -> None:

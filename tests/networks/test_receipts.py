@@ -123,7 +123,7 @@ def test_a_timeout_says_still_pending_and_what_to_do(manual: KeyedChain, tmp_pat
         f"waiting, `dapp tx speedup {entry.hash}` outbids it (tx {entry.hash})"
     )
     saved = sender.journal.get(entry.hash)
-    assert saved is not None and saved.state is TxState.SENT
+    assert saved is not None and saved.state.in_flight  # still open: not failed
     manual.mine()
     assert sender.wait(entry)["status"] == 1  # `dapp tx wait` later
 
