@@ -13,7 +13,9 @@ Everything not re-exported here, and everything under `dapp._utils`, may change 
 
 from typing import TYPE_CHECKING, Any
 
-# `X as X`: explicit re-exports for type checkers; at run time __getattr__ below imports them.
+# The one export list. Type checkers read these imports; at run time `__getattr__` below reads the same
+# lines (parsed from this file) and imports a name on first use (PEP 562), so `import dapp.ipfs` and
+# `dapp cid` do not pay for web3's ~1 s import.
 if TYPE_CHECKING:
     from dapp.client import CatalogClient as CatalogClient
     from dapp.deploy import (
@@ -28,8 +30,10 @@ if TYPE_CHECKING:
         DappValueError as DappValueError,
         NotDeployedError as NotDeployedError,
     )
+    from dapp.ipfs.cid import Cid as Cid
     from dapp.networks import Connection as Connection, connect as connect, parse_network as parse_network
     from dapp.registry import Deployment as Deployment, Registry as Registry
+    from dapp.transactions import TransactionPipeline as TransactionPipeline, TxRequest as TxRequest
     from dapp.types import (
         Order as Order,
         OrderRef as OrderRef,
@@ -39,30 +43,24 @@ if TYPE_CHECKING:
         TxResult as TxResult,
     )
 
-# Where each public name lives. Imported on first use (PEP 562): `import dapp.ipfs` or `dapp cid` must not
-# pay for web3's ~1 s import.
-_EXPORTS = {
-    "CatalogClient": "dapp.client",
-    "Connection": "dapp.networks",
-    "ContractRevert": "dapp.exceptions",
-    "DappError": "dapp.exceptions",
-    "DappValueError": "dapp.exceptions",
-    "DeployResult": "dapp.deploy",
-    "Deployment": "dapp.registry",
-    "NotDeployedError": "dapp.exceptions",
-    "Order": "dapp.types",
-    "OrderRef": "dapp.types",
-    "OrderState": "dapp.types",
-    "Product": "dapp.types",
-    "Registry": "dapp.registry",
-    "Review": "dapp.types",
-    "TxResult": "dapp.types",
-    "connect": "dapp.networks",
-    "deploy_catalog": "dapp.deploy",
-    "live_deployment": "dapp.deploy",
-    "parse_network": "dapp.networks",
-    "register_deployment": "dapp.deploy",
-}
+
+def _exports() -> dict[str, str]:
+    """Public name -> module, from the TYPE_CHECKING imports above."""
+    import ast
+    from pathlib import Path
+
+    tree = ast.parse(Path(__file__).read_text(encoding="utf-8"))
+    block = next(node for node in tree.body if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING")
+    return {
+        alias.asname or alias.name: str(node.module)
+        for node in block.body
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+    }
+
+
+_EXPORTS = _exports()
+__all__ = sorted(_EXPORTS)
 
 
 def __getattr__(name: str) -> Any:
@@ -72,6 +70,3 @@ def __getattr__(name: str) -> Any:
     import importlib
 
     return getattr(importlib.import_module(module), name)
-
-
-__all__ = sorted(_EXPORTS)

@@ -1,95 +1,29 @@
-"""CatalogClient: the typed web3.py client for the Catalog contract.
+"""CatalogClient: the typed Python API of one deployed Catalog.
 
-Every write goes: validate arguments -> simulate (estimate gas, or eth_call on Ganache) -> send ->
-poll for the receipt with a timeout. A revert found while simulating is raised by name (e.g.
-`CatalogInsufficientStock`) and nothing is sent; a receipt that says the transaction failed is replayed
-to name its error too.
+Reads go through raw eth_calls encoded and decoded with eth_abi (dapp._utils.abi); writes are checked
+here (ranges, addresses), then handed to the transaction pipeline (dapp.transactions), which simulates,
+sends, waits and names any revert. IPFS documents are fetched by dapp.ipfs.metadata, from the `Cid`
+values this client returns.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from eth_utils.crypto import keccak
+from eth_typing import HexStr
 from web3 import Web3
-from web3.contract import Contract
-from web3.contract.contract import ContractFunction
-from web3.exceptions import TimeExhausted, Web3ValidationError
-from web3.types import TxParams, TxReceipt, Wei
 
-from dapp._utils.abi import ViewFunction, abi_type
+from dapp._utils.abi import AbiEncodingError, AbiEvent, AbiFunction
 from dapp._utils.logs import get_logs
-from dapp._utils.revert import ErrorDecoder, revert_data
-from dapp.exceptions import (
-    ContractRevert,
-    DappValueError,
-    NetworkError,
-    ReceiptTimeout,
-    TransactionError,
-)
-from dapp.ipfs.cid import Codec
-from dapp.ipfs.kubo import Kubo
-from dapp.ipfs.metadata import ProductMetadata, ReviewDocument, fetch_product_metadata, fetch_review
+from dapp._utils.revert import ErrorDecoder, as_dapp_error
+from dapp._utils.validate import UINT32_MAX, UINT96_MAX, check_address, check_uint
+from dapp.exceptions import DappValueError
+from dapp.ipfs.cid import Cid, Codec
 from dapp.registry import Deployment
+from dapp.transactions import Mined, TransactionPipeline, TxRequest
 from dapp.types import Listing, Order, OrderRef, OrderState, Product, Purchase, Review, TxResult, Withdrawal
 
-UINT32_MAX = 2**32 - 1
-UINT96_MAX = 2**96 - 1
-# Gas limits for nodes whose eth_estimateGas is slow (Ganache: ~0.65 s a call). Each is the worst case
-# measured by the benchmarks (first write to a fresh balance slot) with ~50% headroom.
-FIXED_GAS = {
-    "listProduct": 160_000,
-    "setPrice": 90_000,
-    "setStock": 60_000,
-    "setMetadata": 60_000,
-    "delist": 60_000,
-    "buy": 120_000,
-    "confirm": 90_000,
-    "release": 90_000,
-    "refund": 110_000,
-    "review": 80_000,
-    "withdraw": 60_000,
-}
 PAGE_SIZE = 250  # products per getProducts call: one eth_call stays well under node response limits
-
-
-def _check_uint(name: str, value: int, maximum: int, minimum: int = 0) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise DappValueError(f"{name} must be an integer, got {type(value).__name__}")
-    if not minimum <= value <= maximum:
-        bits = (maximum + 1).bit_length() - 1
-        top = f"2^{bits}-1" if maximum + 1 == 1 << bits and bits > 32 else str(maximum)
-        raise DappValueError(f"{name} must be between {minimum} and {top}, got {value}")
-    return value
-
-
-UINT256_MAX = 2**256 - 1
-
-
-def _check_order(product_id: int, order_no: int) -> None:
-    _check_uint("product id", product_id, UINT256_MAX)
-    _check_uint("order number", order_no, UINT256_MAX)
-
-
-def _check_address(name: str, value: str) -> str:
-    if not isinstance(value, str) or not Web3.is_address(value):
-        raise DappValueError(f"{name} is not an Ethereum address: {value!r}")
-    return str(Web3.to_checksum_address(value))
-
-
-def _check_digest(name: str, digest: bytes) -> bytes:
-    if not isinstance(digest, bytes | bytearray) or len(digest) != 32:
-        raise DappValueError(f"{name} must be 32 bytes (a sha2-256 digest)")
-    if not any(digest):
-        raise DappValueError(f"{name} must not be all zeros")
-    return bytes(digest)
-
-
-def _check_codec(codec: Codec | int) -> Codec:
-    try:
-        return Codec(codec)
-    except ValueError:
-        raise DappValueError(f"codec must be 0 (raw) or 1 (dag-pb), got {codec!r}") from None
 
 
 class CatalogClient:
@@ -103,21 +37,20 @@ class CatalogClient:
         *,
         account: str | None = None,
         deployed_on_block: int = 0,
-        fixed_gas: bool = False,
         receipt_timeout: float = 120.0,
         poll_interval: float = 0.05,
     ) -> None:
         self.w3 = w3
-        self.address = Web3.to_checksum_address(address)
+        self.address = check_address("contract address", address)
         self.abi = abi
-        self.contract: Contract = w3.eth.contract(address=self.address, abi=abi)
         self.account = account or (str(w3.eth.default_account) if w3.eth.default_account else None)
         self.deployed_on_block = deployed_on_block
-        self.fixed_gas = fixed_gas
-        self.receipt_timeout = receipt_timeout
-        self.poll_interval = poll_interval
-        self._views: dict[str, ViewFunction] = {}
         self.errors = ErrorDecoder(abi, enums={"enum Catalog.OrderState": OrderState})
+        self.transactions = TransactionPipeline(
+            w3, self.account, errors=self.errors, receipt_timeout=receipt_timeout, poll_interval=poll_interval
+        )
+        self._functions: dict[str, AbiFunction] = {}
+        self._events: dict[str, AbiEvent] = {}
 
     @classmethod
     def from_deployment(
@@ -128,21 +61,19 @@ class CatalogClient:
     # --- views ----------------------------------------------------------------------------------
 
     def _view(self, name: str, *args: Any) -> Any:
-        """Call a view with a raw eth_call, encoding and decoding with eth_abi (see dapp._utils.abi)."""
-        fn = self._views.get(name)
-        if fn is None:
-            fn = self._views[name] = ViewFunction.from_abi(self.abi, name)
+        fn = self._function(name)
+        data = self._encode(fn, args)
         try:
-            raw = self.w3.eth.call({"to": self.address, "data": fn.encode(args)})
+            raw = self.w3.eth.call({"to": self.address, "data": data})
         except Exception as exc:
-            raise self._as_revert(exc) from None
+            raise as_dapp_error(exc, self.errors) from None
         return fn.decode(bytes(raw))
 
     def product_count(self) -> int:
         return int(self._view("productCount"))
 
     def product(self, product_id: int) -> Product:
-        _check_uint("product id", product_id, UINT256_MAX)
+        check_uint("product id", product_id)
         return Product.from_view(self._view("getProduct", product_id))
 
     def products(self, offset: int = 0, limit: int | None = None, page_size: int = PAGE_SIZE) -> list[Product]:
@@ -154,8 +85,8 @@ class CatalogClient:
         self, view: str, key: tuple[Any, ...], count: int, offset: int, limit: int | None, page_size: int
     ) -> list[Any]:
         """Items offset+1 .. offset+limit of a paginated view `view(*key, offset, limit)` with `count` items."""
-        _check_uint("offset", offset, UINT256_MAX)
-        end = count if limit is None else min(count, offset + _check_uint("limit", limit, UINT256_MAX))
+        check_uint("offset", offset)
+        end = count if limit is None else min(count, offset + check_uint("limit", limit))
         items: list[Any] = []
         while offset + len(items) < end:
             start = offset + len(items)
@@ -165,18 +96,8 @@ class CatalogClient:
             items.extend(page)
         return items
 
-    def product_metadata(self, product_id: int, source: Kubo | str) -> ProductMetadata:
-        """The product's metadata document from Kubo or a gateway URL, accepted only if it hashes to the
-        CID the contract stores (CidMismatchError otherwise)."""
-        return fetch_product_metadata(source, self.product(product_id).metadata_cid)
-
-    def review_document(self, review: Review, source: Kubo | str) -> ReviewDocument:
-        """A review's text document, verified against the digest in its Reviewed event."""
-        return fetch_review(source, review.review_cid)
-
-    def order(self, product_id: int, order_no: int) -> Order:
-        _check_order(product_id, order_no)
-        return Order.from_view(self._view("getOrder", product_id, order_no))
+    def order(self, ref: OrderRef) -> Order:
+        return Order.from_view(self._view("getOrder", ref.product_id, ref.order_no))
 
     def orders(self, product_id: int, offset: int = 0, limit: int | None = None) -> list[Order]:
         """Orders of one product, paginated like `products`."""
@@ -184,202 +105,148 @@ class CatalogClient:
         return [Order.from_view(v) for v in self._pages("getOrders", (product_id,), count, offset, limit, PAGE_SIZE)]
 
     def withdrawable(self, account: str | None = None) -> int:
-        who = _check_address("account", account) if account is not None else self._sender()
+        who = check_address("account", account) if account is not None else self.transactions.require_sender()
         return int(self._view("withdrawable", who))
 
     # --- history from indexed events ------------------------------------------------------------
 
-    def _topic(self, event: str) -> str:
-        item = next(i for i in self.abi if i.get("type") == "event" and i["name"] == event)
-        types = ",".join(abi_type(p) for p in item["inputs"])
-        return "0x" + keccak(text=f"{event}({types})").hex()
+    def _event(self, name: str) -> AbiEvent:
+        event = self._events.get(name)
+        if event is None:
+            event = self._events[name] = AbiEvent.from_abi(self.abi, name)
+        return event
 
     @staticmethod
     def _address_topic(address: str) -> str:
-        return "0x" + bytes.fromhex(Web3.to_checksum_address(address)[2:]).rjust(32, b"\0").hex()
+        return "0x" + bytes.fromhex(address[2:]).rjust(32, b"\0").hex()
 
-    def _events(self, event: str, topics: list[Any]) -> list[Any]:
-        logs = get_logs(self.w3, self.address, [self._topic(event), *topics], self.deployed_on_block)
-        processor = getattr(self.contract.events, event)()
-        return [processor.process_log(log) for log in logs]
+    def _history(self, name: str, topics: list[Any]) -> list[tuple[dict[str, Any], Any]]:
+        """(arguments, log) of every `name` event matching `topics`, from the deployment block on."""
+        event = self._event(name)
+        logs = get_logs(self.w3, self.address, [event.topic_hex, *topics], self.deployed_on_block)
+        return [(event.decode(log), log) for log in logs]
 
     def order_refs_of(self, buyer: str) -> list[OrderRef]:
         """Every order `buyer` placed, from the Purchased event's indexed buyer topic."""
-        events = self._events("Purchased", [None, self._address_topic(_check_address("buyer", buyer))])
-        return [OrderRef(e.args.productId, e.args.orderNo) for e in events]
+        events = self._history("Purchased", [None, self._address_topic(check_address("buyer", buyer))])
+        return [OrderRef(args["productId"], args["orderNo"]) for args, _ in events]
 
     def orders_of(self, buyer: str) -> list[Order]:
         """Every order `buyer` placed, read through the views."""
-        return [self.order(ref.product_id, ref.order_no) for ref in self.order_refs_of(buyer)]
+        return [self.order(ref) for ref in self.order_refs_of(buyer)]
 
     def products_of(self, seller: str) -> list[Product]:
-        events = self._events("ProductListed", [None, self._address_topic(_check_address("seller", seller))])
-        return [self.product(e.args.productId) for e in events]
+        events = self._history("ProductListed", [None, self._address_topic(check_address("seller", seller))])
+        return [self.product(args["productId"]) for args, _ in events]
 
     def reviews(self, product_id: int) -> list[Review]:
-        _check_uint("product id", product_id, UINT256_MAX)
-        events = self._events("Reviewed", ["0x" + product_id.to_bytes(32, "big").hex()])
+        check_uint("product id", product_id)
+        events = self._history("Reviewed", ["0x" + product_id.to_bytes(32, "big").hex()])
         return [
             Review(
-                product_id=e.args.productId,
-                order_no=e.args.orderNo,
-                reviewer=e.args.reviewer,
-                rating=e.args.rating,
-                review_digest=bytes(e.args.reviewDigest),
-                review_codec=Codec(e.args.reviewCodec),
-                block_number=e.blockNumber,
-                tx_hash="0x" + bytes(e.transactionHash).hex(),
+                product_id=args["productId"],
+                order_no=args["orderNo"],
+                reviewer=args["reviewer"],
+                rating=args["rating"],
+                review_digest=bytes(args["reviewDigest"]),
+                review_codec=Codec(args["reviewCodec"]),
+                block_number=int(log["blockNumber"]),
+                tx_hash="0x" + bytes(log["transactionHash"]).hex(),
             )
-            for e in events
+            for args, log in events
         ]
 
     # --- writes ---------------------------------------------------------------------------------
 
-    def list_product(
-        self, price: int, stock: int, escrow_window: int, metadata_digest: bytes, metadata_codec: Codec | int
-    ) -> Listing:
-        _check_uint("price", price, UINT96_MAX, minimum=1)
-        _check_uint("stock", stock, UINT32_MAX)
-        _check_uint("escrow window", escrow_window, UINT32_MAX)
-        digest = _check_digest("metadata digest", metadata_digest)
-        codec = _check_codec(metadata_codec)
-        receipt, tx = self._transact("listProduct", price, stock, escrow_window, digest, int(codec))
-        (event,) = self.contract.events.ProductListed().process_receipt(receipt)
-        return Listing(product_id=event.args.productId, tx=tx)
+    def list_product(self, price: int, stock: int, escrow_window: int, metadata: Cid) -> Listing:
+        check_uint("price", price, UINT96_MAX, minimum=1)
+        check_uint("stock", stock, UINT32_MAX)
+        check_uint("escrow window", escrow_window, UINT32_MAX)
+        digest, codec = _document("metadata", metadata)
+        mined = self._write("listProduct", price, stock, escrow_window, digest, codec)
+        (event,) = self._event("ProductListed").decode_all(mined.logs)
+        return Listing(product_id=event["productId"], tx=mined.tx)
 
     def set_price(self, product_id: int, price: int) -> TxResult:
-        _check_uint("product id", product_id, UINT256_MAX)
-        _check_uint("price", price, UINT96_MAX, minimum=1)
-        return self._transact("setPrice", product_id, price)[1]
+        check_uint("product id", product_id)
+        check_uint("price", price, UINT96_MAX, minimum=1)
+        return self._write("setPrice", product_id, price).tx
 
     def set_stock(self, product_id: int, stock: int) -> TxResult:
-        _check_uint("product id", product_id, UINT256_MAX)
-        _check_uint("stock", stock, UINT32_MAX)
-        return self._transact("setStock", product_id, stock)[1]
+        check_uint("product id", product_id)
+        check_uint("stock", stock, UINT32_MAX)
+        return self._write("setStock", product_id, stock).tx
 
-    def set_metadata(self, product_id: int, metadata_digest: bytes, metadata_codec: Codec | int) -> TxResult:
-        _check_uint("product id", product_id, UINT256_MAX)
-        digest = _check_digest("metadata digest", metadata_digest)
-        return self._transact("setMetadata", product_id, digest, int(_check_codec(metadata_codec)))[1]
+    def set_metadata(self, product_id: int, metadata: Cid) -> TxResult:
+        check_uint("product id", product_id)
+        return self._write("setMetadata", product_id, *_document("metadata", metadata)).tx
 
     def delist(self, product_id: int) -> TxResult:
-        _check_uint("product id", product_id, UINT256_MAX)
-        return self._transact("delist", product_id)[1]
+        check_uint("product id", product_id)
+        return self._write("delist", product_id).tx
 
     def buy(self, product_id: int, quantity: int = 1, expected_unit_price: int | None = None) -> Purchase:
         """Buy at `expected_unit_price` (default: the current price, read just before sending)."""
-        _check_uint("product id", product_id, UINT256_MAX)
-        _check_uint("quantity", quantity, UINT32_MAX, minimum=1)
+        check_uint("product id", product_id)
+        check_uint("quantity", quantity, UINT32_MAX, minimum=1)
         price = self.product(product_id).price if expected_unit_price is None else expected_unit_price
-        _check_uint("expected unit price", price, UINT96_MAX, minimum=1)
-        receipt, tx = self._transact("buy", product_id, quantity, price, value=quantity * price)
-        (event,) = self.contract.events.Purchased().process_receipt(receipt)
-        ref = OrderRef(event.args.productId, event.args.orderNo)
-        return Purchase(order=ref, amount=quantity * price, escrowed=event.args.escrowed, tx=tx)
+        check_uint("expected unit price", price, UINT96_MAX, minimum=1)
+        mined = self._write("buy", product_id, quantity, price, value=quantity * price)
+        (event,) = self._event("Purchased").decode_all(mined.logs)
+        ref = OrderRef(event["productId"], event["orderNo"])
+        return Purchase(order=ref, amount=quantity * price, escrowed=event["escrowed"], tx=mined.tx)
 
-    def confirm(self, product_id: int, order_no: int) -> TxResult:
-        _check_order(product_id, order_no)
-        return self._transact("confirm", product_id, order_no)[1]
+    def confirm(self, ref: OrderRef) -> TxResult:
+        return self._write("confirm", ref.product_id, ref.order_no).tx
 
-    def release(self, product_id: int, order_no: int) -> TxResult:
-        _check_order(product_id, order_no)
-        return self._transact("release", product_id, order_no)[1]
+    def release(self, ref: OrderRef) -> TxResult:
+        return self._write("release", ref.product_id, ref.order_no).tx
 
-    def refund(self, product_id: int, order_no: int) -> TxResult:
-        _check_order(product_id, order_no)
-        return self._transact("refund", product_id, order_no)[1]
+    def refund(self, ref: OrderRef) -> TxResult:
+        return self._write("refund", ref.product_id, ref.order_no).tx
 
-    def review(
-        self, product_id: int, order_no: int, rating: int, review_digest: bytes, review_codec: Codec | int
-    ) -> TxResult:
-        _check_order(product_id, order_no)
-        _check_uint("rating", rating, 5, minimum=1)
-        digest = _check_digest("review digest", review_digest)
-        return self._transact("review", product_id, order_no, rating, digest, int(_check_codec(review_codec)))[1]
+    def review(self, ref: OrderRef, rating: int, document: Cid) -> TxResult:
+        check_uint("rating", rating, 5, minimum=1)
+        digest, codec = _document("review", document)
+        return self._write("review", ref.product_id, ref.order_no, rating, digest, codec).tx
 
     def withdraw(self) -> Withdrawal:
-        receipt, tx = self._transact("withdraw")
-        (event,) = self.contract.events.Withdrawn().process_receipt(receipt)
-        return Withdrawal(account=event.args.account, amount=event.args.amount, tx=tx)
-
-    # --- plumbing -------------------------------------------------------------------------------
-
-    def _sender(self) -> str:
-        if not self.account:
-            raise DappValueError("no account selected: pass account= or set w3.eth.default_account")
-        return self.account
-
-    def _as_revert(self, exc: Exception, tx_hash: str | None = None) -> Exception:
-        data = revert_data(exc)
-        if data is not None:
-            return self.errors.decode(data, tx_hash)
-        if isinstance(exc, Web3ValidationError):
-            return DappValueError(str(exc).strip().splitlines()[0])
-        if isinstance(exc, ContractRevert | DappValueError):
-            return exc
-        return NetworkError(f"{type(exc).__name__}: {exc}")
-
-    def _function(self, name: str, args: tuple[Any, ...]) -> ContractFunction:
-        try:
-            fn: ContractFunction = getattr(self.contract.functions, name)(*args)
-            return fn
-        except Web3ValidationError as exc:
-            raise DappValueError(f"invalid arguments for {name}{args}: {str(exc).strip().splitlines()[0]}") from None
+        mined = self._write("withdraw")
+        (event,) = self._event("Withdrawn").decode_all(mined.logs)
+        return Withdrawal(account=event["account"], amount=event["amount"], tx=mined.tx)
 
     def simulate(self, name: str, *args: Any, value: int = 0) -> int:
         """Run a write as a call, without sending it: raises its revert by name, else returns the gas
         limit a real send would use. For checks before side effects elsewhere (e.g. an IPFS upload)."""
-        return int(self._prepare(name, args, value)[1]["gas"])
+        return self.transactions.simulate(self._request(name, args, value)).gas
 
-    def _prepare(self, name: str, args: tuple[Any, ...], value: int) -> tuple[ContractFunction, TxParams]:
-        fn = self._function(name, args)
-        params: TxParams = {"from": Web3.to_checksum_address(self._sender()), "value": Wei(value)}
-        try:
-            if self.fixed_gas:
-                fn.call(params)
-                params["gas"] = FIXED_GAS[name]
-            else:
-                params["gas"] = int(fn.estimate_gas(params) * 1.2) + 10_000
-        except Exception as exc:
-            raise self._as_revert(exc) from None
-        return fn, params
+    # --- plumbing -------------------------------------------------------------------------------
 
-    def _transact(self, name: str, *args: Any, value: int = 0) -> tuple[TxReceipt, TxResult]:
-        # Simulate first: a revert is raised by name here and nothing is sent.
-        fn, params = self._prepare(name, args, value)
-        try:
-            tx_hash = fn.transact(params)
-        except Exception as exc:
-            raise self._as_revert(exc) from None
-        receipt = self._wait("0x" + bytes(tx_hash).hex())
-        result = TxResult(
-            tx_hash="0x" + bytes(receipt["transactionHash"]).hex(),
-            block_number=receipt["blockNumber"],
-            gas_used=receipt["gasUsed"],
-        )
-        if receipt["status"] != 1:
-            raise self._replay_failure(params, fn, receipt, result.tx_hash)
-        return receipt, result
+    def _function(self, name: str) -> AbiFunction:
+        fn = self._functions.get(name)
+        if fn is None:
+            fn = self._functions[name] = AbiFunction.from_abi(self.abi, name)
+        return fn
 
-    def _wait(self, tx_hash: str) -> TxReceipt:
+    @staticmethod
+    def _encode(fn: AbiFunction, args: tuple[Any, ...]) -> HexStr:
         try:
-            return self.w3.eth.wait_for_transaction_receipt(
-                tx_hash,  # type: ignore[arg-type]
-                timeout=self.receipt_timeout,
-                poll_latency=self.poll_interval,
-            )
-        except TimeExhausted:
-            raise ReceiptTimeout(
-                f"no receipt within {self.receipt_timeout:.0f} s; the transaction may still be mined", tx_hash
-            ) from None
+            return fn.encode_hex(args)
+        except AbiEncodingError as exc:
+            raise DappValueError(str(exc)) from None
 
-    def _replay_failure(self, params: TxParams, fn: ContractFunction, receipt: TxReceipt, tx_hash: str) -> Exception:
-        """Re-run a failed transaction as a call at its block to learn which error it hit."""
-        replay: TxParams = {k: v for k, v in params.items() if k != "gas"}  # type: ignore[assignment]
-        try:
-            fn.call(replay, block_identifier=receipt["blockNumber"] - 1)
-        except Exception as exc:
-            found = self._as_revert(exc, tx_hash)
-            if isinstance(found, ContractRevert):
-                return found
-        return TransactionError(f"transaction failed (out of gas or reverted): gas used {receipt['gasUsed']}", tx_hash)
+    def _request(self, name: str, args: tuple[Any, ...], value: int) -> TxRequest:
+        data = bytes.fromhex(self._encode(self._function(name), args)[2:])
+        return TxRequest(label=name, to=self.address, data=data, value=value)
+
+    def _write(self, name: str, *args: Any, value: int = 0) -> Mined:
+        return self.transactions.execute(self._request(name, args, value))
+
+
+def _document(what: str, cid: Cid) -> tuple[bytes, int]:
+    """The (digest, codec) contract arguments of a document's CID."""
+    if not isinstance(cid, Cid):
+        raise DappValueError(f"the {what} document must be a Cid (parse strings with Cid.parse), got {cid!r}")
+    if not any(cid.digest):
+        raise DappValueError(f"{what} digest must not be all zeros")
+    return cid.digest, int(cid.codec)

@@ -11,12 +11,9 @@ Order of precedence: the explicit `--network`, then $DAPP_NETWORK, then $DAPP_RP
 from __future__ import annotations
 
 import contextlib
-import fcntl
-import json
 import os
-import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -24,7 +21,9 @@ from urllib.parse import urlparse
 
 from web3 import HTTPProvider, Web3
 
+from dapp._utils.process import PidRecord
 from dapp.exceptions import NetworkError, NetworkMismatchError, UnknownNetworkError
+from dapp.middleware import tune
 from dapp.nodes import NODE_KINDS, LocalNode, rpc_answers
 
 DEV_NETWORKS = ("anvil", "ganache")
@@ -49,8 +48,10 @@ class NetworkChoice:
         return f"{parsed.scheme}://{parsed.netloc.rpartition('@')[2]}{hidden}"
 
 
-def parse_network(choice: str | None = None) -> NetworkChoice:
+def parse_network(choice: NetworkChoice | str | None = None) -> NetworkChoice:
     """Turn `--network` (or the environment) into a NetworkChoice; raise on anything unknown."""
+    if isinstance(choice, NetworkChoice):
+        return choice
     if not choice:
         choice = os.environ.get("DAPP_NETWORK") or os.environ.get("DAPP_RPC_URL") or DEFAULT_NETWORK
     choice = choice.strip()
@@ -70,30 +71,15 @@ def state_dir() -> Path:
 # --- background dev nodes -------------------------------------------------------------------------
 
 
-def _node_record(kind: str) -> Path:
-    return state_dir() / "nodes" / f"{kind}.json"
-
-
-def _pid_is_ours(pid: int, binary_hint: str) -> bool:
-    """True if `pid` is alive and still runs the node binary we started (PIDs get reused)."""
-    try:
-        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
-    except OSError:
-        return False
-    return binary_hint in cmdline
+def _node_record(kind: str) -> PidRecord:
+    return PidRecord(state_dir() / "nodes" / f"{kind}.json", hint=kind)
 
 
 @contextlib.contextmanager
 def _node_lock(kind: str) -> Iterator[None]:
     """Serialise look-up-or-start, so two commands started together share one node."""
-    path = _node_record(kind).with_suffix(".lock")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    with _node_record(kind).locked():
+        yield
 
 
 def running_node(kind: str, patience: float = 10.0) -> dict[str, object] | None:
@@ -101,15 +87,10 @@ def running_node(kind: str, patience: float = 10.0) -> dict[str, object] | None:
 
     A live process that does not answer within `patience` seconds (Ganache can be slow on a busy
     machine) is an error, not a reason to start a second node beside it."""
-    path = _node_record(kind)
-    try:
-        record = json.loads(path.read_text())
-        pid, url = int(record["pid"]), str(record["url"])
-    except (OSError, ValueError, KeyError):
+    record = _node_record(kind).read()
+    if record is None:
         return None
-    if not _pid_is_ours(pid, kind):
-        path.unlink(missing_ok=True)
-        return None
+    pid, url = record["pid"], str(record["url"])
     deadline = time.monotonic() + patience
     while not rpc_answers(url):
         if time.monotonic() > deadline:
@@ -118,42 +99,28 @@ def running_node(kind: str, patience: float = 10.0) -> dict[str, object] | None:
     return dict(record)
 
 
-def ensure_background_node(kind: str) -> dict[str, object]:
+def ensure_background_node(kind: str, progress: Callable[[str], None] | None = None) -> dict[str, object]:
     """This project's background node of this kind, started if none runs."""
     with _node_lock(kind):
         record = running_node(kind)
         if record is None:
-            hint = f"`dapp node stop {kind}` ends it"
-            print(f"… starting {kind} in the background ({hint})", file=sys.stderr)
+            if progress:
+                progress(f"starting {kind} in the background (`dapp node stop {kind}` ends it)")
             record = start_background_node(kind)
         return record
 
 
 def start_background_node(kind: str) -> dict[str, object]:
     """Start a dev node that outlives this process (until `dapp node stop`), and record it."""
-    path = _node_record(kind)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    node = NODE_KINDS[kind]().start(log_path=path.with_suffix(".log"))
-    record: dict[str, object] = {"kind": kind, "pid": node.detach(), "url": node.url}
-    path.write_text(json.dumps(record))
-    return record
+    record = _node_record(kind)
+    record.path.parent.mkdir(parents=True, exist_ok=True)
+    node = NODE_KINDS[kind]().start(log_path=record.path.with_suffix(".log"))
+    return record.write(node.detach(), kind=kind, url=node.url)
 
 
 def stop_background_node(kind: str) -> int | None:
-    """Stop the recorded background node by PID; returns the PID stopped, or None."""
-    path = _node_record(kind)
-    try:
-        record = json.loads(path.read_text())
-    except (OSError, ValueError):
-        return None
-    pid = int(record["pid"])
-    stopped = None
-    if _pid_is_ours(pid, kind):
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(pid, 15)
-        stopped = pid
-    path.unlink(missing_ok=True)
-    return stopped
+    """Stop the recorded background node by PID (returns once it has exited); returns the PID, or None."""
+    return _node_record(kind).stop()
 
 
 # --- connections ----------------------------------------------------------------------------------
@@ -168,10 +135,6 @@ class Connection:
         self.node = node
         self.chain_id = int(w3.eth.chain_id)
         self.client_version = _client_version(w3)
-
-    @property
-    def is_ganache(self) -> bool:
-        return "ganache" in self.client_version.lower()
 
     def close(self) -> None:
         if self.node is not None:
@@ -199,19 +162,22 @@ def embedded_web3() -> Web3:
         from web3 import EthereumTesterProvider
     except ImportError as exc:  # pragma: no cover - depends on the install
         raise NetworkError("embedded needs eth-tester: pip install 'ownerless-store[embedded]'") from exc
-    return Web3(EthereumTesterProvider())
+    return tune(Web3(EthereumTesterProvider()))
 
 
 def http_web3(url: str, timeout: float = 30.0) -> Web3:
-    return Web3(HTTPProvider(url, request_kwargs={"timeout": timeout}))
+    """A Web3 on an RPC URL with dapp's middleware (dapp.middleware: chain facts asked once, Ganache's
+    slow gas estimates avoided)."""
+    return tune(Web3(HTTPProvider(url, request_kwargs={"timeout": timeout})))
 
 
 def connect(
-    network: str | None = None,
+    network: NetworkChoice | str | None = None,
     *,
     expected_chain_id: int | None = None,
     start_nodes: bool = True,
     own_node: bool = False,
+    progress: Callable[[str], None] | None = None,
 ) -> Connection:
     """Connect to a network choice.
 
@@ -231,7 +197,7 @@ def connect(
         w3 = http_web3(node.url)
     else:
         if start_nodes:
-            record = ensure_background_node(choice.kind)
+            record = ensure_background_node(choice.kind, progress)
         else:
             found = running_node(choice.kind)
             if found is None:

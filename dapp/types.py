@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
 
-from dapp.ipfs.cid import Codec, digest_to_cid
+from dapp._utils.validate import check_uint
+from dapp.exceptions import DappValueError
+from dapp.ipfs.cid import Cid, Codec
 
 
 class OrderState(IntEnum):
@@ -38,8 +40,8 @@ class Product:
     listed: bool
 
     @property
-    def metadata_cid(self) -> str:
-        return digest_to_cid(self.metadata_digest, self.metadata_codec)
+    def metadata_cid(self) -> Cid:
+        return Cid(self.metadata_digest, self.metadata_codec)
 
     @property
     def rating(self) -> float | None:
@@ -78,17 +80,29 @@ class Product:
             "ratingCount": self.rating_count,
             "ratingSum": self.rating_sum,
             "rating": self.rating,
-            "metadataCid": self.metadata_cid,
+            "metadataCid": str(self.metadata_cid),
             "listed": self.listed,
         }
 
 
 @dataclass(frozen=True)
 class OrderRef:
-    """Orders are numbered per product: order 2 of product 7 is `7-2`."""
+    """Orders are numbered per product: order 2 of product 7 is `7-2`. Both numbers start at 1."""
 
     product_id: int
     order_no: int
+
+    def __post_init__(self) -> None:
+        check_uint("product id", self.product_id, minimum=1)
+        check_uint("order number", self.order_no, minimum=1)
+
+    @classmethod
+    def parse(cls, text: str) -> OrderRef:
+        """'7-2' (order 2 of product 7), the form `dapp buy` and `dapp orders` print."""
+        product, sep, number = text.partition("-")
+        if not sep or not product.isdigit() or not number.isdigit() or int(product) < 1 or int(number) < 1:
+            raise DappValueError(f"not an order: {text!r} (expected PRODUCT-ORDER, e.g. 7-2)")
+        return cls(int(product), int(number))
 
     def __str__(self) -> str:
         return f"{self.product_id}-{self.order_no}"
@@ -140,15 +154,19 @@ class Review:
     tx_hash: str
 
     @property
-    def review_cid(self) -> str:
-        return digest_to_cid(self.review_digest, self.review_codec)
+    def ref(self) -> OrderRef:
+        return OrderRef(self.product_id, self.order_no)
+
+    @property
+    def review_cid(self) -> Cid:
+        return Cid(self.review_digest, self.review_codec)
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "order": f"{self.product_id}-{self.order_no}",
+            "order": str(self.ref),
             "reviewer": self.reviewer,
             "rating": self.rating,
-            "reviewCid": self.review_cid,
+            "reviewCid": str(self.review_cid),
             "block": self.block_number,
             "tx": self.tx_hash,
         }

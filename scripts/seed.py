@@ -19,7 +19,6 @@ from brownie.network.account import Account, LocalAccount
 from dapp.demo import SAMPLE_PRODUCTS, metadata_document
 from dapp.deploy import live_deployment
 from dapp.exceptions import NotDeployedError
-from dapp.ipfs.cid import parse_cid
 from dapp.registry import Registry
 from scripts import deploy
 
@@ -45,8 +44,7 @@ def main() -> list[int]:
     product_ids = []
     for sample in SAMPLE_PRODUCTS:
         _document, cid = metadata_document(sample)
-        codec, digest = parse_cid(cid)
-        tx = catalog.listProduct(sample.price, sample.stock, sample.escrow_window, digest, int(codec), params)
+        tx = catalog.listProduct(sample.price, sample.stock, sample.escrow_window, cid.digest, int(cid.codec), params)
         product_id = tx.events["ProductListed"]["productId"]
         product_ids.append(product_id)
         print(f"product {product_id}: {sample.name} (metadata {cid})")

@@ -1,20 +1,18 @@
 """Shared fixtures: real chains (eth-tester in process, anvil and Ganache processes on 127.0.0.1) and a
 freshly deployed Catalog with one client per dev account.
 
-Nodes are started once per session on free ports and stopped by PID; each test deploys its own Catalog
-(~20 ms on anvil), so tests never see each other's products.
+Nodes are started once per session on ports the OS chooses and stopped by PID; each test deploys its own
+Catalog (~20 ms on anvil), so tests never see each other's products.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
-from web3 import Web3
 
 from dapp.client import CatalogClient
 from dapp.compile import load_artifact
@@ -22,8 +20,7 @@ from dapp.deploy import deploy_catalog
 from dapp.networks import embedded_web3, http_web3
 from dapp.nodes import AnvilNode, GanacheNode, LocalNode
 from dapp.registry import Deployment, Registry
-
-DIGEST = bytes.fromhex("11" * 32)
+from tests.fixtures import Chain, ClientFor
 
 # `make fuzz` runs `pytest tests -m slow --hypothesis-profile=fuzz`. Hypothesis loads the profile when
 # pytest configures, before the subfolders' conftests are imported, so it is registered here, once.
@@ -38,45 +35,14 @@ settings.register_profile(
 
 @pytest.fixture(scope="session")
 def anvil_node() -> Iterator[AnvilNode]:
-    node = AnvilNode()
-    node.start()
-    yield node
-    node.stop()
+    with AnvilNode() as node:
+        yield node
 
 
 @pytest.fixture(scope="session")
 def ganache_node() -> Iterator[GanacheNode]:
-    node = GanacheNode()
-    node.start()
-    yield node
-    node.stop()
-
-
-@dataclass
-class Chain:
-    """A chain under test and how to move its clock."""
-
-    kind: str
-    w3: Web3
-    node: LocalNode | None
-
-    @property
-    def fixed_gas(self) -> bool:
-        return self.kind == "ganache"
-
-    @property
-    def url(self) -> str:
-        assert self.node is not None, "the embedded chain has no URL"
-        return self.node.url
-
-    def advance_time(self, seconds: int) -> None:
-        if self.kind == "embedded":
-            tester = self.w3.provider.ethereum_tester  # type: ignore[attr-defined]
-            tester.time_travel(self.w3.eth.get_block("latest")["timestamp"] + seconds)
-            tester.mine_blocks()
-        else:
-            self.w3.provider.make_request("evm_increaseTime", [seconds])  # type: ignore[arg-type]
-            self.w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
+    with GanacheNode() as node:
+        yield node
 
 
 def _chain(kind: str, request: pytest.FixtureRequest) -> Chain:
@@ -111,11 +77,8 @@ def registry(tmp_path: Path) -> Registry:
 @pytest.fixture
 def deployed(chain: Chain, registry: Registry) -> tuple[Deployment, list[dict[str, Any]]]:
     deployer = str(chain.w3.eth.accounts[0])
-    result = deploy_catalog(chain.w3, deployer, registry, force=True, fixed_gas=chain.fixed_gas)
+    result = deploy_catalog(chain.w3, deployer, registry, force=True)
     return result.deployment, load_artifact().abi
-
-
-ClientFor = Callable[[int], CatalogClient]
 
 
 @pytest.fixture
@@ -125,6 +88,6 @@ def client_for(chain: Chain, deployed: tuple[Deployment, list[dict[str, Any]]]) 
 
     def make(index: int) -> CatalogClient:
         account = str(chain.w3.eth.accounts[index])
-        return CatalogClient.from_deployment(chain.w3, deployment, abi, account=account, fixed_gas=chain.fixed_gas)
+        return CatalogClient.from_deployment(chain.w3, deployment, abi, account=account)
 
     return make

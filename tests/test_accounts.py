@@ -14,10 +14,11 @@ from dapp.client import CatalogClient
 from dapp.compile import load_artifact
 from dapp.deploy import deploy_catalog
 from dapp.exceptions import AccountError
+from dapp.ipfs.cid import Cid, Codec
 from dapp.networks import http_web3
 from dapp.nodes import AnvilNode
 from dapp.registry import Registry
-from tests.conftest import DIGEST
+from tests.fixtures import DIGEST
 
 pytestmark = pytest.mark.anvil
 KEY = "0x" + "4c" * 32
@@ -39,7 +40,7 @@ def test_private_key_from_env_signs_locally(
     deployment = deploy_catalog(w3, address, Registry(tmp_path), force=True).deployment
     assert deployment.deployer == address  # anvil does not know this key: it was signed by us
     client = CatalogClient.from_deployment(w3, deployment, load_artifact().abi, account=address)
-    assert client.list_product(1, 1, 0, DIGEST, 0).product_id == 1
+    assert client.list_product(1, 1, 0, Cid(DIGEST, Codec.RAW)).product_id == 1
 
 
 def test_keystore_with_password(anvil_node: AnvilNode, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

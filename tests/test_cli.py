@@ -6,53 +6,17 @@ and every node a test causes to start is stopped by its recorded PID at the end.
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from dapp._utils.process import wait_until
 from dapp.networks import http_web3
-
-DAPP = [sys.executable, "-m", "dapp"]
-CID = "bafkreif4xyug5bggrqeayzahtwgcr23aq3ubqhumu4fdayahccwuwncxsa"
-
-
-class Cli:
-    def __init__(self, home: Path) -> None:
-        self.home = home
-        self.env = {
-            **os.environ,
-            "DAPP_HOME": str(home / ".dapp"),
-            "DAPP_DEPLOYMENTS": str(home / "deployments"),
-        }
-        # The developer's own settings must not leak into the tests (their IPFS node, their RPC URL, ...).
-        for name in ("DAPP_NETWORK", "DAPP_RPC_URL", "DAPP_PRIVATE_KEY", "DAPP_KEYSTORE_PASSWORD",
-                     "DAPP_IPFS_API", "DAPP_IPFS_REPO"):  # fmt: skip
-            self.env.pop(name, None)
-
-    def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        result = subprocess.run(
-            [*DAPP, *args], env=self.env, cwd=self.home, capture_output=True, text=True, timeout=120
-        )
-        if check and result.returncode != 0:
-            raise AssertionError(f"dapp {' '.join(args)} exited {result.returncode}:\n{result.stderr}")
-        return result
-
-    def json(self, *args: str) -> object:
-        return json.loads(self.run(*args, "--json").stdout)
-
-    def node_url(self, kind: str) -> str:
-        record = json.loads((self.home / ".dapp" / "nodes" / f"{kind}.json").read_text())
-        return str(record["url"])
-
-    def node_pid(self, kind: str) -> int:
-        record = json.loads((self.home / ".dapp" / "nodes" / f"{kind}.json").read_text())
-        return int(record["pid"])
+from tests.fixtures import CID, DAPP, Cli
 
 
 @pytest.fixture
@@ -62,6 +26,13 @@ def cli(tmp_path: Path) -> Iterator[Cli]:
     for kind in ("anvil", "ganache"):
         if (tmp_path / ".dapp" / "nodes" / f"{kind}.json").exists():
             runner.run("node", "stop", kind, check=False)
+
+
+def _catches(pid: int, sig: signal.Signals) -> bool:
+    """True if the process has a handler for `sig` (its SigCgt mask in /proc)."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    caught = int(next(line.split()[1] for line in status.splitlines() if line.startswith("SigCgt:")), 16)
+    return bool(caught & (1 << (sig - 1)))
 
 
 def _alive(pid: int) -> bool:
@@ -180,6 +151,9 @@ def test_up_seeds_serves_and_stops_its_node_on_ctrl_c(tmp_path: Path) -> None:
             text = "".join(lines)
             assert "Tour T-shirt, black" in text and "bafkrei" in text  # names from the metadata documents
             assert "reviewed" in text and "escrowed" in text and "refunded" in text
+            # `up` prints "serving on" and then installs its SIGINT/SIGTERM handlers (SIGTERM last): a
+            # Ctrl-C sent in between would interrupt instead of stopping cleanly. Wait for the handlers.
+            assert wait_until(lambda: _catches(process.pid, signal.SIGTERM), timeout=30)
             process.send_signal(signal.SIGINT)
             assert process.wait(timeout=30) == 0
             assert not w3.is_connected()  # the node went down with it

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dapp.cli.common import parse_amount, parse_order
+from dapp.cli.common import parse_amount
 from dapp.cli.output import format_duration, format_wei
 from dapp.exceptions import DappValueError
 from dapp.types import OrderRef
@@ -25,11 +25,11 @@ def test_bad_amounts(text: str) -> None:
 
 
 def test_orders() -> None:
-    assert parse_order("7-2") == OrderRef(7, 2)
+    assert OrderRef.parse("7-2") == OrderRef(7, 2)
     assert str(OrderRef(7, 2)) == "7-2"
     for bad in ["7", "7-", "-2", "0-1", "7-0", "a-b", "7-2-1"]:
         with pytest.raises(DappValueError, match="PRODUCT-ORDER"):
-            parse_order(bad)
+            OrderRef.parse(bad)
 
 
 def test_formatting() -> None:

@@ -6,13 +6,18 @@ the provider, and a write that would revert is refused before anything is sent.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from web3 import Web3
+from web3.middleware import Web3Middleware
+from web3.types import RPCEndpoint
 
 from dapp.exceptions import ContractRevert, DappValueError, NotDeployedError
-from dapp.ipfs.cid import Codec
+from dapp.ipfs.cid import Cid, Codec
 from dapp.registry import Registry
-from dapp.types import OrderState, Product
-from tests.conftest import DIGEST, Chain, ClientFor
+from dapp.types import OrderRef, OrderState, Product
+from tests.fixtures import DIGEST, Chain, ClientFor
 
 PRICE = 10**16
 SELLER, BUYER, OTHER = 1, 2, 3
@@ -20,7 +25,7 @@ SELLER, BUYER, OTHER = 1, 2, 3
 
 def test_full_purchase_flow_with_escrow(chain: Chain, client_for: ClientFor) -> None:
     seller, buyer = client_for(SELLER), client_for(BUYER)
-    listing = seller.list_product(PRICE, 5, 3600, DIGEST, Codec.DAG_PB)
+    listing = seller.list_product(PRICE, 5, 3600, Cid(DIGEST, Codec.DAG_PB))
     product = buyer.product(listing.product_id)
     assert product == Product(
         id=listing.product_id,
@@ -35,11 +40,11 @@ def test_full_purchase_flow_with_escrow(chain: Chain, client_for: ClientFor) -> 
         metadata_codec=Codec.DAG_PB,
         listed=True,
     )
-    assert product.metadata_cid.startswith("bafy")  # dag-pb CIDv1 in base32
+    assert str(product.metadata_cid).startswith("bafy")  # dag-pb CIDv1 in base32
 
     purchase = buyer.buy(listing.product_id, 2)
     assert purchase.escrowed and purchase.amount == 2 * PRICE
-    order = buyer.order(purchase.order.product_id, purchase.order.order_no)
+    order = buyer.order(purchase.order)
     assert (order.buyer, order.quantity, order.amount, order.state) == (
         buyer.account,
         2,
@@ -49,9 +54,9 @@ def test_full_purchase_flow_with_escrow(chain: Chain, client_for: ClientFor) -> 
     assert order.releasable_at == order.created_at + 3600
     assert seller.withdrawable() == 0
 
-    buyer.confirm(listing.product_id, purchase.order.order_no)
+    buyer.confirm(OrderRef(listing.product_id, purchase.order.order_no))
     assert seller.withdrawable() == 2 * PRICE
-    buyer.review(listing.product_id, purchase.order.order_no, 4, DIGEST, Codec.RAW)
+    buyer.review(OrderRef(listing.product_id, purchase.order.order_no), 4, Cid(DIGEST, Codec.RAW))
     assert buyer.product(listing.product_id).rating == 4.0
     (review,) = buyer.reviews(listing.product_id)
     assert (review.reviewer, review.rating, review.review_digest, review.order_no) == (buyer.account, 4, DIGEST, 1)
@@ -65,30 +70,30 @@ def test_full_purchase_flow_with_escrow(chain: Chain, client_for: ClientFor) -> 
 
 def test_immediate_settlement_refund_and_release(chain: Chain, client_for: ClientFor) -> None:
     seller, buyer = client_for(SELLER), client_for(BUYER)
-    now = seller.list_product(PRICE, 10, 0, DIGEST, 0).product_id
-    later = seller.list_product(PRICE, 10, 600, DIGEST, 0).product_id
+    now = seller.list_product(PRICE, 10, 0, Cid(DIGEST, Codec.RAW)).product_id
+    later = seller.list_product(PRICE, 10, 600, Cid(DIGEST, Codec.RAW)).product_id
 
     assert not buyer.buy(now, 1).escrowed
     assert seller.withdrawable() == PRICE
 
     refunded = buyer.buy(later, 3).order
-    seller.refund(refunded.product_id, refunded.order_no)
+    seller.refund(refunded)
     assert buyer.withdrawable() == 3 * PRICE
     assert seller.product(later).stock == 10
 
     released = buyer.buy(later, 1).order
     with pytest.raises(ContractRevert) as early:
-        seller.release(released.product_id, released.order_no)
+        seller.release(released)
     assert early.value.name == "CatalogEscrowNotExpired"
     chain.advance_time(601)
-    seller.release(released.product_id, released.order_no)
+    seller.release(released)
     assert seller.withdrawable() == 2 * PRICE
-    assert seller.order(released.product_id, released.order_no).state is OrderState.COMPLETED
+    assert seller.order(released).state is OrderState.COMPLETED
 
 
 def test_reverts_are_named_and_nothing_is_sent(chain: Chain, client_for: ClientFor) -> None:
     seller, buyer = client_for(SELLER), client_for(BUYER)
-    pid = seller.list_product(PRICE, 1, 0, DIGEST, 0).product_id
+    pid = seller.list_product(PRICE, 1, 0, Cid(DIGEST, Codec.RAW)).product_id
     nonce = chain.w3.eth.get_transaction_count(buyer.account)  # type: ignore[arg-type]
     block = chain.w3.eth.block_number
 
@@ -97,7 +102,7 @@ def test_reverts_are_named_and_nothing_is_sent(chain: Chain, client_for: ClientF
         (lambda: buyer.buy(pid, 1, PRICE + 1), "CatalogPriceChanged", {"expected": PRICE + 1, "actual": PRICE}),
         (lambda: buyer.buy(99, 1, PRICE), "CatalogUnknownProduct", {"productId": 99}),
         (lambda: buyer.set_price(pid, 5), "CatalogNotSeller", {"productId": pid, "caller": buyer.account}),
-        (lambda: buyer.confirm(pid, 1), "CatalogUnknownOrder", {"productId": pid, "orderNo": 1}),
+        (lambda: buyer.confirm(OrderRef(pid, 1)), "CatalogUnknownOrder", {"productId": pid, "orderNo": 1}),
         (lambda: buyer.withdraw(), "CatalogNothingToWithdraw", {"account": buyer.account}),
         (lambda: buyer.product(42), "CatalogUnknownProduct", {"productId": 42}),
     ]
@@ -115,35 +120,54 @@ def test_reverts_are_named_and_nothing_is_sent(chain: Chain, client_for: ClientF
 
 def test_order_state_is_named_in_errors(chain: Chain, client_for: ClientFor) -> None:
     seller, buyer = client_for(SELLER), client_for(BUYER)
-    pid = seller.list_product(PRICE, 3, 0, DIGEST, 0).product_id
+    pid = seller.list_product(PRICE, 3, 0, Cid(DIGEST, Codec.RAW)).product_id
     order = buyer.buy(pid, 1).order
     with pytest.raises(ContractRevert, match=r"state='completed'") as info:
-        buyer.confirm(order.product_id, order.order_no)
+        buyer.confirm(order)
     assert info.value.name == "CatalogOrderNotEscrowed"
 
 
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda c: c.list_product(0, 1, 0, DIGEST, 0), "price must be between 1"),
-        (lambda c: c.list_product(2**96, 1, 0, DIGEST, 0), "price must be between 1"),
-        (lambda c: c.list_product(1, 2**32, 0, DIGEST, 0), "stock must be between 0"),
-        (lambda c: c.list_product(1, 1, 0, b"\x00" * 32, 0), "must not be all zeros"),
-        (lambda c: c.list_product(1, 1, 0, b"\x01" * 31, 0), "must be 32 bytes"),
+        (lambda c: c.list_product(0, 1, 0, Cid(DIGEST, Codec.RAW)), "price must be between 1"),
+        (lambda c: c.list_product(2**96, 1, 0, Cid(DIGEST, Codec.RAW)), "price must be between 1"),
+        (lambda c: c.list_product(1, 2**32, 0, Cid(DIGEST, Codec.RAW)), "stock must be between 0"),
+        (lambda c: c.list_product(1, 1, 0, Cid(b"\x00" * 32, Codec.RAW)), "must not be all zeros"),
+        (lambda c: c.list_product(1, 1, 0, Cid(b"\x01" * 31, Codec.RAW)), "must be 32 bytes"),
         (lambda c: c.buy(1, 0), "quantity must be between 1"),
         (lambda c: c.buy(1, True), "quantity must be an integer"),
-        (lambda c: c.review(1, 1, 6, DIGEST, 0), "rating must be between 1 and 5"),
+        (lambda c: c.review(OrderRef(1, 1), 6, Cid(DIGEST, Codec.RAW)), "rating must be between 1 and 5"),
     ],
 )
-def test_bad_arguments_fail_before_any_rpc(client_for: ClientFor, call: object, message: str) -> None:
+def test_bad_arguments_fail_before_any_rpc(chain: Chain, client_for: ClientFor, call: object, message: str) -> None:
     client = client_for(SELLER)
+    requests = record_requests(chain.w3)
     with pytest.raises(DappValueError, match=message):
         call(client)  # type: ignore[operator]
+    assert requests == []
+    client.product_count()  # the recorder sees the client's own requests, so the empty list above means something
+    assert requests
+
+
+def record_requests(w3: Web3) -> list[str]:
+    """Record the method of every JSON-RPC request `w3` sends from now on (batched ones too)."""
+    methods: list[str] = []
+
+    class Recorder(Web3Middleware):
+        def request_processor(self, method: RPCEndpoint, params: Any) -> Any:
+            methods.append(method)
+            return method, params
+
+    # Innermost: it sees what reaches the provider, i.e. what is sent to the node (a caching middleware
+    # further out may answer a request without sending it).
+    w3.middleware_onion.inject(Recorder, "request recorder", layer=0)
+    return methods
 
 
 def test_pagination_reads_everything_in_pages(chain: Chain, client_for: ClientFor) -> None:
     seller = client_for(SELLER)
-    ids = [seller.list_product(PRICE + i, 1, 0, DIGEST, 0).product_id for i in range(7)]
+    ids = [seller.list_product(PRICE + i, 1, 0, Cid(DIGEST, Codec.RAW)).product_id for i in range(7)]
     assert [p.id for p in seller.products(page_size=3)] == ids
     assert [p.id for p in seller.products(offset=2, limit=3, page_size=2)] == ids[2:5]
     assert seller.products(offset=7) == []
@@ -152,8 +176,8 @@ def test_pagination_reads_everything_in_pages(chain: Chain, client_for: ClientFo
 
 def test_history_from_indexed_events(chain: Chain, client_for: ClientFor) -> None:
     seller, buyer, other = client_for(SELLER), client_for(BUYER), client_for(OTHER)
-    first = seller.list_product(PRICE, 9, 0, DIGEST, 0).product_id
-    second = other.list_product(PRICE, 9, 0, DIGEST, 0).product_id
+    first = seller.list_product(PRICE, 9, 0, Cid(DIGEST, Codec.RAW)).product_id
+    second = other.list_product(PRICE, 9, 0, Cid(DIGEST, Codec.RAW)).product_id
     buyer.buy(first, 1)
     other.buy(first, 1)
     buyer.buy(second, 2)
@@ -165,15 +189,15 @@ def test_history_from_indexed_events(chain: Chain, client_for: ClientFor) -> Non
 
 def test_price_change_keeps_what_earlier_orders_paid(chain: Chain, client_for: ClientFor) -> None:
     seller, buyer = client_for(SELLER), client_for(BUYER)
-    pid = seller.list_product(PRICE, 9, 3600, DIGEST, 0).product_id
+    pid = seller.list_product(PRICE, 9, 3600, Cid(DIGEST, Codec.RAW)).product_id
     cheap = buyer.buy(pid, 2).order
     seller.set_price(pid, 3 * PRICE)
     with pytest.raises(ContractRevert, match="CatalogPriceChanged"):
         buyer.buy(pid, 1, PRICE)  # the front-running guard: the buyer agreed to the old price
     dear = buyer.buy(pid, 1).order
-    assert buyer.order(pid, cheap.order_no).amount == 2 * PRICE
-    assert buyer.order(pid, dear.order_no).amount == 3 * PRICE
-    seller.refund(pid, cheap.order_no)
+    assert buyer.order(cheap).amount == 2 * PRICE
+    assert buyer.order(dear).amount == 3 * PRICE
+    seller.refund(cheap)
     assert buyer.withdrawable() == 2 * PRICE
 
 

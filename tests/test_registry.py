@@ -29,9 +29,11 @@ def test_restarted_anvil_is_detected_and_redeployed(tmp_path: Path) -> None:
     finally:
         node.stop()
 
-    # Same port, same deployer and nonce, so the same contract lands at the same address again: only
-    # the genesis hash tells the chains apart. (A later genesis timestamp, as a restart a second later.)
-    restarted = AnvilNode(port=node.port, extra_args=["--timestamp", str(later)]).start()
+    # The restarted chain: same chain id, same deployer and nonce, so the same contract lands at the same
+    # address again, and only the genesis hash tells the chains apart. (A later genesis timestamp, as a
+    # restart a second later.) It listens on a new port of the OS's choosing, not on the one just freed,
+    # which another process could take first: the registry is keyed by chain id and genesis, not by URL.
+    restarted = AnvilNode(extra_args=["--timestamp", str(later)]).start()
     try:
         w3 = http_web3(restarted.url)
         artifact = load_artifact()
@@ -85,7 +87,7 @@ def test_register_deployment_checks_the_chain(anvil_node: AnvilNode, tmp_path: P
     assert entry["deployedOnBlock"] == receipt["blockNumber"]
     assert entry["tool"] == "brownie"
     assert entry["abiHash"] == abi_hash(artifact.abi)
-    assert entry["abi"] == artifact.abi
+    assert stored["abis"][entry["abiHash"]] == artifact.abi  # each ABI once, keyed by its hash
     with pytest.raises(DeploymentError, match="did not create a contract"):
         register_deployment(w3, w3.eth.accounts[1], tx.hex(), registry_dir=tmp_path)
 
@@ -125,7 +127,7 @@ def test_an_edited_abi_is_not_trusted(tmp_path: Path) -> None:
     registry.record(deployment, abi)
     assert registry.get_with_abi(1) == (deployment, abi)
     data = json.loads((tmp_path / "1.json").read_text())
-    data["contracts"]["Catalog"]["abi"] = abi[:-1]
+    data["abis"][abi_hash(abi)] = abi[:-1]
     (tmp_path / "1.json").write_text(json.dumps(data))
     with pytest.raises(ConfigError, match="does not match its abiHash"):
         registry.get(1)
@@ -145,3 +147,29 @@ def test_two_dev_chains_with_one_chain_id_keep_their_own_deployments(tmp_path: P
         assert live_deployment(w3_second, registry)[0] == on_second
         assert deploy_catalog(w3_first, w3_first.eth.accounts[0], registry).reused
         assert registry.get(31337) == on_second  # the latest recorded, for readers that cannot ask for genesis
+
+
+def test_each_abi_is_stored_once_and_old_files_are_read_and_migrated(tmp_path: Path) -> None:
+    registry = Registry(tmp_path)
+    abi = load_artifact().abi
+    old = Deployment(1, "Catalog", "0x" + "ab" * 20, "0x" + "cd" * 32, 1, "0xa0", "0x1", abi_hash(abi), "0x2", "t", "x")
+    # The layout before: the full ABI inside every entry, under contracts and byGenesis alike.
+    entry = {**old.to_json(), "abi": abi}
+    legacy = {
+        "_comment": HEADER,
+        "chainId": 1,
+        "contracts": {"Catalog": entry},
+        "byGenesis": {"0xa0": {"Catalog": entry}},
+    }
+    (tmp_path / "1.json").write_text(json.dumps(legacy))
+    assert registry.get_with_abi(1, genesis="0xa0") == (old, abi)
+
+    for genesis in ("0xa1", "0xa2"):  # two more chain instances with the same ABI
+        registry.record(
+            Deployment(1, "Catalog", old.address, old.tx_hash, 2, genesis, "0x1", old.abi_hash, "0x2", "t", "x"), abi
+        )
+    data = json.loads((tmp_path / "1.json").read_text())
+    assert list(data["abis"]) == [abi_hash(abi)]  # one copy for three entries
+    assert all("abi" not in e for by_name in data["byGenesis"].values() for e in by_name.values())
+    assert registry.get_with_abi(1, genesis="0xa0") == (old, abi)  # the migrated entry still resolves
+    assert len((tmp_path / "1.json").read_text()) < 2 * len(json.dumps(abi))

@@ -98,3 +98,20 @@ def revert_data(exc: BaseException) -> bytes | None:
                 return value if isinstance(value, bytes) else None
             return b""
     return None
+
+
+def as_dapp_error(exc: Exception, errors: ErrorDecoder | None, tx_hash: str | None = None) -> Exception:
+    """What to raise for an exception from web3.py or eth-tester: a named revert if it carries revert
+    data, a DappValueError for arguments web3 refused, ours unchanged, anything else a NetworkError."""
+    from web3.exceptions import Web3ValidationError
+
+    from dapp.exceptions import DappError, DappValueError, NetworkError
+
+    data = revert_data(exc)
+    if data is not None:
+        return errors.decode(data, tx_hash) if errors is not None else UnknownRevert(data, tx_hash)
+    if isinstance(exc, Web3ValidationError):
+        return DappValueError(str(exc).strip().splitlines()[0])
+    if isinstance(exc, DappError):
+        return exc
+    return NetworkError(f"{type(exc).__name__}: {exc}")

@@ -1,83 +1,25 @@
-"""What every `dapp` command shares: options, the connection/client context, value parsing, output."""
+"""What the chain commands share: the connection/account/registry session and amount parsing."""
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation, localcontext
-from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any
 
 import click
 
 from dapp.accounts import use_account
-from dapp.cli.output import json_option, progress
+from dapp.cli.options import NetworkArgs
+from dapp.cli.output import progress
 from dapp.client import CatalogClient
 from dapp.deploy import live_deployment
 from dapp.exceptions import DappValueError
-from dapp.networks import Connection, connect, parse_network
+from dapp.networks import Connection, connect
 from dapp.registry import Registry
-from dapp.types import OrderRef
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 _UNITS = {"wei": 0, "gwei": 9, "ether": 18, "eth": 18}
-
-
-@dataclass(frozen=True)
-class NetworkArgs:
-    """The options every chain command takes, gathered by `network_options`."""
-
-    network: str | None
-    account_index: int | None
-    keystore: Path | None
-    deployments: Path | None
-    as_json: bool
-
-
-def network_options(func: F) -> F:
-    """--network, --account, --keystore, --deployments and --json, declared once for every command,
-    and handed to it as one `net: NetworkArgs` argument."""
-
-    @functools.wraps(func)
-    def command(
-        *args: Any,
-        network: str | None,
-        account_index: int | None,
-        keystore: Path | None,
-        deployments: Path | None,
-        as_json: bool,
-        **kwargs: Any,
-    ) -> Any:
-        return func(*args, net=NetworkArgs(network, account_index, keystore, deployments, as_json), **kwargs)
-
-    options = [
-        click.option(
-            "--network",
-            "-n",
-            help="embedded, anvil, ganache, or an http(s):// RPC URL "
-            "(default: $DAPP_NETWORK, $DAPP_RPC_URL, else anvil).",
-        ),
-        click.option("--account", "account_index", type=int, help="Unlocked dev-node account number (default 0)."),
-        click.option(
-            "--keystore",
-            type=click.Path(dir_okay=False, path_type=Path),
-            help="Encrypted JSON keystore to sign with (password: $DAPP_KEYSTORE_PASSWORD or a prompt).",
-        ),
-        click.option(
-            "--deployments",
-            type=click.Path(file_okay=False, path_type=Path),
-            envvar="DAPP_DEPLOYMENTS",
-            help="Deployment registry folder (default ./deployments; env DAPP_DEPLOYMENTS).",
-        ),
-        json_option,
-    ]
-    wrapped: Any = command
-    for option in reversed(options):
-        wrapped = option(wrapped)
-    return cast(F, wrapped)
 
 
 @dataclass
@@ -94,15 +36,13 @@ class Session:
 
     def client(self) -> CatalogClient:
         deployment, abi = live_deployment(self.w3, self.registry)
-        return CatalogClient.from_deployment(
-            self.w3, deployment, abi, account=self.account, fixed_gas=self.connection.is_ganache
-        )
+        return CatalogClient.from_deployment(self.w3, deployment, abi, account=self.account)
 
 
 @contextmanager
 def session(net: NetworkArgs, *, need_account: bool = True) -> Iterator[Session]:
-    progress(f"connecting to {parse_network(net.network).label}")
-    connection = connect(net.network)
+    progress(f"connecting to {net.network.label}")
+    connection = connect(net.network, progress=progress)
     try:
         account = None
         if need_account or net.keystore or net.account_index is not None:
@@ -131,11 +71,3 @@ def parse_amount(text: str) -> int:
         if not value.is_finite() or value != value.to_integral_value() or value < 0:
             raise DappValueError(f"amount {text!r} is not a whole, non-negative number of wei")
         return int(value)
-
-
-def parse_order(text: str) -> OrderRef:
-    """'7-2' (order 2 of product 7), the form `dapp buy` and `dapp orders` print."""
-    product, sep, number = text.partition("-")
-    if not sep or not product.isdigit() or not number.isdigit() or int(product) < 1 or int(number) < 1:
-        raise DappValueError(f"not an order: {text!r} (expected PRODUCT-ORDER, e.g. 7-2)")
-    return OrderRef(int(product), int(number))

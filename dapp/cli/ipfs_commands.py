@@ -8,21 +8,12 @@ from typing import Any
 
 import click
 
-from dapp.cli.output import emit, json_option, progress
+from dapp.cli.options import ipfs_api_option, json_option
+from dapp.cli.output import emit, progress
 from dapp.exceptions import DappValueError
 from dapp.ipfs.car import write_car
-from dapp.ipfs.kubo import API_ENV, REPO_ENV, open_kubo
-from dapp.ipfs.pinning import PinningService
 from dapp.ipfs.publish import DEFAULT_RELEASES, Release, publish as publish_directory
 from dapp.ipfs.unixfs import import_path
-
-ipfs_api_option = click.option(
-    "--ipfs-api",
-    envvar=API_ENV,
-    metavar="MULTIADDR_OR_URL",
-    help=f"Kubo RPC API to use, e.g. /ip4/127.0.0.1/tcp/5001 (env {API_ENV}). "
-    f"Default: start our own offline Kubo on the repo in ${REPO_ENV} or .cache/ipfs.",
-)
 
 
 @click.command()
@@ -49,6 +40,10 @@ def publish(
     as_json: bool,
 ) -> None:
     """Add DIRECTORY to IPFS, pin it, check Kubo's CID equals ours, and record the release."""
+    # ipfshttpclient (behind Kubo) and requests cost ~0.1 s: `dapp cid` and `dapp car` never load them.
+    from dapp.ipfs.kubo import open_kubo
+    from dapp.ipfs.pinning import PinningService
+
     if remote and not ipfs_api:
         # Our own daemon runs offline on 127.0.0.1: no pinning service could fetch the blocks from it.
         raise DappValueError(
@@ -79,7 +74,7 @@ def _release_text(release: Release, releases: Path) -> str:
 def cid(path: Path, as_json: bool) -> None:
     """Print the CID `ipfs add -r --cid-version=1` gives PATH (file or directory), without any daemon."""
     result = import_path(path)
-    emit(as_json, asdict(result), result.cid)
+    emit(as_json, result.to_json(), result.cid)
 
 
 @click.command()
@@ -90,5 +85,5 @@ def car(path: Path, out: Path, as_json: bool) -> None:
     """Write PATH's blocks to a CAR v1 file OUT (load it with `ipfs dag import OUT`)."""
     progress(f"writing {out}")
     result = write_car(path, out)
-    data: dict[str, Any] = {**asdict(result), "car": str(out), "car_bytes": out.stat().st_size}
+    data: dict[str, Any] = {**result.to_json(), "car": str(out), "car_bytes": out.stat().st_size}
     emit(as_json, data, f"{result.cid}\n  wrote {out} ({data['car_bytes']} bytes)")

@@ -12,8 +12,6 @@ from typing import Any
 
 import click
 
-json_option = click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON on stdout.")
-
 
 def progress(message: str) -> None:
     """Progress goes to stderr so --json output on stdout stays clean."""

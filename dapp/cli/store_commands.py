@@ -8,36 +8,16 @@ from pathlib import Path
 
 import click
 
-from dapp.cli.common import NetworkArgs, network_options, parse_amount, parse_order, session
-from dapp.cli.ipfs_commands import ipfs_api_option
+from dapp.cli.common import parse_amount, session
+from dapp.cli.options import NetworkArgs, ipfs_api_option, network_options
 from dapp.cli.output import emit, format_duration, format_wei, progress, table
 from dapp.exceptions import DappValueError
-from dapp.ipfs.cid import Codec, parse_cid
-from dapp.ipfs.kubo import Kubo, open_kubo
-from dapp.ipfs.metadata import (
-    ProductMetadata,
-    build_product_metadata,
-    build_review_document,
-    fetch_product_metadata,
-    fetch_review,
-    upload_product_metadata,
-    upload_review,
-)
-from dapp.types import Order, Product
+from dapp.ipfs.cid import Cid, Codec
+from dapp.ipfs.metadata import ProductMetadata, build_product_metadata, build_review_document
+from dapp.types import Order, OrderRef, Product
 
-# Stands in for a document's digest while simulating, before the document is uploaded.
-PLACEHOLDER_DIGEST = b"\x01" * 32
-
-
-def document_cid(text: str) -> tuple[Codec, bytes]:
-    """(codec, digest) of a document CID given on the command line, if readers will be able to verify it.
-
-    Readers recompute a document's CID as `ipfs add --cid-version=1` makes it; a CIDv0 (Qm...) document
-    was chunked differently and would fail that check forever, so it is refused before anything is sent.
-    """
-    if text.strip().startswith("Qm"):
-        raise DappValueError(f"{text} is a CIDv0: add the document with `ipfs add --cid-version=1` and use that CID")
-    return parse_cid(text)
+# Stands in for a document's CID while simulating, before the document is uploaded.
+PLACEHOLDER_CID = Cid(b"\x01" * 32, Codec.RAW)
 
 
 def _product_rows(products: list[Product]) -> list[list[object]]:
@@ -59,7 +39,7 @@ def _product_rows(products: list[Product]) -> list[list[object]]:
 PRODUCT_HEADERS = ["id", "price", "stock", "settles", "rating", "listed", "seller", "metadata"]
 
 
-def products_table(products: list[Product], names: dict[str, str] | None = None) -> str:
+def products_table(products: list[Product], names: dict[Cid, str] | None = None) -> str:
     """The catalog as a table; with `names` (metadata CID -> product name) a name column too."""
     if not products:
         return "(no products yet)"
@@ -127,20 +107,21 @@ def list_product(
         raise DappValueError("give either --name (and --description/--image) or --metadata-cid")
     if metadata_cid and (description or images):
         raise DappValueError("--description and --image describe a new document: use them with --name")
-    if metadata_cid:
-        codec, digest = document_cid(metadata_cid)
-    else:
+    metadata = Cid.parse_document(metadata_cid) if metadata_cid else PLACEHOLDER_CID
+    if not metadata_cid:
         build_product_metadata(name or "", description, [])  # check name and description before any upload
     with session(net) as s:
         client = s.client()
         if name:
-            client.simulate("listProduct", wei, stock, escrow_window, PLACEHOLDER_DIGEST, 0)
+            client.simulate("listProduct", wei, stock, escrow_window, PLACEHOLDER_CID.digest, 0)
+            from dapp.ipfs.kubo import open_kubo  # ipfshttpclient: only for commands that upload
+            from dapp.ipfs.metadata import upload_product_metadata
+
             progress(f"adding {len(images)} image(s) and the metadata document to IPFS")
             with open_kubo(ipfs_api) as kubo:
-                ref = upload_product_metadata(kubo, name, description, list(images))
-            digest, codec = ref.digest, ref.codec
+                metadata = upload_product_metadata(kubo, name, description, list(images))
         progress("sending listProduct")
-        listing = client.list_product(wei, stock, escrow_window, digest, codec)
+        listing = client.list_product(wei, stock, escrow_window, metadata)
         product = client.product(listing.product_id)
     emit(
         net.as_json,
@@ -164,7 +145,7 @@ def products(
     """Show the catalog, read a page at a time through the contract's views."""
     with session(net, need_account=False) as s:
         client = s.client()
-        items = client.products_of(_address(seller)) if seller else client.products(offset, limit)
+        items = client.products_of(seller) if seller else client.products(offset, limit)
     emit(net.as_json, [p.to_json() for p in items], lambda: products_table(items))
 
 
@@ -187,8 +168,11 @@ def product(product_id: int, with_metadata: bool, gateway: str | None, ipfs_api:
         orders = client.orders(product_id)
         reviews = client.reviews(product_id)
     metadata: ProductMetadata | None = None
-    texts: dict[str, str] = {}
+    texts: dict[Cid, str] = {}
     if with_metadata or gateway:
+        from dapp.ipfs.kubo import Kubo, open_kubo
+        from dapp.ipfs.metadata import fetch_product_metadata, fetch_review
+
         progress("fetching documents from IPFS and checking their CIDs")
         with contextlib.ExitStack() as stack:
             source: Kubo | str = gateway or stack.enter_context(open_kubo(ipfs_api))
@@ -261,7 +245,7 @@ def orders(
         if product_id is not None:
             items = client.orders(product_id)
         else:
-            who = _address(buyer) if buyer else s.account
+            who = buyer or s.account
             assert who is not None
             items = client.orders_of(who)
     emit(net.as_json, [o.to_json() for o in items], lambda: orders_table(items))
@@ -275,10 +259,10 @@ def _settle_command(name: str, method: str, doc: str) -> click.Command:
         order: str,
         net: NetworkArgs,
     ) -> None:
-        ref = parse_order(order)
+        ref = OrderRef.parse(order)
         with session(net) as s:
             progress(f"{name} order {ref}")
-            tx = getattr(s.client(), method)(ref.product_id, ref.order_no)
+            tx = getattr(s.client(), method)(ref)
         emit(
             net.as_json,
             {"order": str(ref), "action": name, "tx": tx.tx_hash},
@@ -306,24 +290,25 @@ def review(
     order: str, rating: int, text: str | None, review_cid: str | None, ipfs_api: str | None, net: NetworkArgs
 ) -> None:
     """Review a completed ORDER you placed (once)."""
-    ref = parse_order(order)
+    ref = OrderRef.parse(order)
     if (text is None) == (review_cid is None):
         raise DappValueError("give either --text or --review-cid")
-    if review_cid is not None:
-        codec, digest = document_cid(review_cid)
-    else:
-        build_review_document(rating, text or "")  # check before any upload
+    document = Cid.parse_document(review_cid) if review_cid is not None else PLACEHOLDER_CID
+    if text is not None:
+        build_review_document(rating, text)  # check before any upload
     with session(net) as s:
         client = s.client()
         if text is not None:
             # Let the contract name any problem (not your order, not completed) before uploading.
-            client.simulate("review", ref.product_id, ref.order_no, rating, PLACEHOLDER_DIGEST, 0)
+            client.simulate("review", ref.product_id, ref.order_no, rating, PLACEHOLDER_CID.digest, 0)
+            from dapp.ipfs.kubo import open_kubo
+            from dapp.ipfs.metadata import upload_review
+
             progress("adding the review document to IPFS")
             with open_kubo(ipfs_api) as kubo:
                 document = upload_review(kubo, rating, text)
-            digest, codec = document.digest, document.codec
         progress(f"reviewing order {ref}")
-        tx = client.review(ref.product_id, ref.order_no, rating, digest, codec)
+        tx = client.review(ref, rating, document)
     emit(net.as_json, {"order": str(ref), "rating": rating, "tx": tx.tx_hash}, f"reviewed order {ref}: {rating}/5")
 
 
@@ -341,11 +326,3 @@ def withdraw(
         {"account": result.account, "amount": str(result.amount), "tx": result.tx.tx_hash},
         f"withdrew {format_wei(result.amount)} to {result.account}",
     )
-
-
-def _address(text: str | None) -> str:
-    from web3 import Web3
-
-    if not text or not Web3.is_address(text):
-        raise DappValueError(f"not an Ethereum address: {text!r}")
-    return str(Web3.to_checksum_address(text))

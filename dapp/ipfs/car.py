@@ -14,13 +14,13 @@ import cbor2
 import varint
 
 from dapp.exceptions import DappValueError
-from dapp.ipfs.cid import Codec, cid_bytes, parse_cid
+from dapp.ipfs.cid import Cid, Codec
 from dapp.ipfs.unixfs import ImportResult, import_path
 
 CBOR_CID_TAG = 42
 # A CIDv1 with sha2-256 is 36 bytes whatever its codec, so a header written before the root is known
 # has the same length as the final one and can be overwritten in place.
-_PLACEHOLDER_ROOT = cid_bytes(Codec.DAG_PB, bytes(32))
+_PLACEHOLDER_ROOT = Cid(bytes(32), Codec.DAG_PB).binary
 
 
 def car_header(root: bytes) -> bytes:
@@ -66,8 +66,7 @@ def write_car(path: str | os.PathLike[str], out: str | os.PathLike[str]) -> Impo
         with partial.open("wb") as stream:
             writer = CarWriter(stream)
             result = import_path(path, sink=writer.put)
-            codec, digest = parse_cid(result.cid)
-            writer.finish(cid_bytes(codec, digest))
+            writer.finish(result.root.binary)
         partial.replace(out_path)
     except OSError as exc:
         raise DappValueError(f"{out_path}: cannot write CAR file ({exc.strerror})") from None

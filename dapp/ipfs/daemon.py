@@ -3,7 +3,7 @@
 Used by `dapp` when no API address is given and by the test fixtures. The repo is initialised with
 `--profile=test` (API, gateway and swarm on 127.0.0.1 port 0, no bootstrap, no mDNS) and
 `Routing.Type none`; the daemon runs `--offline`, and the ports it picked are read back from the repo's
-`api` and `gateway` files. It is stopped by its PID, never by name.
+`api` and `gateway` files. dapp._utils.process runs it and stops it by its PID, never by name.
 """
 
 from __future__ import annotations
@@ -11,10 +11,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import subprocess
 import tempfile
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Mapping
@@ -22,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
+from dapp._utils.process import ChildProcess
 from dapp.exceptions import IpfsError
 
 KUBO_VERSION = "0.39.0"
@@ -91,8 +90,7 @@ class KuboDaemon:
             self._config = {"AutoConf.Enabled": False, "AutoTLS.Enabled": False, **self._config}
         self._repo = repo
         self._owns_repo = repo is None
-        self._process: subprocess.Popen[bytes] | None = None
-        self._log: Path | None = None
+        self._child: ChildProcess | None = None
         self.info: DaemonInfo | None = None
 
     def _env(self, repo: Path) -> dict[str, str]:
@@ -122,56 +120,41 @@ class KuboDaemon:
                 raise
         for stale in ("api", "gateway"):  # left by a daemon that was killed; we wait for fresh ones
             (repo / stale).unlink(missing_ok=True)
-        self._log = repo / "daemon.log"
-        with self._log.open("wb") as log:
-            self._process = subprocess.Popen(
-                [binary, "daemon", *(["--offline"] if self._offline else [])],
-                env=self._env(repo),
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                start_new_session=True,  # Ctrl-C in the terminal reaches dapp, which then stops us cleanly
-            )
+        self._child = ChildProcess(
+            "Kubo daemon",
+            [binary, "daemon", *(["--offline"] if self._offline else [])],
+            env=self._env(repo),
+            log_path=repo / "daemon.log",
+            error=IpfsError,
+            stop_timeout=STOP_TIMEOUT,
+        )
         try:
-            self.info = self._wait_ready(repo)
+            self.info = self._child.start(lambda: self._serving(repo), START_TIMEOUT)
         except BaseException:
             self.stop()
             raise
         return self.info
 
-    def _wait_ready(self, repo: Path) -> DaemonInfo:
-        assert self._process is not None
-        deadline = time.monotonic() + START_TIMEOUT
-        while time.monotonic() < deadline:
-            if self._process.poll() is not None:
-                raise IpfsError(f"Kubo daemon exited with code {self._process.returncode}: {self._log_tail()}")
-            api_file, gateway_file = repo / "api", repo / "gateway"
-            if api_file.exists() and gateway_file.exists():
-                api = api_file.read_text().strip()
-                url = multiaddr_to_url(api)
-                if api_responds(url):
-                    gateway = gateway_file.read_text().strip()
-                    if not gateway.startswith("http"):
-                        gateway = multiaddr_to_url(gateway)
-                    return DaemonInfo(api, url, gateway.rstrip("/"), self._process.pid, repo)
-            time.sleep(0.05)
-        raise IpfsError(f"Kubo daemon not ready after {START_TIMEOUT:.0f} s: {self._log_tail()}")
-
-    def _log_tail(self) -> str:
-        if self._log is None or not self._log.exists():
-            return "(no log)"
-        return self._log.read_text(errors="replace").strip()[-800:]
+    def _serving(self, repo: Path) -> DaemonInfo | None:
+        """Where the daemon listens, once it has written its api and gateway files and its API answers."""
+        assert self._child is not None and self._child.pid is not None
+        api_file, gateway_file = repo / "api", repo / "gateway"
+        if not (api_file.exists() and gateway_file.exists()):
+            return None
+        api = api_file.read_text().strip()
+        url = multiaddr_to_url(api)
+        if not api_responds(url):
+            return None
+        gateway = gateway_file.read_text().strip()
+        if not gateway.startswith("http"):
+            gateway = multiaddr_to_url(gateway)
+        return DaemonInfo(api, url, gateway.rstrip("/"), self._child.pid, repo)
 
     def stop(self) -> None:
         """SIGTERM the daemon (it flushes and removes its api file), SIGKILL if it hangs."""
-        process, self._process = self._process, None
-        if process is not None and process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(STOP_TIMEOUT)
+        child, self._child = self._child, None
+        if child is not None:
+            child.stop()
         self.info = None
         if self._owns_repo and self._repo is not None:
             shutil.rmtree(self._repo, ignore_errors=True)
@@ -179,7 +162,7 @@ class KuboDaemon:
 
     @property
     def pid(self) -> int | None:
-        return self._process.pid if self._process is not None else None
+        return self._child.pid if self._child is not None else None
 
     def __enter__(self) -> DaemonInfo:
         return self.start()

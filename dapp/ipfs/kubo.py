@@ -20,12 +20,11 @@ import ipfshttpclient
 import ipfshttpclient.exceptions
 
 from dapp.exceptions import IpfsError
-from dapp.ipfs.cid import normalize_cid
+from dapp.ipfs import API_ENV, REPO_ENV
+from dapp.ipfs.cid import Cid
 from dapp.ipfs.daemon import KuboDaemon, api_responds, multiaddr_to_url
 from dapp.ipfs.unixfs import iter_files
 
-API_ENV = "DAPP_IPFS_API"
-REPO_ENV = "DAPP_IPFS_REPO"
 DEFAULT_REPO = Path(".cache") / "ipfs"
 # Options that make `add` produce the CIDs of `ipfs add --cid-version=1` (and of dapp.ipfs.unixfs) even
 # on a node whose Import.* config differs (IPFS Desktop users change chunkers). raw-leaves must be
@@ -137,24 +136,25 @@ class Kubo:
         items = response if isinstance(response, list) else [response]
         return [AddedFile(item["Name"], str(item["Hash"]), int(item.get("Size", 0))) for item in items]
 
-    def add_bytes(self, data: bytes, *, pin: bool = True) -> str:
+    def add_bytes(self, data: bytes, *, pin: bool = True) -> Cid:
         """Add one in-memory file; returns its CID (what `ipfs add --cid-version=1` gives for the bytes)."""
         cid = self._call("add bytes", lambda: self._client.add_bytes(data, opts={**ADD_OPTIONS, "pin": pin}))
-        return normalize_cid(str(cid))
+        return Cid.parse(str(cid))
 
-    def cat(self, cid: str, max_bytes: int | None = None) -> bytes:
+    def cat(self, cid: Cid | str, max_bytes: int | None = None) -> bytes:
         """The file's bytes; with `max_bytes`, at most that many are read from the node."""
-        return bytes(self._call(f"cat {cid}", lambda: self._client.cat(cid, length=max_bytes)))
+        return bytes(self._call(f"cat {cid}", lambda: self._client.cat(str(cid), length=max_bytes)))
 
-    def is_pinned(self, cid: str) -> bool:
+    def is_pinned(self, cid: Cid | str) -> bool:
+        wanted = cid if isinstance(cid, Cid) else Cid.parse(cid)
         try:
             with _quiet():
-                result = self._client.pin.ls(cid, type="recursive")
+                result = self._client.pin.ls(str(wanted), type="recursive")
         except ipfshttpclient.exceptions.ErrorResponse:
             return False  # Kubo answers "not pinned" with an error
         except ipfshttpclient.exceptions.Error as exc:
             raise IpfsError(f"IPFS API at {self.api_url} failed during pin ls: {exc}") from exc
-        return any(normalize_cid(key) == normalize_cid(cid) for key in result["Keys"])
+        return any(Cid.parse(key) == wanted for key in result["Keys"])
 
     def dag_import(self, car: Path) -> list[str]:
         """Import a CAR file; returns the roots Kubo found (and pinned)."""

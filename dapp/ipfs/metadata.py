@@ -27,12 +27,14 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dapp.exceptions import CidMismatchError, DappValueError, IpfsError, MetadataError
-from dapp.ipfs.cid import Codec, normalize_cid, parse_cid
-from dapp.ipfs.kubo import Kubo
-from dapp.ipfs.unixfs import bytes_cid, path_cid
+from dapp.ipfs.cid import Cid
+from dapp.ipfs.unixfs import data_cid, path_cid
+
+if TYPE_CHECKING:  # ipfshttpclient behind Kubo costs ~0.2 s to import; readers through a gateway skip it
+    from dapp.ipfs.kubo import Kubo
 
 PRODUCT_SCHEMA = "ownerless-store/product@1"
 REVIEW_SCHEMA = "ownerless-store/review@1"
@@ -42,17 +44,8 @@ MAX_DOCUMENT = 1024 * 1024  # documents are small; refuse to download anything b
 
 
 @dataclass(frozen=True)
-class DocumentRef:
-    """Where a document lives: its CID and the (digest, codec) pair the contract stores."""
-
-    cid: str
-    digest: bytes
-    codec: Codec
-
-
-@dataclass(frozen=True)
 class ProductMetadata:
-    cid: str
+    cid: Cid
     name: str
     description: str
     images: tuple[str, ...]
@@ -60,14 +53,9 @@ class ProductMetadata:
 
 @dataclass(frozen=True)
 class ReviewDocument:
-    cid: str
+    cid: Cid
     rating: int
     text: str
-
-
-def _ref(cid: str) -> DocumentRef:
-    codec, digest = parse_cid(cid)
-    return DocumentRef(cid, digest, codec)
 
 
 def canonical_json(document: dict[str, Any]) -> bytes:
@@ -93,37 +81,37 @@ def _check_rating(value: object, error: type[Exception]) -> int:
 # --- products ---------------------------------------------------------------------------------------
 
 
-def build_product_metadata(name: str, description: str, image_cids: list[str]) -> tuple[bytes, str]:
+def build_product_metadata(name: str, description: str, image_cids: list[Cid | str]) -> tuple[bytes, Cid]:
     """The document bytes and their CID (computed locally, no daemon)."""
     _check_text("name", name, MAX_NAME, required=True, error=DappValueError)
     _check_text("description", description, MAX_TEXT, required=False, error=DappValueError)
-    images = [normalize_cid(cid) for cid in image_cids]
+    images = [str(cid if isinstance(cid, Cid) else Cid.parse(cid)) for cid in image_cids]
     document = canonical_json({"schema": PRODUCT_SCHEMA, "name": name, "description": description, "images": images})
-    return document, bytes_cid(document)
+    return document, data_cid(document)
 
 
-def upload_product_metadata(kubo: Kubo, name: str, description: str, image_paths: list[Path]) -> DocumentRef:
+def upload_product_metadata(kubo: Kubo, name: str, description: str, image_paths: list[Path]) -> Cid:
     """Add the images and the document to Kubo (pinned), checking every CID Kubo reports against ours."""
-    image_cids = []
+    image_cids: list[Cid | str] = []
     for path in image_paths:
         if not path.is_file():
             raise DappValueError(f"{path}: image not found (or not a file)")
-        expected = path_cid(path)
-        added = normalize_cid(kubo.add_path(path)[-1].cid)
+        expected = Cid.parse(path_cid(path))
+        added = Cid.parse(kubo.add_path(path)[-1].cid)
         if added != expected:
-            raise CidMismatchError(expected, added, what=f"Kubo's import of {path}")
+            raise CidMismatchError(str(expected), str(added), what=f"Kubo's import of {path}")
         image_cids.append(added)
     document, cid = build_product_metadata(name, description, image_cids)
     return _upload(kubo, document, cid)
 
 
-def parse_product_metadata(cid: str, document: bytes) -> ProductMetadata:
+def parse_product_metadata(cid: Cid, document: bytes) -> ProductMetadata:
     data = _parse(cid, document, PRODUCT_SCHEMA)
     images = data.get("images")
     if not isinstance(images, list):
         raise MetadataError(f"product metadata {cid}: images must be a list of CIDs")
     try:
-        image_cids = tuple(normalize_cid(image) for image in images)
+        image_cids = tuple(str(Cid.parse(image)) for image in images)
     except (DappValueError, AttributeError) as exc:
         raise MetadataError(f"product metadata {cid}: bad image CID ({exc})") from None
     return ProductMetadata(
@@ -134,28 +122,28 @@ def parse_product_metadata(cid: str, document: bytes) -> ProductMetadata:
     )
 
 
-def fetch_product_metadata(source: Kubo | str, cid: str) -> ProductMetadata:
+def fetch_product_metadata(source: Kubo | str, cid: Cid | str) -> ProductMetadata:
     """Fetch from Kubo or any gateway URL, verify the bytes hash to `cid`, and parse them."""
-    cid = normalize_cid(cid)
+    cid = _as_cid(cid)
     return parse_product_metadata(cid, fetch_verified(source, cid))
 
 
 # --- reviews ----------------------------------------------------------------------------------------
 
 
-def build_review_document(rating: int, text: str) -> tuple[bytes, str]:
+def build_review_document(rating: int, text: str) -> tuple[bytes, Cid]:
     _check_rating(rating, DappValueError)
     _check_text("text", text, MAX_TEXT, required=False, error=DappValueError)
     document = canonical_json({"schema": REVIEW_SCHEMA, "rating": rating, "text": text})
-    return document, bytes_cid(document)
+    return document, data_cid(document)
 
 
-def upload_review(kubo: Kubo, rating: int, text: str) -> DocumentRef:
+def upload_review(kubo: Kubo, rating: int, text: str) -> Cid:
     document, cid = build_review_document(rating, text)
     return _upload(kubo, document, cid)
 
 
-def parse_review_document(cid: str, document: bytes) -> ReviewDocument:
+def parse_review_document(cid: Cid, document: bytes) -> ReviewDocument:
     data = _parse(cid, document, REVIEW_SCHEMA)
     return ReviewDocument(
         cid=cid,
@@ -164,22 +152,27 @@ def parse_review_document(cid: str, document: bytes) -> ReviewDocument:
     )
 
 
-def fetch_review(source: Kubo | str, cid: str) -> ReviewDocument:
-    cid = normalize_cid(cid)
+def fetch_review(source: Kubo | str, cid: Cid | str) -> ReviewDocument:
+    cid = _as_cid(cid)
     return parse_review_document(cid, fetch_verified(source, cid))
 
 
 # --- shared -----------------------------------------------------------------------------------------
 
 
-def _upload(kubo: Kubo, document: bytes, cid: str) -> DocumentRef:
+def _as_cid(cid: Cid | str) -> Cid:
+    """A CID string from outside is parsed here, once; a Cid passes through untouched."""
+    return cid if isinstance(cid, Cid) else Cid.parse(cid)
+
+
+def _upload(kubo: Kubo, document: bytes, cid: Cid) -> Cid:
     added = kubo.add_bytes(document, pin=True)
     if added != cid:
-        raise CidMismatchError(cid, added, what="Kubo's import of the document")
-    return _ref(cid)
+        raise CidMismatchError(str(cid), str(added), what="Kubo's import of the document")
+    return cid
 
 
-def _parse(cid: str, document: bytes, schema: str) -> dict[str, Any]:
+def _parse(cid: Cid, document: bytes, schema: str) -> dict[str, Any]:
     try:
         data = json.loads(document.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
@@ -190,10 +183,9 @@ def _parse(cid: str, document: bytes, schema: str) -> dict[str, Any]:
     return data
 
 
-def fetch_verified(source: Kubo | str, cid: str) -> bytes:
+def fetch_verified(source: Kubo | str, cid: Cid) -> bytes:
     """The bytes of file `cid` from Kubo or a gateway base URL, accepted only if they hash to `cid`."""
-    cid = normalize_cid(cid)
-    if isinstance(source, Kubo):
+    if not isinstance(source, str):
         data = source.cat(cid, max_bytes=MAX_DOCUMENT + 1)
     else:
         url = f"{source.rstrip('/')}/ipfs/{cid}"
@@ -204,7 +196,7 @@ def fetch_verified(source: Kubo | str, cid: str) -> bytes:
             raise IpfsError(f"cannot fetch {url}: {getattr(exc, 'reason', exc)}") from None
     if len(data) > MAX_DOCUMENT:
         raise MetadataError(f"document {cid} is larger than {MAX_DOCUMENT} bytes")
-    actual = bytes_cid(data)
+    actual = data_cid(data)
     if actual != cid:
-        raise CidMismatchError(cid, actual, what="fetched document")
+        raise CidMismatchError(str(cid), str(actual), what="fetched document")
     return data

@@ -12,14 +12,16 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dapp._utils.files import write_atomic
 from dapp.exceptions import CidMismatchError, DappValueError, IpfsError
-from dapp.ipfs.cid import normalize_cid
-from dapp.ipfs.kubo import Kubo
-from dapp.ipfs.pinning import PinningService
+from dapp.ipfs.cid import Cid
 from dapp.ipfs.unixfs import import_path
+
+if TYPE_CHECKING:  # the caller hands them in; importing Kubo here would load ipfshttpclient for `dapp cid`
+    from dapp.ipfs.kubo import Kubo
+    from dapp.ipfs.pinning import PinningService
 
 DEFAULT_RELEASES = Path("releases.json")
 PUBLIC_PATH_GATEWAY = "https://ipfs.io"
@@ -95,10 +97,10 @@ def publish(
     added = kubo.add_path(directory, pin=True)
     if not added:
         raise IpfsError(f"Kubo returned nothing for add {directory}")
-    kubo_cid = normalize_cid(added[-1].cid)
-    if kubo_cid != local.cid:
-        raise CidMismatchError(local.cid, kubo_cid, what=f"Kubo's import of {directory}")
-    if not kubo.is_pinned(local.cid):
+    kubo_cid = Cid.parse(added[-1].cid)
+    if kubo_cid != local.root:
+        raise CidMismatchError(local.cid, str(kubo_cid), what=f"Kubo's import of {directory}")
+    if not kubo.is_pinned(local.root):
         raise IpfsError(f"Kubo did not pin {local.cid}")
     remote_pin = None
     if remote is not None:

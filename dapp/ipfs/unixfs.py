@@ -28,7 +28,7 @@ import mmh3
 import varint
 
 from dapp.exceptions import DappValueError
-from dapp.ipfs.cid import Codec, block_cid, cid_to_str
+from dapp.ipfs.cid import Cid, Codec, block_cid
 
 CHUNK_SIZE = 256 * 1024
 MAX_LINKS = 174
@@ -65,11 +65,24 @@ class DagNode:
 class ImportResult:
     """What importing a path produced."""
 
-    cid: str
+    root: Cid
     is_directory: bool
     file_count: int
     content_bytes: int
     dag_size: int
+
+    @property
+    def cid(self) -> str:
+        return str(self.root)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "cid": self.cid,
+            "is_directory": self.is_directory,
+            "file_count": self.file_count,
+            "content_bytes": self.content_bytes,
+            "dag_size": self.dag_size,
+        }
 
 
 # --- protobuf wire format -------------------------------------------------------------------------
@@ -176,9 +189,14 @@ def import_bytes(data: bytes, sink: BlockSink = _discard) -> DagNode:
     return import_stream(io.BytesIO(data), sink)
 
 
+def data_cid(data: bytes) -> Cid:
+    """CID of an in-memory file, as `ipfs add --cid-version=1` would make it."""
+    return Cid.from_binary(import_bytes(data).cid)
+
+
 def bytes_cid(data: bytes) -> str:
-    """CID of an in-memory file, as `ipfs add --cid-version=1` would report it."""
-    return cid_to_str(import_bytes(data).cid)
+    """The string `ipfs add --cid-version=1` would print for an in-memory file."""
+    return data_cid(data).text
 
 
 # --- directories ----------------------------------------------------------------------------------
@@ -314,7 +332,7 @@ def import_path(
     importer = _Importer(sink, on_file)
     node = importer.path(root)
     return ImportResult(
-        cid=cid_to_str(node.cid),
+        root=Cid.from_binary(node.cid),
         is_directory=root.is_dir(),
         file_count=importer.file_count,
         content_bytes=importer.content_bytes,

@@ -1,13 +1,14 @@
-"""Real Kubo and IPFS Cluster processes for the IPFS tests: loopback, random ports, temp dirs, stopped by PID."""
+"""Real Kubo and IPFS Cluster processes for the IPFS tests: loopback, ports chosen by the OS, temp dirs,
+run by dapp._utils.process and stopped by PID."""
 
 from __future__ import annotations
 
 import contextlib
 import json
 import os
+import re
 import shutil
 import subprocess
-import time
 import urllib.error
 import urllib.request
 from base64 import b64encode
@@ -17,9 +18,10 @@ from pathlib import Path
 import pytest
 from ipfs_nodes import ClusterNode, KuboNode
 
+from dapp._utils.process import ChildProcess
+from dapp.exceptions import IpfsError
 from dapp.ipfs.daemon import KuboDaemon
 from dapp.ipfs.kubo import Kubo
-from dapp.nodes import free_port
 
 # `make test` keeps the property test at Hypothesis' default budget; `make fuzz` (-m slow
 # --hypothesis-profile=fuzz, registered in tests/conftest.py) runs long.
@@ -39,17 +41,6 @@ def kubo() -> Iterator[KuboNode]:
         daemon.stop()
 
 
-@pytest.fixture
-def own_kubo() -> Iterator[KuboDaemon]:
-    """A daemon for one test that may kill it."""
-    daemon = KuboDaemon()
-    daemon.start()
-    try:
-        yield daemon
-    finally:
-        daemon.stop()
-
-
 def _cluster_binary() -> str:
     binary = os.environ.get("DAPP_IPFS_CLUSTER_BIN") or shutil.which("ipfs-cluster-service")
     if not binary:
@@ -57,40 +48,49 @@ def _cluster_binary() -> str:
     return binary
 
 
+# Printed once the Pinning Service API is bound; every port is 0 in the config, so this is where we learn it.
+PINSVC_LISTENING = re.compile(r"PINSVCAPI \(HTTP[^)]*\): /ip4/127\.0\.0\.1/tcp/(\d+)")
+
+
 @contextlib.contextmanager
 def _run_cluster(kubo_api: str, home: Path) -> Iterator[ClusterNode]:
-    """ipfs-cluster-service in front of the Kubo at `kubo_api`, its Pinning Service API on a free loopback
-    port, behind basic-auth credentials that are exchanged for a JWT bearer token as a real client would."""
+    """ipfs-cluster-service in front of the Kubo at `kubo_api`, its Pinning Service API on a loopback port
+    of the OS's choosing, behind basic-auth credentials that are exchanged for a JWT bearer token as a
+    real client would."""
     env = {**os.environ, "IPFS_CLUSTER_PATH": str(home)}
     binary = _cluster_binary()
     subprocess.run([binary, "init", "--consensus", "crdt"], env=env, check=True, capture_output=True)
     config_path = home / "service.json"
     config = json.loads(config_path.read_text())
-    pinsvc_port = free_port()
-    config["cluster"]["listen_multiaddress"] = [f"/ip4/127.0.0.1/tcp/{free_port()}"]
+    any_port = "/ip4/127.0.0.1/tcp/0"
+    config["cluster"]["listen_multiaddress"] = [any_port]
     config["cluster"]["mdns_interval"] = "0s"
-    config["api"]["restapi"]["http_listen_multiaddress"] = f"/ip4/127.0.0.1/tcp/{free_port()}"
-    config["api"]["ipfsproxy"]["listen_multiaddress"] = f"/ip4/127.0.0.1/tcp/{free_port()}"
+    config["api"]["restapi"]["http_listen_multiaddress"] = any_port
+    config["api"]["ipfsproxy"]["listen_multiaddress"] = any_port
     config["api"]["ipfsproxy"]["node_multiaddress"] = kubo_api
-    config["api"]["pinsvcapi"]["http_listen_multiaddress"] = f"/ip4/127.0.0.1/tcp/{pinsvc_port}"
+    config["api"]["pinsvcapi"]["http_listen_multiaddress"] = any_port
     config["api"]["pinsvcapi"]["basic_auth_credentials"] = {"tester": "secret"}
     config["ipfs_connector"]["ipfshttp"]["node_multiaddress"] = kubo_api
     config_path.write_text(json.dumps(config, indent=2))
-    url = f"http://127.0.0.1:{pinsvc_port}"
-    with (home / "cluster.log").open("wb") as log:
-        process = subprocess.Popen(
-            [binary, "daemon"], env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
-        )
-        try:
-            token = _wait_for_token(url, process, home / "cluster.log")
-            yield ClusterNode(url, token, process.pid, Kubo(kubo_api))
-        finally:
-            process.terminate()
-            try:
-                process.wait(20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(10)
+    child = ChildProcess(
+        "ipfs-cluster-service", [binary, "daemon"], env=env, log_path=home / "cluster.log", error=IpfsError,
+        stop_timeout=20,
+    )  # fmt: skip
+
+    def token_issued() -> tuple[str, str] | None:
+        listening = child.printed(PINSVC_LISTENING)
+        if listening is None:
+            return None
+        url = f"http://127.0.0.1:{listening[1]}"
+        token = _token(url)
+        return (url, token) if token else None
+
+    url, token = child.start(token_issued, timeout=60)
+    assert child.pid is not None
+    try:
+        yield ClusterNode(url, token, child.pid, Kubo(kubo_api))
+    finally:
+        child.stop()
 
 
 @pytest.fixture(scope="session")
@@ -108,18 +108,12 @@ def remote_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster
         yield node
 
 
-def _wait_for_token(url: str, process: subprocess.Popen[bytes], log: Path) -> str:
+def _token(url: str) -> str | None:
+    """A bearer token for the test credentials, or None while the API does not answer yet."""
     credentials = b64encode(b"tester:secret").decode()
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"ipfs-cluster-service exited: {log.read_text()[-2000:]}")
-        request = urllib.request.Request(
-            f"{url}/token", method="POST", headers={"Authorization": f"Basic {credentials}"}
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=2) as response:
-                return str(json.load(response)["token"])
-        except (urllib.error.URLError, OSError):
-            time.sleep(0.2)
-    pytest.fail(f"ipfs-cluster-service not ready after 60 s: {log.read_text()[-2000:]}")
+    request = urllib.request.Request(f"{url}/token", method="POST", headers={"Authorization": f"Basic {credentials}"})
+    try:
+        with urllib.request.urlopen(request, timeout=2) as response:
+            return str(json.load(response)["token"])
+    except (urllib.error.URLError, OSError):
+        return None

@@ -9,7 +9,7 @@ import pytest
 from ipfs_nodes import KuboNode
 
 from dapp.ipfs.metadata import build_review_document
-from tests.test_cli import Cli
+from tests.fixtures import Cli
 
 pytestmark = [pytest.mark.anvil, pytest.mark.kubo]
 

@@ -12,7 +12,7 @@ import pytest
 from ipfs_nodes import KuboNode
 
 from dapp.exceptions import CidMismatchError, DappValueError, MetadataError
-from dapp.ipfs.cid import Codec, digest_to_cid
+from dapp.ipfs.cid import Cid, Codec
 from dapp.ipfs.metadata import (
     build_product_metadata,
     build_review_document,
@@ -34,9 +34,9 @@ def test_product_round_trip_through_kubo_and_its_gateway(kubo: KuboNode, tmp_pat
     large.write_bytes(os.urandom(CHUNK_SIZE * 3))
     ref = upload_product_metadata(kubo.api, "Mug", "Blue, 300 ml ☕", [small, large])
     assert ref.codec is Codec.RAW  # a small JSON document is one raw block
-    assert digest_to_cid(ref.digest, ref.codec) == ref.cid  # what the contract stores rebuilds the CID
+    assert Cid(ref.digest, ref.codec) == ref  # what the contract stores rebuilds the CID
     for source in (kubo.api, kubo.info.gateway_url):
-        product = fetch_product_metadata(source, ref.cid)
+        product = fetch_product_metadata(source, str(ref))
         assert (product.name, product.description) == ("Mug", "Blue, 300 ml ☕")
         assert product.images == (path_cid(small), path_cid(large))
     assert kubo.api.cat(product.images[1]) == large.read_bytes()
@@ -44,11 +44,11 @@ def test_product_round_trip_through_kubo_and_its_gateway(kubo: KuboNode, tmp_pat
 
 def test_review_round_trip(kubo: KuboNode) -> None:
     ref = upload_review(kubo.api, 4, "Arrived in two days. Handle is smaller than it looks.")
-    review = fetch_review(kubo.api, ref.cid)
+    review = fetch_review(kubo.api, ref)
     assert (review.rating, review.text, review.cid) == (
         4,
         "Arrived in two days. Handle is smaller than it looks.",
-        ref.cid,
+        ref,
     )
 
 
