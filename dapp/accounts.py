@@ -11,6 +11,7 @@ import json
 import os
 from collections.abc import Callable
 from pathlib import Path
+from weakref import WeakKeyDictionary
 
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
@@ -18,6 +19,7 @@ from web3 import Web3
 from web3.middleware import SignAndSendRawMiddlewareBuilder
 
 from dapp.exceptions import AccountError
+from dapp.transactions.signers import LocalSigner, NodeSigner, Signer
 
 PRIVATE_KEY_ENV = "DAPP_PRIVATE_KEY"
 KEYSTORE_PASSWORD_ENV = "DAPP_KEYSTORE_PASSWORD"
@@ -63,11 +65,16 @@ def use_account(
     index: int | None = None,
     password_prompt: Callable[[], str] | None = None,
 ) -> str:
-    """Pick the signing account, install local signing if it is a key we hold, and return its address."""
+    """Pick the signing account, install local signing if it is a key we hold, and return its address.
+
+    A key is remembered for this Web3 (`signer_for`): the transaction pipeline signs with it itself, so the
+    hash is known, and journalled, before anything is sent. web3's signing middleware is installed too, for
+    callers who use `w3.eth.send_transaction` directly."""
     local = load_keystore(keystore, prompt=password_prompt) if keystore else key_from_env()
     if local is not None:
         w3.middleware_onion.inject(SignAndSendRawMiddlewareBuilder.build(local), layer=0)
         w3.eth.default_account = local.address
+        _local_keys.setdefault(w3, {})[str(local.address).lower()] = local
         return str(local.address)
     try:
         unlocked = list(w3.eth.accounts)
@@ -83,3 +90,12 @@ def use_account(
     address = str(unlocked[i])
     w3.eth.default_account = unlocked[i]
     return address
+
+
+_local_keys: WeakKeyDictionary[Web3, dict[str, LocalAccount]] = WeakKeyDictionary()
+
+
+def signer_for(w3: Web3, address: str) -> Signer:
+    """Who signs for `address` on this Web3: the key `use_account` loaded for it, else the node itself."""
+    local = _local_keys.get(w3, {}).get(address.lower())
+    return LocalSigner(local) if local is not None else NodeSigner(address)

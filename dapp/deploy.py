@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from eth_utils.crypto import keccak
 from web3 import Web3
@@ -129,8 +129,10 @@ def deploy_catalog(
     force: bool = False,
     receipt_timeout: float = 180.0,
     progress: Progress | None = None,
+    **pipeline: Any,
 ) -> DeployResult:
-    """Reuse the registered Catalog if it is live and current; otherwise deploy and record a new one."""
+    """Reuse the registered Catalog if it is live and current; otherwise deploy and record a new one.
+    `pipeline` options go to the TransactionPipeline (signer, fees, journal_root, on_event)."""
     artifact = artifact or load_artifact()
     chain_id = int(w3.eth.chain_id)
     genesis = genesis_hash(w3)
@@ -148,9 +150,10 @@ def deploy_catalog(
         progress(f"deploying {CONTRACT_NAME} from {account} on chain {chain_id}")
     init_code = bytes.fromhex(artifact.bytecode.removeprefix("0x"))
     init_code += encode_arguments(constructor_types(artifact.abi), (), f"{CONTRACT_NAME} constructor")
-    pipeline = TransactionPipeline(w3, account, errors=ErrorDecoder(artifact.abi), receipt_timeout=receipt_timeout)
+    options = {"receipt_timeout": receipt_timeout, **pipeline}
+    transactions = TransactionPipeline(w3, account, errors=ErrorDecoder(artifact.abi), **options)
     try:
-        mined = pipeline.execute(TxRequest(label=f"deploy {CONTRACT_NAME}", to=None, data=init_code))
+        mined = transactions.execute(TxRequest(label=f"deploy {CONTRACT_NAME}", to=None, data=init_code))
     except NetworkError as exc:
         raise DeploymentError(f"deploying {CONTRACT_NAME} failed: {exc}") from exc
     if mined.contract_address is None:
@@ -170,18 +173,36 @@ def deploy_catalog(
     return DeployResult(deployment, reused=False, replaced=replaced, registry_path=registry.path_for(chain_id))
 
 
-def live_deployment(w3: Web3, registry: Registry) -> tuple[Deployment, list[dict[str, Any]]]:
-    """The registered Catalog on this chain and its ABI, or NotDeployedError saying why not."""
+def live_deployment(
+    w3: Web3, registry: Registry, *, check: Literal["now", "on_use"] = "now"
+) -> tuple[Deployment, list[dict[str, Any]]]:
+    """The registered Catalog on this chain and its ABI, or NotDeployedError saying why not.
+
+    `check="now"` asks the chain for its genesis block and the code at the address (2 round trips).
+    `check="on_use"` leaves that to the client's first call (`CatalogClient(verified=False)`): a view
+    that returns data proves the contract is there, and only a call that finds no code pays for the
+    check, to say why. The genesis block is still asked for when the registry holds several chains
+    with this id (dev chains restarted or run side by side), to pick the right one."""
     chain_id = int(w3.eth.chain_id)
-    genesis = genesis_hash(w3)
+    several = registry.chain_instances(chain_id, CONTRACT_NAME) > 1
+    genesis = genesis_hash(w3) if check == "now" or several else None
     found = registry.get_with_abi(chain_id, CONTRACT_NAME, genesis)
     if found is None:
-        raise NotDeployedError(chain_id, f"no entry in {registry.path_for(chain_id)}")
+        raise not_deployed(chain_id, registry, f"no entry in {registry.path_for(chain_id)}")
     deployment, abi = found
+    if check == "on_use" and (genesis is None or deployment.genesis_hash == genesis):
+        return deployment, abi
     reason = stale_reason(w3, deployment, genesis)
     if reason:
-        raise NotDeployedError(chain_id, f"the entry in {registry.path_for(chain_id)} is stale: {reason}")
+        raise not_deployed(chain_id, registry, f"the entry in {registry.path_for(chain_id)} is stale: {reason}")
     return deployment, abi
+
+
+def not_deployed(chain_id: int, registry: Registry, detail: str) -> NotDeployedError:
+    """NotDeployedError, advising `dapp deploy` only on a dev chain."""
+    from dapp.networks import DEV_CHAIN_IDS
+
+    return NotDeployedError(chain_id, detail, dev_chain=chain_id in DEV_CHAIN_IDS, known_chains=registry.chains())
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ class NetworkError(DappError):
     """The chain could not be reached, or a node could not be started."""
 
 
-class RpcUnavailableError(NetworkError):
+class RpcUnavailableError(NetworkError, ConnectionError):
     """The RPC endpoint gave no usable answer (no connection, timeout, HTTP 5xx, malformed JSON), even after
     the retries that are safe for this method."""
 
@@ -84,11 +84,20 @@ class DeploymentError(DappError):
 
 
 class NotDeployedError(DeploymentError):
-    """No contract code at the registered address on this chain."""
+    """No contract code at the registered address on this chain.
 
-    def __init__(self, chain_id: int, detail: str) -> None:
+    Deploying is advised only on a dev chain: on any other chain the likelier mistake is the network
+    (a registry for chain 31337, an RPC URL of chain 5), so the message names the chains the registry has."""
+
+    def __init__(self, chain_id: int, detail: str, *, dev_chain: bool = True, known_chains: Iterable[int] = ()) -> None:
         self.chain_id = chain_id
-        super().__init__(f"Catalog is not deployed on chain {chain_id}: {detail}. Run `dapp deploy` first.")
+        if dev_chain:
+            hint = "Run `dapp deploy` first."
+        else:
+            others = sorted(set(known_chains) - {chain_id})
+            where = f" (the registry has a Catalog on chain {', '.join(map(str, others))})" if others else ""
+            hint = f"Check --network / $DAPP_RPC_URL{where}, or pin the chain with --chain-id."
+        super().__init__(f"Catalog is not deployed on chain {chain_id}: {detail}. {hint}")
 
 
 class TransactionError(DappError):

@@ -10,17 +10,17 @@ any other error. This provider instead:
 - on a transport failure (no connection, timeout, 5xx, malformed JSON) retries only reads, and raises
   `RpcUnavailableError` for a send at once: whether it arrived is a question for the transaction pipeline,
   which asks the node by hash (`dapp.transactions.broadcast`);
-- answers eth_chainId from memory after the first time (one command, one endpoint, one chain);
-- counts the calls per method (`calls`), which the tests and `make bench` read.
+- does not retry a 4xx other than 429 (the endpoint refuses that very request: 413 too large, 403).
+
+The connection check is the first eth_chainId, so it is retried like any read before a node is called
+unreachable. Answers that cannot change (the chain id) are cached by dapp.middleware.ChainFacts.
 """
 
 from __future__ import annotations
 
 import json
 import random
-import threading
 import time
-from collections import Counter
 from collections.abc import Callable
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -33,12 +33,10 @@ from dapp.exceptions import RateLimitedError, RpcUnavailableError
 
 # Methods whose repetition can change what happens on chain: never retried after a transport failure.
 SEND_METHODS = frozenset({"eth_sendRawTransaction", "eth_sendTransaction"})
-# Answers that cannot change while we talk to one endpoint.
-CACHED_METHODS = frozenset({"eth_chainId"})
 
 
 class RpcProvider(HTTPProvider):
-    """An HTTPProvider with 429 backoff, read-only retries, a cached chain id and call counts."""
+    """An HTTPProvider with 429 backoff and retries of reads only."""
 
     def __init__(
         self,
@@ -59,26 +57,21 @@ class RpcProvider(HTTPProvider):
         self.max_retry_after = max_retry_after
         self._sleep = sleep
         self._session = requests.Session()
-        self._cache: dict[str, Any] = {}
-        self._lock = threading.Lock()
-        self.calls: Counter[str] = Counter()
-
-    @property
-    def total_calls(self) -> int:
-        return sum(self.calls.values())
 
     # web3 7 and 8 both route single requests through `_make_request(method, bytes) -> bytes`.
     def _make_request(self, method: RPCEndpoint, request_data: bytes) -> bytes:
-        cached = self._cache.get(method)
-        if cached is not None:
-            request_id = json.loads(request_data).get("id")
-            return json.dumps({"jsonrpc": "2.0", "id": request_id, "result": cached}).encode()
-        body = self._post(str(method), request_data, retry_reads=str(method) not in SEND_METHODS)
-        if method in CACHED_METHODS:
-            result = json.loads(body).get("result")
-            if result is not None:
-                self._cache[method] = result
-        return body
+        return self._post(str(method), request_data, retry_reads=str(method) not in SEND_METHODS)
+
+    def is_connected(self, show_traceback: bool = False) -> bool:
+        """One question, no retries: is anything answering right now?"""
+        data = self.encode_rpc_request(RPCEndpoint("web3_clientVersion"), [])
+        try:
+            body = self._post("web3_clientVersion", data, retry_reads=False)
+        except RpcUnavailableError:
+            if show_traceback:
+                raise
+            return False
+        return "result" in json.loads(body)
 
     def make_batch_request(self, batch_requests: list[tuple[RPCEndpoint, Any]]) -> list[RPCResponse] | RPCResponse:
         from web3._utils.batching import sort_batch_response_by_response_ids
@@ -98,8 +91,6 @@ class RpcProvider(HTTPProvider):
         waited = 0.0
         while True:
             attempts += 1
-            with self._lock:
-                self.calls[method] += 1
             try:
                 response = self._session.post(
                     str(self.endpoint_uri), data=data, headers=self.get_request_headers(), timeout=self.timeout
@@ -119,9 +110,8 @@ class RpcProvider(HTTPProvider):
                 if not response.ok:
                     status = response.status_code
                     detail = f"HTTP {status} {response.reason}"
-                    if (
-                        status < 500
-                    ):  # the endpoint refuses this request (413 too large, 403, ...): asking again won't help
+                    # 4xx: the endpoint refuses this very request (413 too large, 403); asking again won't help.
+                    if status < 500:
                         raise RpcUnavailableError(method, detail, attempts, status=status)
                 else:
                     detail = "the reply is not JSON: " + response.text[:80].replace("\n", " ")
@@ -176,9 +166,3 @@ def node_message(exc: BaseException) -> str | None:
     if type(exc).__name__ in ("Web3RPCError", "ValueError") and exc.args and isinstance(exc.args[0], str):
         return exc.args[0]
     return None
-
-
-def calls_of(provider: object) -> Counter[str]:
-    """Per-method call counts of an RpcProvider (empty for any other provider)."""
-    calls = getattr(provider, "calls", None)
-    return calls if isinstance(calls, Counter) else Counter()

@@ -12,6 +12,17 @@ from typing import Any
 
 import click
 
+_announced: list[str] = []
+
+
+def remember_transaction(tx_hash: str) -> None:
+    """A transaction this command signed: named again if the command is interrupted or fails later."""
+    _announced.append(tx_hash)
+
+
+def announced_transactions() -> list[str]:
+    return list(_announced)
+
 
 def progress(message: str) -> None:
     """Progress goes to stderr so --json output on stdout stays clean."""

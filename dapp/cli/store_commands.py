@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from dapp.cli.common import parse_amount, session
-from dapp.cli.options import NetworkArgs, ipfs_api_option, network_options
+from dapp.cli.options import NetworkArgs, TxArgs, ipfs_api_option, network_options, tx_options
 from dapp.cli.output import emit, format_duration, format_wei, progress, table
 from dapp.exceptions import DappValueError
 from dapp.ipfs.cid import Cid, Codec
@@ -90,6 +90,7 @@ def orders_table(orders: list[Order]) -> str:
 @click.option("--metadata-cid", help="Instead of --name: CID of a metadata document already on IPFS.")
 @ipfs_api_option
 @network_options
+@tx_options
 def list_product(
     price: str,
     stock: int,
@@ -100,6 +101,7 @@ def list_product(
     metadata_cid: str | None,
     ipfs_api: str | None,
     net: NetworkArgs,
+    tx: TxArgs,
 ) -> None:
     """List a product for sale; you become its seller."""
     wei = parse_amount(price)
@@ -110,7 +112,7 @@ def list_product(
     metadata = Cid.parse_document(metadata_cid) if metadata_cid else PLACEHOLDER_CID
     if not metadata_cid:
         build_product_metadata(name or "", description, [])  # check name and description before any upload
-    with session(net) as s:
+    with session(net, tx=tx) as s:
         client = s.client()
         if name:
             client.simulate("listProduct", wei, stock, escrow_window, PLACEHOLDER_CID.digest, 0)
@@ -206,15 +208,17 @@ def product(product_id: int, with_metadata: bool, gateway: str | None, ipfs_api:
 @click.option("--quantity", "-q", type=click.IntRange(1), default=1, show_default=True)
 @click.option("--expect-price", help="Unit price you agree to (default: the current price, read now).")
 @network_options
+@tx_options
 def buy(
     product_id: int,
     quantity: int,
     expect_price: str | None,
     net: NetworkArgs,
+    tx: TxArgs,
 ) -> None:
     """Buy a product, paying exactly quantity times the unit price."""
     expected = parse_amount(expect_price) if expect_price else None
-    with session(net) as s:
+    with session(net, tx=tx) as s:
         progress(f"buying {quantity} of product {product_id}")
         purchase = s.client().buy(product_id, quantity, expected)
     emit(
@@ -255,18 +259,16 @@ def _settle_command(name: str, method: str, doc: str) -> click.Command:
     @click.command(name, help=doc)
     @click.argument("order")
     @network_options
-    def command(
-        order: str,
-        net: NetworkArgs,
-    ) -> None:
+    @tx_options
+    def command(order: str, net: NetworkArgs, tx: TxArgs) -> None:
         ref = OrderRef.parse(order)
-        with session(net) as s:
+        with session(net, tx=tx) as s:
             progress(f"{name} order {ref}")
-            tx = getattr(s.client(), method)(ref)
+            result = getattr(s.client(), method)(ref)
         emit(
             net.as_json,
-            {"order": str(ref), "action": name, "tx": tx.tx_hash},
-            f"order {ref}: {name} done (tx {tx.tx_hash})",
+            {"order": str(ref), "action": name, "tx": result.tx_hash},
+            f"order {ref}: {name} done (tx {result.tx_hash})",
         )
 
     return command
@@ -286,8 +288,15 @@ refund = _settle_command("refund", "refund", "Seller: refund an escrowed ORDER i
 @click.option("--review-cid", help="Instead of --text: CID of a review document already on IPFS.")
 @ipfs_api_option
 @network_options
+@tx_options
 def review(
-    order: str, rating: int, text: str | None, review_cid: str | None, ipfs_api: str | None, net: NetworkArgs
+    order: str,
+    rating: int,
+    text: str | None,
+    review_cid: str | None,
+    ipfs_api: str | None,
+    net: NetworkArgs,
+    tx: TxArgs,
 ) -> None:
     """Review a completed ORDER you placed (once)."""
     ref = OrderRef.parse(order)
@@ -296,7 +305,7 @@ def review(
     document = Cid.parse_document(review_cid) if review_cid is not None else PLACEHOLDER_CID
     if text is not None:
         build_review_document(rating, text)  # check before any upload
-    with session(net) as s:
+    with session(net, tx=tx) as s:
         client = s.client()
         if text is not None:
             # Let the contract name any problem (not your order, not completed) before uploading.
@@ -308,17 +317,16 @@ def review(
             with open_kubo(ipfs_api) as kubo:
                 document = upload_review(kubo, rating, text)
         progress(f"reviewing order {ref}")
-        tx = client.review(ref, rating, document)
-    emit(net.as_json, {"order": str(ref), "rating": rating, "tx": tx.tx_hash}, f"reviewed order {ref}: {rating}/5")
+        result = client.review(ref, rating, document)
+    emit(net.as_json, {"order": str(ref), "rating": rating, "tx": result.tx_hash}, f"reviewed order {ref}: {rating}/5")
 
 
 @click.command("withdraw")
 @network_options
-def withdraw(
-    net: NetworkArgs,
-) -> None:
+@tx_options
+def withdraw(net: NetworkArgs, tx: TxArgs) -> None:
     """Withdraw everything credited to you: sales, released escrow, refunds."""
-    with session(net) as s:
+    with session(net, tx=tx) as s:
         progress("withdrawing")
         result = s.client().withdraw()
     emit(

@@ -17,12 +17,11 @@ from collections.abc import Callable
 from typing import Any
 
 from web3 import Web3
-from web3.exceptions import Web3RPCError
 
 from dapp.exceptions import RpcUnavailableError, SendUnconfirmedError
 from dapp.rpc import node_message
 from dapp.transactions.rejections import Meaning, meaning, nonce_taken, refusal
-from dapp.transactions.signers import SignedTx, node_sign, rpc_tx
+from dapp.transactions.signers import SignedTx, node_sign
 from dapp.transactions.status import find_transaction
 
 SEND_ATTEMPTS = 3
@@ -90,7 +89,7 @@ def broadcast_unsigned(
     If the answer is lost, the node is asked to sign the identical transaction (eth_signTransaction): the
     same signature, so the same hash, which is then looked up and re-sent like any signed transaction."""
     try:
-        return _send_transaction(w3, tx)
+        return "0x" + bytes(w3.eth.send_transaction(tx)).hex()  # type: ignore[arg-type]
     except RpcUnavailableError as exc:
         last = str(exc)
     except Exception as exc:
@@ -108,15 +107,6 @@ def broadcast_unsigned(
             "will not sign it again to tell: check the account's transactions before sending again"
         )
     return broadcast(w3, signed, nonce=nonce, replacing=replacing, retry_delay=retry_delay, sleep=sleep)
-
-
-def _send_transaction(w3: Web3, tx: dict[str, Any]) -> str:
-    """eth_sendTransaction straight to the provider: web3's middleware would fetch the latest block to
-    check fees we have already chosen (one call per send), and drop the chain id we want the node to check."""
-    response: Any = w3.provider.make_request("eth_sendTransaction", [rpc_tx(tx)])  # type: ignore[arg-type]
-    if "error" in response:
-        raise Web3RPCError(str(response["error"]), rpc_response=response)
-    return str(response["result"]).lower()
 
 
 def _nonce_is_ours(w3: Web3, tx_hash: str, retry_delay: float, sleep: Callable[[float], None]) -> bool | None:

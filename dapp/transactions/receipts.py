@@ -9,13 +9,16 @@ transaction: a dropped or replaced one raises at once instead of waiting out the
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from web3 import Web3
 from web3.types import TxReceipt
 
+from dapp._utils.files import write_atomic
 from dapp.exceptions import ReceiptTimeout, TransactionDroppedError, TransactionReplacedError
 from dapp.transactions.journal import TxState
 from dapp.transactions.status import TxStatus, find_receipt, find_transaction, gone_status, transaction_status
@@ -24,6 +27,7 @@ MIN_INTERVAL, MAX_INTERVAL = 0.05, 6.0
 UNKNOWN_BLOCK_TIME_INTERVAL = 1.0
 BLOCK_SAMPLE = 10  # blocks between the two headers the block time is measured over
 FIRST_PRESENCE_CHECK = 4  # polls before the first "does the node still have it?"
+PACE_CACHE_SECONDS = 3600
 
 
 @dataclass(frozen=True)
@@ -53,16 +57,32 @@ def poll_interval(seconds_per_block: float | None) -> float:
 
 class Pacer:
     """The poll interval for one chain: fixed, or measured from the block time the first time a poll
-    misses, and kept for every later wait."""
+    misses. With a `cache` file the measurement is shared by later commands for an hour (two header
+    requests saved per command)."""
 
-    def __init__(self, w3: Web3, fixed: float | None = None) -> None:
+    def __init__(self, w3: Web3, fixed: float | None = None, cache: Path | None = None) -> None:
         self.w3 = w3
+        self.cache = cache
         self._interval = fixed
 
     def interval(self) -> float:
         if self._interval is None:
+            self._interval = self._cached()
+        if self._interval is None:
             self._interval = poll_interval(block_time(self.w3))
+            if self.cache is not None:
+                write_atomic(self.cache, json.dumps({"interval": self._interval, "at": time.time()}), durable=False)
         return self._interval
+
+    def _cached(self) -> float | None:
+        if self.cache is None:
+            return None
+        try:
+            saved = json.loads(self.cache.read_text())
+            interval, at = float(saved["interval"]), float(saved["at"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        return interval if 0 <= time.time() - at < PACE_CACHE_SECONDS else None
 
 
 def wait_for_receipt(

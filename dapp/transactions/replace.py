@@ -14,35 +14,38 @@ from web3 import Web3
 from dapp.exceptions import DappValueError, FeeTooLowError, TransactionError
 from dapp.transactions.fees import FeeOverrides, Fees, replacement_fees, suggest_fees
 from dapp.transactions.journal import JournalEntry, TxState
-from dapp.transactions.sender import TxRequest, TxSender
+from dapp.transactions.pipeline import Simulated, TransactionPipeline, TxRequest
 from dapp.transactions.status import find_transaction, transaction_status
 
 CANCEL_GAS = 21_000
 
 
 def replace_transaction(
-    sender: TxSender, tx_hash: str, *, cancel: bool = False, overrides: FeeOverrides | None = None
+    pipeline: TransactionPipeline, tx_hash: str, *, cancel: bool = False, overrides: FeeOverrides | None = None
 ) -> JournalEntry:
-    """Send the speedup (or the cancel) of pending transaction `tx_hash`; returns its journal entry."""
+    """Send the speedup (or the cancel) of pending transaction `tx_hash`; returns its journal entry.
+    `overrides` default to the pipeline's own fee options."""
     tx_hash = tx_hash.lower()
-    original = sender.journal.get(tx_hash) or _from_node(sender, tx_hash)
-    if original.sender.lower() != sender.signer.address.lower():
-        raise DappValueError(f"{tx_hash} was sent by {original.sender}, not by {sender.signer.address}")
-    status = transaction_status(sender.w3, tx_hash, original.sender, original.nonce)
+    original = pipeline.journal.get(tx_hash) or _from_node(pipeline, tx_hash)
+    if original.sender.lower() != pipeline.signer.address.lower():
+        raise DappValueError(f"{tx_hash} was sent by {original.sender}, not by {pipeline.signer.address}")
+    status = transaction_status(pipeline.w3, tx_hash, original.sender, original.nonce)
     if status.state in (TxState.MINED, TxState.FAILED):
         raise TransactionError(f"already mined in block {status.block}: there is nothing to replace", tx_hash)
     if status.state is TxState.REPLACED:
         raise TransactionError(f"cannot be replaced: {status.detail}", tx_hash)
-    overrides = overrides or sender.fee_overrides
+    overrides = overrides or pipeline.fees
     old = Fees(max_fee=original.max_fee, priority_fee=original.priority_fee, gas_price=original.gas_price)
-    fees = _outbidding(old, suggest_fees(sender.w3, overrides), overrides)
+    fees = _outbidding(old, suggest_fees(pipeline.w3, overrides), overrides)
     if cancel:
-        request = TxRequest(original.sender, b"", 0, CANCEL_GAS, f"cancel {tx_hash}")
+        request = TxRequest(f"cancel {tx_hash}", original.sender, b"", 0)
+        gas = CANCEL_GAS
     else:
         data = bytes.fromhex(original.data.removeprefix("0x"))
+        request = TxRequest(original.label or f"speedup {tx_hash}", original.to, data, original.value)
         gas = overrides.gas_limit or original.gas
-        request = TxRequest(original.to, data, original.value, gas, original.label or f"speedup {tx_hash}")
-    return sender.send_replacement(request, fees, original.nonce, replaces=tx_hash)
+    simulated = Simulated(request, original.sender, gas)
+    return pipeline.send_replacement(simulated, fees, original.nonce, replaces=tx_hash)
 
 
 def _outbidding(old: Fees, current: Fees, overrides: FeeOverrides) -> Fees:
@@ -66,14 +69,14 @@ def _outbidding(old: Fees, current: Fees, overrides: FeeOverrides) -> Fees:
     return Fees(gas_price=price)
 
 
-def _from_node(sender: TxSender, tx_hash: str) -> JournalEntry:
-    tx: Any = find_transaction(sender.w3, tx_hash)
+def _from_node(pipeline: TransactionPipeline, tx_hash: str) -> JournalEntry:
+    tx: Any = find_transaction(pipeline.w3, tx_hash)
     if tx is None:
         raise DappValueError(f"{tx_hash} is neither in this account's journal nor known to the node")
     to = tx.get("to")
     return JournalEntry(
         hash=tx_hash,
-        chain_id=sender.chain_id,
+        chain_id=pipeline.journal.chain_id,
         sender=str(tx["from"]),
         nonce=int(tx["nonce"]),
         to=Web3.to_checksum_address(to) if to else None,

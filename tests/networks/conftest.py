@@ -17,13 +17,18 @@ import pytest
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
 from web3 import Web3
+from web3.types import TxReceipt
 
+from dapp._utils.revert import ErrorDecoder
 from dapp.compile import load_artifact
+from dapp.middleware import tune
 from dapp.nodes import AnvilNode
 from dapp.rpc import RpcProvider
+from dapp.transactions import Simulated, TransactionPipeline, TxRequest
 from dapp.transactions.fees import FeeOverrides
-from dapp.transactions.sender import TxRequest, TxSender
+from dapp.transactions.journal import JournalEntry
 from dapp.transactions.signers import LocalSigner
+from dapp.types import OrderState
 from tests.networks.rpc_proxy import FlakyRpcProxy
 
 PRICE = 10**15
@@ -122,12 +127,12 @@ class Shop:
     def contract(self) -> Any:
         return self.w3.eth.contract(address=Web3.to_checksum_address(self.address), abi=self.abi)
 
-    def request(self, function: str, *args: Any, value: int = 0, gas: int = BUY_GAS) -> TxRequest:
+    def request(self, function: str, *args: Any, value: int = 0) -> TxRequest:
         data = bytes.fromhex(self.contract.encode_abi(function, args=list(args))[2:])
-        return TxRequest(self.address, data, value, gas, f"{function}{args}")
+        return TxRequest(function, self.address, data, value)
 
-    def buy(self, quantity: int = 1, product_id: int = 1, gas: int = BUY_GAS) -> TxRequest:
-        return self.request("buy", product_id, quantity, PRICE, value=quantity * PRICE, gas=gas)
+    def buy(self, quantity: int = 1, product_id: int = 1) -> TxRequest:
+        return self.request("buy", product_id, quantity, PRICE, value=quantity * PRICE)
 
     def product(self, product_id: int = 1) -> Any:
         return self.contract.functions.getProduct(product_id).call()
@@ -176,28 +181,45 @@ def proxy(chain: KeyedChain) -> Iterator[FlakyRpcProxy]:
 
 
 def rpc_web3(url: str, **provider_options: Any) -> Web3:
-    """A Web3 on our provider; retries and rate-limit waits are fast in tests unless a test says otherwise."""
+    """What dapp.networks.http_web3 makes (our transport, our middleware), with fast retries and rate-limit
+    waits unless a test says otherwise."""
     options = {"retry_delay": 0.01, **provider_options}
-    return Web3(RpcProvider(url, **options))
+    return tune(Web3(RpcProvider(url, **options)))
 
 
-def make_sender(
+def make_pipeline(
     url: str,
     account: LocalAccount,
     journal_root: Path,
     *,
-    chain_id: int = 31337,
     timeout: float = 30.0,
     poll_interval: float | None = 0.05,
     fees: FeeOverrides | None = None,
     **provider_options: Any,
-) -> TxSender:
-    return TxSender(
+) -> TransactionPipeline:
+    """The transaction pipeline for a key, naming the Catalog's errors."""
+    return TransactionPipeline(
         rpc_web3(url, **provider_options),
-        LocalSigner(account),
-        chain_id=chain_id,
-        journal_root=journal_root,
-        timeout=timeout,
+        account.address,
+        signer=LocalSigner(account),
+        errors=ErrorDecoder(load_artifact().abi, enums={"enum Catalog.OrderState": OrderState}),
+        receipt_timeout=timeout,
         poll_interval=poll_interval,
         fees=fees,
+        journal_root=journal_root,
     )
+
+
+def unsimulated(pipeline: TransactionPipeline, request: TxRequest, gas: int = BUY_GAS) -> Simulated:
+    """A request sent without simulating it first (racing transactions, a gas limit set by hand)."""
+    return Simulated(request, pipeline.require_sender(), gas)
+
+
+def send(pipeline: TransactionPipeline, request: TxRequest, gas: int | None = None) -> JournalEntry:
+    """Simulate (unless `gas` is given) and send; the journal entry of the sent transaction."""
+    return pipeline.send(pipeline.simulate(request) if gas is None else unsimulated(pipeline, request, gas))
+
+
+def transact(pipeline: TransactionPipeline, request: TxRequest) -> TxReceipt:
+    """Simulate, send and wait; the receipt (a failure raises its named error)."""
+    return pipeline.wait(send(pipeline, request))

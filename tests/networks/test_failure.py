@@ -12,26 +12,25 @@ from web3 import Web3
 from dapp._utils.revert import ErrorDecoder
 from dapp.exceptions import ContractRevert, OutOfGasError, TransactionFailedError
 from dapp.nodes import GanacheNode
-from dapp.transactions.sender import TxSender
-from dapp.transactions.signers import NodeSigner
+from dapp.transactions import TransactionPipeline
+from dapp.transactions.fees import FeeOverrides
 from dapp.types import OrderState
 from tests.networks.conftest import (
+    BUY_GAS,
     PRICE,
     KeyedChain,
     StartAnvil,
     key,
-    make_sender,
+    make_pipeline,
     open_shop,
     open_shop_unlocked,
     rpc_web3,
+    send,
+    transact,
 )
 from tests.networks.rpc_proxy import Fault, FlakyRpcProxy
 
 pytestmark = pytest.mark.anvil
-
-
-def decoder(abi: list[dict[str, object]]) -> ErrorDecoder:
-    return ErrorDecoder(abi, enums={"enum Catalog.OrderState": OrderState})  # type: ignore[arg-type]
 
 
 def test_two_buyers_race_for_the_last_unit_in_one_block(start_anvil: StartAnvil, tmp_path: Path) -> None:
@@ -40,14 +39,14 @@ def test_two_buyers_race_for_the_last_unit_in_one_block(start_anvil: StartAnvil,
     senders = []
     for index in (1, 2):
         chain.fund(key(index).address)
-        senders.append(make_sender(chain.url, key(index), tmp_path))
+        senders.append(make_pipeline(chain.url, key(index), tmp_path))
     # Both simulate fine (one unit left) and are sent before the block that settles the race.
-    entries = [sender.send(shop.buy()) for sender in senders]
+    entries = [send(sender, shop.buy(), gas=BUY_GAS) for sender in senders]
     chain.mine()
     outcomes: list[object] = []
     for sender, entry in zip(senders, entries, strict=True):
         try:
-            outcomes.append(sender.wait(entry, decoder(shop.abi))["status"])
+            outcomes.append(sender.wait(entry)["status"])
         except ContractRevert as exc:
             outcomes.append(exc)
     assert outcomes[0] == 1
@@ -60,9 +59,9 @@ def test_two_buyers_race_for_the_last_unit_in_one_block(start_anvil: StartAnvil,
 def test_out_of_gas_is_named(chain: KeyedChain, tmp_path: Path) -> None:
     shop = open_shop(chain)
     chain.fund(key(1).address)
-    sender = make_sender(chain.url, key(1), tmp_path)
+    sender = make_pipeline(chain.url, key(1), tmp_path, fees=FeeOverrides(gas_limit=30_000))  # --gas-limit
     with pytest.raises(OutOfGasError) as raised:
-        sender.transact(shop.buy(gas=30_000), decoder(shop.abi))
+        transact(sender, shop.buy())
     assert str(raised.value).startswith("ran out of gas: it used its whole gas limit of 30000; raise --gas-limit")
 
 
@@ -72,18 +71,18 @@ def test_without_the_debug_api_the_reason_is_not_guessed(chain: KeyedChain, tmp_
     wrong_price = shop.request("buy", 1, 1, PRICE + 1, value=PRICE + 1)  # reverts: CatalogPriceChanged
     with FlakyRpcProxy(chain.url) as proxy:
         proxy.fail("debug_traceTransaction", Fault.METHOD_NOT_FOUND)
-        sender = make_sender(proxy.url, key(1), tmp_path)
+        sender = make_pipeline(proxy.url, key(1), tmp_path)
         with pytest.raises(TransactionFailedError) as raised:
-            sender.transact(wrong_price, decoder(shop.abi))
+            sender.wait(send(sender, wrong_price, gas=BUY_GAS))  # sent without simulating: it reverts on chain
         assert str(raised.value).startswith(
             "the transaction reverted; the reason is not available from this node (it offers no debug_traceTransaction)"
         )
         with pytest.raises(OutOfGasError):  # a whole gas limit used needs no trace to be named
-            sender.transact(shop.buy(gas=30_000), decoder(shop.abi))
+            sender.wait(send(sender, shop.buy(), gas=30_000))
     # The same transaction on a node that traces it is named:
-    direct = make_sender(chain.url, key(1), tmp_path)
+    direct = make_pipeline(chain.url, key(1), tmp_path)
     with pytest.raises(ContractRevert) as named:
-        direct.transact(wrong_price, decoder(shop.abi))
+        direct.wait(send(direct, wrong_price, gas=BUY_GAS))
     assert named.value.name == "CatalogPriceChanged"
 
 
@@ -95,10 +94,11 @@ def test_a_revert_is_named_from_ganaches_trace_with_a_node_signed_account(tmp_pa
         w3 = Web3(Web3.HTTPProvider(node.url))
         seller, buyer = w3.eth.accounts[0], w3.eth.accounts[1]
         shop = open_shop_unlocked(w3, seller)
-        sender = TxSender(rpc_web3(node.url), NodeSigner(buyer), chain_id=1337, journal_root=tmp_path)
+        errors = ErrorDecoder(shop.abi, enums={"enum Catalog.OrderState": OrderState})
+        sender = TransactionPipeline(rpc_web3(node.url), buyer, errors=errors, journal_root=tmp_path)
         wrong_price = shop.request("buy", 1, 1, PRICE + 1, value=PRICE + 1)
         with pytest.raises(ContractRevert) as raised:
-            sender.transact(wrong_price, decoder(shop.abi))
+            sender.wait(send(sender, wrong_price, gas=BUY_GAS))
         assert raised.value.name == "CatalogPriceChanged"
-        assert sender.transact(shop.buy())["status"] == 1
+        assert transact(sender, shop.buy())["status"] == 1
         assert [e.nonce for e in sender.journal.entries()] == [0, 1]

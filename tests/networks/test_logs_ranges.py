@@ -10,7 +10,7 @@ from web3.exceptions import Web3RPCError
 
 from dapp._utils.logs import get_logs, is_range_error
 from dapp.exceptions import NetworkError, RpcUnavailableError
-from tests.networks.conftest import KeyedChain, Shop, key, make_sender, rpc_web3
+from tests.networks.conftest import KeyedChain, Shop, key, make_pipeline, rpc_web3, transact
 from tests.networks.rpc_proxy import Fault, FlakyRpcProxy
 
 pytestmark = pytest.mark.anvil
@@ -39,8 +39,8 @@ def test_range_errors_split_and_find_every_event(
     chain: KeyedChain, shop: Shop, proxy: FlakyRpcProxy, tmp_path: Path
 ) -> None:
     chain.fund(key(1).address)
-    sender = make_sender(chain.url, key(1), tmp_path)
-    blocks = [int(sender.transact(shop.buy())["blockNumber"]) for _ in range(3)]
+    sender = make_pipeline(chain.url, key(1), tmp_path)
+    blocks = [int(transact(sender, shop.buy())["blockNumber"]) for _ in range(3)]
     w3 = rpc_web3(proxy.url)
     proxy.fail("eth_getLogs", Fault.RPC_ERROR, on=1, result="query returned more than 10000 results")
     found = get_logs(w3, shop.address, [], 0, blocks[-1])

@@ -13,7 +13,7 @@ import pytest
 
 from dapp.transactions.journal import JournalEntry, TxState
 from dapp.transactions.nonces import NonceManager
-from tests.networks.conftest import KeyedChain, Shop, StartAnvil, key, make_sender, open_shop
+from tests.networks.conftest import KeyedChain, Shop, StartAnvil, key, make_pipeline, open_shop, send, transact
 from tests.networks.rpc_proxy import Fault, FlakyRpcProxy
 
 pytestmark = pytest.mark.anvil
@@ -22,13 +22,13 @@ pytestmark = pytest.mark.anvil
 def test_four_threads_sharing_one_sender(chain: KeyedChain, shop: Shop, tmp_path: Path) -> None:
     buyer = key(1)
     chain.fund(buyer.address)
-    sender = make_sender(chain.url, buyer, tmp_path)
+    sender = make_pipeline(chain.url, buyer, tmp_path)
     errors: list[BaseException] = []
 
     def buy_five() -> None:
         try:
             for _ in range(5):
-                assert sender.transact(shop.buy())["status"] == 1
+                assert transact(sender, shop.buy())["status"] == 1
         except BaseException as exc:
             errors.append(exc)
 
@@ -48,12 +48,12 @@ def test_two_processes_with_one_key(chain: KeyedChain, shop: Shop, tmp_path: Pat
     script = textwrap.dedent(
         f"""
         from pathlib import Path
-        from tests.networks.conftest import Shop, key, make_sender
-        from dapp.transactions.sender import TxRequest
+        from tests.networks.conftest import key, make_pipeline, transact
+        from dapp.transactions import TxRequest
         request = {shop.buy()!r}
-        sender = make_sender({chain.url!r}, key(1), Path({str(tmp_path)!r}))
+        sender = make_pipeline({chain.url!r}, key(1), Path({str(tmp_path)!r}))
         for _ in range(8):
-            assert sender.transact(request)["status"] == 1
+            assert transact(sender, request)["status"] == 1
         """
     )
     procs = [subprocess.Popen([sys.executable, "-c", script], stderr=subprocess.PIPE, text=True) for _ in range(2)]
@@ -73,7 +73,7 @@ def _journalled(nonce: int, tx_hash: str, state: TxState = TxState.SENT) -> Jour
 def test_a_journalled_transaction_the_node_lost_frees_its_nonce(chain: KeyedChain, tmp_path: Path) -> None:
     """The journal says nonce 0 is in flight; the node has never heard of it: nonce 0 is handed out again
     (a gap would strand every later transaction), and the entry is marked dropped."""
-    sender = make_sender(chain.url, key(1), tmp_path)
+    sender = make_pipeline(chain.url, key(1), tmp_path)
     lost = sender.journal.record(_journalled(0, "0x" + "ab" * 32))
     with NonceManager(sender.w3, sender.journal).reserve() as nonce:
         assert nonce == 0
@@ -92,10 +92,10 @@ def test_a_pending_transaction_a_lagging_node_does_not_count_keeps_its_nonce(
     buyer = key(1)
     chain.fund(buyer.address)
     with FlakyRpcProxy(chain.url) as proxy:
-        sender = make_sender(proxy.url, buyer, tmp_path)
-        first = sender.send(shop.buy())
+        sender = make_pipeline(proxy.url, buyer, tmp_path)
+        first = send(sender, shop.buy())
         proxy.fail("eth_getTransactionCount", Fault.CANNED_RESULT, on=1, result="0x0")
-        second = sender.send(shop.buy())
+        second = send(sender, shop.buy())
         assert (first.nonce, second.nonce) == (0, 1)
         chain.mine()
         assert [sender.wait(e)["status"] for e in (first, second)] == [1, 1]
@@ -110,10 +110,10 @@ def test_a_mined_transaction_a_lagging_node_does_not_count_costs_one_refusal_not
     and signed again with the next one."""
     buyer = key(1)
     chain.fund(buyer.address)
-    sender = make_sender(proxy.url, buyer, tmp_path)
-    sender.transact(shop.buy())
+    sender = make_pipeline(proxy.url, buyer, tmp_path)
+    transact(sender, shop.buy())
     proxy.fail("eth_getTransactionCount", Fault.CANNED_RESULT, on=1, result="0x0")
-    receipt = sender.transact(shop.buy())
+    receipt = transact(sender, shop.buy())
     assert [(e.nonce, e.state) for e in sender.journal.entries()] == [
         (0, TxState.MINED), (0, TxState.NOT_SENT), (1, TxState.MINED)
     ]  # fmt: skip

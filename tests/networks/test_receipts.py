@@ -9,10 +9,20 @@ from pathlib import Path
 import pytest
 
 from dapp.exceptions import ReceiptTimeout, TransactionDroppedError, TransactionReplacedError
+from dapp.transactions import TxRequest
 from dapp.transactions.journal import TxState
 from dapp.transactions.receipts import WaitTarget, block_time, wait_for_receipt
-from dapp.transactions.sender import TxRequest
-from tests.networks.conftest import KeyedChain, Shop, StartAnvil, key, make_sender, open_shop, rpc_web3
+from tests.networks.conftest import (
+    KeyedChain,
+    Shop,
+    StartAnvil,
+    key,
+    make_pipeline,
+    open_shop,
+    rpc_web3,
+    send,
+    transact,
+)
 from tests.networks.rpc_proxy import Fault, FlakyRpcProxy
 
 pytestmark = pytest.mark.anvil
@@ -33,8 +43,8 @@ def test_polls_are_paced_to_the_block_time(start_anvil: StartAnvil, tmp_path: Pa
     with FlakyRpcProxy(chain.url) as proxy:
         w3 = rpc_web3(proxy.url)
         assert block_time(w3) == pytest.approx(1.0, abs=0.35)
-        sender = make_sender(proxy.url, buyer, tmp_path, poll_interval=None)
-        entry = sender.send(TxRequest(buyer.address, b"", 1, 21_000, "transfer"))
+        sender = make_pipeline(proxy.url, buyer, tmp_path, poll_interval=None)
+        entry = send(sender, TxRequest("transfer", buyer.address, b"", 1), gas=21_000)
         proxy.reset_counts()
         sender.wait(entry)
         # One poll at once, two headers to learn the pace, then a poll every half block: a block is at
@@ -47,8 +57,8 @@ def test_a_dropped_transaction_is_named_not_waited_for(manual: KeyedChain, tmp_p
     shop = open_shop(manual)
     buyer = key(1)
     manual.fund(buyer.address)
-    sender = make_sender(manual.url, buyer, tmp_path, timeout=60)
-    entry = sender.send(shop.buy())
+    sender = make_pipeline(manual.url, buyer, tmp_path, timeout=60)
+    entry = send(sender, shop.buy())
     manual.rpc("anvil_dropTransaction", entry.hash)
     with pytest.raises(TransactionDroppedError) as raised:
         sender.wait(entry)
@@ -64,8 +74,8 @@ def test_a_base_fee_rise_within_the_headroom_does_not_strand_the_purchase(manual
     shop = open_shop(manual)
     buyer = key(1)
     manual.fund(buyer.address)
-    sender = make_sender(manual.url, buyer, tmp_path)
-    entry = sender.send(shop.buy())
+    sender = make_pipeline(manual.url, buyer, tmp_path)
+    entry = send(sender, shop.buy())
     assert entry.max_fee is not None
     manual.rpc("anvil_setNextBlockBaseFeePerGas", hex(entry.max_fee * 9 // 10))  # ~1.8x the base fee
     manual.mine()
@@ -79,8 +89,8 @@ def test_a_base_fee_spike_beyond_the_headroom_is_named_dropped(manual: KeyedChai
     shop = open_shop(manual)
     buyer = key(1)
     manual.fund(buyer.address)
-    sender = make_sender(manual.url, buyer, tmp_path, timeout=60)
-    entry = sender.send(shop.buy())
+    sender = make_pipeline(manual.url, buyer, tmp_path, timeout=60)
+    entry = send(sender, shop.buy())
     assert entry.max_fee is not None
     manual.rpc("anvil_setNextBlockBaseFeePerGas", hex(entry.max_fee * 3 // 2))  # ~3x the base fee
     manual.mine()
@@ -93,8 +103,8 @@ def test_a_transaction_replaced_by_another_wallet_is_named(manual: KeyedChain, t
     shop = open_shop(manual)
     buyer = key(1)
     manual.fund(buyer.address)
-    sender = make_sender(manual.url, buyer, tmp_path, timeout=60)
-    entry = sender.send(shop.buy())
+    sender = make_pipeline(manual.url, buyer, tmp_path, timeout=60)
+    entry = send(sender, shop.buy())
     assert entry.max_fee is not None
     other = buyer.sign_transaction(
         {"to": buyer.address, "value": 0, "gas": 21_000, "maxFeePerGas": entry.max_fee * 2,
@@ -114,8 +124,8 @@ def test_a_timeout_says_still_pending_and_what_to_do(manual: KeyedChain, tmp_pat
     shop = open_shop(manual)
     buyer = key(1)
     manual.fund(buyer.address)
-    sender = make_sender(manual.url, buyer, tmp_path, timeout=0.3)
-    entry = sender.send(shop.buy())
+    sender = make_pipeline(manual.url, buyer, tmp_path, timeout=0.3)
+    entry = send(sender, shop.buy())
     with pytest.raises(ReceiptTimeout) as raised:
         sender.wait(entry)
     assert str(raised.value) == (
@@ -135,9 +145,9 @@ def test_429_on_receipt_polls_is_waited_out(
     buyer = key(1)
     chain.fund(buyer.address)
     waits: list[float] = []
-    sender = make_sender(proxy.url, buyer, tmp_path, sleep=waits.append)
+    sender = make_pipeline(proxy.url, buyer, tmp_path, sleep=waits.append)
     proxy.fail("eth_getTransactionReceipt", Fault.RATE_LIMIT, on=range(1, 6), retry_after="2")
-    assert sender.transact(shop.buy())["status"] == 1
+    assert transact(sender, shop.buy())["status"] == 1
     assert waits == [2.0] * 5
     assert shop.orders_by(buyer.address) == 1
 
@@ -145,7 +155,7 @@ def test_429_on_receipt_polls_is_waited_out(
 def test_wait_for_receipt_of_a_mined_transaction_asks_once(chain: KeyedChain, shop: Shop, tmp_path: Path) -> None:
     buyer = key(1)
     chain.fund(buyer.address)
-    receipt = make_sender(chain.url, buyer, tmp_path).transact(shop.buy())
+    receipt = transact(make_pipeline(chain.url, buyer, tmp_path), shop.buy())
     with FlakyRpcProxy(chain.url) as proxy:
         tx_hash = "0x" + bytes(receipt["transactionHash"]).hex()
         again = wait_for_receipt(rpc_web3(proxy.url), WaitTarget(tx_hash, buyer.address, 0), timeout=5)

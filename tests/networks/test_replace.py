@@ -10,7 +10,7 @@ from dapp.exceptions import FeeTooLowError, TransactionError
 from dapp.transactions.fees import FeeOverrides
 from dapp.transactions.journal import TxState
 from dapp.transactions.replace import replace_transaction
-from tests.networks.conftest import KeyedChain, Shop, StartAnvil, key, make_sender, open_shop
+from tests.networks.conftest import BUY_GAS, KeyedChain, Shop, StartAnvil, key, make_pipeline, open_shop, send, transact
 
 pytestmark = pytest.mark.anvil
 
@@ -28,8 +28,8 @@ def manual_shop(manual: KeyedChain) -> Shop:
 
 
 def test_speedup_replaces_and_the_purchase_happens_once(manual: KeyedChain, manual_shop: Shop, tmp_path: Path) -> None:
-    sender = make_sender(manual.url, key(1), tmp_path)
-    original = sender.send(manual_shop.buy())
+    sender = make_pipeline(manual.url, key(1), tmp_path)
+    original = send(sender, manual_shop.buy())
     faster = replace_transaction(sender, original.hash)
     assert (faster.nonce, faster.to, faster.data, faster.value) == (0, original.to, original.data, original.value)
     assert original.max_fee is not None and original.priority_fee is not None
@@ -45,8 +45,8 @@ def test_speedup_replaces_and_the_purchase_happens_once(manual: KeyedChain, manu
 def test_waiting_on_the_original_returns_the_speedups_receipt(
     manual: KeyedChain, manual_shop: Shop, tmp_path: Path
 ) -> None:
-    sender = make_sender(manual.url, key(1), tmp_path)
-    original = sender.send(manual_shop.buy())
+    sender = make_pipeline(manual.url, key(1), tmp_path)
+    original = send(sender, manual_shop.buy())
     faster = replace_transaction(sender, original.hash)
     manual.mine()
     receipt = sender.wait(original)
@@ -54,8 +54,8 @@ def test_waiting_on_the_original_returns_the_speedups_receipt(
 
 
 def test_cancel_sends_nothing_to_the_shop(manual: KeyedChain, manual_shop: Shop, tmp_path: Path) -> None:
-    sender = make_sender(manual.url, key(1), tmp_path)
-    original = sender.send(manual_shop.buy())
+    sender = make_pipeline(manual.url, key(1), tmp_path)
+    original = send(sender, manual_shop.buy())
     cancel = replace_transaction(sender, original.hash, cancel=True)
     assert (cancel.to, cancel.value, cancel.data, cancel.gas) == (key(1).address, 0, "0x", 21_000)
     manual.mine()
@@ -66,8 +66,8 @@ def test_cancel_sends_nothing_to_the_shop(manual: KeyedChain, manual_shop: Shop,
 
 
 def test_a_dropped_transaction_can_be_sped_up(manual: KeyedChain, manual_shop: Shop, tmp_path: Path) -> None:
-    sender = make_sender(manual.url, key(1), tmp_path)
-    original = sender.send(manual_shop.buy())
+    sender = make_pipeline(manual.url, key(1), tmp_path)
+    original = send(sender, manual_shop.buy())
     manual.rpc("anvil_dropTransaction", original.hash)
     again = replace_transaction(sender, original.hash)
     manual.mine()
@@ -78,8 +78,8 @@ def test_a_dropped_transaction_can_be_sped_up(manual: KeyedChain, manual_shop: S
 def test_the_users_fees_must_outbid_and_are_checked_before_sending(
     manual: KeyedChain, manual_shop: Shop, tmp_path: Path
 ) -> None:
-    sender = make_sender(manual.url, key(1), tmp_path)
-    original = sender.send(manual_shop.buy())
+    sender = make_pipeline(manual.url, key(1), tmp_path)
+    original = send(sender, manual_shop.buy())
     assert original.max_fee is not None
     with pytest.raises(FeeTooLowError, match=r"a replacement must raise both fees by 12\.5%"):
         replace_transaction(sender, original.hash, overrides=FeeOverrides(max_fee=original.max_fee + 1))
@@ -92,8 +92,8 @@ def test_the_users_fees_must_outbid_and_are_checked_before_sending(
 
 def test_a_mined_transaction_cannot_be_replaced(chain: KeyedChain, shop: Shop, tmp_path: Path) -> None:
     chain.fund(key(1).address)
-    sender = make_sender(chain.url, key(1), tmp_path)
-    receipt = sender.transact(shop.buy())
+    sender = make_pipeline(chain.url, key(1), tmp_path)
+    receipt = transact(sender, shop.buy())
     tx_hash = "0x" + bytes(receipt["transactionHash"]).hex()
     with pytest.raises(TransactionError, match=f"already mined in block {receipt['blockNumber']}"):
         replace_transaction(sender, tx_hash)
@@ -105,11 +105,11 @@ def test_a_transaction_sent_by_another_tool_is_read_from_the_node(
     buyer = key(1)
     request = manual_shop.buy()
     signed = buyer.sign_transaction(
-        {"to": request.to, "data": request.data, "value": request.value, "gas": request.gas,
+        {"to": request.to, "data": request.data, "value": request.value, "gas": BUY_GAS,
          "maxFeePerGas": 10**10, "maxPriorityFeePerGas": 10**9, "nonce": 0, "chainId": 31337}
     )  # fmt: skip
     manual.w3.eth.send_raw_transaction(signed.raw_transaction)
-    sender = make_sender(manual.url, buyer, tmp_path)
+    sender = make_pipeline(manual.url, buyer, tmp_path)
     faster = replace_transaction(sender, "0x" + bytes(signed.hash).hex())
     assert (faster.nonce, faster.max_fee, faster.priority_fee) == (0, 11_250_000_000, 1_125_000_000)
     manual.mine()

@@ -8,12 +8,10 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
 import pytest
-from eth_account import Account
-from web3 import Web3
 
-from dapp.exceptions import RateLimitedError, RpcUnavailableError
+from dapp.exceptions import NetworkError, RateLimitedError, RpcUnavailableError
+from dapp.networks import connect
 from dapp.nodes import free_port
-from dapp.rpc import RpcProvider
 from tests.networks.conftest import KeyedChain, key, rpc_web3
 from tests.networks.rpc_proxy import Fault, FlakyRpcProxy
 
@@ -89,7 +87,7 @@ def test_a_send_is_never_repeated_by_the_transport(chain: KeyedChain, proxy: Fla
 
 
 def test_the_chain_id_is_asked_once(proxy: FlakyRpcProxy) -> None:
-    w3 = rpc_web3(proxy.url)
+    w3 = rpc_web3(proxy.url)  # with dapp's middleware: ChainFacts answers it from memory
     assert {w3.eth.chain_id, w3.eth.chain_id, w3.eth.chain_id} == {31337}
     assert proxy.count("eth_chainId") == 1
 
@@ -102,10 +100,16 @@ def test_an_unreachable_endpoint_is_retried_then_named() -> None:
     assert waits == [0.25, 0.5, 1.0]
 
 
-def test_calls_are_counted_per_method(proxy: FlakyRpcProxy) -> None:
-    provider = RpcProvider(proxy.url)
-    w3 = Web3(provider)
-    assert w3.eth.block_number == 0
-    w3.eth.get_balance(Account.create().address)
-    assert provider.calls == {"eth_blockNumber": 1, "eth_getBalance": 1}
-    assert provider.total_calls == proxy.count("eth_blockNumber") + proxy.count("eth_getBalance") == 2
+def test_the_connection_check_is_the_chain_id_retried(chain: KeyedChain, proxy: FlakyRpcProxy) -> None:
+    """connect() asks for the chain id (needed anyway, then cached): a node that fails twice is still
+    reached, and the command asks nothing else to check the connection."""
+    proxy.fail("eth_chainId", Fault.DROP_BEFORE_FORWARD, on=[1, 2])
+    with connect(proxy.url) as connection:
+        assert connection.chain_id == 31337
+        assert connection.w3.eth.chain_id == 31337
+    assert proxy.calls == ["eth_chainId"] * 3
+
+
+def test_an_unreachable_url_is_named_after_the_retries() -> None:
+    with pytest.raises(NetworkError, match=r"cannot reach http://127\.0\.0\.1:\d+: is the node running"):
+        connect(f"http://127.0.0.1:{free_port()}")

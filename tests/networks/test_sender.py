@@ -1,4 +1,4 @@
-"""TxSender on a real anvil with keys only: the hash comes first, a send that fails in transit is
+"""The transaction pipeline on a real anvil with keys only: the hash comes first, a send that fails in transit is
 settled by asking the node, a refusal is named, and nothing is ever sent twice."""
 
 from __future__ import annotations
@@ -14,11 +14,10 @@ from dapp.exceptions import (
     SendUnconfirmedError,
 )
 from dapp.nodes import AnvilNode
+from dapp.transactions import Simulated, TransactionPipeline, TxEvent, TxEventKind, TxRequest
 from dapp.transactions.fees import FeeOverrides
 from dapp.transactions.journal import TxState
-from dapp.transactions.sender import TxEvent, TxEventKind, TxRequest, TxSender
-from dapp.transactions.signers import NodeSigner
-from tests.networks.conftest import PRICE, KeyedChain, Shop, key, make_sender, rpc_web3
+from tests.networks.conftest import PRICE, KeyedChain, Shop, key, make_pipeline, rpc_web3, send, transact
 from tests.networks.rpc_proxy import Fault, FlakyRpcProxy
 
 pytestmark = pytest.mark.anvil
@@ -28,9 +27,9 @@ def test_a_purchase_with_a_key_on_a_node_without_accounts(chain: KeyedChain, sho
     buyer = key(1)
     chain.fund(buyer.address)
     events: list[TxEvent] = []
-    sender = make_sender(chain.url, buyer, tmp_path)
+    sender = make_pipeline(chain.url, buyer, tmp_path)
     sender.on_event = events.append
-    receipt = sender.transact(shop.buy(2))
+    receipt = transact(sender, shop.buy(2))
     assert receipt["status"] == 1
     tx_hash = "0x" + bytes(receipt["transactionHash"]).hex()
     assert [(e.kind, e.tx_hash) for e in events] == [
@@ -49,7 +48,7 @@ def test_the_hash_is_journalled_before_the_send(chain: KeyedChain, shop: Shop, t
     """At the moment the hash is announced, the journal already holds it and the node does not."""
     buyer = key(1)
     chain.fund(buyer.address)
-    sender = make_sender(chain.url, buyer, tmp_path)
+    sender = make_pipeline(chain.url, buyer, tmp_path)
     seen: list[tuple[TxState, int]] = []
 
     def on_event(event: TxEvent) -> None:
@@ -59,7 +58,7 @@ def test_the_hash_is_journalled_before_the_send(chain: KeyedChain, shop: Shop, t
             seen.append((entry.state, chain.nonce(buyer.address, "pending")))
 
     sender.on_event = on_event
-    sender.transact(shop.buy())
+    transact(sender, shop.buy())
     assert seen == [(TxState.SIGNED, 0)]
 
 
@@ -70,7 +69,7 @@ def test_a_send_that_reached_the_node_is_reported_sent_once(
     buyer = key(1)
     chain.fund(buyer.address)
     proxy.fail("eth_sendRawTransaction", fault, on=1)
-    receipt = make_sender(proxy.url, buyer, tmp_path).transact(shop.buy())
+    receipt = transact(make_pipeline(proxy.url, buyer, tmp_path), shop.buy())
     assert receipt["status"] == 1
     assert proxy.count("eth_sendRawTransaction") == 1  # found by hash: not even re-sent
     assert shop.orders_by(buyer.address) == 1
@@ -83,8 +82,8 @@ def test_a_send_lost_before_the_node_is_sent_again_with_the_same_bytes(
     buyer = key(1)
     chain.fund(buyer.address)
     proxy.fail("eth_sendRawTransaction", Fault.DROP_BEFORE_FORWARD, on=1)
-    sender = make_sender(proxy.url, buyer, tmp_path)
-    receipt = sender.transact(shop.buy())
+    sender = make_pipeline(proxy.url, buyer, tmp_path)
+    receipt = transact(sender, shop.buy())
     assert proxy.count("eth_sendRawTransaction") == 2
     (entry,) = sender.journal.entries()
     assert entry.hash == "0x" + bytes(receipt["transactionHash"]).hex()
@@ -100,7 +99,7 @@ def test_nonce_too_low_from_our_own_first_attempt_is_success(
     chain.fund(buyer.address)
     proxy.fail("eth_sendRawTransaction", Fault.ERROR_AFTER_FORWARD, on=1)
     proxy.fail("eth_getTransactionByHash", Fault.METHOD_NOT_FOUND, on=1)
-    receipt = make_sender(proxy.url, buyer, tmp_path).transact(shop.buy())
+    receipt = transact(make_pipeline(proxy.url, buyer, tmp_path), shop.buy())
     assert receipt["status"] == 1
     assert proxy.count("eth_sendRawTransaction") == 2  # the second one heard "nonce too low"
     assert shop.orders_by(buyer.address) == 1
@@ -113,11 +112,11 @@ def test_when_the_node_cannot_be_asked_the_hash_is_kept_not_failed(
     chain.fund(buyer.address)
     proxy.fail("eth_sendRawTransaction", Fault.ERROR_AFTER_FORWARD)
     proxy.fail("eth_getTransactionByHash", Fault.ERROR_AFTER_FORWARD)
-    sender = make_sender(proxy.url, buyer, tmp_path, read_attempts=2)
+    sender = make_pipeline(proxy.url, buyer, tmp_path, read_attempts=2)
     events: list[TxEvent] = []
     sender.on_event = events.append
     with pytest.raises(SendUnconfirmedError) as raised:
-        sender.send(shop.buy())
+        send(sender, shop.buy())
     (entry,) = sender.journal.entries()
     assert raised.value.tx_hash == entry.hash == events[0].tx_hash
     assert entry.state is TxState.SIGNED  # still open: not "failed"
@@ -127,11 +126,15 @@ def test_when_the_node_cannot_be_asked_the_hash_is_kept_not_failed(
 
 def test_insufficient_funds_is_named_and_nothing_is_sent(chain: KeyedChain, shop: Shop, tmp_path: Path) -> None:
     buyer = key(1)
-    chain.fund(buyer.address, PRICE // 2)
-    sender = make_sender(chain.url, buyer, tmp_path)
+    chain.fund(buyer.address, PRICE // 2)  # not even the price: the simulation says so, nothing is signed
+    sender = make_pipeline(chain.url, buyer, tmp_path)
     with pytest.raises(InsufficientFundsError) as raised:
-        sender.send(shop.buy())
+        send(sender, shop.buy())
     assert "\n" not in str(raised.value)
+    assert sender.journal.entries() == []
+    chain.fund(buyer.address, PRICE)  # the price but not the gas: the node refuses the signed transaction
+    with pytest.raises(InsufficientFundsError, match=r"^insufficient funds for value \+ gas limit x max fee"):
+        send(sender, shop.buy())
     (entry,) = sender.journal.entries()
     assert entry.state is TxState.NOT_SENT
     assert chain.nonce(buyer.address, "pending") == 0
@@ -140,9 +143,9 @@ def test_insufficient_funds_is_named_and_nothing_is_sent(chain: KeyedChain, shop
 def test_a_max_fee_below_the_base_fee_is_named(chain: KeyedChain, shop: Shop, tmp_path: Path) -> None:
     buyer = key(1)
     chain.fund(buyer.address)
-    sender = make_sender(chain.url, buyer, tmp_path, fees=FeeOverrides(max_fee=chain.base_fee() // 4))
+    sender = make_pipeline(chain.url, buyer, tmp_path, fees=FeeOverrides(max_fee=chain.base_fee() // 4))
     with pytest.raises(FeeTooLowError, match=r"^--max-fee .* gwei is below the next block's base fee .* gwei"):
-        sender.send(shop.buy())
+        send(sender, shop.buy())
     assert sender.journal.entries() == []  # refused before signing
 
 
@@ -157,14 +160,14 @@ def test_a_nonce_taken_by_another_wallet_is_signed_again(
         {"to": buyer.address, "value": 0, "gas": 21_000, "maxFeePerGas": 10**10, "maxPriorityFeePerGas": 1,
          "nonce": 0, "chainId": 31337}
     )  # fmt: skip
-    sender = make_sender(proxy.url, buyer, tmp_path)
+    sender = make_pipeline(proxy.url, buyer, tmp_path)
 
     def other_wallet_sends_first(event: TxEvent) -> None:
         if event.kind is TxEventKind.SIGNED and event.nonce == 0:
             chain.w3.eth.send_raw_transaction(other.raw_transaction)
 
     sender.on_event = other_wallet_sends_first
-    receipt = sender.transact(shop.buy())
+    receipt = transact(sender, shop.buy())
     entries = sender.journal.entries()
     assert [(e.nonce, e.state) for e in entries] == [(0, TxState.NOT_SENT), (1, TxState.MINED)]
     assert "nonce 0 is already used by another transaction" in entries[0].note
@@ -174,7 +177,7 @@ def test_a_nonce_taken_by_another_wallet_is_signed_again(
 def test_nonce_taken_every_time_gives_up_with_a_named_error(chain: KeyedChain, shop: Shop, tmp_path: Path) -> None:
     buyer = key(1)
     chain.fund(buyer.address)
-    sender = make_sender(chain.url, buyer, tmp_path)
+    sender = make_pipeline(chain.url, buyer, tmp_path)
 
     def always_first(event: TxEvent) -> None:
         if event.kind is TxEventKind.SIGNED:
@@ -186,7 +189,7 @@ def test_nonce_taken_every_time_gives_up_with_a_named_error(chain: KeyedChain, s
 
     sender.on_event = always_first
     with pytest.raises(NonceTakenError):
-        sender.send(shop.buy())
+        send(sender, shop.buy())
     assert shop.orders_by(buyer.address) == 0
 
 
@@ -197,9 +200,9 @@ def test_a_node_signed_send_lost_in_transit_is_found_by_its_hash(tmp_path: Path,
     with AnvilNode() as node, FlakyRpcProxy(node.url) as proxy:
         w3 = rpc_web3(proxy.url)
         buyer = str(w3.eth.accounts[1])
-        sender = TxSender(w3, NodeSigner(buyer), chain_id=31337, journal_root=tmp_path, poll_interval=0.05)
+        sender = TransactionPipeline(w3, buyer, journal_root=tmp_path, poll_interval=0.05)
         proxy.fail("eth_sendTransaction", fault, on=1)
-        receipt = sender.transact(TxRequest(buyer, b"", 1, 21_000, "transfer"))
+        receipt = sender.wait(sender.send(Simulated(TxRequest("transfer", buyer, b"", 1), buyer, 21_000)))
         (entry,) = sender.journal.entries()
         assert entry.hash == "0x" + bytes(receipt["transactionHash"]).hex()
         assert (entry.state, entry.nonce, entry.raw) == (TxState.MINED, 0, None)
