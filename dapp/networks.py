@@ -166,10 +166,15 @@ def _client_version(w3: Web3) -> str:
 
 
 def embedded_web3() -> Web3:
+    """eth-tester + py-evm in this process: the `embedded` extra (`pip install 'ownerless-store[embedded]'`)."""
     try:
+        from eth_tester import EthereumTester  # noqa: F401  (web3 imports it only when the provider is made)
         from web3 import EthereumTesterProvider
-    except ImportError as exc:  # pragma: no cover - depends on the install
-        raise NetworkError("embedded needs eth-tester: pip install 'ownerless-store[embedded]'") from exc
+    except ImportError:
+        raise NetworkError(
+            "--network embedded needs eth-tester and py-evm: install the `embedded` extra, "
+            "pip install 'ownerless-store[embedded]'"
+        ) from None
     return tune(Web3(EthereumTesterProvider()))
 
 

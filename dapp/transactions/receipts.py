@@ -26,7 +26,7 @@ from dapp.transactions.status import TxStatus, find_receipt, find_transaction, g
 MIN_INTERVAL, MAX_INTERVAL = 0.05, 6.0
 UNKNOWN_BLOCK_TIME_INTERVAL = 1.0
 BLOCK_SAMPLE = 10  # blocks between the two headers the block time is measured over
-FIRST_PRESENCE_CHECK = 4  # polls before the first "does the node still have it?"
+FIRST_PRESENCE_CHECK = 6  # polls (three block times) before the first "does the node still have it?"
 PACE_CACHE_SECONDS = 3600
 
 

@@ -21,6 +21,7 @@ from web3.types import TxReceipt
 
 from dapp._utils.revert import ErrorDecoder
 from dapp.compile import load_artifact
+from dapp.deploy import register_deployment
 from dapp.middleware import tune
 from dapp.nodes import AnvilNode
 from dapp.rpc import RpcProvider
@@ -81,8 +82,11 @@ class KeyedChain:
         """Send as `sender` without its key, mine, and return the receipt."""
         self.rpc("anvil_impersonateAccount", sender)
         tx_hash = self.rpc("eth_sendTransaction", {"from": sender, **tx})
-        self.mine()
-        receipt = self.w3.eth.get_transaction_receipt(tx_hash)
+        if self.node.block_time:  # keep the chain's rhythm: the block time is measured from its blocks
+            receipt = self.w3.eth.wait_for_transaction_receipt(tx_hash, timeout=60, poll_latency=0.1)
+        else:
+            self.mine()
+            receipt = self.w3.eth.get_transaction_receipt(tx_hash)
         assert receipt["status"] == 1, receipt
         return receipt
 
@@ -92,12 +96,15 @@ StartAnvil = Callable[..., KeyedChain]
 
 @pytest.fixture
 def start_anvil() -> Iterator[StartAnvil]:
-    """start_anvil(block_time=None, no_mining=False, *extra): a fresh keyed anvil, stopped after the test."""
+    """start_anvil(block_time=None, no_mining=False, *extra, chain_id=31337): a fresh keyed anvil, stopped after
+    the test."""
     nodes: list[AnvilNode] = []
 
-    def start(block_time: float | None = None, no_mining: bool = False, *extra: str) -> KeyedChain:
+    def start(
+        block_time: float | None = None, no_mining: bool = False, *extra: str, chain_id: int = 31337
+    ) -> KeyedChain:
         args = ["--accounts", "0", *(["--no-mining"] if no_mining else []), *extra]
-        node = AnvilNode(block_time=block_time, extra_args=args)
+        node = AnvilNode(block_time=block_time, extra_args=args, chain_id=chain_id)
         nodes.append(node)
         node.start()
         return KeyedChain(node)
@@ -122,6 +129,11 @@ class Shop:
     address: str
     abi: list[dict[str, Any]]
     seller: str
+    deploy_tx: str = ""
+
+    def register(self, registry_dir: Path) -> None:
+        """Write the deployment registry the CLI reads (as `dapp deploy` would)."""
+        register_deployment(self.w3, self.address, self.deploy_tx, tool="test", registry_dir=registry_dir)
 
     @property
     def contract(self) -> Any:
@@ -151,7 +163,9 @@ def open_shop(chain: KeyedChain, stock: int = 100) -> Shop:
     seller = key(0).address
     chain.fund(seller)
     receipt = chain.impersonated(seller, {"data": artifact.bytecode, "gas": hex(5_000_000)})
-    shop = Shop(chain.w3, str(receipt["contractAddress"]), artifact.abi, seller)
+    shop = Shop(
+        chain.w3, str(receipt["contractAddress"]), artifact.abi, seller, "0x" + bytes(receipt["transactionHash"]).hex()
+    )
     data = shop.contract.encode_abi("listProduct", args=[PRICE, stock, 0, b"\x11" * 32, 1])
     chain.impersonated(seller, {"to": shop.address, "data": data, "gas": hex(300_000)})
     return shop
