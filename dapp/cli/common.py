@@ -53,12 +53,14 @@ class Session:
 
 
 def announce(event: TxEvent) -> None:
-    """Progress lines for a transaction; the hash comes first, before anything is sent."""
+    """Progress lines for a transaction; the hash comes first, before anything is sent (with a key) or as
+    soon as the node has it (a dev node's unlocked account, which the node signs)."""
+    remember_transaction(event.tx_hash)
     if event.kind is TxEventKind.SIGNED:
-        remember_transaction(event.tx_hash)
-        progress(f"{event.label}: transaction {event.tx_hash} (nonce {event.nonce}) signed, sending")
+        nonce = f" (nonce {event.nonce})" if event.nonce is not None else ""
+        progress(f"{event.label}: transaction {event.tx_hash}{nonce} signed, sending")
     elif event.kind is TxEventKind.SENT:
-        progress(f"{event.label}: sent, waiting for it to be mined")
+        progress(f"{event.label}: transaction {event.tx_hash} sent, waiting for it to be mined")
 
 
 @contextmanager

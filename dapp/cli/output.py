@@ -17,7 +17,8 @@ _announced: list[str] = []
 
 def remember_transaction(tx_hash: str) -> None:
     """A transaction this command signed: named again if the command is interrupted or fails later."""
-    _announced.append(tx_hash)
+    if tx_hash not in _announced:
+        _announced.append(tx_hash)
 
 
 def announced_transactions() -> list[str]:

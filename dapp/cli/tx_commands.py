@@ -23,7 +23,7 @@ from dapp.networks import state_dir
 from dapp.transactions import TransactionPipeline
 from dapp.transactions.journal import Journal, JournalEntry, TxState, find_entry
 from dapp.transactions.replace import replace_transaction
-from dapp.transactions.status import transaction_status
+from dapp.transactions.status import entry_from_node, transaction_status
 
 
 @click.group("tx")
@@ -48,13 +48,19 @@ def _pipeline(s: Session, sender: str) -> TransactionPipeline:
 
 
 def _entry(s: Session, tx_hash: str) -> tuple[Journal, JournalEntry]:
-    found = find_entry(state_dir(), s.connection.chain_id, tx_hash)
-    if found is None:
+    """The journal's entry for the hash, else what the node knows of it (written to the journal)."""
+    chain_id = s.connection.chain_id
+    found = find_entry(state_dir(), chain_id, tx_hash)
+    if found is not None:
+        return found
+    entry = entry_from_node(s.w3, tx_hash, chain_id)
+    if entry is None:
         raise DappValueError(
-            f"{tx_hash} is not in this project's journal for chain {s.connection.chain_id} "
-            f"({state_dir() / 'journal'}): was it sent from here, on this network?"
+            f"{tx_hash} is neither in this project's journal for chain {chain_id} ({state_dir() / 'journal'}) "
+            "nor known to the node: was it sent on this network?"
         )
-    return found
+    journal = Journal(state_dir(), chain_id, entry.sender)
+    return journal, journal.record(entry)
 
 
 def _row(entry: JournalEntry) -> dict[str, Any]:
@@ -97,7 +103,10 @@ def list_cmd(show_all: bool, net: NetworkArgs) -> None:
         lambda: (
             table(
                 ["hash", "nonce", "state", "what", "value", "block"],
-                [[e.hash, e.nonce, e.state, e.label, format_wei(e.value), e.block or "-"] for e in shown],
+                [
+                    [e.hash, "-" if e.nonce is None else e.nonce, e.state, e.label, format_wei(e.value), e.block or "-"]
+                    for e in shown
+                ],
             )
             if shown
             else "(no transactions in the journal)"
@@ -114,7 +123,7 @@ def status_cmd(tx_hash: str, net: NetworkArgs) -> None:
     with session(net, need_account=False) as s:
         journal, entry = _entry(s, wanted)
         entry = _refresh(s, journal, entry)
-    emit(net.as_json, _row(entry), f"{entry.hash}: {entry.state} ({entry.label}, nonce {entry.nonce}) {entry.note}")
+    emit(net.as_json, _row(entry), f"{entry.hash}: {entry.state} ({entry.label or 'not labelled'}) {entry.note}")
 
 
 @tx.command("wait")
@@ -126,7 +135,7 @@ def wait_cmd(tx_hash: str, net: NetworkArgs, tx: TxArgs) -> None:
     wanted = _hash(tx_hash)
     with session(net, need_account=False, tx=tx) as s:
         _, entry = _entry(s, wanted)
-        progress(f"waiting for {entry.hash} ({entry.label}, nonce {entry.nonce})")
+        progress(f"waiting for {entry.hash} ({entry.label or 'not labelled'})")
         pipeline = _pipeline(s, entry.sender)
         mined = pipeline.outcome(pipeline.wait(entry))
     emit(

@@ -75,6 +75,30 @@ def broadcast(
     )
 
 
+def broadcast_by_node(w3: Web3, tx: dict[str, Any]) -> str:
+    """Send through a dev node's own signer, which also numbers and prices the transaction (as web3.py
+    does for unlocked accounts: no nonce or fee request of ours). Its hash exists only once the node
+    answers, so an answer lost in transit cannot be looked up: SendUnconfirmedError, never "failed"."""
+    try:
+        return "0x" + bytes(w3.eth.send_transaction(tx)).hex()  # type: ignore[arg-type]
+    except RpcUnavailableError as exc:
+        raise SendUnconfirmedError(
+            f"the node signs for {tx.get('from')} and its answer was lost ({exc}): check the account's "
+            "transactions (`dapp orders`) before sending again"
+        ) from None
+    except Exception as exc:
+        message = node_message(exc)
+        if message is None:
+            raise
+        rejected = refusal(message)
+        if rejected is not None:
+            raise rejected from None
+        raise SendUnconfirmedError(
+            f"the node answered '{message}' and signs for {tx.get('from')} itself: check the account's "
+            "transactions (`dapp orders`) before sending again"
+        ) from None
+
+
 def broadcast_unsigned(
     w3: Web3,
     tx: dict[str, Any],
@@ -84,7 +108,8 @@ def broadcast_unsigned(
     retry_delay: float = 0.5,
     sleep: Callable[[float], None] = time.sleep,
 ) -> str:
-    """Send through the node's own signer (eth_sendTransaction); returns the hash the node gives.
+    """Send a fully specified transaction (nonce and fees set: a speedup or cancel of a dev node's account)
+    through the node's signer; returns the hash the node gives.
 
     If the answer is lost, the node is asked to sign the identical transaction (eth_signTransaction): the
     same signature, so the same hash, which is then looked up and re-sent like any signed transaction."""

@@ -46,7 +46,7 @@ class JournalEntry:
     hash: str
     chain_id: int
     sender: str
-    nonce: int
+    nonce: int | None  # None: a dev node numbered it (its unlocked account) and we never needed to know
     to: str | None
     value: int
     data: str
@@ -163,7 +163,7 @@ class Journal:
     def in_flight(self) -> list[JournalEntry]:
         """Entries not known to be settled, lowest nonce first."""
         rows = [r for r in self._rows() if TxState(r.get("state", "signed")).in_flight]
-        return sorted((JournalEntry.from_json(r) for r in rows), key=lambda e: e.nonce)
+        return sorted((JournalEntry.from_json(r) for r in rows), key=lambda e: -1 if e.nonce is None else e.nonce)
 
 
 def journals(root: Path, chain_id: int) -> list[Journal]:

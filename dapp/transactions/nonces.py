@@ -64,7 +64,8 @@ class NonceManager:
         nonce = int(self.w3.eth.get_transaction_count(self.account, "pending"))
         by_nonce: dict[int, list[JournalEntry]] = {}
         for entry in self.journal.in_flight():
-            by_nonce.setdefault(entry.nonce, []).append(entry)
+            if entry.nonce is not None:
+                by_nonce.setdefault(entry.nonce, []).append(entry)
         while nonce in by_nonce:
             # A speedup and the transaction it replaces share a nonce: taken if the node has either.
             unknown = [e for e in by_nonce[nonce] if find_transaction(self.w3, e.hash) is None]

@@ -14,14 +14,17 @@ Each step is one method, and the only place its kind of work happens:
   fees with headroom (one eth_feeHistory, `fees`), a nonce under a lock shared by threads and processes
   (`nonces`), the transaction signed here and written to the journal before it is sent (`journal`; the
   hash goes to `on_event` at that moment), and a send that fails in transit settled by asking the node for
-  the hash (`broadcast`). Only a certain "not sent" is ever signed again.
+  the hash (`broadcast`). Only a certain "not sent" is ever signed again. A dev node's unlocked account
+  is the exception: the node numbers, prices and signs, as for web3.py's transact(), and an answer lost
+  in transit is reported unconfirmed (the hash is the node's to give).
 - `wait`: the only receipt poll loop, paced to the block time, and quick to notice a transaction the
   node dropped or another one replaced (`receipts`).
 - `failure`: names what a mined, failed transaction hit, from its own trace (`failure`).
 
-Round trips per write: eth_estimateGas, eth_feeHistory, eth_getTransactionCount, the send, and
-eth_getTransactionReceipt (again only while the block is not yet visible; two block headers to learn the
-pace the first time a poll misses).
+Round trips per write with a key: eth_estimateGas, eth_feeHistory, eth_getTransactionCount,
+eth_sendRawTransaction and eth_getTransactionReceipt (again only while the block is not yet visible; two
+block headers to learn the pace the first time a poll misses, cached for an hour). With a dev node's
+unlocked account: eth_estimateGas, eth_sendTransaction and the receipt.
 """
 
 from __future__ import annotations
@@ -44,7 +47,7 @@ from dapp.exceptions import (
     TransactionReplacedError,
 )
 from dapp.rpc import node_message
-from dapp.transactions.broadcast import broadcast, broadcast_unsigned
+from dapp.transactions.broadcast import broadcast, broadcast_by_node, broadcast_unsigned
 from dapp.transactions.failure import explain_failure
 from dapp.transactions.fees import FeeOverrides, Fees, suggest_fees
 from dapp.transactions.journal import Journal, JournalEntry, TxState
@@ -111,7 +114,7 @@ class TxEventKind(StrEnum):
 class TxEvent:
     kind: TxEventKind
     tx_hash: str
-    nonce: int
+    nonce: int | None  # None: a dev node numbers its unlocked accounts' transactions itself
     label: str
 
 
@@ -217,6 +220,8 @@ class TransactionPipeline:
 
     def send(self, simulated: Simulated, fees: Fees | None = None) -> JournalEntry:
         """Sign, journal and send; returns the journal entry once the node has the transaction."""
+        if self.signer.node_signs and fees is None:
+            return self._send_by_node(simulated)
         fees = fees or suggest_fees(self.w3, self.fees)
         for attempt in range(NONCE_RETRIES + 1):
             try:
@@ -276,6 +281,32 @@ class TransactionPipeline:
         self._event(TxEventKind.SENT, entry)
         return entry
 
+    def _send_by_node(self, simulated: Simulated) -> JournalEntry:
+        """A dev node's unlocked account: the node numbers, prices and signs (the user's fees, if any, are
+        passed on). As lean as web3.py's own transact(): the journal gets it once, with its outcome."""
+        request = simulated.request
+        fees = suggest_fees(self.w3, self.fees) if self.fees.max_fee or self.fees.priority_fee else None
+        tx: dict[str, Any] = {**simulated.params(), **(fees.params() if fees else {})}
+        tx_hash = broadcast_by_node(self.w3, tx)
+        entry = JournalEntry(
+            hash=tx_hash,
+            chain_id=self.journal.chain_id,
+            sender=self.signer.address,
+            nonce=None,
+            to=request.to,
+            value=request.value,
+            data="0x" + request.data.hex(),
+            gas=simulated.gas,
+            max_fee=fees.max_fee if fees else None,
+            priority_fee=fees.priority_fee if fees else None,
+            gas_price=fees.gas_price if fees else None,
+            label=request.label,
+            raw=None,
+            state=TxState.SENT,
+        )
+        self._event(TxEventKind.SENT, entry)  # the node signed it as it took it
+        return entry
+
     def _event(self, kind: TxEventKind, entry: JournalEntry) -> None:
         if self.on_event is not None:
             self.on_event(TxEvent(kind, entry.hash, entry.nonce, entry.label))
@@ -293,15 +324,17 @@ class TransactionPipeline:
         except TransactionReplacedError as exc:
             winner = self._mined_instead(entry)
             if winner is None:
-                self.journal.update(entry.hash, state=TxState.REPLACED, note=str(exc))
+                self.journal.record(replace(entry, state=TxState.REPLACED, note=str(exc)))
                 raise
             entry, receipt = winner
         except TransactionDroppedError as exc:
-            self.journal.update(entry.hash, state=TxState.DROPPED, note=str(exc))
+            self.journal.record(replace(entry, state=TxState.DROPPED, note=str(exc)))
             raise
         return self._settle(entry, receipt)
 
     def _mined_instead(self, entry: JournalEntry) -> tuple[JournalEntry, TxReceipt] | None:
+        if entry.nonce is None:
+            return None
         for other in self.journal.entries():
             if other.nonce != entry.nonce or other.hash == entry.hash:
                 continue
@@ -314,13 +347,14 @@ class TransactionPipeline:
     def _settle(self, entry: JournalEntry, receipt: TxReceipt) -> TxReceipt:
         block = int(receipt["blockNumber"])
         if receipt["status"] == 1:
-            self.journal.update(entry.hash, state=TxState.MINED, block=block)
+            # record, not update: a node-signed transaction is written down here for the first time
+            self.journal.record(replace(entry, state=TxState.MINED, block=block))
             if entry.replaces:
                 self.journal.update(entry.replaces, state=TxState.REPLACED, note=f"replaced by {entry.hash}")
             self._event(TxEventKind.MINED, entry)
             return receipt
         error = self.failure(receipt, entry.gas)
-        self.journal.update(entry.hash, state=TxState.FAILED, block=block, note=str(error))
+        self.journal.record(replace(entry, state=TxState.FAILED, block=block, note=str(error)))
         raise error
 
     # --- failure --------------------------------------------------------------------------------

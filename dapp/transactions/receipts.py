@@ -36,7 +36,7 @@ class WaitTarget:
 
     tx_hash: str
     sender: str
-    nonce: int
+    nonce: int | None  # None: not known yet (the node numbered it); learnt from the node when it shows
 
 
 def block_time(w3: Web3, sample: int = BLOCK_SAMPLE) -> float | None:
@@ -121,7 +121,10 @@ def wait_for_receipt(
         polls += 1
         if polls == next_check:
             next_check *= 2
-            if find_transaction(w3, target.tx_hash) is None:
+            seen = find_transaction(w3, target.tx_hash)
+            if seen is not None and target.nonce is None:
+                target = WaitTarget(target.tx_hash, target.sender, int(seen["nonce"]))
+            if seen is None:
                 status = gone_status(w3, target.tx_hash, target.sender, target.nonce)
                 if status.receipt is not None:
                     return status.receipt

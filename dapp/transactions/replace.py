@@ -7,15 +7,11 @@ journal, or from the node if it was sent by another tool (it must still be pendi
 
 from __future__ import annotations
 
-from typing import Any
-
-from web3 import Web3
-
 from dapp.exceptions import DappValueError, FeeTooLowError, TransactionError
 from dapp.transactions.fees import FeeOverrides, Fees, replacement_fees, suggest_fees
 from dapp.transactions.journal import JournalEntry, TxState
 from dapp.transactions.pipeline import Simulated, TransactionPipeline, TxRequest
-from dapp.transactions.status import find_transaction, transaction_status
+from dapp.transactions.status import entry_from_node, transaction_status
 
 CANCEL_GAS = 21_000
 
@@ -26,7 +22,9 @@ def replace_transaction(
     """Send the speedup (or the cancel) of pending transaction `tx_hash`; returns its journal entry.
     `overrides` default to the pipeline's own fee options."""
     tx_hash = tx_hash.lower()
-    original = pipeline.journal.get(tx_hash) or _from_node(pipeline, tx_hash)
+    original = pipeline.journal.get(tx_hash) or entry_from_node(pipeline.w3, tx_hash, pipeline.journal.chain_id)
+    if original is None:
+        raise DappValueError(f"{tx_hash} is neither in this account's journal nor known to the node")
     if original.sender.lower() != pipeline.signer.address.lower():
         raise DappValueError(f"{tx_hash} was sent by {original.sender}, not by {pipeline.signer.address}")
     status = transaction_status(pipeline.w3, tx_hash, original.sender, original.nonce)
@@ -45,7 +43,16 @@ def replace_transaction(
         request = TxRequest(original.label or f"speedup {tx_hash}", original.to, data, original.value)
         gas = overrides.gas_limit or original.gas
     simulated = Simulated(request, original.sender, gas)
-    return pipeline.send_replacement(simulated, fees, original.nonce, replaces=tx_hash)
+    nonce = original.nonce if original.nonce is not None else _nonce_of(pipeline, tx_hash)
+    return pipeline.send_replacement(simulated, fees, nonce, replaces=tx_hash)
+
+
+def _nonce_of(pipeline: TransactionPipeline, tx_hash: str) -> int:
+    """The nonce the node gave a transaction it signed (the journal does not know it)."""
+    found = entry_from_node(pipeline.w3, tx_hash, pipeline.journal.chain_id)
+    if found is None or found.nonce is None:
+        raise DappValueError(f"{tx_hash} is no longer known to the node: there is nothing to replace")
+    return found.nonce
 
 
 def _outbidding(old: Fees, current: Fees, overrides: FeeOverrides) -> Fees:
@@ -67,25 +74,3 @@ def _outbidding(old: Fees, current: Fees, overrides: FeeOverrides) -> Fees:
     if price < needed.cap:
         raise FeeTooLowError(f"a replacement must raise the gas price by 12.5%: at least --max-fee {needed.cap} (wei)")
     return Fees(gas_price=price)
-
-
-def _from_node(pipeline: TransactionPipeline, tx_hash: str) -> JournalEntry:
-    tx: Any = find_transaction(pipeline.w3, tx_hash)
-    if tx is None:
-        raise DappValueError(f"{tx_hash} is neither in this account's journal nor known to the node")
-    to = tx.get("to")
-    return JournalEntry(
-        hash=tx_hash,
-        chain_id=pipeline.journal.chain_id,
-        sender=str(tx["from"]),
-        nonce=int(tx["nonce"]),
-        to=Web3.to_checksum_address(to) if to else None,
-        value=int(tx["value"]),
-        data="0x" + bytes(tx["input"]).hex(),
-        gas=int(tx["gas"]),
-        max_fee=int(tx["maxFeePerGas"]) if tx.get("maxFeePerGas") is not None else None,
-        priority_fee=int(tx["maxPriorityFeePerGas"]) if tx.get("maxPriorityFeePerGas") is not None else None,
-        gas_price=None if tx.get("maxFeePerGas") is not None else int(tx["gasPrice"]),
-        label="",
-        raw=None,
-    )

@@ -20,6 +20,11 @@ class Signer(Protocol):
     @property
     def address(self) -> str: ...
 
+    @property
+    def node_signs(self) -> bool:
+        """True for a dev node's unlocked account: the node signs, numbers and prices its transactions."""
+        ...
+
     def sign(self, tx: dict[str, Any]) -> SignedTx | None:
         """The signed transaction, or None when the node signs it at send time."""
         ...
@@ -35,6 +40,10 @@ class LocalSigner:
     def address(self) -> str:
         return str(self._account.address)
 
+    @property
+    def node_signs(self) -> bool:
+        return False
+
     def sign(self, tx: dict[str, Any]) -> SignedTx:
         signed = self._account.sign_transaction({k: v for k, v in tx.items() if k != "from"})
         return SignedTx("0x" + bytes(signed.hash).hex(), bytes(signed.raw_transaction))
@@ -49,6 +58,10 @@ class NodeSigner:
     @property
     def address(self) -> str:
         return str(self._address)
+
+    @property
+    def node_signs(self) -> bool:
+        return True
 
     def sign(self, tx: dict[str, Any]) -> None:
         return None

@@ -14,7 +14,7 @@ from web3 import Web3
 from web3.exceptions import TransactionNotFound
 from web3.types import TxReceipt
 
-from dapp.transactions.journal import TxState
+from dapp.transactions.journal import JournalEntry, TxState
 
 
 @dataclass(frozen=True)
@@ -52,9 +52,9 @@ def mined(tx_hash: str, receipt: TxReceipt) -> TxStatus:
     return TxStatus(tx_hash, state, receipt, f"in block {receipt['blockNumber']}")
 
 
-def transaction_status(w3: Web3, tx_hash: str, sender: str, nonce: int) -> TxStatus:
+def transaction_status(w3: Web3, tx_hash: str, sender: str, nonce: int | None) -> TxStatus:
     """Pending, mined (with its receipt), dropped or replaced: 1 call when pending, 2 when mined, up to 4
-    when the node no longer knows the hash."""
+    when the node no longer knows the hash. `nonce` None: the node numbered it and we never learnt how."""
     tx = find_transaction(w3, tx_hash)
     if tx is not None:
         if tx.get("blockNumber") is None:
@@ -66,8 +66,13 @@ def transaction_status(w3: Web3, tx_hash: str, sender: str, nonce: int) -> TxSta
     return gone_status(w3, tx_hash, sender, nonce)
 
 
-def gone_status(w3: Web3, tx_hash: str, sender: str, nonce: int) -> TxStatus:
+def gone_status(w3: Web3, tx_hash: str, sender: str, nonce: int | None) -> TxStatus:
     """The node does not know the hash: tell dropped (nonce free) from replaced (nonce taken)."""
+    if nonce is None:
+        receipt = find_receipt(w3, tx_hash)
+        if receipt is not None:
+            return mined(tx_hash, receipt)
+        return TxStatus(tx_hash, TxState.DROPPED, None, "not in the pool, not mined")
     account = Web3.to_checksum_address(sender)
     if w3.eth.get_transaction_count(account, "latest") > nonce:
         # Some transaction with our nonce was mined. A node that indexes lazily may still find ours.
@@ -78,3 +83,29 @@ def gone_status(w3: Web3, tx_hash: str, sender: str, nonce: int) -> TxStatus:
     if w3.eth.get_transaction_count(account, "pending") > nonce:
         return TxStatus(tx_hash, TxState.REPLACED, None, f"another transaction with nonce {nonce} is pending")
     return TxStatus(tx_hash, TxState.DROPPED, None, f"not in the pool, not mined, nonce {nonce} still free")
+
+
+def entry_from_node(w3: Web3, tx_hash: str, chain_id: int) -> JournalEntry | None:
+    """A journal entry for a transaction the node knows but the journal does not (another tool sent it, or
+    a dev node's unlocked account and the command stopped before writing it down)."""
+    tx: Any = find_transaction(w3, tx_hash)
+    if tx is None:
+        return None
+    to = tx.get("to")
+    dynamic = tx.get("maxFeePerGas") is not None
+    return JournalEntry(
+        hash=tx_hash.lower(),
+        chain_id=chain_id,
+        sender=str(tx["from"]),
+        nonce=int(tx["nonce"]),
+        to=Web3.to_checksum_address(to) if to else None,
+        value=int(tx["value"]),
+        data="0x" + bytes(tx["input"]).hex(),
+        gas=int(tx["gas"]),
+        max_fee=int(tx["maxFeePerGas"]) if dynamic else None,
+        priority_fee=int(tx["maxPriorityFeePerGas"]) if dynamic else None,
+        gas_price=None if dynamic else int(tx["gasPrice"]),
+        label="",
+        raw=None,
+        state=TxState.SENT if tx.get("blockNumber") is None else TxState.MINED,
+    )

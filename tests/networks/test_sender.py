@@ -17,6 +17,7 @@ from dapp.nodes import AnvilNode
 from dapp.transactions import Simulated, TransactionPipeline, TxEvent, TxEventKind, TxRequest
 from dapp.transactions.fees import FeeOverrides
 from dapp.transactions.journal import TxState
+from dapp.transactions.replace import replace_transaction
 from tests.networks.conftest import PRICE, KeyedChain, Shop, key, make_pipeline, rpc_web3, send, transact
 from tests.networks.rpc_proxy import Fault, FlakyRpcProxy
 
@@ -193,18 +194,34 @@ def test_nonce_taken_every_time_gives_up_with_a_named_error(chain: KeyedChain, s
     assert shop.orders_by(buyer.address) == 0
 
 
-@pytest.mark.parametrize("fault", [Fault.ERROR_AFTER_FORWARD, Fault.DROP_BEFORE_FORWARD])
-def test_a_node_signed_send_lost_in_transit_is_found_by_its_hash(tmp_path: Path, fault: Fault) -> None:
-    """A dev node's unlocked account: the node signs. When its answer is lost, it is asked to sign the
-    identical transaction again (eth_signTransaction, deterministic): same hash, looked up, sent once."""
+def test_a_dev_accounts_send_lost_in_transit_is_unconfirmed_never_failed(tmp_path: Path) -> None:
+    """A dev node's unlocked account: the node numbers, prices and signs (as fast as web3.py's transact),
+    so a lost answer has no hash to look up. It is reported unconfirmed, and never sent twice."""
     with AnvilNode() as node, FlakyRpcProxy(node.url) as proxy:
         w3 = rpc_web3(proxy.url)
         buyer = str(w3.eth.accounts[1])
         sender = TransactionPipeline(w3, buyer, journal_root=tmp_path, poll_interval=0.05)
+        proxy.fail("eth_sendTransaction", Fault.ERROR_AFTER_FORWARD, on=1)
+        with pytest.raises(SendUnconfirmedError, match=r"its answer was lost .* before sending again"):
+            sender.send(Simulated(TxRequest("transfer", buyer, b"", 1), buyer, 21_000))
+        assert proxy.count("eth_sendTransaction") == 1
+        assert w3.eth.get_transaction_count(buyer, "pending") == 1  # type: ignore[arg-type]
+        assert proxy.calls.count("eth_getTransactionCount") == 1  # ours, just now: the send asked no nonce
+
+
+@pytest.mark.parametrize("fault", [Fault.ERROR_AFTER_FORWARD, Fault.DROP_BEFORE_FORWARD])
+def test_a_dev_accounts_speedup_lost_in_transit_is_found_by_its_hash(tmp_path: Path, fault: Fault) -> None:
+    """A speedup of a dev account's transaction pins nonce and fees; when the node's answer is lost, it is
+    asked to sign the identical transaction (eth_signTransaction, deterministic): same hash, looked up."""
+    with AnvilNode(extra_args=["--no-mining"]) as node, FlakyRpcProxy(node.url) as proxy:
+        w3 = rpc_web3(proxy.url)
+        buyer = str(w3.eth.accounts[1])
+        sender = TransactionPipeline(w3, buyer, journal_root=tmp_path, poll_interval=0.05)
+        first = sender.send(Simulated(TxRequest("transfer", buyer, b"", 1), buyer, 21_000))
         proxy.fail("eth_sendTransaction", fault, on=1)
-        receipt = sender.wait(sender.send(Simulated(TxRequest("transfer", buyer, b"", 1), buyer, 21_000)))
-        (entry,) = sender.journal.entries()
-        assert entry.hash == "0x" + bytes(receipt["transactionHash"]).hex()
-        assert (entry.state, entry.nonce, entry.raw) == (TxState.MINED, 0, None)
+        faster = replace_transaction(sender, first.hash)
+        assert faster.nonce == 0 and proxy.count("eth_signTransaction") == 1
+        w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
+        receipt = sender.wait(faster)
+        assert "0x" + bytes(receipt["transactionHash"]).hex() == faster.hash
         assert w3.eth.get_transaction_count(buyer) == 1  # type: ignore[arg-type]
-        assert proxy.count("eth_signTransaction") == 1
