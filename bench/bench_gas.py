@@ -1,8 +1,11 @@
-"""Gas used by each Catalog action on a real anvil, against the goals in issue #2.
+"""Gas used by each Catalog action on a real anvil, against the goals of issue #8 (Catalog v2).
 
 Each figure is the receipt's gasUsed for one transaction in a steady state (the counters and balances
 it touches already exist, as for every purchase after a shop's first); first-time costs, which pay
-for fresh storage slots, are reported beside them.
+for fresh storage slots, are reported beside them. Token figures use TestUSD (OpenZeppelin's ERC20,
+6 decimals) with an unlimited approval, or an EIP-2612 permit for exactly the amount.
+
+The contract is driven with bare web3.py calls, not dapp's client, so the figures are the contract's own.
 """
 
 from __future__ import annotations
@@ -12,46 +15,116 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from eth_account import Account
 from web3 import Web3
+from web3.contract import Contract
 
-from dapp.client import CatalogClient
+from dapp._utils.permit import domain_separator, sign_permit
 from dapp.compile import load_artifact
 from dapp.networks import http_web3
-from dapp.nodes import AnvilNode
+from dapp.nodes import DEV_MNEMONIC, AnvilNode
 
 RESULTS = Path(__file__).resolve().parent / "results" / "gas.json"
-GOALS = {"buy": 55_000, "buy_escrow": 55_000, "list_product": 90_000, "review": 40_000,
-         "confirm": 35_000, "withdraw": 35_000}  # fmt: skip
+GOALS = {"buy_escrow": 55_000, "buy": 61_000, "buy_erc20": 75_000, "buy_erc20_permit": 110_000,
+         "ship": 35_000, "list_product": 100_000, "confirm": 40_000, "review": 40_000,
+         "withdraw": 35_000}  # fmt: skip
 DIGEST = bytes.fromhex("ab" * 32)
-PRICE = 10**16
+PRICE = 10**16  # wei
+TOKEN_PRICE = 12_500_000  # 12.50 tUSD
+ETH = "0x0000000000000000000000000000000000000000"
+DAY = 86_400
+
+
+class Bench:
+    def __init__(self, w3: Web3) -> None:
+        self.w3 = w3
+        self.accounts = [str(a) for a in w3.eth.accounts]
+        self.deployer, self.seller, self.buyer, self.other = self.accounts[:4]
+        self.deploy_gas: dict[str, int] = {}
+        self.catalog = self._deploy("Catalog")
+        self.token = self._deploy("TestUSD")
+
+    def _deploy(self, name: str) -> Contract:
+        artifact = load_artifact(name)
+        factory = self.w3.eth.contract(abi=artifact.abi, bytecode=artifact.bytecode)
+        receipt = self.w3.eth.wait_for_transaction_receipt(factory.constructor().transact({"from": self.deployer}))
+        self.deploy_gas[name] = int(receipt["gasUsed"])
+        return self.w3.eth.contract(address=receipt["contractAddress"], abi=artifact.abi)
+
+    def gas(self, call: Any, sender: str, value: int = 0) -> int:
+        receipt = self.w3.eth.wait_for_transaction_receipt(call.transact({"from": sender, "value": value}))
+        assert receipt["status"] == 1, receipt
+        return int(receipt["gasUsed"])
+
+    def list(self, currency: str = ETH, price: int = PRICE, escrow: int = 0, arbiter: str = ETH) -> tuple[int, int]:
+        """(product id, gas)"""
+        handling = 2 * DAY if escrow else 0
+        f = self.catalog.functions.listProduct(currency, price, 1000, handling, escrow, arbiter, DIGEST, 0)
+        count = self.catalog.functions.productCount().call()
+        return count + 1, self.gas(f, self.seller)
+
+    def buy(self, pid: int, buyer: str | None = None, currency: str = ETH, price: int = PRICE) -> int:
+        f = self.catalog.functions.buy(pid, 1, currency, price, 0)
+        return self.gas(f, buyer or self.buyer, value=price if currency == ETH else 0)
 
 
 def measure(w3: Web3) -> dict[str, Any]:
-    artifact = load_artifact()
-    accounts = [str(a) for a in w3.eth.accounts]
-    tx = w3.eth.contract(abi=artifact.abi, bytecode=artifact.bytecode).constructor().transact({"from": accounts[0]})
-    receipt = w3.eth.wait_for_transaction_receipt(tx)
-    address = str(receipt["contractAddress"])
-    seller, buyer, other = (CatalogClient(w3, address, artifact.abi, account=a) for a in accounts[1:4])
-
+    b = Bench(w3)
+    f, token = b.catalog.functions, b.token.functions
     first: dict[str, int] = {}
-    steady: dict[str, int] = {"deploy": receipt["gasUsed"]}
-    first["list_product"] = seller.list_product(PRICE, 1000, 0, DIGEST, 0).tx.gas_used
-    now = seller.list_product(PRICE, 1000, 0, DIGEST, 0)
-    steady["list_product"] = now.tx.gas_used
-    escrow = seller.list_product(PRICE, 1000, 86_400, DIGEST, 0).product_id
+    steady: dict[str, int] = {"deploy": b.deploy_gas["Catalog"]}
 
-    first["buy"] = buyer.buy(now.product_id, 1).tx.gas_used  # seller's balance slot is still empty
-    steady["buy"] = buyer.buy(now.product_id, 1).tx.gas_used
-    steady["buy_escrow"] = buyer.buy(escrow, 1).tx.gas_used
-    escrowed = [buyer.buy(escrow, 1).order for _ in range(3)]
-    steady["confirm"] = buyer.confirm(escrow, escrowed[0].order_no).gas_used
-    steady["refund"] = seller.refund(escrow, escrowed[1].order_no).gas_used  # buyer's balance was empty
-    first["review"] = buyer.review(now.product_id, 1, 5, DIGEST, 0).gas_used
-    steady["review"] = buyer.review(now.product_id, 2, 4, DIGEST, 0).gas_used
-    steady["withdraw"] = seller.withdraw().tx.gas_used
-    other.buy(now.product_id, 1)
-    steady["set_price"] = seller.set_price(now.product_id, 2 * PRICE).gas_used
+    _, first["list_product"] = b.list()
+    instant, steady["list_product"] = b.list()
+    escrow, _ = b.list(escrow=7 * DAY)
+    token_escrow, steady["list_product_erc20"] = b.list(currency=b.token.address, price=TOKEN_PRICE, escrow=7 * DAY)
+    arbitrated, steady["list_product_arbiter"] = b.list(escrow=7 * DAY, arbiter=b.other)
+
+    first["buy"] = b.buy(instant)  # the seller's ETH balance slot is still empty
+    steady["buy"] = b.buy(instant)
+    first["buy_escrow"] = b.buy(escrow)
+    steady["buy_escrow"] = b.buy(escrow)
+
+    for who in (b.buyer, b.other):
+        b.gas(token.mint(who, 10**12), who)
+        b.gas(token.approve(b.catalog.address, 2**256 - 1), who)
+    first["buy_erc20"] = b.buy(token_escrow, currency=b.token.address, price=TOKEN_PRICE)  # Catalog held no tUSD
+    steady["buy_erc20"] = b.buy(token_escrow, b.other, currency=b.token.address, price=TOKEN_PRICE)
+
+    # A permit buyer: a fresh account with tUSD and no allowance; its first permit also creates its nonce.
+    Account.enable_unaudited_hdwallet_features()
+    key = Account.from_mnemonic(DEV_MNEMONIC, account_path="m/44'/60'/0'/0/5").key
+    permit_buyer = Account.from_key(key).address
+    b.gas(token.mint(permit_buyer, 10**12), permit_buyer)
+    separator = domain_separator("Test USD", "1", w3.eth.chain_id, b.token.address)
+    for label in ("first", "steady"):
+        nonce = token.nonces(permit_buyer).call()
+        sig = sign_permit(key, separator, b.catalog.address, TOKEN_PRICE, nonce, 2**48)
+        call = f.buyWithPermit(token_escrow, 1, b.token.address, TOKEN_PRICE, 0, 2**48, sig.v, sig.r, sig.s)
+        (first if label == "first" else steady)["buy_erc20_permit"] = b.gas(call, permit_buyer)
+
+    for _ in range(4):
+        b.buy(escrow)
+    steady["ship"] = b.gas(f.ship(escrow, 1, DIGEST, 0), b.seller)
+    b.gas(f.ship(escrow, 2, DIGEST, 0), b.seller)
+    steady["confirm"] = b.gas(f.confirm(escrow, 1), b.buyer)  # from Shipped; the seller has an ETH balance
+    steady["confirm_paid"] = b.gas(f.confirm(escrow, 3), b.buyer)
+    steady["dispute"] = b.gas(f.dispute(escrow, 2), b.buyer)
+    steady["refund"] = b.gas(f.refund(escrow, 2), b.seller)  # from Disputed; the buyer's balance was empty
+
+    arbitrated_order = 1
+    b.buy(arbitrated)
+    b.gas(f.ship(arbitrated, arbitrated_order, DIGEST, 0), b.seller)
+    b.gas(f.dispute(arbitrated, arbitrated_order), b.buyer)
+    steady["resolve"] = b.gas(f.resolve(arbitrated, arbitrated_order, PRICE // 2), b.other)
+
+    first["review"] = b.gas(f.review(instant, 1, 5, DIGEST, 0), b.buyer)
+    steady["review"] = b.gas(f.review(instant, 2, 4, DIGEST, 0), b.buyer)
+    steady["withdraw"] = b.gas(f.withdraw(ETH, b.seller), b.seller)
+    b.gas(f.confirm(token_escrow, 1), b.buyer)
+    steady["withdraw_erc20"] = b.gas(f.withdraw(b.token.address, b.seller), b.seller)
+    b.buy(instant, b.other)
+    steady["set_price"] = b.gas(f.setPrice(instant, 2 * PRICE), b.seller)
     return {"steady": steady, "first": first}
 
 
@@ -70,20 +143,30 @@ def main() -> int:
         "actions": rows,
         "firstTime": figures["first"],
         "notes": {
-            "buy": "immediate settlement, seller already has a balance (first sale of a seller: firstTime.buy)",
-            "buy_escrow": "escrowed purchase: one new order slot + the product slot it read",
-            "list_product": "second and later listings (the very first also creates productCount)",
-            "confirm": "escrowed order, seller already has a balance",
+            "list_product": "ETH, immediate, no arbiter; second and later listings (the first also creates "
+            "productCount)",
+            "list_product_erc20": "escrowed, priced in tUSD: also writes the currency slot",
+            "list_product_arbiter": "escrowed, ETH, with an arbiter: also writes the arbiter slot",
+            "buy": "ETH, immediate settlement, the seller already has an ETH balance",
+            "buy_escrow": "ETH, escrowed: one new order slot + the product slot it read",
+            "buy_erc20": "escrowed, tUSD (OpenZeppelin ERC20), unlimited approval, the Catalog already holds tUSD",
+            "buy_erc20_permit": "as buy_erc20 with an EIP-2612 permit for exactly the amount, buyer's nonce nonzero",
+            "ship": "with a tracking digest",
+            "confirm": "from Shipped, the seller already has an ETH balance",
+            "confirm_paid": "from Paid",
+            "refund": "from Disputed, the buyer's ETH balance was empty",
+            "resolve": "a split, both parties' balances nonzero",
             "review": "product already reviewed once (first review: firstTime.review)",
-            "withdraw": "gasUsed after the storage refund for zeroing the balance",
+            "withdraw": "ETH to the caller, gasUsed after the refund for zeroing the balance",
+            "withdraw_erc20": "tUSD to the caller, whose token balance was empty",
         },
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(result, indent=2) + "\n")
-    print(f"{'action':<14}{'gas':>10}{'goal':>10}  verdict")
+    print(f"{'action':<22}{'gas':>10}{'goal':>10}  verdict")
     for row in rows:
         goal = f"{row['goal']:,}" if row["goal"] else "-"
-        print(f"{row['action']:<14}{row['gas']:>10,}{goal:>10}  {row['verdict']}")
+        print(f"{row['action']:<22}{row['gas']:>10,}{goal:>10}  {row['verdict']}")
     print("first-time:", ", ".join(f"{k} {v:,}" for k, v in figures["first"].items()))
     print(f"wrote {RESULTS}")
     return 0

@@ -51,6 +51,7 @@ from dapp.rpc import RpcProvider
 from dapp.transactions import TransactionPipeline, TxEvent, TxEventKind
 from dapp.transactions.journal import Journal
 from dapp.transactions.signers import LocalSigner
+from dapp.types import ETH, Order, Product
 
 sys.path.insert(0, str(REPO_ROOT))
 from tests.networks.rpc_proxy import Fault, FlakyRpcProxy
@@ -89,7 +90,7 @@ def open_shop(chain: Chain, registry: Path | None = None) -> str:
     receipt = chain.send_as(seller, {"data": artifact.bytecode, "gas": hex(5_000_000)})
     address = str(receipt["contractAddress"])
     contract = chain.w3.eth.contract(address=address, abi=artifact.abi)  # type: ignore[call-overload]
-    data = contract.encode_abi("listProduct", args=[PRICE, 10**6, 0, b"\x11" * 32, 1])
+    data = contract.encode_abi("listProduct", args=[ETH, PRICE, 10**6, 0, 0, ETH, b"\x11" * 32, 1])
     chain.send_as(seller, {"to": address, "data": data, "gas": hex(300_000)})
     if registry is not None:
         register_deployment(chain.w3, address, "0x" + bytes(receipt["transactionHash"]).hex(), registry_dir=registry)
@@ -247,9 +248,9 @@ def run_scenario(scenario: Scenario, index: int, journal_root: Path, baseline: b
                 except DappError as exc:
                     reports[quantity] = f"failed: {type(exc).__name__}"
         contract = chain.w3.eth.contract(address=address, abi=abi)  # type: ignore[call-overload]
-        count = contract.functions.getProduct(1).call()[5]
-        orders = contract.functions.getOrders(1, 0, count).call() if count else []
-    placed = Counter(int(order[3]) for order in orders if order[2] == buyer.address)
+        count = Product.from_view(contract.functions.getProduct(1).call()).order_count
+        orders = [Order.from_view(v) for v in contract.functions.getOrders(1, 0, count).call()] if count else []
+    placed = Counter(order.quantity for order in orders if order.buyer == buyer.address)
     settled = {q: r for q, r in reports.items() if r != "unknown"}
     misreported = sum(1 for q, r in settled.items() if (r == "placed") != (placed[q] >= 1))
     duplicates = sum(1 for q in reports if placed[q] > 1)
@@ -278,7 +279,8 @@ def baseline_buy(url: str, address: str, abi: Any, buyer: LocalAccount, quantity
     w3.middleware_onion.inject(SignAndSendRawMiddlewareBuilder.build(buyer), layer=0)
     contract = w3.eth.contract(address=Web3.to_checksum_address(address), abi=abi)
     try:
-        buy = contract.functions.buy(1, quantity, PRICE)
+        terms = Product.from_view(contract.functions.getProduct(1).call()).terms_version
+        buy = contract.functions.buy(1, quantity, ETH, PRICE, terms)
         tx_hash = buy.transact({"from": buyer.address, "value": quantity * PRICE})
         receipt = w3.eth.wait_for_transaction_receipt(tx_hash, timeout=timeout, poll_latency=0.05)
     except TimeExhausted:

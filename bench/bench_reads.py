@@ -22,6 +22,7 @@ from dapp.ipfs.cid import Cid, Codec
 from dapp.middleware import count_requests
 from dapp.networks import http_web3
 from dapp.nodes import AnvilNode
+from dapp.types import ETH
 
 RESULTS = Path(__file__).resolve().parent / "results" / "reads.json"
 PRODUCTS = 1_000
@@ -40,7 +41,7 @@ def seed(w3: Web3) -> CatalogClient:
     last = b""
     for i in range(PRODUCTS):  # setup only: send without waiting, explicit gas
         digest = (i + 1).to_bytes(32, "big")
-        last = contract.functions.listProduct(10**15 + i, 100, 0, digest, i % 2).transact(
+        last = contract.functions.listProduct(ETH, 10**15 + i, 100, 0, 0, ETH, digest, i % 2).transact(
             {"from": seller, "gas": 200_000}
         )
     w3.eth.wait_for_transaction_receipt(last)
@@ -72,13 +73,14 @@ def client_overhead(url: str) -> dict[str, object]:
     address = w3.eth.wait_for_transaction_receipt(tx)["contractAddress"]
     shop = CatalogClient(w3, address, artifact.abi, account=seller)
     price = 10**15
-    pid = shop.list_product(price, 10**6, 0, Cid(b"\x11" * 32, Codec.RAW)).product_id
+    pid = shop.list_product(price, 10**6, Cid(b"\x11" * 32, Codec.RAW)).product_id
     client = CatalogClient(w3, address, artifact.abi, account=buyer)
+    seen = client.product(pid)  # the terms the buyer saw (currency, price, terms version)
     bare_w3 = Web3(HTTPProvider(url))  # web3.py as a user gets it: default middleware, nothing of ours
     buy = bare_w3.eth.contract(address=address, abi=artifact.abi).functions.buy
 
     def bare_buy() -> None:
-        tx_hash = buy(pid, 1, price).transact({"from": buyer, "value": price})
+        tx_hash = buy(pid, 1, ETH, price, 0).transact({"from": buyer, "value": price})
         assert bare_w3.eth.wait_for_transaction_receipt(tx_hash)["status"] == 1
 
     def timed(action: Callable[[], object]) -> float:
@@ -101,9 +103,9 @@ def client_overhead(url: str) -> dict[str, object]:
         "goalRatioAtMost": GOAL_OVERHEAD,
         "meets": ratio <= GOAL_OVERHEAD,
         "requestsPerBuy": {
-            # the client reads the price itself (buy(pid, 1)); web3.py is handed it
+            # the client reads the product's terms itself (buy(pid, 1)); web3.py is handed them
             "client": requests_per_call(w3, lambda: client.buy(pid, 1)),
-            "clientWithPriceGiven": requests_per_call(w3, lambda: client.buy(pid, 1, price)),
+            "clientWithPriceGiven": requests_per_call(w3, lambda: client.buy(seen, 1)),
             "bareWeb3": requests_per_call(bare_w3, bare_buy),
         },
     }

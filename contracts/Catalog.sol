@@ -1,74 +1,117 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-/// @title Catalog: an ownerless store
-/// @notice Anyone lists products; anyone buys them. Nobody, not even the deployer, can pause, upgrade,
-/// seize funds or take a cut: every function is a view, open to anyone, or restricted to the party it
-/// belongs to (a product's seller, an order's buyer).
-/// @dev Storage is packed for the hot paths:
-/// - A product is three slots: {seller, ratings}, {price, stock, window, counters, codec, listed},
-///   {metadata digest}. An escrowed purchase touches the second one only.
-/// - An order is ONE slot {buyer, quantity, createdAt, priceVersion, state}, keyed by (productId,
-///   orderNo) with orderNo counted per product, so a purchase writes one new slot and updates the product
-///   slot it already read, with no global counter. The amount paid is not stored: it is quantity times
-///   the price of the order's price version, and a price change archives the old price first.
-/// - Payments are pulled: sales, releases and refunds credit `withdrawable`, and `withdraw` sends it.
-/// Room for ERC-20 prices: slot 1 of a product has 32 spare bits for a currency id, and `withdrawable`
-/// would become keyed by (account, currency). Not built yet.
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+
+/// @title Catalog: an ownerless store with buyer protection
+/// @notice Anyone lists products, priced in ETH or in one ERC-20 token; anyone buys them. Nobody, not even
+/// the deployer, can pause, upgrade, seize funds or take a cut: every function is a view, open to anyone,
+/// or restricted to the party it belongs to (a product's seller, an order's buyer, a product's arbiter).
+///
+/// A purchase names the terms the buyer saw (currency, unit price, terms version) and reverts if any
+/// changed. An escrowed order is paid into the contract and moves through a state machine (README,
+/// "Buyer protection"): the seller ships within the handling time or the buyer may cancel; the buyer
+/// confirms or disputes within the escrow window after shipping, after which anyone may release the
+/// funds to the seller; a dispute is split by the product's arbiter, who can never receive any of it.
+/// Money is pulled: every settlement credits a balance per (account, currency) that `withdraw` sends.
+///
+/// @dev Storage is packed for the hot paths (slot numbers relative to the product's base slot):
+/// - Product slot 0 {seller 160, ratingCount 32, ratingSum 40, metadataCodec 8} = 240 bits.
+/// - Product slot 1 {price 96, stock 32, orderCount 32, termsVersion 16, escrowWindow 32, handlingTime 32,
+///   listed 8, inToken 8} = 256 bits: everything an ETH purchase reads and writes is in this one slot.
+/// - Product slot 2 {metadataDigest}; slot 3 {currency}, written only for a token listing; slot 4
+///   {arbiter}, written only when an arbiter is named. An ETH listing without arbiter writes 3 slots.
+/// - An order is ONE slot {buyer 160, quantity 32, at 40, termsVersion 16, status 8} = 256 bits, keyed by
+///   (productId, orderNo) with orderNo counted per product, so a purchase writes one new slot and updates
+///   the product slot it already read. `at` is the time the order was placed until it ships, then the
+///   time it shipped. The amount is not stored: it is quantity times the price of the order's terms
+///   version; bumping the version archives the old price first (only if an order may refer to it).
+/// - No reentrancy guard: every state change is made before the only external calls (the token pull at
+///   the end of a purchase, the transfer at the end of a withdrawal), and balances are kept per currency,
+///   so a token that misbehaves can only ever affect balances in that token (tests attack it).
 contract Catalog {
+    using SafeERC20 for IERC20;
+
     /*//////////////////////////////////////////////////////////////
                                  TYPES
     //////////////////////////////////////////////////////////////*/
 
-    /// @notice How the metadata digest becomes a CIDv1: multicodec raw (0x55) or dag-pb (0x70), sha2-256.
+    /// @notice How a digest becomes a CIDv1: multicodec raw (0x55) or dag-pb (0x70), sha2-256.
     enum Codec {
         Raw,
         DagPb
     }
 
-    /// @notice Escrowed: paid, funds held. Completed: seller credited. Refunded: buyer credited.
-    /// Reviewed: completed and reviewed (a review needs a completed order, once).
+    /// @notice Where an order stands. The numeric order is "forward": an order's state only ever grows.
+    /// Paid: escrowed, not shipped. Shipped: escrowed, the window runs. Disputed: escrowed, frozen until
+    /// the arbiter rules, the seller refunds or the buyer confirms. Completed: the seller was credited.
+    /// Refunded: the seller gave the buyer the full amount back. Cancelled: the buyer took it back after
+    /// the handling time passed unshipped. Resolved: the arbiter split it. Reviewed: completed and rated.
     enum OrderState {
         None,
-        Escrowed,
+        Paid,
+        Shipped,
+        Disputed,
         Completed,
         Refunded,
+        Cancelled,
+        Resolved,
         Reviewed
     }
 
     struct Product {
-        // slot 0: who is paid, and the ratings reviews add to (24 bits spare)
+        // slot 0: 160 + 32 + 40 + 8 = 240 bits (16 spare). Read by immediate purchases, settlements and
+        // seller checks; written at listing, by reviews and by setMetadata.
         address seller;
-        uint32 ratingCount;
-        uint40 ratingSum;
-        // slot 1: all an escrowed purchase reads and writes (32 bits spare: room for a currency id)
-        uint96 price;
-        uint32 stock;
-        uint32 escrowWindow;
-        uint32 orderCount;
-        uint16 priceVersion;
+        uint32 ratingCount; // <= orderCount < 2^32: one rating per order
+        uint40 ratingSum; // <= 5 * (2^32 - 1) < 2^35
         Codec metadataCodec;
-        bool listed;
+        // slot 1: everything a purchase reads and writes (a struct of its own, so it is read and written
+        // as one word)
+        Sale sale;
         // slot 2: read by views only
         bytes32 metadataDigest;
+        // slot 3: zero (never written) for an ETH product
+        address currency;
+        // slot 4: zero (never written) without an arbiter
+        address arbiter;
+    }
+
+    /// @dev One slot: 96 + 32 + 32 + 16 + 32 + 32 + 8 + 8 = 256 bits.
+    struct Sale {
+        uint96 price;
+        uint32 stock;
+        uint32 orderCount;
+        uint16 termsVersion;
+        uint32 escrowWindow;
+        uint32 handlingTime;
+        bool listed;
+        bool inToken; // currency != address(0): an ETH purchase never reads slot 3
     }
 
     struct Order {
+        // one slot: 160 + 32 + 40 + 16 + 8 = 256 bits
         address buyer;
-        uint32 quantity;
-        uint40 createdAt;
-        uint16 priceVersion;
-        OrderState state;
+        uint32 quantity; // <= stock < 2^32
+        uint40 at; // placed-at until shipped, then shipped-at (seconds; uint40 lasts until year 36812)
+        uint16 termsVersion;
+        uint8 status; // OrderState in the low 7 bits, SHIPPED (bit 7) once the order has shipped
     }
 
     /// @notice A product as the views return it.
     struct ProductView {
         uint256 id;
         address seller;
+        address currency;
         uint256 price;
         uint256 stock;
+        uint256 handlingTime;
         uint256 escrowWindow;
+        address arbiter;
         uint256 orderCount;
+        uint256 termsVersion;
         uint256 ratingCount;
         uint256 ratingSum;
         bytes32 metadataDigest;
@@ -76,35 +119,133 @@ contract Catalog {
         bool listed;
     }
 
-    /// @notice An order as the views return it, with the amount paid and the escrow deadline resolved.
+    /// @notice An order as the views return it, with its amount and its next deadline resolved.
     struct OrderView {
         uint256 productId;
         uint256 orderNo;
         address buyer;
+        address currency;
         uint256 quantity;
+        uint256 unitPrice;
         uint256 amount;
-        uint256 createdAt;
-        uint256 releasableAt;
+        uint256 termsVersion;
         OrderState state;
+        uint256 placedAt; // 0 once the order has shipped (storage keeps one timestamp)
+        uint256 shippedAt; // 0 until shipped
+        uint256 deadline; // Paid: cancel from then on; Shipped/Disputed: dispute before, release from; else 0
     }
 
     /*//////////////////////////////////////////////////////////////
                                  EVENTS
     //////////////////////////////////////////////////////////////*/
 
-    /// @notice A product was listed; its terms are readable through `getProduct`.
-    event ProductListed(uint256 indexed productId, address indexed seller);
-    event PriceChanged(uint256 indexed productId, uint256 price, uint256 priceVersion);
-    event StockChanged(uint256 indexed productId, uint256 stock);
-    event MetadataChanged(uint256 indexed productId, bytes32 metadataDigest, Codec metadataCodec);
-    event ProductDelisted(uint256 indexed productId);
-    /// @notice An order was placed; `escrowed` says whether its funds wait for confirmation.
-    event Purchased(
-        uint256 indexed productId, address indexed buyer, uint256 orderNo, uint256 quantity, bool escrowed
+    /// @notice A product was listed with these terms. Its terms version starts at 0.
+    /// @param productId The new product's id.
+    /// @param seller The account that listed it and is paid for it.
+    /// @param currency address(0) for ETH, else the ERC-20 token it is priced in (fixed for good).
+    /// @param price Price of one unit in wei or token units.
+    /// @param stock Units available.
+    /// @param handlingTime Seconds the seller has to ship an escrowed order (0 for an immediate product).
+    /// @param escrowWindow Seconds after shipping the buyer has to dispute; 0 settles purchases at once.
+    /// @param arbiter The account that splits disputes, or address(0) for none.
+    /// @param metadataDigest sha2-256 digest of the CIDv1 of the product's metadata document.
+    /// @param metadataCodec CID codec of that document.
+    event ProductListed(
+        uint256 indexed productId,
+        address indexed seller,
+        address indexed currency,
+        uint256 price,
+        uint256 stock,
+        uint256 handlingTime,
+        uint256 escrowWindow,
+        address arbiter,
+        bytes32 metadataDigest,
+        Codec metadataCodec
     );
+
+    /// @notice The unit price changed; purchases must now name the new price and terms version.
+    /// @param productId The product.
+    /// @param price The new price of one unit.
+    /// @param termsVersion The product's new terms version.
+    event PriceChanged(uint256 indexed productId, uint256 price, uint256 termsVersion);
+
+    /// @notice The seller set the units available (does not change the terms version).
+    /// @param productId The product.
+    /// @param stock The new number of units available.
+    event StockChanged(uint256 indexed productId, uint256 stock);
+
+    /// @notice The product now points at another metadata document; purchases must name the new version.
+    /// @param productId The product.
+    /// @param metadataDigest sha2-256 digest of the new document's CIDv1.
+    /// @param metadataCodec CID codec of that document.
+    /// @param termsVersion The product's new terms version.
+    event MetadataChanged(uint256 indexed productId, bytes32 metadataDigest, Codec metadataCodec, uint256 termsVersion);
+
+    /// @notice The product is no longer for sale, for good; its stock is now 0. Open orders go on.
+    /// @param productId The product.
+    event ProductDelisted(uint256 indexed productId);
+
+    /// @notice An order was placed and paid. Its currency is the product's; its amount is
+    /// `quantity * unitPrice`; an order that is not escrowed is Completed and credited to the seller.
+    /// @param productId The product.
+    /// @param buyer The account that bought (and is refunded, if ever).
+    /// @param orderNo The order's number within the product (1, 2, ...).
+    /// @param quantity Units bought, taken from stock.
+    /// @param unitPrice The price of one unit paid.
+    /// @param escrowed True: the order is Paid and its funds wait in escrow. False: Completed.
+    event Purchased(
+        uint256 indexed productId, address indexed buyer, uint256 orderNo, uint256 quantity, uint256 unitPrice, bool escrowed
+    );
+
+    /// @notice The seller shipped an escrowed order: the escrow window starts now.
+    /// @param productId The product.
+    /// @param orderNo The order.
+    /// @param trackingDigest sha2-256 digest of a tracking document's CIDv1, or zero for none.
+    /// @param trackingCodec CID codec of that document.
+    event OrderShipped(uint256 indexed productId, uint256 indexed orderNo, bytes32 trackingDigest, Codec trackingCodec);
+
+    /// @notice The buyer confirmed an order (or withdrew its dispute): its amount is credited to the seller.
+    /// @param productId The product.
+    /// @param orderNo The order.
     event OrderConfirmed(uint256 indexed productId, uint256 indexed orderNo);
+
+    /// @notice The escrow window of a shipped order passed undisputed: its amount is credited to the seller.
+    /// @param productId The product.
+    /// @param orderNo The order.
     event OrderReleased(uint256 indexed productId, uint256 indexed orderNo);
+
+    /// @notice The buyer disputed a shipped order: its funds stay in escrow until the arbiter rules, the
+    /// seller refunds or the buyer confirms.
+    /// @param productId The product.
+    /// @param orderNo The order.
+    event OrderDisputed(uint256 indexed productId, uint256 indexed orderNo);
+
+    /// @notice The arbiter split a disputed order: `buyerAmount` to the buyer, `sellerAmount` to the seller.
+    /// @param productId The product.
+    /// @param orderNo The order.
+    /// @param buyerAmount Credited to the buyer.
+    /// @param sellerAmount Credited to the seller; the two add up to the order's amount.
+    event OrderResolved(uint256 indexed productId, uint256 indexed orderNo, uint256 buyerAmount, uint256 sellerAmount);
+
+    /// @notice The seller refunded an order: its full amount is credited to the buyer, the units return to
+    /// stock if the product is still listed.
+    /// @param productId The product.
+    /// @param orderNo The order.
     event OrderRefunded(uint256 indexed productId, uint256 indexed orderNo);
+
+    /// @notice The buyer cancelled an order the seller did not ship in time: its full amount is credited
+    /// to the buyer, the units return to stock if the product is still listed.
+    /// @param productId The product.
+    /// @param orderNo The order.
+    event OrderCancelled(uint256 indexed productId, uint256 indexed orderNo);
+
+    /// @notice The buyer rated a completed order and pointed at a review document.
+    /// @param productId The product.
+    /// @param reviewer The order's buyer.
+    /// @param orderNo The order.
+    /// @param rating Stars, 1 to 5.
+    /// @param reviewDigest sha2-256 digest of the review document's CIDv1.
+    /// @param reviewCodec CID codec of that document.
     event Reviewed(
         uint256 indexed productId,
         address indexed reviewer,
@@ -113,33 +254,195 @@ contract Catalog {
         bytes32 reviewDigest,
         Codec reviewCodec
     );
-    event Withdrawn(address indexed account, uint256 amount);
+
+    /// @notice `account` withdrew its whole balance in `currency`, sent to `to`.
+    /// @param account Whose balance was emptied.
+    /// @param currency address(0) for ETH, else the token.
+    /// @param to Who received the funds.
+    /// @param amount How much was sent.
+    event Withdrawn(address indexed account, address indexed currency, address to, uint256 amount);
 
     /*//////////////////////////////////////////////////////////////
                               CUSTOM ERRORS
     //////////////////////////////////////////////////////////////*/
 
+    /// @notice No product has this id.
+    /// @param productId The id asked for.
     error CatalogUnknownProduct(uint256 productId);
+
+    /// @notice Only the product's seller may do this.
+    /// @param productId The product.
+    /// @param caller Who tried.
     error CatalogNotSeller(uint256 productId, address caller);
+
+    /// @notice The product is delisted: it cannot be bought or changed any more.
+    /// @param productId The product.
     error CatalogProductDelisted(uint256 productId);
+
+    /// @notice A price must be 1 .. 2^96-1 (wei or token units).
+    /// @param price The price given.
     error CatalogInvalidPrice(uint256 price);
+
+    /// @notice A stock must be at most 2^32-1 units.
+    /// @param stock The stock given.
     error CatalogInvalidStock(uint256 stock);
+
+    /// @notice An escrow window must be at most 2^32-1 seconds.
+    /// @param escrowWindow The window given.
     error CatalogInvalidEscrowWindow(uint256 escrowWindow);
+
+    /// @notice A handling time must be 1 .. 2^32-1 seconds for an escrowed product and 0 for an immediate one.
+    /// @param handlingTime The handling time given.
+    error CatalogInvalidHandlingTime(uint256 handlingTime);
+
+    /// @notice A document reference needs a codec of 0 (raw) or 1 (dag-pb) and, except for tracking, a
+    /// nonzero digest.
+    /// @param digest The digest given.
+    /// @param codec The codec given.
     error CatalogInvalidMetadata(bytes32 digest, uint8 codec);
-    error CatalogTooManyPriceChanges(uint256 productId);
+
+    /// @notice A currency must be address(0) (ETH) or a contract (an ERC-20 token), not the Catalog.
+    /// @param currency The currency given.
+    error CatalogInvalidCurrency(address currency);
+
+    /// @notice An arbiter must not be the seller, and an immediate product (no escrow) has none.
+    /// @param arbiter The arbiter given.
+    error CatalogInvalidArbiter(address arbiter);
+
+    /// @notice The product's terms version reached 2^16-1: its price and metadata are fixed for good.
+    /// @param productId The product.
+    error CatalogTooManyTermsChanges(uint256 productId);
+
+    /// @notice A purchase must be of at least one unit.
+    /// @param quantity The quantity given.
     error CatalogInvalidQuantity(uint256 quantity);
+
+    /// @notice Not enough units in stock.
+    /// @param productId The product.
+    /// @param requested Units asked for.
+    /// @param available Units in stock.
     error CatalogInsufficientStock(uint256 productId, uint256 requested, uint256 available);
+
+    /// @notice The product is priced in another currency than the buyer named.
+    /// @param productId The product.
+    /// @param expected The currency the buyer named.
+    /// @param actual The product's currency.
+    error CatalogWrongCurrency(uint256 productId, address expected, address actual);
+
+    /// @notice The unit price is not the one the buyer named.
+    /// @param productId The product.
+    /// @param expected The unit price the buyer named.
+    /// @param actual The product's unit price.
     error CatalogPriceChanged(uint256 productId, uint256 expected, uint256 actual);
+
+    /// @notice The terms (price or metadata) changed since the version the buyer named.
+    /// @param productId The product.
+    /// @param expected The terms version the buyer named.
+    /// @param actual The product's terms version.
+    error CatalogTermsChanged(uint256 productId, uint256 expected, uint256 actual);
+
+    /// @notice An ETH purchase must send exactly quantity times the unit price.
+    /// @param sent Wei sent.
+    /// @param required Wei due.
     error CatalogWrongPayment(uint256 sent, uint256 required);
+
+    /// @notice A token purchase must not send ETH.
+    /// @param value Wei sent.
+    error CatalogUnexpectedEth(uint256 value);
+
+    /// @notice The Catalog's token balance grew by another amount than the price (a fee-on-transfer token,
+    /// or a token that moved other funds during the transfer).
+    /// @param token The token.
+    /// @param received By how much the Catalog's balance grew (0 if it shrank).
+    /// @param expected The amount due.
+    error CatalogTokenShortfall(address token, uint256 received, uint256 expected);
+
+    /// @notice The product has 2^32-1 orders: no more can be placed.
+    /// @param productId The product.
     error CatalogTooManyOrders(uint256 productId);
+
+    /// @notice No order has this number.
+    /// @param productId The product.
+    /// @param orderNo The order number asked for.
     error CatalogUnknownOrder(uint256 productId, uint256 orderNo);
+
+    /// @notice Only the order's buyer may do this.
+    /// @param productId The product.
+    /// @param orderNo The order.
+    /// @param caller Who tried.
     error CatalogNotBuyer(uint256 productId, uint256 orderNo, address caller);
-    error CatalogOrderNotEscrowed(uint256 productId, uint256 orderNo, OrderState state);
+
+    /// @notice Only the product's arbiter may do this.
+    /// @param productId The product.
+    /// @param caller Who tried.
+    error CatalogNotArbiter(uint256 productId, address caller);
+
+    /// @notice The arbiter bought this order, so it may not rule on it (it stays frozen like a dispute
+    /// without an arbiter).
+    /// @param productId The product.
+    /// @param orderNo The order.
+    error CatalogArbiterIsParty(uint256 productId, uint256 orderNo);
+
+    /// @notice The order is not in a state that allows this.
+    /// @param productId The product.
+    /// @param orderNo The order.
+    /// @param state The order's state.
+    error CatalogWrongOrderState(uint256 productId, uint256 orderNo, OrderState state);
+
+    /// @notice The seller still has time to ship: the buyer may cancel from `deadline` on.
+    /// @param productId The product.
+    /// @param orderNo The order.
+    /// @param deadline placedAt + handlingTime.
+    error CatalogHandlingTimeNotOver(uint256 productId, uint256 orderNo, uint256 deadline);
+
+    /// @notice The escrow window closed at `deadline`: the order can no longer be disputed.
+    /// @param productId The product.
+    /// @param orderNo The order.
+    /// @param deadline shippedAt + escrowWindow.
+    error CatalogDisputeWindowClosed(uint256 productId, uint256 orderNo, uint256 deadline);
+
+    /// @notice The escrow window is still open: the order can be released from `releasableAt` on.
+    /// @param productId The product.
+    /// @param orderNo The order.
+    /// @param releasableAt shippedAt + escrowWindow.
     error CatalogEscrowNotExpired(uint256 productId, uint256 orderNo, uint256 releasableAt);
+
+    /// @notice The buyer's share of a split cannot exceed the order's amount.
+    /// @param buyerAmount The share given.
+    /// @param amount The order's amount.
+    error CatalogInvalidSplit(uint256 buyerAmount, uint256 amount);
+
+    /// @notice Only a Completed order can be reviewed, once.
+    /// @param productId The product.
+    /// @param orderNo The order.
+    /// @param state The order's state.
     error CatalogOrderNotReviewable(uint256 productId, uint256 orderNo, OrderState state);
+
+    /// @notice A rating is 1 to 5 stars.
+    /// @param rating The rating given.
     error CatalogInvalidRating(uint256 rating);
+
+    /// @notice The caller's balance in this currency is zero.
+    /// @param account The caller.
     error CatalogNothingToWithdraw(address account);
+
+    /// @notice Funds cannot be sent to address(0) or to the Catalog itself.
+    /// @param to The recipient given.
+    error CatalogInvalidRecipient(address to);
+
+    /// @notice The recipient refused the ETH; the balance is kept.
+    /// @param account The recipient (the `to` of the withdrawal).
+    /// @param amount The amount it refused.
     error CatalogWithdrawFailed(address account, uint256 amount);
+
+    /*//////////////////////////////////////////////////////////////
+                                CONSTANTS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @dev Order.status bit set by `ship`: tells the views whether `at` is the placed or the shipped time
+    /// of an order that has left the Paid/Shipped/Disputed states.
+    uint8 private constant SHIPPED = 0x80;
+    uint8 private constant STATE_MASK = 0x7f;
 
     /*//////////////////////////////////////////////////////////////
                                  STORAGE
@@ -150,11 +453,11 @@ contract Catalog {
 
     mapping(uint256 productId => Product) private _products;
     mapping(uint256 productId => mapping(uint256 orderNo => Order)) private _orders;
-    /// @dev Prices of earlier price versions, written when a price changes; the current one lives in slot 0.
-    mapping(uint256 productId => mapping(uint256 priceVersion => uint256)) private _pastPrices;
-
-    /// @notice Wei each account can withdraw now: seller proceeds and buyer refunds.
-    mapping(address account => uint256) public withdrawable;
+    /// @dev Prices of earlier terms versions, written when the version bumps; the current price is in
+    /// product slot 1.
+    mapping(uint256 productId => mapping(uint256 termsVersion => uint256)) private _pastPrices;
+    /// @dev What each account can withdraw, per currency (address(0) = ETH).
+    mapping(address account => mapping(address currency => uint256)) private _balances;
 
     /*//////////////////////////////////////////////////////////////
                             SELLER FUNCTIONS
@@ -162,65 +465,86 @@ contract Catalog {
 
     /// @notice List a product for sale; the caller becomes its seller.
     /// @dev Requirements:
-    /// - `price` is 1 .. 2^96-1 wei, `stock` at most 2^32-1, `escrowWindow` at most 2^32-1 seconds.
+    /// - `price` is 1 .. 2^96-1, `stock` at most 2^32-1, `escrowWindow` at most 2^32-1 seconds.
+    /// - with an escrow window, `handlingTime` is 1 .. 2^32-1 seconds; without one, it is 0.
+    /// - `currency` is address(0) (ETH) or a contract other than the Catalog.
+    /// - `arbiter` is address(0), or another account than the caller on an escrowed product.
     /// - `metadataDigest` is nonzero and `metadataCodec` is 0 (raw) or 1 (dag-pb).
+    /// Currency, handling time, escrow window and arbiter are fixed for the product's life.
     /// Emits a {ProductListed} event.
-    /// @param price Price of one unit in wei.
+    /// @param currency address(0) for ETH, else the ERC-20 token the product is priced in.
+    /// @param price Price of one unit in wei or token units.
     /// @param stock Units available.
-    /// @param escrowWindow Seconds the buyer has to confirm before the seller may release; 0 settles at once.
+    /// @param handlingTime Seconds the seller has to ship an escrowed order before the buyer may cancel.
+    /// @param escrowWindow Seconds after shipping the buyer has to dispute; 0 settles purchases at once.
+    /// @param arbiter Who splits disputes, or address(0): disputes then wait for a refund or a confirm.
     /// @param metadataDigest sha2-256 digest of the CIDv1 of the product's metadata JSON on IPFS.
     /// @param metadataCodec CID codec of that document: 0 raw, 1 dag-pb.
     /// @return productId The new product's id.
     function listProduct(
+        address currency,
         uint256 price,
         uint256 stock,
+        uint256 handlingTime,
         uint256 escrowWindow,
+        address arbiter,
         bytes32 metadataDigest,
         uint8 metadataCodec
     ) external returns (uint256 productId) {
         if (price == 0 || price > type(uint96).max) revert CatalogInvalidPrice(price);
         if (stock > type(uint32).max) revert CatalogInvalidStock(stock);
         if (escrowWindow > type(uint32).max) revert CatalogInvalidEscrowWindow(escrowWindow);
+        if (escrowWindow == 0 ? handlingTime != 0 : handlingTime == 0 || handlingTime > type(uint32).max) {
+            revert CatalogInvalidHandlingTime(handlingTime);
+        }
+        bool inToken = currency != address(0);
+        if (inToken && (currency.code.length == 0 || currency == address(this))) {
+            revert CatalogInvalidCurrency(currency);
+        }
+        if (arbiter != address(0) && (arbiter == msg.sender || escrowWindow == 0)) {
+            revert CatalogInvalidArbiter(arbiter);
+        }
         Codec codec = _checkedCodec(metadataDigest, metadataCodec);
 
         productId = ++productCount;
-        _products[productId] = Product({
-            seller: msg.sender,
-            ratingCount: 0,
-            ratingSum: 0,
+        Product storage product = _products[productId];
+        // Slot by slot, never the whole struct: slots 3 and 4 stay unwritten when they stay zero.
+        product.seller = msg.sender;
+        product.metadataCodec = codec;
+        product.sale = Sale({
             price: uint96(price),
             stock: uint32(stock),
-            escrowWindow: uint32(escrowWindow),
             orderCount: 0,
-            priceVersion: 0,
-            metadataCodec: codec,
+            termsVersion: 0,
+            escrowWindow: uint32(escrowWindow),
+            handlingTime: uint32(handlingTime),
             listed: true,
-            metadataDigest: metadataDigest
+            inToken: inToken
         });
-        emit ProductListed(productId, msg.sender);
+        product.metadataDigest = metadataDigest;
+        if (inToken) product.currency = currency;
+        if (arbiter != address(0)) product.arbiter = arbiter;
+        emit ProductListed(
+            productId, msg.sender, currency, price, stock, handlingTime, escrowWindow, arbiter, metadataDigest, codec
+        );
     }
 
-    /// @notice Change the price of one unit. Orders already placed keep the price they paid.
-    /// @dev Requirements: caller is the seller; the product is listed; `price` is 1 .. 2^96-1.
+    /// @notice Change the price of one unit; bumps the terms version. Orders already placed keep the price
+    /// they paid.
+    /// @dev Requirements: caller is the seller; the product is listed; `price` is 1 .. 2^96-1; the terms
+    /// version is below 2^16-1.
     /// Emits a {PriceChanged} event.
     /// @param productId The product.
-    /// @param price New price in wei.
+    /// @param price New price of one unit.
     function setPrice(uint256 productId, uint256 price) external {
         Product storage product = _sellerProduct(productId);
         if (price == 0 || price > type(uint96).max) revert CatalogInvalidPrice(price);
-        uint16 version = product.priceVersion;
-        if (version == type(uint16).max) revert CatalogTooManyPriceChanges(productId);
-        // Archive the old price only if an order refers to it: otherwise no one will ask for it.
-        if (product.orderCount != 0) _pastPrices[productId][version] = product.price;
-        unchecked {
-            ++version; // cannot overflow: checked against type(uint16).max above
-        }
-        product.price = uint96(price);
-        product.priceVersion = version;
+        uint256 version = _bumpTerms(productId, product);
+        product.sale.price = uint96(price);
         emit PriceChanged(productId, price, version);
     }
 
-    /// @notice Set the units available.
+    /// @notice Set the units available. Does not change the terms version.
     /// @dev Requirements: caller is the seller; the product is listed; `stock` at most 2^32-1.
     /// Emits a {StockChanged} event.
     /// @param productId The product.
@@ -228,12 +552,14 @@ contract Catalog {
     function setStock(uint256 productId, uint256 stock) external {
         Product storage product = _sellerProduct(productId);
         if (stock > type(uint32).max) revert CatalogInvalidStock(stock);
-        product.stock = uint32(stock);
+        product.sale.stock = uint32(stock);
         emit StockChanged(productId, stock);
     }
 
-    /// @notice Point the product at a new metadata document.
-    /// @dev Requirements: caller is the seller; the product is listed; digest nonzero; codec 0 or 1.
+    /// @notice Point the product at a new metadata document; bumps the terms version, so a purchase signed
+    /// against the old description reverts.
+    /// @dev Requirements: caller is the seller; the product is listed; digest nonzero; codec 0 or 1; the
+    /// terms version is below 2^16-1.
     /// Emits a {MetadataChanged} event.
     /// @param productId The product.
     /// @param metadataDigest sha2-256 digest of the new document's CIDv1.
@@ -241,109 +567,192 @@ contract Catalog {
     function setMetadata(uint256 productId, bytes32 metadataDigest, uint8 metadataCodec) external {
         Product storage product = _sellerProduct(productId);
         Codec codec = _checkedCodec(metadataDigest, metadataCodec);
+        uint256 version = _bumpTerms(productId, product);
         product.metadataDigest = metadataDigest;
         product.metadataCodec = codec;
-        emit MetadataChanged(productId, metadataDigest, codec);
+        emit MetadataChanged(productId, metadataDigest, codec, version);
     }
 
-    /// @notice Stop selling a product, for good. Open orders can still be confirmed, released or refunded.
+    /// @notice Stop selling a product, for good; its stock becomes 0. Open orders can still be shipped,
+    /// confirmed, disputed, released, resolved, refunded and cancelled.
     /// @dev Requirements: caller is the seller; the product is listed.
     /// Emits a {ProductDelisted} event.
     /// @param productId The product.
     function delist(uint256 productId) external {
         Product storage product = _sellerProduct(productId);
-        product.listed = false;
-        product.stock = 0;
+        product.sale.listed = false;
+        product.sale.stock = 0;
         emit ProductDelisted(productId);
+    }
+
+    /// @notice Mark a paid order shipped: the escrow window starts now.
+    /// @dev Requirements: caller is the product's seller (listed or not); the order is Paid;
+    /// `trackingCodec` is 0 or 1 (`trackingDigest` may be zero: no tracking document).
+    /// Emits an {OrderShipped} event.
+    /// @param productId The product.
+    /// @param orderNo The order.
+    /// @param trackingDigest sha2-256 digest of a tracking document's CIDv1 on IPFS, or zero.
+    /// @param trackingCodec CID codec of that document: 0 raw, 1 dag-pb.
+    function ship(uint256 productId, uint256 orderNo, bytes32 trackingDigest, uint8 trackingCodec) external {
+        Order storage order = _knownOrder(productId, orderNo);
+        _onlySeller(productId);
+        _requireState(productId, orderNo, order.status, OrderState.Paid);
+        if (trackingCodec > uint8(type(Codec).max)) revert CatalogInvalidMetadata(trackingDigest, trackingCodec);
+        order.at = uint40(block.timestamp);
+        order.status = SHIPPED | uint8(OrderState.Shipped);
+        emit OrderShipped(productId, orderNo, trackingDigest, Codec(trackingCodec));
+    }
+
+    /// @notice Refund an order in full to its buyer; the units return to stock if the product is listed.
+    /// @dev Requirements: caller is the product's seller (listed or not); the order is Paid, Shipped or
+    /// Disputed.
+    /// Emits an {OrderRefunded} event.
+    /// @param productId The product.
+    /// @param orderNo The order.
+    function refund(uint256 productId, uint256 orderNo) external {
+        Order storage order = _knownOrder(productId, orderNo);
+        Product storage product = _onlySeller(productId);
+        _requireEscrowed(productId, orderNo, order.status);
+        _restock(product, order.quantity);
+        _settle(productId, product, order, OrderState.Refunded, order.buyer);
+        emit OrderRefunded(productId, orderNo);
     }
 
     /*//////////////////////////////////////////////////////////////
                              BUYER FUNCTIONS
     //////////////////////////////////////////////////////////////*/
 
-    /// @notice Buy `quantity` units, paying exactly `quantity * expectedUnitPrice` wei.
-    /// @dev Requirements:
-    /// - the product exists and is listed; `quantity` is 1 .. stock.
-    /// - the current price equals `expectedUnitPrice` (a price change between signing and mining reverts).
-    /// - `msg.value == quantity * price`.
-    /// With an escrow window of 0 the seller is credited at once; otherwise the funds wait in escrow.
+    /// @notice Buy `quantity` units at the terms the buyer saw: `currency`, `unitPrice`, `termsVersion`.
+    /// @dev Requirements, checked in this order:
+    /// - the product exists and is listed;
+    /// - its currency, unit price and terms version are the ones named (any change between signing and
+    ///   mining reverts);
+    /// - `quantity` is 1 .. stock;
+    /// - ETH: `msg.value == quantity * unitPrice`. Token: no ETH sent, and the caller has approved the
+    ///   Catalog for `quantity * unitPrice`; the Catalog's balance must grow by exactly that.
+    /// With an escrow window of 0 the order is Completed and the seller credited at once; otherwise the
+    /// order is Paid and its funds wait in escrow.
     /// Emits a {Purchased} event.
     /// @param productId The product.
     /// @param quantity Units to buy.
-    /// @param expectedUnitPrice The unit price the buyer agreed to, in wei.
+    /// @param currency The product's currency as the buyer saw it (address(0) for ETH).
+    /// @param unitPrice The unit price the buyer agreed to.
+    /// @param termsVersion The product's terms version the buyer saw.
     /// @return orderNo The order's number within this product (orders are keyed by productId, orderNo).
-    function buy(uint256 productId, uint256 quantity, uint256 expectedUnitPrice)
+    function buy(uint256 productId, uint256 quantity, address currency, uint256 unitPrice, uint256 termsVersion)
         external
         payable
         returns (uint256 orderNo)
     {
-        // Reads slot 0 (seller) only to credit an immediate sale or to name an error.
-        Product storage product = _products[productId];
-        if (!product.listed) {
-            if (product.seller == address(0)) revert CatalogUnknownProduct(productId);
-            revert CatalogProductDelisted(productId);
-        }
-        uint256 stock = product.stock;
-        uint256 price = product.price;
-        if (quantity == 0) revert CatalogInvalidQuantity(quantity);
-        if (quantity > stock) revert CatalogInsufficientStock(productId, quantity, stock);
-        if (expectedUnitPrice != price) revert CatalogPriceChanged(productId, expectedUnitPrice, price);
-        uint256 amount = quantity * price; // cannot overflow: < 2^32 * 2^96
-        if (msg.value != amount) revert CatalogWrongPayment(msg.value, amount);
-        orderNo = uint256(product.orderCount) + 1;
-        if (orderNo > type(uint32).max) revert CatalogTooManyOrders(productId);
-
-        bool escrowed = product.escrowWindow != 0;
-        // cannot underflow: quantity <= stock; orderNo fits: checked above
-        product.stock = uint32(stock - quantity);
-        product.orderCount = uint32(orderNo);
-        _orders[productId][orderNo] = Order({
-            buyer: msg.sender,
-            quantity: uint32(quantity),
-            createdAt: uint40(block.timestamp),
-            priceVersion: product.priceVersion,
-            state: escrowed ? OrderState.Escrowed : OrderState.Completed
-        });
-        if (!escrowed) withdrawable[product.seller] += amount;
-        emit Purchased(productId, msg.sender, orderNo, quantity, escrowed);
+        uint256 amount;
+        (orderNo, amount) = _placeOrder(productId, quantity, currency, unitPrice, termsVersion);
+        if (currency != address(0)) _pull(currency, amount);
     }
 
-    /// @notice Confirm receipt of an escrowed order: its funds go to the seller.
-    /// @dev Requirements: caller is the order's buyer; the order is escrowed.
+    /// @notice Buy with a token that supports EIP-2612: the permit and the purchase in one transaction.
+    /// @dev As {buy}, for a token product, after `permit(msg.sender, Catalog, quantity * unitPrice,
+    /// deadline, v, r, s)` on the token. A failing permit is ignored (someone may have submitted it
+    /// first); the pull then needs the allowance, however it was given.
+    /// Emits a {Purchased} event.
+    /// @param productId The product.
+    /// @param quantity Units to buy.
+    /// @param currency The product's token as the buyer saw it (not address(0)).
+    /// @param unitPrice The unit price the buyer agreed to.
+    /// @param termsVersion The product's terms version the buyer saw.
+    /// @param deadline The permit's deadline.
+    /// @param v The permit signature's v.
+    /// @param r The permit signature's r.
+    /// @param s The permit signature's s.
+    /// @return orderNo The order's number within this product.
+    function buyWithPermit(
+        uint256 productId,
+        uint256 quantity,
+        address currency,
+        uint256 unitPrice,
+        uint256 termsVersion,
+        uint256 deadline,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external returns (uint256 orderNo) {
+        if (currency == address(0)) revert CatalogInvalidCurrency(currency);
+        uint256 amount;
+        (orderNo, amount) = _placeOrder(productId, quantity, currency, unitPrice, termsVersion);
+        // A permit front-run from the mempool makes this call fail, but has set the same allowance.
+        try IERC20Permit(currency).permit(msg.sender, address(this), amount, deadline, v, r, s) {} catch {}
+        _pull(currency, amount);
+    }
+
+    /// @notice Confirm an order: its funds go to the seller. From Disputed, this withdraws the dispute.
+    /// @dev Requirements: caller is the order's buyer; the order is Paid, Shipped or Disputed.
     /// Emits an {OrderConfirmed} event.
     /// @param productId The product.
-    /// @param orderNo The order's number within the product.
+    /// @param orderNo The order.
     function confirm(uint256 productId, uint256 orderNo) external {
-        Order storage order = _escrowedOrder(productId, orderNo);
-        if (order.buyer != msg.sender) revert CatalogNotBuyer(productId, orderNo, msg.sender);
-        _settle(productId, order, OrderState.Completed);
+        Order storage order = _buyerOrder(productId, orderNo);
+        _requireEscrowed(productId, orderNo, order.status);
+        Product storage product = _products[productId];
+        _settle(productId, product, order, OrderState.Completed, product.seller);
         emit OrderConfirmed(productId, orderNo);
     }
 
+    /// @notice Cancel an order the seller did not ship within the handling time: full refund to the buyer,
+    /// the units return to stock if the product is listed.
+    /// @dev Requirements: caller is the order's buyer; the order is Paid;
+    /// `block.timestamp >= placedAt + handlingTime`.
+    /// Emits an {OrderCancelled} event.
+    /// @param productId The product.
+    /// @param orderNo The order.
+    function cancel(uint256 productId, uint256 orderNo) external {
+        Order storage order = _buyerOrder(productId, orderNo);
+        _requireState(productId, orderNo, order.status, OrderState.Paid);
+        Product storage product = _products[productId];
+        uint256 deadline = uint256(order.at) + product.sale.handlingTime;
+        if (block.timestamp < deadline) revert CatalogHandlingTimeNotOver(productId, orderNo, deadline);
+        _restock(product, order.quantity);
+        _settle(productId, product, order, OrderState.Cancelled, msg.sender);
+        emit OrderCancelled(productId, orderNo);
+    }
+
+    /// @notice Dispute a shipped order within the escrow window: its funds stay in escrow until the
+    /// arbiter rules, the seller refunds or the buyer confirms. Without an arbiter only the latter two.
+    /// @dev Requirements: caller is the order's buyer; the order is Shipped;
+    /// `block.timestamp < shippedAt + escrowWindow`.
+    /// Emits an {OrderDisputed} event.
+    /// @param productId The product.
+    /// @param orderNo The order.
+    function dispute(uint256 productId, uint256 orderNo) external {
+        Order storage order = _buyerOrder(productId, orderNo);
+        _requireState(productId, orderNo, order.status, OrderState.Shipped);
+        uint256 deadline = uint256(order.at) + _products[productId].sale.escrowWindow;
+        if (block.timestamp >= deadline) revert CatalogDisputeWindowClosed(productId, orderNo, deadline);
+        order.status = SHIPPED | uint8(OrderState.Disputed);
+        emit OrderDisputed(productId, orderNo);
+    }
+
     /// @notice Rate a completed order (1 to 5) and point at a review document on IPFS. Once per order.
-    /// @dev Requirements: caller is the order's buyer; the order is completed and not yet reviewed;
+    /// @dev Requirements: caller is the order's buyer; the order is Completed (not yet reviewed);
     /// `rating` is 1..5; the review digest is nonzero and `reviewCodec` is 0 or 1.
     /// Emits a {Reviewed} event.
     /// @param productId The product.
-    /// @param orderNo The order's number within the product.
+    /// @param orderNo The order.
     /// @param rating Stars, 1 to 5.
     /// @param reviewDigest sha2-256 digest of the review document's CIDv1.
     /// @param reviewCodec CID codec of that document: 0 raw, 1 dag-pb.
     function review(uint256 productId, uint256 orderNo, uint256 rating, bytes32 reviewDigest, uint8 reviewCodec)
         external
     {
-        Order storage order = _orders[productId][orderNo];
-        Order memory o = order;
-        if (o.state == OrderState.None) revert CatalogUnknownOrder(productId, orderNo);
-        if (o.buyer != msg.sender) revert CatalogNotBuyer(productId, orderNo, msg.sender);
-        if (o.state != OrderState.Completed) revert CatalogOrderNotReviewable(productId, orderNo, o.state);
+        Order storage order = _buyerOrder(productId, orderNo);
+        uint8 status = order.status;
+        OrderState state = _state(status);
+        if (state != OrderState.Completed) revert CatalogOrderNotReviewable(productId, orderNo, state);
         if (rating == 0 || rating > 5) revert CatalogInvalidRating(rating);
         Codec codec = _checkedCodec(reviewDigest, reviewCodec);
 
-        order.state = OrderState.Reviewed;
+        order.status = (status & SHIPPED) | uint8(OrderState.Reviewed);
         Product storage product = _products[productId];
         unchecked {
-            // cannot overflow: one review per order and at most 2^32-1 orders, each adding at most 5
+            // cannot overflow: one review per order, at most 2^32-1 orders, each adding at most 5 (< 2^35)
             product.ratingCount += 1;
             product.ratingSum += uint40(rating);
         }
@@ -351,65 +760,97 @@ contract Catalog {
     }
 
     /*//////////////////////////////////////////////////////////////
-                               SETTLEMENT
+                          RELEASE AND DISPUTES
     //////////////////////////////////////////////////////////////*/
 
-    /// @notice Release an escrowed order's funds to the seller once its escrow window has passed.
-    /// @dev Requirements: caller is the product's seller; the order is escrowed;
-    /// `block.timestamp >= createdAt + escrowWindow`.
+    /// @notice Release a shipped, undisputed order's funds to the seller once the escrow window has passed.
+    /// Anyone may call it; the funds only ever go to the seller.
+    /// @dev Requirements: the order is Shipped; `block.timestamp >= shippedAt + escrowWindow`.
     /// Emits an {OrderReleased} event.
     /// @param productId The product.
-    /// @param orderNo The order's number within the product.
+    /// @param orderNo The order.
     function release(uint256 productId, uint256 orderNo) external {
-        Order storage order = _escrowedOrder(productId, orderNo);
+        Order storage order = _knownOrder(productId, orderNo);
+        _requireState(productId, orderNo, order.status, OrderState.Shipped);
         Product storage product = _products[productId];
-        if (product.seller != msg.sender) revert CatalogNotSeller(productId, msg.sender);
-        uint256 releasableAt = uint256(order.createdAt) + product.escrowWindow;
+        uint256 releasableAt = uint256(order.at) + product.sale.escrowWindow;
         if (block.timestamp < releasableAt) revert CatalogEscrowNotExpired(productId, orderNo, releasableAt);
-        _settle(productId, order, OrderState.Completed);
+        _settle(productId, product, order, OrderState.Completed, product.seller);
         emit OrderReleased(productId, orderNo);
     }
 
-    /// @notice Refund an escrowed order in full to its buyer; the units return to stock.
-    /// @dev Requirements: caller is the product's seller; the order is escrowed. Allowed at any time,
-    /// also after the product is delisted (then the units do not return to sale).
-    /// Emits an {OrderRefunded} event.
+    /// @notice Split a disputed order: `buyerAmount` to the buyer, the rest to the seller. The arbiter
+    /// receives nothing: it is never the seller (checked at listing) and may not rule on its own order.
+    /// @dev Requirements: caller is the product's arbiter; the order is Disputed; its buyer is not the
+    /// arbiter; `buyerAmount` is at most the order's amount.
+    /// Emits an {OrderResolved} event.
     /// @param productId The product.
-    /// @param orderNo The order's number within the product.
-    function refund(uint256 productId, uint256 orderNo) external {
-        Order storage order = _escrowedOrder(productId, orderNo);
+    /// @param orderNo The order.
+    /// @param buyerAmount The buyer's share, in the product's currency.
+    function resolve(uint256 productId, uint256 orderNo, uint256 buyerAmount) external {
+        Order storage order = _knownOrder(productId, orderNo);
         Product storage product = _products[productId];
-        if (product.seller != msg.sender) revert CatalogNotSeller(productId, msg.sender);
-        if (product.listed) {
-            // Saturate rather than revert: a refund must never be blocked by a seller's stock setting.
-            product.stock = uint32(_min(uint256(product.stock) + order.quantity, type(uint32).max));
+        if (product.arbiter != msg.sender) revert CatalogNotArbiter(productId, msg.sender);
+        _requireState(productId, orderNo, order.status, OrderState.Disputed);
+        address buyer = order.buyer;
+        if (buyer == msg.sender) revert CatalogArbiterIsParty(productId, orderNo);
+        uint256 amount = _amount(productId, product, order);
+        if (buyerAmount > amount) revert CatalogInvalidSplit(buyerAmount, amount);
+
+        order.status = SHIPPED | uint8(OrderState.Resolved);
+        address currency = _currency(product);
+        uint256 sellerAmount;
+        unchecked {
+            sellerAmount = amount - buyerAmount; // cannot underflow: buyerAmount <= amount, checked above
         }
-        _settle(productId, order, OrderState.Refunded);
-        emit OrderRefunded(productId, orderNo);
+        if (buyerAmount != 0) _balances[buyer][currency] += buyerAmount;
+        if (sellerAmount != 0) _balances[product.seller][currency] += sellerAmount;
+        emit OrderResolved(productId, orderNo, buyerAmount, sellerAmount);
     }
 
-    /// @notice Send the caller everything credited to it (sales, releases, refunds).
-    /// @dev Requirements: the caller has a nonzero balance; the transfer to it succeeds.
+    /*//////////////////////////////////////////////////////////////
+                               WITHDRAWALS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Send the caller's whole balance in `currency` (sales, releases, refunds, splits) to `to`.
+    /// @dev Requirements: `to` is not address(0) nor the Catalog; the caller's balance in `currency` is
+    /// nonzero; the transfer succeeds (an ETH recipient that reverts, or a token that fails, reverts the
+    /// withdrawal and keeps the balance).
     /// No reentrancy guard, on purpose: the balance is zeroed and the event emitted before the only
-    /// external call, so a reentrant call sees a settled state (tests attack it); a guard would add
-    /// ~2.3k gas to every withdrawal.
+    /// external call, so a reentrant call sees a settled state (tests attack it).
     /// Emits a {Withdrawn} event.
-    function withdraw() external {
-        uint256 amount = withdrawable[msg.sender];
+    /// @param currency address(0) for ETH, else the token.
+    /// @param to Who receives the funds (the caller itself, or any other address).
+    function withdraw(address currency, address to) external {
+        if (to == address(0) || to == address(this)) revert CatalogInvalidRecipient(to);
+        uint256 amount = _balances[msg.sender][currency];
         if (amount == 0) revert CatalogNothingToWithdraw(msg.sender);
-        withdrawable[msg.sender] = 0;
-        emit Withdrawn(msg.sender, amount);
-        (bool ok,) = msg.sender.call{value: amount}("");
-        if (!ok) revert CatalogWithdrawFailed(msg.sender, amount);
+        _balances[msg.sender][currency] = 0;
+        emit Withdrawn(msg.sender, currency, to, amount);
+        if (currency == address(0)) {
+            (bool ok,) = to.call{value: amount}("");
+            if (!ok) revert CatalogWithdrawFailed(to, amount);
+        } else {
+            IERC20(currency).safeTransfer(to, amount);
+        }
     }
 
     /*//////////////////////////////////////////////////////////////
                                   VIEWS
     //////////////////////////////////////////////////////////////*/
 
+    /// @notice What `account` can withdraw in `currency` now.
+    /// @param account The account.
+    /// @param currency address(0) for ETH, else the token.
+    /// @return The balance.
+    function withdrawable(address account, address currency) external view returns (uint256) {
+        return _balances[account][currency];
+    }
+
     /// @notice One product.
     /// @dev Requirements: the product exists.
     /// @param productId The product.
+    /// @return The product.
     function getProduct(uint256 productId) external view returns (ProductView memory) {
         if (productId == 0 || productId > productCount) revert CatalogUnknownProduct(productId);
         return _productView(productId);
@@ -418,6 +859,7 @@ contract Catalog {
     /// @notice Products `offset + 1` .. `offset + limit` (fewer at the end; empty past it).
     /// @param offset Number of products to skip.
     /// @param limit Most products to return.
+    /// @return page The products, by id.
     function getProducts(uint256 offset, uint256 limit) external view returns (ProductView[] memory page) {
         uint256 count = productCount;
         uint256 n = offset >= count ? 0 : _min(limit, count - offset);
@@ -431,8 +873,9 @@ contract Catalog {
     /// @dev Requirements: the order exists.
     /// @param productId The product.
     /// @param orderNo The order's number within the product.
+    /// @return The order.
     function getOrder(uint256 productId, uint256 orderNo) external view returns (OrderView memory) {
-        if (_orders[productId][orderNo].state == OrderState.None) revert CatalogUnknownOrder(productId, orderNo);
+        _knownOrder(productId, orderNo);
         return _orderView(productId, orderNo);
     }
 
@@ -441,13 +884,14 @@ contract Catalog {
     /// @param productId The product.
     /// @param offset Number of orders to skip.
     /// @param limit Most orders to return.
+    /// @return page The orders, by number.
     function getOrders(uint256 productId, uint256 offset, uint256 limit)
         external
         view
         returns (OrderView[] memory page)
     {
         if (productId == 0 || productId > productCount) revert CatalogUnknownProduct(productId);
-        uint256 count = _products[productId].orderCount;
+        uint256 count = _products[productId].sale.orderCount;
         uint256 n = offset >= count ? 0 : _min(limit, count - offset);
         page = new OrderView[](n);
         for (uint256 i = 0; i < n; ++i) {
@@ -459,33 +903,146 @@ contract Catalog {
                                 INTERNALS
     //////////////////////////////////////////////////////////////*/
 
-    function _sellerProduct(uint256 productId) private view returns (Product storage product) {
-        product = _products[productId];
-        if (product.seller != msg.sender) {
+    /// @dev Checks a purchase against the terms and stock, records the order and, for an immediate
+    /// product, credits the seller. Returns the order number and the amount due; a token purchase still
+    /// has to pull that amount (the interaction comes last).
+    function _placeOrder(uint256 productId, uint256 quantity, address currency, uint256 unitPrice, uint256 termsVersion)
+        private
+        returns (uint256 orderNo, uint256 amount)
+    {
+        Product storage product = _products[productId];
+        if (!product.sale.listed) {
             if (product.seller == address(0)) revert CatalogUnknownProduct(productId);
+            revert CatalogProductDelisted(productId);
+        }
+        bool inToken = product.sale.inToken;
+        if (inToken ? currency != product.currency : currency != address(0)) {
+            revert CatalogWrongCurrency(productId, currency, _currency(product));
+        }
+        uint256 price = product.sale.price;
+        if (unitPrice != price) revert CatalogPriceChanged(productId, unitPrice, price);
+        uint16 version = product.sale.termsVersion;
+        if (termsVersion != version) revert CatalogTermsChanged(productId, termsVersion, version);
+        uint256 stock = product.sale.stock;
+        if (quantity == 0) revert CatalogInvalidQuantity(quantity);
+        if (quantity > stock) revert CatalogInsufficientStock(productId, quantity, stock);
+        unchecked {
+            amount = quantity * price; // cannot overflow: quantity <= stock < 2^32, price < 2^96
+        }
+        if (inToken) {
+            if (msg.value != 0) revert CatalogUnexpectedEth(msg.value);
+        } else if (msg.value != amount) {
+            revert CatalogWrongPayment(msg.value, amount);
+        }
+        orderNo = uint256(product.sale.orderCount) + 1;
+        if (orderNo > type(uint32).max) revert CatalogTooManyOrders(productId);
+
+        bool escrowed = product.sale.escrowWindow != 0;
+        unchecked {
+            product.sale.stock = uint32(stock - quantity); // cannot underflow: quantity <= stock, checked above
+        }
+        product.sale.orderCount = uint32(orderNo); // fits: checked above
+        _orders[productId][orderNo] = Order({
+            buyer: msg.sender,
+            quantity: uint32(quantity), // fits: quantity <= stock < 2^32
+            at: uint40(block.timestamp),
+            termsVersion: version,
+            status: uint8(escrowed ? OrderState.Paid : OrderState.Completed)
+        });
+        if (!escrowed) _balances[product.seller][currency] += amount;
+        emit Purchased(productId, msg.sender, orderNo, quantity, price, escrowed);
+    }
+
+    /// @dev Pulls `amount` of `token` from the caller and checks the Catalog's balance grew by exactly that
+    /// (a fee-on-transfer token, or one that moves other funds of the Catalog meanwhile, is refused).
+    function _pull(address token, uint256 amount) private {
+        uint256 before = IERC20(token).balanceOf(address(this));
+        IERC20(token).safeTransferFrom(msg.sender, address(this), amount);
+        uint256 balance = IERC20(token).balanceOf(address(this));
+        uint256 received = balance > before ? balance - before : 0;
+        if (received != amount) revert CatalogTokenShortfall(token, received, amount);
+    }
+
+    /// @dev Bumps the product's terms version, archiving the current price under the old version if an
+    /// order may refer to it. Returns the new version.
+    function _bumpTerms(uint256 productId, Product storage product) private returns (uint256) {
+        uint16 version = product.sale.termsVersion;
+        if (version == type(uint16).max) revert CatalogTooManyTermsChanges(productId);
+        if (product.sale.orderCount != 0) _pastPrices[productId][version] = product.sale.price;
+        unchecked {
+            ++version; // cannot overflow: checked against type(uint16).max above
+        }
+        product.sale.termsVersion = version;
+        return version;
+    }
+
+    /// @dev Moves an escrowed order's amount to `payee` (seller or buyer) and sets its final state.
+    function _settle(uint256 productId, Product storage product, Order storage order, OrderState outcome, address payee)
+        private
+    {
+        uint256 amount = _amount(productId, product, order);
+        order.status = (order.status & SHIPPED) | uint8(outcome);
+        _balances[payee][_currency(product)] += amount;
+    }
+
+    /// @dev Units of a refunded or cancelled order go back on sale if the product is still listed.
+    /// Saturating rather than reverting: a refund must never be blocked by a seller's stock setting.
+    function _restock(Product storage product, uint256 quantity) private {
+        if (product.sale.listed) product.sale.stock = uint32(_min(uint256(product.sale.stock) + quantity, type(uint32).max));
+    }
+
+    function _amount(uint256 productId, Product storage product, Order storage order) private view returns (uint256) {
+        return order.quantity * _unitPrice(productId, product, order.termsVersion);
+    }
+
+    /// @dev The unit price of a terms version: the current one, or the one archived when it was bumped.
+    function _unitPrice(uint256 productId, Product storage product, uint16 version) private view returns (uint256) {
+        return version == product.sale.termsVersion ? product.sale.price : _pastPrices[productId][version];
+    }
+
+    function _currency(Product storage product) private view returns (address) {
+        return product.sale.inToken ? product.currency : address(0);
+    }
+
+    function _sellerProduct(uint256 productId) private view returns (Product storage product) {
+        product = _onlySeller(productId);
+        if (!product.sale.listed) revert CatalogProductDelisted(productId);
+    }
+
+    function _onlySeller(uint256 productId) private view returns (Product storage product) {
+        product = _products[productId];
+        address seller = product.seller;
+        if (seller != msg.sender) {
+            if (seller == address(0)) revert CatalogUnknownProduct(productId);
             revert CatalogNotSeller(productId, msg.sender);
         }
-        if (!product.listed) revert CatalogProductDelisted(productId);
     }
 
-    function _escrowedOrder(uint256 productId, uint256 orderNo) private view returns (Order storage order) {
+    function _knownOrder(uint256 productId, uint256 orderNo) private view returns (Order storage order) {
         order = _orders[productId][orderNo];
-        OrderState state = order.state;
-        if (state == OrderState.None) revert CatalogUnknownOrder(productId, orderNo);
-        if (state != OrderState.Escrowed) revert CatalogOrderNotEscrowed(productId, orderNo, state);
+        if (order.status == 0) revert CatalogUnknownOrder(productId, orderNo);
     }
 
-    /// @dev Moves an escrowed order's funds to the seller (Completed) or back to the buyer (Refunded).
-    function _settle(uint256 productId, Order storage order, OrderState outcome) private {
-        Product storage product = _products[productId];
-        uint256 amount = order.quantity * _priceAt(productId, product, order.priceVersion);
-        order.state = outcome;
-        address payee = outcome == OrderState.Completed ? product.seller : order.buyer;
-        withdrawable[payee] += amount;
+    function _buyerOrder(uint256 productId, uint256 orderNo) private view returns (Order storage order) {
+        order = _knownOrder(productId, orderNo);
+        if (order.buyer != msg.sender) revert CatalogNotBuyer(productId, orderNo, msg.sender);
     }
 
-    function _priceAt(uint256 productId, Product storage product, uint16 version) private view returns (uint256) {
-        return version == product.priceVersion ? product.price : _pastPrices[productId][version];
+    function _state(uint8 status) private pure returns (OrderState) {
+        return OrderState(status & STATE_MASK);
+    }
+
+    function _requireState(uint256 productId, uint256 orderNo, uint8 status, OrderState wanted) private pure {
+        OrderState state = _state(status);
+        if (state != wanted) revert CatalogWrongOrderState(productId, orderNo, state);
+    }
+
+    /// @dev Paid, Shipped or Disputed: the funds are still in escrow.
+    function _requireEscrowed(uint256 productId, uint256 orderNo, uint8 status) private pure {
+        OrderState state = _state(status);
+        if (state == OrderState.None || state > OrderState.Disputed) {
+            revert CatalogWrongOrderState(productId, orderNo, state);
+        }
     }
 
     function _checkedCodec(bytes32 digest, uint8 codec) private pure returns (Codec) {
@@ -498,31 +1055,46 @@ contract Catalog {
         return ProductView({
             id: productId,
             seller: p.seller,
-            price: p.price,
-            stock: p.stock,
-            escrowWindow: p.escrowWindow,
-            orderCount: p.orderCount,
+            currency: _currency(p),
+            price: p.sale.price,
+            stock: p.sale.stock,
+            handlingTime: p.sale.handlingTime,
+            escrowWindow: p.sale.escrowWindow,
+            arbiter: p.arbiter,
+            orderCount: p.sale.orderCount,
+            termsVersion: p.sale.termsVersion,
             ratingCount: p.ratingCount,
             ratingSum: p.ratingSum,
             metadataDigest: p.metadataDigest,
             metadataCodec: p.metadataCodec,
-            listed: p.listed
+            listed: p.sale.listed
         });
     }
 
-    function _orderView(uint256 productId, uint256 orderNo) private view returns (OrderView memory) {
+    function _orderView(uint256 productId, uint256 orderNo) private view returns (OrderView memory view_) {
         Order storage o = _orders[productId][orderNo];
         Product storage p = _products[productId];
-        return OrderView({
-            productId: productId,
-            orderNo: orderNo,
-            buyer: o.buyer,
-            quantity: o.quantity,
-            amount: uint256(o.quantity) * _priceAt(productId, p, o.priceVersion),
-            createdAt: o.createdAt,
-            releasableAt: uint256(o.createdAt) + p.escrowWindow,
-            state: o.state
-        });
+        uint8 status = o.status;
+        OrderState state = _state(status);
+        uint256 unitPrice = _unitPrice(productId, p, o.termsVersion);
+        view_.productId = productId;
+        view_.orderNo = orderNo;
+        view_.buyer = o.buyer;
+        view_.currency = _currency(p);
+        view_.quantity = o.quantity;
+        view_.unitPrice = unitPrice;
+        view_.amount = o.quantity * unitPrice;
+        view_.termsVersion = o.termsVersion;
+        view_.state = state;
+        if (status & SHIPPED != 0) {
+            view_.shippedAt = o.at;
+            if (state == OrderState.Shipped || state == OrderState.Disputed) {
+                view_.deadline = uint256(o.at) + p.sale.escrowWindow;
+            }
+        } else {
+            view_.placedAt = o.at;
+            if (state == OrderState.Paid) view_.deadline = uint256(o.at) + p.sale.handlingTime;
+        }
     }
 
     function _min(uint256 a, uint256 b) private pure returns (uint256) {

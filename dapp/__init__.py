@@ -33,14 +33,19 @@ if TYPE_CHECKING:
     from dapp.ipfs.cid import Cid as Cid
     from dapp.networks import Connection as Connection, connect as connect, parse_network as parse_network
     from dapp.registry import Deployment as Deployment, Registry as Registry
+    from dapp.tokens import Token as Token, Tokens as Tokens
     from dapp.transactions import TransactionPipeline as TransactionPipeline, TxRequest as TxRequest
     from dapp.types import (
+        ETH as ETH,
         Order as Order,
         OrderRef as OrderRef,
         OrderState as OrderState,
+        Payment as Payment,
         Product as Product,
+        Purchase as Purchase,
         Review as Review,
         TxResult as TxResult,
+        Withdrawal as Withdrawal,
     )
 
 

@@ -7,19 +7,24 @@ $DAPP_PRIVATE_KEY, then the node's unlocked account number `--account N` (defaul
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
 from web3 import Web3
-from web3.middleware import SignAndSendRawMiddlewareBuilder
+from web3.middleware import SignAndSendRawMiddlewareBuilder, Web3Middleware
 
 from dapp.exceptions import AccountError
 from dapp.transactions.signers import LocalSigner, NodeSigner, Signer
+
+if TYPE_CHECKING:
+    from web3.types import MakeRequestFn, RPCEndpoint, RPCResponse
 
 PRIVATE_KEY_ENV = "DAPP_PRIVATE_KEY"
 KEYSTORE_PASSWORD_ENV = "DAPP_KEYSTORE_PASSWORD"
@@ -58,6 +63,51 @@ def key_from_env() -> LocalAccount | None:
     return account
 
 
+class TypedDataSigner(Web3Middleware):
+    """Answers eth_signTypedData_v4 for a key we hold (EIP-2612 permits), as a dev node does for its
+    unlocked accounts; requests for any other account go on to the node."""
+
+    def __init__(self, w3: Web3, account: LocalAccount) -> None:
+        super().__init__(w3)
+        self._account = account
+
+    def wrap_make_request(self, make_request: MakeRequestFn) -> MakeRequestFn:
+        def middleware(method: RPCEndpoint, params: Any) -> RPCResponse:
+            if method != "eth_signTypedData_v4" or str(params[0]).lower() != self._account.address.lower():
+                return make_request(method, params)
+            message = json.loads(params[1]) if isinstance(params[1], str) else params[1]
+            signed = self._account.sign_typed_data(full_message=_integers(message))
+            return {"jsonrpc": "2.0", "id": 0, "result": "0x" + bytes(signed.signature).hex()}
+
+        return middleware
+
+
+def _integers(typed: dict[str, Any]) -> dict[str, Any]:
+    """Typed data with its (u)int fields as Python ints: callers send them as decimal strings, which
+    JavaScript nodes need and eth-account does not take."""
+    fields = {f["name"]: f["type"] for f in typed["types"].get(typed["primaryType"], [])}
+    message = {
+        key: int(value, 0) if isinstance(value, str) and "int" in fields.get(key, "") else value
+        for key, value in typed["message"].items()
+    }
+    domain = dict(typed["domain"])
+    if isinstance(domain.get("chainId"), str):
+        domain["chainId"] = int(domain["chainId"], 0)
+    return {**typed, "domain": domain, "message": message}
+
+
+def sign_locally(w3: Web3, account: LocalAccount) -> None:
+    """Sign `account`'s transactions and typed data (permits) in this process, with its key.
+
+    The key is remembered for this Web3 (`signer_for`): the transaction pipeline signs with it itself, so
+    the hash is known, and journalled, before anything is sent. web3's signing middleware is installed
+    too, for callers who use `w3.eth.send_transaction` directly."""
+    _local_keys.setdefault(w3, {})[str(account.address).lower()] = account
+    w3.middleware_onion.inject(SignAndSendRawMiddlewareBuilder.build(account), layer=0)
+    signer: Any = functools.partial(TypedDataSigner, account=account)  # web3 types layers as classes only
+    w3.middleware_onion.inject(signer, name="typed_data_signer", layer=0)
+
+
 def use_account(
     w3: Web3,
     *,
@@ -65,16 +115,12 @@ def use_account(
     index: int | None = None,
     password_prompt: Callable[[], str] | None = None,
 ) -> str:
-    """Pick the signing account, install local signing if it is a key we hold, and return its address.
-
-    A key is remembered for this Web3 (`signer_for`): the transaction pipeline signs with it itself, so the
-    hash is known, and journalled, before anything is sent. web3's signing middleware is installed too, for
-    callers who use `w3.eth.send_transaction` directly."""
+    """Pick the signing account, install local signing if it is a key we hold (`sign_locally`), and return
+    its address."""
     local = load_keystore(keystore, prompt=password_prompt) if keystore else key_from_env()
     if local is not None:
-        w3.middleware_onion.inject(SignAndSendRawMiddlewareBuilder.build(local), layer=0)
+        sign_locally(w3, local)
         w3.eth.default_account = local.address
-        _local_keys.setdefault(w3, {})[str(local.address).lower()] = local
         return str(local.address)
     try:
         unlocked = list(w3.eth.accounts)

@@ -8,6 +8,7 @@ values this client returns.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from eth_typing import HexStr
@@ -17,12 +18,28 @@ from dapp._utils.abi import AbiEncodingError, AbiEvent, AbiFunction
 from dapp._utils.logs import get_logs
 from dapp._utils.revert import ErrorDecoder, as_dapp_error
 from dapp._utils.validate import UINT32_MAX, UINT96_MAX, check_address, check_uint
-from dapp.exceptions import DappValueError, NotDeployedError
+from dapp.exceptions import ContractRevert, DappValueError, InsufficientFundsError, NotDeployedError
 from dapp.ipfs.cid import Cid, Codec
 from dapp.registry import Deployment
+from dapp.tokens import Token, Tokens
 from dapp.transactions import Mined, TransactionPipeline, TxRequest
-from dapp.types import Listing, Order, OrderRef, OrderState, Product, Purchase, Review, TxResult, Withdrawal
+from dapp.types import (
+    ETH,
+    NO_ARBITER,
+    Listing,
+    Order,
+    OrderRef,
+    OrderState,
+    Payment,
+    Product,
+    Purchase,
+    Resolution,
+    Review,
+    TxResult,
+    Withdrawal,
+)
 
+PAYMENTS = ("auto", "permit", "approve")
 PAGE_SIZE = 250  # products per getProducts call: one eth_call stays well under node response limits
 
 
@@ -39,6 +56,7 @@ class CatalogClient:
         deployed_on_block: int = 0,
         receipt_timeout: float = 120.0,
         poll_interval: float | None = None,
+        tokens: Tokens | None = None,
         deployment: Deployment | None = None,
         verified: bool = True,
         **pipeline: Any,
@@ -62,6 +80,7 @@ class CatalogClient:
             poll_interval=poll_interval,
             **pipeline,
         )
+        self.tokens = tokens or Tokens(w3)
         self._functions: dict[str, AbiFunction] = {}
         self._events: dict[str, AbiEvent] = {}
 
@@ -140,9 +159,25 @@ class CatalogClient:
         count = self.product(product_id).order_count
         return [Order.from_view(v) for v in self._pages("getOrders", (product_id,), count, offset, limit, PAGE_SIZE)]
 
-    def withdrawable(self, account: str | None = None) -> int:
+    def withdrawable(self, account: str | None = None, currency: str = ETH) -> int:
+        """What `account` (default: yours) can withdraw in `currency` (default: ETH)."""
         who = check_address("account", account) if account is not None else self.transactions.require_sender()
-        return int(self._view("withdrawable", who))
+        return int(self._view("withdrawable", who, check_address("currency", currency)))
+
+    def token(self, currency: str) -> Token:
+        """Symbol and decimals of a product's currency (ETH for the zero address), read once per token."""
+        return self.tokens.info(currency)
+
+    def format(self, amount: int, currency: str) -> str:
+        """`12.50 tUSD`, `0.02 ETH`."""
+        return self.tokens.info(currency).format(amount)
+
+    def currencies(self) -> list[str]:
+        """ETH and every token a product was ever listed in (from the indexed currency topic)."""
+        found = dict.fromkeys([ETH])
+        for args, _ in self._history("ProductListed", []):
+            found[args["currency"]] = None
+        return list(found)
 
     # --- history from indexed events ------------------------------------------------------------
 
@@ -192,16 +227,69 @@ class CatalogClient:
             for args, log in events
         ]
 
-    # --- writes ---------------------------------------------------------------------------------
+    # --- writes: the seller -----------------------------------------------------------------------
 
-    def list_product(self, price: int, stock: int, escrow_window: int, metadata: Cid) -> Listing:
+    def list_product(
+        self,
+        price: int,
+        stock: int,
+        metadata: Cid,
+        *,
+        currency: str = ETH,
+        escrow_window: int = 0,
+        handling_time: int = 0,
+        arbiter: str | None = None,
+    ) -> Listing:
+        """List a product priced in `currency` (ETH, or an ERC-20 token checked here: NotATokenError,
+        TokenDecimalsError). An escrowed product (escrow_window > 0) needs a handling time; only an
+        escrowed one may name an arbiter, and not its own seller."""
+        args = self._listing(price, stock, metadata, currency, escrow_window, handling_time, arbiter)
+        mined = self._write("listProduct", *args)
+        (event,) = self._event("ProductListed").decode_all(mined.logs)
+        return Listing(product_id=event["productId"], tx=mined.tx)
+
+    def check_listing(
+        self,
+        price: int,
+        stock: int,
+        metadata: Cid,
+        *,
+        currency: str = ETH,
+        escrow_window: int = 0,
+        handling_time: int = 0,
+        arbiter: str | None = None,
+    ) -> None:
+        """Every check `list_product` makes, the contract's included (simulated), without sending."""
+        args = self._listing(price, stock, metadata, currency, escrow_window, handling_time, arbiter)
+        self.simulate("listProduct", *args)
+
+    def _listing(
+        self,
+        price: int,
+        stock: int,
+        metadata: Cid,
+        currency: str,
+        escrow_window: int,
+        handling_time: int,
+        arbiter: str | None,
+    ) -> tuple[Any, ...]:
         check_uint("price", price, UINT96_MAX, minimum=1)
         check_uint("stock", stock, UINT32_MAX)
         check_uint("escrow window", escrow_window, UINT32_MAX)
+        check_uint("handling time", handling_time, UINT32_MAX)
+        currency = check_address("currency", currency)
+        judge = check_address("arbiter", arbiter) if arbiter is not None else NO_ARBITER
+        if escrow_window and not handling_time:
+            raise DappValueError("an escrowed product needs a handling time: how long you have to ship")
+        if handling_time and not escrow_window:
+            raise DappValueError("a handling time needs an escrow window: an immediate sale has nothing to ship")
+        if judge != NO_ARBITER and not escrow_window:
+            raise DappValueError("only an escrowed product can have an arbiter: an immediate sale has no dispute")
+        if judge != NO_ARBITER and judge == self.account:
+            raise DappValueError("the arbiter must not be the seller")
         digest, codec = _document("metadata", metadata)
-        mined = self._write("listProduct", price, stock, escrow_window, digest, codec)
-        (event,) = self._event("ProductListed").decode_all(mined.logs)
-        return Listing(product_id=event["productId"], tx=mined.tx)
+        self.tokens.info(currency)  # refuses an address that is not a usable token, before anything is sent
+        return (currency, price, stock, handling_time, escrow_window, judge, digest, codec)
 
     def set_price(self, product_id: int, price: int) -> TxResult:
         check_uint("product id", product_id)
@@ -221,35 +309,118 @@ class CatalogClient:
         check_uint("product id", product_id)
         return self._write("delist", product_id).tx
 
-    def buy(self, product_id: int, quantity: int = 1, expected_unit_price: int | None = None) -> Purchase:
-        """Buy at `expected_unit_price` (default: the current price, read just before sending)."""
-        check_uint("product id", product_id)
-        check_uint("quantity", quantity, UINT32_MAX, minimum=1)
-        price = self.product(product_id).price if expected_unit_price is None else expected_unit_price
-        check_uint("expected unit price", price, UINT96_MAX, minimum=1)
-        mined = self._write("buy", product_id, quantity, price, value=quantity * price)
-        (event,) = self._event("Purchased").decode_all(mined.logs)
-        ref = OrderRef(event["productId"], event["orderNo"])
-        return Purchase(order=ref, amount=quantity * price, escrowed=event["escrowed"], tx=mined.tx)
-
-    def confirm(self, ref: OrderRef) -> TxResult:
-        return self._write("confirm", ref.product_id, ref.order_no).tx
-
-    def release(self, ref: OrderRef) -> TxResult:
-        return self._write("release", ref.product_id, ref.order_no).tx
+    def ship(self, ref: OrderRef, tracking: Cid | None = None) -> TxResult:
+        """Mark a paid order shipped, with the CID of a tracking document if there is one."""
+        digest, codec = _document("tracking", tracking) if tracking is not None else (bytes(32), 0)
+        return self._write("ship", ref.product_id, ref.order_no, digest, codec).tx
 
     def refund(self, ref: OrderRef) -> TxResult:
         return self._write("refund", ref.product_id, ref.order_no).tx
+
+    # --- writes: the buyer ------------------------------------------------------------------------
+
+    def buy(
+        self, product: Product | int, quantity: int = 1, *, payment: str = "auto", permit_ttl: int = 3600
+    ) -> Purchase:
+        """Buy on the terms of `product` as the caller saw it (currency, unit price, terms version): any
+        change since reverts by name. Given an id, the product is read just before sending.
+
+        A token purchase pays with an allowance already there, else (payment "auto") an EIP-2612 permit
+        signed into the purchase when the token and the account support it, else an approve of exactly the
+        amount sent first. payment "permit" or "approve" forces one way. `Purchase.payment` says which."""
+        if payment not in PAYMENTS:
+            raise DappValueError(f"payment must be one of {', '.join(PAYMENTS)}, got {payment!r}")
+        check_uint("quantity", quantity, UINT32_MAX, minimum=1)
+        if not isinstance(product, Product):
+            product = self.product(check_uint("product id", product))
+        amount = quantity * product.price
+        terms = (product.id, quantity, product.currency, product.price, product.terms_version)
+        if not product.in_token:
+            mined = self._write("buy", *terms, value=amount)
+            return self._purchase(mined, product, amount, Payment.ETH)
+        buyer = self.transactions.require_sender()
+        token = self.tokens.info(product.currency)
+        balance = self.tokens.balance_of(token.address, buyer)
+        if balance < amount:
+            raise InsufficientFundsError(
+                f"the purchase costs {token.format(amount)} and {buyer} holds {token.format(balance)}"
+            )
+        if payment != "permit" and self.tokens.allowance(token.address, buyer, self.address) >= amount:
+            return self._purchase(self._write("buy", *terms), product, amount, Payment.ALLOWANCE)
+        if payment != "approve":
+            domain = self.tokens.permit_domain(token.address)
+            deadline = int(self.w3.eth.get_block("latest")["timestamp"]) + permit_ttl
+            signed = self.tokens.sign_permit(domain, buyer, self.address, amount, deadline) if domain else None
+            if signed is not None:
+                mined = self._write("buyWithPermit", *terms, deadline, signed.v, signed.r, signed.s)
+                return self._purchase(mined, product, amount, Payment.PERMIT)
+            if payment == "permit":
+                why = "has no EIP-2612 permit" if domain is None else "cannot be signed for by this account here"
+                raise DappValueError(f"cannot pay with a permit: {token.symbol} {why}")
+        # Check the purchase before sending the approve: buyWithPermit with a blank signature runs every
+        # Catalog check (its permit is tried and ignored), then fails in the token for want of allowance.
+        try:
+            self.simulate("buyWithPermit", *terms, 0, 27, bytes(32), bytes(32))
+        except ContractRevert as exc:
+            if exc.name.startswith("Catalog"):
+                raise
+        approved = self.transactions.execute(self.tokens.approve_request(token.address, self.address, amount))
+        mined = self._write("buy", *terms)
+        return self._purchase(mined, product, amount, Payment.APPROVE, approved.tx)
+
+    def _purchase(
+        self, mined: Mined, product: Product, amount: int, payment: Payment, approve_tx: TxResult | None = None
+    ) -> Purchase:
+        (event,) = self._event("Purchased").decode_all(_from(mined.logs, self.address))
+        return Purchase(
+            order=OrderRef(event["productId"], event["orderNo"]),
+            currency=product.currency,
+            amount=amount,
+            escrowed=event["escrowed"],
+            payment=payment,
+            tx=mined.tx,
+            approve_tx=approve_tx,
+        )
+
+    def confirm(self, ref: OrderRef) -> TxResult:
+        """Received (or withdraw your dispute): the seller is paid."""
+        return self._write("confirm", ref.product_id, ref.order_no).tx
+
+    def cancel(self, ref: OrderRef) -> TxResult:
+        """Take back a paid order the seller did not ship within the handling time."""
+        return self._write("cancel", ref.product_id, ref.order_no).tx
+
+    def dispute(self, ref: OrderRef) -> TxResult:
+        """Freeze a shipped order before its escrow window ends."""
+        return self._write("dispute", ref.product_id, ref.order_no).tx
 
     def review(self, ref: OrderRef, rating: int, document: Cid) -> TxResult:
         check_uint("rating", rating, 5, minimum=1)
         digest, codec = _document("review", document)
         return self._write("review", ref.product_id, ref.order_no, rating, digest, codec).tx
 
-    def withdraw(self) -> Withdrawal:
-        mined = self._write("withdraw")
-        (event,) = self._event("Withdrawn").decode_all(mined.logs)
-        return Withdrawal(account=event["account"], amount=event["amount"], tx=mined.tx)
+    # --- writes: anyone, the arbiter, money -------------------------------------------------------
+
+    def release(self, ref: OrderRef) -> TxResult:
+        """Pay the seller of a shipped, undisputed order once its escrow window has passed."""
+        return self._write("release", ref.product_id, ref.order_no).tx
+
+    def resolve(self, ref: OrderRef, buyer_amount: int) -> Resolution:
+        """As the product's arbiter: give `buyer_amount` of a disputed order to the buyer, the rest to the seller."""
+        check_uint("buyer amount", buyer_amount)
+        mined = self._write("resolve", ref.product_id, ref.order_no, buyer_amount)
+        (event,) = self._event("OrderResolved").decode_all(mined.logs)
+        return Resolution(ref, event["buyerAmount"], event["sellerAmount"], mined.tx)
+
+    def withdraw(self, currency: str = ETH, to: str | None = None) -> Withdrawal:
+        """Send all you are owed in `currency` to `to` (default: yourself)."""
+        currency = check_address("currency", currency)
+        recipient = check_address("recipient", to) if to is not None else self.transactions.require_sender()
+        mined = self._write("withdraw", currency, recipient)
+        (event,) = self._event("Withdrawn").decode_all(_from(mined.logs, self.address))
+        return Withdrawal(
+            account=event["account"], currency=event["currency"], to=event["to"], amount=event["amount"], tx=mined.tx
+        )
 
     def simulate(self, name: str, *args: Any, value: int = 0) -> int:
         """Run a write as a call, without sending it: raises its revert by name, else returns the gas
@@ -290,3 +461,8 @@ def _document(what: str, cid: Cid) -> tuple[bytes, int]:
     if not any(cid.digest):
         raise DappValueError(f"{what} digest must not be all zeros")
     return cid.digest, int(cid.codec)
+
+
+def _from(logs: Sequence[Mapping[str, Any]], address: str) -> list[Mapping[str, Any]]:
+    """The logs `address` emitted (a token purchase's receipt also holds the token's Transfer logs)."""
+    return [log for log in logs if str(log.get("address", "")).lower() == address.lower()]

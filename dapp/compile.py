@@ -14,6 +14,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import posixpath
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -36,8 +38,18 @@ SOURCE_FILE = "Catalog.sol"
 # their path from the project root, so we do too: a Brownie build is then byte-identical to ours, and
 # `dapp deploy` recognises a Brownie deployment as current.
 SOURCE_UNIT = f"contracts/{SOURCE_FILE}"
+# The contracts the package ships an artifact of, by name: their source file under contracts/.
+# TestUSD is the demo stablecoin `dapp up` deploys on dev chains (an OpenZeppelin ERC-20 with permit).
+SHIPPED = {CONTRACT_NAME: SOURCE_FILE, "TestUSD": "test/TestUSD.sol"}
+# Imports of OpenZeppelin Contracts (npm, pinned in package.json) resolve into node_modules. Spelled
+# exactly as Brownie passes brownie-config.yaml's remapping to solc: remappings are part of the metadata,
+# so the two builds stay byte-identical only if the strings are equal.
+REMAPPINGS = ["@openzeppelin=node_modules/@openzeppelin"]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+
+_IMPORT = re.compile(r"""\bimport\s+(?:[^;"']*?\bfrom\s+)?["']([^"']+)["']""")
+_COMMENT = re.compile(r"//[^\n]*|/\*.*?\*/", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -73,11 +85,12 @@ class Artifact:
         )
 
 
-def compiler_settings() -> dict[str, Any]:
+def compiler_settings(optimizer_runs: int = OPTIMIZER_RUNS) -> dict[str, Any]:
     """The solc settings every build uses (Brownie's config mirrors them)."""
     return {
-        "optimizer": {"enabled": True, "runs": OPTIMIZER_RUNS},
+        "optimizer": {"enabled": True, "runs": optimizer_runs},
         "evmVersion": EVM_VERSION,
+        "remappings": list(REMAPPINGS),
         "outputSelection": {
             "*": {"*": ["abi", "evm.bytecode.object", "evm.deployedBytecode.object"]},
         },
@@ -112,22 +125,59 @@ def find_solc() -> Path:
     )
 
 
-def compile_contracts(
-    contracts_dir: Path = REPO_ROOT / "contracts",
+def _resolve_import(importer: str, path: str) -> str:
+    """The source unit name solc gives an import: relative to the importer, else remapped."""
+    if path.startswith(("./", "../")):
+        return posixpath.normpath(posixpath.join(posixpath.dirname(importer), path))
+    for remapping in REMAPPINGS:
+        prefix, target = remapping.split("=", 1)
+        if path.startswith(prefix):
+            return target + path[len(prefix) :]
+    return path
+
+
+def collect_sources(unit: str, text: str, root: Path = REPO_ROOT) -> dict[str, str]:
+    """`unit` and every file it imports, transitively, by source unit name (paths from `root`).
+
+    All of them go into the standard-JSON input and into the source hash, so the build cache also
+    notices a changed dependency (an OpenZeppelin upgrade). An import the scan cannot find is left to
+    solc, which then reports it.
+    """
+    sources = {unit: text}
+    pending = [unit]
+    while pending:
+        importer = pending.pop()
+        for match in _IMPORT.finditer(_COMMENT.sub("", sources[importer])):
+            name = _resolve_import(importer, match.group(1))
+            if name not in sources and (root / name).is_file():
+                sources[name] = (root / name).read_text(encoding="utf-8")
+                pending.append(name)
+    return sources
+
+
+def compile_file(
+    path: Path,
+    unit: str | None = None,
+    settings: dict[str, Any] | None = None,
     cache_dir: Path | None = REPO_ROOT / "build" / "cache",
-) -> Artifact:
-    """Compile the Catalog from `contracts_dir`, reusing a cached build of identical sources."""
-    source_path = contracts_dir / SOURCE_FILE
-    if not source_path.is_file():
-        raise CompilerError(f"contract source not found: {source_path}")
-    sources = {SOURCE_UNIT: source_path.read_text(encoding="utf-8")}
-    settings = compiler_settings()
+) -> dict[str, Artifact]:
+    """Every contract of one Solidity file, by name, built with `settings` (default: the shipped ones).
+
+    `unit` is the file's source unit name (default: its path from the repository root); its imports
+    resolve from the repository root, OpenZeppelin's through REMAPPINGS into node_modules.
+    """
+    if not path.is_file():
+        raise CompilerError(f"contract source not found: {path}")
+    if unit is None:
+        unit = path.resolve().relative_to(REPO_ROOT).as_posix()
+    settings = settings if settings is not None else compiler_settings()
+    sources = collect_sources(unit, path.read_text(encoding="utf-8"))
     key = source_hash(sources, settings)
-    cached = cache_dir / f"{CONTRACT_NAME}-{key[2:18]}.json" if cache_dir else None
+    cached = cache_dir / f"{path.stem}-{key[2:18]}.json" if cache_dir else None
     if cached and cached.is_file():
-        artifact = Artifact.from_json(json.loads(cached.read_text()))
-        if artifact.source_hash == key:
-            return artifact
+        artifacts = {name: Artifact.from_json(data) for name, data in json.loads(cached.read_text()).items()}
+        if all(a.source_hash == key for a in artifacts.values()):
+            return artifacts
 
     standard_input = {
         "language": "Solidity",
@@ -135,40 +185,61 @@ def compile_contracts(
         "settings": settings,
     }
     try:
-        output = solcx.compile_standard(standard_input, solc_binary=find_solc(), allow_paths=[str(contracts_dir)])
+        output = solcx.compile_standard(
+            standard_input, solc_binary=find_solc(), base_path=str(REPO_ROOT), allow_paths=[str(REPO_ROOT)]
+        )
     except SolcError as exc:
-        raise CompilerError(f"{SOURCE_FILE} did not compile:\n{exc.stdout_data or exc}") from exc
+        raise CompilerError(f"{path.name} did not compile:\n{exc.stdout_data or exc}") from exc
     errors = [e for e in output.get("errors", []) if e.get("severity") == "error"]
     if errors:
         raise CompilerError("\n".join(e.get("formattedMessage", e["message"]) for e in errors))
-    contract = output["contracts"][SOURCE_UNIT][CONTRACT_NAME]
-    artifact = Artifact(
-        name=CONTRACT_NAME,
-        abi=contract["abi"],
-        bytecode="0x" + contract["evm"]["bytecode"]["object"],
-        deployed_bytecode="0x" + contract["evm"]["deployedBytecode"]["object"],
-        source_hash=key,
-        settings=settings,
-    )
+    missed = set(output.get("sources", {})) - set(sources)
+    if missed:  # solc found an import the scan did not: the source hash would not cover it
+        raise CompilerError(f"imports not found by dapp.compile.collect_sources: {sorted(missed)}")
+    artifacts = {
+        name: Artifact(
+            name=name,
+            abi=contract["abi"],
+            bytecode="0x" + contract["evm"]["bytecode"]["object"],
+            deployed_bytecode="0x" + contract["evm"]["deployedBytecode"]["object"],
+            source_hash=key,
+            settings=settings,
+        )
+        for name, contract in output["contracts"][unit].items()
+    }
     if cached:
-        write_atomic(cached, json.dumps(artifact.to_json(), indent=1))
-    return artifact
+        write_atomic(cached, json.dumps({n: a.to_json() for n, a in artifacts.items()}, indent=1))
+    return artifacts
 
 
-def packaged_artifact_path() -> Path:
-    return Path(__file__).resolve().parent / "artifacts" / f"{CONTRACT_NAME}.json"
+def compile_contracts(
+    contracts_dir: Path = REPO_ROOT / "contracts",
+    cache_dir: Path | None = REPO_ROOT / "build" / "cache",
+    name: str = CONTRACT_NAME,
+) -> Artifact:
+    """Compile one shipped contract (the Catalog by default) from `contracts_dir`, reusing a cached build
+    of identical sources."""
+    source = SHIPPED[name]
+    artifacts = compile_file(contracts_dir / source, unit=f"contracts/{source}", cache_dir=cache_dir)
+    if name not in artifacts:
+        raise CompilerError(f"contracts/{source} defines no contract {name}")
+    return artifacts[name]
+
+
+def packaged_artifact_path(name: str = CONTRACT_NAME) -> Path:
+    return Path(__file__).resolve().parent / "artifacts" / f"{name}.json"
 
 
 def write_packaged_artifact(artifact: Artifact) -> Path:
     """Store the artifact inside the package (what `pip install` users deploy and call)."""
-    path = packaged_artifact_path()
+    path = packaged_artifact_path(artifact.name)
     write_atomic(path, json.dumps(artifact.to_json(), indent=1) + "\n")
     return path
 
 
-def load_artifact() -> Artifact:
-    """The packaged Catalog artifact; no compiler needed."""
-    path = packaged_artifact_path()
+def load_artifact(name: str = CONTRACT_NAME) -> Artifact:
+    """A packaged artifact (the Catalog by default); no compiler needed."""
+    path = packaged_artifact_path(name)
     try:
         return Artifact.from_json(json.loads(path.read_text(encoding="utf-8")))
     except FileNotFoundError as exc:

@@ -29,6 +29,8 @@ from dapp.transactions import TransactionPipeline, TxRequest
 
 Progress = Callable[[str], None]
 
+DEMO_TOKEN = "TestUSD"  # the registry name of the demo stablecoin dev chains get
+
 
 @dataclass(frozen=True)
 class DeployResult:
@@ -71,13 +73,14 @@ def _record(
     deployer: str,
     tool: str,
     abi: list[dict[str, Any]],
+    name: str = CONTRACT_NAME,
 ) -> Deployment:
     code = bytes(w3.eth.get_code(Web3.to_checksum_address(address)))
     if not code:
         raise DeploymentError(f"no contract code at {address}")
     deployment = Deployment(
         chain_id=chain_id,
-        name=CONTRACT_NAME,
+        name=name,
         address=address,
         tx_hash=tx_hash if tx_hash.startswith("0x") else "0x" + tx_hash,
         deployed_on_block=block,
@@ -100,8 +103,10 @@ def register_deployment(
     tool: str = "brownie",
     registry_dir: Path | None = None,
     abi: list[dict[str, Any]] | None = None,
+    name: str = CONTRACT_NAME,
 ) -> Deployment:
-    """Record a Catalog someone deployed (e.g. Brownie) after checking its receipt and code on-chain."""
+    """Record a contract someone deployed (e.g. Brownie) after checking its receipt and code on-chain;
+    `name` is its name in the registry (the Catalog, or the demo stablecoin TestUSD)."""
     receipt = w3.eth.get_transaction_receipt(tx_hash)  # type: ignore[arg-type]
     address = check_address("contract address", address)
     if receipt["status"] != 1 or receipt.get("contractAddress") != address:
@@ -116,7 +121,8 @@ def register_deployment(
         block=int(receipt["blockNumber"]),
         deployer=str(receipt["from"]),
         tool=tool,
-        abi=abi if abi is not None else load_artifact().abi,
+        abi=abi if abi is not None else load_artifact(name).abi,
+        name=name,
     )
 
 
@@ -133,10 +139,36 @@ def deploy_catalog(
 ) -> DeployResult:
     """Reuse the registered Catalog if it is live and current; otherwise deploy and record a new one.
     `pipeline` options go to the TransactionPipeline (signer, fees, journal_root, on_event)."""
-    artifact = artifact or load_artifact()
+    return deploy_contract(
+        w3,
+        account,
+        registry,
+        artifact or load_artifact(),
+        force=force,
+        receipt_timeout=receipt_timeout,
+        progress=progress,
+        **pipeline,
+    )
+
+
+def deploy_contract(
+    w3: Web3,
+    account: str,
+    registry: Registry,
+    artifact: Artifact,
+    *,
+    force: bool = False,
+    receipt_timeout: float = 180.0,
+    progress: Progress | None = None,
+    **pipeline: Any,
+) -> DeployResult:
+    """Reuse the registered contract named `artifact.name` if it is live and current; otherwise deploy the
+    artifact (a constructor without arguments) and record it under that name. `pipeline` options go to the
+    TransactionPipeline (signer, fees, journal_root, on_event)."""
+    name = artifact.name
     chain_id = int(w3.eth.chain_id)
     genesis = genesis_hash(w3)
-    existing = registry.get(chain_id, CONTRACT_NAME, genesis)
+    existing = registry.get(chain_id, name, genesis)
     replaced = None
     if existing is not None:
         reason = stale_reason(w3, existing, genesis)
@@ -147,15 +179,15 @@ def deploy_catalog(
         replaced = existing
 
     if progress:
-        progress(f"deploying {CONTRACT_NAME} from {account} on chain {chain_id}")
+        progress(f"deploying {name} from {account} on chain {chain_id}")
     init_code = bytes.fromhex(artifact.bytecode.removeprefix("0x"))
-    init_code += encode_arguments(constructor_types(artifact.abi), (), f"{CONTRACT_NAME} constructor")
+    init_code += encode_arguments(constructor_types(artifact.abi), (), f"{name} constructor")
     options = {"receipt_timeout": receipt_timeout, **pipeline}
     transactions = TransactionPipeline(w3, account, errors=ErrorDecoder(artifact.abi), **options)
     try:
-        mined = transactions.execute(TxRequest(label=f"deploy {CONTRACT_NAME}", to=None, data=init_code))
+        mined = transactions.execute(TxRequest(label=f"deploy {name}", to=None, data=init_code))
     except NetworkError as exc:
-        raise DeploymentError(f"deploying {CONTRACT_NAME} failed: {exc}") from exc
+        raise DeploymentError(f"deploying {name} failed: {exc}") from exc
     if mined.contract_address is None:
         raise DeploymentError(f"deployment transaction {mined.tx.tx_hash} created no contract")
     deployment = _record(
@@ -169,8 +201,19 @@ def deploy_catalog(
         deployer=check_address("deployer", account),
         tool="dapp",
         abi=artifact.abi,
+        name=name,
     )
     return DeployResult(deployment, reused=False, replaced=replaced, registry_path=registry.path_for(chain_id))
+
+
+def live_token(w3: Web3, registry: Registry, name: str = DEMO_TOKEN) -> str | None:
+    """The address of the demo stablecoin `dapp up` (or scripts/seed.py) deployed on this chain and
+    recorded in the registry, if that entry is live; None otherwise."""
+    genesis = genesis_hash(w3)
+    found = registry.get(int(w3.eth.chain_id), name, genesis)
+    if found is None or stale_reason(w3, found, genesis) is not None:
+        return None
+    return found.address
 
 
 def live_deployment(

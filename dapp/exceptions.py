@@ -20,6 +20,22 @@ class DappValueError(DappError, ValueError):
     """An argument is malformed or out of range. Raised before anything is sent."""
 
 
+class TokenError(DappValueError):
+    """An address given as a currency is not an ERC-20 token this package can price in."""
+
+    def __init__(self, address: str, message: str) -> None:
+        self.address = address
+        super().__init__(message)
+
+
+class NotATokenError(TokenError):
+    """No ERC-20 token at the address (no code, or it does not answer balanceOf/totalSupply)."""
+
+
+class TokenDecimalsError(TokenError):
+    """The token has no usable `decimals()`: its amounts can be neither shown nor typed."""
+
+
 class ConfigError(DappError):
     """A configuration file, environment variable or option is wrong."""
 
@@ -116,8 +132,9 @@ class TransactionNotSentError(TransactionError):
     """The node refused the transaction: nothing was broadcast and nothing was spent."""
 
 
-class InsufficientFundsError(TransactionNotSentError):
-    """The account cannot pay value + gas limit x max fee."""
+class InsufficientFundsError(TransactionNotSentError, DappValueError):
+    """The account cannot pay what the transaction costs: the purchase itself (checked by the client before
+    anything is sent), or value + gas limit x max fee (refused by the node)."""
 
 
 class FeeTooLowError(TransactionNotSentError):

@@ -10,29 +10,45 @@ from dapp._utils.validate import check_uint
 from dapp.exceptions import DappValueError
 from dapp.ipfs.cid import Cid, Codec
 
+ETH = "0x0000000000000000000000000000000000000000"  # the `currency` of a product priced in ETH
+NO_ARBITER = ETH  # the `arbiter` of a product without one
+
 
 class OrderState(IntEnum):
-    """Mirrors Catalog.OrderState."""
+    """Mirrors Catalog.OrderState; the numeric order is "forward" (a state only ever grows)."""
 
     NONE = 0
-    ESCROWED = 1
-    COMPLETED = 2
-    REFUNDED = 3
-    REVIEWED = 4
+    PAID = 1  # escrowed, not shipped: the buyer may cancel once the handling time is over
+    SHIPPED = 2  # escrowed, the escrow window runs: the buyer confirms or disputes, then anyone releases
+    DISPUTED = 3  # escrowed and frozen: the arbiter splits, the seller refunds or the buyer confirms
+    COMPLETED = 4  # the seller was credited
+    REFUNDED = 5  # the seller gave the buyer the full amount back
+    CANCELLED = 6  # the buyer took it back after the handling time passed unshipped
+    RESOLVED = 7  # the arbiter split the amount
+    REVIEWED = 8  # completed and rated
 
     @property
     def label(self) -> str:
         return self.name.lower()
+
+    @property
+    def escrowed(self) -> bool:
+        """The money is still held by the Catalog."""
+        return self in (OrderState.PAID, OrderState.SHIPPED, OrderState.DISPUTED)
 
 
 @dataclass(frozen=True)
 class Product:
     id: int
     seller: str
-    price: int
+    currency: str  # ETH (the zero address) or the ERC-20 token the product is priced in
+    price: int  # of one unit, in wei or the token's base units
     stock: int
-    escrow_window: int
+    handling_time: int  # seconds the seller has to ship an escrowed order
+    escrow_window: int  # seconds after shipping the buyer has to dispute; 0 settles at once
+    arbiter: str  # the zero address: no arbiter
     order_count: int
+    terms_version: int  # bumped by every price or metadata change; a purchase names the one it saw
     rating_count: int
     rating_sum: int
     metadata_digest: bytes
@@ -52,16 +68,29 @@ class Product:
     def settles_immediately(self) -> bool:
         return self.escrow_window == 0
 
+    @property
+    def in_token(self) -> bool:
+        return self.currency != ETH
+
+    @property
+    def has_arbiter(self) -> bool:
+        return self.arbiter != NO_ARBITER
+
     @classmethod
     def from_view(cls, view: Any) -> Product:
-        (id_, seller, price, stock, window, orders, r_count, r_sum, digest, codec, listed) = view
+        (id_, seller, currency, price, stock, handling, window, arbiter, orders, terms, r_count, r_sum, digest,
+         codec, listed) = view  # fmt: skip
         return cls(
             id=id_,
             seller=seller,
+            currency=currency,
             price=price,
             stock=stock,
+            handling_time=handling,
             escrow_window=window,
+            arbiter=arbiter,
             order_count=orders,
+            terms_version=terms,
             rating_count=r_count,
             rating_sum=r_sum,
             metadata_digest=bytes(digest),
@@ -73,10 +102,14 @@ class Product:
         return {
             "id": self.id,
             "seller": self.seller,
+            "currency": self.currency,
             "price": str(self.price),
             "stock": self.stock,
+            "handlingTime": self.handling_time,
             "escrowWindow": self.escrow_window,
+            "arbiter": self.arbiter if self.has_arbiter else None,
             "orderCount": self.order_count,
+            "termsVersion": self.terms_version,
             "ratingCount": self.rating_count,
             "ratingSum": self.rating_sum,
             "rating": self.rating,
@@ -113,11 +146,15 @@ class Order:
     product_id: int
     order_no: int
     buyer: str
+    currency: str
     quantity: int
+    unit_price: int  # the price of the terms version the buyer agreed to
     amount: int
-    created_at: int
-    releasable_at: int
+    terms_version: int
     state: OrderState
+    placed_at: int  # 0 once the order has shipped (the contract keeps one timestamp)
+    shipped_at: int  # 0 until shipped
+    deadline: int  # Paid: cancel from then on; Shipped/Disputed: dispute before, release from; else 0
 
     @property
     def ref(self) -> OrderRef:
@@ -125,8 +162,12 @@ class Order:
 
     @classmethod
     def from_view(cls, view: Any) -> Order:
-        (product_id, order_no, buyer, quantity, amount, created_at, releasable_at, state) = view
-        return cls(product_id, order_no, buyer, quantity, amount, created_at, releasable_at, OrderState(state))
+        (product_id, order_no, buyer, currency, quantity, unit_price, amount, terms, state, placed, shipped,
+         deadline) = view  # fmt: skip
+        return cls(
+            product_id, order_no, buyer, currency, quantity, unit_price, amount, terms, OrderState(state), placed,
+            shipped, deadline,
+        )  # fmt: skip
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -134,11 +175,15 @@ class Order:
             "productId": self.product_id,
             "orderNo": self.order_no,
             "buyer": self.buyer,
+            "currency": self.currency,
             "quantity": self.quantity,
+            "unitPrice": str(self.unit_price),
             "amount": str(self.amount),
-            "createdAt": self.created_at,
-            "releasableAt": self.releasable_at,
+            "termsVersion": self.terms_version,
             "state": self.state.label,
+            "placedAt": self.placed_at,
+            "shippedAt": self.shipped_at,
+            "deadline": self.deadline,
         }
 
 
@@ -187,16 +232,52 @@ class Listing:
     tx: TxResult
 
 
+class Payment(IntEnum):
+    """How a purchase paid: ETH sent with it, or a token pulled with an allowance it found, an approve
+    it sent first, or an EIP-2612 permit signed into the purchase itself."""
+
+    ETH = 0
+    ALLOWANCE = 1
+    APPROVE = 2
+    PERMIT = 3
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
 @dataclass(frozen=True)
 class Purchase:
     order: OrderRef
+    currency: str
     amount: int
     escrowed: bool
+    payment: Payment
+    tx: TxResult
+    approve_tx: TxResult | None = None  # the approve sent before the purchase (Payment.APPROVE)
+
+
+@dataclass(frozen=True)
+class Resolution:
+    order: OrderRef
+    buyer_amount: int
+    seller_amount: int
     tx: TxResult
 
 
 @dataclass(frozen=True)
 class Withdrawal:
     account: str
+    currency: str
+    to: str
     amount: int
     tx: TxResult
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "account": self.account,
+            "currency": self.currency,
+            "to": self.to,
+            "amount": str(self.amount),
+            "tx": self.tx.tx_hash,
+        }

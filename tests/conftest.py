@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, settings
 
 from dapp.client import CatalogClient
 from dapp.compile import load_artifact
-from dapp.deploy import deploy_catalog
+from dapp.deploy import deploy_catalog, deploy_contract
 from dapp.networks import embedded_web3, http_web3
 from dapp.nodes import AnvilNode, GanacheNode, LocalNode
 from dapp.registry import Deployment, Registry
@@ -100,3 +100,34 @@ def client_for(chain: Chain, deployed: tuple[Deployment, list[dict[str, Any]]]) 
         return CatalogClient.from_deployment(chain.w3, deployment, abi, account=account)
 
     return make
+
+
+USD = 10**6
+BUYER_FUNDS = 1_000 * USD
+
+
+@pytest.fixture
+def usd(chain: Chain, registry: Registry) -> str:
+    """A fresh TestUSD (6 decimals, permit), registered; dev accounts 2 and 3 hold 1,000 tUSD each."""
+    from dapp.demo import mint_request
+    from dapp.transactions import TransactionPipeline
+
+    deployer = str(chain.w3.eth.accounts[0])
+    token = deploy_contract(chain.w3, deployer, registry, load_artifact("TestUSD"), force=True).deployment.address
+    faucet = TransactionPipeline(chain.w3, deployer)
+    for index in (2, 3):
+        faucet.execute(mint_request(token, str(chain.w3.eth.accounts[index]), BUYER_FUNDS))
+    return token
+
+
+@pytest.fixture
+def no_decimals_token(chain: Chain) -> str:
+    """A contract with balanceOf, totalSupply and symbol but no decimals()."""
+    from dapp.compile import compile_file
+    from dapp.transactions import TransactionPipeline, TxRequest
+
+    artifact = compile_file(Path(__file__).parent / "tokens" / "NoDecimalsToken.sol")["NoDecimalsToken"]
+    pipeline = TransactionPipeline(chain.w3, str(chain.w3.eth.accounts[0]))
+    mined = pipeline.execute(TxRequest("deploy", None, bytes.fromhex(artifact.bytecode.removeprefix("0x"))))
+    assert mined.contract_address is not None
+    return mined.contract_address

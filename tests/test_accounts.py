@@ -12,12 +12,15 @@ from eth_account import Account
 from dapp.accounts import PRIVATE_KEY_ENV, use_account
 from dapp.client import CatalogClient
 from dapp.compile import load_artifact
-from dapp.deploy import deploy_catalog
+from dapp.demo import mint_request
+from dapp.deploy import deploy_catalog, deploy_contract
 from dapp.exceptions import AccountError
 from dapp.ipfs.cid import Cid, Codec
 from dapp.networks import http_web3
 from dapp.nodes import AnvilNode
 from dapp.registry import Registry
+from dapp.transactions import TransactionPipeline
+from dapp.types import Payment
 from tests.fixtures import DIGEST
 
 pytestmark = pytest.mark.anvil
@@ -40,7 +43,16 @@ def test_private_key_from_env_signs_locally(
     deployment = deploy_catalog(w3, address, Registry(tmp_path), force=True).deployment
     assert deployment.deployer == address  # anvil does not know this key: it was signed by us
     client = CatalogClient.from_deployment(w3, deployment, load_artifact().abi, account=address)
-    assert client.list_product(1, 1, 0, Cid(DIGEST, Codec.RAW)).product_id == 1
+    assert client.list_product(1, 1, Cid(DIGEST, Codec.RAW)).product_id == 1
+
+    # A token purchase with a permit the key signs here (anvil cannot: it does not know the key).
+    usd = deploy_contract(w3, address, Registry(tmp_path), load_artifact("TestUSD")).deployment.address
+    TransactionPipeline(w3, address).execute(mint_request(usd, address, 50 * 10**6))
+    seller = CatalogClient.from_deployment(w3, deployment, load_artifact().abi, account=str(w3.eth.accounts[1]))
+    pid = seller.list_product(12 * 10**6, 3, Cid(DIGEST, Codec.RAW), currency=usd).product_id
+    purchase = client.buy(pid, 2)
+    assert purchase.payment is Payment.PERMIT and purchase.approve_tx is None
+    assert seller.withdrawable(currency=usd) == 24 * 10**6
 
 
 def test_keystore_with_password(anvil_node: AnvilNode, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -6,6 +6,7 @@ and every node a test causes to start is stopped by its recorded PID at the end.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -13,9 +14,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from web3 import Web3
 
 from dapp._utils.process import wait_until
 from dapp.networks import http_web3
+from dapp.nodes import AnvilNode
+from dapp.types import ETH
 from tests.fixtures import CID, DAPP, Cli
 
 
@@ -54,12 +58,22 @@ def test_readme_flow_on_ganache(cli: Cli) -> None:
     assert deployed["chainId"] == 1337 and not deployed["reused"]  # type: ignore[index]
     assert cli.json("deploy", *net)["reused"]  # type: ignore[index]
 
-    terms = ("--price", "0.02ether", "--stock", "10", "--escrow", "604800")
+    terms = ("--price", "0.02ether", "--stock", "10", "--escrow", "7d", "--handling", "3d")
     about = ("--name", "Tour T-shirt", "--description", "Black, heavy cotton", "--image", str(image))
     listed = cli.json("list-product", *net, *terms, *about)
     assert listed["productId"] == 1  # type: ignore[index]
-    bought = cli.json("buy", "1", "--quantity", "2", *net, "--account", "2")
-    assert bought == {"order": "1-1", "amount": str(4 * 10**16), "escrowed": True, "tx": bought["tx"]}  # type: ignore[index]
+    assert (listed["product"]["escrowWindow"], listed["product"]["handlingTime"]) == (604800, 259200)  # type: ignore[index]
+    bought = cli.run("buy", "1", "--quantity", "2", *net, "--account", "2", "--json")
+    assert "the seller has 3d to ship" in bought.stderr and "without an arbiter" in bought.stderr
+    assert {k: v for k, v in json.loads(bought.stdout).items() if k != "tx"} == {
+        "order": "1-1",
+        "amount": str(4 * 10**16),
+        "currency": ETH,
+        "amountText": "0.04 ETH",
+        "escrowed": True,
+        "payment": "eth",
+    }
+    cli.run("ship", "1-1", *net, "--account", "0")
     cli.run("confirm", "1-1", *net, "--account", "2")
     cli.run("review", "1-1", "--rating", "5", "--text", "Great shirt", *net, "--account", "2")
     withdrawn = cli.json("withdraw", *net)
@@ -69,9 +83,9 @@ def test_readme_flow_on_ganache(cli: Cli) -> None:
     assert shown["metadata"]["name"] == "Tour T-shirt"  # type: ignore[index]
     assert [(r["rating"], r["text"]) for r in shown["reviews"]] == [(5, "Great shirt")]  # type: ignore[index]
     products = cli.json("products", *net)
-    assert [(p["id"], p["stock"], p["rating"]) for p in products] == [(1, 8, 5.0)]  # type: ignore[union-attr,index]
+    assert [(p["id"], p["stock"], p["rating"], p["name"]) for p in products] == [(1, 8, 5.0, "Tour T-shirt")]  # type: ignore[union-attr,index]
     orders = cli.json("orders", *net, "--account", "2")
-    assert [(o["order"], o["state"]) for o in orders] == [("1-1", "reviewed")]  # type: ignore[union-attr,index]
+    assert [(o["order"], o["state"], o["name"]) for o in orders] == [("1-1", "reviewed", "Tour T-shirt")]  # type: ignore[union-attr,index]
     status = cli.json("status", *net)
     assert status["catalog"]["live"] and status["productCount"] == 1  # type: ignore[index]
     table = cli.run("product", "1", *net).stdout
@@ -93,7 +107,8 @@ def test_user_errors_are_one_line_exit_2_and_send_nothing(cli: Cli) -> None:
         (["buy", "7"], "(CatalogUnknownProduct)"),
         (["confirm", "1-x"], "not an order: '1-x'"),
         (["confirm", "1-1"], "(CatalogUnknownOrder)"),
-        (["list-product", "--price", "0.5 bananas", "--stock", "1", "--metadata-cid", CID], "not an amount"),
+        (["list-product", "--price", "0.5 bananas", "--stock", "1", "--metadata-cid", CID], "no token 'bananas'"),
+        (["list-product", "--price", "five", "--stock", "1", "--metadata-cid", CID], "not an amount"),
         (["list-product", "--price", "1", "--stock", "1", "--metadata-cid", "not-a-cid"], "not a valid CID"),
         (["list-product", "--price", "0", "--stock", "1", "--metadata-cid", CID], "price must be between 1"),
         (["buy", "1", "--network", "sepolia"], "unknown network 'sepolia'"),
@@ -150,7 +165,9 @@ def test_up_seeds_serves_and_stops_its_node_on_ctrl_c(tmp_path: Path) -> None:
             assert w3.eth.chain_id == 31337
             text = "".join(lines)
             assert "Tour T-shirt, black" in text and "bafkrei" in text  # names from the metadata documents
-            assert "reviewed" in text and "escrowed" in text and "refunded" in text
+            for state in ("paid", "shipped", "disputed", "completed", "refunded", "cancelled", "resolved", "reviewed"):
+                assert f"  {state}  " in text, state
+            assert "12.00 tUSD" in text and "0.02 ETH" in text and "Test USD (tUSD) 0x" in text
             # `up` prints "serving on" and then installs its SIGINT/SIGTERM handlers (SIGTERM last): a
             # Ctrl-C sent in between would interrupt instead of stopping cleanly. Wait for the handlers.
             assert wait_until(lambda: _catches(process.pid, signal.SIGTERM), timeout=30)
@@ -160,3 +177,119 @@ def test_up_seeds_serves_and_stops_its_node_on_ctrl_c(tmp_path: Path) -> None:
         finally:
             if process.poll() is None:
                 process.kill()
+
+
+# --- Catalog v2 on the demo shop: tokens, shipping, disputes, the arbiter ---------------------------------
+
+
+@pytest.fixture
+def shop(tmp_path: Path, anvil_node: AnvilNode) -> tuple[Cli, str]:
+    """`dapp up` seeded on the session's anvil (a fresh Catalog and TestUSD in this test's registry)."""
+    cli = Cli(tmp_path)
+    cli.run("up", "--network", anvil_node.url, "--no-wait", "--no-ipfs")
+    return cli, anvil_node.url
+
+
+def _failure(cli: Cli, *args: str) -> str:
+    result = cli.run(*args, check=False)
+    assert result.returncode == 2, (args, result.stderr)
+    errors = [line for line in result.stderr.splitlines() if line.startswith("ERROR:")]
+    assert len(errors) == 1 and "Traceback" not in result.stderr, (args, result.stderr)
+    return errors[0]
+
+
+@pytest.mark.anvil
+def test_token_prices_purchases_and_withdrawals(shop: tuple[Cli, str]) -> None:
+    cli, url = shop
+    net = ("--network", url, "--no-metadata")
+    w3 = http_web3(url)
+    products = {p["id"]: p for p in cli.json("products", *net)}  # type: ignore[union-attr,index]
+    assert products[4]["priceText"] == "12.00 tUSD" and products[5]["priceText"] == "9.50 tUSD"  # type: ignore[index]
+    assert products[1]["priceText"] == "0.02 ETH" and "name" not in products[1]  # type: ignore[index]
+    usd = products[4]["currency"]  # type: ignore[index]
+    table = cli.run("products", *net).stdout
+    assert "12.00 tUSD" in table and "arbiter 0x" in table and "name" not in table.splitlines()[0]
+
+    # Listing in a token: by the demo token's symbol, or by address.
+    by_symbol = cli.json("list-product", "--network", url, "--price", "12.5tUSD", "--stock", "3", "--metadata-cid", CID)
+    by_address = cli.json("list-product", "--network", url, "--price", "12.5", "--currency", usd, "--stock", "3",
+                          "--escrow", "1d", "--handling", "1h", "--metadata-cid", CID)  # fmt: skip
+    for listed in (by_symbol, by_address):
+        assert (listed["product"]["price"], listed["product"]["currency"]) == (str(12_500_000), usd)  # type: ignore[index]
+    new = by_address["productId"]  # type: ignore[index]
+
+    # buy says what protects the buyer and how it paid
+    permit = cli.run("buy", str(new), "--network", url, "--account", "2")
+    assert "the seller has 1h to ship" in permit.stderr
+    assert "without an arbiter a disputed order stays frozen until the seller refunds or you confirm" in permit.stderr
+    assert "paid 12.50 tUSD with an EIP-2612 permit" in permit.stdout
+    approve = cli.run("buy", "5", "--network", url, "--account", "3", "--payment", "approve", "--json")
+    assert "Disputes go to the arbiter 0x" in approve.stderr
+    bought = json.loads(approve.stdout)
+    assert (bought["payment"], bought["amountText"]) == ("approve", "9.50 tUSD") and bought["approveTx"]
+    immediate = cli.run("buy", "2", "--network", url, "--account", "3")
+    assert "settles at once" in immediate.stderr and "(settled)" in immediate.stdout
+
+    # ship, dispute, resolve by the arbiter (account 4), then the seller withdraws tUSD elsewhere
+    order = bought["order"]
+    cli.run("ship", order, "--network", url, "--account", "1")
+    cli.run("dispute", order, "--network", url, "--account", "3")
+    resolved = cli.json("resolve", order, "--buyer-amount", "4.75tUSD", "--network", url, "--account", "4")
+    assert (resolved["buyerAmount"], resolved["sellerAmount"]) == (str(4_750_000), str(4_750_000))  # type: ignore[index]
+    states = {o["order"]: o["state"] for o in cli.json("orders", *net, "--product", "5")}  # type: ignore[union-attr,index]
+    assert states[order] == "resolved"
+    elsewhere = str(w3.eth.accounts[6])
+    withdrawn = cli.json("withdraw", "--currency", "tUSD", "--to", elsewhere, "--network", url, "--account", "1")
+    assert (withdrawn["currency"], withdrawn["to"]) == (usd, elsewhere) and int(withdrawn["amount"]) > 0  # type: ignore[index]
+    everything = cli.run("withdraw", "--network", url, "--account", "1").stdout  # every currency still owed: ETH
+    assert "ETH to" in everything and "tUSD" not in everything
+
+
+@pytest.mark.anvil
+def test_v2_bad_input_is_one_line_exit_2_and_sends_nothing(shop: tuple[Cli, str], tmp_path: Path) -> None:
+    cli, url = shop
+    w3 = http_web3(url)
+    no_decimals = _deploy_no_decimals_token(w3)
+    block = w3.eth.block_number
+    net = ("--network", url)
+    listing = ("list-product", *net, "--stock", "1", "--metadata-cid", CID)
+    stranger = str(w3.eth.accounts[7])
+    cases = [
+        ([*listing, "--price", "1", "--currency", stranger], "is not a token: there is no contract"),
+        ([*listing, "--price", "1", "--currency", no_decimals], "has no usable decimals()"),
+        ([*listing, "--price", "12.5EUR"], "no token 'EUR' is known on this chain"),
+        ([*listing, "--price", "12.5tUSD", "--escrow", "1d", "--arbiter", "0x12"], "arbiter is not an Ethereum"),
+        (["cancel", "3-1", *net, "--account", "2"], "(CatalogHandlingTimeNotOver) order 3-1 cannot be cancelled yet"),
+        (["resolve", "5-2", "--buyer-amount", "all", *net, "--account", "1"], "(CatalogNotArbiter)"),
+        (["resolve", "5-2", "--buyer-amount", "all", *net, "--account", "3"], "is not the arbiter of product 5"),
+        (["buy", "6", "--payment", "permit", *net, "--account", "5"], "costs 45.00 tUSD"),
+        (["withdraw", "--to", "nobody", *net], "--to is not an Ethereum address"),
+    ]
+    for args, message in cases:
+        assert message in _failure(cli, *args), args
+    assert w3.eth.block_number == block  # nothing was sent
+
+    w3.provider.make_request("evm_increaseTime", [8 * 86_400])  # type: ignore[arg-type]
+    w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
+    block = w3.eth.block_number
+    late = _failure(cli, "dispute", "5-1", *net, "--account", "3")
+    assert "(CatalogDisputeWindowClosed) order 5-1 can no longer be disputed" in late
+    assert w3.eth.block_number == block
+    # ...while what the clock now allows goes through: cancel the unshipped order, release the shipped one
+    cli.run("cancel", "3-1", *net, "--account", "2")
+    cli.run("release", "5-1", *net, "--account", "6")
+    states = {
+        o["order"]: o["state"] for o in cli.json("orders", *net, "--buyer", str(w3.eth.accounts[2]), "--no-metadata")
+    }  # type: ignore[union-attr,index]
+    assert states["3-1"] == "cancelled"
+
+
+def _deploy_no_decimals_token(w3: Web3) -> str:
+    from dapp.compile import compile_file
+    from dapp.transactions import TransactionPipeline, TxRequest
+
+    artifact = compile_file(Path(__file__).parent / "tokens" / "NoDecimalsToken.sol")["NoDecimalsToken"]
+    pipeline = TransactionPipeline(w3, str(w3.eth.accounts[0]))
+    mined = pipeline.execute(TxRequest("deploy", None, bytes.fromhex(artifact.bytecode.removeprefix("0x"))))
+    assert mined.contract_address is not None
+    return mined.contract_address

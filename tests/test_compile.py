@@ -8,16 +8,53 @@ from pathlib import Path
 
 import pytest
 
-from dapp.compile import SOLC_VERSION, compile_contracts, find_solc, load_artifact
+from dapp.compile import (
+    REPO_ROOT,
+    SHIPPED,
+    SOLC_VERSION,
+    SOURCE_UNIT,
+    collect_sources,
+    compile_contracts,
+    find_solc,
+    load_artifact,
+    source_hash,
+)
 from dapp.exceptions import CompilerError
 
 
-def test_packaged_artifact_is_the_current_build() -> None:
+@pytest.mark.parametrize("name", sorted(SHIPPED))
+def test_packaged_artifact_is_the_current_build(name: str) -> None:
     """`pip install` users deploy the packaged bytecode: it must be what contracts/ compiles to."""
-    packaged, fresh = load_artifact(), compile_contracts()
+    packaged, fresh = load_artifact(name), compile_contracts(name=name)
     assert packaged.source_hash == fresh.source_hash, "run `make artifacts` after editing contracts/"
     assert packaged.bytecode == fresh.bytecode
     assert packaged.abi == fresh.abi
+
+
+def test_openzeppelin_imports_resolve_and_its_errors_are_in_the_abi() -> None:
+    """SafeERC20 comes from node_modules through the same remapping Brownie uses; its error is part of
+    the Catalog's ABI, so clients decode it by name."""
+    sources = collect_sources(SOURCE_UNIT, (REPO_ROOT / SOURCE_UNIT).read_text())
+    assert "node_modules/@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol" in sources
+    assert "node_modules/@openzeppelin/contracts/token/ERC20/IERC20.sol" in sources  # "../IERC20.sol"
+    errors = {e["name"] for e in load_artifact().abi if e["type"] == "error"}
+    assert "SafeERC20FailedOperation" in errors
+    assert load_artifact().settings["remappings"] == ["@openzeppelin=node_modules/@openzeppelin"]
+    version = json.loads((REPO_ROOT / "node_modules/@openzeppelin/contracts/package.json").read_text())["version"]
+    pinned = json.loads((REPO_ROOT / "package.json").read_text())["devDependencies"]["@openzeppelin/contracts"]
+    assert version == pinned == "5.7.0"
+
+
+def test_a_changed_dependency_changes_the_source_hash(tmp_path: Path) -> None:
+    """The build cache is keyed by every imported file too, not only contracts/."""
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "B.sol").write_text("contract B {}")
+    (tmp_path / "A.sol").write_text('import {B} from "./lib/B.sol";\n// import "missing.sol";\ncontract A {}')
+    first = collect_sources("A.sol", (tmp_path / "A.sol").read_text(), root=tmp_path)
+    assert set(first) == {"A.sol", "lib/B.sol"}  # the commented-out import is not followed
+    (tmp_path / "lib" / "B.sol").write_text("contract B { uint x; }")
+    second = collect_sources("A.sol", (tmp_path / "A.sol").read_text(), root=tmp_path)
+    assert source_hash(first, {}) != source_hash(second, {})
 
 
 def test_compiler_is_pinned_and_targets_paris() -> None:

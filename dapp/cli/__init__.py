@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from dapp.exceptions import DappError
+from dapp.exceptions import ContractRevert, DappError
 
 
 class DappCliError(click.ClickException):
@@ -18,6 +18,10 @@ class DappCliError(click.ClickException):
 
     def __init__(self, error: DappError) -> None:
         message = str(error)
+        if isinstance(error, ContractRevert):
+            from dapp.cli.explain import explain
+
+            message = explain(error) or message
         from dapp.cli.output import announced_transactions
 
         sent = announced_transactions()
@@ -47,6 +51,10 @@ class DappGroup(click.Group):
         "product": "dapp.cli.store_commands:product",
         "buy": "dapp.cli.store_commands:buy",
         "orders": "dapp.cli.store_commands:orders",
+        "ship": "dapp.cli.store_commands:ship",
+        "cancel": "dapp.cli.store_commands:cancel",
+        "dispute": "dapp.cli.store_commands:dispute",
+        "resolve": "dapp.cli.store_commands:resolve",
         "confirm": "dapp.cli.store_commands:confirm",
         "release": "dapp.cli.store_commands:release",
         "refund": "dapp.cli.store_commands:refund",

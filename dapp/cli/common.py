@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -10,15 +11,17 @@ from decimal import Decimal, InvalidOperation, localcontext
 from typing import Any
 
 import click
+from eth_utils.address import is_address
 
 from dapp.accounts import PRIVATE_KEY_ENV, use_account
 from dapp.cli.options import NetworkArgs, TxArgs
 from dapp.cli.output import progress, remember_transaction
 from dapp.client import CatalogClient
-from dapp.deploy import live_deployment
+from dapp.deploy import live_deployment, live_token
 from dapp.exceptions import DappValueError
 from dapp.networks import Connection, connect
 from dapp.registry import Registry
+from dapp.tokens import ETH_TOKEN, Token
 from dapp.transactions import TxEvent, TxEventKind
 from dapp.transactions.fees import FeeOverrides
 
@@ -51,6 +54,42 @@ class Session:
             self.w3, deployment, abi, account=self.account, verified=False, **self.pipeline_options()
         )
 
+    def currency(self, client: CatalogClient, text: str | None) -> Token:
+        """--currency: an address, ETH, or the symbol of the demo stablecoin registered on this chain."""
+        if text is None or text.strip().upper() == "ETH":
+            return ETH_TOKEN
+        if is_address(text.strip()):
+            return client.token(text.strip())
+        return self.token_by_symbol(client, text.strip())
+
+    def token_by_symbol(self, client: CatalogClient, symbol: str) -> Token:
+        demo = live_token(self.w3, self.registry)
+        if demo is not None:
+            token = client.token(demo)
+            if token.symbol.lower() == symbol.lower():
+                return token
+        raise DappValueError(
+            f"no token {symbol!r} is known on this chain: pass --currency ADDRESS"
+            + ("" if demo else " (no demo stablecoin is registered here; `dapp up` deploys one)")
+        )
+
+    def price(self, client: CatalogClient, text: str, currency: str | None) -> tuple[Token, int]:
+        """--price as typed, in the currency it names or --currency gives: '0.02ether' and '1000' (wei)
+        are ETH; '12.5tUSD' is the token with that symbol (--currency's, or the registered demo
+        stablecoin's); '12.5' with --currency ADDRESS is in that token."""
+        number, unit = split_amount(text)
+        if currency is not None:
+            token = self.currency(client, currency)
+            if token.is_eth:
+                return token, parse_amount(text)
+            if unit and unit.lower() != token.symbol.lower():
+                raise DappValueError(f"--price is in {unit} but --currency {token.address} is {token.symbol}")
+            return token, token.parse(number)
+        if unit is None or unit.lower() in _UNITS:
+            return ETH_TOKEN, parse_amount(text)
+        token = self.token_by_symbol(client, unit)
+        return token, token.parse(number)
+
 
 def announce(event: TxEvent) -> None:
     """Progress lines for a transaction; the hash comes first, before anything is sent (with a key) or as
@@ -79,6 +118,28 @@ def session(net: NetworkArgs, *, need_account: bool = True, tx: TxArgs | None = 
         yield Session(connection, account, Registry(net.deployments), tx or TxArgs())
     finally:
         connection.close()
+
+
+_AMOUNT = re.compile(r"^\s*([0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)\s*([A-Za-z][A-Za-z0-9]*)?\s*$")
+
+
+def split_amount(text: str) -> tuple[str, str | None]:
+    """'12.5tUSD' -> ('12.5', 'tUSD'); '1000' -> ('1000', None)."""
+    match = _AMOUNT.match(text)
+    if match is None:
+        raise DappValueError(f"not an amount: {text!r} (e.g. 0.02ether, 12.5tUSD, or 12.5 with --currency)")
+    return match.group(1), match.group(2)
+
+
+def parse_duration(text: str) -> int:
+    """'604800', '7d', '48h', '30m', '90s' -> seconds."""
+    raw = text.strip().lower()
+    units = {"d": 86_400, "h": 3_600, "m": 60, "s": 1}
+    scale = units.get(raw[-1:], 1) if raw else 1
+    number = raw[:-1] if raw[-1:] in units else raw
+    if not number.isdigit():
+        raise DappValueError(f"not a duration: {text!r} (seconds, or e.g. 7d, 48h, 30m)")
+    return int(number) * scale
 
 
 def parse_amount(text: str) -> int:

@@ -24,6 +24,7 @@ from dapp.cli.store_commands import orders_table, products_table
 from dapp.compile import REPO_ROOT, Artifact, compile_contracts, load_artifact, write_packaged_artifact
 from dapp.demo import run_demo
 from dapp.deploy import catalog_status, deploy_catalog
+from dapp.ipfs.documents import NameLookup
 from dapp.networks import DEV_NETWORKS, ensure_background_node, parse_network, running_node, stop_background_node
 from dapp.registry import Registry
 
@@ -36,6 +37,8 @@ def compile_cmd(write_package_artifacts: bool, as_json: bool) -> None:
     progress("compiling contracts/Catalog.sol with solc 0.8.30 (evm paris)")
     artifact = compile_contracts()
     written = str(write_packaged_artifact(artifact)) if write_package_artifacts else None
+    if write_package_artifacts:  # the demo stablecoin `dapp up` deploys ships beside the Catalog
+        write_packaged_artifact(compile_contracts(name="TestUSD"))
     size = (len(artifact.deployed_bytecode) - 2) // 2
     emit(
         as_json,
@@ -176,12 +179,15 @@ def up(network: str, deployments: Path | None, ipfs_api: str | None, no_ipfs: bo
     with run_demo(choice, registry, artifact, ipfs_api=ipfs_api, with_ipfs=not no_ipfs, progress=progress) as demo:
         address, where = demo.deployed.deployment.address, demo.where
         click.echo(f"\nCatalog {address} on chain {demo.connection.chain_id} at {where}")
+        click.echo(f"Test USD (tUSD) {demo.token.address}; the sample buyers (accounts 2, 3) hold some")
         click.echo(f"registry: {demo.deployed.registry_path}")
         if demo.gateway:
             metadata = demo.products[0].metadata_cid
             click.echo(f"IPFS gateway: {demo.gateway}  (product metadata: {demo.gateway}/ipfs/{metadata})")
-        click.echo("\n" + products_table(demo.products, demo.names))
-        click.echo("\n" + orders_table(demo.orders))
+        names = {cid: NameLookup(cid, name) for cid, name in demo.names.items()}
+        products_by_id = {p.id: p for p in demo.products}
+        click.echo("\n" + products_table(demo.products, demo.tokens, names))
+        click.echo("\n" + orders_table(demo.orders, demo.tokens, names, products_by_id))
         if no_wait:
             return
         if choice.kind == "embedded":

@@ -30,6 +30,11 @@ def progress(message: str) -> None:
     click.echo(f"… {message}", err=True)
 
 
+def echo_err(message: str) -> None:
+    """A statement the user must read (e.g. buyer protection) that is not a result: stderr, unprefixed."""
+    click.echo(message, err=True)
+
+
 def emit(as_json: bool, data: Any, text: str | Callable[[], str]) -> None:
     if as_json:
         click.echo(json.dumps(data, indent=2, default=str))

@@ -3,33 +3,77 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import click
 
-from dapp.cli.common import parse_amount, session
-from dapp.cli.options import NetworkArgs, TxArgs, ipfs_api_option, network_options, tx_options
-from dapp.cli.output import emit, format_duration, format_wei, progress, table
-from dapp.exceptions import DappValueError
+from dapp._utils.validate import check_address
+from dapp.cli.common import parse_duration, session, split_amount
+from dapp.cli.explain import when
+from dapp.cli.options import F, NetworkArgs, TxArgs, ipfs_api_option, network_options, tx_options
+from dapp.cli.output import echo_err, emit, format_duration, progress, table
+from dapp.client import PAYMENTS, CatalogClient
+from dapp.exceptions import DappValueError, IpfsError
 from dapp.ipfs.cid import Cid, Codec
+from dapp.ipfs.documents import NameLookup
 from dapp.ipfs.metadata import ProductMetadata, build_product_metadata, build_review_document
-from dapp.types import Order, OrderRef, Product
+from dapp.tokens import Token
+from dapp.types import ETH, Order, OrderRef, OrderState, Payment, Product
+
+DEFAULT_HANDLING = 2 * 86_400  # an escrowed listing's handling time unless --handling says otherwise
 
 # Stands in for a document's CID while simulating, before the document is uploaded.
 PLACEHOLDER_CID = Cid(b"\x01" * 32, Codec.RAW)
 
+Names = dict[Cid, NameLookup]
 
-def _product_rows(products: list[Product]) -> list[list[object]]:
+
+def short(address: str) -> str:
+    return address[:10] + "…"
+
+
+def settles(p: Product) -> str:
+    if p.settles_immediately:
+        return "now"
+    arbiter = f", arbiter {short(p.arbiter)}" if p.has_arbiter else ", no arbiter"
+    return f"ship {format_duration(p.handling_time)}, escrow {format_duration(p.escrow_window)}{arbiter}"
+
+
+def protection(p: Product) -> str:
+    """What protects the buyer of `p`, in words, said before every purchase."""
+    if p.settles_immediately:
+        return (
+            "This product settles at once: the seller is paid when your purchase is mined. There is no escrow, "
+            "no cancel and no dispute."
+        )
+    text = (
+        f"Escrowed: the seller has {format_duration(p.handling_time)} to ship, or you may cancel for a full refund. "
+        f"Once shipped you have {format_duration(p.escrow_window)} to confirm or dispute; after that anyone may "
+        f"release the payment to the seller."
+    )
+    if p.has_arbiter:
+        return text + (
+            f" Disputes go to the arbiter {p.arbiter}, who splits the amount between you and the seller "
+            f"and can keep none of it."
+        )
+    return text + (
+        " No arbiter: without an arbiter a disputed order stays frozen until the seller refunds or you confirm."
+    )
+
+
+def _product_rows(products: list[Product], tokens: dict[str, Token]) -> list[list[object]]:
     return [
         [
             p.id,
-            format_wei(p.price),
+            tokens[p.currency].format(p.price),
             p.stock,
-            "now" if p.settles_immediately else f"escrow {format_duration(p.escrow_window)}",
+            settles(p),
             f"{p.rating:.1f} ({p.rating_count})" if p.rating is not None else "-",
             "yes" if p.listed else "delisted",
-            p.seller[:10] + "…",
+            short(p.seller),
             p.metadata_cid,
         ]
         for p in products
@@ -39,45 +83,129 @@ def _product_rows(products: list[Product]) -> list[list[object]]:
 PRODUCT_HEADERS = ["id", "price", "stock", "settles", "rating", "listed", "seller", "metadata"]
 
 
-def products_table(products: list[Product], names: dict[Cid, str] | None = None) -> str:
-    """The catalog as a table; with `names` (metadata CID -> product name) a name column too."""
+def products_table(products: list[Product], tokens: dict[str, Token], names: Names | None = None) -> str:
+    """The catalog as a table; with `names` (metadata CID -> name lookup) a name column too."""
     if not products:
         return "(no products yet)"
-    rows = _product_rows(products)
+    rows = _product_rows(products, tokens)
     if names is None:
         return table(PRODUCT_HEADERS, rows)
-    named = [[row[0], names.get(p.metadata_cid, "?"), *row[1:]] for p, row in zip(products, rows, strict=True)]
+    named = [[row[0], _name(names, p.metadata_cid), *row[1:]] for p, row in zip(products, rows, strict=True)]
     return table([PRODUCT_HEADERS[0], "name", *PRODUCT_HEADERS[1:]], named)
 
 
-def orders_table(orders: list[Order]) -> str:
+def _name(names: Names, cid: Cid) -> str:
+    found = names.get(cid)
+    return found.label if found else "?"
+
+
+def _next_step(o: Order) -> str:
+    if o.state is OrderState.PAID:
+        return f"ship by {when(o.deadline)}"
+    if o.state is OrderState.SHIPPED:
+        return f"dispute before {when(o.deadline)}"
+    if o.state is OrderState.DISPUTED:
+        return "frozen: arbiter, refund or confirm"
+    return "-"
+
+
+def orders_table(
+    orders: list[Order],
+    tokens: dict[str, Token],
+    names: Names | None = None,
+    products: dict[int, Product] | None = None,
+) -> str:
     if not orders:
         return "(no orders)"
-    rows = [
-        [
-            str(o.ref),
-            o.buyer[:10] + "…",
+    with_names = names is not None and products is not None
+    rows = []
+    for o in orders:
+        row: list[object] = [str(o.ref)]
+        if with_names:
+            assert names is not None and products is not None
+            row.append(_name(names, products[o.product_id].metadata_cid))
+        placed = o.placed_at or o.shipped_at
+        row += [
+            short(o.buyer),
             o.quantity,
-            format_wei(o.amount),
+            tokens[o.currency].format(o.amount),
             o.state.label,
-            datetime.fromtimestamp(o.created_at, UTC).strftime("%Y-%m-%d %H:%M"),
+            datetime.fromtimestamp(placed, UTC).strftime("%Y-%m-%d %H:%M"),
+            _next_step(o),
         ]
-        for o in orders
+        rows.append(row)
+    headers = [
+        "order",
+        *(["product"] if with_names else []),
+        "buyer",
+        "qty",
+        "paid",
+        "state",
+        "placed/shipped (UTC)",
+        "next",
     ]
-    return table(["order", "buyer", "qty", "paid", "state", "placed (UTC)"], rows)
+    return table(headers, rows)
+
+
+def currency_tokens(client: CatalogClient, currencies: list[str]) -> dict[str, Token]:
+    """The Token of each currency, read once each (the client caches them)."""
+    return {c: client.token(c) for c in dict.fromkeys(currencies)}
+
+
+metadata_options = [
+    click.option("--no-metadata", is_flag=True, help="Do not fetch the metadata documents (no product names)."),
+    click.option("--gateway", metavar="URL", help="Fetch documents through this IPFS gateway instead of Kubo."),
+    ipfs_api_option,
+]
+
+
+def with_metadata_options(func: F) -> F:
+    for option in reversed(metadata_options):
+        func = option(func)
+    return func
+
+
+def fetch_names(cids: list[Cid], no_metadata: bool, gateway: str | None, ipfs_api: str | None) -> Names | None:
+    """Product names from the metadata documents (None with --no-metadata). A document that is missing or
+    fails its CID check gets a marker; without a reachable IPFS every uncached name is marked missing."""
+    if no_metadata:
+        return None
+    from dapp.ipfs.documents import DocumentCache, product_names
+    from dapp.networks import state_dir
+
+    cache = DocumentCache(state_dir() / "documents")
+    uncached = [cid for cid in cids if cache.get(cid) is None]
+    if not uncached or gateway:
+        return product_names(cids, gateway, cache)
+    from dapp.ipfs.kubo import open_kubo
+
+    progress(f"fetching {len(uncached)} metadata document(s) from IPFS and checking their CIDs")
+    try:
+        with open_kubo(ipfs_api) as kubo:
+            return product_names(cids, kubo, cache)
+    except IpfsError as exc:
+        progress(f"IPFS unavailable ({exc}); names not shown")
+        return product_names(cids, None, cache)
 
 
 @click.command("list-product")
-@click.option("--price", required=True, help="Unit price: wei, or e.g. 0.02ether.")
+@click.option("--price", required=True, help="Unit price: 0.02ether, 1000 (wei), 12.5tUSD, or 12.5 with --currency.")
+@click.option("--currency", help="Token ADDRESS (or the demo token's symbol, or ETH) the price is in.")
 @click.option("--stock", type=click.IntRange(0), required=True, help="Units available.")
 @click.option(
     "--escrow",
     "escrow_window",
-    type=click.IntRange(0),
-    default=0,
+    default="0",
     show_default=True,
-    help="Seconds the buyer has to confirm receipt; 0 settles every sale at once.",
+    help="Time the buyer has after shipping to dispute (seconds, or 7d, 48h); 0 settles every sale at once.",
 )
+@click.option(
+    "--handling",
+    "handling_time",
+    default=None,
+    help="Time you have to ship an escrowed order before the buyer may cancel (default 2d when escrowed).",
+)
+@click.option("--arbiter", help="ADDRESS that splits disputes of an escrowed product (default: none).")
 @click.option("--name", help="Product name: uploads a metadata document to IPFS (with --description, --image).")
 @click.option("--description", default="", help="Product description for the metadata document.")
 @click.option(
@@ -93,8 +221,11 @@ def orders_table(orders: list[Order]) -> str:
 @tx_options
 def list_product(
     price: str,
+    currency: str | None,
     stock: int,
-    escrow_window: int,
+    escrow_window: str,
+    handling_time: str | None,
+    arbiter: str | None,
     name: str | None,
     description: str,
     images: tuple[Path, ...],
@@ -104,7 +235,9 @@ def list_product(
     tx: TxArgs,
 ) -> None:
     """List a product for sale; you become its seller."""
-    wei = parse_amount(price)
+    split_amount(price)  # the amount's form is checked before connecting
+    window = parse_duration(escrow_window)
+    handling = parse_duration(handling_time) if handling_time is not None else (DEFAULT_HANDLING if window else 0)
     if bool(name) == bool(metadata_cid):
         raise DappValueError("give either --name (and --description/--image) or --metadata-cid")
     if metadata_cid and (description or images):
@@ -114,8 +247,17 @@ def list_product(
         build_product_metadata(name or "", description, [])  # check name and description before any upload
     with session(net, tx=tx) as s:
         client = s.client()
+        token, units = s.price(client, price, currency)
+        terms: dict[str, Any] = {
+            "currency": token.address,
+            "escrow_window": window,
+            "handling_time": handling,
+            "arbiter": arbiter,
+        }
         if name:
-            client.simulate("listProduct", wei, stock, escrow_window, PLACEHOLDER_CID.digest, 0)
+            # Every check (ours and the contract's) before the upload: list_product with the placeholder,
+            # simulated only.
+            client.check_listing(units, stock, PLACEHOLDER_CID, **terms)
             from dapp.ipfs.kubo import open_kubo  # ipfshttpclient: only for commands that upload
             from dapp.ipfs.metadata import upload_product_metadata
 
@@ -123,13 +265,18 @@ def list_product(
             with open_kubo(ipfs_api) as kubo:
                 metadata = upload_product_metadata(kubo, name, description, list(images))
         progress("sending listProduct")
-        listing = client.list_product(wei, stock, escrow_window, metadata)
+        listing = client.list_product(units, stock, metadata, **terms)
         product = client.product(listing.product_id)
     emit(
         net.as_json,
-        {"productId": listing.product_id, "tx": listing.tx.tx_hash, "product": product.to_json()},
-        f"listed product {listing.product_id} at {format_wei(wei)}, metadata {product.metadata_cid} "
-        f"(tx {listing.tx.tx_hash})",
+        {
+            "productId": listing.product_id,
+            "tx": listing.tx.tx_hash,
+            "product": product.to_json(),
+            "token": token.to_json(),
+        },
+        f"listed product {listing.product_id} at {token.format(units)} ({settles(product)}), "
+        f"metadata {product.metadata_cid} (tx {listing.tx.tx_hash})",
     )
 
 
@@ -137,18 +284,33 @@ def list_product(
 @click.option("--offset", type=click.IntRange(0), default=0, show_default=True)
 @click.option("--limit", type=click.IntRange(0), default=None, help="Most products to show (default: all).")
 @click.option("--seller", help="Only products listed by this address (from indexed events).")
+@with_metadata_options
 @network_options
 def products(
     offset: int,
     limit: int | None,
     seller: str | None,
+    no_metadata: bool,
+    gateway: str | None,
+    ipfs_api: str | None,
     net: NetworkArgs,
 ) -> None:
-    """Show the catalog, read a page at a time through the contract's views."""
+    """Show the catalog with product names, read a page at a time through the contract's views."""
     with session(net, need_account=False) as s:
         client = s.client()
         items = client.products_of(seller) if seller else client.products(offset, limit)
-    emit(net.as_json, [p.to_json() for p in items], lambda: products_table(items))
+        tokens = currency_tokens(client, [p.currency for p in items])
+    names = fetch_names([p.metadata_cid for p in items], no_metadata, gateway, ipfs_api)
+    data = [
+        {
+            **p.to_json(),
+            "priceText": tokens[p.currency].format(p.price),
+            "token": tokens[p.currency].to_json(),
+            **(names[p.metadata_cid].to_json() if names else {}),
+        }
+        for p in items
+    ]
+    emit(net.as_json, data, lambda: products_table(items, tokens, names))
 
 
 @click.command("product")
@@ -163,12 +325,13 @@ def products(
 @ipfs_api_option
 @network_options
 def product(product_id: int, with_metadata: bool, gateway: str | None, ipfs_api: str | None, net: NetworkArgs) -> None:
-    """Show one product with its orders and reviews."""
+    """Show one product with its orders and reviews, and what protects its buyers."""
     with session(net, need_account=False) as s:
         client = s.client()
         item = client.product(product_id)
         orders = client.orders(product_id)
         reviews = client.reviews(product_id)
+        tokens = currency_tokens(client, [item.currency])
     metadata: ProductMetadata | None = None
     texts: dict[Cid, str] = {}
     if with_metadata or gateway:
@@ -182,6 +345,8 @@ def product(product_id: int, with_metadata: bool, gateway: str | None, ipfs_api:
             texts = {r.review_cid: fetch_review(source, r.review_cid).text for r in reviews}
     data: dict[str, object] = {
         "product": item.to_json(),
+        "token": tokens[item.currency].to_json(),
+        "protection": protection(item),
         "orders": [o.to_json() for o in orders],
         "reviews": [{**r.to_json(), **({"text": texts[r.review_cid]} if texts else {})} for r in reviews],
     }
@@ -192,7 +357,8 @@ def product(product_id: int, with_metadata: bool, gateway: str | None, ipfs_api:
         lines = []
         if metadata:
             lines += [metadata.name, metadata.description, *[f"image {cid}" for cid in metadata.images], ""]
-        lines += [products_table([item]), "", "orders:", orders_table(orders), "", "reviews:"]
+        lines += [products_table([item], tokens), "", protection(item), "", "orders:", orders_table(orders, tokens)]
+        lines += ["", "reviews:"]
         for r in reviews:
             stars = "★" * r.rating + "☆" * (5 - r.rating)
             lines.append(f"  {stars}  order {r.product_id}-{r.order_no}  {texts.get(r.review_cid, r.review_cid)}")
@@ -203,47 +369,80 @@ def product(product_id: int, with_metadata: bool, gateway: str | None, ipfs_api:
     emit(net.as_json, data, text)
 
 
+PAYMENT_WORDS = {
+    Payment.ETH: "in ETH",
+    Payment.ALLOWANCE: "from the allowance you had already given the Catalog",
+    Payment.APPROVE: "after an approve of exactly that amount (two transactions)",
+    Payment.PERMIT: "with an EIP-2612 permit signed into the purchase (one transaction, no approve)",
+}
+
+
 @click.command("buy")
 @click.argument("product_id", type=click.IntRange(1))
 @click.option("--quantity", "-q", type=click.IntRange(1), default=1, show_default=True)
 @click.option("--expect-price", help="Unit price you agree to (default: the current price, read now).")
+@click.option(
+    "--payment",
+    type=click.Choice(PAYMENTS),
+    default="auto",
+    show_default=True,
+    help="Token products: permit when the token has one, else approve (auto), or force one.",
+)
 @network_options
 @tx_options
 def buy(
     product_id: int,
     quantity: int,
     expect_price: str | None,
+    payment: str,
     net: NetworkArgs,
     tx: TxArgs,
 ) -> None:
-    """Buy a product, paying exactly quantity times the unit price."""
-    expected = parse_amount(expect_price) if expect_price else None
+    """Buy a product on the terms shown now (currency, price, terms version); paying quantity x price."""
+    if expect_price is not None:
+        split_amount(expect_price)
     with session(net, tx=tx) as s:
+        client = s.client()
+        item = client.product(product_id)
+        token = client.token(item.currency)
+        if expect_price is not None:
+            expected = s.price(client, expect_price, item.currency)[1]
+            item = dataclasses.replace(item, price=expected)  # the contract refuses it if the price moved
+        echo_err(f"{token.format(quantity * item.price)} for {quantity} x product {product_id}. {protection(item)}")
         progress(f"buying {quantity} of product {product_id}")
-        purchase = s.client().buy(product_id, quantity, expected)
+        purchase = client.buy(item, quantity, payment=payment)
+    how = PAYMENT_WORDS[purchase.payment]
     emit(
         net.as_json,
         {
             "order": str(purchase.order),
             "amount": str(purchase.amount),
+            "currency": purchase.currency,
+            "amountText": token.format(purchase.amount),
             "escrowed": purchase.escrowed,
+            "payment": purchase.payment.label,
             "tx": purchase.tx.tx_hash,
+            **({"approveTx": purchase.approve_tx.tx_hash} if purchase.approve_tx else {}),
         },
-        f"order {purchase.order} placed: paid {format_wei(purchase.amount)}"
-        + (" (in escrow until you confirm)" if purchase.escrowed else " (settled)"),
+        f"order {purchase.order} placed: paid {token.format(purchase.amount)} {how}"
+        + (" (in escrow until you confirm or it is released)" if purchase.escrowed else " (settled)"),
     )
 
 
 @click.command("orders")
 @click.option("--buyer", help="Orders placed by this address (default: your account).")
 @click.option("--product", "product_id", type=click.IntRange(1), help="All orders of one product.")
+@with_metadata_options
 @network_options
 def orders(
     buyer: str | None,
     product_id: int | None,
+    no_metadata: bool,
+    gateway: str | None,
+    ipfs_api: str | None,
     net: NetworkArgs,
 ) -> None:
-    """Show orders: yours (found through the indexed buyer topic), or one product's."""
+    """Show orders with their product names: yours (through the indexed buyer topic), or one product's."""
     with session(net, need_account=product_id is None and not buyer) as s:
         client = s.client()
         if product_id is not None:
@@ -252,33 +451,111 @@ def orders(
             who = buyer or s.account
             assert who is not None
             items = client.orders_of(who)
-    emit(net.as_json, [o.to_json() for o in items], lambda: orders_table(items))
+        tokens = currency_tokens(client, [o.currency for o in items])
+        products_by_id = {pid: client.product(pid) for pid in dict.fromkeys(o.product_id for o in items)}
+    names = fetch_names([p.metadata_cid for p in products_by_id.values()], no_metadata, gateway, ipfs_api)
+    data = [
+        {
+            **o.to_json(),
+            "amountText": tokens[o.currency].format(o.amount),
+            **(names[products_by_id[o.product_id].metadata_cid].to_json() if names else {}),
+        }
+        for o in items
+    ]
+    emit(net.as_json, data, lambda: orders_table(items, tokens, names, products_by_id))
 
 
-def _settle_command(name: str, method: str, doc: str) -> click.Command:
+def _order_command(name: str, doc: str) -> click.Command:
     @click.command(name, help=doc)
     @click.argument("order")
     @network_options
     @tx_options
-    def command(order: str, net: NetworkArgs, tx: TxArgs) -> None:
+    def command(
+        order: str,
+        net: NetworkArgs,
+        tx: TxArgs,
+    ) -> None:
         ref = OrderRef.parse(order)
         with session(net, tx=tx) as s:
             progress(f"{name} order {ref}")
-            result = getattr(s.client(), method)(ref)
+            done = getattr(s.client(), name)(ref)
         emit(
             net.as_json,
-            {"order": str(ref), "action": name, "tx": result.tx_hash},
-            f"order {ref}: {name} done (tx {result.tx_hash})",
+            {"order": str(ref), "action": name, "tx": done.tx_hash},
+            f"order {ref}: {name} done (tx {done.tx_hash})",
         )
 
     return command
 
 
-confirm = _settle_command(
-    "confirm", "confirm", "Buyer: confirm you received ORDER (as 7-2); its funds go to the seller."
+confirm = _order_command(
+    "confirm", "Buyer: confirm you received ORDER (as 7-2), or withdraw your dispute; the seller is paid."
 )
-release = _settle_command("release", "release", "Seller: release ORDER's funds once its escrow window has passed.")
-refund = _settle_command("refund", "refund", "Seller: refund an escrowed ORDER in full; the units return to stock.")
+cancel = _order_command(
+    "cancel", "Buyer: cancel a paid ORDER the seller did not ship within the handling time; full refund."
+)
+dispute = _order_command(
+    "dispute", "Buyer: dispute a shipped ORDER before its escrow window ends; it stays frozen until settled."
+)
+release = _order_command(
+    "release", "Anyone: pay the seller of a shipped, undisputed ORDER once its escrow window has passed."
+)
+refund = _order_command("refund", "Seller: refund an escrowed ORDER in full; the units return to stock.")
+
+
+@click.command("ship")
+@click.argument("order")
+@click.option("--tracking-cid", help="CID of a tracking document on IPFS, recorded in the OrderShipped event.")
+@network_options
+@tx_options
+def ship(order: str, tracking_cid: str | None, net: NetworkArgs, tx: TxArgs) -> None:
+    """Seller: mark a paid ORDER shipped; the buyer's escrow window starts now."""
+    ref = OrderRef.parse(order)
+    tracking = Cid.parse_document(tracking_cid) if tracking_cid else None
+    with session(net, tx=tx) as s:
+        progress(f"shipping order {ref}")
+        shipped = s.client().ship(ref, tracking)
+    emit(
+        net.as_json,
+        {"order": str(ref), "action": "ship", "tracking": tracking_cid, "tx": shipped.tx_hash},
+        f"order {ref}: shipped (tx {shipped.tx_hash})",
+    )
+
+
+@click.command("resolve")
+@click.argument("order")
+@click.option(
+    "--buyer-amount",
+    required=True,
+    help="The buyer's share, in the order's currency (12.5, 12.5tUSD, 0.01ether) or 'all'; the seller gets the rest.",
+)
+@network_options
+@tx_options
+def resolve(order: str, buyer_amount: str, net: NetworkArgs, tx: TxArgs) -> None:
+    """Arbiter: split a disputed ORDER between its buyer and its seller (you get nothing)."""
+    ref = OrderRef.parse(order)
+    if buyer_amount.strip().lower() != "all":
+        split_amount(buyer_amount)
+    with session(net, tx=tx) as s:
+        client = s.client()
+        current = client.order(ref)
+        token = client.token(current.currency)
+        share = (
+            current.amount if buyer_amount.strip().lower() == "all" else s.price(client, buyer_amount, token.address)[1]
+        )
+        progress(f"resolving order {ref}: {token.format(share)} to the buyer")
+        result = client.resolve(ref, share)
+    emit(
+        net.as_json,
+        {
+            "order": str(ref),
+            "buyerAmount": str(result.buyer_amount),
+            "sellerAmount": str(result.seller_amount),
+            "tx": result.tx.tx_hash,
+        },
+        f"order {ref} resolved: {token.format(result.buyer_amount)} to the buyer, "
+        f"{token.format(result.seller_amount)} to the seller",
+    )
 
 
 @click.command("review")
@@ -317,20 +594,37 @@ def review(
             with open_kubo(ipfs_api) as kubo:
                 document = upload_review(kubo, rating, text)
         progress(f"reviewing order {ref}")
-        result = client.review(ref, rating, document)
-    emit(net.as_json, {"order": str(ref), "rating": rating, "tx": result.tx_hash}, f"reviewed order {ref}: {rating}/5")
+        reviewed = client.review(ref, rating, document)
+    emit(
+        net.as_json, {"order": str(ref), "rating": rating, "tx": reviewed.tx_hash}, f"reviewed order {ref}: {rating}/5"
+    )
 
 
 @click.command("withdraw")
+@click.option(
+    "--currency", help="Token ADDRESS, ETH, or the demo token's symbol (default: every currency you are owed)."
+)
+@click.option("--to", "recipient", help="Send to this ADDRESS instead of your own.")
 @network_options
 @tx_options
-def withdraw(net: NetworkArgs, tx: TxArgs) -> None:
-    """Withdraw everything credited to you: sales, released escrow, refunds."""
+def withdraw(currency: str | None, recipient: str | None, net: NetworkArgs, tx: TxArgs) -> None:
+    """Withdraw what you are owed: sales, released escrow, refunds, arbiter splits."""
+    if recipient is not None:
+        check_address("--to", recipient)
     with session(net, tx=tx) as s:
-        progress("withdrawing")
-        result = s.client().withdraw()
+        client = s.client()
+        assert s.account is not None
+        if currency is not None:
+            wanted = [s.currency(client, currency).address]
+        else:
+            owed = [c for c in client.currencies() if client.withdrawable(s.account, c)]
+            wanted = owed or [ETH]  # nothing owed: let the contract say so, by name
+        results = []
+        for c in wanted:
+            progress(f"withdrawing {client.token(c).symbol}")
+            results.append(client.withdraw(c, recipient))
     emit(
         net.as_json,
-        {"account": result.account, "amount": str(result.amount), "tx": result.tx.tx_hash},
-        f"withdrew {format_wei(result.amount)} to {result.account}",
+        results[0].to_json() if len(results) == 1 else [r.to_json() for r in results],
+        "\n".join(f"withdrew {client.format(r.amount, r.currency)} to {r.to}" for r in results),
     )

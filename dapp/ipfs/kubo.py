@@ -141,9 +141,11 @@ class Kubo:
         cid = self._call("add bytes", lambda: self._client.add_bytes(data, opts={**ADD_OPTIONS, "pin": pin}))
         return Cid.parse(str(cid))
 
-    def cat(self, cid: Cid | str, max_bytes: int | None = None) -> bytes:
-        """The file's bytes; with `max_bytes`, at most that many are read from the node."""
-        return bytes(self._call(f"cat {cid}", lambda: self._client.cat(str(cid), length=max_bytes)))
+    def cat(self, cid: Cid | str, max_bytes: int | None = None, timeout: float | None = None) -> bytes:
+        """The file's bytes; with `max_bytes`, at most that many are read from the node; with `timeout`,
+        give up after that many seconds (an online node looks for a missing CID until then)."""
+        extra = {"timeout": timeout} if timeout is not None else {}
+        return bytes(self._call(f"cat {cid}", lambda: self._client.cat(str(cid), length=max_bytes, **extra)))
 
     def is_pinned(self, cid: Cid | str) -> bool:
         wanted = cid if isinstance(cid, Cid) else Cid.parse(cid)

@@ -183,14 +183,14 @@ def _parse(cid: Cid, document: bytes, schema: str) -> dict[str, Any]:
     return data
 
 
-def fetch_verified(source: Kubo | str, cid: Cid) -> bytes:
+def fetch_verified(source: Kubo | str, cid: Cid, timeout: float = 30) -> bytes:
     """The bytes of file `cid` from Kubo or a gateway base URL, accepted only if they hash to `cid`."""
     if not isinstance(source, str):
-        data = source.cat(cid, max_bytes=MAX_DOCUMENT + 1)
+        data = source.cat(cid, max_bytes=MAX_DOCUMENT + 1, timeout=timeout)
     else:
         url = f"{source.rstrip('/')}/ipfs/{cid}"
         try:
-            with urllib.request.urlopen(url, timeout=30) as response:
+            with urllib.request.urlopen(url, timeout=timeout) as response:
                 data = response.read(MAX_DOCUMENT + 1)
         except (urllib.error.URLError, OSError) as exc:
             raise IpfsError(f"cannot fetch {url}: {getattr(exc, 'reason', exc)}") from None

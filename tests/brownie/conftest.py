@@ -18,10 +18,13 @@ DAY = 24 * 3600
 PRICE = 10**16  # 0.01 ether per unit
 STOCK = 10
 ESCROW_WINDOW = 7 * DAY
+HANDLING_TIME = 3 * DAY
+ETH = "0x0000000000000000000000000000000000000000"  # the currency of an ether-priced product
+USD = 12_500_000  # 12.50 tUSD (TestUSD has 6 decimals)
 DIGEST = "0x" + "ab" * 32  # any nonzero sha2-256 digest of a metadata document's CID
 RAW, DAG_PB = 0, 1  # Codec: the metadata document's CID codec
 # OrderState as the contract numbers it
-ESCROWED, COMPLETED, REFUNDED, REVIEWED = 1, 2, 3, 4
+PAID, SHIPPED, DISPUTED, COMPLETED, REFUNDED, CANCELLED, RESOLVED, REVIEWED = range(1, 9)
 
 
 @pytest.fixture(autouse=True)
@@ -50,19 +53,37 @@ def stranger(accounts):
 
 
 @pytest.fixture(scope="module")
+def arbiter(accounts):
+    return accounts[4]
+
+
+@pytest.fixture(scope="module")
 def catalog(Catalog, deployer):
     return Catalog.deploy({"from": deployer})
 
 
-def list_product(catalog, seller, price=PRICE, stock=STOCK, escrow_window=ESCROW_WINDOW):
-    """List a product as `seller` and return its id."""
-    tx = catalog.listProduct(price, stock, escrow_window, DIGEST, RAW, {"from": seller})
+@pytest.fixture(scope="module")
+def usd(TestUSD, deployer, buyer, stranger, catalog):
+    """The demo stablecoin (contracts/test/TestUSD.sol), minted to the buyer and the stranger, both of
+    whom approve the Catalog without limit."""
+    token = TestUSD.deploy({"from": deployer})
+    for holder in (buyer, stranger):
+        token.mint(holder, 1_000 * 10**6, {"from": holder})
+        token.approve(catalog, 2**256 - 1, {"from": holder})
+    return token
+
+
+def list_product(catalog, seller, price=PRICE, stock=STOCK, escrow_window=ESCROW_WINDOW, currency=ETH, arbiter=ETH):
+    """List a product as `seller` (handling time HANDLING_TIME if escrowed) and return its id."""
+    handling = HANDLING_TIME if escrow_window else 0
+    tx = catalog.listProduct(currency, price, stock, handling, escrow_window, arbiter, DIGEST, RAW, {"from": seller})
     return tx.return_value
 
 
-def buy(catalog, buyer, product_id, quantity=1, price=PRICE):
-    """Buy `quantity` units at `price`, paying exactly; return the order number."""
-    tx = catalog.buy(product_id, quantity, price, {"from": buyer, "value": quantity * price})
+def buy(catalog, buyer, product_id, quantity=1, price=PRICE, terms=0, currency=ETH):
+    """Buy `quantity` units at `price` and terms version `terms`, paying exactly; return the order number."""
+    value = quantity * price if currency == ETH else 0
+    tx = catalog.buy(product_id, quantity, currency, price, terms, {"from": buyer, "value": value})
     return tx.return_value
 
 
@@ -80,8 +101,15 @@ def instant_product(catalog, seller):
 
 @pytest.fixture
 def escrowed_order(catalog, buyer, escrowed_product):
-    """(productId, orderNo) of one unit bought by `buyer`, held in escrow."""
+    """(productId, orderNo) of one unit bought by `buyer`, paid into escrow, not shipped."""
     return escrowed_product, buy(catalog, buyer, escrowed_product)
+
+
+@pytest.fixture
+def shipped_order(catalog, seller, escrowed_order):
+    """The escrowed order, shipped: its escrow window runs."""
+    catalog.ship(*escrowed_order, DIGEST, RAW, {"from": seller})
+    return escrowed_order
 
 
 def _as_brownie_shows(value):

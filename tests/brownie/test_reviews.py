@@ -1,7 +1,7 @@
 """A buyer reviews a completed order once, with 1 to 5 stars and a review document's digest."""
 
 import pytest
-from conftest import COMPLETED, DIGEST, ESCROWED, RAW, REFUNDED, REVIEWED, buy, reverts_with
+from conftest import COMPLETED, DIGEST, PAID, RAW, REFUNDED, REVIEWED, buy, reverts_with
 
 REVIEW_DIGEST = "0x" + "5e" * 32
 
@@ -39,7 +39,7 @@ def test_an_order_is_reviewed_once_by_its_buyer(catalog, buyer, stranger, instan
 def test_only_completed_orders_are_reviewed(catalog, seller, buyer, escrowed_order):
     product_id, order_no = escrowed_order
 
-    with reverts_with("CatalogOrderNotReviewable", product_id, order_no, ESCROWED):
+    with reverts_with("CatalogOrderNotReviewable", product_id, order_no, PAID):
         catalog.review(product_id, order_no, 5, REVIEW_DIGEST, RAW, {"from": buyer})
     catalog.refund(product_id, order_no, {"from": seller})
     with reverts_with("CatalogOrderNotReviewable", product_id, order_no, REFUNDED):

@@ -5,8 +5,9 @@ from brownie import web3
 
 from dapp.client import CatalogClient
 from dapp.demo import SAMPLE_PRODUCTS, metadata_document
-from dapp.deploy import live_deployment
+from dapp.deploy import live_deployment, live_token
 from dapp.registry import Registry
+from dapp.types import ETH
 from scripts import deploy, seed
 
 
@@ -36,11 +37,18 @@ def test_seed_lists_the_sample_products_on_the_registered_catalog(registry, sell
 
     deployment, abi = live_deployment(web3, registry)
     assert deployment.address == address  # seeded the registered Catalog, did not deploy another
+    usd = live_token(web3, registry)  # the demo stablecoin, deployed and recorded by the seed
+    assert usd is not None
     # dapp's own client reads what Brownie wrote (through Brownie's Web3, i.e. web3.py 7.16 here).
-    products = CatalogClient.from_deployment(web3, deployment, abi).products()
+    client = CatalogClient.from_deployment(web3, deployment, abi)
+    products = client.products()
     assert [p.id for p in products] == product_ids == list(range(1, len(SAMPLE_PRODUCTS) + 1))
+    assert client.token(usd).symbol == "tUSD"
     for product, sample in zip(products, SAMPLE_PRODUCTS, strict=True):
         assert (product.price, product.stock, product.seller) == (sample.price, sample.stock, seller.address)
+        assert product.currency == (ETH if sample.currency == "ETH" else usd)
+        assert (product.escrow_window, product.handling_time) == (sample.escrow_window, sample.handling_time)
+        assert product.has_arbiter == sample.with_arbiter and product.arbiter != seller.address
         assert product.metadata_cid == metadata_document(sample)[1]
 
 
@@ -52,3 +60,4 @@ def test_seed_deploys_first_when_the_registry_has_no_catalog(registry):
     deployment, _ = live_deployment(web3, registry)
     assert deployment.tool == "brownie"
     assert len(product_ids) == len(SAMPLE_PRODUCTS)
+    assert live_token(web3, registry) is not None

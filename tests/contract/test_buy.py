@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from web3.contract import Contract
 
-from .conftest import UINT32_MAX, CatalogEnv, State
+from .helpers import DIGEST2, ETH, HANDLING, UINT32_MAX, CatalogEnv, State
 
 PRICE = 10**15
 
@@ -15,7 +16,7 @@ def test_immediate_sale_credits_the_seller_at_once(env: CatalogEnv) -> None:
     assert env.events(receipt) == [
         (
             "Purchased",
-            {"productId": pid, "buyer": env.buyer, "orderNo": 1, "quantity": 3, "escrowed": False},
+            {"productId": pid, "buyer": env.buyer, "orderNo": 1, "quantity": 3, "unitPrice": PRICE, "escrowed": False},
         )
     ]
     assert env.withdrawable(env.seller) == 3 * PRICE
@@ -26,11 +27,15 @@ def test_immediate_sale_credits_the_seller_at_once(env: CatalogEnv) -> None:
         "productId": pid,
         "orderNo": 1,
         "buyer": env.buyer,
+        "currency": ETH,
         "quantity": 3,
+        "unitPrice": PRICE,
         "amount": 3 * PRICE,
-        "createdAt": block["timestamp"],
-        "releasableAt": block["timestamp"],
+        "termsVersion": 0,
         "state": State.COMPLETED,
+        "placedAt": block["timestamp"],
+        "shippedAt": 0,
+        "deadline": 0,
     }
     assert env.product(pid)["stock"] == 7
     env.assert_money_invariant()
@@ -41,15 +46,19 @@ def test_escrowed_sale_keeps_the_funds(env: CatalogEnv) -> None:
     buyer_before = env.balance(env.buyer)
     receipt = env.buy(pid, 2)
     assert env.events(receipt) == [
-        ("Purchased", {"productId": pid, "buyer": env.buyer, "orderNo": 1, "quantity": 2, "escrowed": True})
+        (
+            "Purchased",
+            {"productId": pid, "buyer": env.buyer, "orderNo": 1, "quantity": 2, "unitPrice": PRICE, "escrowed": True},
+        )
     ]
     assert env.balance(env.buyer) == buyer_before - 2 * PRICE - env.gas_cost(receipt)
     assert env.withdrawable(env.seller) == 0
     assert env.balance(env.catalog.address) == 2 * PRICE
     created = env.w3.eth.get_block(receipt["blockNumber"])["timestamp"]
     order = env.order(pid, 1)
-    assert order["state"] == State.ESCROWED
-    assert (order["amount"], order["createdAt"], order["releasableAt"]) == (2 * PRICE, created, created + 86_400)
+    assert order["state"] == State.PAID
+    assert (order["amount"], order["placedAt"], order["shippedAt"]) == (2 * PRICE, created, 0)
+    assert order["deadline"] == created + HANDLING  # the buyer may cancel from then on if nothing ships
     assert env.escrowed_total() == 2 * PRICE
     env.assert_money_invariant()
 
@@ -57,7 +66,7 @@ def test_escrowed_sale_keeps_the_funds(env: CatalogEnv) -> None:
 def test_buy_return_value_is_the_order_number(env: CatalogEnv) -> None:
     pid = env.list_product(price=PRICE)
     env.buy(pid)
-    assert env.catalog.functions.buy(pid, 1, PRICE).call({"from": env.other, "value": PRICE}) == 2
+    assert env.catalog.functions.buy(pid, 1, ETH, PRICE, 0).call({"from": env.other, "value": PRICE}) == 2
 
 
 def test_order_numbers_are_sequential_per_product(env: CatalogEnv) -> None:
@@ -104,14 +113,14 @@ def test_buy_at_a_large_price(env: CatalogEnv) -> None:
 def test_buy_more_than_stock(env: CatalogEnv, quantity: int, stock: int) -> None:
     pid = env.list_product(price=PRICE, stock=stock)
     with env.expect_revert("CatalogInsufficientStock", pid, quantity, stock):
-        env.send(env.catalog.functions.buy(pid, quantity, PRICE), env.buyer, value=PRICE)
+        env.send(env.catalog.functions.buy(pid, quantity, ETH, PRICE, 0), env.buyer, value=PRICE)
     assert env.product(pid)["stock"] == stock
 
 
 def test_buy_quantity_zero(env: CatalogEnv) -> None:
     pid = env.list_product(price=PRICE)
     with env.expect_revert("CatalogInvalidQuantity", 0):
-        env.send(env.catalog.functions.buy(pid, 0, PRICE), env.buyer, value=0)
+        env.send(env.catalog.functions.buy(pid, 0, ETH, PRICE, 0), env.buyer, value=0)
 
 
 @pytest.mark.parametrize("delta", [-PRICE, -1, 1, PRICE])
@@ -119,7 +128,7 @@ def test_buy_wrong_payment(env: CatalogEnv, delta: int) -> None:
     pid = env.list_product(price=PRICE, stock=5)
     required = 3 * PRICE
     with env.expect_revert("CatalogWrongPayment", required + delta, required):
-        env.send(env.catalog.functions.buy(pid, 3, PRICE), env.buyer, value=required + delta)
+        env.send(env.catalog.functions.buy(pid, 3, ETH, PRICE, 0), env.buyer, value=required + delta)
     assert env.product(pid)["stock"] == 5
     assert env.balance(env.catalog.address) == 0
 
@@ -127,7 +136,7 @@ def test_buy_wrong_payment(env: CatalogEnv, delta: int) -> None:
 def test_buy_nothing_paid(env: CatalogEnv) -> None:
     pid = env.list_product(price=PRICE)
     with env.expect_revert("CatalogWrongPayment", 0, PRICE):
-        env.send(env.catalog.functions.buy(pid, 1, PRICE), env.buyer, value=0)
+        env.send(env.catalog.functions.buy(pid, 1, ETH, PRICE, 0), env.buyer, value=0)
 
 
 def test_buy_price_changed(env: CatalogEnv) -> None:
@@ -135,10 +144,10 @@ def test_buy_price_changed(env: CatalogEnv) -> None:
     env.send(env.catalog.functions.setPrice(pid, 2 * PRICE), env.seller)
     # the buyer signed at the old price and pays for it
     with env.expect_revert("CatalogPriceChanged", pid, PRICE, 2 * PRICE):
-        env.send(env.catalog.functions.buy(pid, 1, PRICE), env.buyer, value=PRICE)
+        env.send(env.catalog.functions.buy(pid, 1, ETH, PRICE, 0), env.buyer, value=PRICE)
     # also when paying the new total: the agreed unit price must match
     with env.expect_revert("CatalogPriceChanged", pid, PRICE, 2 * PRICE):
-        env.send(env.catalog.functions.buy(pid, 1, PRICE), env.buyer, value=2 * PRICE)
+        env.send(env.catalog.functions.buy(pid, 1, ETH, PRICE, 0), env.buyer, value=2 * PRICE)
     env.buy(pid, 1, unit_price=2 * PRICE)
 
 
@@ -146,35 +155,92 @@ def test_buy_unknown_product(env: CatalogEnv) -> None:
     env.list_product()
     for pid in (0, 2, 2**256 - 1):
         with env.expect_revert("CatalogUnknownProduct", pid):
-            env.send(env.catalog.functions.buy(pid, 1, PRICE), env.buyer, value=PRICE)
+            env.send(env.catalog.functions.buy(pid, 1, ETH, PRICE, 0), env.buyer, value=PRICE)
 
 
 def test_buy_delisted(env: CatalogEnv) -> None:
     pid = env.list_product(price=PRICE)
     env.send(env.catalog.functions.delist(pid), env.seller)
     with env.expect_revert("CatalogProductDelisted", pid):
-        env.send(env.catalog.functions.buy(pid, 1, PRICE), env.buyer, value=PRICE)
+        env.send(env.catalog.functions.buy(pid, 1, ETH, PRICE, 0), env.buyer, value=PRICE)
 
 
-def test_buy_check_order(env: CatalogEnv) -> None:
-    """Several things wrong at once: quantity, then stock, then price, then payment."""
+def test_buy_check_order(env: CatalogEnv, usd: Contract) -> None:
+    """Several things wrong at once: currency, then price, terms, quantity, stock, payment."""
     pid = env.list_product(price=PRICE, stock=2)
-    with env.expect_revert("CatalogInvalidQuantity", 0):
-        env.send(env.catalog.functions.buy(pid, 0, 1), env.buyer, value=5)
-    with env.expect_revert("CatalogInsufficientStock", pid, 3, 2):
-        env.send(env.catalog.functions.buy(pid, 3, 1), env.buyer, value=5)
+    env.send(env.catalog.functions.setStock(pid, 2), env.seller)
+    buy = env.catalog.functions.buy
+    with env.expect_revert("CatalogWrongCurrency", pid, usd.address, ETH):
+        env.send(buy(pid, 0, usd.address, 1, 7), env.buyer, value=5)
     with env.expect_revert("CatalogPriceChanged", pid, 1, PRICE):
-        env.send(env.catalog.functions.buy(pid, 2, 1), env.buyer, value=5)
+        env.send(buy(pid, 0, ETH, 1, 7), env.buyer, value=5)
+    with env.expect_revert("CatalogTermsChanged", pid, 7, 0):
+        env.send(buy(pid, 0, ETH, PRICE, 7), env.buyer, value=5)
+    with env.expect_revert("CatalogInvalidQuantity", 0):
+        env.send(buy(pid, 0, ETH, PRICE, 0), env.buyer, value=5)
+    with env.expect_revert("CatalogInsufficientStock", pid, 3, 2):
+        env.send(buy(pid, 3, ETH, PRICE, 0), env.buyer, value=5)
+    with env.expect_revert("CatalogWrongPayment", 5, 2 * PRICE):
+        env.send(buy(pid, 2, ETH, PRICE, 0), env.buyer, value=5)
+    env.send(buy(pid, 2, ETH, PRICE, 0), env.buyer, value=2 * PRICE)
+
+
+# -- terms binding ---------------------------------------------------------------------------------------
+
+
+def test_a_metadata_change_between_view_and_buy_reverts(env: CatalogEnv) -> None:
+    """The seller front-runs the purchase with another description: the buyer's terms version is stale."""
+    pid = env.list_product(price=PRICE)
+    seen = env.product(pid)
+    env.send(env.catalog.functions.setMetadata(pid, DIGEST2, 1), env.seller)
+    stale = env.catalog.functions.buy(pid, 1, ETH, seen["price"], seen["termsVersion"])
+    with env.expect_revert("CatalogTermsChanged", pid, 0, 1):
+        env.send(stale, env.buyer, value=PRICE)
+    assert env.product(pid)["orderCount"] == 0
+    receipt = env.buy(pid)  # at the new terms
+    assert env.order(pid, env.order_no(receipt))["termsVersion"] == 1
+
+
+def test_a_price_change_between_view_and_buy_reverts_even_back_to_the_same_price(env: CatalogEnv) -> None:
+    """A price changed and changed back is the same unit price but other terms: still refused."""
+    pid = env.list_product(price=PRICE)
+    env.send(env.catalog.functions.setPrice(pid, 2 * PRICE), env.seller)
+    env.send(env.catalog.functions.setPrice(pid, PRICE), env.seller)
+    with env.expect_revert("CatalogTermsChanged", pid, 0, 2):
+        env.send(env.catalog.functions.buy(pid, 1, ETH, PRICE, 0), env.buyer, value=PRICE)
+    env.send(env.catalog.functions.buy(pid, 1, ETH, PRICE, 2), env.buyer, value=PRICE)
+
+
+def test_the_wrong_currency_reverts(env: CatalogEnv, usd: Contract) -> None:
+    """ETH named for a token product, a token named for an ETH product, or another token."""
+    eth_product = env.list_product(price=PRICE)
+    usd_product = env.list_product(price=5_000_000, currency=usd.address)
+    other_token = env.deploy_token("TestUSD", holders=[env.buyer])
+    with env.expect_revert("CatalogWrongCurrency", eth_product, usd.address, ETH):
+        env.send(env.catalog.functions.buy(eth_product, 1, usd.address, PRICE, 0), env.buyer)
+    with env.expect_revert("CatalogWrongCurrency", usd_product, ETH, usd.address):
+        env.send(env.catalog.functions.buy(usd_product, 1, ETH, 5_000_000, 0), env.buyer, value=5_000_000)
+    with env.expect_revert("CatalogWrongCurrency", usd_product, other_token.address, usd.address):
+        env.send(env.catalog.functions.buy(usd_product, 1, other_token.address, 5_000_000, 0), env.buyer)
+    assert env.balance(env.catalog.address) == 0
+    assert env.balance(env.catalog.address, usd.address) == 0
+
+
+def test_setstock_between_view_and_buy_does_not_change_the_terms(env: CatalogEnv) -> None:
+    pid = env.list_product(price=PRICE, stock=1)
+    env.send(env.catalog.functions.setStock(pid, 5), env.seller)
+    env.send(env.catalog.functions.buy(pid, 4, ETH, PRICE, 0), env.buyer, value=4 * PRICE)
 
 
 def test_too_many_orders(env: CatalogEnv) -> None:
     """orderNo is a uint32: order 2^32-1 is the last (reached by writing the counter)."""
     pid = env.list_product(price=PRICE, stock=10, escrow_window=100)
-    env.poke_product_slot1(pid, orderCount=UINT32_MAX - 1)
+    env.poke_sale_slot(pid, orderCount=UINT32_MAX - 1)
     assert env.order_no(env.buy(pid)) == UINT32_MAX
-    assert env.order(pid, UINT32_MAX)["state"] == State.ESCROWED
+    assert env.order(pid, UINT32_MAX)["state"] == State.PAID
     with env.expect_revert("CatalogTooManyOrders", pid):
         env.buy(pid)
+    assert env.product(pid)["orderCount"] == UINT32_MAX
     assert env.product(pid)["stock"] == 9
     # the last order still settles
     env.send(env.catalog.functions.confirm(pid, UINT32_MAX), env.buyer)
@@ -188,7 +254,7 @@ def test_seller_may_buy_own_product(env: CatalogEnv) -> None:
     assert env.withdrawable(env.seller) == PRICE
 
 
-# -- price versions --------------------------------------------------------------------------------------
+# -- terms versions: each order keeps the price it paid ------------------------------------------------------
 
 
 @pytest.mark.parametrize("window", [0, 1_000])

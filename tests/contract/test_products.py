@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from web3.contract import Contract
 
-from .conftest import DIGEST, DIGEST2, UINT32_MAX, UINT96_MAX, CatalogEnv, Codec
+from .helpers import DIGEST, DIGEST2, ETH, UINT32_MAX, UINT96_MAX, CatalogEnv, Codec
 
 # -- listProduct ---------------------------------------------------------------------------------------
 
@@ -15,16 +16,24 @@ def test_list_product_ids_run_from_one(env: CatalogEnv) -> None:
     assert env.catalog.functions.productCount().call() == 3
 
 
-def test_list_product_stores_every_field_and_emits(env: CatalogEnv) -> None:
-    receipt = env.send(env.catalog.functions.listProduct(123_456, 77, 3_600, DIGEST2, Codec.DAG_PB), env.seller)
-    assert env.events(receipt) == [("ProductListed", {"productId": 1, "seller": env.seller})]
+def test_list_product_stores_every_field_and_emits(env: CatalogEnv, usd: Contract) -> None:
+    fn = env.catalog.functions.listProduct(usd.address, 123_456, 77, 600, 3_600, env.arbiter, DIGEST2, Codec.DAG_PB)
+    receipt = env.send(fn, env.seller)
+    terms = {"price": 123_456, "stock": 77, "handlingTime": 600, "escrowWindow": 3_600, "arbiter": env.arbiter}
+    assert env.events(receipt) == [
+        (
+            "ProductListed",
+            {"productId": 1, "seller": env.seller, "currency": usd.address, **terms,
+             "metadataDigest": DIGEST2, "metadataCodec": Codec.DAG_PB},
+        )
+    ]  # fmt: skip
     assert env.product(1) == {
         "id": 1,
         "seller": env.seller,
-        "price": 123_456,
-        "stock": 77,
-        "escrowWindow": 3_600,
+        "currency": usd.address,
+        **terms,
         "orderCount": 0,
+        "termsVersion": 0,
         "ratingCount": 0,
         "ratingSum": 0,
         "metadataDigest": DIGEST2,
@@ -33,19 +42,26 @@ def test_list_product_stores_every_field_and_emits(env: CatalogEnv) -> None:
     }
 
 
+def test_an_eth_product_without_arbiter_reads_as_zero_addresses(env: CatalogEnv) -> None:
+    pid = env.list_product(escrow_window=0)
+    product = env.product(pid)
+    assert (product["currency"], product["arbiter"], product["handlingTime"]) == (ETH, ETH, 0)
+
+
 def test_list_product_return_value_is_the_id(env: CatalogEnv) -> None:
     env.list_product()
-    call = env.catalog.functions.listProduct(1, 1, 0, DIGEST, 0).call({"from": env.other})
+    call = env.catalog.functions.listProduct(ETH, 1, 1, 0, 0, ETH, DIGEST, 0).call({"from": env.other})
     assert call == 2
 
 
 def test_list_product_accepts_the_extremes(env: CatalogEnv) -> None:
-    pid = env.list_product(price=UINT96_MAX, stock=UINT32_MAX, escrow_window=UINT32_MAX)
+    pid = env.list_product(price=UINT96_MAX, stock=UINT32_MAX, escrow_window=UINT32_MAX, handling_time=UINT32_MAX)
     product = env.product(pid)
-    assert (product["price"], product["stock"], product["escrowWindow"]) == (UINT96_MAX, UINT32_MAX, UINT32_MAX)
-    pid = env.list_product(price=1, stock=0, escrow_window=0)
+    assert (product["price"], product["stock"]) == (UINT96_MAX, UINT32_MAX)
+    assert (product["escrowWindow"], product["handlingTime"]) == (UINT32_MAX, UINT32_MAX)
+    pid = env.list_product(price=1, stock=0, escrow_window=1, handling_time=1)
     product = env.product(pid)
-    assert (product["price"], product["stock"], product["escrowWindow"]) == (1, 0, 0)
+    assert (product["price"], product["stock"], product["escrowWindow"], product["handlingTime"]) == (1, 0, 1, 1)
 
 
 @pytest.mark.parametrize("price", [0, UINT96_MAX + 1, 2**256 - 1])
@@ -64,7 +80,35 @@ def test_list_product_invalid_stock(env: CatalogEnv, stock: int) -> None:
 @pytest.mark.parametrize("window", [UINT32_MAX + 1, 2**255])
 def test_list_product_invalid_escrow_window(env: CatalogEnv, window: int) -> None:
     with env.expect_revert("CatalogInvalidEscrowWindow", window):
-        env.list_product(escrow_window=window)
+        env.list_product(escrow_window=window, handling_time=1)
+
+
+@pytest.mark.parametrize(
+    ("window", "handling"), [(0, 1), (0, UINT32_MAX), (60, 0), (60, UINT32_MAX + 1), (UINT32_MAX, 2**256 - 1)]
+)
+def test_list_product_invalid_handling_time(env: CatalogEnv, window: int, handling: int) -> None:
+    """An escrowed product needs a handling time (the buyer's way out if nothing ships); an immediate one
+    has none."""
+    with env.expect_revert("CatalogInvalidHandlingTime", handling):
+        env.list_product(escrow_window=window, handling_time=handling)
+
+
+def test_list_product_invalid_currency(env: CatalogEnv) -> None:
+    """A currency is ETH or a contract: an account without code, or the Catalog itself, is refused."""
+    for currency in (env.other, "0x000000000000000000000000000000000000dEaD", env.catalog.address):
+        with env.expect_revert("CatalogInvalidCurrency", currency):
+            env.list_product(currency=currency)
+    assert env.catalog.functions.productCount().call() == 0
+
+
+def test_list_product_invalid_arbiter(env: CatalogEnv) -> None:
+    """The arbiter is never the seller, and an immediate product (nothing to dispute) has none."""
+    with env.expect_revert("CatalogInvalidArbiter", env.seller):
+        env.list_escrowed(arbiter=env.seller)
+    with env.expect_revert("CatalogInvalidArbiter", env.arbiter):
+        env.list_product(escrow_window=0, arbiter=env.arbiter)
+    pid = env.list_escrowed(arbiter=env.buyer)  # anyone else, even a future buyer (who then cannot rule)
+    assert env.product(pid)["arbiter"] == env.buyer
 
 
 @pytest.mark.parametrize(
@@ -77,10 +121,28 @@ def test_list_product_invalid_metadata(env: CatalogEnv, digest: bytes, codec: in
     assert env.catalog.functions.productCount().call() == 0
 
 
-def test_list_product_checks_price_before_stock_window_and_metadata(env: CatalogEnv) -> None:
-    """Every argument wrong: the first check (price) names the error."""
-    with env.expect_revert("CatalogInvalidPrice", 0):
-        env.list_product(price=0, stock=2**40, escrow_window=2**40, digest=b"\x00" * 32, codec=9)
+def test_list_product_check_order(env: CatalogEnv) -> None:
+    """Every argument wrong: price, then stock, window, handling time, currency, arbiter, metadata."""
+    f = env.catalog.functions.listProduct
+    expected = [
+        ("CatalogInvalidPrice", 0),
+        ("CatalogInvalidStock", 2**40),
+        ("CatalogInvalidEscrowWindow", 2**40),
+        ("CatalogInvalidHandlingTime", 0),
+        ("CatalogInvalidCurrency", env.other),
+        ("CatalogInvalidArbiter", env.seller),
+        ("CatalogInvalidMetadata", b"\x00" * 32, 9),
+    ]
+    # (currency, price, stock, handlingTime, escrowWindow, arbiter, digest, codec), all wrong
+    args: list[object] = [env.other, 0, 2**40, 0, 2**40, env.seller, b"\x00" * 32, 9]
+    good: list[object] = [ETH, 1, 1, 60, 60, ETH, DIGEST, 0]
+    fixes = [[1], [2], [4], [3], [0], [5], [6, 7]]  # what each error names, in check order
+    for error, fix in zip(expected, fixes, strict=True):
+        with env.expect_revert(*error):
+            env.send(f(*args), env.seller)
+        for i in fix:
+            args[i] = good[i]
+    env.send(f(*args), env.seller)
 
 
 # -- setPrice --------------------------------------------------------------------------------------------
@@ -89,9 +151,9 @@ def test_list_product_checks_price_before_stock_window_and_metadata(env: Catalog
 def test_set_price_updates_and_emits_versions(env: CatalogEnv) -> None:
     pid = env.list_product(price=100)
     receipt = env.send(env.catalog.functions.setPrice(pid, 250), env.seller)
-    assert env.events(receipt) == [("PriceChanged", {"productId": pid, "price": 250, "priceVersion": 1})]
+    assert env.events(receipt) == [("PriceChanged", {"productId": pid, "price": 250, "termsVersion": 1})]
     receipt = env.send(env.catalog.functions.setPrice(pid, UINT96_MAX), env.seller)
-    assert env.events(receipt) == [("PriceChanged", {"productId": pid, "price": UINT96_MAX, "priceVersion": 2})]
+    assert env.events(receipt) == [("PriceChanged", {"productId": pid, "price": UINT96_MAX, "termsVersion": 2})]
     assert env.product(pid)["price"] == UINT96_MAX
 
 
@@ -107,11 +169,13 @@ def test_set_price_too_many_changes(env: CatalogEnv) -> None:
     """The version is a uint16: the 65535th change is the last (reached by writing the counter)."""
     pid = env.list_product(price=100)
     env.buy(pid)
-    env.poke_product_slot1(pid, priceVersion=2**16 - 2)
+    env.poke_sale_slot(pid, termsVersion=2**16 - 2)
     receipt = env.send(env.catalog.functions.setPrice(pid, 300), env.seller)
-    assert env.events(receipt) == [("PriceChanged", {"productId": pid, "price": 300, "priceVersion": 2**16 - 1})]
-    with env.expect_revert("CatalogTooManyPriceChanges", pid):
+    assert env.events(receipt) == [("PriceChanged", {"productId": pid, "price": 300, "termsVersion": 2**16 - 1})]
+    with env.expect_revert("CatalogTooManyTermsChanges", pid):
         env.send(env.catalog.functions.setPrice(pid, 400), env.seller)
+    with env.expect_revert("CatalogTooManyTermsChanges", pid):
+        env.send(env.catalog.functions.setMetadata(pid, DIGEST2, 0), env.seller)
     assert env.product(pid)["price"] == 300
     env.buy(pid)  # buying still works at the last price
     assert env.order(pid, 2)["amount"] == 300
@@ -135,6 +199,13 @@ def test_set_stock_invalid(env: CatalogEnv) -> None:
     assert env.product(pid)["stock"] == 5
 
 
+def test_set_stock_keeps_the_terms_version(env: CatalogEnv) -> None:
+    pid = env.list_product(stock=5)
+    env.send(env.catalog.functions.setStock(pid, 6), env.seller)
+    assert env.product(pid)["termsVersion"] == 0
+    env.buy(pid)  # a buyer who saw version 0 still buys
+
+
 # -- setMetadata -----------------------------------------------------------------------------------------
 
 
@@ -142,10 +213,23 @@ def test_set_metadata_updates_and_emits(env: CatalogEnv) -> None:
     pid = env.list_product(digest=DIGEST, codec=Codec.RAW)
     receipt = env.send(env.catalog.functions.setMetadata(pid, DIGEST2, Codec.DAG_PB), env.seller)
     assert env.events(receipt) == [
-        ("MetadataChanged", {"productId": pid, "metadataDigest": DIGEST2, "metadataCodec": Codec.DAG_PB})
+        (
+            "MetadataChanged",
+            {"productId": pid, "metadataDigest": DIGEST2, "metadataCodec": Codec.DAG_PB, "termsVersion": 1},
+        )
     ]
     product = env.product(pid)
-    assert (product["metadataDigest"], product["metadataCodec"]) == (DIGEST2, Codec.DAG_PB)
+    assert (product["metadataDigest"], product["metadataCodec"], product["termsVersion"]) == (DIGEST2, 1, 1)
+
+
+def test_price_and_metadata_changes_share_one_terms_version_and_stock_does_not_bump_it(env: CatalogEnv) -> None:
+    pid = env.list_product(price=100)
+    f = env.catalog.functions
+    env.send(f.setPrice(pid, 200), env.seller)
+    env.send(f.setMetadata(pid, DIGEST2, 1), env.seller)
+    env.send(f.setStock(pid, 3), env.seller)
+    env.send(f.setPrice(pid, 200), env.seller)  # the same price again is still a change of terms
+    assert env.product(pid)["termsVersion"] == 3
 
 
 @pytest.mark.parametrize(("digest", "codec"), [(b"\x00" * 32, 0), (DIGEST2, 2)])

@@ -3,13 +3,20 @@ text, and read both back verified against the digests on chain. Real anvil, real
 
 from __future__ import annotations
 
+import contextlib
+import http.server
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from ipfs_nodes import KuboNode
 
-from dapp.ipfs.metadata import build_review_document
-from tests.fixtures import Cli
+from dapp.demo import SAMPLE_PRODUCTS, metadata_document, sample_documents
+from dapp.ipfs.cid import Cid
+from dapp.ipfs.metadata import build_product_metadata, build_review_document, parse_product_metadata
+from dapp.nodes import AnvilNode
+from tests.fixtures import CID, Cli
 
 pytestmark = [pytest.mark.anvil, pytest.mark.kubo]
 
@@ -77,3 +84,86 @@ def test_remote_pin_needs_a_reachable_node(tmp_path: Path) -> None:
     cli = Cli(tmp_path)
     result = cli.run("publish", str(tmp_path), "--remote", "https://pins.example/psa", "--token", "t", check=False)
     assert result.returncode == 2 and "--remote needs a node the pinning service can reach" in result.stderr
+
+
+def test_listings_show_names_from_verified_documents_with_markers_and_a_cache(
+    tmp_path: Path, kubo: KuboNode, anvil_node: AnvilNode
+) -> None:
+    cli = Cli(tmp_path)
+    api = ("--ipfs-api", kubo.info.api_multiaddr)
+    net = ("--network", anvil_node.url)
+    cli.run("up", *net, "--no-wait", *api)  # the sample shop, its documents and pictures added to this Kubo
+    missing = cli.json("list-product", *net, "--price", "1000", "--stock", "1", "--metadata-cid", CID)
+    picture = Cid.parse(_image_cid(kubo, SAMPLE_PRODUCTS[0]))
+    not_a_product = cli.json("list-product", *net, "--price", "1000", "--stock", "1", "--metadata-cid", str(picture))
+
+    shown = {p["id"]: p for p in cli.json("products", *net, *api)}  # type: ignore[union-attr,index]
+    assert [shown[i]["name"] for i in range(1, len(SAMPLE_PRODUCTS) + 1)] == [s.name for s in SAMPLE_PRODUCTS]  # type: ignore[index]
+    assert shown[missing["productId"]]["metadataProblem"] == "missing"  # type: ignore[index]
+    assert shown[not_a_product["productId"]]["metadataProblem"] == "invalid"  # type: ignore[index]
+    table = cli.run("products", *net, *api).stdout
+    assert "⚠ metadata missing" in table and "⚠ metadata invalid" in table and "Canvas tote bag" in table
+    orders = cli.run("orders", *net, "--product", "5", *api).stdout
+    assert orders.count("Canvas tote bag") == 2  # its shipped and its disputed order
+
+    # Verified documents are cached by CID: names still show with no IPFS node at all.
+    dead = ("--ipfs-api", "/ip4/127.0.0.1/tcp/9")
+    offline = {p["id"]: p for p in cli.json("products", *net, *dead)}  # type: ignore[union-attr,index]
+    assert offline[1]["name"] == SAMPLE_PRODUCTS[0].name  # type: ignore[index]
+    assert offline[missing["productId"]]["metadataProblem"] == "missing"  # type: ignore[index]
+    assert "name" not in cli.json("products", *net, "--no-metadata")[0]  # type: ignore[index]
+
+    # A gateway that serves other bytes than the CID names: the document fails its check.
+    with _lying_gateway() as gateway:
+        cache = tmp_path / ".dapp" / "documents"
+        for cached in cache.iterdir():
+            cached.unlink()
+        lied = {p["id"]: p for p in cli.json("products", *net, "--gateway", gateway)}  # type: ignore[union-attr,index]
+    assert lied[1]["metadataProblem"] == "invalid" and lied[1]["name"] is None  # type: ignore[index]
+
+
+def test_sample_pictures_are_drawn_and_all_different(kubo: KuboNode) -> None:
+    import xml.etree.ElementTree as ElementTree
+
+    pictures = {}
+    for sample in SAMPLE_PRODUCTS:
+        document, cid = metadata_document(sample)
+        (image,) = parse_product_metadata(cid, document).images
+        picture = sample_documents()[Cid.parse(image)]
+        root = ElementTree.fromstring(picture)
+        assert root.tag.endswith("svg") and len(list(root)) >= 3  # a drawing, not a placeholder
+        pictures[image] = picture
+    assert len(pictures) == len(SAMPLE_PRODUCTS)  # no two alike
+
+
+def _image_cid(kubo: KuboNode, sample: object) -> str:
+    document, cid = metadata_document(sample)  # type: ignore[arg-type]
+    (image,) = parse_product_metadata(cid, document).images
+    assert kubo.api.cat(image).startswith(b"<svg")  # `dapp up` added the picture too
+    return image
+
+
+@contextlib.contextmanager
+def _lying_gateway() -> Iterator[str]:
+    """An HTTP gateway on 127.0.0.1 that answers every /ipfs/CID with the same wrong document."""
+    body, _ = build_product_metadata("Not what you saw", "", [])
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)

@@ -29,7 +29,7 @@ from dapp.transactions import Simulated, TransactionPipeline, TxRequest
 from dapp.transactions.fees import FeeOverrides
 from dapp.transactions.journal import JournalEntry
 from dapp.transactions.signers import LocalSigner
-from dapp.types import OrderState
+from dapp.types import ETH, Order, OrderState, Product
 from tests.networks.rpc_proxy import FlakyRpcProxy
 
 PRICE = 10**15
@@ -122,8 +122,8 @@ def chain(start_anvil: StartAnvil) -> KeyedChain:
 
 @dataclass
 class Shop:
-    """A Catalog with product 1 listed at PRICE, and how to build calls to it (by function name and
-    arguments, so the ABI can change under it)."""
+    """A Catalog with product 1 listed at PRICE in ETH, and how to build calls to it (by function name and
+    arguments, so the ABI can change under it; the views are read through dapp.types)."""
 
     w3: Web3
     address: str
@@ -143,19 +143,29 @@ class Shop:
         data = bytes.fromhex(self.contract.encode_abi(function, args=list(args))[2:])
         return TxRequest(function, self.address, data, value)
 
-    def buy(self, quantity: int = 1, product_id: int = 1) -> TxRequest:
-        return self.request("buy", product_id, quantity, PRICE, value=quantity * PRICE)
+    def buy(self, quantity: int = 1, product_id: int = 1, unit_price: int = PRICE) -> TxRequest:
+        """buy on the terms listed (ETH, PRICE, the product's terms version); another unit price reverts."""
+        terms = self.product(product_id).terms_version
+        return self.request("buy", product_id, quantity, ETH, unit_price, terms, value=quantity * unit_price)
 
-    def product(self, product_id: int = 1) -> Any:
-        return self.contract.functions.getProduct(product_id).call()
+    def product(self, product_id: int = 1) -> Product:
+        return Product.from_view(self.contract.functions.getProduct(product_id).call())
 
     def order_count(self, product_id: int = 1) -> int:
-        return int(self.product(product_id)[5])
+        return self.product(product_id).order_count
+
+    def orders(self, product_id: int = 1) -> list[Order]:
+        count = self.order_count(product_id)
+        views = self.contract.functions.getOrders(product_id, 0, count).call() if count else []
+        return [Order.from_view(view) for view in views]
 
     def orders_by(self, buyer: str, product_id: int = 1) -> int:
-        count = self.order_count(product_id)
-        orders = self.contract.functions.getOrders(product_id, 0, count).call() if count else []
-        return sum(1 for order in orders if order[2].lower() == buyer.lower())
+        return sum(1 for order in self.orders(product_id) if order.buyer.lower() == buyer.lower())
+
+
+def listing(stock: int) -> list[Any]:
+    """listProduct's arguments: PRICE in ETH, settled at once (no handling time, escrow or arbiter)."""
+    return [ETH, PRICE, stock, 0, 0, ETH, b"\x11" * 32, 1]
 
 
 def open_shop(chain: KeyedChain, stock: int = 100) -> Shop:
@@ -166,7 +176,7 @@ def open_shop(chain: KeyedChain, stock: int = 100) -> Shop:
     shop = Shop(
         chain.w3, str(receipt["contractAddress"]), artifact.abi, seller, "0x" + bytes(receipt["transactionHash"]).hex()
     )
-    data = shop.contract.encode_abi("listProduct", args=[PRICE, stock, 0, b"\x11" * 32, 1])
+    data = shop.contract.encode_abi("listProduct", args=listing(stock))
     chain.impersonated(seller, {"to": shop.address, "data": data, "gas": hex(300_000)})
     return shop
 
@@ -176,9 +186,7 @@ def open_shop_unlocked(w3: Web3, seller: str, stock: int = 100) -> Shop:
     artifact = load_artifact()
     tx = w3.eth.send_transaction({"from": seller, "data": artifact.bytecode, "gas": 5_000_000})  # type: ignore[typeddict-item]
     shop = Shop(w3, str(w3.eth.wait_for_transaction_receipt(tx)["contractAddress"]), artifact.abi, seller)
-    tx = shop.contract.functions.listProduct(PRICE, stock, 0, b"\x11" * 32, 1).transact(
-        {"from": seller, "gas": 300_000}
-    )
+    tx = shop.contract.functions.listProduct(*listing(stock)).transact({"from": seller, "gas": 300_000})
     w3.eth.wait_for_transaction_receipt(tx)
     return shop
 

@@ -69,7 +69,7 @@ def test_out_of_gas_is_named(chain: KeyedChain, tmp_path: Path) -> None:
 def test_without_the_debug_api_the_reason_is_not_guessed(chain: KeyedChain, tmp_path: Path) -> None:
     shop = open_shop(chain)
     chain.fund(key(1).address)
-    wrong_price = shop.request("buy", 1, 1, PRICE + 1, value=PRICE + 1)  # reverts: CatalogPriceChanged
+    wrong_price = shop.buy(unit_price=PRICE + 1)  # reverts: CatalogPriceChanged
     with FlakyRpcProxy(chain.url) as proxy:
         proxy.fail("debug_traceTransaction", Fault.METHOD_NOT_FOUND)
         sender = make_pipeline(proxy.url, key(1), tmp_path)
@@ -97,7 +97,7 @@ def test_a_revert_is_named_from_ganaches_trace_with_a_node_signed_account(tmp_pa
         shop = open_shop_unlocked(w3, seller)
         errors = ErrorDecoder(shop.abi, enums={"enum Catalog.OrderState": OrderState})
         sender = TransactionPipeline(rpc_web3(node.url), buyer, errors=errors, journal_root=tmp_path)
-        wrong_price = shop.request("buy", 1, 1, PRICE + 1, value=PRICE + 1)
+        wrong_price = shop.buy(unit_price=PRICE + 1)
         with pytest.raises(ContractRevert) as raised:
             sender.wait(send(sender, wrong_price, gas=BUY_GAS))
         assert raised.value.name == "CatalogPriceChanged"

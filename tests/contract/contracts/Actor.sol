@@ -2,7 +2,8 @@
 pragma solidity 0.8.30;
 
 /// @title Actor: a contract account for the Catalog tests (never deployed outside them)
-/// @notice Forwards calls to its target, so a contract can list, buy, refund and withdraw. When it is paid
+/// @notice Forwards calls to its target, so a contract can list, buy, refund and withdraw (and approve a
+/// token through `callOther`). When it is paid
 /// it either accepts, rejects (a reverting recipient), or runs a programmed list of calls back into the
 /// target first (a reentrant attacker), once per arming.
 contract Actor {
@@ -31,6 +32,13 @@ contract Actor {
     function exec(bytes calldata data) external payable returns (bytes memory ret) {
         bool ok;
         (ok, ret) = target.call{value: msg.value}(data);
+        if (!ok) _bubble(ret);
+    }
+
+    /// @notice Call any other contract (a token's approve) as this contract; a revert is re-raised.
+    function callOther(address to, bytes calldata data) external returns (bytes memory ret) {
+        bool ok;
+        (ok, ret) = to.call(data);
         if (!ok) _bubble(ret);
     }
 
