@@ -13,6 +13,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from weakref import WeakKeyDictionary
 
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
@@ -20,6 +21,7 @@ from web3 import Web3
 from web3.middleware import SignAndSendRawMiddlewareBuilder, Web3Middleware
 
 from dapp.exceptions import AccountError
+from dapp.transactions.signers import LocalSigner, NodeSigner, Signer
 
 if TYPE_CHECKING:
     from web3.types import MakeRequestFn, RPCEndpoint, RPCResponse
@@ -95,7 +97,12 @@ def _integers(typed: dict[str, Any]) -> dict[str, Any]:
 
 
 def sign_locally(w3: Web3, account: LocalAccount) -> None:
-    """Sign `account`'s transactions and typed data (permits) in this process, with its key."""
+    """Sign `account`'s transactions and typed data (permits) in this process, with its key.
+
+    The key is remembered for this Web3 (`signer_for`): the transaction pipeline signs with it itself, so
+    the hash is known, and journalled, before anything is sent. web3's signing middleware is installed
+    too, for callers who use `w3.eth.send_transaction` directly."""
+    _local_keys.setdefault(w3, {})[str(account.address).lower()] = account
     w3.middleware_onion.inject(SignAndSendRawMiddlewareBuilder.build(account), layer=0)
     signer: Any = functools.partial(TypedDataSigner, account=account)  # web3 types layers as classes only
     w3.middleware_onion.inject(signer, name="typed_data_signer", layer=0)
@@ -108,7 +115,8 @@ def use_account(
     index: int | None = None,
     password_prompt: Callable[[], str] | None = None,
 ) -> str:
-    """Pick the signing account, install local signing if it is a key we hold, and return its address."""
+    """Pick the signing account, install local signing if it is a key we hold (`sign_locally`), and return
+    its address."""
     local = load_keystore(keystore, prompt=password_prompt) if keystore else key_from_env()
     if local is not None:
         sign_locally(w3, local)
@@ -128,3 +136,12 @@ def use_account(
     address = str(unlocked[i])
     w3.eth.default_account = unlocked[i]
     return address
+
+
+_local_keys: WeakKeyDictionary[Web3, dict[str, LocalAccount]] = WeakKeyDictionary()
+
+
+def signer_for(w3: Web3, address: str) -> Signer:
+    """Who signs for `address` on this Web3: the key `use_account` loaded for it, else the node itself."""
+    local = _local_keys.get(w3, {}).get(address.lower())
+    return LocalSigner(local) if local is not None else NodeSigner(address)

@@ -18,7 +18,7 @@ from dapp._utils.abi import AbiEncodingError, AbiEvent, AbiFunction
 from dapp._utils.logs import get_logs
 from dapp._utils.revert import ErrorDecoder, as_dapp_error
 from dapp._utils.validate import UINT32_MAX, UINT96_MAX, check_address, check_uint
-from dapp.exceptions import ContractRevert, DappValueError, InsufficientFundsError
+from dapp.exceptions import ContractRevert, DappValueError, InsufficientFundsError, NotDeployedError
 from dapp.ipfs.cid import Cid, Codec
 from dapp.registry import Deployment
 from dapp.tokens import Token, Tokens
@@ -55,17 +55,30 @@ class CatalogClient:
         account: str | None = None,
         deployed_on_block: int = 0,
         receipt_timeout: float = 120.0,
-        poll_interval: float = 0.05,
+        poll_interval: float | None = None,
         tokens: Tokens | None = None,
+        deployment: Deployment | None = None,
+        verified: bool = True,
+        **pipeline: Any,
     ) -> None:
+        """`verified=False`: the contract is checked on first use (`live_deployment(check="on_use")`): the
+        first view that returns data proves it, and before a first write with no view yet, eth_getCode.
+        `pipeline` options go to the TransactionPipeline: signer, fees, journal_root, on_event."""
         self.w3 = w3
+        self.deployment = deployment
+        self._verified = verified
         self.address = check_address("contract address", address)
         self.abi = abi
         self.account = account or (str(w3.eth.default_account) if w3.eth.default_account else None)
         self.deployed_on_block = deployed_on_block
         self.errors = ErrorDecoder(abi, enums={"enum Catalog.OrderState": OrderState})
         self.transactions = TransactionPipeline(
-            w3, self.account, errors=self.errors, receipt_timeout=receipt_timeout, poll_interval=poll_interval
+            w3,
+            self.account,
+            errors=self.errors,
+            receipt_timeout=receipt_timeout,
+            poll_interval=poll_interval,
+            **pipeline,
         )
         self.tokens = tokens or Tokens(w3)
         self._functions: dict[str, AbiFunction] = {}
@@ -75,7 +88,9 @@ class CatalogClient:
     def from_deployment(
         cls, w3: Web3, deployment: Deployment, abi: list[dict[str, Any]], **kwargs: Any
     ) -> CatalogClient:
-        return cls(w3, deployment.address, abi, deployed_on_block=deployment.deployed_on_block, **kwargs)
+        return cls(
+            w3, deployment.address, abi, deployed_on_block=deployment.deployed_on_block, deployment=deployment, **kwargs
+        )
 
     # --- views ----------------------------------------------------------------------------------
 
@@ -83,10 +98,31 @@ class CatalogClient:
         fn = self._function(name)
         data = self._encode(fn, args)
         try:
-            raw = self.w3.eth.call({"to": self.address, "data": data})
+            raw = bytes(self.w3.eth.call({"to": self.address, "data": data}))
         except Exception as exc:
             raise as_dapp_error(exc, self.errors) from None
-        return fn.decode(bytes(raw))
+        if not self._verified:
+            if not raw:  # every Catalog view returns data; an address without code returns none
+                self._verify()
+            self._verified = True
+        return fn.decode(raw)
+
+    def _verify(self) -> None:
+        """NotDeployedError unless the registered contract is on this chain (see `verified`)."""
+        from dapp.deploy import stale_reason
+        from dapp.networks import DEV_CHAIN_IDS
+
+        if self.deployment is not None:
+            reason = stale_reason(self.w3, self.deployment)  # the genesis block, then the code
+        elif not bytes(self.w3.eth.get_code(Web3.to_checksum_address(self.address))):
+            reason = f"there is no contract code at {self.address}"
+        else:
+            reason = None
+        if reason:
+            chain_id = int(self.w3.eth.chain_id)
+            detail = f"the registry entry is stale: {reason}"
+            raise NotDeployedError(chain_id, detail, dev_chain=chain_id in DEV_CHAIN_IDS)
+        self._verified = True
 
     def product_count(self) -> int:
         return int(self._view("productCount"))
@@ -389,6 +425,8 @@ class CatalogClient:
     def simulate(self, name: str, *args: Any, value: int = 0) -> int:
         """Run a write as a call, without sending it: raises its revert by name, else returns the gas
         limit a real send would use. For checks before side effects elsewhere (e.g. an IPFS upload)."""
+        if not self._verified:
+            self._verify()
         return self.transactions.simulate(self._request(name, args, value)).gas
 
     # --- plumbing -------------------------------------------------------------------------------
@@ -411,6 +449,8 @@ class CatalogClient:
         return TxRequest(label=name, to=self.address, data=data, value=value)
 
     def _write(self, name: str, *args: Any, value: int = 0) -> Mined:
+        if not self._verified:  # a call to an address without code would "succeed" and send the value there
+            self._verify()
         return self.transactions.execute(self._request(name, args, value))
 
 

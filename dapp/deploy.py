@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from eth_utils.crypto import keccak
 from web3 import Web3
@@ -135,8 +135,10 @@ def deploy_catalog(
     force: bool = False,
     receipt_timeout: float = 180.0,
     progress: Progress | None = None,
+    **pipeline: Any,
 ) -> DeployResult:
-    """Reuse the registered Catalog if it is live and current; otherwise deploy and record a new one."""
+    """Reuse the registered Catalog if it is live and current; otherwise deploy and record a new one.
+    `pipeline` options go to the TransactionPipeline (signer, fees, journal_root, on_event)."""
     return deploy_contract(
         w3,
         account,
@@ -145,6 +147,7 @@ def deploy_catalog(
         force=force,
         receipt_timeout=receipt_timeout,
         progress=progress,
+        **pipeline,
     )
 
 
@@ -157,9 +160,11 @@ def deploy_contract(
     force: bool = False,
     receipt_timeout: float = 180.0,
     progress: Progress | None = None,
+    **pipeline: Any,
 ) -> DeployResult:
     """Reuse the registered contract named `artifact.name` if it is live and current; otherwise deploy the
-    artifact (a constructor without arguments) and record it under that name."""
+    artifact (a constructor without arguments) and record it under that name. `pipeline` options go to the
+    TransactionPipeline (signer, fees, journal_root, on_event)."""
     name = artifact.name
     chain_id = int(w3.eth.chain_id)
     genesis = genesis_hash(w3)
@@ -177,9 +182,10 @@ def deploy_contract(
         progress(f"deploying {name} from {account} on chain {chain_id}")
     init_code = bytes.fromhex(artifact.bytecode.removeprefix("0x"))
     init_code += encode_arguments(constructor_types(artifact.abi), (), f"{name} constructor")
-    pipeline = TransactionPipeline(w3, account, errors=ErrorDecoder(artifact.abi), receipt_timeout=receipt_timeout)
+    options = {"receipt_timeout": receipt_timeout, **pipeline}
+    transactions = TransactionPipeline(w3, account, errors=ErrorDecoder(artifact.abi), **options)
     try:
-        mined = pipeline.execute(TxRequest(label=f"deploy {name}", to=None, data=init_code))
+        mined = transactions.execute(TxRequest(label=f"deploy {name}", to=None, data=init_code))
     except NetworkError as exc:
         raise DeploymentError(f"deploying {name} failed: {exc}") from exc
     if mined.contract_address is None:
@@ -210,18 +216,36 @@ def live_token(w3: Web3, registry: Registry, name: str = DEMO_TOKEN) -> str | No
     return found.address
 
 
-def live_deployment(w3: Web3, registry: Registry) -> tuple[Deployment, list[dict[str, Any]]]:
-    """The registered Catalog on this chain and its ABI, or NotDeployedError saying why not."""
+def live_deployment(
+    w3: Web3, registry: Registry, *, check: Literal["now", "on_use"] = "now"
+) -> tuple[Deployment, list[dict[str, Any]]]:
+    """The registered Catalog on this chain and its ABI, or NotDeployedError saying why not.
+
+    `check="now"` asks the chain for its genesis block and the code at the address (2 round trips).
+    `check="on_use"` leaves that to the client's first call (`CatalogClient(verified=False)`): a view
+    that returns data proves the contract is there, and only a call that finds no code pays for the
+    check, to say why. The genesis block is still asked for when the registry holds several chains
+    with this id (dev chains restarted or run side by side), to pick the right one."""
     chain_id = int(w3.eth.chain_id)
-    genesis = genesis_hash(w3)
+    several = registry.chain_instances(chain_id, CONTRACT_NAME) > 1
+    genesis = genesis_hash(w3) if check == "now" or several else None
     found = registry.get_with_abi(chain_id, CONTRACT_NAME, genesis)
     if found is None:
-        raise NotDeployedError(chain_id, f"no entry in {registry.path_for(chain_id)}")
+        raise not_deployed(chain_id, registry, f"no entry in {registry.path_for(chain_id)}")
     deployment, abi = found
+    if check == "on_use" and (genesis is None or deployment.genesis_hash == genesis):
+        return deployment, abi
     reason = stale_reason(w3, deployment, genesis)
     if reason:
-        raise NotDeployedError(chain_id, f"the entry in {registry.path_for(chain_id)} is stale: {reason}")
+        raise not_deployed(chain_id, registry, f"the entry in {registry.path_for(chain_id)} is stale: {reason}")
     return deployment, abi
+
+
+def not_deployed(chain_id: int, registry: Registry, detail: str) -> NotDeployedError:
+    """NotDeployedError, advising `dapp deploy` only on a dev chain."""
+    from dapp.networks import DEV_CHAIN_IDS
+
+    return NotDeployedError(chain_id, detail, dev_chain=chain_id in DEV_CHAIN_IDS, known_chains=registry.chains())
 
 
 @dataclass(frozen=True)

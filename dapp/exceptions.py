@@ -28,10 +28,6 @@ class TokenError(DappValueError):
         super().__init__(message)
 
 
-class InsufficientFundsError(DappValueError):
-    """The account does not hold what the purchase costs (checked before anything is sent)."""
-
-
 class NotATokenError(TokenError):
     """No ERC-20 token at the address (no code, or it does not answer balanceOf/totalSupply)."""
 
@@ -46,6 +42,26 @@ class ConfigError(DappError):
 
 class NetworkError(DappError):
     """The chain could not be reached, or a node could not be started."""
+
+
+class RpcUnavailableError(NetworkError, ConnectionError):
+    """The RPC endpoint gave no usable answer (no connection, timeout, HTTP 5xx, malformed JSON), even after
+    the retries that are safe for this method."""
+
+    def __init__(self, method: str, detail: str, attempts: int = 1, status: int | None = None) -> None:
+        self.method = method
+        self.attempts = attempts
+        self.status = status  # the HTTP status, if the endpoint answered with one
+        tries = f" after {attempts} attempts" if attempts > 1 else ""
+        super().__init__(f"the RPC gave no usable answer to {method}{tries}: {detail}")
+
+
+class RateLimitedError(RpcUnavailableError):
+    """The RPC kept answering 429 Too Many Requests for longer than we are willing to wait."""
+
+    def __init__(self, method: str, waited: float, attempts: int) -> None:
+        self.waited = waited
+        super().__init__(method, f"rate limited (HTTP 429) for {waited:.0f} s; try again later", attempts)
 
 
 class UnknownNetworkError(NetworkError, DappValueError):
@@ -65,7 +81,10 @@ class NetworkMismatchError(NetworkError):
     def __init__(self, expected: int, actual: int) -> None:
         self.expected = expected
         self.actual = actual
-        super().__init__(f"connected to chain id {actual}, expected {expected}")
+        super().__init__(
+            f"connected to chain id {actual}, expected {expected}: check --network/$DAPP_RPC_URL, "
+            "or --chain-id/$DAPP_CHAIN_ID"
+        )
 
 
 class AccountError(DappError):
@@ -81,11 +100,20 @@ class DeploymentError(DappError):
 
 
 class NotDeployedError(DeploymentError):
-    """No contract code at the registered address on this chain."""
+    """No contract code at the registered address on this chain.
 
-    def __init__(self, chain_id: int, detail: str) -> None:
+    Deploying is advised only on a dev chain: on any other chain the likelier mistake is the network
+    (a registry for chain 31337, an RPC URL of chain 5), so the message names the chains the registry has."""
+
+    def __init__(self, chain_id: int, detail: str, *, dev_chain: bool = True, known_chains: Iterable[int] = ()) -> None:
         self.chain_id = chain_id
-        super().__init__(f"Catalog is not deployed on chain {chain_id}: {detail}. Run `dapp deploy` first.")
+        if dev_chain:
+            hint = "Run `dapp deploy` first."
+        else:
+            others = sorted(set(known_chains) - {chain_id})
+            where = f" (the registry has a Catalog on chain {', '.join(map(str, others))})" if others else ""
+            hint = f"Check --network / $DAPP_RPC_URL{where}, or pin the chain with --chain-id."
+        super().__init__(f"Catalog is not deployed on chain {chain_id}: {detail}. {hint}")
 
 
 class TransactionError(DappError):
@@ -97,7 +125,49 @@ class TransactionError(DappError):
 
 
 class ReceiptTimeout(TransactionError, TimeoutError):
-    """The transaction was sent but no receipt arrived within the timeout."""
+    """The transaction was sent but no receipt arrived within the timeout; it may still be mined."""
+
+
+class TransactionNotSentError(TransactionError):
+    """The node refused the transaction: nothing was broadcast and nothing was spent."""
+
+
+class InsufficientFundsError(TransactionNotSentError, DappValueError):
+    """The account cannot pay what the transaction costs: the purchase itself (checked by the client before
+    anything is sent), or value + gas limit x max fee (refused by the node)."""
+
+
+class FeeTooLowError(TransactionNotSentError):
+    """The max fee is below the chain's base fee, or a replacement does not outbid the transaction it replaces."""
+
+
+class NonceTakenError(TransactionNotSentError):
+    """Another transaction already holds this nonce (sent by another wallet using the same key)."""
+
+
+class SendUnconfirmedError(TransactionError):
+    """The send request failed in transit and the node could not be asked whether it arrived.
+
+    The signed transaction is in the journal: `dapp tx status HASH` finds out later. It is never reported
+    as failed, because it may have been mined."""
+
+
+class TransactionDroppedError(TransactionError):
+    """The node no longer has the transaction: not in its pool, not mined, and its nonce is still free.
+
+    Nothing was spent; sending again is safe."""
+
+
+class TransactionReplacedError(TransactionError):
+    """The transaction's nonce was used by another transaction (a speedup, a cancel, another wallet)."""
+
+
+class OutOfGasError(TransactionError):
+    """The transaction was mined but ran out of gas: it used its whole gas limit."""
+
+
+class TransactionFailedError(TransactionError):
+    """The transaction was mined and reverted, and the node cannot tell why (no debug_traceTransaction)."""
 
 
 class ContractRevert(DappError):

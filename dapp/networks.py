@@ -11,6 +11,7 @@ Order of precedence: the explicit `--network`, then $DAPP_NETWORK, then $DAPP_RP
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -19,14 +20,17 @@ from pathlib import Path
 from types import TracebackType
 from urllib.parse import urlparse
 
-from web3 import HTTPProvider, Web3
+from web3 import Web3
 
 from dapp._utils.process import PidRecord
 from dapp.exceptions import NetworkError, NetworkMismatchError, UnknownNetworkError
 from dapp.middleware import tune
 from dapp.nodes import NODE_KINDS, LocalNode, rpc_answers
+from dapp.rpc import RpcProvider
 
 DEV_NETWORKS = ("anvil", "ganache")
+# Chain ids of local dev chains (anvil/Hardhat 31337, Ganache 1337): the only ones `dapp deploy` is advised on.
+DEV_CHAIN_IDS = frozenset({1337, 31337})
 NETWORK_NAMES = ("embedded", *DEV_NETWORKS)
 DEFAULT_NETWORK = "anvil"
 
@@ -134,7 +138,11 @@ class Connection:
         self.choice = choice
         self.node = node
         self.chain_id = int(w3.eth.chain_id)
-        self.client_version = _client_version(w3)
+
+    @functools.cached_property
+    def client_version(self) -> str:
+        """The node's software, asked only by whoever shows it (`dapp status`)."""
+        return _client_version(self.w3)
 
     def close(self) -> None:
         if self.node is not None:
@@ -158,17 +166,22 @@ def _client_version(w3: Web3) -> str:
 
 
 def embedded_web3() -> Web3:
+    """eth-tester + py-evm in this process: the `embedded` extra (`pip install 'ownerless-store[embedded]'`)."""
     try:
+        from eth_tester import EthereumTester  # noqa: F401  (web3 imports it only when the provider is made)
         from web3 import EthereumTesterProvider
-    except ImportError as exc:  # pragma: no cover - depends on the install
-        raise NetworkError("embedded needs eth-tester: pip install 'ownerless-store[embedded]'") from exc
+    except ImportError:
+        raise NetworkError(
+            "--network embedded needs eth-tester and py-evm: install the `embedded` extra, "
+            "pip install 'ownerless-store[embedded]'"
+        ) from None
     return tune(Web3(EthereumTesterProvider()))
 
 
 def http_web3(url: str, timeout: float = 30.0) -> Web3:
-    """A Web3 on an RPC URL with dapp's middleware (dapp.middleware: chain facts asked once, Ganache's
-    slow gas estimates avoided)."""
-    return tune(Web3(HTTPProvider(url, request_kwargs={"timeout": timeout})))
+    """A Web3 on an RPC URL with dapp's transport (dapp.rpc: 429s waited out, reads retried, sends never
+    repeated) and middleware (dapp.middleware: chain facts asked once, Ganache's slow gas estimates avoided)."""
+    return tune(Web3(RpcProvider(url, timeout=timeout)))
 
 
 def connect(
@@ -205,13 +218,13 @@ def connect(
             record = found
         w3 = http_web3(str(record["url"]))
     try:
-        connected = w3.is_connected()
-    except Exception:
-        connected = False
-    if not connected:
+        # The connection check is the chain id (needed anyway, and then cached): over HTTP the transport
+        # retries it a few times, with backoff, before the node is called unreachable.
+        w3.eth.chain_id  # noqa: B018
+    except Exception as exc:
         if node is not None:
             node.stop()
-        raise NetworkError(f"cannot reach {choice.label}: is the node running and the URL right?")
+        raise NetworkError(f"cannot reach {choice.label}: is the node running and the URL right? ({exc})") from None
     connection = Connection(w3, choice, node)
     if expected_chain_id is not None and connection.chain_id != expected_chain_id:
         connection.close()

@@ -135,6 +135,13 @@ class Registry:
             raise ConfigError(f"{self.path_for(chain_id)}: the ABI of {name} does not match its abiHash (edited?)")
         return deployment, abi
 
+    def chain_instances(self, chain_id: int, name: str = "Catalog") -> int:
+        """How many chains with this id (different genesis blocks) have an entry for `name`: more than one
+        only for dev chains that were restarted or run side by side."""
+        data = self._load(chain_id)
+        by_genesis = data.get("byGenesis", {})
+        return sum(1 for entries in by_genesis.values() if name in entries) or int(name in data["contracts"])
+
     def record(self, deployment: Deployment, abi: list[dict[str, Any]]) -> Path:
         data = self._load(deployment.chain_id)
         data["_comment"] = HEADER

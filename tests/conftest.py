@@ -33,6 +33,15 @@ settings.register_profile(
 )
 
 
+@pytest.fixture(scope="session", autouse=True)
+def dapp_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The transaction journal and node records of every test go to a temporary folder, not ./.dapp."""
+    home = tmp_path_factory.mktemp("dapp-home")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DAPP_HOME", str(home))
+        yield home
+
+
 @pytest.fixture(scope="session")
 def anvil_node() -> Iterator[AnvilNode]:
     with AnvilNode() as node:

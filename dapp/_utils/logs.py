@@ -1,10 +1,11 @@
-"""eth_getLogs over long block ranges: ask in chunks, and halve a chunk when the provider refuses it.
+"""eth_getLogs over long block ranges: ask in chunks, and halve a chunk when the provider says it is too
+big.
 
 Public RPC providers cap eth_getLogs by block range or by result count, each with its own error text
-("block range too large", "query returned more than 10000 results", HTTP 413, ...). Rather than
-parsing every dialect, any refusal the node answers with splits a multi-block range in two and tries
-again; a refusal of a single block is a real error. A node that does not answer at all (connection
-refused, timeout) is reported at once: splitting would only multiply the wait.
+("block range is too wide", "query returned more than 10000 results", "exceed maximum block range",
+"Log response size exceeded", HTTP 413, ...). Only such a range error splits a multi-block range in two;
+anything else is reported at once. A 429 used to be taken for "too large" and split one request into 45;
+the transport now waits it out (dapp.rpc), and a node that does not answer is not asked twice as often.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ import requests
 from web3 import Web3
 from web3.types import FilterParams, LogReceipt
 
-from dapp.exceptions import NetworkError
+from dapp.exceptions import DappError, NetworkError
+from dapp.rpc import node_message
 
 DEFAULT_CHUNK = 50_000
 
@@ -49,14 +51,35 @@ def _get_range(w3: Web3, address: str, topics: list[Any], start: int, end: int) 
     try:
         return list(w3.eth.get_logs(params))
     except Exception as exc:
-        if isinstance(exc, requests.RequestException) and not _is_refusal(exc):
-            raise NetworkError(f"eth_getLogs got no answer: {exc}") from exc
+        if not is_range_error(exc):
+            if isinstance(exc, DappError):
+                raise
+            raise NetworkError(f"eth_getLogs failed: {node_message(exc) or exc}") from exc
         if start == end:
-            raise NetworkError(f"eth_getLogs refused block {start}: {exc}") from exc
-        middle = (start + end) // 2
-        return _get_range(w3, address, topics, start, middle) + _get_range(w3, address, topics, middle + 1, end)
+            raise NetworkError(f"eth_getLogs refused block {start}: {node_message(exc) or exc}") from exc
+    middle = (start + end) // 2
+    return _get_range(w3, address, topics, start, middle) + _get_range(w3, address, topics, middle + 1, end)
 
 
-def _is_refusal(exc: requests.RequestException) -> bool:
-    """An HTTP error status (e.g. 413, 400) is the node refusing the query; no response is not."""
-    return isinstance(exc, requests.HTTPError) and exc.response is not None
+_RANGE_ERRORS = (
+    "range", "too many", "too large", "too wide", "too big", "more than", "exceed", "limit", "max results",
+    "response size", "timeout", "timed out",
+)  # fmt: skip
+# Quota and rate-limit answers share words with range errors ("limit exceeded"): they are never split.
+_NOT_RANGE_ERRORS = (
+    "rate", "too many requests", "per second", "capacity", "credit", "compute unit", "daily", "quota",
+)  # fmt: skip
+
+
+def is_range_error(exc: BaseException) -> bool:
+    """The provider refuses this query as too big (range, result count or response size), as opposed
+    to a rate limit, an outage or a malformed request."""
+    status = getattr(exc, "status", None)
+    if isinstance(exc, requests.HTTPError) and exc.response is not None:
+        status = exc.response.status_code
+    if status == 413:
+        return True
+    message = (node_message(exc) or "").lower()
+    if not message or any(needle in message for needle in _NOT_RANGE_ERRORS):
+        return False
+    return any(needle in message for needle in _RANGE_ERRORS)

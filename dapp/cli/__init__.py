@@ -22,6 +22,11 @@ class DappCliError(click.ClickException):
             from dapp.cli.explain import explain
 
             message = explain(error) or message
+        from dapp.cli.output import announced_transactions
+
+        sent = announced_transactions()
+        if sent and sent[-1] not in message:  # e.g. the RPC failed while waiting: the hash is what matters
+            message += f" (transaction {sent[-1]}: `dapp tx status {sent[-1]}`)"
         super().__init__(message)
         self.error = error
 
@@ -55,6 +60,7 @@ class DappGroup(click.Group):
         "refund": "dapp.cli.store_commands:refund",
         "review": "dapp.cli.store_commands:review",
         "withdraw": "dapp.cli.store_commands:withdraw",
+        "tx": "dapp.cli.tx_commands:tx",
         "publish": "dapp.cli.ipfs_commands:publish",
         "cid": "dapp.cli.ipfs_commands:cid",
         "car": "dapp.cli.ipfs_commands:car",
@@ -79,6 +85,18 @@ class DappGroup(click.Group):
             return super().invoke(ctx)
         except DappError as exc:
             raise DappCliError(exc) from exc
+        except KeyboardInterrupt:
+            # A transaction already signed is in the journal and may be mined: say which, never just "Aborted!".
+            from dapp.cli.output import announced_transactions
+
+            sent = announced_transactions()
+            if not sent:
+                raise
+            click.echo(
+                f"interrupted: transaction {sent[-1]} may still be mined: `dapp tx wait {sent[-1]}` follows it",
+                err=True,
+            )
+            ctx.exit(130)
 
 
 @click.group(cls=DappGroup, context_settings={"help_option_names": ["-h", "--help"]})

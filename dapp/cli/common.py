@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,34 +13,46 @@ from typing import Any
 import click
 from eth_utils.address import is_address
 
-from dapp.accounts import use_account
-from dapp.cli.options import NetworkArgs
-from dapp.cli.output import progress
+from dapp.accounts import PRIVATE_KEY_ENV, use_account
+from dapp.cli.options import NetworkArgs, TxArgs
+from dapp.cli.output import progress, remember_transaction
 from dapp.client import CatalogClient
 from dapp.deploy import live_deployment, live_token
 from dapp.exceptions import DappValueError
 from dapp.networks import Connection, connect
 from dapp.registry import Registry
 from dapp.tokens import ETH_TOKEN, Token
+from dapp.transactions import TxEvent, TxEventKind
+from dapp.transactions.fees import FeeOverrides
 
 _UNITS = {"wei": 0, "gwei": 9, "ether": 18, "eth": 18}
 
 
 @dataclass
 class Session:
-    """A connected network, the signing account and the registry, for one command."""
+    """A connected network, the signing account, the registry and the transaction options, for one command."""
 
     connection: Connection
     account: str | None
     registry: Registry
+    tx: TxArgs
 
     @property
     def w3(self) -> Any:
         return self.connection.w3
 
+    def pipeline_options(self) -> dict[str, Any]:
+        """What every transaction of this command is sent with: the user's fees and timeout, and the hash
+        printed the moment a transaction is signed."""
+        fees = FeeOverrides(self.tx.max_fee, self.tx.priority_fee, self.tx.gas_limit)
+        return {"fees": fees, "receipt_timeout": self.tx.timeout, "on_event": announce}
+
     def client(self) -> CatalogClient:
-        deployment, abi = live_deployment(self.w3, self.registry)
-        return CatalogClient.from_deployment(self.w3, deployment, abi, account=self.account)
+        # The registered contract is checked by the client's first call, not by two extra round trips here.
+        deployment, abi = live_deployment(self.w3, self.registry, check="on_use")
+        return CatalogClient.from_deployment(
+            self.w3, deployment, abi, account=self.account, verified=False, **self.pipeline_options()
+        )
 
     def currency(self, client: CatalogClient, text: str | None) -> Token:
         """--currency: an address, ETH, or the symbol of the demo stablecoin registered on this chain."""
@@ -78,20 +91,31 @@ class Session:
         return token, token.parse(number)
 
 
+def announce(event: TxEvent) -> None:
+    """Progress lines for a transaction; the hash comes first, before anything is sent (with a key) or as
+    soon as the node has it (a dev node's unlocked account, which the node signs)."""
+    remember_transaction(event.tx_hash)
+    if event.kind is TxEventKind.SIGNED:
+        nonce = f" (nonce {event.nonce})" if event.nonce is not None else ""
+        progress(f"{event.label}: transaction {event.tx_hash}{nonce} signed, sending")
+    elif event.kind is TxEventKind.SENT:
+        progress(f"{event.label}: transaction {event.tx_hash} sent, waiting for it to be mined")
+
+
 @contextmanager
-def session(net: NetworkArgs, *, need_account: bool = True) -> Iterator[Session]:
+def session(net: NetworkArgs, *, need_account: bool = True, tx: TxArgs | None = None) -> Iterator[Session]:
     progress(f"connecting to {net.network.label}")
-    connection = connect(net.network, progress=progress)
+    connection = connect(net.network, expected_chain_id=net.chain_id, progress=progress)
     try:
         account = None
-        if need_account or net.keystore or net.account_index is not None:
+        if need_account or net.keystore or net.account_index is not None or os.environ.get(PRIVATE_KEY_ENV):
             account = use_account(
                 connection.w3,
                 keystore=net.keystore,
                 index=net.account_index,
                 password_prompt=lambda: click.prompt("keystore password", hide_input=True),
             )
-        yield Session(connection, account, Registry(net.deployments))
+        yield Session(connection, account, Registry(net.deployments), tx or TxArgs())
     finally:
         connection.close()
 

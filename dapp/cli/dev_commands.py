@@ -12,7 +12,15 @@ from types import FrameType
 import click
 
 from dapp.cli.common import session
-from dapp.cli.options import NetworkArgs, deployments_option, ipfs_api_option, json_option, network_options
+from dapp.cli.options import (
+    NetworkArgs,
+    TxArgs,
+    deployments_option,
+    ipfs_api_option,
+    json_option,
+    network_options,
+    tx_options,
+)
 from dapp.cli.output import emit, format_wei, progress, table
 from dapp.cli.store_commands import orders_table, products_table
 from dapp.compile import REPO_ROOT, Artifact, compile_contracts, load_artifact, write_packaged_artifact
@@ -54,12 +62,15 @@ def current_artifact() -> Artifact:
 @click.command("deploy")
 @click.option("--force", is_flag=True, help="Deploy a new Catalog even if a live one is registered.")
 @network_options
-def deploy(force: bool, net: NetworkArgs) -> None:
+@tx_options
+def deploy(force: bool, net: NetworkArgs, tx: TxArgs) -> None:
     """Deploy the Catalog (or reuse the live one) and record it in deployments/CHAINID.json."""
     artifact = current_artifact()
-    with session(net) as s:
+    with session(net, tx=tx) as s:
         assert s.account is not None
-        result = deploy_catalog(s.w3, s.account, s.registry, artifact=artifact, force=force, progress=progress)
+        result = deploy_catalog(
+            s.w3, s.account, s.registry, artifact=artifact, force=force, progress=progress, **s.pipeline_options()
+        )
     d = result.deployment
     verb = "reusing live" if result.reused else "deployed"
     note = f"\n(the registry entry for {result.replaced.address} was replaced)" if result.replaced else ""

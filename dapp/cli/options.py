@@ -47,16 +47,67 @@ class NetworkArgs:
     keystore: Path | None
     deployments: Path | None
     as_json: bool
+    chain_id: int | None = None  # the chain expected (--chain-id / $DAPP_CHAIN_ID); another is an error
+
+
+@dataclass(frozen=True)
+class TxArgs:
+    """The options of commands that send a transaction, gathered by `tx_options` (amounts in wei)."""
+
+    max_fee: int | None = None
+    priority_fee: int | None = None
+    gas_limit: int | None = None
+    timeout: float = 120.0
+
+
+def tx_options(func: F) -> F:
+    """--max-fee, --priority-fee, --gas-limit and --timeout, handed to the command as `tx: TxArgs`."""
+
+    @functools.wraps(func)
+    def command(
+        *args: Any, max_fee: str | None, priority_fee: str | None, gas_limit: int | None, timeout: float, **kwargs: Any
+    ) -> Any:
+        from dapp.cli.common import parse_amount
+
+        tx = TxArgs(
+            max_fee=parse_amount(max_fee) if max_fee is not None else None,
+            priority_fee=parse_amount(priority_fee) if priority_fee is not None else None,
+            gas_limit=gas_limit,
+            timeout=timeout,
+        )
+        return func(*args, tx=tx, **kwargs)
+
+    options = [
+        click.option(
+            "--max-fee", metavar="AMOUNT", help="Most to pay per gas, e.g. 30gwei (default: 2 x base fee + tip)."
+        ),
+        click.option(
+            "--priority-fee", metavar="AMOUNT", help="Tip per gas for the block producer (default: recent median)."
+        ),
+        click.option("--gas-limit", type=click.IntRange(21_000), help="Gas limit (default: the estimate + 20%)."),
+        click.option(
+            "--timeout",
+            type=click.FloatRange(0, min_open=True),
+            default=120.0,
+            show_default=True,
+            help="Seconds to wait for the receipt; the transaction stays in the journal after that.",
+        ),
+    ]
+    wrapped: Any = command
+    for option in reversed(options):
+        wrapped = option(wrapped)
+    return cast(F, wrapped)
 
 
 def network_options(func: F) -> F:
-    """--network, --account, --keystore, --deployments and --json, declared once for every command,
+    """--network, --chain-id, --account, --keystore, --deployments and --json, declared once for every command,
     and handed to it as one `net: NetworkArgs` argument (the network string parsed here, once)."""
 
     @functools.wraps(func)
     def command(
         *args: Any,
         network: str | None,
+        chain_id: int | None,
         account_index: int | None,
         keystore: Path | None,
         deployments: Path | None,
@@ -65,11 +116,17 @@ def network_options(func: F) -> F:
     ) -> Any:
         from dapp.networks import parse_network
 
-        net = NetworkArgs(parse_network(network), account_index, keystore, deployments, as_json)
+        net = NetworkArgs(parse_network(network), account_index, keystore, deployments, as_json, chain_id)
         return func(*args, net=net, **kwargs)
 
     options = [
         click.option("--network", "-n", help=NETWORK_HELP),
+        click.option(
+            "--chain-id",
+            type=click.IntRange(1),
+            envvar="DAPP_CHAIN_ID",
+            help="The chain you mean (env DAPP_CHAIN_ID): any other is refused before anything is sent.",
+        ),
         click.option("--account", "account_index", type=int, help="Unlocked dev-node account number (default 0)."),
         click.option(
             "--keystore",

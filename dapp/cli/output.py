@@ -12,6 +12,18 @@ from typing import Any
 
 import click
 
+_announced: list[str] = []
+
+
+def remember_transaction(tx_hash: str) -> None:
+    """A transaction this command signed: named again if the command is interrupted or fails later."""
+    if tx_hash not in _announced:
+        _announced.append(tx_hash)
+
+
+def announced_transactions() -> list[str]:
+    return list(_announced)
+
 
 def progress(message: str) -> None:
     """Progress goes to stderr so --json output on stdout stays clean."""

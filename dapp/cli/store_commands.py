@@ -13,7 +13,7 @@ import click
 from dapp._utils.validate import check_address
 from dapp.cli.common import parse_duration, session, split_amount
 from dapp.cli.explain import when
-from dapp.cli.options import F, NetworkArgs, ipfs_api_option, network_options
+from dapp.cli.options import F, NetworkArgs, TxArgs, ipfs_api_option, network_options, tx_options
 from dapp.cli.output import echo_err, emit, format_duration, progress, table
 from dapp.client import PAYMENTS, CatalogClient
 from dapp.exceptions import DappValueError, IpfsError
@@ -218,6 +218,7 @@ def fetch_names(cids: list[Cid], no_metadata: bool, gateway: str | None, ipfs_ap
 @click.option("--metadata-cid", help="Instead of --name: CID of a metadata document already on IPFS.")
 @ipfs_api_option
 @network_options
+@tx_options
 def list_product(
     price: str,
     currency: str | None,
@@ -231,6 +232,7 @@ def list_product(
     metadata_cid: str | None,
     ipfs_api: str | None,
     net: NetworkArgs,
+    tx: TxArgs,
 ) -> None:
     """List a product for sale; you become its seller."""
     split_amount(price)  # the amount's form is checked before connecting
@@ -243,7 +245,7 @@ def list_product(
     metadata = Cid.parse_document(metadata_cid) if metadata_cid else PLACEHOLDER_CID
     if not metadata_cid:
         build_product_metadata(name or "", description, [])  # check name and description before any upload
-    with session(net) as s:
+    with session(net, tx=tx) as s:
         client = s.client()
         token, units = s.price(client, price, currency)
         terms: dict[str, Any] = {
@@ -387,17 +389,19 @@ PAYMENT_WORDS = {
     help="Token products: permit when the token has one, else approve (auto), or force one.",
 )
 @network_options
+@tx_options
 def buy(
     product_id: int,
     quantity: int,
     expect_price: str | None,
     payment: str,
     net: NetworkArgs,
+    tx: TxArgs,
 ) -> None:
     """Buy a product on the terms shown now (currency, price, terms version); paying quantity x price."""
     if expect_price is not None:
         split_amount(expect_price)
-    with session(net) as s:
+    with session(net, tx=tx) as s:
         client = s.client()
         item = client.product(product_id)
         token = client.token(item.currency)
@@ -465,18 +469,20 @@ def _order_command(name: str, doc: str) -> click.Command:
     @click.command(name, help=doc)
     @click.argument("order")
     @network_options
+    @tx_options
     def command(
         order: str,
         net: NetworkArgs,
+        tx: TxArgs,
     ) -> None:
         ref = OrderRef.parse(order)
-        with session(net) as s:
+        with session(net, tx=tx) as s:
             progress(f"{name} order {ref}")
-            tx = getattr(s.client(), name)(ref)
+            done = getattr(s.client(), name)(ref)
         emit(
             net.as_json,
-            {"order": str(ref), "action": name, "tx": tx.tx_hash},
-            f"order {ref}: {name} done (tx {tx.tx_hash})",
+            {"order": str(ref), "action": name, "tx": done.tx_hash},
+            f"order {ref}: {name} done (tx {done.tx_hash})",
         )
 
     return command
@@ -501,17 +507,18 @@ refund = _order_command("refund", "Seller: refund an escrowed ORDER in full; the
 @click.argument("order")
 @click.option("--tracking-cid", help="CID of a tracking document on IPFS, recorded in the OrderShipped event.")
 @network_options
-def ship(order: str, tracking_cid: str | None, net: NetworkArgs) -> None:
+@tx_options
+def ship(order: str, tracking_cid: str | None, net: NetworkArgs, tx: TxArgs) -> None:
     """Seller: mark a paid ORDER shipped; the buyer's escrow window starts now."""
     ref = OrderRef.parse(order)
     tracking = Cid.parse_document(tracking_cid) if tracking_cid else None
-    with session(net) as s:
+    with session(net, tx=tx) as s:
         progress(f"shipping order {ref}")
-        tx = s.client().ship(ref, tracking)
+        shipped = s.client().ship(ref, tracking)
     emit(
         net.as_json,
-        {"order": str(ref), "action": "ship", "tracking": tracking_cid, "tx": tx.tx_hash},
-        f"order {ref}: shipped (tx {tx.tx_hash})",
+        {"order": str(ref), "action": "ship", "tracking": tracking_cid, "tx": shipped.tx_hash},
+        f"order {ref}: shipped (tx {shipped.tx_hash})",
     )
 
 
@@ -523,12 +530,13 @@ def ship(order: str, tracking_cid: str | None, net: NetworkArgs) -> None:
     help="The buyer's share, in the order's currency (12.5, 12.5tUSD, 0.01ether) or 'all'; the seller gets the rest.",
 )
 @network_options
-def resolve(order: str, buyer_amount: str, net: NetworkArgs) -> None:
+@tx_options
+def resolve(order: str, buyer_amount: str, net: NetworkArgs, tx: TxArgs) -> None:
     """Arbiter: split a disputed ORDER between its buyer and its seller (you get nothing)."""
     ref = OrderRef.parse(order)
     if buyer_amount.strip().lower() != "all":
         split_amount(buyer_amount)
-    with session(net) as s:
+    with session(net, tx=tx) as s:
         client = s.client()
         current = client.order(ref)
         token = client.token(current.currency)
@@ -557,8 +565,15 @@ def resolve(order: str, buyer_amount: str, net: NetworkArgs) -> None:
 @click.option("--review-cid", help="Instead of --text: CID of a review document already on IPFS.")
 @ipfs_api_option
 @network_options
+@tx_options
 def review(
-    order: str, rating: int, text: str | None, review_cid: str | None, ipfs_api: str | None, net: NetworkArgs
+    order: str,
+    rating: int,
+    text: str | None,
+    review_cid: str | None,
+    ipfs_api: str | None,
+    net: NetworkArgs,
+    tx: TxArgs,
 ) -> None:
     """Review a completed ORDER you placed (once)."""
     ref = OrderRef.parse(order)
@@ -567,7 +582,7 @@ def review(
     document = Cid.parse_document(review_cid) if review_cid is not None else PLACEHOLDER_CID
     if text is not None:
         build_review_document(rating, text)  # check before any upload
-    with session(net) as s:
+    with session(net, tx=tx) as s:
         client = s.client()
         if text is not None:
             # Let the contract name any problem (not your order, not completed) before uploading.
@@ -579,8 +594,10 @@ def review(
             with open_kubo(ipfs_api) as kubo:
                 document = upload_review(kubo, rating, text)
         progress(f"reviewing order {ref}")
-        tx = client.review(ref, rating, document)
-    emit(net.as_json, {"order": str(ref), "rating": rating, "tx": tx.tx_hash}, f"reviewed order {ref}: {rating}/5")
+        reviewed = client.review(ref, rating, document)
+    emit(
+        net.as_json, {"order": str(ref), "rating": rating, "tx": reviewed.tx_hash}, f"reviewed order {ref}: {rating}/5"
+    )
 
 
 @click.command("withdraw")
@@ -589,11 +606,12 @@ def review(
 )
 @click.option("--to", "recipient", help="Send to this ADDRESS instead of your own.")
 @network_options
-def withdraw(currency: str | None, recipient: str | None, net: NetworkArgs) -> None:
+@tx_options
+def withdraw(currency: str | None, recipient: str | None, net: NetworkArgs, tx: TxArgs) -> None:
     """Withdraw what you are owed: sales, released escrow, refunds, arbiter splits."""
     if recipient is not None:
         check_address("--to", recipient)
-    with session(net) as s:
+    with session(net, tx=tx) as s:
         client = s.client()
         assert s.account is not None
         if currency is not None:
