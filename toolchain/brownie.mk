@@ -16,7 +16,8 @@ BROWNIE := $(BROWNIE_VENV)/bin/brownie
 # into the user's home. Interactive use (README) keeps the real home.
 BROWNIE_HOME := $(CURDIR)/.cache/brownie-home
 # The main suite again, under web3 7.16: what goes through dapp's web3 code (client, CLI, registry,
-# accounts, logs). Not tests/contract (raw eth-tester, no dapp client), not tests/ipfs (no web3), and not
+# accounts, logs). Not tests/contract (raw eth-tester, no dapp client), not tests/ipfs (no web3), not
+# tests/page (the browser tests drive the page, not web3; Playwright is in the main environment only), and not
 # the `slow` fuzzing, which needs a newer hypothesis than the 6.27 eth-brownie pins.
 WEB3_7_MARKERS := not slow and not kubo and not cluster
 
@@ -68,4 +69,4 @@ test-brownie-ganache: setup-brownie
 # web3>=7.16,<9 and this run is what backs the lower bound. -p no:pytest-brownie keeps Brownie's plugin
 # from taking over the run (it would compile and launch a node for a "Brownie project").
 test-client-web3-7: setup-brownie
-	$(BROWNIE_PY) -m pytest -p no:pytest-brownie -m "$(WEB3_7_MARKERS)" tests --ignore=tests/contract --ignore=tests/ipfs
+	$(BROWNIE_PY) -m pytest -p no:pytest-brownie -m "$(WEB3_7_MARKERS)" tests --ignore=tests/contract --ignore=tests/ipfs --ignore=tests/page
