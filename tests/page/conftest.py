@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import playwright.sync_api as playwright_sync
 import pytest
 from web3 import Web3
 from web3.contract import Contract
@@ -28,8 +29,6 @@ from dapp.ipfs.metadata import upload_product_metadata
 from dapp.nodes import AnvilNode
 from dapp.page import PageConfig, build_page
 from tests.page.art import SHAPES, product_png
-
-playwright_sync = pytest.importorskip("playwright.sync_api", reason="pip playwright is in requirements/main.lock")
 
 CHROMIUM = "/usr/bin/chromium"
 LAUNCH_ARGS = [
