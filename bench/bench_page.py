@@ -38,6 +38,7 @@ from dapp.ipfs.metadata import upload_product_metadata  # noqa: E402
 from dapp.nodes import AnvilNode  # noqa: E402
 from dapp.page import PageConfig, build_page  # noqa: E402
 from tests.page.art import SHAPES, product_png  # noqa: E402
+from tests.page.browser import CHROMIUM, LAUNCH_ARGS  # noqa: E402
 
 RESULTS = REPO / "bench" / "results" / "page.json"
 ZERO = "0x" + "00" * 20
@@ -51,15 +52,6 @@ GOALS = {
     "rpc_requests": 3,
     "demo_s": 30.0,
 }
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def gz(path: Path) -> int:
@@ -119,7 +111,7 @@ def measure_loads(url: str, rpc_url: str) -> list[dict[str, float]]:
 
     runs = []
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=LAUNCH_ARGS)
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
         for _ in range(LOADS):
             context = browser.new_context(viewport={"width": 1280, "height": 800})  # a cold cache each time
             page = context.new_page()

@@ -29,21 +29,8 @@ from dapp.ipfs.metadata import upload_product_metadata
 from dapp.nodes import AnvilNode
 from dapp.page import PageConfig, build_page
 from tests.page.art import SHAPES, product_png
+from tests.page.browser import CHROMIUM, LAUNCH_ARGS
 
-CHROMIUM = "/usr/bin/chromium"
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    # Grayscale text anti-aliasing everywhere: LCD anti-aliasing depends on whether a layer is composited
-    # at that moment, which made committed screenshots differ by ~200 text pixels from run to run (what
-    # still differs: a few pixels of the cards' soft shadow, by one level).
-    "--disable-lcd-text",
-]
 ARTIFACTS = REPO_ROOT / "dapp" / "artifacts"
 SCREENSHOTS = REPO_ROOT / "bench" / "results" / "screenshots"
 WALLET_JS = (Path(__file__).parent / "wallet.js").read_text()
