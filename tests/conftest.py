@@ -22,6 +22,9 @@ from dapp.nodes import AnvilNode, GanacheNode, LocalNode
 from dapp.registry import Deployment, Registry
 from tests.fixtures import Chain, ClientFor
 
+# The reliability tally (markers and the `reliability` fixture); see tests/reliability.py.
+pytest_plugins = ["tests.reliability", "pytester"]
+
 # `make fuzz` runs `pytest tests -m slow --hypothesis-profile=fuzz`. Hypothesis loads the profile when
 # pytest configures, before the subfolders' conftests are imported, so it is registered here, once.
 settings.register_profile(

@@ -1,0 +1,60 @@
+"""The reliability tally counts what a run tried and what held, and writes it for reliability.json."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.reliability import Tally
+
+
+def test_marked_cases_and_measured_figures_are_counted(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest('pytest_plugins = ["tests.reliability"]')
+    pytester.makepyfile(
+        """
+        import pytest
+
+        @pytest.mark.reliability("attack")
+        @pytest.mark.parametrize("n", [1, 2, 3])
+        def test_attack(n):
+            assert n != 3
+
+        @pytest.mark.reliability("fault")
+        def test_fault():
+            pass
+
+        @pytest.mark.reliability("bad_input")
+        @pytest.mark.skip(reason="not counted")
+        def test_skipped():
+            pass
+
+        @pytest.mark.reliability("fuzz")
+        def test_fuzz(reliability):
+            reliability.add("fuzz_steps", 120)
+            reliability.add("load_sent", 5)
+
+        def test_unmarked():
+            pass
+        """
+    )
+    out = pytester.path / "tally.json"
+    result = pytester.runpytest_inprocess(f"--reliability-out={out}")
+    result.assert_outcomes(passed=5, failed=1, skipped=1)
+    assert json.loads(out.read_text()) == {
+        "attacks_held": 2,
+        "attacks_tried": 3,
+        "faults_survived": 1,
+        "faults_tried": 1,
+        "fuzz_failures": 0,
+        "fuzz_runs": 1,
+        "fuzz_runs_passed": 1,
+        "fuzz_steps": 120,
+        "load_sent": 5,
+    }
+    result.stdout.fnmatch_lines(["*attacks_held 2, attacks_tried 3*"])
+
+
+def test_an_unknown_figure_is_refused(reliability: Tally) -> None:
+    with pytest.raises(ValueError, match="unknown reliability figure 'load_lots'"):
+        reliability.add("load_lots", 1)
