@@ -16,7 +16,8 @@ export PATH := $(CURDIR)/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$(PATH)
 help:
 	@echo "make demo   - install what is missing, then run the store on a local anvil (Ctrl-C stops it)"
 	@echo "make test   - install what is missing, then run every test (lint, unit, integration)"
-	@echo "make bench  - gas and read-speed benchmarks, written to bench/results/"
+	@echo "make bench  - gas, read, page and network benchmarks, written to bench/results/"
+	@echo "make fuzz   - long property tests, faults, attacks, bad inputs, load and slither: bench/results/reliability.json"
 	@echo "make setup  - only install (idempotent)"
 
 include toolchain/ipfs.mk
@@ -62,10 +63,20 @@ test-fast: setup
 bench: setup
 	$(PY) bench/run.py
 
-# The long property tests (contract state machine, random trees against Kubo); the summary is committed.
+# The long runs behind bench/results/reliability.json: the property tests with the `fuzz` profile (the
+# Catalog state machine on anvil for 10,000+ steps, random trees against Kubo), every fault, attack,
+# bad-input and load test, and slither. Each run writes its tally to build/reliability/; the tallies are
+# summed even when a run failed (the file then shows the failure), and the target fails after.
+RELIABILITY := build/reliability
 fuzz: setup
-	set -o pipefail; $(VENV)/bin/pytest tests -m slow --hypothesis-profile=fuzz -p no:cacheprovider \
-		--hypothesis-show-statistics | tee bench/results/fuzz.txt
+	rm -rf $(RELIABILITY) && mkdir -p $(RELIABILITY)
+	status=0; \
+	$(VENV)/bin/pytest tests -m "slow or reliability" --hypothesis-profile=fuzz -p no:cacheprovider \
+		--hypothesis-show-statistics --reliability-out $(RELIABILITY)/pytest.json \
+		2>&1 | tee bench/results/fuzz.txt; \
+	test $${PIPESTATUS[0]} -eq 0 || status=1; \
+	$(PY) bench/reliability.py bench/results/reliability.json $(RELIABILITY)/*.json || status=1; \
+	exit $$status
 
 # Rewrite the exact pins from the current environment (after changing pyproject dependencies).
 lock:

@@ -58,3 +58,17 @@ def test_marked_cases_and_measured_figures_are_counted(pytester: pytest.Pytester
 def test_an_unknown_figure_is_refused(reliability: Tally) -> None:
     with pytest.raises(ValueError, match="unknown reliability figure 'load_lots'"):
         reliability.add("load_lots", 1)
+
+
+def test_the_runs_are_summed_and_a_missing_figure_is_refused() -> None:
+    from bench.reliability import REQUIRED, merge
+
+    pytest_run = {key: 1 for key in REQUIRED if not key.startswith("slither")} | {"load_failed": 3}
+    slither_run = {"slither_high": 0, "slither_medium": 0, "slither_low": 2}
+    figures = merge({"pytest.json": pytest_run, "slither.json": slither_run, "brownie.json": {"attacks_tried": 4}})
+    assert figures["attacks_tried"] == 5
+    assert figures["slither_low"] == 2
+    assert figures["other"] == {"load_failed": 3}
+    assert figures["sources"]["slither.json"] == slither_run  # type: ignore[index]
+    with pytest.raises(SystemExit, match="no run reported slither_high, slither_medium, slither_low"):
+        merge({"pytest.json": pytest_run})
