@@ -22,8 +22,9 @@ help:
 
 include toolchain/ipfs.mk
 include toolchain/page.mk
+include toolchain/slither.mk
 
-setup: $(VENV)/.stamp node_modules/.stamp $(SOLCX_BINARY_PATH)/solc-v$(SOLC_VERSION) setup-brownie setup-ipfs setup-page
+setup: $(VENV)/.stamp node_modules/.stamp $(SOLCX_BINARY_PATH)/solc-v$(SOLC_VERSION) setup-brownie setup-ipfs setup-page setup-slither
 
 $(VENV)/.stamp: requirements/main.lock pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -54,7 +55,7 @@ lint: setup lint-page
 	$(VENV)/bin/ruff format --check dapp tests bench scripts
 	$(VENV)/bin/mypy
 
-test: setup lint test-brownie test-page
+test: setup lint slither test-brownie test-page
 	$(VENV)/bin/pytest
 
 test-fast: setup

@@ -8,11 +8,17 @@ Brownie's development networks send transactions with gas price 0, so ether bala
 the amounts the contract moves: the tests compare balances without subtracting gas.
 
 tests/brownie/pytest.ini makes this folder pytest's rootdir, so the main suite's tests/conftest.py and
-pyproject settings are not loaded here.
+pyproject settings are not loaded here. The reliability tally (tests/reliability.py, plain pytest) is loaded
+as a plugin instead: the attack tests carry `@pytest.mark.reliability("attack")`, and
+`brownie test ... --reliability-out FILE` (Brownie hands its arguments to pytest) writes the counts.
+`brownie test` puts the project root on sys.path, so `tests.reliability` imports.
 """
 
 import brownie
+import eth_abi
 import pytest
+
+pytest_plugins = ["tests.reliability"]
 
 DAY = 24 * 3600
 PRICE = 10**16  # 0.01 ether per unit
@@ -124,3 +130,61 @@ def reverts_with(error, *args):
     """`brownie.reverts` for one custom error and its arguments, as Brownie decodes them from the ABI:
     "CatalogWrongPayment: 1, 10", addresses in lower case, bytes32 as Python bytes."""
     return brownie.reverts(f"{error}: {', '.join(_as_brownie_shows(a) for a in args)}")
+
+
+# -- attacks (test_attack_*.py) ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def make_attacker(Attacker, catalog, deployer):
+    """Deploys an Attacker (contracts/test/Attacker.sol) aimed at the Catalog, holding `funding` wei."""
+
+    def deploy(funding=0):
+        return Attacker.deploy(catalog, {"from": deployer, "value": funding})
+
+    return deploy
+
+
+def as_contract(party, catalog, fn, *args, value=0, sender=None):
+    """Call `catalog.fn(*args)` from a contract party (Attacker, or CallbackToken with the Catalog as
+    target) through its `exec`, sent by `sender` (the accounts' deployer if not given)."""
+    data = getattr(catalog, fn).encode_input(*args)
+    # Attacker.exec(data) calls its target; CallbackToken.exec(target, data) calls any contract
+    exec_args = (data,) if len(party.exec.abi["inputs"]) == 1 else (catalog, data)
+    return party.exec(*exec_args, {"from": sender or brownie.accounts[0], "value": value})
+
+
+def listed_by(party, catalog, price=PRICE, escrow_window=0, arbiter=ETH, currency=ETH):
+    """List a product as a contract party; return its id."""
+    handling = HANDLING_TIME if escrow_window else 0
+    tx = as_contract(
+        party, catalog, "listProduct", currency, price, STOCK, handling, escrow_window, arbiter, DIGEST, RAW
+    )
+    return tx.events["ProductListed"]["productId"]
+
+
+def error_data(contract, name, *args):
+    """The revert data of `contract`'s custom error `name(args)`: selector and ABI-encoded arguments."""
+    abi = next(e for e in contract.abi if e["type"] == "error" and e["name"] == name)
+    types = [i["type"] for i in abi["inputs"]]
+    selector = brownie.web3.keccak(text=f"{name}({','.join(types)})")[:4]
+    values = [a.address if hasattr(a, "address") else a for a in args]
+    return bytes(selector) + eth_abi.encode(types, values)
+
+
+def hook_results(party):
+    """What each call of an attacker's last hook run gave: None for success, else its revert data."""
+    return [None if party.hookOk(i) else bytes(party.hookReturn(i)) for i in range(party.hookCount())]
+
+
+def assert_money_invariant(catalog, holders, token=None):
+    """The Catalog holds exactly what it owes in a currency: every holder's credit plus the amount of every
+    order still in escrow (Paid, Shipped, Disputed). `holders` must include everyone with a credit."""
+    currency = token.address if token is not None else ETH
+    owed = sum(catalog.withdrawable(h, currency) for h in holders)
+    for product_id in range(1, catalog.productCount() + 1):
+        for order in catalog.getOrders(product_id, 0, 2**32):
+            if order["currency"] == currency and order["state"] in (PAID, SHIPPED, DISPUTED):
+                owed += order["amount"]
+    held = token.balanceOf(catalog) if token is not None else catalog.balance()
+    assert held == owed
