@@ -64,26 +64,36 @@ test-fast: setup
 bench: setup
 	$(PY) bench/run.py
 
-# The long runs behind bench/results/reliability.json: the property tests with the `fuzz` profile (the
-# Catalog state machine on anvil for 10,000+ steps, random trees against Kubo), every fault, attack,
-# bad-input and load test, and slither. Each run writes its tally to build/reliability/; the tallies are
-# summed even when a run failed (the file then shows the failure), and the target fails after.
+# The long runs behind bench/results/reliability.json: slither; the Brownie suite's attacks on anvil and
+# Ganache; and with pytest's `fuzz` profile, the property tests (the Catalog state machine on anvil for
+# 10,000+ steps, random trees against Kubo) and every fault, attack, bad-input and load test. Each run
+# writes its tally to build/reliability/. The tallies are summed even when a run failed (the file then
+# shows the failure), and the target fails after.
 RELIABILITY := build/reliability
 fuzz: setup
 	rm -rf $(RELIABILITY) && mkdir -p $(RELIABILITY)
-	status=0; \
-	$(VENV)/bin/pytest tests -m "slow or reliability" --hypothesis-profile=fuzz -p no:cacheprovider \
-		--hypothesis-show-statistics --reliability-out $(RELIABILITY)/pytest.json \
-		2>&1 | tee bench/results/fuzz.txt; \
-	test $${PIPESTATUS[0]} -eq 0 || status=1; \
+	status=0; $(MAKE) --no-print-directory -k fuzz-runs || status=1; \
 	$(PY) bench/reliability.py bench/results/reliability.json $(RELIABILITY)/*.json || status=1; \
 	exit $$status
+
+.PHONY: fuzz-runs fuzz-pytest fuzz-brownie-anvil fuzz-brownie-ganache
+fuzz-runs: slither fuzz-brownie-anvil fuzz-brownie-ganache fuzz-pytest
+
+fuzz-pytest:
+	set -o pipefail; $(VENV)/bin/pytest tests -m "slow or reliability" --hypothesis-profile=fuzz -p no:cacheprovider \
+		--hypothesis-show-statistics --reliability-out $(RELIABILITY)/pytest.json 2>&1 | tee bench/results/fuzz.txt
+
+fuzz-brownie-anvil:
+	$(call brownie_suite,anvil,-m reliability --reliability-out $(RELIABILITY)/brownie-anvil.json)
+
+fuzz-brownie-ganache:
+	$(call brownie_suite,ganache-cli,-m reliability --reliability-out $(RELIABILITY)/brownie-ganache.json)
 
 # Rewrite the exact pins from the current environment (after changing pyproject dependencies).
 lock:
 	$(PY) -m pip freeze --exclude-editable | sort -f > requirements/main.lock
 
 clean:
-	rm -rf $(VENV) .venv-brownie node_modules frontend/node_modules frontend/dist $(SOLCX_BINARY_PATH) build .cache
+	rm -rf $(VENV) .venv-brownie .venv-slither node_modules frontend/node_modules frontend/dist $(SOLCX_BINARY_PATH) build .cache
 
 include toolchain/brownie.mk

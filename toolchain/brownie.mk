@@ -44,7 +44,7 @@ test-brownie: test-brownie-anvil test-brownie-ganache test-client-web3-7
 
 # Brownie attaches without a word to any node already on its port and would test against (and leave
 # state in) someone else's chain, so refuse to run if the port answers. Brownie stops the node it
-# launched; the check afterwards proves it did not leave one behind.
+# launched; the check afterwards proves it did not leave one behind. $(2): more arguments for pytest.
 define brownie_suite
 	@port=$(call brownie_port,$(1)); \
 	if $(BROWNIE_PY) -c 'import socket, sys; sys.exit(socket.socket().connect_ex(("127.0.0.1", int(sys.argv[1]))) != 0)' $$port; then \
@@ -53,7 +53,7 @@ define brownie_suite
 		exit 1; \
 	fi; \
 	mkdir -p $(BROWNIE_HOME) && \
-	HOME=$(BROWNIE_HOME) $(BROWNIE) test --network $(1) && \
+	HOME=$(BROWNIE_HOME) $(BROWNIE) test --network $(1) $(2) && \
 	if $(BROWNIE_PY) -c 'import socket, sys; sys.exit(socket.socket().connect_ex(("127.0.0.1", int(sys.argv[1]))) != 0)' $$port; then \
 		echo "ERROR: a node still listens on 127.0.0.1:$$port after brownie test --network $(1)"; exit 1; \
 	fi

@@ -47,7 +47,7 @@ build/slither/%.json: %.sol $(SLITHER_VENV)/.stamp node_modules/.stamp $(SOLCX_B
 	@rm -f $@.tmp
 	$(SLITHER) $< --compile-force-framework solc --solc $(SOLCX_BINARY_PATH)/solc-v$(SOLC_VERSION) \
 		--solc-remaps "@openzeppelin=node_modules/@openzeppelin" --solc-args "$(SLITHER_SOLC_ARGS)" \
-		--filter-paths node_modules --fail-none --json $@.tmp
+		--filter-paths node_modules --show-ignored-findings --fail-none --json $@.tmp
 	@mv $@.tmp $@
 
 slither: $(SLITHER_REPORTS) $(VENV)/.stamp
