@@ -10,6 +10,10 @@ any other error. This provider instead:
 - on a transport failure (no connection, timeout, 5xx, malformed JSON) retries only reads, and raises
   `RpcUnavailableError` for a send at once: whether it arrived is a question for the transaction pipeline,
   which asks the node by hash (`dapp.transactions.broadcast`);
+- counts as malformed, too, JSON that is not a JSON-RPC answer (neither `result` nor `error`) and a
+  `result` of the wrong kind for the methods the package relies on (a chain id that is not a number, a
+  receipt that is not an object, logs without topics): web3.py let these through to fail deep inside
+  its formatters or our code, a traceback instead of a named error;
 - does not retry a 4xx other than 429 (the endpoint refuses that very request: 413 too large, 403).
 
 The connection check is the first eth_chainId, so it is retried like any read before a node is called
@@ -105,7 +109,8 @@ class RpcProvider(HTTPProvider):
                     self._sleep(delay)
                     waited += delay
                     continue
-                if response.ok and _is_json(response.content):
+                problem = _malformed(method, response.content) if response.ok else None
+                if response.ok and problem is None:
                     return bytes(response.content)
                 if not response.ok:
                     status = response.status_code
@@ -114,7 +119,7 @@ class RpcProvider(HTTPProvider):
                     if status < 500:
                         raise RpcUnavailableError(method, detail, attempts, status=status)
                 else:
-                    detail = "the reply is not JSON: " + response.text[:80].replace("\n", " ")
+                    detail = problem or ""
             failures += 1
             if not retry_reads or failures >= self.read_attempts:
                 raise RpcUnavailableError(method, detail, attempts)
@@ -137,12 +142,66 @@ class RpcProvider(HTTPProvider):
         return min(max(delay, 0.0), self.max_retry_after)
 
 
-def _is_json(body: bytes) -> bool:
+def _malformed(method: str, body: bytes) -> str | None:
+    """Why a 200 answer to `method` is unusable, or None if it is a JSON-RPC answer of the right kind."""
     try:
-        json.loads(body)
+        answer = json.loads(body)
+    except ValueError:
+        return "the reply is not JSON: " + _excerpt(body)
+    if method.startswith("batch("):
+        return None if isinstance(answer, list | dict) else "the reply is not a JSON-RPC answer: " + _excerpt(body)
+    if not isinstance(answer, dict) or ("result" not in answer and "error" not in answer):
+        return "the reply is not a JSON-RPC answer (neither result nor error): " + _excerpt(body)
+    if "error" in answer or method not in _RESULTS:
+        return None
+    kind, valid = _RESULTS[method]
+    return None if valid(answer["result"]) else f"the result is not {kind}: " + _excerpt(body)
+
+
+def _excerpt(body: bytes) -> str:
+    return body[:80].decode(errors="replace").replace("\n", " ")
+
+
+def _hex(value: Any, digits: int | None = None) -> bool:
+    if not isinstance(value, str) or not value.startswith("0x"):
+        return False
+    try:
+        int(value[2:] or "0", 16)
     except ValueError:
         return False
-    return True
+    return digits is None or len(value) == 2 + digits
+
+
+def _object(*keys: str) -> Callable[[Any], bool]:
+    return lambda value: isinstance(value, dict) and all(key in value for key in keys)
+
+
+def _or_null(check: Callable[[Any], bool]) -> Callable[[Any], bool]:
+    return lambda value: value is None or check(value)
+
+
+_LOG = _object("address", "topics", "data", "blockNumber", "transactionHash", "logIndex")
+_QUANTITY = ("a hex number", _hex)
+# The answers the package reads, and what each must be; other methods are left to web3.py.
+_RESULTS: dict[str, tuple[str, Callable[[Any], bool]]] = {
+    "eth_chainId": _QUANTITY,
+    "eth_blockNumber": _QUANTITY,
+    "eth_getBalance": _QUANTITY,
+    "eth_getTransactionCount": _QUANTITY,
+    "eth_estimateGas": _QUANTITY,
+    "eth_gasPrice": _QUANTITY,
+    "eth_call": ("hex data", _hex),
+    "eth_getCode": ("hex data", _hex),
+    "eth_sendRawTransaction": ("a transaction hash", lambda value: _hex(value, 64)),
+    "eth_getTransactionReceipt": (
+        "a receipt or null",
+        _or_null(_object("transactionHash", "blockNumber", "status", "gasUsed", "logs")),
+    ),
+    "eth_getTransactionByHash": ("a transaction or null", _or_null(_object("hash", "from", "nonce"))),
+    "eth_getBlockByNumber": ("a block or null", _or_null(_object("number", "hash", "timestamp"))),
+    "eth_getLogs": ("a list of logs", lambda value: isinstance(value, list) and all(_LOG(log) for log in value)),
+    "eth_feeHistory": ("a fee history", _object("baseFeePerGas")),
+}
 
 
 def _transport_detail(exc: requests.RequestException) -> str:

@@ -16,6 +16,7 @@ from dapp.registry import HEADER, Deployment, Registry, abi_hash
 
 
 @pytest.mark.anvil
+@pytest.mark.reliability("fault")
 def test_restarted_anvil_is_detected_and_redeployed(tmp_path: Path) -> None:
     registry = Registry(tmp_path)
     node = AnvilNode().start()

@@ -134,7 +134,9 @@ def wait_for_receipt(
 def _raise_if_gone(status: TxStatus) -> None:
     if status.state is TxState.DROPPED:
         raise TransactionDroppedError(
-            f"dropped by the node ({status.detail}): nothing was spent, sending again is safe", status.tx_hash
+            f"dropped by the node ({status.detail}): nothing was spent, sending again is safe; "
+            f"`dapp tx status {status.tx_hash}` asks the node again",
+            status.tx_hash,
         )
     if status.state is TxState.REPLACED:
         raise TransactionReplacedError(f"will never be mined: {status.detail}", status.tx_hash)

@@ -111,6 +111,7 @@ def test_kubo_not_running(tmp_path: Path) -> None:
     assert not (tmp_path / "r.json").exists()
 
 
+@pytest.mark.reliability("fault")
 def test_kubo_killed_mid_publish(tmp_path: Path) -> None:
     """Kubo dies (SIGKILL) after it has received 4 MiB of a 16 MiB add: nothing is recorded, and once
     the daemon is back on the same repo, the same publish goes through."""

@@ -8,7 +8,9 @@ names, the Nth call of a method, never on a timer.
 
 Faults: a 429 (with a Retry-After header if given); a 500 or a dropped connection or malformed JSON
 *after* the request reached the node (the node acted on it, the caller cannot know); a dropped connection
-before forwarding (the node never saw it); a JSON-RPC "method not found" answer (a node without that API).
+before forwarding (the node never saw it); a JSON-RPC "method not found" answer (a node without that API);
+a crash: the test's action (kill the node) run before or after the call is forwarded, then the connection
+dropped, so the node dies at exactly that call.
 """
 
 from __future__ import annotations
@@ -35,6 +37,10 @@ class Fault(Enum):
     METHOD_NOT_FOUND = "JSON-RPC method not found"
     CANNED_RESULT = "a fixed result instead of the node's (a backend that lags behind)"
     RPC_ERROR = "a JSON-RPC error with the message given as `result`"
+    CRASH_BEFORE_FORWARD = "run the action given as `result` (kill the node), then drop: the node never saw it"
+    CRASH_AFTER_FORWARD = "forward, run the action given as `result` (kill the node), then drop the answer"
+    NOT_JSON = "an HTTP 200 whose body is not JSON at all (a captive portal, a proxy's error page)"
+    NO_RESULT = "a JSON-RPC answer with neither result nor error"
 
 
 @dataclass
@@ -72,7 +78,7 @@ class FlakyRpcProxy:
         result: Any = None,
     ) -> None:
         """Inject `fault` into calls number `on` (1-based, counted from now on) of `method`; every call if None.
-        CANNED_RESULT answers `result` without asking the node."""
+        CANNED_RESULT answers `result` without asking the node; the CRASH faults call `result()`."""
         with self._lock:
             base = self._counts[method]
             numbers = None if on is None else frozenset(base + n for n in ([on] if isinstance(on, int) else on))
@@ -146,6 +152,14 @@ class FlakyRpcProxy:
                     return self._reply(429, b'{"error": "rate limited"}', headers)
                 if fault is Fault.DROP_BEFORE_FORWARD:
                     return self._drop()
+                if fault is Fault.CRASH_BEFORE_FORWARD:
+                    assert rule is not None
+                    rule.result()
+                    return self._drop()
+                if fault is Fault.NOT_JSON:
+                    return self._reply(200, b"<html><body>502 Bad Gateway</body></html>", {"Content-Type": "text/html"})
+                if fault is Fault.NO_RESULT:
+                    return self._reply(200, json.dumps({"jsonrpc": "2.0", "id": request.get("id")}).encode())
                 if fault is Fault.METHOD_NOT_FOUND:
                     error = {"code": -32601, "message": f"the method {method} does not exist/is not available"}
                     answer = {"jsonrpc": "2.0", "id": request.get("id"), "error": error}
@@ -159,12 +173,19 @@ class FlakyRpcProxy:
                     assert rule is not None
                     answer = {"jsonrpc": "2.0", "id": request.get("id"), "result": rule.result}
                     return self._reply(200, json.dumps(answer).encode())
-                upstream = requests.post(
-                    proxy.upstream, data=body, headers={"Content-Type": "application/json"}, timeout=60
-                )
+                try:
+                    upstream = requests.post(
+                        proxy.upstream, data=body, headers={"Content-Type": "application/json"}, timeout=60
+                    )
+                except requests.ConnectionError:  # the node is gone (a test killed it): so is this answer
+                    return self._drop()
                 if fault is Fault.ERROR_AFTER_FORWARD:
                     return self._reply(500, b"Internal Server Error")
                 if fault is Fault.DROP_AFTER_FORWARD:
+                    return self._drop()
+                if fault is Fault.CRASH_AFTER_FORWARD:
+                    assert rule is not None
+                    rule.result()
                     return self._drop()
                 if fault is Fault.MALFORMED_AFTER_FORWARD:
                     return self._reply(200, upstream.content[: len(upstream.content) // 2])
@@ -172,9 +193,8 @@ class FlakyRpcProxy:
 
             def _reply(self, status: int, payload: bytes, headers: dict[str, str] | None = None) -> None:
                 self.send_response(status)
-                self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(payload)))
-                for key, value in (headers or {}).items():
+                for key, value in {"Content-Type": "application/json", **(headers or {})}.items():
                     self.send_header(key, value)
                 self.end_headers()
                 self.wfile.write(payload)

@@ -185,6 +185,7 @@ def test_ctrl_c_while_waiting_names_the_transaction(manual: tuple[KeyedChain, Sh
     assert shop.orders_by(key(1).address) == 1
 
 
+@pytest.mark.reliability("fault")
 def test_a_dropped_purchase_is_named(manual: tuple[KeyedChain, Shop], cli: Cli) -> None:
     chain, shop = manual
     process, tx_hash = _start_buy(keyed(cli, key(1)), chain.url)
@@ -196,8 +197,50 @@ def test_a_dropped_purchase_is_named(manual: tuple[KeyedChain, Shop], cli: Cli) 
     assert (
         "ERROR: (TransactionDroppedError) dropped by the node (not in the pool, not mined, nonce 0 still free)" in rest
     )
-    assert tx_hash in rest
+    assert tx_hash in rest and f"`dapp tx status {tx_hash}`" in rest  # how to check it
+    assert "Traceback" not in rest
+    status = keyed(cli, key(1)).json("tx", "status", tx_hash, "--network", chain.url)
+    assert status["state"] == "dropped"  # type: ignore[index]
     assert shop.orders_by(key(1).address) == 0
+
+
+@pytest.mark.reliability("fault")
+@pytest.mark.parametrize(
+    ("command", "method", "fault", "result", "says"),
+    [
+        (("orders",), "eth_getLogs", Fault.NOT_JSON, None, "the reply is not JSON: <html>"),
+        (("orders",), "eth_getLogs", Fault.NO_RESULT, None, "(neither result nor error)"),
+        (("products",), "eth_call", Fault.MALFORMED_AFTER_FORWARD, None, "the reply is not JSON: {"),
+        (("products",), "eth_chainId", Fault.CANNED_RESULT, ["0x7a69"], "the result is not a hex number"),
+        (("buy", "1"), "eth_getTransactionReceipt", Fault.NO_RESULT, None, "(neither result nor error)"),
+        (("buy", "1"), "eth_getTransactionReceipt", Fault.CANNED_RESULT, "0x1", "the result is not a receipt"),
+    ],
+    ids=["logs-html", "logs-no-result", "call-truncated", "chain-id-list", "receipt-no-result", "receipt-not-object"],
+)
+def test_an_rpc_answering_malformed_json_fails_the_command_clearly(
+    chain: KeyedChain, cli: Cli, command: tuple[str, ...], method: str, fault: Fault, result: object, says: str
+) -> None:
+    """Every answer to `method` is malformed: one ERROR line naming the method and what was wrong with the
+    answer, exit 2, no traceback; a purchase already sent is named with how to check it, and is placed once."""
+    shop = shop_for(chain, cli)
+    buyer = keyed(cli, key(1))
+    buyer.run("buy", "1", "--network", chain.url)  # an order for `dapp orders` to find
+    with FlakyRpcProxy(chain.url) as proxy:
+        proxy.fail(method, fault, result=result)
+        failed = buyer.run(*command, "--no-metadata" if command[0] != "buy" else "--json", "--network", proxy.url,
+                           check=False)  # fmt: skip
+        sends = proxy.count("eth_sendRawTransaction")
+    assert failed.returncode == 2, failed.stderr
+    assert "Traceback" not in failed.stderr
+    (error,) = [line for line in failed.stderr.splitlines() if line.startswith("ERROR:")]
+    assert f"the RPC gave no usable answer to {method} after 4 attempts: " in error and says in error, error
+    if command[0] != "buy":
+        assert sends == 0
+        return
+    tx_hash = announced_hash(failed.stderr)  # sent before the receipt polls failed
+    assert sends == 1 and f"`dapp tx status {tx_hash}`" in error, error
+    assert buyer.json("tx", "status", tx_hash, "--network", chain.url)["state"] == "mined"  # type: ignore[index]
+    assert shop.orders_by(key(1).address) == 2  # the first order and this one, placed once
 
 
 def test_the_chain_is_pinned(chain: KeyedChain, cli: Cli) -> None:

@@ -1,5 +1,6 @@
 """Log ranges are split only on range errors: a 429 on eth_getLogs is waited out (it split one query
-into 45 before), an outage is reported, a 413 or a "too many results" answer is split."""
+into 45 before), an outage is reported, a 413 or a "too many results" answer is split, and a malformed
+answer (not JSON, truncated, no result, logs without their fields) is asked again, then named."""
 
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ def test_an_outage_is_reported_not_split(chain: KeyedChain, proxy: FlakyRpcProxy
     assert proxy.count("eth_getLogs") == 2
 
 
+@pytest.mark.reliability("fault")
 def test_range_errors_split_and_find_every_event(
     chain: KeyedChain, shop: Shop, proxy: FlakyRpcProxy, tmp_path: Path
 ) -> None:
@@ -50,6 +52,37 @@ def test_range_errors_split_and_find_every_event(
     with pytest.raises(NetworkError, match="eth_getLogs failed: the method eth_getLogs does not exist"):
         get_logs(w3, shop.address, [], 0, blocks[-1])
     assert proxy.count("eth_getLogs") == 4
+
+
+MALFORMED = [
+    pytest.param(Fault.MALFORMED_AFTER_FORWARD, None, "the reply is not JSON: {", id="truncated"),
+    pytest.param(Fault.NOT_JSON, None, "the reply is not JSON: <html>", id="html"),
+    pytest.param(
+        Fault.NO_RESULT, None, "the reply is not a JSON-RPC answer (neither result nor error)", id="no-result"
+    ),
+    pytest.param(Fault.CANNED_RESULT, [{"data": "0x"}], "the result is not a list of logs", id="logs-without-fields"),
+    pytest.param(Fault.CANNED_RESULT, "0x", "the result is not a list of logs", id="not-a-list"),
+]
+
+
+@pytest.mark.reliability("fault")
+@pytest.mark.parametrize(("fault", "result", "says"), MALFORMED)
+def test_a_malformed_answer_is_asked_again_then_named_never_split(
+    chain: KeyedChain, shop: Shop, proxy: FlakyRpcProxy, tmp_path: Path, fault: Fault, result: object, says: str
+) -> None:
+    chain.fund(key(1).address)
+    block = int(transact(make_pipeline(chain.url, key(1), tmp_path), shop.buy())["blockNumber"])
+    w3 = rpc_web3(proxy.url, read_attempts=3)
+    proxy.fail("eth_getLogs", fault, on=1, result=result)  # once: the next answer is the node's
+    (found,) = get_logs(w3, shop.address, [], block, block)
+    assert int(found["blockNumber"]) == block and found["address"] == shop.address
+    assert proxy.count("eth_getLogs") == 2
+
+    proxy.fail("eth_getLogs", fault, result=result)  # every time: a named error, the range left whole
+    with pytest.raises(RpcUnavailableError) as raised:
+        get_logs(w3, shop.address, [], 0, block)
+    assert str(raised.value).startswith("the RPC gave no usable answer to eth_getLogs after 3 attempts: " + says)
+    assert proxy.count("eth_getLogs") == 2 + 3
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ import pytest
 from dapp.exceptions import ReceiptTimeout, TransactionDroppedError, TransactionReplacedError
 from dapp.transactions import TxRequest
 from dapp.transactions.journal import TxState
-from dapp.transactions.receipts import WaitTarget, block_time, wait_for_receipt
+from dapp.transactions.receipts import Pacer, WaitTarget, block_time, wait_for_receipt
 from tests.networks.conftest import (
     KeyedChain,
     Shop,
@@ -53,6 +53,7 @@ def test_polls_are_paced_to_the_block_time(start_anvil: StartAnvil, tmp_path: Pa
         assert proxy.count("eth_getTransactionReceipt") <= 4
 
 
+@pytest.mark.reliability("fault")
 def test_a_dropped_transaction_is_named_not_waited_for(manual: KeyedChain, tmp_path: Path) -> None:
     shop = open_shop(manual)
     buyer = key(1)
@@ -64,10 +65,37 @@ def test_a_dropped_transaction_is_named_not_waited_for(manual: KeyedChain, tmp_p
         sender.wait(entry)
     assert str(raised.value) == (
         "dropped by the node (not in the pool, not mined, nonce 0 still free): nothing was spent, sending again "
-        f"is safe (tx {entry.hash})"
+        f"is safe; `dapp tx status {entry.hash}` asks the node again (tx {entry.hash})"
     )
+    assert raised.value.tx_hash == entry.hash
     saved = sender.journal.get(entry.hash)
     assert saved is not None and saved.state is TxState.DROPPED
+
+
+@pytest.mark.reliability("fault")
+def test_a_transaction_dropped_while_waiting_is_named_at_the_timeout(manual: KeyedChain, tmp_path: Path) -> None:
+    """The node drops the purchase during the first pause between polls; the wait gives up at its timeout
+    (1 s on a clock the test drives, before any presence check) and says dropped, with the hash."""
+    shop = open_shop(manual)
+    buyer = key(1)
+    manual.fund(buyer.address)
+    entry = send(make_pipeline(manual.url, buyer, tmp_path), shop.buy())
+    now = [0.0]
+
+    def pause(seconds: float) -> None:
+        if now[0] == 0.0:
+            manual.rpc("anvil_dropTransaction", entry.hash)
+        now[0] += seconds
+
+    w3 = rpc_web3(manual.url)
+    target = WaitTarget(entry.hash, buyer.address, entry.nonce)
+    with pytest.raises(TransactionDroppedError) as raised:
+        wait_for_receipt(w3, target, timeout=1.0, pacer=Pacer(w3, 0.5), clock=lambda: now[0], sleep=pause)
+    assert now[0] == 1.0  # two pauses of half a second: it waited out the timeout, no longer
+    assert raised.value.tx_hash == entry.hash and entry.hash in str(raised.value)
+    assert "nonce 0 still free" in str(raised.value)
+    manual.mine()
+    assert shop.orders_by(buyer.address) == 0
 
 
 def test_a_base_fee_rise_within_the_headroom_does_not_strand_the_purchase(manual: KeyedChain, tmp_path: Path) -> None:
