@@ -17,8 +17,11 @@ loaded (`make fuzz`), otherwise the small one (a second quick run with other ran
 
 from __future__ import annotations
 
+import functools
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import pytest
 from hypothesis import settings, strategies as st
@@ -31,6 +34,8 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 from web3.contract import Contract
+
+from tests.reliability import Tally
 
 from .helpers import DIGEST, DIGEST2, ETH, UINT32_MAX, CatalogEnv, State
 from .replay import compare, replay
@@ -80,9 +85,37 @@ class OrderModel:
 Error = tuple[Any, ...] | None
 
 
+@dataclass
+class StepCount:
+    """What a run of the machine executed: examples started, and rule steps run (initialization included;
+    a step that fails counts, and so do the steps Hypothesis replays while shrinking a failure)."""
+
+    examples: int = 0
+    steps: int = 0
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def counted(rule_body: Callable[P, R]) -> Callable[P, R]:
+    """Count each run of a rule in the machine's tally (under @rule, so Hypothesis sees the signature)."""
+
+    @functools.wraps(rule_body)
+    def step(*args: P.args, **kwargs: P.kwargs) -> R:
+        machine = args[0]
+        assert isinstance(machine, CatalogMachine)
+        machine.tally.steps += 1
+        return rule_body(*args, **kwargs)
+
+    return step
+
+
 class CatalogMachine(RuleBasedStateMachine):
-    def __init__(self, env: CatalogEnv, currencies: list[str]) -> None:
+    def __init__(self, env: CatalogEnv, currencies: list[str], tally: StepCount) -> None:
         super().__init__()
+        self.tally = tally
+        tally.examples += 1
         self.env = env
         self.f = env.catalog.functions
         self.people = env.accounts[1:7]
@@ -93,14 +126,14 @@ class CatalogMachine(RuleBasedStateMachine):
         self.forced = 0
         self.steps = 0
         self.start_block = env.w3.eth.block_number + 1
-        self.snapshot = env.tester.take_snapshot()
+        self.snapshot = env.chain.snapshot()
 
     def teardown(self) -> None:
         """Every run ends with the log replay: the events alone rebuild what the views return."""
         try:
             compare(self.env, replay(self.env, self.start_block), self.people, self.currencies)
         finally:
-            self.env.tester.revert_to_snapshot(self.snapshot)
+            self.env.chain.revert(self.snapshot)  # the tokens and the Lens predate the snapshot: keep them
 
     # -- helpers ----------------------------------------------------------------------------------------
 
@@ -156,15 +189,16 @@ class CatalogMachine(RuleBasedStateMachine):
             product.stock = min(product.stock + o.quantity, UINT32_MAX)
 
     def _timestamp(self, receipt: Any) -> int:
-        return int(self.env.w3.eth.get_block(receipt["blockNumber"])["timestamp"])
+        return self.env.block_timestamp(receipt)
 
     # -- products ---------------------------------------------------------------------------------------
 
     @initialize(seller=st.integers(0, 5), other_seller=st.integers(0, 5), token=st.integers(0, 1))
+    @counted
     def first_products(self, seller: int, other_seller: int, token: int) -> None:
-        self.list_product(seller, 0, 5 * PRICE, 12, "arbiter")
-        self.list_product(other_seller, 1 + token, 3_000_000, 12, "escrow")
-        self.list_product(seller, 0, 2 * PRICE, 12, "immediate")
+        self._list(seller, 0, 5 * PRICE, 12, "arbiter")
+        self._list(other_seller, 1 + token, 3_000_000, 12, "escrow")
+        self._list(seller, 0, 2 * PRICE, 12, "immediate")
 
     @rule(
         seller=st.integers(0, 5),
@@ -173,7 +207,11 @@ class CatalogMachine(RuleBasedStateMachine):
         stock=st.integers(0, 20),
         mode=st.sampled_from(["immediate", "escrow", "arbiter", "arbiter"]),
     )
+    @counted
     def list_product(self, seller: int, currency: int, price: int, stock: int, mode: str) -> None:
+        self._list(seller, currency, price, stock, mode)
+
+    def _list(self, seller: int, currency: int, price: int, stock: int, mode: str) -> None:
         who = self._person(seller)
         token = self.currencies[currency % len(self.currencies)]
         window, handling = (0, 0) if mode == "immediate" else (3_600, 600)
@@ -187,6 +225,7 @@ class CatalogMachine(RuleBasedStateMachine):
         self._check(pid)
 
     @rule(product=st.integers(0, 10**6), as_seller=RIGHTFUL, stranger=st.integers(0, 5), price=st.integers(0, PRICE))
+    @counted
     def set_price(self, product: int, as_seller: bool, stranger: int, price: int) -> None:
         pid = self._pid(product)
         who = self._seller_or(pid, stranger) if as_seller else self._person(stranger)
@@ -197,6 +236,7 @@ class CatalogMachine(RuleBasedStateMachine):
             self._check(pid)
 
     @rule(product=st.integers(0, 10**6), as_seller=RIGHTFUL, stranger=st.integers(0, 5), stock=st.integers(0, 12))
+    @counted
     def set_stock(self, product: int, as_seller: bool, stranger: int, stock: int) -> None:
         pid = self._pid(product)
         who = self._seller_or(pid, stranger) if as_seller else self._person(stranger)
@@ -205,6 +245,7 @@ class CatalogMachine(RuleBasedStateMachine):
             self._check(pid)
 
     @rule(product=st.integers(0, 10**6), as_seller=RIGHTFUL, stranger=st.integers(0, 5), digest=st.booleans())
+    @counted
     def set_metadata(self, product: int, as_seller: bool, stranger: int, digest: bool) -> None:
         pid = self._pid(product)
         who = self._seller_or(pid, stranger) if as_seller else self._person(stranger)
@@ -216,6 +257,7 @@ class CatalogMachine(RuleBasedStateMachine):
 
     @precondition(lambda self: sum(p.listed for p in self.products.values()) > 2)
     @rule(product=st.integers(0, 10**6), as_seller=st.sampled_from([True, False, False]), stranger=st.integers(0, 5))
+    @counted
     def delist(self, product: int, as_seller: bool, stranger: int) -> None:
         pid = self._pid(product)
         who = self._seller_or(pid, stranger) if as_seller else self._person(stranger)
@@ -233,11 +275,13 @@ class CatalogMachine(RuleBasedStateMachine):
         stale=st.sampled_from([None] * 6 + ["price", "terms", "currency"]),
         pay_delta=st.sampled_from([0] * 6 + [-1, 1]),
     )
+    @counted
     def buy(self, product: int, buyer: int, quantity: int, stale: str | None, pay_delta: int) -> None:
         self._buy(self._pid(product), self._person(buyer), quantity, stale, pay_delta)
 
     @precondition(lambda self: any(p.listed and p.stock for p in self.products.values()))
     @rule(product=st.integers(0, 10**6), buyer=st.integers(0, 5), quantity=st.integers(1, 3))
+    @counted
     def buy_in_stock(self, product: int, buyer: int, quantity: int) -> None:
         """A valid purchase (the random `buy` above mostly fails once stock runs low)."""
         in_stock = [pid for pid, p in self.products.items() if p.listed and p.stock]
@@ -294,6 +338,7 @@ class CatalogMachine(RuleBasedStateMachine):
 
     @precondition(lambda self: self.orders)
     @rule(order=st.integers(0, 10**6), as_seller=RIGHTFUL, stranger=st.integers(0, 5))
+    @counted
     def ship(self, order: int, as_seller: bool, stranger: int) -> None:
         o = self._order(order, (State.PAID,))
         seller = self.products[o.pid].seller
@@ -307,6 +352,7 @@ class CatalogMachine(RuleBasedStateMachine):
 
     @precondition(lambda self: self.orders)
     @rule(order=st.integers(0, 10**6), as_buyer=RIGHTFUL, stranger=st.integers(0, 5), wait=st.booleans())
+    @counted
     def cancel(self, order: int, as_buyer: bool, stranger: int, wait: bool) -> None:
         o = self._order(order, (State.PAID,))
         product = self.products[o.pid]
@@ -322,6 +368,7 @@ class CatalogMachine(RuleBasedStateMachine):
 
     @precondition(lambda self: self.orders)
     @rule(order=st.integers(0, 10**6), as_buyer=RIGHTFUL, stranger=st.integers(0, 5))
+    @counted
     def confirm(self, order: int, as_buyer: bool, stranger: int) -> None:
         o = self._order(order, ESCROWED)
         who = o.buyer if as_buyer else self._person(stranger)
@@ -332,6 +379,7 @@ class CatalogMachine(RuleBasedStateMachine):
 
     @precondition(lambda self: self.orders)
     @rule(order=st.integers(0, 10**6), as_buyer=RIGHTFUL, stranger=st.integers(0, 5), late=st.booleans())
+    @counted
     def dispute(self, order: int, as_buyer: bool, stranger: int, late: bool) -> None:
         o = self._order(order, (State.SHIPPED,))
         deadline = o.shipped_at + self.products[o.pid].window
@@ -348,6 +396,7 @@ class CatalogMachine(RuleBasedStateMachine):
 
     @precondition(lambda self: self.orders)
     @rule(order=st.integers(0, 10**6), who=st.integers(0, 5), wait=st.booleans())
+    @counted
     def release(self, order: int, who: int, wait: bool) -> None:
         o = self._order(order, (State.SHIPPED,))
         deadline = o.shipped_at + self.products[o.pid].window
@@ -361,6 +410,7 @@ class CatalogMachine(RuleBasedStateMachine):
 
     @precondition(lambda self: self.orders)
     @rule(order=st.integers(0, 10**6), as_seller=RIGHTFUL, stranger=st.integers(0, 5))
+    @counted
     def refund(self, order: int, as_seller: bool, stranger: int) -> None:
         o = self._order(order, ESCROWED)
         seller = self.products[o.pid].seller
@@ -372,6 +422,7 @@ class CatalogMachine(RuleBasedStateMachine):
 
     @precondition(lambda self: self.orders)
     @rule(order=st.integers(0, 10**6), as_arbiter=RIGHTFUL, stranger=st.integers(0, 5), share=st.integers(0, 110))
+    @counted
     def resolve(self, order: int, as_arbiter: bool, stranger: int, share: int) -> None:
         o = self._order(order, (State.DISPUTED,))
         product = self.products[o.pid]
@@ -396,6 +447,7 @@ class CatalogMachine(RuleBasedStateMachine):
 
     @precondition(lambda self: self.orders)
     @rule(order=st.integers(0, 10**6), as_buyer=RIGHTFUL, stranger=st.integers(0, 5), rating=st.integers(0, 6))
+    @counted
     def review(self, order: int, as_buyer: bool, stranger: int, rating: int) -> None:
         o = self._order(order, (State.COMPLETED,))
         who = o.buyer if as_buyer else self._person(stranger)
@@ -414,6 +466,7 @@ class CatalogMachine(RuleBasedStateMachine):
     # -- money ------------------------------------------------------------------------------------------
 
     @rule(account=st.integers(0, 5), currency=st.integers(0, 2), creditor=RIGHTFUL, to=st.integers(0, 6))
+    @counted
     def withdraw(self, account: int, currency: int, creditor: bool, to: int) -> None:
         """Mostly someone with a balance, to itself or another account; otherwise anyone."""
         creditors = [key for key, amount in self.credit.items() if amount]
@@ -435,12 +488,14 @@ class CatalogMachine(RuleBasedStateMachine):
             self.credit[who, token] = 0
 
     @rule(amount=st.integers(1, PRICE))
+    @counted
     def force_ether(self, amount: int) -> None:
         """Ether pushed in by a self-destruct: owed to no one."""
         self.env.deploy("ForceSend", self.env.catalog.address, value=amount)
         self.forced += amount
 
     @rule(seconds=st.integers(1, 4_000))
+    @counted
     def wait(self, seconds: int) -> None:
         self.env.advance_to(self.env.pending_timestamp() + seconds)
 
@@ -468,15 +523,18 @@ class CatalogMachine(RuleBasedStateMachine):
         self.steps += 1
         if self.steps % 4:
             return
-        chain_products = self.env.products(0, 1_000)
-        assert [p["id"] for p in chain_products] == list(self.products)
-        for p in chain_products:
+        pids = list(self.products)
+        products, *orders = self.env.views(
+            [("getProducts", (0, 1_000)), *(("getOrders", (pid, 0, 1_000)) for pid in pids)]
+        )  # one request on anvil
+        assert [p[0] for p in products] == pids
+        for view, page in zip(products, orders, strict=True):
+            p = self.env.as_product(view)
             self._compare_product(p)
-            orders = self.env.orders(p["id"], 0, 1_000)
             expected = [o for o in self.orders if o.pid == p["id"]]
-            assert len(orders) == len(expected)
-            for chain_order, model in zip(orders, expected, strict=True):
-                self._compare_order(chain_order, model)
+            assert len(page) == len(expected)
+            for chain_order, model in zip(page, expected, strict=True):
+                self._compare_order(self.env.as_order(chain_order), model)
 
     def _compare_product(self, chain: dict[str, Any]) -> None:
         m = self.products[int(chain["id"])]
@@ -517,9 +575,11 @@ def _currencies(env: CatalogEnv) -> list[str]:
     return [ETH, *(t.address for t in tokens)]
 
 
-def _run_machine(env: CatalogEnv, budget: settings) -> None:
+def _run_machine(env: CatalogEnv, budget: settings, tally: StepCount | None = None) -> StepCount:
     currencies = _currencies(env)
-    run_state_machine_as_test(lambda: CatalogMachine(env, currencies), settings=budget)
+    tally = tally or StepCount()
+    run_state_machine_as_test(lambda: CatalogMachine(env, currencies, tally), settings=budget)
+    return tally
 
 
 @pytest.mark.filterwarnings("ignore:SELFDESTRUCT opcode:DeprecationWarning")
@@ -533,6 +593,34 @@ def test_random_actions_quick(env: CatalogEnv) -> None:
 def test_random_actions(env: CatalogEnv) -> None:
     profile = "contract-fuzz" if settings.get_current_profile_name() == "fuzz" else "contract-quick"
     _run_machine(env, settings.get_profile(profile))
+
+
+FUZZ_STEPS = 10_000  # the least `make fuzz` must run (the issue's figure)
+
+
+@pytest.mark.anvil
+@pytest.mark.reliability("fuzz")
+@pytest.mark.timeout(3_600)
+def test_random_actions_on_anvil(anvil_env: CatalogEnv, reliability: Tally, capsys: pytest.CaptureFixture[str]) -> None:
+    """The same machine on a real anvil: the long run of `make fuzz` (the `fuzz` profile loaded), else a
+    short one. Reports the steps it ran to the reliability tally and prints them with the failures."""
+    fuzz = settings.get_current_profile_name() == "fuzz"
+    tally = StepCount()
+    started = time.monotonic()
+    failures = 1
+    try:
+        _run_machine(anvil_env, settings.get_profile("contract-anvil-fuzz" if fuzz else "contract-anvil-quick"), tally)
+        failures = 0
+    finally:
+        elapsed = time.monotonic() - started
+        reliability.add("fuzz_steps", tally.steps)
+        with capsys.disabled():
+            print(
+                f"\nCatalog state machine on anvil: {tally.steps} steps in {tally.examples} examples, "
+                f"{failures} failures, {elapsed:.0f} s ({tally.steps / elapsed:.0f} steps/s)"
+            )
+    if fuzz:
+        assert tally.steps >= FUZZ_STEPS, f"the fuzz profile ran {tally.steps} steps, fewer than {FUZZ_STEPS}"
 
 
 # -- a scripted scenario through every event, replayed from the logs -------------------------------------
