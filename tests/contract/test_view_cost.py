@@ -22,7 +22,7 @@ import pytest
 
 from dapp.client import PAGE_SIZE
 
-from .backends import AnvilChain
+from .backends import AnvilChain, RpcError
 from .helpers import DIGEST, HANDLING, WINDOW, CatalogEnv
 
 GAS_CAP = 10_000_000
@@ -69,7 +69,7 @@ def _gas(chain: AnvilChain, env: CatalogEnv, fn: Any) -> int | None:
     try:
         tx = {"from": env.deployer, "to": fn.address, "data": fn._encode_transaction_data()}
         return int(chain.rpc("eth_estimateGas", tx, "latest"), 16)
-    except Exception:  # anvil refuses an estimate above the block gas limit
+    except RpcError:  # anvil refuses an estimate above the block gas limit
         return None
 
 
