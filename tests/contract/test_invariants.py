@@ -17,12 +17,12 @@ must equal every view: products, stock, orders and their states, every balance.
 The random test runs on two chains:
 - `test_random_actions_quick`, on eth-tester with a small fixed budget (`contract-quick`), so that
   `make test-fast`, with no node process, runs the machine too;
-- `test_random_actions_on_anvil`, on a real anvil (snapshots and time travel through its RPC), ~16 times
-  as fast as eth-tester here (~80 steps/s against ~5 on an idle-ish 2-core machine). `make test` runs a
-  short budget (`contract-anvil-quick`, ~600 steps); `make fuzz` (the `fuzz` profile) the long one
-  (`contract-anvil-fuzz`, ~12,000 steps, with shrinking) and fails if fewer than 10,000 steps ran. It
-  counts the rule steps it executed into the reliability tally (`fuzz_steps`) and prints them with the
-  number of failures.
+- `test_random_actions_on_anvil`, on a real anvil (snapshots and time travel through its RPC), 9-16
+  times as fast as eth-tester here (74-80 steps/s against 5-8, same budget, shared 2-core machine).
+  `make test` runs a short budget (`contract-anvil-quick`, ~600 steps); `make fuzz` (the `fuzz`
+  profile) the long one (`contract-anvil-fuzz`, ~13,000-14,000 steps, with shrinking) and fails if
+  fewer than 10,000 steps ran. It counts the rule steps it executed into the reliability tally
+  (`fuzz_steps`) and prints them with the number of failures.
 Every step checks the money invariant and the model's balances (one eth_call through the Lens) and the
 touched product and order; every fourth step compares every product and order (one batched request);
 the log replay runs at the end of every example.
