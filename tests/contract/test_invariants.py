@@ -707,6 +707,8 @@ def test_random_actions_on_anvil(anvil_env: CatalogEnv, reliability: Tally, caps
     failures = 1
     try:
         _run_machine(anvil_env, settings.get_profile("contract-anvil-fuzz" if fuzz else "contract-anvil-quick"), tally)
+        if fuzz:
+            assert tally.steps >= FUZZ_STEPS, f"the fuzz profile ran {tally.steps} steps, fewer than {FUZZ_STEPS}"
         failures = 0
     finally:
         elapsed = time.monotonic() - started
@@ -717,8 +719,6 @@ def test_random_actions_on_anvil(anvil_env: CatalogEnv, reliability: Tally, caps
                 f"({tally.forced} forcing ether in), {failures} failures, {elapsed:.0f} s "
                 f"({tally.steps / elapsed:.0f} steps/s)"
             )
-    if fuzz:
-        assert tally.steps >= FUZZ_STEPS, f"the fuzz profile ran {tally.steps} steps, fewer than {FUZZ_STEPS}"
 
 
 # -- a scripted scenario through every event, replayed from the logs -------------------------------------
