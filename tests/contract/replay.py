@@ -70,7 +70,7 @@ def replay(env: CatalogEnv, from_block: int) -> Replayed:
     for log in logs:
         block = int(log["blockNumber"])
         if block not in timestamps:
-            timestamps[block] = int(env.w3.eth.get_block(block)["timestamp"])
+            timestamps[block] = env.chain.block_timestamp(block)
         name, args = env.decode_log(log)
         _apply(state, name, args, timestamps[block])
         state.events.append(name)
