@@ -25,7 +25,7 @@ from tests.fixtures import Chain, ClientFor
 # The reliability tally (markers and the `reliability` fixture); see tests/reliability.py.
 pytest_plugins = ["tests.reliability", "pytester"]
 
-# `make fuzz` runs `pytest tests -m slow --hypothesis-profile=fuzz`. Hypothesis loads the profile when
+# `make fuzz` runs `pytest tests -m "slow or reliability" --hypothesis-profile=fuzz`. Hypothesis loads the profile when
 # pytest configures, before the subfolders' conftests are imported, so it is registered here, once.
 settings.register_profile(
     "fuzz",

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
+
 from .helpers import DIGEST, ETH, CatalogEnv, State
 
 PRICE = 10**15
@@ -96,6 +98,7 @@ def _snapshot(env: CatalogEnv, pids: list[int]) -> tuple[Any, ...]:
     )
 
 
+@pytest.mark.reliability("attack")
 def test_the_deployer_and_strangers_cannot_touch_others_products_orders_or_money(env: CatalogEnv) -> None:
     escrow_pid = env.list_escrowed(price=PRICE, stock=10, arbiter=env.arbiter)
     sale_pid = env.list_product(price=PRICE, stock=10, escrow_window=0)

@@ -262,6 +262,7 @@ SELLER_CALLS = {
 }
 
 
+@pytest.mark.reliability("attack")
 @pytest.mark.parametrize("call", SELLER_CALLS)
 def test_seller_functions_reject_others(env: CatalogEnv, call: str) -> None:
     pid = env.list_product(price=100, stock=3)

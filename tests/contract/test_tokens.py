@@ -209,6 +209,7 @@ def test_a_token_that_returns_no_bool_works(env: CatalogEnv) -> None:
     assert env.balance(env.catalog.address, token.address) == 0
 
 
+@pytest.mark.reliability("attack")
 def test_a_token_that_fails_blocks_only_its_own_purchases_and_withdrawals(env: CatalogEnv, usd: Contract) -> None:
     """A token that starts reverting (or returning false) stops purchases and withdrawals in that token;
     ETH and every other token go on, and nothing in the broken token is lost once it works again."""
@@ -282,6 +283,7 @@ def _everyone(env: CatalogEnv, evil: Contract, usd: Contract | None = None) -> N
         env.assert_money_invariant(currency)
 
 
+@pytest.mark.reliability("attack")
 def test_reentering_withdraw_of_its_own_ether_during_a_purchase_is_harmless(env: CatalogEnv, evil: Contract) -> None:
     """The hook takes the token's own ETH balance, once: a legitimate withdrawal that happens to run inside
     a purchase. The purchase itself is accounted exactly."""
@@ -295,6 +297,7 @@ def test_reentering_withdraw_of_its_own_ether_during_a_purchase_is_harmless(env:
     _everyone(env, evil)
 
 
+@pytest.mark.reliability("attack")
 @pytest.mark.parametrize("reentry", ["withdraw", "buy"])
 def test_moving_the_token_inside_a_purchase_is_refused(env: CatalogEnv, evil: Contract, reentry: str) -> None:
     """The hook withdraws the token's own balance in itself, or nests a second purchase in the same token:
@@ -321,6 +324,7 @@ def test_moving_the_token_inside_a_purchase_is_refused(env: CatalogEnv, evil: Co
     _everyone(env, evil)
 
 
+@pytest.mark.reliability("attack")
 def test_reentering_withdraw_during_a_withdrawal_pays_once(env: CatalogEnv, evil: Contract) -> None:
     pid = _as(env, evil, "listProduct", evil.address, USD, 10, 0, 0, ETH, DIGEST, 0)
     env.buy(pid, 2)  # the token sold 2 units for itself
@@ -332,6 +336,7 @@ def test_reentering_withdraw_during_a_withdrawal_pays_once(env: CatalogEnv, evil
     _everyone(env, evil)
 
 
+@pytest.mark.reliability("attack")
 def test_reentering_other_peoples_orders_is_refused(env: CatalogEnv, evil: Contract, usd: Contract) -> None:
     """From inside a transfer, the token tries the parties' actions on orders in other currencies."""
     usd_pid = env.list_escrowed(price=USD, currency=usd.address)
@@ -359,6 +364,7 @@ def test_reentering_other_peoples_orders_is_refused(env: CatalogEnv, evil: Contr
     _everyone(env, evil, usd)
 
 
+@pytest.mark.reliability("attack")
 def test_a_reverting_hook_blocks_only_that_tokens_purchases(env: CatalogEnv, evil: Contract, usd: Contract) -> None:
     pid = env.list_escrowed(price=USD, currency=evil.address)
     usd_pid = env.list_escrowed(price=USD, currency=usd.address)

@@ -139,6 +139,7 @@ def test_a_contract_recipient_withdraws(env: CatalogEnv) -> None:
     env.assert_money_invariant()
 
 
+@pytest.mark.reliability("attack")
 def test_a_rejecting_recipient_keeps_its_credit(env: CatalogEnv) -> None:
     actor = env.deploy_actor()
     pid = _actor_as_seller(env, actor, escrow_window=100)
@@ -175,6 +176,7 @@ def _rich_catalog(env: CatalogEnv) -> None:
     env.buy(immediate, 3)  # other's credit 21 PRICE
 
 
+@pytest.mark.reliability("attack")
 def test_reentrant_withdraw_gets_nothing_more(env: CatalogEnv) -> None:
     _rich_catalog(env)
     actor = env.deploy_actor()
@@ -197,6 +199,7 @@ def test_reentrant_withdraw_gets_nothing_more(env: CatalogEnv) -> None:
     env.assert_money_invariant()
 
 
+@pytest.mark.reliability("attack")
 def test_reentrant_withdraw_that_insists_fails_whole(env: CatalogEnv) -> None:
     """If the attacker lets the reentrant failure propagate, its own withdrawal fails and is undone."""
     _rich_catalog(env)
@@ -213,6 +216,7 @@ def test_reentrant_withdraw_that_insists_fails_whole(env: CatalogEnv) -> None:
     env.assert_money_invariant()
 
 
+@pytest.mark.reliability("attack")
 def test_reentrant_buy_and_refund_take_only_what_is_owed(env: CatalogEnv) -> None:
     """During its withdrawal the attacker refunds its own escrowed purchase, withdraws that refund,
     buys something, and refunds another buyer. It ends up with exactly its credit plus its own refund,
@@ -259,6 +263,7 @@ def test_reentrant_buy_and_refund_take_only_what_is_owed(env: CatalogEnv) -> Non
     env.assert_money_invariant()
 
 
+@pytest.mark.reliability("attack")
 @pytest.mark.parametrize("swallow", [True, False])
 def test_reentrant_settlement_of_someone_elses_order_fails(env: CatalogEnv, swallow: bool) -> None:
     """From inside its withdrawal the attacker tries the other side's actions: confirm a buyer's order,
@@ -296,6 +301,7 @@ def test_reentrant_settlement_of_someone_elses_order_fails(env: CatalogEnv, swal
 # -- contract buyers and ether forced in -----------------------------------------------------------------
 
 
+@pytest.mark.reliability("attack")
 def test_a_contract_buyer_that_rejects_ether_takes_its_refund_elsewhere(env: CatalogEnv) -> None:
     """A contract wallet that cannot receive ether (or a smart account paying from a module) is refunded
     to its own balance, and withdraws it to any address it names."""
