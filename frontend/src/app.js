@@ -6,6 +6,7 @@ import { clear, h, icon } from './dom.js';
 import { describeError } from './errors.js';
 import { currencyInfo, formatAmount, formatDate, shortAddress } from './format.js';
 import { gatewayFor } from './gateway.js';
+import { swapKeepingEdits, trackEdits } from './keep.js';
 import { Wallet, discoverWallets, lastWalletKey, walletChoices } from './wallet.js';
 import { catalogView } from './views/catalog.js';
 import { productView } from './views/product.js';
@@ -89,6 +90,7 @@ async function boot() {
   app.docs = new Documents(gatewayFor(location));
   renderFooter();
   window.addEventListener('hashchange', () => route());
+  trackEdits($('#view'));
   // The deployment check rides in the same JSON-RPC batch as the first view's reads.
   app.checked = app.reader.checkDeployment().then(
     (result) => {
@@ -158,8 +160,13 @@ async function route(quiet = false) {
     const match = pattern.exec(hash);
     if (!match) continue;
     const render = (...children) => {
-      if (id === app.renderId) clear($('#view'), ...children);
-      return id === app.renderId;
+      if (id !== app.renderId) return false;
+      const view = $('#view');
+      // Re-reading the same route must not wipe what the user is typing in it.
+      if (view.dataset.route === hash) swapKeepingEdits(view, () => clear(view, ...children));
+      else clear(view, ...children);
+      view.dataset.route = hash;
+      return true;
     };
     render.loading = (...children) => quiet || render(...children);
     document.body.dataset.busy = 'true'; // tests wait for a settled view; so could a spinner
