@@ -110,3 +110,35 @@ def test_buyer_quantity_being_typed_survives_a_confirmation(shop: Shop, publish:
     page.keyboard.type("3")
     expect(quantity).to_have_value("3")
     expect(page.locator(".buybox .total")).to_have_text("Total 0.09 ETH")
+
+
+def test_review_being_written_survives_a_confirmation(shop: Shop, publish: Any, open_page: Any) -> None:
+    pid = shop.list_product("Tour T-shirt 2026", price=10**16, hue=0.02)
+    shop.buy(pid)
+    shop.buy(pid)
+    for order_no in (1, 2):
+        shop.send(shop.catalog.functions.ship(pid, order_no, b"\0" * 32, 0), shop.seller)
+    shop.send(shop.catalog.functions.confirm(pid, 2), shop.buyer)
+    buyer = open_page(f"{publish().path_url}#/orders", account=2)
+    connect(buyer)
+    first = buyer.locator(f"article.order[data-order='{pid}-1']")
+    second = buyer.locator(f"article.order[data-order='{pid}-2']")
+
+    # The buyer confirms the first order; while that waits for a block, they review the second one.
+    with held_blocks(shop):
+        card = pending_card(buyer, first.locator("button[data-action='confirm']").click)
+        second.locator("button[data-action='review']").click()
+        second.get_by_label("3 stars").click()
+        text = second.get_by_label("Review text")
+        text.click()
+        text.press_sequentially("Soft and well made")
+
+    expect(card).to_have_attribute("data-status", "confirmed")
+    expect(first.locator(".state")).to_have_text("Completed")  # the view was re-rendered
+    settled(buyer)
+
+    expect(text).to_have_value("Soft and well made")
+    expect(text).to_be_focused()
+    buyer.keyboard.type(", thanks")
+    expect(text).to_have_value("Soft and well made, thanks")
+    expect(second.locator(".star.on")).to_have_count(3)

@@ -99,10 +99,17 @@ export function ordersView() {
   };
 }
 
+// Order ref -> the form the user opened on it (a review, a split): a re-render opens it again while the
+// order still allows it, and keep.js carries what was typed in it over. The stars picked are no field.
+const openForms = new Map();
+const pickedStars = new Map();
+
 function orderCard(order, product, now, role, extra) {
   const fmt = money(product.currency);
   const actions = allowedActions(order, product, role, now);
   const form = h('div.order-form');
+  const opened = openForms.get(`${order.productId}-${order.orderNo}`);
+  if (actions.includes(opened)) onAction(opened, order, product, form);
   const buttons = actions.map((action) =>
     h(
       `button.btn.${action === 'dispute' || action === 'refund' || action === 'cancel' ? 'secondary' : 'primary'}`,
@@ -134,6 +141,7 @@ function orderCard(order, product, now, role, extra) {
 function onAction(action, order, product, form) {
   const ref = [order.productId, order.orderNo];
   const label = `${ACTION_LABELS[action]} · order ${order.productId}-${order.orderNo}`;
+  if (action === 'review' || action === 'resolve') openForms.set(`${order.productId}-${order.orderNo}`, action);
   if (action === 'review') return form.replaceChildren(reviewForm(order, product));
   if (action === 'resolve') return form.replaceChildren(splitControl(order, product));
   if (action === 'ship') return act(label, product, [{ label: 'Mark shipped', request: () => ({ functionName: 'ship', args: [...ref, `0x${'0'.repeat(64)}`, 0] }) }]);
@@ -141,15 +149,17 @@ function onAction(action, order, product, form) {
 }
 
 function reviewForm(order, product) {
-  let rating = 5;
+  const ref = `${order.productId}-${order.orderNo}`;
+  let rating = pickedStars.get(ref) ?? 5;
   const starButtons = [1, 2, 3, 4, 5].map((n) =>
     h('button.star', { type: 'button', 'aria-label': `${n} stars`, dataset: { n }, onclick: () => pick(n) }, '★'),
   );
   const pick = (n) => {
     rating = n;
+    pickedStars.set(ref, n);
     starButtons.forEach((b, i) => b.classList.toggle('on', i < n));
   };
-  pick(5);
+  pick(rating);
   const text = h('textarea', { rows: 3, maxLength: 10000, placeholder: 'How was it? (optional)', 'aria-label': 'Review text' });
   const note = h('p.small.muted');
   const submit = h('button.btn', { type: 'button' }, 'Publish review');
