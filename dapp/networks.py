@@ -184,6 +184,20 @@ def http_web3(url: str, timeout: float = 30.0) -> Web3:
     return tune(Web3(RpcProvider(url, timeout=timeout)))
 
 
+def _unreachable(label: str, exc: Exception) -> str:
+    """Why the first request failed, in words: a server that answered, but not as a node (a web page, a
+    REST API, a typo'd port), is said to be one; anything else is the node that could not be reached."""
+    from web3.exceptions import BadResponseFormat
+
+    from dapp.exceptions import RpcUnavailableError
+
+    status = exc.status if isinstance(exc, RpcUnavailableError) else None
+    not_json = isinstance(exc, RpcUnavailableError) and "the reply is not JSON" in str(exc)
+    if isinstance(exc, BadResponseFormat) or not_json or (status is not None and 400 <= status < 500):
+        return f"{label} answers, but is not an Ethereum JSON-RPC node: check the URL and port ({exc})"
+    return f"cannot reach {label}: is the node running and the URL right? ({exc})"
+
+
 def connect(
     network: NetworkChoice | str | None = None,
     *,
@@ -224,7 +238,7 @@ def connect(
     except Exception as exc:
         if node is not None:
             node.stop()
-        raise NetworkError(f"cannot reach {choice.label}: is the node running and the URL right? ({exc})") from None
+        raise NetworkError(_unreachable(choice.label, exc)) from None
     connection = Connection(w3, choice, node)
     if expected_chain_id is not None and connection.chain_id != expected_chain_id:
         connection.close()
