@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import threading
+import urllib.error
+import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -102,14 +104,21 @@ class FakeServer:
         return cls(lambda path, body: (200, "application/json", b'{"Message": "404 page not found", "Code": 0}'))
 
     @classmethod
-    def gateway(cls, files: dict[str, bytes]) -> FakeServer:
-        """A path gateway serving `files` (CID -> bytes) at /ipfs/CID."""
+    def gateway(cls, files: dict[str, bytes], upstream: str | None = None) -> FakeServer:
+        """A path gateway serving `files` (CID -> bytes) at /ipfs/CID, and anything else from the gateway
+        at `upstream` (Kubo's, for the page itself), if given."""
 
         def answer(path: str, body: bytes) -> tuple[int, str, bytes]:
             cid = path.split("/")[2] if path.startswith("/ipfs/") else ""
             if cid in files:
                 return 200, "application/octet-stream", files[cid]
-            return 404, "text/plain", b"not found"
+            if upstream is None:
+                return 404, "text/plain", b"not found"
+            try:
+                with urllib.request.urlopen(upstream + path, timeout=30) as response:
+                    return response.status, response.headers.get("Content-Type", "text/plain"), response.read()
+            except urllib.error.HTTPError as exc:
+                return exc.code, "text/plain", exc.read()
 
         return cls(answer)
 
