@@ -1,19 +1,23 @@
-"""The bad-input table through the `dapp` command (issue 11): one row per bad input, each run as a real
-subprocess against one shared anvil and one `dapp up`-seeded shop.
+"""The bad-input table through the `dapp` command (issue 11): one row per bad input, each a `dapp` process
+against one shared anvil and one Catalog, in its own copy of a project folder.
 
 Every row must give exactly one error line naming the problem, exit code 2 and no traceback; the
 counting proxy in front of anvil (or the fake server an RPC row points at) must see no
-eth_sendTransaction/eth_sendRawTransaction; and no file of the project (registry, journal, keystore,
-document cache) may change. Each row counts as a `bad_input` in the reliability tally.
+eth_sendTransaction/eth_sendRawTransaction; and no file of the project folder (registry, journal,
+keystore, document cache) may change. Each row counts as a `bad_input` in the reliability tally.
+
+The processes are forks of one that imported `dapp` (tests.bad_input.DappForkServer): a fresh
+`python -m dapp` spends ~1.3 s of CPU importing web3 before it reads its arguments, 1.5 minutes for the
+table. `test_the_fork_server_runs_dapp_as_python_m_dapp` runs some rows both ways and compares them.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,7 +36,17 @@ from dapp.networks import http_web3
 from dapp.nodes import AnvilNode
 from dapp.registry import Registry
 from dapp.transactions import TransactionPipeline, TxRequest
-from tests.bad_input import BLAKE2_CID, CBOR_CID, CIDV0, SENDS, FakeServer, bad_documents, snapshot, wrong_checksum
+from tests.bad_input import (
+    BLAKE2_CID,
+    CBOR_CID,
+    CIDV0,
+    SENDS,
+    DappForkServer,
+    FakeServer,
+    bad_documents,
+    snapshot,
+    wrong_checksum,
+)
 from tests.fixtures import CID, DAPP, Cli
 from tests.networks.rpc_proxy import FlakyRpcProxy
 
@@ -49,6 +63,9 @@ class World:
     anvil_url: str
     home: Path
     env: dict[str, str]
+    proxy: FlakyRpcProxy  # counts what each row asks the chain (rows run one at a time)
+    html: FakeServer
+    json_api: FakeServer
     values: dict[str, str] = field(default_factory=dict)
 
 
@@ -101,11 +118,19 @@ def world(anvil_node: AnvilNode, tmp_path_factory: pytest.TempPathFactory) -> It
             (home / folder / "31337.json").write_text(content)
 
     env = Cli(home).env
-    with FakeServer.gateway({str(doc.cid): doc.body for doc in docs.values()}) as gateway:
+    with (
+        FakeServer.gateway({str(doc.cid): doc.body for doc in docs.values()}) as gateway,
+        FlakyRpcProxy(anvil_node.url) as proxy,
+        FakeServer.html() as html,
+        FakeServer.not_json_rpc() as json_api,
+    ):
         yield World(
             anvil_node.url,
             home,
             env,
+            proxy,
+            html,
+            json_api,
             {
                 "usd": usd,
                 "catalog": deployment.address,
@@ -129,8 +154,11 @@ class Row:
     network: bool = True  # add --network <counting proxy> unless the row names its own
 
 
+OFFLINE = ("verify-page", "cid", "car")  # commands without --network
+
+
 def row(id: str, *args: str, message: str, env: dict[str, str] | None = None, stdin: str = "") -> Any:
-    network = "--network" not in args
+    network = "--network" not in args and args[0] not in OFFLINE
     return pytest.param(
         Row(id, args, message, tuple((env or {}).items()), stdin, network),
         id=id,
@@ -150,6 +178,8 @@ ROWS = [
         "--metadata-cid", CID, message="arbiter {bad_checksum} fails its EIP-55 checksum"),
     row("address-malformed-currency", *LIST, "--price", "1", "--currency", "0x1234", "--metadata-cid", CID,
         message="--currency is not an Ethereum address"),
+    row("address-wrong-checksum-seller", "page", "build", "--seller", "{bad_checksum}",
+        message="--seller {bad_checksum} fails its EIP-55 checksum"),
     row("address-wrong-checksum-currency", *LIST, "--price", "1", "--currency", "{bad_checksum}",
         "--metadata-cid", CID, message="--currency {bad_checksum} fails its EIP-55 checksum"),
     # --- quantities ------------------------------------------------------------------------------
@@ -194,6 +224,7 @@ ROWS = [
     row("order-non-numeric", "confirm", "1-x", message="not an order: '1-x'"),
     row("order-unknown", "confirm", "1-99", message="(CatalogUnknownOrder)"),
     row("order-unknown-product", "cancel", "999-1", message="(CatalogUnknownOrder)"),
+    row("tx-hash-malformed", "tx", "status", "0x12", message="not a transaction hash: '0x12'"),
     # --- CIDs ------------------------------------------------------------------------------------
     row("cid-malformed", *LIST, "--price", "1", "--metadata-cid", "not-a-cid", message="not a valid CID: 'not-a-cid'"),
     row("cid-v0", *LIST, "--price", "1", "--metadata-cid", CIDV0, message="is a CIDv0"),
@@ -201,6 +232,8 @@ ROWS = [
     row("cid-wrong-codec", *LIST, "--price", "1", "--metadata-cid", CBOR_CID, message="has codec dag-cbor"),
     row("cid-malformed-tracking", "ship", "2-1", "--tracking-cid", "bafy-nope", message="not a valid CID"),
     row("cid-v0-review", "review", "2-1", "--rating", "5", "--review-cid", CIDV0, message="is a CIDv0"),
+    row("cid-v0-seller-document", "page", "build", "--seller-document", CIDV0, message="is a CIDv0"),
+    row("cid-malformed-verify", "verify-page", "bafy-nope", message="not a valid CID: 'bafy-nope'"),
     # --- metadata documents: fetched (judged after their CID matched), and typed ------------------
     row("metadata-invalid-json", "product", "{doc_invalid}", "--gateway", "{gateway}", message="is not UTF-8 JSON"),
     row("metadata-oversized", "product", "{doc_oversized}", "--gateway", "{gateway}",
@@ -251,46 +284,40 @@ class Outcome:
     changed: list[str]  # files of the project folder that changed
 
 
-def _run(world: World, case: Row, folder: Path) -> Outcome:
-    """One row in its own copy of the project folder, behind its own counting proxy (rows run side by side)."""
+def _run(world: World, case: Row, folder: Path, dapp: Callable[..., subprocess.CompletedProcess[str]]) -> Outcome:
+    """One row in its own copy of the project folder, the counts of the shared proxy and servers reset."""
     shutil.copytree(world.home, folder)
     before = snapshot(folder)
-    with FlakyRpcProxy(world.anvil_url) as proxy, FakeServer.html() as html, FakeServer.not_json_rpc() as api:
-        values = {**world.values, "html_url": html.url, "json_api_url": api.url}
-        args = [a.format(**values) for a in case.args]
-        if case.network:
-            args += ["--network", proxy.url]
-        env = {**world.env, "DAPP_HOME": str(folder / ".dapp"), "DAPP_DEPLOYMENTS": str(folder / "deployments")}
-        result = subprocess.run(
-            [*DAPP, *args], env={**env, **dict(case.env)}, cwd=folder, input=case.stdin,
-            capture_output=True, text=True, timeout=120,
-        )  # fmt: skip
-        sent = [m for m in [*proxy.calls, *html.methods, *api.methods] if m in SENDS]
+    proxy, html, api = world.proxy, world.html, world.json_api
+    proxy.reset_counts()
+    html.methods.clear()
+    api.methods.clear()
+    values = {**world.values, "html_url": html.url, "json_api_url": api.url}
+    args = [a.format(**values) for a in case.args]
+    if case.network:
+        args += ["--network", proxy.url]
+    env = {**world.env, "DAPP_HOME": str(folder / ".dapp"), "DAPP_DEPLOYMENTS": str(folder / "deployments")}
+    result = dapp(args, {**env, **dict(case.env)}, folder, case.stdin)
+    sent = [m for m in [*proxy.calls, *html.methods, *api.methods] if m in SENDS]
     after = snapshot(folder)
     changed = sorted(name for name in before.keys() | after.keys() if before.get(name) != after.get(name))
     return Outcome(result, case.message.format(**values), sent, changed)
 
 
+def python_m_dapp(args: list[str], env: dict[str, str], cwd: Path, stdin: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*DAPP, *args], env=env, cwd=cwd, input=stdin, capture_output=True, text=True, timeout=120)
+
+
 @pytest.fixture(scope="module")
-def outcomes(
-    world: World, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> dict[str, Outcome]:
-    """Every selected row, run a few at a time: each is a `dapp` process that spends most of its ~1.3 s
-    importing web3, and they share nothing but the chain, which none of them may change."""
-    cases = [
-        item.callspec.params["case"]
-        for item in request.session.items
-        if isinstance(item, pytest.Function) and item.originalname == "test_bad_input_is_refused_by_the_cli"
-    ]
-    root = tmp_path_factory.mktemp("bad-input-rows")
-    with ThreadPoolExecutor(max_workers=3) as pool:
-        futures = {case.id: pool.submit(_run, world, case, root / case.id) for case in cases}
-        return {key: future.result() for key, future in futures.items()}
+def dapp() -> Iterator[DappForkServer]:
+    server = DappForkServer(DAPP[0])
+    yield server
+    server.close()
 
 
 @pytest.mark.parametrize("case", ROWS)
-def test_bad_input_is_refused_by_the_cli(outcomes: dict[str, Outcome], case: Row) -> None:
-    outcome = outcomes[case.id]
+def test_bad_input_is_refused_by_the_cli(world: World, dapp: DappForkServer, case: Row, tmp_path: Path) -> None:
+    outcome = _run(world, case, tmp_path / "project", dapp.run)
     stderr = outcome.result.stderr
     assert outcome.result.returncode == 2, stderr
     assert "Traceback" not in stderr, stderr
@@ -299,3 +326,22 @@ def test_bad_input_is_refused_by_the_cli(outcomes: dict[str, Outcome], case: Row
     assert outcome.expected in errors[0], stderr
     assert outcome.sent == [], f"sent {outcome.sent}"
     assert outcome.changed == [], f"changed {outcome.changed}"
+
+
+SAME_AS_PYTHON_M_DAPP = [
+    "quantity-zero", "quantity-over-stock", "keystore-no-password", "rpc-web-page",]  # fmt: skip
+
+
+@pytest.mark.parametrize("row_id", SAME_AS_PYTHON_M_DAPP)
+def test_the_fork_server_runs_dapp_as_python_m_dapp(
+    world: World, dapp: DappForkServer, row_id: str, tmp_path: Path
+) -> None:
+    """The rows above run in forks of one process that imported `dapp`; a fresh `python -m dapp` gives
+    the same exit code, the same error line and the same output."""
+    case = next(p.values[0] for p in ROWS if p.id == row_id)
+    forked = _run(world, case, tmp_path / "forked", dapp.run).result
+    fresh = _run(world, case, tmp_path / "fresh", python_m_dapp).result
+    port = re.compile(r"127\.0\.0\.1:\d+")  # each run has its own proxy
+    assert (forked.returncode, port.sub("PORT", forked.stdout), port.sub("PORT", forked.stderr)) == (
+        fresh.returncode, port.sub("PORT", fresh.stdout), port.sub("PORT", fresh.stderr)
+    )  # fmt: skip
