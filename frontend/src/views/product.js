@@ -3,7 +3,7 @@ import { domainSeparator } from 'viem';
 import { app, canTransact, money, readyWallet, refresh } from '../app.js';
 import { isZeroAddress, permitAbi } from '../chain.js';
 import { h, icon, stars } from '../dom.js';
-import { formatDate, formatDuration, shortAddress } from '../format.js';
+import { formatDate, formatDuration, parseQuantity, shortAddress } from '../format.js';
 import { refuse, runSteps } from '../tx.js';
 import { badges, priceText, productDoc, ratingLine, sellerLink, stockText } from './common.js';
 
@@ -142,16 +142,6 @@ function buyBox(product) {
         ? h('p.small.muted', app.wallet?.account ? '' : 'You will be asked to connect a wallet.')
         : h('p.small.warn-text', 'Purchases are disabled: see the notice above.'),
   );
-}
-
-/** { value } for a whole number from 1 to `stock` as typed, else { error } in words. */
-export function parseQuantity(text, stock) {
-  const raw = String(text).trim();
-  if (!/^\d+$/.test(raw)) return { error: 'Quantity: enter a whole number of at least 1.' };
-  const n = Number(raw);
-  if (n < 1) return { error: 'Quantity: enter at least 1.' };
-  if (n > stock) return { error: `Quantity: only ${stock} in stock.` };
-  return { value: n };
 }
 
 async function purchase(product, quantity) {
