@@ -21,9 +21,10 @@ from types import TracebackType
 from urllib.parse import urlparse
 
 from web3 import Web3
+from web3.exceptions import BadResponseFormat
 
 from dapp._utils.process import PidRecord
-from dapp.exceptions import NetworkError, NetworkMismatchError, UnknownNetworkError
+from dapp.exceptions import NetworkError, NetworkMismatchError, RpcUnavailableError, UnknownNetworkError
 from dapp.middleware import tune
 from dapp.nodes import NODE_KINDS, LocalNode, rpc_answers
 from dapp.rpc import RpcProvider
@@ -187,13 +188,10 @@ def http_web3(url: str, timeout: float = 30.0) -> Web3:
 def _unreachable(label: str, exc: Exception) -> str:
     """Why the first request failed, in words: a server that answered, but not as a node (a web page, a
     REST API, a typo'd port), is said to be one; anything else is the node that could not be reached."""
-    from web3.exceptions import BadResponseFormat
-
-    from dapp.exceptions import RpcUnavailableError
-
     status = exc.status if isinstance(exc, RpcUnavailableError) else None
     not_json = isinstance(exc, RpcUnavailableError) and "the reply is not JSON" in str(exc)
-    if isinstance(exc, BadResponseFormat) or not_json or (status is not None and 400 <= status < 500):
+    # 404/405: no JSON-RPC at that path. Not 401/403/429: a node that wants a key or fewer requests is one.
+    if isinstance(exc, BadResponseFormat) or not_json or status in (404, 405):
         return f"{label} answers, but is not an Ethereum JSON-RPC node: check the URL and port ({exc})"
     return f"cannot reach {label}: is the node running and the URL right? ({exc})"
 
