@@ -110,6 +110,7 @@ function buyBox(product) {
   const check = () => {
     const q = parseQuantity(quantity.value, stock);
     problem.textContent = q.error ?? '';
+    problem.hidden = q.error === undefined; // no gap in the buy box while there is nothing to say
     total.textContent = q.error === undefined && q.value > 1 ? `Total ${fmt.amount(product.price * BigInt(q.value))}` : '';
     if (q.error === undefined) chosen.set(product.id, q.value);
     return q;
