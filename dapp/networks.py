@@ -21,9 +21,10 @@ from types import TracebackType
 from urllib.parse import urlparse
 
 from web3 import Web3
+from web3.exceptions import BadResponseFormat
 
 from dapp._utils.process import PidRecord
-from dapp.exceptions import NetworkError, NetworkMismatchError, UnknownNetworkError
+from dapp.exceptions import NetworkError, NetworkMismatchError, RpcUnavailableError, UnknownNetworkError
 from dapp.middleware import tune
 from dapp.nodes import NODE_KINDS, LocalNode, rpc_answers
 from dapp.rpc import RpcProvider
@@ -184,6 +185,17 @@ def http_web3(url: str, timeout: float = 30.0) -> Web3:
     return tune(Web3(RpcProvider(url, timeout=timeout)))
 
 
+def _unreachable(label: str, exc: Exception) -> str:
+    """Why the first request failed, in words: a server that answered, but not as a node (a web page, a
+    REST API, a typo'd port), is said to be one; anything else is the node that could not be reached."""
+    status = exc.status if isinstance(exc, RpcUnavailableError) else None
+    not_json = isinstance(exc, RpcUnavailableError) and "the reply is not JSON" in str(exc)
+    # 404/405: no JSON-RPC at that path. Not 401/403/429: a node that wants a key or fewer requests is one.
+    if isinstance(exc, BadResponseFormat) or not_json or status in (404, 405):
+        return f"{label} answers, but is not an Ethereum JSON-RPC node: check the URL and port ({exc})"
+    return f"cannot reach {label}: is the node running and the URL right? ({exc})"
+
+
 def connect(
     network: NetworkChoice | str | None = None,
     *,
@@ -224,7 +236,7 @@ def connect(
     except Exception as exc:
         if node is not None:
             node.stop()
-        raise NetworkError(f"cannot reach {choice.label}: is the node running and the URL right? ({exc})") from None
+        raise NetworkError(_unreachable(choice.label, exc)) from None
     connection = Connection(w3, choice, node)
     if expected_chain_id is not None and connection.chain_id != expected_chain_id:
         connection.close()

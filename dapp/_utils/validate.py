@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from eth_utils.address import is_address, to_checksum_address
+from eth_utils.address import is_address, is_checksum_address, to_checksum_address
 
 from dapp.exceptions import DappValueError
 
@@ -22,7 +22,17 @@ def check_uint(name: str, value: int, maximum: int = UINT256_MAX, minimum: int =
 
 
 def check_address(name: str, value: object) -> str:
-    """The checksummed form of an Ethereum address, or DappValueError naming the argument."""
+    """The checksummed form of an Ethereum address, or DappValueError naming the argument.
+
+    An address in mixed case carries an EIP-55 checksum, and one that fails it is refused: eth_utils'
+    is_address accepts it (and to_checksum_address would silently "correct" it), but a failed checksum
+    means a typo, and money sent to a typo is gone. All-lower or all-upper case has no checksum to check."""
     if not isinstance(value, str) or not is_address(value):
         raise DappValueError(f"{name} is not an Ethereum address: {value!r}")
+    hexpart = value[2:] if value[:2].lower() == "0x" else value
+    if hexpart != hexpart.lower() and hexpart != hexpart.upper() and not is_checksum_address(value):
+        raise DappValueError(
+            f"{name} {value} fails its EIP-55 checksum (the mix of upper and lower case): a typo? "
+            "Copy the address again"
+        )
     return str(to_checksum_address(value))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -11,14 +12,14 @@ from decimal import Decimal, InvalidOperation, localcontext
 from typing import Any
 
 import click
-from eth_utils.address import is_address
 
-from dapp.accounts import PRIVATE_KEY_ENV, use_account
+from dapp._utils.validate import check_address
+from dapp.accounts import KEYSTORE_PASSWORD_ENV, PRIVATE_KEY_ENV, use_account
 from dapp.cli.options import NetworkArgs, TxArgs
 from dapp.cli.output import progress, remember_transaction
 from dapp.client import CatalogClient
 from dapp.deploy import live_deployment, live_token
-from dapp.exceptions import DappValueError
+from dapp.exceptions import AccountError, DappValueError
 from dapp.networks import Connection, connect
 from dapp.registry import Registry
 from dapp.tokens import ETH_TOKEN, Token
@@ -58,8 +59,8 @@ class Session:
         """--currency: an address, ETH, or the symbol of the demo stablecoin registered on this chain."""
         if text is None or text.strip().upper() == "ETH":
             return ETH_TOKEN
-        if is_address(text.strip()):
-            return client.token(text.strip())
+        if text.strip().lower().startswith("0x"):  # meant as an address: a malformed one is said so, not looked up
+            return client.token(check_address("--currency", text.strip()))
         return self.token_by_symbol(client, text.strip())
 
     def token_by_symbol(self, client: CatalogClient, symbol: str) -> Token:
@@ -102,6 +103,17 @@ def announce(event: TxEvent) -> None:
         progress(f"{event.label}: transaction {event.tx_hash} sent, waiting for it to be mined")
 
 
+def ask_password() -> str:
+    """The keystore password, typed at a terminal or piped in. Piped input that is empty is an error that
+    says what to set (click's prompt would only say "Aborted!" and exit 1)."""
+    if sys.stdin is not None and sys.stdin.isatty():
+        return str(click.prompt("keystore password", hide_input=True))
+    line = sys.stdin.readline() if sys.stdin is not None else ""
+    if not line:
+        raise AccountError(f"the keystore needs a password and none was given: set {KEYSTORE_PASSWORD_ENV} or type it")
+    return line.rstrip("\r\n")
+
+
 @contextmanager
 def session(net: NetworkArgs, *, need_account: bool = True, tx: TxArgs | None = None) -> Iterator[Session]:
     progress(f"connecting to {net.network.label}")
@@ -113,7 +125,7 @@ def session(net: NetworkArgs, *, need_account: bool = True, tx: TxArgs | None = 
                 connection.w3,
                 keystore=net.keystore,
                 index=net.account_index,
-                password_prompt=lambda: click.prompt("keystore password", hide_input=True),
+                password_prompt=ask_password,
             )
         yield Session(connection, account, Registry(net.deployments), tx or TxArgs())
     finally:

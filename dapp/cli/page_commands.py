@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from dapp._utils.validate import check_address
 from dapp.cli.common import session
 from dapp.cli.options import NetworkArgs, ipfs_api_option, json_option, network_options
 from dapp.cli.output import emit, progress
@@ -35,12 +36,14 @@ def page() -> None:
 )
 def build(net: NetworkArgs, rpc_url: str | None, seller: str | None, seller_document: str | None, out: Path) -> None:
     """Build the page with config.json for the Catalog registered on --network; print its CID."""
+    if seller is not None:
+        check_address("--seller", seller)  # both checked before connecting
+    document = Cid.parse_document(seller_document) if seller_document else None
     with session(net, need_account=False) as s:
         deployment, _abi = live_deployment(s.w3, s.registry)
         url = rpc_url or getattr(s.w3.provider, "endpoint_uri", None)
         if not url:
             raise DappValueError("this network has no http RPC URL for the page to read: pass --rpc-url")
-        document = Cid.parse_document(seller_document) if seller_document else None
         config = PageConfig.for_deployment(deployment, str(url), seller=seller, seller_document=document)
     progress(f"building the page for {deployment.address} on chain {deployment.chain_id}")
     built = build_page(config, out)

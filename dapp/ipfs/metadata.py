@@ -23,6 +23,7 @@ rejects it if it differs from the CID on chain: a gateway cannot substitute cont
 from __future__ import annotations
 
 import json
+import re
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -62,6 +63,9 @@ def canonical_json(document: dict[str, Any]) -> bytes:
     return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!\n)")  # controls but tab, newline, CRLF
+
+
 def _check_text(field: str, value: object, limit: int, *, required: bool, error: type[Exception]) -> str:
     if not isinstance(value, str):
         raise error(f"{field} must be a string")
@@ -69,6 +73,9 @@ def _check_text(field: str, value: object, limit: int, *, required: bool, error:
         raise error(f"{field} must not be empty")
     if len(value) > limit:
         raise error(f"{field} is {len(value)} characters; at most {limit}")
+    if _CONTROL.search(value):
+        # Shown by `dapp` in a terminal: an escape sequence there can retitle, clear or rewrite the screen.
+        raise error(f"{field} contains control characters (terminal escape sequences?); only text is allowed")
     return value
 
 

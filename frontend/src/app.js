@@ -1,6 +1,7 @@
 // The shop page: boot (config, deployment check), the shell (header, banners, wallet), and the hash router.
+import { isAddress } from 'viem';
 import { parseConfig } from './config.js';
-import { Reader, isZeroAddress } from './chain.js';
+import { Reader, abi, isZeroAddress } from './chain.js';
 import { Documents } from './docs.js';
 import { clear, h, icon } from './dom.js';
 import { describeError } from './errors.js';
@@ -80,7 +81,12 @@ async function boot() {
   let raw;
   try {
     const response = await fetch('./config.json', { cache: 'no-cache' });
-    raw = await response.json();
+    if (!response.ok) throw new Error(`config.json could not be loaded (HTTP ${response.status}): the page was published without it`);
+    try {
+      raw = JSON.parse(await response.text());
+    } catch (error) {
+      throw new Error(`config.json is not valid JSON (${error.message})`, { cause: error });
+    }
     app.config = parseConfig(raw, location.search);
   } catch (error) {
     fatal('This page has no valid store configuration.', String(error.message ?? error));
@@ -117,7 +123,7 @@ export function nodeDown() {
   banner(
     'rpc',
     'The store is unreachable',
-    `The Ethereum node at ${app.config.rpcUrl} does not answer, so products and orders cannot be shown. ` +
+    `The Ethereum node at ${app.config.rpcUrl} does not answer, or what answers there is not an Ethereum node, so products and orders cannot be shown. ` +
       'Check your connection and reload, or open this page with ?rpc= pointing at another node.',
     h('button.btn.secondary', { type: 'button', onclick: () => location.reload() }, 'Try again'),
   );
@@ -141,14 +147,35 @@ async function loadStorefront() {
 
 // --- router ---------------------------------------------------------------------------------------
 
+const MAX_UINT256 = 2n ** 256n - 1n;
+
+// A link a person typed or pasted: one that is nearly right says what is wrong with it.
 const ROUTES = [
   [/^#?\/?$/, () => catalogView(app.config.seller)],
-  [/^#\/product\/(\d{1,20})$/, (m) => productView(BigInt(m[1]))],
+  [/^#\/product\/(\d+)$/, (m) => (BigInt(m[1]) <= MAX_UINT256 ? productView(BigInt(m[1])) : notFound(`There is no product #${m[1]}.`))],
+  [/^#\/product\/(.*)$/, (m) => notFound(`“${decode(m[1])}” is not a product number: product links end in a number, like #/product/3.`)],
   [/^#\/orders$/, () => ordersView()],
   [/^#\/sell$/, () => sellerView()],
-  [/^#\/seller\/(0x[0-9a-fA-F]{40})$/, (m) => catalogView(m[1])],
+  [
+    /^#\/seller\/(0x[0-9a-fA-F]{40})$/,
+    (m) => (isAddress(m[1]) ? catalogView(m[1]) : notFound(`${m[1]} fails its checksum (its mix of upper and lower case): check the address for a typo.`)),
+  ],
+  [/^#\/seller\/(.*)$/, (m) => notFound(`“${decode(m[1])}” is not a seller address: seller links end in a 0x address of 40 hex digits.`)],
   [/^#\/arbiter$/, () => arbiterView()],
 ];
+
+function decode(text) {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/** A view that only says what is wrong with the link. */
+function notFound(reason) {
+  return async (render) => render(h('div.empty', { dataset: { problem: 'route' } }, h('h2', 'Page not found'), h('p', reason), h('p', h('a', { href: '#/' }, 'Back to the shop'))));
+}
 
 async function route(quiet = false) {
   const id = ++app.renderId;
@@ -174,7 +201,7 @@ async function route(quiet = false) {
       await view(match)(render, () => id === app.renderId);
     } catch (error) {
       if (id !== app.renderId) return;
-      const said = describeError(error, []);
+      const said = describeError(error, abi); // a view that reverts (no such product) says so by name
       if (said.kind === 'network') nodeDown();
       render(h('div.empty', h('h2', said.kind === 'network' ? 'The store is unreachable' : said.title), h('p', said.message)));
     } finally {

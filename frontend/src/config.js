@@ -1,4 +1,5 @@
 // config.json, written next to index.html by `dapp page build`: the one deployment this page serves.
+import { isAddress } from 'viem';
 import { normalizeCid } from './cid.js';
 
 export class ConfigError extends Error {}
@@ -31,6 +32,7 @@ export function parseConfig(raw, search = '') {
   need(raw && typeof raw === 'object' && !Array.isArray(raw), 'config.json must be a JSON object');
   need(Number.isSafeInteger(raw.chainId) && raw.chainId > 0, 'config.json: chainId must be a positive integer');
   need(typeof raw.address === 'string' && ADDRESS.test(raw.address), 'config.json: address must be a 0x address');
+  need(isAddress(raw.address), `config.json: address ${raw.address} fails its checksum (its mix of upper and lower case)`);
   need(
     Number.isSafeInteger(raw.deploymentBlock) && raw.deploymentBlock >= 0,
     'config.json: deploymentBlock must be a block number',
@@ -39,8 +41,14 @@ export function parseConfig(raw, search = '') {
   need(typeof raw.rpcUrl === 'string', 'config.json: rpcUrl is missing');
   const seller = raw.seller ?? null;
   need(seller === null || (typeof seller === 'string' && ADDRESS.test(seller)), 'config.json: seller must be an address');
+  need(seller === null || isAddress(seller), `config.json: seller ${seller} fails its checksum (its mix of upper and lower case)`);
   const sellerDocument = raw.sellerDocument ?? null;
   need(sellerDocument === null || normalizeCid(sellerDocument) !== null, 'config.json: sellerDocument must be a CID');
+  // A CIDv0 names a dag-pb file, which the page cannot check with one hash: it would never be shown.
+  need(
+    sellerDocument === null || !String(sellerDocument).trim().startsWith('Qm'),
+    'config.json: sellerDocument is a CIDv0: add the document with `ipfs add --cid-version=1` and use that CID',
+  );
 
   const ipfsApi = raw.ipfsApi ? httpUrl(raw.ipfsApi, 'config.json: ipfsApi') : null;
   const override = new URLSearchParams(search).get('rpc');

@@ -64,8 +64,21 @@ export class Documents {
       return fail('not JSON');
     }
     if (!data || typeof data !== 'object' || data.schema !== schema) return fail('unexpected document type');
+    if (!wellFormed(data, schema)) return fail('fields of the wrong type');
     return { status: 'ok', cid, data: clean(data) };
   }
+}
+
+const isText = (value) => value === undefined || typeof value === 'string';
+
+// The fields a document of each schema must have, as dapp.ipfs.metadata checks them: a product document
+// whose name is not text is refused, not shown as a product without a name.
+function wellFormed(data, schema) {
+  if (schema === SCHEMAS.product) {
+    return typeof data.name === 'string' && data.name.trim() !== '' && isText(data.description) && (data.images === undefined || Array.isArray(data.images));
+  }
+  if (schema === SCHEMAS.review) return Number.isInteger(data.rating) && data.rating >= 1 && data.rating <= 5 && isText(data.text);
+  return isText(data.name) && isText(data.description);
 }
 
 const text = (value, limit) => (typeof value === 'string' ? value.slice(0, limit) : '');

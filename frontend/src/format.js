@@ -39,6 +39,16 @@ export function parseUnits(text, decimals) {
   return BigInt((match[1] || '0') + fraction.padEnd(decimals, '0'));
 }
 
+/** { value } for a whole number from 1 to `stock` as typed, else { error } in words. */
+export function parseQuantity(text, stock) {
+  const raw = String(text).trim();
+  if (!/^\d+$/.test(raw)) return { error: 'Quantity: enter a whole number of at least 1.' };
+  const n = Number(raw);
+  if (n < 1) return { error: 'Quantity: enter at least 1.' };
+  if (n > stock) return { error: `Quantity: only ${stock} in stock.` };
+  return { value: n };
+}
+
 const UNITS = [
   ['day', 86400],
   ['hour', 3600],

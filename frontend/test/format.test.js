@@ -8,6 +8,7 @@ import {
   formatDeadline,
   formatDuration,
   formatUnits,
+  parseQuantity,
   parseUnits,
   shortAddress,
 } from '../src/format.js';
@@ -59,4 +60,14 @@ test('addresses, ratings and dates', () => {
   assert.equal(averageRating(0n, 0n), null);
   assert.equal(averageRating(14n, 3n), 4.7);
   assert.equal(formatDate(0), '1970-01-01 00:00 UTC');
+});
+
+test('a quantity is what was typed, or refused in words: never rounded or clamped into another', () => {
+  assert.deepEqual(parseQuantity('2', 3), { value: 2 });
+  assert.deepEqual(parseQuantity(' 3 ', 3), { value: 3 });
+  assert.deepEqual(parseQuantity('0', 3), { error: 'Quantity: enter at least 1.' });
+  assert.deepEqual(parseQuantity('4', 3), { error: 'Quantity: only 3 in stock.' });
+  for (const bad of ['', '-1', '1.5', '1e3', 'two', '0x2']) {
+    assert.deepEqual(parseQuantity(bad, 3), { error: 'Quantity: enter a whole number of at least 1.' }, bad);
+  }
 });

@@ -10,6 +10,9 @@ import { STATE, allowedActions, stateLabel, stateTone } from '../orders.js';
 import { runSteps } from '../tx.js';
 import { imageBox, needWallet, productName, sellerLink, stockText } from './common.js';
 
+const MAX_PRICE = 2n ** 96n - 1n; // the contract stores prices as uint96 and stock as uint32
+const MAX_STOCK = 2n ** 32n - 1n;
+
 const ACTION_LABELS = {
   confirm: 'Confirm receipt',
   dispute: 'Open a dispute',
@@ -201,14 +204,20 @@ function splitControl(order, product) {
   const slider = h('input.split-range', { type: 'range', min: 0, max: 100, value: 50, 'aria-label': 'Buyer share in percent' });
   const buyerInput = h('input.split-amount', { type: 'text', inputMode: 'decimal', 'aria-label': `Buyer amount in ${info.symbol}` });
   const summary = h('p.small');
-  let buyerAmount = 0n;
+  let buyerAmount = 0n; // null while the typed amount is not one: Settle must not send an older one
   const show = () => {
+    summary.classList.remove('warn-text');
     summary.textContent = `Buyer gets ${fmt.amount(buyerAmount)}, seller gets ${fmt.amount(amount - buyerAmount)}.`;
   };
   const fromSlider = () => {
     buyerAmount = (amount * BigInt(slider.value)) / 100n;
     buyerInput.value = fmt.amount(buyerAmount).split(' ')[0].replace(/,/g, '');
     show();
+  };
+  const refuse = () => {
+    buyerAmount = null;
+    summary.classList.add('warn-text');
+    summary.textContent = `Enter an amount from 0 to ${fmt.amount(amount)}.`;
   };
   buyerInput.addEventListener('input', () => {
     try {
@@ -218,14 +227,21 @@ function splitControl(order, product) {
       slider.value = String(Number((value * 100n) / (amount || 1n)));
       show();
     } catch {
-      summary.textContent = `Enter an amount from 0 to ${fmt.amount(amount)}.`;
+      refuse();
     }
   });
   slider.addEventListener('input', fromSlider);
   fromSlider();
   const go = h(
     'button.btn',
-    { type: 'button', onclick: () => act(`Settle order ${order.productId}-${order.orderNo}`, product, [{ label: 'Settle dispute', request: () => ({ functionName: 'resolve', args: [order.productId, order.orderNo, buyerAmount] }) }]) },
+    {
+      type: 'button',
+      onclick: () => {
+        if (buyerAmount === null) return refuse();
+        const share = buyerAmount;
+        act(`Settle order ${order.productId}-${order.orderNo}`, product, [{ label: 'Settle dispute', request: () => ({ functionName: 'resolve', args: [order.productId, order.orderNo, share] }) }]);
+      },
+    },
     'Settle',
   );
   return h('div.split', h('div.split-row', h('span.small', 'Seller'), slider, h('span.small', 'Buyer')), h('label.small', 'Buyer amount ', buyerInput, ` ${info.symbol}`), summary, h('div.actions', go));
@@ -315,16 +331,26 @@ function productRow(product) {
       error.textContent = `Price: ${e.message}`;
       return;
     }
+    // The contract's limits, said before the wallet is asked (a uint96 price, never zero).
+    if (value === 0n || value > MAX_PRICE) {
+      error.textContent = value === 0n ? 'Price: must be more than 0' : `Price: at most ${fmt.amount(MAX_PRICE)}`;
+      return;
+    }
     error.textContent = '';
     act(`New price ${fmt.amount(value)}`, product, [{ label: `Set price to ${fmt.amount(value)}`, request: () => ({ functionName: 'setPrice', args: [product.id, value] }) }]);
   };
   const saveStock = () => {
-    if (!/^\d+$/.test(stock.value)) {
+    if (!/^\d+$/.test(stock.value.trim())) {
       error.textContent = 'Stock: a whole number';
       return;
     }
+    if (BigInt(stock.value.trim()) > MAX_STOCK) {
+      error.textContent = `Stock: at most ${MAX_STOCK}`;
+      return;
+    }
     error.textContent = '';
-    act(`Stock ${stock.value}`, product, [{ label: `Set stock to ${stock.value}`, request: () => ({ functionName: 'setStock', args: [product.id, BigInt(stock.value)] }) }]);
+    const units = BigInt(stock.value.trim());
+    act(`Stock ${units}`, product, [{ label: `Set stock to ${units}`, request: () => ({ functionName: 'setStock', args: [product.id, units] }) }]);
   };
   return h(
     'article.seller-product',

@@ -3,12 +3,21 @@ import { domainSeparator } from 'viem';
 import { app, canTransact, money, readyWallet, refresh } from '../app.js';
 import { isZeroAddress, permitAbi } from '../chain.js';
 import { h, icon, stars } from '../dom.js';
-import { formatDate, formatDuration, shortAddress } from '../format.js';
+import { formatDate, formatDuration, parseQuantity, shortAddress } from '../format.js';
 import { refuse, runSteps } from '../tx.js';
 import { badges, priceText, productDoc, ratingLine, sellerLink, stockText } from './common.js';
 
 const REVIEW_SCHEMA = 'ownerless-store/review@1';
 const chosen = new Map(); // product id -> quantity the shopper picked
+// Why a product document was not shown (docs.js reasons), in words.
+const DOC_PROBLEMS = {
+  'content does not match its digest': 'the document the gateway returned does not match what the seller published on chain',
+  'not JSON': 'the document the seller published is not valid JSON',
+  'document too large': 'the document the seller published is larger than 1 MiB',
+  'unexpected document type': 'the document the seller published is not a product description',
+  'fields of the wrong type': 'the document the seller published has fields of the wrong type',
+  'not a raw document': 'the document is not stored as a single file the page can check',
+};
 
 export function productView(id) {
   return async (render, current) => {
@@ -33,7 +42,7 @@ export function productView(id) {
           'div.info',
           h('h1.name', name),
           doc.status === 'unavailable'
-            ? h('p.doc-warning', 'The description of this product is unavailable: the document the gateway returned does not match what the seller published on chain.')
+            ? h('p.doc-warning', `The description of this product is unavailable: ${DOC_PROBLEMS[doc.reason] ?? doc.reason}.`)
             : null,
           h('p.small.muted', 'Sold by ', sellerLink(product.seller), ' · ', ratingLine(product)),
           h('div.price.big', priceText(product)),
@@ -93,32 +102,47 @@ function buyBox(product) {
   const stock = Number(product.stock);
   const fmt = money(product.currency);
   // The chosen quantity survives a re-render (after a wallet connects or a transaction confirms).
-  const quantity = h('input.qty', { type: 'number', min: 1, max: Math.max(1, stock), value: clampQty(chosen.get(product.id) ?? 1, stock), inputMode: 'numeric', 'aria-label': 'Quantity' });
+  const quantity = h('input.qty', { type: 'number', min: 1, max: Math.max(1, stock), step: 1, value: chosen.get(product.id) ?? 1, inputMode: 'numeric', 'aria-label': 'Quantity' });
   const total = h('span.total');
-  const update = () => {
-    const q = clampQty(quantity.value, stock);
-    chosen.set(product.id, q);
-    total.textContent = q > 1 ? `Total ${fmt.amount(product.price * BigInt(q))}` : '';
+  const problem = h('p.small.warn-text.qty-error', { role: 'alert' });
+  // What was typed is what is bought: a quantity that is not a whole number from 1 to the stock is
+  // refused in words, never rounded or clamped into another purchase.
+  const check = () => {
+    const q = parseQuantity(quantity.value, stock);
+    problem.textContent = q.error ?? '';
+    problem.hidden = q.error === undefined; // no gap in the buy box while there is nothing to say
+    total.textContent = q.error === undefined && q.value > 1 ? `Total ${fmt.amount(product.price * BigInt(q.value))}` : '';
+    if (q.error === undefined) chosen.set(product.id, q.value);
+    return q;
   };
-  quantity.addEventListener('input', update);
-  update();
+  quantity.addEventListener('input', check);
+  check();
   const available = product.listed && stock > 0;
+  // A currency the page could not read as a token (a contract that is not one): its amounts mean nothing.
+  const payable = !fmt.info.unknown;
   const buy = h(
     'button.btn.buy',
-    { type: 'button', disabled: !available || !canTransact(), onclick: () => purchase(product, clampQty(quantity.value, stock)) },
+    {
+      type: 'button',
+      disabled: !available || !payable || !canTransact(),
+      onclick: () => {
+        const q = check();
+        if (q.error === undefined) purchase(product, q.value);
+      },
+    },
     available ? 'Buy now' : 'Sold out',
   );
   return h(
     'div.buybox',
     h('div.row', stockText(product), total),
     available ? h('div.row', h('label.qty-label', 'Quantity ', quantity), buy) : h('div.row', buy),
-    canTransact() ? h('p.small.muted', app.wallet?.account ? '' : 'You will be asked to connect a wallet.') : h('p.small.warn-text', 'Purchases are disabled: see the notice above.'),
+    problem,
+    !payable
+      ? h('p.small.warn-text.currency-error', { role: 'alert' }, `This product is priced in ${product.currency}, which is not a token this page can read: it cannot be bought here.`)
+      : canTransact()
+        ? h('p.small.muted', app.wallet?.account ? '' : 'You will be asked to connect a wallet.')
+        : h('p.small.warn-text', 'Purchases are disabled: see the notice above.'),
   );
-}
-
-function clampQty(value, stock) {
-  const n = Math.floor(Number(value));
-  return Number.isFinite(n) ? Math.min(Math.max(n, 1), Math.max(stock, 1)) : 1;
 }
 
 async function purchase(product, quantity) {

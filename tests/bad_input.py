@@ -1,0 +1,236 @@
+"""What the bad-input tables (tests/test_bad_input_*.py, tests/page/test_bad_input.py) share: the bad
+inputs themselves, servers that are not what they claim to be, and the "nothing lost" snapshot."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import tempfile
+import threading
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from dapp.ipfs.cid import Cid, Codec
+from dapp.ipfs.metadata import MAX_DOCUMENT, canonical_json
+
+# The JSON-RPC methods that send a transaction: none may be seen while bad input is refused.
+SENDS = frozenset({"eth_sendTransaction", "eth_sendRawTransaction"})
+
+CIDV0 = "QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbdG"
+BLAKE2_CID = "bafk2bzacediwdvyriwv65rppcwv46bczz3daujzsdyxqvqhpplhfevhvsrchm"  # raw, hashed with blake2b-256
+CBOR_CID = "bafyreibnoelefnzgwbcacyt4vh52ymxvzbjq7mmqhtcnwarfq4lzegsiqe"  # dag-cbor: not storable
+SCRIPT_NAME = '<img src=x onerror="window.__pwned=1">Mug<script>window.__pwned=2</script>'
+
+
+def wrong_checksum(address: str) -> str:
+    """`address` (checksummed) with the case of its first letter flipped: a typo the checksum catches."""
+    i = next(i for i, c in enumerate(address) if i > 1 and c.isalpha())
+    return address[:i] + address[i].swapcase() + address[i + 1 :]
+
+
+@dataclass(frozen=True)
+class Doc:
+    body: bytes
+
+    @property
+    def cid(self) -> Cid:
+        return Cid.of_block(Codec.RAW, self.body)
+
+
+def bad_documents() -> dict[str, Doc]:
+    """Product metadata documents that must not be accepted, each under the CID of its own bytes (so the
+    CID check passes and the document itself is judged)."""
+    product = {"schema": "ownerless-store/product@1", "name": "Mug", "description": "", "images": []}
+    return {
+        "invalid": Doc(b'{"schema": "ownerless-store/product@1", "name": "Mug",'),
+        "oversized": Doc(canonical_json({**product, "description": "z" * MAX_DOCUMENT})),
+        "wrong_schema": Doc(canonical_json({**product, "schema": "ownerless-store/review@1"})),
+        "wrong_types": Doc(canonical_json({**product, "name": ["Mug"], "images": "bafy"})),
+        "escape": Doc(canonical_json({**product, "name": "Mug\x1b]0;pwned\x07\x1b[2J"})),
+    }
+
+
+class FakeServer:
+    """An HTTP server on 127.0.0.1 that is not what a caller hopes for; records the JSON-RPC methods it was
+    asked (a body that is not JSON-RPC is recorded as '?')."""
+
+    def __init__(self, answer: Callable[[str, bytes], tuple[int, str, bytes]]) -> None:
+        self.methods: list[str] = []
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def _serve(self, body: bytes) -> None:
+                if body:
+                    try:
+                        request = json.loads(body)
+                        calls = request if isinstance(request, list) else [request]
+                        server.methods += [str(c.get("method", "?")) for c in calls if isinstance(c, dict)]
+                    except ValueError:
+                        server.methods.append("?")
+                status, ctype, payload = answer(self.path, body)
+                self.send_response(status)
+                self.send_header("Content-Type", ctype)
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def do_GET(self) -> None:
+                self._serve(b"")
+
+            def do_POST(self) -> None:
+                self._serve(self.rfile.read(int(self.headers.get("Content-Length", "0"))))
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        # polled often: stopping waits for the next poll
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.02,), daemon=True)
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    @classmethod
+    def html(cls) -> FakeServer:
+        """A web server: every request gets a 200 HTML page (a router's admin page, a typo'd port)."""
+        page = b"<!doctype html><html><body><h1>Welcome to nginx!</h1></body></html>"
+        return cls(lambda path, body: (200, "text/html", page))
+
+    @classmethod
+    def not_json_rpc(cls) -> FakeServer:
+        """A JSON API that is not JSON-RPC (a REST service, an IPFS API on the wrong port)."""
+        return cls(lambda path, body: (200, "application/json", b'{"Message": "404 page not found", "Code": 0}'))
+
+    @classmethod
+    def gateway(cls, files: dict[str, bytes], upstream: str | None = None) -> FakeServer:
+        """A path gateway serving `files` (CID -> bytes) at /ipfs/CID, and anything else from the gateway
+        at `upstream` (Kubo's, for the page itself), if given."""
+
+        def answer(path: str, body: bytes) -> tuple[int, str, bytes]:
+            cid = path.split("/")[2] if path.startswith("/ipfs/") else ""
+            if cid in files:
+                return 200, "application/octet-stream", files[cid]
+            if upstream is None:
+                return 404, "text/plain", b"not found"
+            try:
+                with urllib.request.urlopen(upstream + path, timeout=30) as response:
+                    return response.status, response.headers.get("Content-Type", "text/plain"), response.read()
+            except urllib.error.HTTPError as exc:
+                return exc.code, "text/plain", exc.read()
+
+        return cls(answer)
+
+    def start(self) -> FakeServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=10)
+
+    def __enter__(self) -> FakeServer:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    """Every file under `root` and its bytes: equal before and after means nothing was lost or half-written."""
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+# The `dapp` command, forked from a process that has already imported it. Each run is a real process with
+# its own arguments, environment, working folder, stdin, stdout, stderr and exit code, exactly as
+# `python -m dapp` runs, minus the ~1.3 s of importing web3 and eth-account that every fresh process pays
+# (on a 2-core machine, 66 rows of bad input took 2 minutes of CPU as fresh processes).
+# test_bad_input_cli.py checks that both ways give the same exit code and message.
+_FORK_SERVER = r"""
+import importlib, json, os, sys, traceback
+from dapp.cli import DappGroup, main
+for target in DappGroup.LAZY.values():
+    importlib.import_module(target.split(":")[0])
+requests, replies = sys.stdin.buffer, sys.stdout
+print(json.dumps({"ready": True}), file=replies, flush=True)
+for line in requests:
+    job = json.loads(line)
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            os.chdir(job["cwd"])
+            os.environ.clear()
+            os.environ.update(job["env"])
+            for fd, path, flags in ((0, job["stdin"], os.O_RDONLY), (1, job["stdout"], os.O_WRONLY),
+                                    (2, job["stderr"], os.O_WRONLY)):
+                opened = os.open(path, flags)
+                os.dup2(opened, fd)
+                os.close(opened)
+            # fresh text streams: the server's own may hold buffered request lines
+            sys.stdin = open(0, closefd=False)
+            sys.stdout = open(1, "w", closefd=False)
+            sys.stderr = open(2, "w", closefd=False)
+            try:
+                main(args=job["args"], prog_name="python -m dapp")  # as click names `python -m dapp`
+                code = 0
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+            except BaseException:
+                traceback.print_exc()
+        finally:
+            for stream in (sys.stdout, sys.stderr):
+                try:
+                    stream.flush()
+                except Exception:
+                    pass
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    print(json.dumps({"code": os.waitstatus_to_exitcode(status)}), file=replies, flush=True)
+"""
+
+
+class DappForkServer:
+    """`run(args, env, cwd, stdin)` -> CompletedProcess, like subprocess.run([python, -m, dapp, *args]).
+    One run at a time (a lock): each is a fork of a server that imported `dapp` once."""
+
+    def __init__(self, python: str) -> None:
+        self._process = subprocess.Popen(
+            [python, "-c", _FORK_SERVER], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
+        self._lock = threading.Lock()
+        assert self._process.stdout is not None
+        if json.loads(self._process.stdout.readline() or "{}").get("ready") is not True:
+            raise RuntimeError("the dapp fork server did not start")
+
+    def run(self, args: list[str], env: dict[str, str], cwd: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
+        with self._lock, tempfile.TemporaryDirectory() as tmp:
+            files = {name: Path(tmp) / name for name in ("stdin", "stdout", "stderr")}
+            files["stdin"].write_text(stdin)
+            files["stdout"].touch()
+            files["stderr"].touch()
+            job = {"args": args, "env": env, "cwd": str(cwd), **{k: str(v) for k, v in files.items()}}
+            assert self._process.stdin is not None and self._process.stdout is not None
+            self._process.stdin.write(json.dumps(job) + "\n")
+            self._process.stdin.flush()
+            reply = self._process.stdout.readline()
+            if not reply:
+                raise RuntimeError("the dapp fork server died")
+            code = int(json.loads(reply)["code"])
+            return subprocess.CompletedProcess(
+                ["dapp", *args], code, files["stdout"].read_text(), files["stderr"].read_text()
+            )
+
+    def close(self) -> None:
+        if self._process.stdin is not None:
+            self._process.stdin.close()
+        self._process.wait(timeout=30)
+        if self._process.stdout is not None:
+            self._process.stdout.close()

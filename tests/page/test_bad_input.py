@@ -1,0 +1,328 @@
+"""The bad-input table through the shop page (issue 11): real Chromium, the test wallet, one anvil and one
+Catalog for the whole table, the page published on Kubo and served through a gateway that also serves the
+bad product documents.
+
+Every row must show a visible message naming the problem; the wallet must have been asked for no
+eth_sendTransaction, and the chain must not have moved (no block mined: nothing sent, nothing lost).
+Each row counts as a `bad_input` in the reliability tally.
+
+Cells left out, because the page takes no such input: a keystore and its password (the page signs
+through the browser wallet; the burner keeps its key in the browser), and a currency address typed by a
+seller (listing stays in the command line). A token address that is not a token reaches the page as a
+product's currency; the registry file reaches it as the page's config.json; CIDs as config.json's
+sellerDocument.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+from web3 import Web3
+
+from dapp.ipfs.kubo import Kubo
+from dapp.nodes import AnvilNode
+from tests.bad_input import CIDV0, SCRIPT_NAME, SENDS, FakeServer, bad_documents, wrong_checksum
+from tests.page.conftest import WALLET_JS, ZERO, Shop, _artifact
+
+pytestmark = [pytest.mark.anvil, pytest.mark.kubo, pytest.mark.chromium]
+
+HOSTILE_TEXT = '<a href="javascript:window.__pwned=3">click</a><iframe src="/"></iframe>'
+
+
+@dataclass
+class World:
+    shop: Shop
+    gateway: FakeServer
+    html: FakeServer
+    json_api: FakeServer
+    tmp: Path
+    ids: dict[str, int]  # product ids by role
+    publish: Callable[..., str]  # publish(config bytes | None) -> the page's URL
+
+    @property
+    def url(self) -> str:
+        return self.publish(self.shop.page_config().to_json())
+
+    def config(self, **changes: Any) -> bytes:
+        data = json.loads(self.shop.page_config().to_json())
+        data.update(changes)
+        return json.dumps(data).encode()
+
+
+@pytest.fixture(scope="module")
+def world(kubo: Kubo, page_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    tmp = tmp_path_factory.mktemp("bad-input-page")
+    with AnvilNode() as node:
+        w3 = Web3(Web3.HTTPProvider(node.url))
+        accounts = [str(a) for a in w3.eth.accounts]
+
+        def deploy(name: str) -> tuple[Any, int]:
+            art = _artifact(name)
+            factory = w3.eth.contract(abi=art["abi"], bytecode=art["bytecode"])
+            receipt = w3.eth.wait_for_transaction_receipt(factory.constructor().transact({"from": accounts[0]}))
+            return w3.eth.contract(address=receipt["contractAddress"], abi=art["abi"]), int(receipt["blockNumber"])
+
+        catalog, block = deploy("Catalog")
+        token, _ = deploy("TestUSD")
+        not_a_token, _ = deploy("Catalog")  # a contract, with code, that is no ERC-20
+        shop = Shop(w3, node, kubo, catalog, token, block, tmp, accounts)
+        for holder in accounts[2:5]:
+            shop.send(token.functions.mint(holder, 10_000 * 10**6), accounts[0])
+
+        ids = {"mug": shop.list_product("Enamel Mug", price=2 * 10**16, stock=3, kind="mug")}
+        ids["tote"] = shop.list_product("Canvas Tote", price=10 * 10**6, stock=5, token=True, arbiter=shop.arbiter)
+        shop.buy(ids["tote"])
+        shop.send(catalog.functions.ship(ids["tote"], 1, b"\0" * 32, 0), shop.seller)
+        shop.send(catalog.functions.dispute(ids["tote"], 1), shop.buyer)
+        ids["script"] = shop.list_product(SCRIPT_NAME, description=HOSTILE_TEXT)
+        docs = bad_documents()
+        for name, doc in docs.items():
+            ids[f"doc_{name}"] = shop.list_product(name, document=(doc.cid.digest, int(doc.cid.codec)))
+        fn = catalog.functions.listProduct(not_a_token.address, 5, 1, 0, 0, ZERO, docs["invalid"].cid.digest, 0)
+        shop.send(fn, shop.seller)
+        ids["not_a_token"] = int(catalog.functions.productCount().call())
+
+        upstream = str(kubo.gateway_url()).replace("localhost", "127.0.0.1")
+        files = {str(doc.cid): doc.body for doc in docs.values()}
+        with (
+            FakeServer.gateway(files, upstream) as gateway,
+            FakeServer.html() as html,
+            FakeServer.not_json_rpc() as json_api,
+        ):
+            published: dict[bytes | None, str] = {}
+
+            def publish(config: bytes | None) -> str:
+                """The page with this config.json (none at all for None) on Kubo, its URL on our gateway."""
+                if config not in published:
+                    directory = tmp / f"page-{len(published)}"
+                    shutil.copytree(page_template, directory)
+                    if config is not None:
+                        (directory / "config.json").write_bytes(config)
+                    cid = kubo.add_path(directory)[-1].cid
+                    published[config] = f"{gateway.url}/ipfs/{cid}/"
+                return published[config]
+
+            yield World(shop, gateway, html, json_api, tmp, ids, publish)
+
+
+def connect(page: Any) -> None:
+    page.locator("#wallet-slot").get_by_role("button", name="Connect wallet").click()
+    page.get_by_role("button", name="Test Wallet").click()
+    expect(page.locator(".wallet-chip")).to_be_visible()
+    expect(page.locator("body[data-busy]")).to_have_count(0)
+
+
+Steps = Callable[[Any, World], None]
+
+
+@dataclass(frozen=True)
+class Row:
+    route: Callable[[World], str]  # the URL to open
+    steps: Steps  # act as the user, then expect the message
+    account: int = 2  # the wallet's dev account
+
+
+def row(id: str, route: Callable[[World], str], steps: Steps, account: int = 2) -> Any:
+    return pytest.param(Row(route, steps, account), id=id, marks=pytest.mark.reliability("bad_input"))
+
+
+# --- what the rows do -------------------------------------------------------------------------------
+
+
+def view_says(text: str) -> Steps:
+    def steps(page: Any, w: World) -> None:
+        expect(page.locator("#view .empty")).to_contain_text(text)
+
+    return steps
+
+
+def banner_says(kind: str, *texts: str) -> Steps:
+    def steps(page: Any, w: World) -> None:
+        banner = page.locator(f".banner[data-kind='{kind}']")
+        for text in texts:
+            expect(banner).to_contain_text(text)
+
+    return steps
+
+
+def product(role: str, suffix: str = "") -> Callable[[World], str]:
+    return lambda w: f"{w.url}{suffix}#/product/{w.ids[role]}"
+
+
+def config_page(**changes: Any) -> Callable[[World], str]:
+    return lambda w: w.publish(w.config(**{k: v(w) if callable(v) else v for k, v in changes.items()}))
+
+
+def buy_quantity(typed: str, message: str) -> Steps:
+    def steps(page: Any, w: World) -> None:
+        connect(page)
+        page.get_by_label("Quantity").fill(typed)
+        expect(page.locator(".qty-error")).to_have_text(message)
+        page.get_by_role("button", name="Buy now").click()
+        expect(page.locator(".qty-error")).to_have_text(message)
+        expect(page.locator(".tx-card")).to_have_count(0)
+
+    return steps
+
+
+def seller_edit(field: str, action: str, typed: str, message: str) -> Steps:
+    def steps(page: Any, w: World) -> None:
+        connect(page)
+        row = page.locator(f"article.seller-product[data-product='{w.ids['mug']}']")
+        row.get_by_label(field).fill(typed)
+        row.locator(f"button[data-action='{action}']").click()
+        expect(row.locator(".warn-text")).to_have_text(message)
+        expect(page.locator(".tx-card")).to_have_count(0)
+
+    return steps
+
+
+def split(typed: str) -> Steps:
+    def steps(page: Any, w: World) -> None:
+        connect(page)
+        order = page.locator(f"article.order[data-order='{w.ids['tote']}-1']")
+        order.locator("button[data-action='resolve']").click()
+        order.get_by_label("Buyer amount in tUSD").fill(typed)
+        order.get_by_role("button", name="Settle", exact=True).click()
+        expect(order.locator(".split > p.small")).to_have_text("Enter an amount from 0 to 10.00 tUSD.")
+        expect(page.locator(".tx-card")).to_have_count(0)
+
+    return steps
+
+
+def document_unavailable(reason: str) -> Steps:
+    def steps(page: Any, w: World) -> None:
+        expect(page.locator(".doc-warning")).to_have_text(f"The description of this product is unavailable: {reason}.")
+        expect(page.locator("article.product h1")).to_have_text(f"Product #{page.url.rsplit('/', 1)[1]}")
+
+    return steps
+
+
+def script_is_text(page: Any, w: World) -> None:
+    expect(page.locator("article.product h1")).to_have_text(SCRIPT_NAME)
+    expect(page.locator(".description .prose")).to_have_text(HOSTILE_TEXT)
+    assert page.locator("#view script, #view iframe, #view img[src='x'], #view a[href^='javascript']").count() == 0
+    assert page.evaluate("window.__pwned") is None
+
+
+def not_a_token(page: Any, w: World) -> None:
+    expect(page.locator(".currency-error")).to_contain_text("which is not a token this page can read")
+    expect(page.get_by_role("button", name="Buy now")).to_be_disabled()
+
+
+def sell_page(w: World) -> str:
+    return f"{w.url}#/sell"
+
+
+def rpc(server: str) -> Callable[[World], str]:
+    return lambda w: f"{w.url}?rpc={getattr(w, server).url}#/"
+
+
+UNREACHABLE = ("The store is unreachable",)
+
+# fmt: off
+ROWS = [
+    # --- addresses -------------------------------------------------------------------------------
+    row("address-malformed-route", lambda w: f"{w.url}#/seller/0xZZ", view_says("“0xZZ” is not a seller address")),
+    row("address-wrong-checksum-route", lambda w: f"{w.url}#/seller/{wrong_checksum(w.shop.seller)}",
+        view_says("fails its checksum")),
+    row("address-malformed-config", config_page(address="0x1234"),
+        banner_says("config", "config.json: address must be a 0x address")),
+    row("address-wrong-checksum-config", config_page(address=lambda w: wrong_checksum(w.shop.catalog.address)),
+        banner_says("config", "config.json: address", "fails its checksum")),
+    row("address-wrong-checksum-seller", config_page(seller=lambda w: wrong_checksum(w.shop.seller)),
+        banner_says("config", "config.json: seller", "fails its checksum")),
+    # --- quantities ------------------------------------------------------------------------------
+    row("quantity-zero", product("mug"), buy_quantity("0", "Quantity: enter at least 1.")),
+    row("quantity-negative", product("mug"), buy_quantity("-2", "Quantity: enter a whole number of at least 1.")),
+    row("quantity-fractional", product("mug"), buy_quantity("1.5", "Quantity: enter a whole number of at least 1.")),
+    row("quantity-huge", product("mug"), buy_quantity("99999999999", "Quantity: only 3 in stock.")),
+    row("quantity-exponent", product("mug"), buy_quantity("1e3", "Quantity: enter a whole number of at least 1.")),
+    row("stock-negative", sell_page, seller_edit("New stock", "set-stock", "-1", "Stock: a whole number"),
+        account=1),
+    row("stock-fractional", sell_page, seller_edit("New stock", "set-stock", "2.5", "Stock: a whole number"),
+        account=1),
+    row("stock-huge", sell_page,
+        seller_edit("New stock", "set-stock", "4294967296", "Stock: at most 4294967295"), account=1),
+    # --- prices ----------------------------------------------------------------------------------
+    row("price-zero", sell_page, seller_edit("New price", "set-price", "0", "Price: must be more than 0"),
+        account=1),
+    row("price-negative", sell_page,
+        seller_edit("New price", "set-price", "-1", "Price: not an amount: -1"), account=1),
+    row("price-fractional", sell_page,
+        seller_edit("New price", "set-price", "0.0000000000000000001", "Price: at most 18 decimals"), account=1),
+    row("price-huge", sell_page,
+        seller_edit("New price", "set-price", "100000000000", "Price: at most 79,228,162,514.264337593543950335 ETH"),
+        account=1),
+    row("split-negative", lambda w: f"{w.url}#/arbiter", split("-1"), account=3),
+    row("split-fractional", lambda w: f"{w.url}#/arbiter", split("0.0000001"), account=3),
+    row("split-huge", lambda w: f"{w.url}#/arbiter", split("1000000"), account=3),
+    # --- a token address that is not a token -----------------------------------------------------
+    row("token-not-a-token", product("not_a_token"), not_a_token),
+    # --- ids -------------------------------------------------------------------------------------
+    row("id-non-numeric", lambda w: f"{w.url}#/product/abc", view_says("“abc” is not a product number")),
+    row("id-unknown", lambda w: f"{w.url}#/product/999", view_says("There is no product #999.")),
+    row("id-zero", lambda w: f"{w.url}#/product/0", view_says("There is no product #0.")),
+    row("id-huge", lambda w: f"{w.url}#/product/{2**256}", view_says(f"There is no product #{2**256}.")),
+    # --- CIDs ------------------------------------------------------------------------------------
+    row("cid-malformed-config", config_page(sellerDocument="bafy-nope"),
+        banner_says("config", "config.json: sellerDocument must be a CID")),
+    row("cid-v0-config", config_page(sellerDocument=CIDV0), banner_says("config", "sellerDocument is a CIDv0")),
+    # --- metadata documents ----------------------------------------------------------------------
+    row("metadata-invalid-json", product("doc_invalid"),
+        document_unavailable("the document the seller published is not valid JSON")),
+    row("metadata-oversized", product("doc_oversized"),
+        document_unavailable("the document the seller published is larger than 1 MiB")),
+    row("metadata-wrong-schema", product("doc_wrong_schema"),
+        document_unavailable("the document the seller published is not a product description")),
+    row("metadata-wrong-types", product("doc_wrong_types"),
+        document_unavailable("the document the seller published has fields of the wrong type")),
+    row("metadata-script", product("script"), script_is_text),
+    # --- the registry: config.json ---------------------------------------------------------------
+    row("config-missing", lambda w: w.publish(None),
+        banner_says("config", "no valid store configuration", "config.json could not be loaded (HTTP 404)")),
+    row("config-truncated", lambda w: w.publish(w.config()[:40]),
+        banner_says("config", "This page has no valid store configuration", "config.json is not valid JSON")),
+    row("config-foreign", lambda w: w.publish(b'{"name": "some-package", "version": "1.0.0"}'),
+        banner_says("config", "config.json: chainId must be a positive integer")),
+    row("config-other-contract", config_page(codeHash="0x" + "12" * 32),
+        banner_says("deployment", "This store cannot be trusted on this network")),
+    # --- an RPC URL that is not a node -----------------------------------------------------------
+    row("rpc-web-page", rpc("html"), banner_says("rpc", *UNREACHABLE, "is not an Ethereum node")),
+    row("rpc-json-api", rpc("json_api"), banner_says("rpc", *UNREACHABLE, "is not an Ethereum node")),
+    row("rpc-not-a-url", lambda w: f"{w.url}?rpc=htp:/127.0.0.1#/", banner_says("config", "?rpc= must be http(s)")),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize("case", ROWS)
+def test_bad_input_is_refused_by_the_page(browser: Any, world: World, case: Row) -> None:
+    w3 = world.shop.w3
+    block = w3.eth.block_number
+    url = case.route(world)
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    try:
+        config = {
+            "account": world.shop.accounts[case.account],
+            "rpcUrl": world.shop.node.url,
+            "anvilChainId": int(w3.eth.chain_id),
+            "chainId": int(w3.eth.chain_id),
+            "announce": True,
+        }
+        context.add_init_script(WALLET_JS.replace("__WALLET_CONFIG__", json.dumps(config)))
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        page.goto(url)
+        case.steps(page, world)
+        requests = page.evaluate("window.__testWallet.requests")
+        assert not SENDS & set(requests), requests
+    finally:
+        context.close()
+    assert w3.eth.block_number == block, "a transaction was mined"
