@@ -48,10 +48,13 @@ class RpcUnavailableError(NetworkError, ConnectionError):
     """The RPC endpoint gave no usable answer (no connection, timeout, HTTP 5xx, malformed JSON), even after
     the retries that are safe for this method."""
 
-    def __init__(self, method: str, detail: str, attempts: int = 1, status: int | None = None) -> None:
+    def __init__(
+        self, method: str, detail: str, attempts: int = 1, status: int | None = None, not_json_rpc: bool = False
+    ) -> None:
         self.method = method
         self.attempts = attempts
         self.status = status  # the HTTP status, if the endpoint answered with one
+        self.not_json_rpc = not_json_rpc  # it answered 200, but not in JSON-RPC (a web page, a REST API)
         tries = f" after {attempts} attempts" if attempts > 1 else ""
         super().__init__(f"the RPC gave no usable answer to {method}{tries}: {detail}")
 

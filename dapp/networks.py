@@ -189,9 +189,9 @@ def _unreachable(label: str, exc: Exception) -> str:
     """Why the first request failed, in words: a server that answered, but not as a node (a web page, a
     REST API, a typo'd port), is said to be one; anything else is the node that could not be reached."""
     status = exc.status if isinstance(exc, RpcUnavailableError) else None
-    not_json = isinstance(exc, RpcUnavailableError) and "the reply is not JSON" in str(exc)
+    not_json_rpc = isinstance(exc, RpcUnavailableError) and exc.not_json_rpc
     # 404/405: no JSON-RPC at that path. Not 401/403/429: a node that wants a key or fewer requests is one.
-    if isinstance(exc, BadResponseFormat) or not_json or status in (404, 405):
+    if isinstance(exc, BadResponseFormat) or not_json_rpc or status in (404, 405):
         return f"{label} answers, but is not an Ethereum JSON-RPC node: check the URL and port ({exc})"
     return f"cannot reach {label}: is the node running and the URL right? ({exc})"
 

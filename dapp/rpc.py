@@ -95,6 +95,7 @@ class RpcProvider(HTTPProvider):
         waited = 0.0
         while True:
             attempts += 1
+            not_json_rpc = False
             try:
                 response = self._session.post(
                     str(self.endpoint_uri), data=data, headers=self.get_request_headers(), timeout=self.timeout
@@ -112,17 +113,18 @@ class RpcProvider(HTTPProvider):
                 problem = _malformed(method, response.content) if response.ok else None
                 if response.ok and problem is None:
                     return bytes(response.content)
+                not_json_rpc = problem is not None and problem[1]
                 if not response.ok:
                     status = response.status_code
                     detail = f"HTTP {status} {response.reason}"
                     # 4xx: the endpoint refuses this very request (413 too large, 403); asking again won't help.
                     if status < 500:
                         raise RpcUnavailableError(method, detail, attempts, status=status)
-                else:
-                    detail = problem or ""
+                elif problem is not None:
+                    detail = problem[0]
             failures += 1
             if not retry_reads or failures >= self.read_attempts:
-                raise RpcUnavailableError(method, detail, attempts)
+                raise RpcUnavailableError(method, detail, attempts, not_json_rpc=not_json_rpc)
             self._sleep(self.retry_delay * 2 ** (failures - 1))
 
     def _rate_limit_delay(self, response: requests.Response, attempt: int) -> float:
@@ -142,20 +144,23 @@ class RpcProvider(HTTPProvider):
         return min(max(delay, 0.0), self.max_retry_after)
 
 
-def _malformed(method: str, body: bytes) -> str | None:
-    """Why a 200 answer to `method` is unusable, or None if it is a JSON-RPC answer of the right kind."""
+def _malformed(method: str, body: bytes) -> tuple[str, bool] | None:
+    """Why a 200 answer to `method` is unusable, and whether it is no JSON-RPC answer at all (rather than a
+    result of the wrong kind); None if it is a JSON-RPC answer of the right kind."""
     try:
         answer = json.loads(body)
     except ValueError:
-        return "the reply is not JSON: " + _excerpt(body)
+        return "the reply is not JSON: " + _excerpt(body), True
     if method.startswith("batch("):
-        return None if isinstance(answer, list | dict) else "the reply is not a JSON-RPC answer: " + _excerpt(body)
+        return (
+            None if isinstance(answer, list | dict) else ("the reply is not a JSON-RPC answer: " + _excerpt(body), True)
+        )
     if not isinstance(answer, dict) or ("result" not in answer and "error" not in answer):
-        return "the reply is not a JSON-RPC answer (neither result nor error): " + _excerpt(body)
+        return "the reply is not a JSON-RPC answer (neither result nor error): " + _excerpt(body), True
     if "error" in answer or method not in _RESULTS:
         return None
     kind, valid = _RESULTS[method]
-    return None if valid(answer["result"]) else f"the result is not {kind}: " + _excerpt(body)
+    return None if valid(answer["result"]) else (f"the result is not {kind}: " + _excerpt(body), False)
 
 
 def _excerpt(body: bytes) -> str:
