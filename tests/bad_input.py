@@ -11,13 +11,13 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 from dapp.ipfs.cid import Cid, Codec
 from dapp.ipfs.metadata import MAX_DOCUMENT, canonical_json
+from tests.http_server import LocalHTTPServer
 
 # The JSON-RPC methods that send a transaction: none may be seen while bad input is refused.
 SENDS = frozenset({"eth_sendTransaction", "eth_sendRawTransaction"})
@@ -56,7 +56,7 @@ def bad_documents() -> dict[str, Doc]:
     }
 
 
-class FakeServer:
+class FakeServer(LocalHTTPServer):
     """An HTTP server on 127.0.0.1 that is not what a caller hopes for; records the JSON-RPC methods it was
     asked (a body that is not JSON-RPC is recorded as '?')."""
 
@@ -89,11 +89,7 @@ class FakeServer:
             def log_message(self, *args: Any) -> None:
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        # polled often: stopping waits for the next poll
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.02,), daemon=True)
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
+        super().__init__(Handler, poll_interval=0.02)  # polled often: stopping waits for the next poll
 
     @classmethod
     def html(cls) -> FakeServer:
@@ -124,23 +120,6 @@ class FakeServer:
                 return exc.code, "text/plain", exc.read()
 
         return cls(answer)
-
-    def start(self) -> FakeServer:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=10)
-
-    def __enter__(self) -> FakeServer:
-        return self.start()
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
 
 
 def snapshot(root: Path) -> dict[str, bytes]:

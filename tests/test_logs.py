@@ -8,7 +8,6 @@ provider uses. The client must split its queries and still find every event.
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -23,6 +22,7 @@ from dapp.networks import http_web3
 from dapp.nodes import AnvilNode
 from dapp.registry import Registry
 from tests.fixtures import DIGEST
+from tests.http_server import LocalHTTPServer
 
 pytestmark = pytest.mark.anvil
 MAX_RANGE = 4
@@ -68,12 +68,9 @@ class _Handler(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def relay(anvil_node: AnvilNode) -> Iterator[CappedRelay]:
-    server = CappedRelay(anvil_node.url)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
+    relay = CappedRelay(anvil_node.url)
+    with LocalHTTPServer(relay):
+        yield relay
 
 
 def test_history_survives_a_capped_provider(relay: CappedRelay, anvil_node: AnvilNode, tmp_path: object) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import http.server
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from dapp.ipfs.cid import Cid
 from dapp.ipfs.metadata import build_product_metadata, build_review_document, parse_product_metadata
 from dapp.nodes import AnvilNode
 from tests.fixtures import CID, Cli
+from tests.http_server import LocalHTTPServer
 
 pytestmark = [pytest.mark.anvil, pytest.mark.kubo]
 
@@ -158,12 +158,5 @@ def _lying_gateway() -> Iterator[str]:
         def log_message(self, *args: object) -> None:
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with LocalHTTPServer(Handler) as server:
+        yield server.url

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import http.server
 import os
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from dapp.ipfs.metadata import (
     upload_review,
 )
 from dapp.ipfs.unixfs import CHUNK_SIZE, bytes_cid, path_cid
+from tests.http_server import LocalHTTPServer
 
 pytestmark = pytest.mark.kubo
 
@@ -69,14 +69,8 @@ class LyingGateway(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture
 def lying_gateway() -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), LyingGateway)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with LocalHTTPServer(LyingGateway) as server:
+        yield server.url
 
 
 def test_content_that_does_not_match_its_cid_is_rejected(lying_gateway: str) -> None:

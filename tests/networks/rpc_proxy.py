@@ -21,11 +21,12 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import requests
+
+from tests.http_server import LocalHTTPServer
 
 
 class Fault(Enum):
@@ -52,7 +53,7 @@ class _Rule:
     result: Any = None
 
 
-class FlakyRpcProxy:
+class FlakyRpcProxy(LocalHTTPServer):
     def __init__(self, upstream: str) -> None:
         self.upstream = upstream
         self._rules: list[_Rule] = []
@@ -60,13 +61,7 @@ class FlakyRpcProxy:
         self._counts: Counter[str] = Counter()
         self.calls: list[str] = []  # every method, in arrival order
         self.injected: list[tuple[str, int, Fault]] = []
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+        super().__init__(self._handler())
 
     def fail(
         self,
@@ -99,23 +94,6 @@ class FlakyRpcProxy:
             self.calls.clear()
             self.injected.clear()
             self._rules = [r for r in self._rules if r.on is None]
-
-    def start(self) -> FlakyRpcProxy:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=10)
-
-    def __enter__(self) -> FlakyRpcProxy:
-        return self.start()
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
 
     def _decide(self, method: str) -> tuple[int, _Rule | None]:
         with self._lock:

@@ -3,11 +3,10 @@ a gateway that serves bytes other than the ones the chain's digest names."""
 
 from __future__ import annotations
 
-import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import pytest
@@ -16,6 +15,7 @@ from playwright.sync_api import expect
 from dapp.ipfs.cid import Cid
 from dapp.ipfs.metadata import build_product_metadata
 from dapp.nodes import free_port
+from tests.http_server import LocalHTTPServer
 from tests.page.conftest import Shop
 
 pytestmark = [pytest.mark.anvil, pytest.mark.kubo, pytest.mark.chromium]
@@ -62,7 +62,7 @@ def test_html_in_product_text_renders_as_text(shop: Shop, publish: Any, open_pag
     assert page.evaluate("window.__pwned") is None
 
 
-class LyingGateway:
+class LyingGateway(LocalHTTPServer):
     """A path gateway in front of Kubo's that swaps the bytes of chosen CIDs (a fault the test controls)."""
 
     def __init__(self, upstream: str, swaps: dict[str, bytes]) -> None:
@@ -90,18 +90,14 @@ class LyingGateway:
                 pass
 
         self.swaps = swaps
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        super().__init__(Handler)
 
 
 @pytest.fixture
 def lying_gateway(kubo: Any) -> Iterator[LyingGateway]:
     gateway = LyingGateway(kubo.gateway_url().replace("localhost", "127.0.0.1"), {})
-    gateway.thread.start()
-    yield gateway
-    gateway.server.shutdown()
-    gateway.server.server_close()
+    with gateway:
+        yield gateway
 
 
 def test_a_document_that_does_not_match_its_digest_is_unavailable(
