@@ -26,7 +26,7 @@ from typing import Any
 import pytest
 import requests
 
-from dapp._utils.process import wait_until_gone
+from dapp._utils.process import wait_until, wait_until_gone
 from dapp.deploy import code_hash
 from dapp.transactions.journal import Journal, TxState
 from tests.fixtures import Cli
@@ -52,11 +52,19 @@ class Kill(Enum):
 def kill(chain: KeyedChain, save_state_to: Path | None = None) -> None:
     """SIGKILL the node, after saving its state if asked (a node that had persisted what it mined)."""
     if save_state_to is not None:
+        # anvil answers eth_sendRawTransaction before its automine has mined the transaction: wait for it.
+        assert wait_until(lambda: pending(chain) == 0, 30)
         save_state(chain, save_state_to)
     pid = chain.node.pid
     assert pid is not None
     os.kill(pid, signal.SIGKILL)
     assert wait_until_gone(pid, 30)
+
+
+def pending(chain: KeyedChain) -> int:
+    """How many transactions wait in the node's pool."""
+    answer = requests.post(chain.url, json={"jsonrpc": "2.0", "id": 1, "method": "txpool_status"}, timeout=30)
+    return int(answer.json()["result"]["pending"], 16)
 
 
 def save_state(chain: KeyedChain, path: Path) -> None:
