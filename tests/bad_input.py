@@ -15,8 +15,19 @@ from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
+from eth_account import Account
+from web3 import Web3
+
+from dapp.client import CatalogClient
+from dapp.compile import load_artifact
+from dapp.demo import mint_request
+from dapp.deploy import DEMO_TOKEN, deploy_catalog, deploy_contract
 from dapp.ipfs.cid import Cid, Codec
 from dapp.ipfs.metadata import MAX_DOCUMENT, canonical_json
+from dapp.registry import Deployment, Registry
+from dapp.transactions import TransactionPipeline
+from dapp.types import OrderRef
+from tests.fixtures import CID, deploy_no_decimals_token
 from tests.http_server import LocalHTTPServer
 
 # The JSON-RPC methods that send a transaction: none may be seen while bad input is refused.
@@ -120,6 +131,63 @@ class FakeServer(LocalHTTPServer):
                 return exc.code, "text/plain", exc.read()
 
         return cls(answer)
+
+
+@dataclass(frozen=True)
+class DisputedShop:
+    """What the CLI and client tables start from: a Catalog and the demo tUSD registered in `home`'s
+    registry; product 1 in ETH (stock 1), product 2 in tUSD with account 4 as arbiter and its order 2-1 in
+    dispute; a token without decimals(); and the bad files of the folder (see `write_bad_files`)."""
+
+    deployment: Deployment
+    usd: str
+    accounts: list[str]
+    order: OrderRef
+    no_decimals: str
+
+    def client(self, w3: Web3, account: int) -> CatalogClient:
+        return CatalogClient.from_deployment(w3, self.deployment, load_artifact().abi, account=self.accounts[account])
+
+
+KEYSTORE_PASSWORD = "correct horse"
+
+
+def open_disputed_shop(w3: Web3, home: Path, key: str) -> DisputedShop:
+    """Set up `DisputedShop` in process (the tables test the CLI and the client, not this), with `key`'s
+    keystore in `home`."""
+    accounts = [str(a) for a in w3.eth.accounts]
+    registry = Registry(home / "deployments")
+    deployment = deploy_catalog(w3, accounts[0], registry, force=True).deployment
+    usd = deploy_contract(w3, accounts[0], registry, load_artifact(DEMO_TOKEN), force=True).deployment.address
+    TransactionPipeline(w3, accounts[0]).execute(mint_request(usd, accounts[2], 1_000 * 10**6))
+    shop = DisputedShop(deployment, usd, accounts, OrderRef(2, 1), deploy_no_decimals_token(w3))
+    seller, buyer = shop.client(w3, 1), shop.client(w3, 2)
+    assert seller.list_product(1000, 1, Cid.parse(CID)).product_id == 1
+    terms = {"currency": usd, "escrow_window": 86_400, "handling_time": 3_600, "arbiter": accounts[4]}
+    assert seller.list_product(12_500_000, 5, Cid.parse(CID), **terms).product_id == 2
+    assert buyer.buy(2, 1).order == shop.order
+    seller.ship(shop.order)
+    buyer.dispute(shop.order)
+    write_bad_files(home, registry, key)
+    return shop
+
+
+def write_bad_files(home: Path, registry: Registry, key: str) -> None:
+    """`key.json` (`key`'s keystore, password KEYSTORE_PASSWORD), a truncated copy, and a folder per broken
+    registry: missing, truncated, foreign JSON, and one that claims another chain."""
+    (home / "key.json").write_text(json.dumps(Account.encrypt(key, KEYSTORE_PASSWORD)))
+    (home / "truncated-key.json").write_text((home / "key.json").read_text()[:100])
+    text = registry.path_for(31337).read_text()
+    broken = {
+        "registry-missing": None,
+        "registry-truncated": text[: len(text) // 2],
+        "registry-foreign": json.dumps({"name": "some-package", "version": "1.0.0"}),
+        "registry-other-chain": text.replace('"chainId": 31337', '"chainId": 1', 1),
+    }
+    for folder, content in broken.items():
+        (home / folder).mkdir()
+        if content is not None:
+            (home / folder / "31337.json").write_text(content)
 
 
 def snapshot(root: Path) -> dict[str, bytes]:

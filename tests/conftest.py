@@ -20,7 +20,7 @@ from dapp.deploy import deploy_catalog, deploy_contract
 from dapp.networks import embedded_web3, http_web3
 from dapp.nodes import AnvilNode, GanacheNode, LocalNode
 from dapp.registry import Deployment, Registry
-from tests.fixtures import Chain, ClientFor
+from tests.fixtures import Chain, ClientFor, deploy_no_decimals_token
 
 # The reliability tally (markers and the `reliability` fixture); see tests/reliability.py.
 pytest_plugins = ["tests.reliability", "pytester"]
@@ -126,11 +126,4 @@ def usd(chain: Chain, registry: Registry) -> str:
 @pytest.fixture
 def no_decimals_token(chain: Chain) -> str:
     """A contract with balanceOf, totalSupply and symbol but no decimals()."""
-    from dapp.compile import compile_file
-    from dapp.transactions import TransactionPipeline, TxRequest
-
-    artifact = compile_file(Path(__file__).parent / "tokens" / "NoDecimalsToken.sol")["NoDecimalsToken"]
-    pipeline = TransactionPipeline(chain.w3, str(chain.w3.eth.accounts[0]))
-    mined = pipeline.execute(TxRequest("deploy", None, bytes.fromhex(artifact.bytecode.removeprefix("0x"))))
-    assert mined.contract_address is not None
-    return mined.contract_address
+    return deploy_no_decimals_token(chain.w3)

@@ -149,3 +149,15 @@ class Up:
                 self.process.wait()
             assert self.process.stdout is not None
             self.process.stdout.close()
+
+
+def deploy_no_decimals_token(w3: Web3) -> str:
+    """A contract with balanceOf, totalSupply and symbol but no decimals(), deployed by dev account 0."""
+    from dapp.compile import compile_file
+    from dapp.transactions import TransactionPipeline, TxRequest
+
+    artifact = compile_file(Path(__file__).parent / "tokens" / "NoDecimalsToken.sol")["NoDecimalsToken"]
+    pipeline = TransactionPipeline(w3, str(w3.eth.accounts[0]))
+    mined = pipeline.execute(TxRequest("deploy", None, bytes.fromhex(artifact.bytecode.removeprefix("0x"))))
+    assert mined.contract_address is not None
+    return mined.contract_address

@@ -13,7 +13,6 @@ table. `test_the_fork_server_runs_dapp_as_python_m_dapp` runs some rows both way
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import subprocess
@@ -24,26 +23,20 @@ from typing import Any
 
 import pytest
 from eth_account import Account
-from web3 import Web3
 
-from dapp.client import CatalogClient
-from dapp.compile import compile_file, load_artifact
-from dapp.demo import mint_request
-from dapp.deploy import DEMO_TOKEN, deploy_catalog, deploy_contract
-from dapp.ipfs.cid import Cid
 from dapp.ipfs.metadata import MAX_DOCUMENT
 from dapp.networks import http_web3
 from dapp.nodes import AnvilNode
-from dapp.registry import Registry
-from dapp.transactions import TransactionPipeline, TxRequest
 from tests.bad_input import (
     BLAKE2_CID,
     CBOR_CID,
     CIDV0,
+    KEYSTORE_PASSWORD,
     SENDS,
     DappForkServer,
     FakeServer,
     bad_documents,
+    open_disputed_shop,
     snapshot,
     wrong_checksum,
 )
@@ -69,15 +62,6 @@ class World:
     values: dict[str, str] = field(default_factory=dict)
 
 
-def _deploy_no_decimals_token(w3: Web3) -> str:
-    artifact = compile_file(Path(__file__).parent / "tokens" / "NoDecimalsToken.sol")["NoDecimalsToken"]
-    mined = TransactionPipeline(w3, str(w3.eth.accounts[0])).execute(
-        TxRequest("deploy", None, bytes.fromhex(artifact.bytecode.removeprefix("0x")))
-    )
-    assert mined.contract_address is not None
-    return mined.contract_address
-
-
 @pytest.fixture(scope="module")
 def world(anvil_node: AnvilNode, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     """A Catalog and the demo tUSD registered in the folder's registry, set up in process (the CLI is what
@@ -85,37 +69,11 @@ def world(anvil_node: AnvilNode, tmp_path_factory: pytest.TempPathFactory) -> It
     2-1 in dispute, and one product per bad metadata document."""
     home = tmp_path_factory.mktemp("bad-input-cli")
     w3 = http_web3(anvil_node.url)
-    accounts = [str(a) for a in w3.eth.accounts]
-    registry = Registry(home / "deployments")
-    deployment = deploy_catalog(w3, accounts[0], registry, force=True).deployment
-    usd = deploy_contract(w3, accounts[0], registry, load_artifact(DEMO_TOKEN), force=True).deployment.address
-    TransactionPipeline(w3, accounts[0]).execute(mint_request(usd, accounts[2], 1_000 * 10**6))
-    abi = load_artifact().abi
-    seller, buyer = (CatalogClient.from_deployment(w3, deployment, abi, account=accounts[i]) for i in (1, 2))
-    assert seller.list_product(1000, 1, Cid.parse(CID)).product_id == 1
-    terms = {"currency": usd, "escrow_window": 86_400, "handling_time": 3_600, "arbiter": accounts[4]}
-    assert seller.list_product(12_500_000, 5, Cid.parse(CID), **terms).product_id == 2
-    order = buyer.buy(2, 1).order
-    seller.ship(order)
-    buyer.dispute(order)
-
+    shop = open_disputed_shop(w3, home, KEY)
+    seller = shop.client(w3, 1)
     docs = bad_documents()
     ids = {name: str(seller.list_product(1000, 1, doc.cid).product_id) for name, doc in docs.items()}
-
-    (home / "key.json").write_text(json.dumps(Account.encrypt(KEY, "correct horse")))
-    (home / "truncated-key.json").write_text((home / "key.json").read_text()[:100])
     w3.provider.make_request("anvil_setBalance", [Account.from_key(KEY).address, hex(10**18)])  # type: ignore[arg-type]
-    text = registry.path_for(31337).read_text()
-    broken = {
-        "registry-missing": None,
-        "registry-truncated": text[: len(text) // 2],
-        "registry-foreign": json.dumps({"name": "some-package", "version": "1.0.0"}),
-        "registry-other-chain": text.replace('"chainId": 31337', '"chainId": 1', 1),
-    }
-    for folder, content in broken.items():
-        (home / folder).mkdir()
-        if content is not None:
-            (home / folder / "31337.json").write_text(content)
 
     env = Cli(home).env
     with (
@@ -132,12 +90,12 @@ def world(anvil_node: AnvilNode, tmp_path_factory: pytest.TempPathFactory) -> It
             html,
             json_api,
             {
-                "usd": usd,
-                "catalog": deployment.address,
-                "stranger": accounts[7],
-                "bad_checksum": wrong_checksum(accounts[7]),
-                "no_decimals": _deploy_no_decimals_token(w3),
-                "disputed": str(order),
+                "usd": shop.usd,
+                "catalog": shop.deployment.address,
+                "stranger": shop.accounts[7],
+                "bad_checksum": wrong_checksum(shop.accounts[7]),
+                "no_decimals": shop.no_decimals,
+                "disputed": str(shop.order),
                 "gateway": gateway.url,
                 **{f"doc_{name}": pid for name, pid in ids.items()},
             },
@@ -257,7 +215,7 @@ ROWS = [
         stdin="Tr0ub4dor\n"),
     row("keystore-no-password", "buy", "1", "--keystore", "key.json", message="needs a password and none was given"),
     row("keystore-truncated", "buy", "1", "--keystore", "truncated-key.json", message="is not a JSON keystore",
-        env={"DAPP_KEYSTORE_PASSWORD": "correct horse"}),
+        env={"DAPP_KEYSTORE_PASSWORD": KEYSTORE_PASSWORD}),
     # --- registry files --------------------------------------------------------------------------
     row("registry-missing", "buy", "1", "--deployments", "registry-missing",
         message="not deployed on chain 31337: no entry in registry-missing/31337.json"),

@@ -11,21 +11,17 @@ at); and the registry folder and the transaction journal must be unchanged. Each
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from eth_account import Account
 from web3 import Web3
 
 from dapp.accounts import load_keystore, use_account
 from dapp.client import CatalogClient
-from dapp.compile import compile_file, load_artifact
-from dapp.demo import mint_request
-from dapp.deploy import DEMO_TOKEN, deploy_catalog, deploy_contract, live_deployment
+from dapp.deploy import deploy_catalog, live_deployment
 from dapp.exceptions import (
     AccountError,
     ConfigError,
@@ -52,9 +48,19 @@ from dapp.middleware import count_requests
 from dapp.networks import connect, http_web3
 from dapp.nodes import AnvilNode
 from dapp.registry import Registry
-from dapp.transactions import TransactionPipeline, TxRequest
 from dapp.types import OrderRef
-from tests.bad_input import BLAKE2_CID, CBOR_CID, CIDV0, SENDS, FakeServer, bad_documents, snapshot, wrong_checksum
+from tests.bad_input import (
+    BLAKE2_CID,
+    CBOR_CID,
+    CIDV0,
+    KEYSTORE_PASSWORD,
+    SENDS,
+    FakeServer,
+    bad_documents,
+    open_disputed_shop,
+    snapshot,
+    wrong_checksum,
+)
 from tests.fixtures import CID
 
 pytestmark = [pytest.mark.anvil]
@@ -90,47 +96,13 @@ class World:
 def world(anvil_node: AnvilNode, dapp_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     home = tmp_path_factory.mktemp("bad-input-client")
     w3 = http_web3(anvil_node.url)
-    accounts = [str(a) for a in w3.eth.accounts]
-    registry = Registry(home / "deployments")
-    deployment = deploy_catalog(w3, accounts[0], registry, force=True).deployment
-    usd = deploy_contract(w3, accounts[0], registry, load_artifact(DEMO_TOKEN), force=True).deployment.address
-    TransactionPipeline(w3, accounts[0]).execute(mint_request(usd, accounts[2], 1_000 * 10**6))
-    abi = load_artifact().abi
-    seller, buyer, arbiter = (
-        CatalogClient.from_deployment(w3, deployment, abi, account=accounts[i]) for i in (1, 2, 4)
-    )
-    assert seller.list_product(1000, 1, DOC).product_id == 1
-    terms = {"currency": usd, "escrow_window": 86_400, "handling_time": 3_600, "arbiter": accounts[4]}
-    assert seller.list_product(12_500_000, 5, DOC, **terms).product_id == 2
-    order = buyer.buy(2, 1).order
-    seller.ship(order)
-    buyer.dispute(order)
-
-    artifact = compile_file(Path(__file__).parent / "tokens" / "NoDecimalsToken.sol")["NoDecimalsToken"]
-    mined = TransactionPipeline(w3, accounts[0]).execute(
-        TxRequest("deploy", None, bytes.fromhex(artifact.bytecode.removeprefix("0x")))
-    )
-    assert mined.contract_address is not None
-
-    (home / "key.json").write_text(json.dumps(Account.encrypt(KEY, "correct horse")))
-    (home / "truncated-key.json").write_text((home / "key.json").read_text()[:100])
-    text = registry.path_for(31337).read_text()
-    broken = {
-        "registry-missing": None,
-        "registry-truncated": text[: len(text) // 2],
-        "registry-foreign": json.dumps({"name": "some-package", "version": "1.0.0"}),
-        "registry-other-chain": text.replace('"chainId": 31337', '"chainId": 1', 1),
-    }
-    for folder, content in broken.items():
-        (home / folder).mkdir()
-        if content is not None:
-            (home / folder / "31337.json").write_text(content)
-
+    shop = open_disputed_shop(w3, home, KEY)
+    seller, buyer, arbiter = (shop.client(w3, i) for i in (1, 2, 4))
     docs = bad_documents()
     files = {str(doc.cid): doc.body for doc in docs.values()}
     with FakeServer.gateway(files) as gateway, FakeServer.html() as html, FakeServer.not_json_rpc() as json_api:
         yield World(
-            w3, home, dapp_home, seller, buyer, arbiter, usd, mined.contract_address, accounts[7], gateway.url,
+            w3, home, dapp_home, seller, buyer, arbiter, shop.usd, shop.no_decimals, shop.accounts[7], gateway.url,
             html, json_api, {name: doc.cid for name, doc in docs.items()},
         )  # fmt: skip
 
@@ -260,7 +232,7 @@ ROWS = [
     row("keystore-wrong-password-prompt", lambda w: use_account(
         w.w3, keystore=w.home / "key.json", password_prompt=lambda: "Tr0ub4dor"), AccountError,
         "wrong password for keystore"),
-    row("keystore-truncated", lambda w: load_keystore(w.home / "truncated-key.json", "correct horse"), AccountError,
+    row("keystore-truncated", lambda w: load_keystore(w.home / "truncated-key.json", KEYSTORE_PASSWORD), AccountError,
         "is not a JSON keystore"),
     # --- registry files --------------------------------------------------------------------------
     row("registry-missing", lambda w: live_deployment(w.w3, w.registry("registry-missing")), NotDeployedError,

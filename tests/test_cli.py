@@ -13,12 +13,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from web3 import Web3
 
 from dapp.networks import http_web3
 from dapp.nodes import AnvilNode
 from dapp.types import ETH
-from tests.fixtures import CID, Cli, Up
+from tests.fixtures import CID, Cli, Up, deploy_no_decimals_token
 
 
 @pytest.fixture
@@ -226,7 +225,7 @@ def test_token_prices_purchases_and_withdrawals(shop: tuple[Cli, str]) -> None:
 def test_v2_bad_input_is_one_line_exit_2_and_sends_nothing(shop: tuple[Cli, str], tmp_path: Path) -> None:
     cli, url = shop
     w3 = http_web3(url)
-    no_decimals = _deploy_no_decimals_token(w3)
+    no_decimals = deploy_no_decimals_token(w3)
     block = w3.eth.block_number
     net = ("--network", url)
     listing = ("list-product", *net, "--stock", "1", "--metadata-cid", CID)
@@ -259,14 +258,3 @@ def test_v2_bad_input_is_one_line_exit_2_and_sends_nothing(shop: tuple[Cli, str]
         o["order"]: o["state"] for o in cli.json("orders", *net, "--buyer", str(w3.eth.accounts[2]), "--no-metadata")
     }  # type: ignore[union-attr,index]
     assert states["3-1"] == "cancelled"
-
-
-def _deploy_no_decimals_token(w3: Web3) -> str:
-    from dapp.compile import compile_file
-    from dapp.transactions import TransactionPipeline, TxRequest
-
-    artifact = compile_file(Path(__file__).parent / "tokens" / "NoDecimalsToken.sol")["NoDecimalsToken"]
-    pipeline = TransactionPipeline(w3, str(w3.eth.accounts[0]))
-    mined = pipeline.execute(TxRequest("deploy", None, bytes.fromhex(artifact.bytecode.removeprefix("0x"))))
-    assert mined.contract_address is not None
-    return mined.contract_address
