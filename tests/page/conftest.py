@@ -193,24 +193,30 @@ def anvil_node() -> Iterator[AnvilNode]:
         yield node
 
 
-@pytest.fixture
-def shop(anvil_node: AnvilNode, kubo: Kubo, tmp_path: Path) -> Shop:
-    """A fresh Catalog and Test USD (so tests never see each other's products); buyers hold 10,000 tUSD."""
-    w3 = Web3(Web3.HTTPProvider(anvil_node.url))
+def deploy(w3: Web3, name: str) -> tuple[Contract, int]:
+    """A fresh instance of a shipped contract, deployed by dev account 0, and its deployment block."""
+    art = _artifact(name)
+    factory = w3.eth.contract(abi=art["abi"], bytecode=art["bytecode"])
+    receipt = w3.eth.wait_for_transaction_receipt(factory.constructor().transact({"from": w3.eth.accounts[0]}))
+    return w3.eth.contract(address=receipt["contractAddress"], abi=art["abi"]), int(receipt["blockNumber"])
+
+
+def open_shop(node: AnvilNode, kubo: Kubo, tmp_path: Path) -> Shop:
+    """A fresh Catalog and Test USD on `node` (so tests never see each other's products); buyers hold
+    10,000 tUSD."""
+    w3 = Web3(Web3.HTTPProvider(node.url))
     accounts = [str(a) for a in w3.eth.accounts]
-
-    def deploy(name: str) -> tuple[Contract, int]:
-        art = _artifact(name)
-        factory = w3.eth.contract(abi=art["abi"], bytecode=art["bytecode"])
-        receipt = w3.eth.wait_for_transaction_receipt(factory.constructor().transact({"from": accounts[0]}))
-        return w3.eth.contract(address=receipt["contractAddress"], abi=art["abi"]), int(receipt["blockNumber"])
-
-    catalog, block = deploy("Catalog")
-    token, _ = deploy("TestUSD")
-    shop = Shop(w3, anvil_node, kubo, catalog, token, block, tmp_path, accounts)
+    catalog, block = deploy(w3, "Catalog")
+    token, _ = deploy(w3, "TestUSD")
+    shop = Shop(w3, node, kubo, catalog, token, block, tmp_path, accounts)
     for holder in accounts[2:5]:
         shop.send(token.functions.mint(holder, 10_000 * 10**6), accounts[0])
     return shop
+
+
+@pytest.fixture
+def shop(anvil_node: AnvilNode, kubo: Kubo, tmp_path: Path) -> Shop:
+    return open_shop(anvil_node, kubo, tmp_path)
 
 
 @dataclass

@@ -24,12 +24,11 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import expect
-from web3 import Web3
 
 from dapp.ipfs.kubo import Kubo
 from dapp.nodes import AnvilNode
 from tests.bad_input import CIDV0, SCRIPT_NAME, SENDS, FakeServer, bad_documents, wrong_checksum
-from tests.page.conftest import WALLET_JS, ZERO, Shop, _artifact
+from tests.page.conftest import WALLET_JS, ZERO, Shop, deploy, open_shop
 
 pytestmark = [pytest.mark.anvil, pytest.mark.kubo, pytest.mark.chromium]
 
@@ -60,21 +59,9 @@ class World:
 def world(kubo: Kubo, page_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     tmp = tmp_path_factory.mktemp("bad-input-page")
     with AnvilNode() as node:
-        w3 = Web3(Web3.HTTPProvider(node.url))
-        accounts = [str(a) for a in w3.eth.accounts]
-
-        def deploy(name: str) -> tuple[Any, int]:
-            art = _artifact(name)
-            factory = w3.eth.contract(abi=art["abi"], bytecode=art["bytecode"])
-            receipt = w3.eth.wait_for_transaction_receipt(factory.constructor().transact({"from": accounts[0]}))
-            return w3.eth.contract(address=receipt["contractAddress"], abi=art["abi"]), int(receipt["blockNumber"])
-
-        catalog, block = deploy("Catalog")
-        token, _ = deploy("TestUSD")
-        not_a_token, _ = deploy("Catalog")  # a contract, with code, that is no ERC-20
-        shop = Shop(w3, node, kubo, catalog, token, block, tmp, accounts)
-        for holder in accounts[2:5]:
-            shop.send(token.functions.mint(holder, 10_000 * 10**6), accounts[0])
+        shop = open_shop(node, kubo, tmp)
+        catalog = shop.catalog
+        not_a_token, _ = deploy(shop.w3, "Catalog")  # a contract, with code, that is no ERC-20
 
         ids = {"mug": shop.list_product("Enamel Mug", price=2 * 10**16, stock=3, kind="mug")}
         ids["tote"] = shop.list_product("Canvas Tote", price=10 * 10**6, stock=5, token=True, arbiter=shop.arbiter)
