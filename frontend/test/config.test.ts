@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ConfigError, parseConfig } from '../src/config.js';
+import { ConfigError, parseConfig } from '../src/config';
 
 const GOOD = {
   chainId: 31337,
@@ -40,17 +40,26 @@ test('storefront fields are checked', () => {
   assert.equal(config.seller, '0x70997970C51812dc3A010C7d01b50e0d17dc79C8');
   assert.equal(config.sellerDocument, 'bafkreif4xyug5bggrqeayzahtwgcr23aq3ubqhumu4fdayahccwuwncxsa');
   assert.throws(() => parseConfig({ ...GOOD, seller: 'bob' }), /seller/);
-  assert.throws(() => parseConfig({ ...GOOD, seller: '0x70997970c51812dc3A010C7d01b50e0d17dc79C8' }), /seller .* fails its checksum/);
+  assert.throws(
+    () => parseConfig({ ...GOOD, seller: '0x70997970c51812dc3A010C7d01b50e0d17dc79C8' }),
+    /seller .* fails its checksum/,
+  );
   assert.throws(() => parseConfig({ ...GOOD, sellerDocument: 'nope' }), /sellerDocument/);
   // A CIDv0 names a dag-pb file the page could never check: refused, as `dapp page build` refuses it.
-  assert.throws(() => parseConfig({ ...GOOD, sellerDocument: 'QmUNLLsPACCz1vLxQVkXqqLX5R1X345qqfHbsf67hvA3Nn' }), /CIDv0/);
-  assert.throws(() => parseConfig({ ...GOOD, address: '0x5fbDB2315678afecb367f032d93F642f64180aa3' }), /address .* fails its checksum/);
+  assert.throws(
+    () => parseConfig({ ...GOOD, sellerDocument: 'QmUNLLsPACCz1vLxQVkXqqLX5R1X345qqfHbsf67hvA3Nn' }),
+    /CIDv0/,
+  );
+  assert.throws(
+    () => parseConfig({ ...GOOD, address: '0x5fbDB2315678afecb367f032d93F642f64180aa3' }),
+    /address .* fails its checksum/,
+  );
   // All lower case carries no checksum: accepted, as everywhere else.
   assert.equal(parseConfig({ ...GOOD, address: GOOD.address.toLowerCase() }).address, GOOD.address.toLowerCase());
 });
 
 test('every required field is checked', () => {
-  for (const [key, value] of [
+  for (const [key, value] of <[string, unknown][]>[
     ['chainId', '31337'],
     ['chainId', 0],
     ['address', '0x1234'],

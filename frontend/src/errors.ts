@@ -1,12 +1,19 @@
 // Errors in words: a contract revert by its custom error's name, a wallet rejection calmly, a dead node
 // plainly. Pure apart from viem's error classes and ABI decoder.
-import { decodeErrorResult } from 'viem';
-import { stateLabel } from './orders.js';
+import { decodeErrorResult, type Abi, type AbiParameter } from 'viem';
+import { stateLabel } from './orders';
 
-const plain = (v) => String(v);
+const plain = (v: unknown) => String(v);
+
+/** How the words of an error render amounts and times of the product concerned. */
+export interface ErrorFormat {
+  amount(value: bigint): string;
+  time(timestamp: number | bigint): string;
+}
+type Args = Record<string, any>; // decoded ABI values, by argument name
 
 /** Sentences per custom error; `a` are the named arguments, `f` formats amounts and times for the page. */
-const WORDS = {
+const WORDS: Record<string, (a: Args, f: ErrorFormat) => string> = {
   CatalogPriceChanged: (a, f) =>
     `The price changed from ${f.amount(a.expected)} to ${f.amount(a.actual)} since you opened this page. ` +
     'Nothing was charged: check the new price and try again.',
@@ -44,7 +51,8 @@ const WORDS = {
   CatalogHandlingTimeNotOver: (a, f) =>
     `The seller still has time to ship. If it has not shipped by ${f.time(a.deadline)}, you can cancel for a full refund.`,
   CatalogDisputeWindowClosed: (a, f) => `The time to open a dispute ended on ${f.time(a.deadline)}.`,
-  CatalogEscrowNotExpired: (a, f) => `The escrow window is still open: the order can be released from ${f.time(a.releasableAt)}.`,
+  CatalogEscrowNotExpired: (a, f) =>
+    `The escrow window is still open: the order can be released from ${f.time(a.releasableAt)}.`,
   CatalogInvalidSplit: (a, f) =>
     `The buyer's share (${f.amount(a.buyerAmount)}) is more than the order amount (${f.amount(a.amount)}).`,
   CatalogTokenShortfall: (a, f) =>
@@ -64,46 +72,67 @@ const WORDS = {
 };
 
 // The token's own errors (EIP-6093, what OpenZeppelin tokens revert with) bubble up through a purchase.
-const error = (name, ...inputs) => ({ type: 'error', name, inputs: inputs.map(([type, n]) => ({ type, name: n })) });
+const error = (name: string, ...inputs: [string, string][]) => ({
+  type: 'error' as const,
+  name,
+  inputs: inputs.map(([type, n]) => ({ type, name: n })),
+});
 const STANDARD_ERRORS = [
   error('ERC20InsufficientBalance', ['address', 'sender'], ['uint256', 'balance'], ['uint256', 'needed']),
   error('ERC20InsufficientAllowance', ['address', 'spender'], ['uint256', 'allowance'], ['uint256', 'needed']),
 ];
 
-const DEFAULT_FORMAT = { amount: plain, time: plain };
+const DEFAULT_FORMAT: ErrorFormat = { amount: plain, time: plain };
 
-function walk(error, test) {
-  for (let e = error, depth = 0; e && depth < 12; e = e.cause, depth++) {
+/** Any thrown value, looked at as the nested errors viem and wallets throw. */
+interface Thrown {
+  name?: string;
+  message?: string;
+  shortMessage?: string;
+  code?: unknown;
+  raw?: unknown;
+  cause?: unknown;
+  data?: any; // revert data: a hex string, nested, or decoded by viem
+}
+
+function walk(error: unknown, test: (e: Thrown) => boolean): Thrown | null {
+  let e = error as Thrown | undefined;
+  for (let depth = 0; e && depth < 12; e = e.cause as Thrown | undefined, depth++) {
     if (test(e)) return e;
   }
   return null;
 }
 
-function findRevertData(error) {
+function findRevertData(error: unknown): `0x${string}` | null {
   const hit = walk(error, (e) => typeof e.data === 'string' && /^0x[0-9a-f]{8}/i.test(e.data));
   if (hit) return hit.data;
   const nested = walk(error, (e) => typeof e.data?.data === 'string' && /^0x[0-9a-f]{8}/i.test(e.data.data));
   if (nested) return nested.data.data;
   const raw = walk(error, (e) => typeof e.raw === 'string' && /^0x[0-9a-f]{8}/i.test(e.raw));
-  return raw ? raw.raw : null;
+  return raw ? (raw.raw as `0x${string}`) : null;
 }
 
 /** { name, args (by name) } of a custom error in `error`, decoded against `abi`, or null. */
-export function decodeRevert(error, abi) {
+export function decodeRevert(error: unknown, abi: Abi | readonly unknown[]): { name: string; args: Args } | null {
   const reverted = walk(error, (e) => e.name === 'ContractFunctionRevertedError' && e.data?.errorName);
-  if (reverted && reverted.data.abiItem?.inputs) return named(reverted.data.errorName, reverted.data.abiItem, reverted.data.args);
+  if (reverted && reverted.data.abiItem?.inputs)
+    return named(reverted.data.errorName, reverted.data.abiItem, reverted.data.args);
   const data = findRevertData(error);
   if (!data) return null;
   try {
-    const decoded = decodeErrorResult({ abi: [...abi, ...STANDARD_ERRORS], data });
-    return named(decoded.errorName, decoded.abiItem, decoded.args);
+    const decoded = decodeErrorResult({ abi: [...(abi as Abi), ...(STANDARD_ERRORS as Abi)], data });
+    return named(decoded.errorName, decoded.abiItem as { inputs?: readonly AbiParameter[] }, decoded.args);
   } catch {
     return null;
   }
 }
 
-function named(name, abiItem, args) {
-  const byName = {};
+function named(
+  name: string,
+  abiItem: { inputs?: readonly AbiParameter[] } | undefined,
+  args: readonly unknown[] | undefined,
+): { name: string; args: Args } {
+  const byName: Args = {};
   (abiItem?.inputs ?? []).forEach((input, i) => {
     byName[input.name || String(i)] = args?.[i];
   });
@@ -111,11 +140,11 @@ function named(name, abiItem, args) {
 }
 
 /** True when the user said no in the wallet (EIP-1193 code 4001). */
-export function isUserRejection(error) {
+export function isUserRejection(error: unknown): boolean {
   return Boolean(walk(error, (e) => e.code === 4001 || e.name === 'UserRejectedRequestError'));
 }
 
-function isNetworkFailure(error) {
+function isNetworkFailure(error: unknown): boolean {
   return Boolean(
     walk(
       error,
@@ -127,11 +156,20 @@ function isNetworkFailure(error) {
   );
 }
 
-/**
- * What to tell the user: { kind: "rejected" | "revert" | "network" | "other", title, message, name? }.
- * `format` renders amounts and times of the product concerned ({ amount(bigint), time(unix) }).
- */
-export function describeError(error, abi, format = DEFAULT_FORMAT) {
+export interface Said {
+  kind: 'rejected' | 'revert' | 'network' | 'other';
+  title: string;
+  message: string;
+  /** The custom error's name, for a revert. */
+  name?: string;
+}
+
+/** What to tell the user; `format` renders amounts and times of the product concerned. */
+export function describeError(
+  error: unknown,
+  abi: Abi | readonly unknown[],
+  format: Partial<ErrorFormat> = DEFAULT_FORMAT,
+): Said {
   if (isUserRejection(error)) {
     return { kind: 'rejected', title: 'Cancelled', message: 'You declined in your wallet. Nothing was sent.' };
   }
@@ -139,7 +177,9 @@ export function describeError(error, abi, format = DEFAULT_FORMAT) {
   if (revert) {
     const words = WORDS[revert.name];
     const f = { ...DEFAULT_FORMAT, ...format };
-    const args = Object.entries(revert.args).map(([k, v]) => `${k}=${v}`).join(', ');
+    const args = Object.entries(revert.args)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ');
     return {
       kind: 'revert',
       title: 'The store refused this',
@@ -151,9 +191,11 @@ export function describeError(error, abi, format = DEFAULT_FORMAT) {
     return {
       kind: 'network',
       title: 'Network problem',
-      message: 'The Ethereum node did not answer. Check your connection, or open the page with ?rpc= set to another node.',
+      message:
+        'The Ethereum node did not answer. Check your connection, or open the page with ?rpc= set to another node.',
     };
   }
   const short = walk(error, (e) => typeof e.shortMessage === 'string')?.shortMessage;
-  return { kind: 'other', title: 'Something went wrong', message: short ?? String(error?.message ?? error) };
+  const message = (error as Thrown | null)?.message;
+  return { kind: 'other', title: 'Something went wrong', message: short ?? String(message ?? error) };
 }

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { STATE, allowedActions, stateLabel, stateTone } from '../src/orders.js';
+import { STATE, allowedActions, stateLabel, stateTone } from '../src/orders';
 
-const at = (state, deadline) => ({ state, deadline });
+const at = (state: number, deadline: number) => ({ state, deadline });
 
 test('buyer actions follow the v2 state machine', () => {
   assert.deepEqual(allowedActions(at(STATE.Paid, 100), {}, 'buyer', 99), []); // no paying for what has not shipped

@@ -1,10 +1,14 @@
 // The burner wallet, for local test chains only (31337, 1337): a key generated in this browser and kept in
 // localStorage, signing locally. Loaded as its own chunk, so other chains never download the signing code.
-import { createClient, encodeFunctionData, http, parseEther } from 'viem';
+import { createClient, encodeFunctionData, http, parseEther, type Address, type Hex } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { getBalance, sendTransaction } from 'viem/actions';
+import type { Config } from '../config';
+import { forgetWallet, rememberWallet, type ShopWallet } from '../wallet';
+import type { Reader } from './reader';
 
 const KEY = 'ownerless-store:burner-key';
+// The demo token's open test faucet (TestUSD.mint): not the Catalog's ABI, and not every token has one.
 const MINT = [
   {
     type: 'function',
@@ -16,15 +20,17 @@ const MINT = [
     ],
     outputs: [],
   },
-];
+] as const;
 
-export function createBurner(config, chain, reader) {
+export function createBurner(config: Config, node: Reader): ShopWallet {
   let key = localStorage.getItem(KEY);
-  if (!/^0x[0-9a-f]{64}$/i.test(key ?? '')) {
+  if (!key || !/^0x[0-9a-f]{64}$/i.test(key)) {
     key = generatePrivateKey();
     localStorage.setItem(KEY, key);
   }
-  const account = privateKeyToAccount(key);
+  rememberWallet('burner');
+  const account = privateKeyToAccount(key as Hex);
+  const chain = node.chain;
   const transport = http(config.rpcUrl);
   const client = createClient({ account, chain, transport });
   return {
@@ -43,10 +49,10 @@ export function createBurner(config, chain, reader) {
     },
     async ensureChain() {},
     disconnect() {
-      localStorage.removeItem('ownerless-store:wallet');
+      forgetWallet();
     },
     send({ to, data, value }) {
-      return sendTransaction(client, { to, data, value });
+      return sendTransaction(client, { to, data, value, account, chain });
     },
     signTypedData(typedData) {
       return account.signTypedData(typedData);
@@ -60,22 +66,23 @@ export function createBurner(config, chain, reader) {
      * USD); a token without one is skipped. Returns what arrived, e.g. ["10 ETH", "1000 tUSD"].
      */
     async fund() {
-      const node = createClient({ chain, transport });
-      const [funder] = await node.request({ method: 'eth_accounts' });
+      const [funder] = await node.rpc<Address[]>('eth_accounts', []);
       if (!funder) throw new Error('This node has no unlocked account to fund the burner from.');
-      const send = (params) => node.request({ method: 'eth_sendTransaction', params: [{ from: funder, ...params }] });
-      await reader.receipt(await send({ to: account.address, value: `0x${parseEther('10').toString(16)}` }));
+      const send = (params: Record<string, unknown>) =>
+        node.rpc<Hex>('eth_sendTransaction', [{ from: funder, ...params }]);
+      await node.receipt(await send({ to: account.address, value: `0x${parseEther('10').toString(16)}` }));
       const got = ['10 ETH'];
-      await reader.loadTokens((await reader.products()).map((p) => p.currency));
-      for (const [token, { symbol, decimals, unknown }] of reader.tokens) {
+      await node.loadTokens((await node.products()).map((p) => p.currency));
+      for (const [token, { symbol, decimals, unknown }] of node.tokens) {
         if (unknown) continue;
-        const data = encodeFunctionData({ abi: MINT, functionName: 'mint', args: [account.address, 1000n * 10n ** BigInt(decimals)] });
+        const amount = 1000n * 10n ** BigInt(decimals);
+        const data = encodeFunctionData({ abi: MINT, functionName: 'mint', args: [account.address, amount] });
         try {
-          await node.request({ method: 'eth_call', params: [{ from: funder, to: token, data }, 'latest'] });
+          await node.rpc('eth_call', [{ from: funder, to: token, data }, 'latest']);
         } catch {
           continue; // no open faucet on this token
         }
-        await reader.receipt(await send({ to: token, data }));
+        await node.receipt(await send({ to: token, data }));
         got.push(`1000 ${symbol}`);
       }
       return got;

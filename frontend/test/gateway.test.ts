@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { gatewayFor } from '../src/gateway.js';
+import { gatewayFor } from '../src/gateway';
 
 const DOC = 'bafkreicysg23kiwv34eg2d7qweipxwosdo2py4ldv42nbauguluen5v6am';
 const PAGE = 'bafybeiczsscdsbs7ffqz55asqdf3smv6klcw3gofszvwlyarci47bgf354';
 
-const loc = (href) => {
+const loc = (href: string) => {
   const u = new URL(href);
   return { protocol: u.protocol, hostname: u.hostname, port: u.port, pathname: u.pathname };
 };

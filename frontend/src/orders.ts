@@ -24,12 +24,16 @@ const LABELS = [
   'Reviewed',
 ];
 
-export function stateLabel(state) {
+export type Role = 'buyer' | 'seller' | 'arbiter';
+export type OrderAction = 'cancel' | 'confirm' | 'dispute' | 'review' | 'ship' | 'refund' | 'resolve' | 'release';
+type Numeric = number | bigint;
+
+export function stateLabel(state: Numeric): string {
   return LABELS[Number(state)] ?? `State ${state}`;
 }
 
 /** Tone of a state's badge: "wait", "ok", "warn", "off". */
-export function stateTone(state) {
+export function stateTone(state: Numeric): 'wait' | 'ok' | 'warn' | 'off' {
   const s = Number(state);
   if (s === STATE.Paid || s === STATE.Shipped) return 'wait';
   if (s === STATE.Disputed) return 'warn';
@@ -39,13 +43,18 @@ export function stateTone(state) {
 
 /**
  * The actions a role may take on an order now (the contract decides; this only offers what would pass).
- * order: { state, deadline, buyer }, product: { seller, arbiter }, role: "buyer" | "seller" | "arbiter".
+ * The product is not consulted today; it is the place a product-dependent rule would read from.
  */
-export function allowedActions(order, product, role, now) {
+export function allowedActions(
+  order: { state: Numeric; deadline: Numeric },
+  _product: unknown,
+  role: Role,
+  now: Numeric,
+): OrderAction[] {
   const s = Number(order.state);
   const deadline = Number(order.deadline);
   const t = Number(now);
-  const actions = [];
+  const actions: OrderAction[] = [];
   if (role === 'buyer') {
     if (s === STATE.Paid && t >= deadline) actions.push('cancel');
     // Not while Paid: the contract allows it, but paying for an item that has not even shipped is a

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
-import { cidToDigest, digestToCid, isEmptyDigest, normalizeCid } from '../src/cid.js';
+import { cidToDigest, digestToCid, isEmptyDigest, normalizeCid } from '../src/cid';
 
 // `ipfs add --cid-version=1` of the bytes "hello\n" (a raw leaf: the CID digest is the file's sha-256).
 const HELLO_CID = 'bafkreicysg23kiwv34eg2d7qweipxwosdo2py4ldv42nbauguluen5v6am';
@@ -28,7 +28,10 @@ test('bad input is refused', () => {
   assert.throws(() => digestToCid(`0x${'ab'.repeat(32)}`, 2), /unknown codec/);
   assert.throws(() => cidToDigest('not a cid'));
   // dag-cbor (0x71) is neither codec the contract stores
-  assert.throws(() => cidToDigest('bafyreigbtj4x7ip5legnfznufuopl4sg4knzc2cof6duas4b3q2fy6swua'), /neither raw nor dag-pb/);
+  assert.throws(
+    () => cidToDigest('bafyreigbtj4x7ip5legnfznufuopl4sg4knzc2cof6duas4b3q2fy6swua'),
+    /neither raw nor dag-pb/,
+  );
   assert.equal(normalizeCid('<script>'), null);
 });
 

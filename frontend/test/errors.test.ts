@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { BaseError, encodeErrorResult, HttpRequestError, UserRejectedRequestError } from 'viem';
-import { decodeRevert, describeError, isUserRejection } from '../src/errors.js';
+import { BaseError, encodeErrorResult, type Abi, type Hex, HttpRequestError, UserRejectedRequestError } from 'viem';
+import { decodeRevert, describeError, isUserRejection } from '../src/errors';
 
 // Error entries as the Catalog v2 ABI declares them (the page bundles the real artifact; the decoder
 // only needs these shapes).
-const u = (name) => ({ name, type: 'uint256' });
-const ABI = [
+const u = (name: string) => ({ name, type: 'uint256' });
+const ABI: Abi = [
   { type: 'error', name: 'CatalogPriceChanged', inputs: [u('productId'), u('expected'), u('actual')] },
   { type: 'error', name: 'CatalogInsufficientStock', inputs: [u('productId'), u('requested'), u('available')] },
   { type: 'error', name: 'CatalogHandlingTimeNotOver', inputs: [u('productId'), u('orderNo'), u('deadline')] },
@@ -18,17 +18,20 @@ const ABI = [
   { type: 'error', name: 'CatalogSomethingNew', inputs: [u('x')] },
 ];
 
-const data = (errorName, args) => encodeErrorResult({ abi: ABI, errorName, args });
-const rpcError = (hex) => {
+const data = (errorName: string, args: unknown[]) => encodeErrorResult({ abi: ABI, errorName, args });
+const rpcError = (hex: Hex) => {
   // What an EIP-1193 wallet or a JSON-RPC node gives: { code: 3, data } nested in viem's wrappers.
   const inner = Object.assign(new Error('execution reverted'), { code: 3, data: hex });
   return new BaseError('Execution reverted.', { cause: inner });
 };
-const fmt = { amount: (v) => `${Number(v) / 1e6} tUSD`, time: (t) => `T${t}` };
+const fmt = { amount: (v: bigint) => `${Number(v) / 1e6} tUSD`, time: (t: number | bigint) => `T${t}` };
 
 test('a revert comes out by name, with named arguments', () => {
   const revert = decodeRevert(rpcError(data('CatalogPriceChanged', [3n, 10_000_000n, 12_500_000n])), ABI);
-  assert.deepEqual(revert, { name: 'CatalogPriceChanged', args: { productId: 3n, expected: 10_000_000n, actual: 12_500_000n } });
+  assert.deepEqual(revert, {
+    name: 'CatalogPriceChanged',
+    args: { productId: 3n, expected: 10_000_000n, actual: 12_500_000n },
+  });
 });
 
 test('reverts become sentences with the amounts in the product currency', () => {
@@ -39,7 +42,10 @@ test('reverts become sentences with the amounts in the product currency', () => 
   assert.match(said.message, /Nothing was charged/);
   assert.match(describeError(rpcError(data('CatalogInsufficientStock', [1n, 5n, 2n])), ABI).message, /Only 2 left/);
   assert.match(describeError(rpcError(data('CatalogHandlingTimeNotOver', [1n, 1n, 99n])), ABI, fmt).message, /by T99/);
-  assert.match(describeError(rpcError(data('CatalogWrongOrderState', [1n, 2n, 5])), ABI).message, /Order 1-2 is refunded/);
+  assert.match(
+    describeError(rpcError(data('CatalogWrongOrderState', [1n, 2n, 5])), ABI).message,
+    /Order 1-2 is refunded/,
+  );
 });
 
 test('an error without words still names itself', () => {
@@ -72,7 +78,11 @@ test("a token's own EIP-6093 errors are named though the store's ABI does not de
       inputs: [{ name: 'sender', type: 'address' }, u('balance'), u('needed')],
     },
   ];
-  const hex = encodeErrorResult({ abi: tokenErrors, errorName: 'ERC20InsufficientBalance', args: [`0x${'1'.repeat(40)}`, 0n, 12_000_000n] });
+  const hex = encodeErrorResult({
+    abi: tokenErrors,
+    errorName: 'ERC20InsufficientBalance',
+    args: [`0x${'1'.repeat(40)}`, 0n, 12_000_000n],
+  });
   const said = describeError(rpcError(hex), ABI, fmt);
   assert.equal(said.name, 'ERC20InsufficientBalance');
   assert.match(said.message, /Your balance is 0 tUSD but 12 tUSD is needed/);

@@ -6,15 +6,23 @@
 const SUBDOMAIN = /^([a-z0-9]+)\.ipfs\.(.+)$/;
 const PATH = /^\/ipfs\/([^/]+)(\/|$)/;
 
-/** { kind, pageCid, url(cid) } for a `location`-like object (protocol, hostname, port, pathname). */
-export function gatewayFor(location) {
+export interface Gateway {
+  kind: 'subdomain' | 'path' | 'origin';
+  pageCid: string | null;
+  url(cid: string): string;
+}
+
+export type LocationLike = Pick<Location, 'protocol' | 'hostname' | 'port' | 'pathname'>;
+
+/** The gateway of a `location`-like object (protocol, hostname, port, pathname). */
+export function gatewayFor(location: LocationLike): Gateway {
   const port = location.port ? `:${location.port}` : '';
   const sub = SUBDOMAIN.exec(location.hostname);
   if (sub) {
     const parent = sub[2];
     return {
       kind: 'subdomain',
-      pageCid: sub[1],
+      pageCid: sub[1] ?? null,
       url: (cid) => `${location.protocol}//${cid}.ipfs.${parent}${port}/`,
     };
   }
@@ -22,7 +30,7 @@ export function gatewayFor(location) {
   const path = PATH.exec(location.pathname);
   return {
     kind: path ? 'path' : 'origin',
-    pageCid: path ? path[1] : null,
+    pageCid: path?.[1] ?? null,
     url: (cid) => `${origin}/ipfs/${cid}`,
   };
 }

@@ -11,7 +11,7 @@ import {
   parseQuantity,
   parseUnits,
   shortAddress,
-} from '../src/format.js';
+} from '../src/format';
 
 test('formatUnits is exact, trims zeros, keeps two decimals', () => {
   assert.equal(formatUnits(12_500_000n, 6), '12.50');
@@ -26,7 +26,10 @@ test('formatUnits is exact, trims zeros, keeps two decimals', () => {
 
 test('formatAmount names the currency', () => {
   const tokens = new Map([['0x00000000000000000000000000000000000000aa', { symbol: 'tUSD', decimals: 6 }]]);
-  assert.equal(formatAmount(12_500_000n, currencyInfo('0x00000000000000000000000000000000000000AA', tokens)), '12.50 tUSD');
+  assert.equal(
+    formatAmount(12_500_000n, currencyInfo('0x00000000000000000000000000000000000000AA', tokens)),
+    '12.50 tUSD',
+  );
   assert.equal(formatAmount(10n ** 18n, currencyInfo(`0x${'0'.repeat(40)}`, tokens)), '1.00 ETH');
   assert.equal(currencyInfo(`0x${'1'.repeat(40)}`, tokens).unknown, true);
 });
