@@ -17,6 +17,7 @@ inside one. A typical address (name, one street line, city, postcode, country, a
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -44,10 +45,11 @@ LIMITS = {
 
 # Countries whose addresses have no postcode; everywhere else a postcode is required, since a missing
 # one is the most common incomplete address. After the usual list (Google's libaddressinput data).
-NO_POSTCODE = frozenset(
+_NO_POSTCODE = (
     "AE AG AO AW BF BI BJ BO BS BW BZ CD CF CG CI CK CM DJ DM ER FJ GA GD GH GM GQ GY HK JM KI KM KN KP LC "
-    "ML MO MR MW NR NU QA RW SB SC SL SR SS ST SY TD TF TG TK TL TO TT TV UG VU YE ZW".split()
+    "ML MO MR MW NR NU QA RW SB SC SL SR SS ST SY TD TF TG TK TL TO TT TV UG VU YE ZW"
 )
+NO_POSTCODE = frozenset(_NO_POSTCODE.split())
 
 _TRIM = " \t\r\n"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -145,7 +147,9 @@ def _options(value: object) -> dict[str, str]:
     for key in sorted(value, key=str):
         if not isinstance(key, str) or not _OPTION_KEY.fullmatch(key) or len(key) > LIMITS["option key"]:
             raise ShippingDetailsError(
-                "options", f"key {key!r} must be lower-case letters, digits, _ or - (starting with a letter, at most 32)"
+                "options",
+                f"key {json.dumps(str(key), ensure_ascii=False)} must be lower-case letters, digits, _ or - "
+                "(starting with a letter, at most 32)",
             )
         out[key] = _text(f"option {key}", value[key], LIMITS["option value"], required=True)
     return out

@@ -145,7 +145,9 @@ def open_envelope(envelope: bytes | str, keypair: ShippingKeyPair, context: Orde
     try:
         return decode_details(plaintext)
     except ShippingDetailsError as exc:
-        raise DecryptionError(f"it opens, but does not hold valid shipping details ({exc.field}: {exc.problem})") from None
+        raise DecryptionError(
+            f"it opens, but does not hold valid shipping details ({exc.field}: {exc.problem})"
+        ) from None
 
 
 def _unwrap(stanza: bytes, private_key: KEMKeyInterface, info: bytes, aad: bytes) -> bytes | None:

@@ -55,7 +55,7 @@ const ops: Record<string, (r: Request) => Promise<unknown>> = {
     const details = shippingDetails(r.input as ShippingInput);
     const context = r.context as OrderContext;
     const rounds = r.rounds as number;
-    let envelope = new Uint8Array();
+    let envelope: Uint8Array = new Uint8Array();
     const t0 = performance.now();
     for (let i = 0; i < rounds; i++) envelope = await seal(details, r.seller as string, r.buyer as string, context);
     const t1 = performance.now();

@@ -168,7 +168,14 @@ test('envelope: both readers open it; a stranger, another order, tampering and t
   };
   const [seller, buyer, stranger] = await Promise.all(['11', '22', '33'].map(keyOf));
   const context = { chainId: 31337, catalog, productId: 3n, buyer: buyer!.account.address };
-  const details = shippingDetails({ name: 'Ada Lovelace', lines: '12 Rose Street', city: 'London', postcode: 'N1 9GU', country: 'GB', options: { size: 'M' } });
+  const details = shippingDetails({
+    name: 'Ada Lovelace',
+    lines: '12 Rose Street',
+    city: 'London',
+    postcode: 'N1 9GU',
+    country: 'GB',
+    options: { size: 'M' },
+  });
   const envelope = await seal(details, seller!.pair.publicKey, bytesToHex(buyer!.pair.publicKey), context);
   assert.equal(envelope.length, envelopeSize(details));
   assert.equal(envelope.length, 177 + 64);

@@ -33,7 +33,9 @@ def test_invalid_details_name_the_field(case: dict[str, Any]) -> None:
 
 def test_padding_hides_small_differences_in_length() -> None:
     short = ShippingDetails(name="Al Bo", lines=("1 A St",), city="Ely", postcode="CB7 4DL", country="GB")
-    longer = ShippingDetails(name="Alexandra Bowes-Lyon", lines=("17 Abbey Road",), city="Ely", postcode="CB7 4DL", country="GB")
+    longer = ShippingDetails(
+        name="Alexandra Bowes-Lyon", lines=("17 Abbey Road",), city="Ely", postcode="CB7 4DL", country="GB"
+    )
     assert len(encode_details(short)) == len(encode_details(longer)) == 64
 
 

@@ -19,14 +19,22 @@ SELLER = Account.from_key("0x" + "11" * 32)
 BUYER = Account.from_key("0x" + "22" * 32)
 STRANGER = Account.from_key("0x" + "33" * 32)
 DETAILS = ShippingDetails(
-    name="Ada Lovelace", lines=("12 Rose Street",), city="London", postcode="N1 9GU", country="GB", options={"size": "M"}
+    name="Ada Lovelace",
+    lines=("12 Rose Street",),
+    city="London",
+    postcode="N1 9GU",
+    country="GB",
+    options={"size": "M"},
 )
 CONTEXT = OrderContext(chain_id=31337, catalog=CATALOG, product_id=3, buyer=BUYER.address)
 
 
 @pytest.fixture(scope="module")
 def keys() -> dict[str, ShippingKeyPair]:
-    return {name: account_keypair(a, 31337, CATALOG) for name, a in [("seller", SELLER), ("buyer", BUYER), ("stranger", STRANGER)]}
+    return {
+        name: account_keypair(a, 31337, CATALOG)
+        for name, a in [("seller", SELLER), ("buyer", BUYER), ("stranger", STRANGER)]
+    }
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +70,9 @@ def test_a_stranger_cannot_read_it(keys: dict[str, ShippingKeyPair], sealed: byt
     ],
     ids=["other product", "other buyer", "other Catalog", "other chain"],
 )
-def test_copied_to_another_order_it_does_not_open(keys: dict[str, ShippingKeyPair], sealed: bytes, other: OrderContext) -> None:
+def test_copied_to_another_order_it_does_not_open(
+    keys: dict[str, ShippingKeyPair], sealed: bytes, other: OrderContext
+) -> None:
     for reader in ("seller", "buyer"):
         with pytest.raises(DecryptionError, match="belongs to another order"):
             open_envelope(sealed, keys[reader], other)
@@ -108,9 +118,7 @@ def test_not_hex(keys: dict[str, ShippingKeyPair]) -> None:
         open_envelope("0xnothex", keys["seller"], CONTEXT)
 
 
-def test_valid_encryption_of_invalid_details(
-    keys: dict[str, ShippingKeyPair], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_valid_encryption_of_invalid_details(keys: dict[str, ShippingKeyPair], monkeypatch: pytest.MonkeyPatch) -> None:
     """A buyer's client that writes garbage: it decrypts, and still gives a named error, not an address."""
     monkeypatch.setattr(envelope_module, "encode_details", lambda _: b"not an address".ljust(32, b"\0"))
     garbage = seal(DETAILS, keys["seller"].public_key, keys["buyer"].public_key, CONTEXT)

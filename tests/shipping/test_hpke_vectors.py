@@ -47,7 +47,9 @@ def test_encap_and_decap() -> None:
 
 def test_key_schedule() -> None:
     kdf = SUITE.kdf
-    context = bytes([0]) + kdf.labeled_extract(b"", b"psk_id_hash", b"") + kdf.labeled_extract(b"", b"info_hash", h("info"))
+    context = (
+        bytes([0]) + kdf.labeled_extract(b"", b"psk_id_hash", b"") + kdf.labeled_extract(b"", b"info_hash", h("info"))
+    )
     assert context == h("key_schedule_context")
     secret = kdf.labeled_extract(h("shared_secret"), b"secret", b"")
     assert secret == h("secret")

@@ -12,7 +12,15 @@ from eth_account import Account
 from eth_account.messages import encode_defunct
 
 from dapp.exceptions import DecryptionError, ShippingDetailsError
-from dapp.shipping import OrderContext, ShippingDetails, account_keypair, derive_keypair, key_message, open_envelope, seal
+from dapp.shipping import (
+    OrderContext,
+    ShippingDetails,
+    account_keypair,
+    derive_keypair,
+    key_message,
+    open_envelope,
+    seal,
+)
 from tests.shipping.conftest import PageCrypto, PageError, load_json
 
 KEYS = load_json("key_cases.json")["cases"]
@@ -34,7 +42,12 @@ INPUT: dict[str, Any] = {
 
 
 def js_context(context: OrderContext) -> dict[str, Any]:
-    return {"chainId": context.chain_id, "catalog": context.catalog, "productId": context.product_id, "buyer": context.buyer}
+    return {
+        "chainId": context.chain_id,
+        "catalog": context.catalog,
+        "productId": context.product_id,
+        "buyer": context.buyer,
+    }
 
 
 def as_page(details: ShippingDetails) -> dict[str, Any]:
@@ -57,7 +70,9 @@ def test_same_message_signature_and_key(page_crypto: PageCrypto, case: dict[str,
     message = page_crypto("keyMessage", chainId=case["chain_id"], catalog=case["catalog"])
     assert message == key_message(case["chain_id"], case["catalog"])
     viem_signature = page_crypto("sign", privateKey=case["account_private_key"], message=message)
-    python_signature = Account.from_key(case["account_private_key"]).sign_message(encode_defunct(text=message)).signature
+    python_signature = (
+        Account.from_key(case["account_private_key"]).sign_message(encode_defunct(text=message)).signature
+    )
     assert viem_signature == "0x" + bytes(python_signature).hex() == case["signature"]
     assert page_crypto("derive", signature=viem_signature) == derive_keypair(python_signature).public_hex
     assert page_crypto("derive", signature=viem_signature) == case["public_key"]
@@ -77,7 +92,9 @@ def test_python_seals_the_page_opens(page_crypto: PageCrypto, page_keys: dict[st
 
 
 def test_the_page_seals_python_opens(page_crypto: PageCrypto, page_keys: dict[str, str]) -> None:
-    envelope = page_crypto("seal", input=INPUT, seller=page_keys["seller"], buyer=page_keys["buyer"], context=js_context(CONTEXT))
+    envelope = page_crypto(
+        "seal", input=INPUT, seller=page_keys["seller"], buyer=page_keys["buyer"], context=js_context(CONTEXT)
+    )
     expected = ShippingDetails(**INPUT)
     assert len(bytes.fromhex(envelope[2:])) == 177 + 128
     for account in (SELLER_KEY, BUYER_KEY):
@@ -105,10 +122,12 @@ def _spoiled(envelope: bytes) -> dict[str, tuple[bytes, OrderContext, str]]:
 def test_failures_are_named_on_both_sides(page_crypto: PageCrypto, page_keys: dict[str, str]) -> None:
     from_python = seal(ShippingDetails(**INPUT), page_keys["seller"], page_keys["buyer"], CONTEXT)
     from_page = bytes.fromhex(
-        page_crypto("seal", input=INPUT, seller=page_keys["seller"], buyer=page_keys["buyer"], context=js_context(CONTEXT))[2:]
+        page_crypto(
+            "seal", input=INPUT, seller=page_keys["seller"], buyer=page_keys["buyer"], context=js_context(CONTEXT)
+        )[2:]
     )
     accounts = {"seller": SELLER_KEY, "buyer": BUYER_KEY, "stranger": STRANGER_KEY}
-    for what, (envelope, context, reader) in _spoiled(from_page).items():
+    for envelope, context, reader in _spoiled(from_page).values():
         with pytest.raises(DecryptionError):
             open_envelope(envelope, account_keypair(Account.from_key(accounts[reader]), 31337, CATALOG), context)
     for what, (envelope, context, reader) in _spoiled(from_python).items():
@@ -123,7 +142,9 @@ def test_a_seller_without_a_key_gets_no_address(page_crypto: PageCrypto, page_ke
         page_crypto("seal", input=INPUT, seller="0x" + "00" * 32, buyer=page_keys["buyer"], context=js_context(CONTEXT))
     assert caught.value.name == "ShippingKeyError"
     with pytest.raises(PageError) as caught:
-        page_crypto("seal", input=INPUT, seller="0x01" + "00" * 31, buyer=page_keys["buyer"], context=js_context(CONTEXT))
+        page_crypto(
+            "seal", input=INPUT, seller="0x01" + "00" * 31, buyer=page_keys["buyer"], context=js_context(CONTEXT)
+        )
     assert caught.value.name == "ShippingKeyError"
 
 

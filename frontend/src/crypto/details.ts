@@ -22,8 +22,10 @@ export const LIMITS = {
 
 // Countries whose addresses have no postcode (the same list as details.py).
 export const NO_POSTCODE: ReadonlySet<string> = new Set(
-  ('AE AG AO AW BF BI BJ BO BS BW BZ CD CF CG CI CK CM DJ DM ER FJ GA GD GH GM GQ GY HK JM KI KM KN KP LC ' +
-    'ML MO MR MW NR NU QA RW SB SC SL SR SS ST SY TD TF TG TK TL TO TT TV UG VU YE ZW').split(' '),
+  (
+    'AE AG AO AW BF BI BJ BO BS BW BZ CD CF CG CI CK CM DJ DM ER FJ GA GD GH GM GQ GY HK JM KI KM KN KP LC ' +
+    'ML MO MR MW NR NU QA RW SB SC SL SR SS ST SY TD TF TG TK TL TO TT TV UG VU YE ZW'
+  ).split(' '),
 );
 
 /** What a buyer types at checkout; `shippingDetails` checks and normalizes it. */
@@ -182,10 +184,23 @@ export function decodeDetails(plaintext: Uint8Array): ShippingDetails {
   }
   const parts = body.split('\n');
   if (parts.length < FIXED_FIELDS) {
-    throw new ShippingDetailsError('shipping details', `have ${parts.length} fields, expected at least ${FIXED_FIELDS}`);
+    throw new ShippingDetailsError(
+      'shipping details',
+      `have ${parts.length} fields, expected at least ${FIXED_FIELDS}`,
+    );
   }
   const [name, line1, line2, line3, city, region, postcode, country, email, phone, note] = parts as [
-    string, string, string, string, string, string, string, string, string, string, string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
   ];
   const options: Record<string, string> = {};
   for (const entry of parts.slice(FIXED_FIELDS)) {
@@ -197,6 +212,15 @@ export function decodeDetails(plaintext: Uint8Array): ShippingDetails {
     options[key] = entry.slice(at + 1);
   }
   return shippingDetails({
-    name, lines: [line1, line2, line3], city, country, postcode, region, email, phone, note, options,
+    name,
+    lines: [line1, line2, line3],
+    city,
+    country,
+    postcode,
+    region,
+    email,
+    phone,
+    note,
+    options,
   });
 }

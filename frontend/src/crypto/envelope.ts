@@ -107,7 +107,9 @@ export async function seal(
     }
   }
   const header = concat(...parts);
-  const payload = await new Chacha20Poly1305().createEncryptionContext(contentKey).seal(NONCE, plaintext, concat(aad, header));
+  const payload = await new Chacha20Poly1305()
+    .createEncryptionContext(contentKey)
+    .seal(NONCE, plaintext, concat(aad, header));
   contentKey.fill(0);
   return concat(header, new Uint8Array(payload));
 }
@@ -161,7 +163,9 @@ export async function openEnvelope(
     return decodeDetails(plaintext);
   } catch (error) {
     if (error instanceof ShippingDetailsError) {
-      throw new DecryptionError(`it opens, but does not hold valid shipping details (${error.field}: ${error.problem})`);
+      throw new DecryptionError(
+        `it opens, but does not hold valid shipping details (${error.field}: ${error.problem})`,
+      );
     }
     throw error;
   }

@@ -8,14 +8,7 @@ export {
   encodeDetails,
   shippingDetails,
 } from './details';
-export {
-  DecryptionError,
-  type OrderContext,
-  associatedData,
-  envelopeSize,
-  openEnvelope,
-  seal,
-} from './envelope';
+export { DecryptionError, type OrderContext, associatedData, envelopeSize, openEnvelope, seal } from './envelope';
 export {
   NondeterministicSignerError,
   ShippingKeyError,

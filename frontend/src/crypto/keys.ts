@@ -135,6 +135,7 @@ export function parsePublicKey(value: string | Uint8Array, whose = 'the public k
   if (key.length !== PUBLIC_KEY_SIZE) {
     throw new ShippingKeyError(`${whose} has ${key.length} bytes; an X25519 public key has ${PUBLIC_KEY_SIZE}`);
   }
-  if (key.every((b) => b === 0)) throw new ShippingKeyError(`${whose} is empty (all zero): no shipping key was published`);
+  if (key.every((b) => b === 0))
+    throw new ShippingKeyError(`${whose} is empty (all zero): no shipping key was published`);
   return key;
 }
