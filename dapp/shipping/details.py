@@ -12,7 +12,8 @@ Plaintext format, version 1 of the envelope: UTF-8 lines joined by "\\n", in thi
 followed by one "key=value" line per product option (sorted by key), then zero bytes up to a multiple of
 32 bytes so the ciphertext's length tells little about the address (a 62-byte and a 90-byte address
 both give 96). No field may hold a control character, so neither "\\n" nor the zero padding can occur
-inside one. A typical address (name, one street line, city, postcode, country, a size) is 60-90 bytes.
+inside one. A short address (name, one street line, city, postcode, country, a size) is about 60 bytes,
+one with a second street line, an email, a phone and two options about 110.
 """
 
 from __future__ import annotations
