@@ -223,6 +223,45 @@ class PageBuildError(DappError):
     """The shop page could not be built (no checkout, Node or its npm packages missing, a build error)."""
 
 
+class ShippingError(DappError):
+    """Encrypted shipping details: their fields, the keys that seal them, the envelope stored on chain."""
+
+
+class ShippingDetailsError(ShippingError, DappValueError):
+    """A shipping address is incomplete or malformed. `field` names the field at fault."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        self.field = field
+        self.problem = problem
+        super().__init__(f"shipping details: {field} {problem}")
+
+
+class ShippingKeyError(ShippingError, DappValueError):
+    """A shipping key cannot be made or used: a malformed wallet signature, or a public key that is not an
+    X25519 key (a seller without one gets no address)."""
+
+
+class NondeterministicSignerError(ShippingKeyError):
+    """The wallet signed the key message twice and gave two different signatures, so the key derived from
+    it would change every time and nothing sealed to it could be read again."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "this wallet does not sign deterministically (two signatures of the same message differ), so it "
+            "cannot hold a shipping key: use a wallet whose signatures are deterministic (RFC 6979), as most "
+            "are, or the dapp CLI"
+        )
+
+
+class DecryptionError(ShippingError):
+    """An order's shipping details cannot be read with this key. The message says why as far as it can be
+    known: an AEAD cannot tell a wrong key from an altered ciphertext or one copied from another order."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(f"cannot decrypt the shipping details: {reason}")
+
+
 _revert_classes: dict[str, type[ContractRevert]] = {}
 
 
