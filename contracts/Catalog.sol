@@ -42,6 +42,7 @@ contract Catalog is ICatalog {
                                  TYPES
     //////////////////////////////////////////////////////////////*/
 
+    /// @dev A product in storage: five slots, of which an ETH listing without arbiter writes three.
     struct Product {
         // slot 0: 160 + 32 + 40 + 8 = 240 bits (16 spare). Read by immediate purchases, settlements and
         // seller checks; written at listing, by reviews and by setMetadata.
@@ -66,6 +67,7 @@ contract Catalog is ICatalog {
     /// @dev Order.status bit set by `ship`: tells the views whether `at` is the placed or the shipped time
     /// of an order that has left the Paid/Shipped/Disputed states.
     uint8 private constant SHIPPED = 0x80;
+    /// @dev Order.status bits holding the OrderState.
     uint8 private constant STATE_MASK = 0x7f;
 
     /*//////////////////////////////////////////////////////////////
