@@ -49,7 +49,7 @@ TEST_CONTRACTS = ("Actor.sol", "Tokens.sol", "ForceSend.sol", "Lens.sol")
 
 
 class State(enum.IntEnum):
-    """Catalog.OrderState (an enum is a uint8 in the ABI); the numeric order is "forward"."""
+    """ICatalog.OrderState (an enum is a uint8 in the ABI); the numeric order is "forward"."""
 
     NONE = 0
     PAID = 1
