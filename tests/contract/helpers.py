@@ -16,7 +16,6 @@ import contextlib
 import enum
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -30,12 +29,11 @@ from web3.logs import DISCARD
 from dapp._utils.abi import AbiFunction, abi_type
 from dapp._utils.permit import PermitSignature, domain_separator, sign_permit
 from dapp._utils.revert import ErrorDecoder, revert_data
-from dapp.compile import Artifact, compile_file, compiler_settings
+from dapp.compile import REPO_ROOT, Artifact, compile_file, compiler_settings
 from dapp.exceptions import ContractRevert
 
 from .backends import Chain
 
-HERE = Path(__file__).resolve().parent
 GAS = 1_000_000  # explicit gas: estimation doubles the cost of every transaction
 ETH = "0x0000000000000000000000000000000000000000"
 DIGEST = b"\x11" * 32
@@ -46,11 +44,12 @@ UINT16_MAX = 2**16 - 1
 DAY = 86_400
 HANDLING = 2 * DAY  # default handling time of an escrowed test product
 WINDOW = 7 * DAY  # default escrow window of an escrowed test product
+# The test contracts these tests deploy; contracts/test is their one home, which Brownie compiles too.
 TEST_CONTRACTS = ("Actor.sol", "Tokens.sol", "ForceSend.sol", "Lens.sol")
 
 
 class State(enum.IntEnum):
-    """Catalog.OrderState (an enum is a uint8 in the ABI); the numeric order is "forward"."""
+    """ICatalog.OrderState (an enum is a uint8 in the ABI); the numeric order is "forward"."""
 
     NONE = 0
     PAID = 1
@@ -72,11 +71,11 @@ class Codec(enum.IntEnum):
 
 
 def compile_test_contracts() -> dict[str, Artifact]:
-    """Every contract of tests/contract/contracts, by name (cached in build/cache by source hash)."""
+    """Every contract of TEST_CONTRACTS, by name (cached in build/cache by source hash)."""
     settings = compiler_settings(optimizer_runs=200)
     artifacts: dict[str, Artifact] = {}
     for name in TEST_CONTRACTS:
-        artifacts |= compile_file(HERE / "contracts" / name, settings=settings)
+        artifacts |= compile_file(REPO_ROOT / "contracts" / "test" / name, settings=settings)
     return artifacts
 
 
@@ -309,7 +308,7 @@ class CatalogEnv:
     # -- tokens and contract accounts -----------------------------------------------------------------
 
     def deploy(self, name: str, *args: Any, value: int = 0) -> Contract:
-        """Deploy TestUSD or a contract of tests/contract/contracts."""
+        """Deploy TestUSD or a test contract (contracts/test)."""
         artifact = self.artifacts[name]
         factory = self.w3.eth.contract(abi=artifact.abi, bytecode=artifact.bytecode)
         tx = {"from": self.deployer, "gas": 5_000_000, "value": value}
@@ -329,7 +328,7 @@ class CatalogEnv:
         return next(t for t in self.tokens if t.address == address)
 
     def deploy_actor(self, funding: int = 0) -> Contract:
-        """A fresh Actor (tests/contract/contracts/Actor.sol) aimed at the Catalog."""
+        """A fresh Actor (contracts/test/Actor.sol) aimed at the Catalog."""
         actor = self.deploy("Actor", self.catalog.address, value=funding)
         self.actors.append(actor.address)
         return actor

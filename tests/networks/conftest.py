@@ -29,7 +29,7 @@ from dapp.transactions import Simulated, TransactionPipeline, TxRequest
 from dapp.transactions.fees import FeeOverrides
 from dapp.transactions.journal import JournalEntry
 from dapp.transactions.signers import LocalSigner
-from dapp.types import ETH, Order, OrderState, Product
+from dapp.types import ETH, ORDER_STATE_ENUMS, Order, Product
 from tests.networks.rpc_proxy import FlakyRpcProxy
 
 PRICE = 10**15
@@ -224,7 +224,7 @@ def make_pipeline(
         rpc_web3(url, **provider_options),
         account.address,
         signer=LocalSigner(account),
-        errors=ErrorDecoder(load_artifact().abi, enums={"enum Catalog.OrderState": OrderState}),
+        errors=ErrorDecoder(load_artifact().abi, enums=ORDER_STATE_ENUMS),
         receipt_timeout=timeout,
         poll_interval=poll_interval,
         fees=fees,

@@ -15,7 +15,7 @@ from dapp.nodes import GanacheNode
 from dapp.transactions import TransactionPipeline
 from dapp.transactions.fees import FeeOverrides
 from dapp.transactions.journal import TxState
-from dapp.types import OrderState
+from dapp.types import ORDER_STATE_ENUMS
 from tests.networks.conftest import (
     BUY_GAS,
     PRICE,
@@ -95,7 +95,7 @@ def test_a_revert_is_named_from_ganaches_trace_with_a_node_signed_account(tmp_pa
         w3 = Web3(Web3.HTTPProvider(node.url))
         seller, buyer = w3.eth.accounts[0], w3.eth.accounts[1]
         shop = open_shop_unlocked(w3, seller)
-        errors = ErrorDecoder(shop.abi, enums={"enum Catalog.OrderState": OrderState})
+        errors = ErrorDecoder(shop.abi, enums=ORDER_STATE_ENUMS)
         sender = TransactionPipeline(rpc_web3(node.url), buyer, errors=errors, journal_root=tmp_path)
         wrong_price = shop.buy(unit_price=PRICE + 1)
         with pytest.raises(ContractRevert) as raised:

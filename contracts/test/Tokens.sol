@@ -3,8 +3,9 @@ pragma solidity 0.8.30;
 
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 
-// Tokens that misbehave, one per way, for the Catalog tests (never deployed outside them). Each mints
-// freely; TestUSD (contracts/test/TestUSD.sol) is the well-behaved one.
+// Tokens that misbehave, one per way, for the Catalog tests of both suites (tests/contract and
+// tests/brownie; never deployed outside them). Each mints freely; TestUSD (TestUSD.sol) is the
+// well-behaved one.
 
 /// @title FeeToken: every transfer between accounts burns 1% (at least 1 unit) of the amount
 contract FeeToken is ERC20 {
@@ -102,35 +103,47 @@ contract RevertingToken is ERC20 {
     }
 }
 
-/// @title ReentrantToken: on its next transfer between accounts, calls a programmed list of calls first
+/// @title ReentrantToken: an ERC-20 that calls back into the Catalog in the middle of its next transfer
 /// @notice The calls run before the balances move, from the token itself (msg.sender is the token), as a
-/// malicious token or an ERC-777-style hook would. `exec` lets the token act as a Catalog party too.
+/// malicious token or an ERC-777-style hook would. Anyone may mint. `exec` lets the token act as a Catalog
+/// party (list, buy, withdraw) too.
 contract ReentrantToken is ERC20 {
-    address[] private _targets;
-    bytes[] private _data;
-    bool private _swallow;
-    bool private _armed;
     /// @notice Outcome of each hook call of the last run: success flag and return or revert data.
     bool[] public hookOk;
     bytes[] public hookReturn;
 
+    address[] private _targets;
+    bytes[] private _data;
+    bool private _swallow;
+    bool private _armed;
+
     constructor() ERC20("Reentrant Token", "REE") {}
 
+    /// @notice Accept ether (a withdrawal of the token's ETH credit in the Catalog).
     receive() external payable {}
 
+    /// @notice Mint `amount` to `to`. Open to anyone.
+    /// @param to Who receives the tokens.
+    /// @param amount How many.
     function mint(address to, uint256 amount) external {
         _mint(to, amount);
     }
 
-    /// @notice Call `target` as the token (to list, buy or withdraw as a Catalog party).
+    /// @notice Call `target` as the token, forwarding the value; a revert is re-raised unchanged.
+    /// @param target The contract.
+    /// @param data The calldata.
+    /// @return ret What it returned.
     function exec(address target, bytes calldata data) external payable returns (bytes memory ret) {
         bool ok;
         (ok, ret) = target.call{value: msg.value}(data);
         if (!ok) _bubble(ret);
     }
 
-    /// @notice On the next transfer, call each `targets[i]` with `data[i]`. With `swallow` a failing call is
-    /// recorded; without, its revert is re-raised and makes the transfer fail.
+    /// @notice On the next transfer between accounts, call each `targets[i]` with `data[i]` first. With
+    /// `swallow` a failing call is recorded; without, its revert is re-raised and fails the transfer.
+    /// @param targets The contracts.
+    /// @param data The calls.
+    /// @param swallow Record failures instead of re-raising them.
     function arm(address[] calldata targets, bytes[] calldata data, bool swallow) external {
         delete _targets;
         delete _data;
@@ -144,6 +157,8 @@ contract ReentrantToken is ERC20 {
         _armed = true;
     }
 
+    /// @notice How many hook calls the last run made.
+    /// @return The count.
     function hookCount() external view returns (uint256) {
         return hookOk.length;
     }
@@ -161,6 +176,7 @@ contract ReentrantToken is ERC20 {
         super._update(from, to, value);
     }
 
+    /// @dev Re-raise a callee's revert data as is.
     function _bubble(bytes memory ret) private pure {
         assembly ("memory-safe") {
             // ret is a bytes array in memory: its length at ret, its contents from ret + 32
