@@ -6,11 +6,11 @@ import json
 
 import pytest
 
-from tests.reliability import Tally
+from tests.support.reliability import Tally
 
 
 def test_marked_cases_and_measured_figures_are_counted(pytester: pytest.Pytester) -> None:
-    pytester.makeconftest('pytest_plugins = ["tests.reliability"]')
+    pytester.makeconftest('pytest_plugins = ["tests.support.reliability"]')
     pytester.makepyfile(
         """
         import pytest

@@ -1,4 +1,5 @@
-"""Fixtures for the Catalog contract tests; the helpers themselves live in `helpers.py`.
+"""Fixtures for the Catalog contract tests; the helpers themselves live in
+`tests/support/catalog_env.py`.
 
 One chain per session and kind: the Catalog is deployed once, a snapshot is taken, and every test starts
 from that snapshot (`revert_to_snapshot` costs ~4 ms; a fresh chain and deployment ~40 ms). `env` is
@@ -19,9 +20,8 @@ from web3.contract import Contract
 from dapp._utils.revert import ErrorDecoder
 from dapp.compile import Artifact, compile_contracts
 from dapp.nodes import AnvilNode
-
-from .backends import AnvilChain, Chain, TesterChain
-from .helpers import CatalogEnv, compile_test_contracts
+from tests.support.backends import AnvilChain, Chain, TesterChain
+from tests.support.catalog_env import CatalogEnv, compile_test_contracts
 
 # Hypothesis profiles for the stateful Catalog test (test_invariants.py). `fuzz` is what `make fuzz` loads
 # (registered in tests/conftest.py); the machine takes its own budgets from these. `contract-quick` runs it

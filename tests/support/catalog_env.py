@@ -1,6 +1,6 @@
 """The Catalog test environment: the chain, the deployed Catalog, the test tokens and contract accounts,
 and the helpers every contract test shares. The chain is eth-tester (py-evm, in process) for the unit
-tests, or a real anvil process for the long property test and the view-cost test (`backends.py`).
+tests, or a real anvil process for the long property test and the view-cost test (`tests/support/backends.py`).
 
 Transactions pass an explicit `gas`: both chains then mine them even when they revert (status 0,
 no exception). `CatalogEnv.send` turns such a receipt into the revert it was (`Chain.transact`), so
@@ -32,10 +32,9 @@ from dapp._utils.permit import PermitSignature, domain_separator, sign_permit
 from dapp._utils.revert import ErrorDecoder, revert_data
 from dapp.compile import Artifact, compile_file, compiler_settings
 from dapp.exceptions import ContractRevert
+from tests.support.backends import Chain
 
-from .backends import Chain
-
-HERE = Path(__file__).resolve().parent
+CONTRACTS_DIR = Path(__file__).resolve().parent.parent / "contract" / "contracts"
 GAS = 1_000_000  # explicit gas: estimation doubles the cost of every transaction
 ETH = "0x0000000000000000000000000000000000000000"
 DIGEST = b"\x11" * 32
@@ -76,7 +75,7 @@ def compile_test_contracts() -> dict[str, Artifact]:
     settings = compiler_settings(optimizer_runs=200)
     artifacts: dict[str, Artifact] = {}
     for name in TEST_CONTRACTS:
-        artifacts |= compile_file(HERE / "contracts" / name, settings=settings)
+        artifacts |= compile_file(CONTRACTS_DIR / name, settings=settings)
     return artifacts
 
 

@@ -156,7 +156,7 @@ def deploy_no_decimals_token(w3: Web3) -> str:
     from dapp.compile import compile_file
     from dapp.transactions import TransactionPipeline, TxRequest
 
-    artifact = compile_file(Path(__file__).parent / "tokens" / "NoDecimalsToken.sol")["NoDecimalsToken"]
+    artifact = compile_file(Path(__file__).parent / "NoDecimalsToken.sol")["NoDecimalsToken"]
     pipeline = TransactionPipeline(w3, str(w3.eth.accounts[0]))
     mined = pipeline.execute(TxRequest("deploy", None, bytes.fromhex(artifact.bytecode.removeprefix("0x"))))
     assert mined.contract_address is not None
