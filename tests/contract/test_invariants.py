@@ -686,6 +686,7 @@ def _run_machine(env: CatalogEnv, budget: settings, tally: StepCount | None = No
     return tally
 
 
+@pytest.mark.eth_tester
 @pytest.mark.filterwarnings("ignore:SELFDESTRUCT opcode:DeprecationWarning")
 def test_random_actions_quick(env: CatalogEnv) -> None:
     _run_machine(env, settings.get_profile("contract-quick"))
