@@ -8,17 +8,17 @@ Brownie's development networks send transactions with gas price 0, so ether bala
 the amounts the contract moves: the tests compare balances without subtracting gas.
 
 tests/brownie/pytest.ini makes this folder pytest's rootdir, so the main suite's tests/conftest.py and
-pyproject settings are not loaded here. The reliability tally (tests/reliability.py, plain pytest) is loaded
+pyproject settings are not loaded here. The reliability tally (tests/support/reliability.py, plain pytest) is loaded
 as a plugin instead: the attack tests carry `@pytest.mark.reliability("attack")`, and
 `brownie test ... --reliability-out FILE` (Brownie hands its arguments to pytest) writes the counts.
-`brownie test` puts the project root on sys.path, so `tests.reliability` imports.
+`brownie test` puts the project root on sys.path, so `tests.support.reliability` imports.
 """
 
 import brownie
 import eth_abi
 import pytest
 
-pytest_plugins = ["tests.reliability"]
+pytest_plugins = ["tests.support.reliability"]
 
 DAY = 24 * 3600
 PRICE = 10**16  # 0.01 ether per unit

@@ -22,10 +22,10 @@ from web3.contract import Contract
 
 from dapp.compile import Artifact
 from dapp.nodes import AnvilNode
+from tests.support.backends import AnvilChain
+from tests.support.catalog_env import ETH, HANDLING, WINDOW, CatalogEnv, State
 
-from .backends import AnvilChain
 from .conftest import _deployed_env
-from .helpers import ETH, HANDLING, WINDOW, CatalogEnv, State
 
 PRICE = 10**15
 USD_PRICE = 25 * 10**6  # 25 tUSD

@@ -16,12 +16,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from ipfs_nodes import ClusterNode, KuboNode
 
 from dapp._utils.process import ChildProcess
 from dapp.exceptions import IpfsError
 from dapp.ipfs.daemon import KuboDaemon
 from dapp.ipfs.kubo import Kubo
+from tests.support.ipfs_nodes import ClusterNode, KuboNode
 
 # `make test` keeps the property test at Hypothesis' default budget; `make fuzz` (-m slow
 # --hypothesis-profile=fuzz, registered in tests/conftest.py) runs long.

@@ -70,7 +70,7 @@ def test_threads_and_processes_never_lose_each_others_entries(tmp_path: Path) ->
         f"""
         import sys
         from pathlib import Path
-        from tests.networks.test_journal import entry
+        from tests.transactions.test_journal import entry
         from dapp.transactions.journal import Journal
         journal = Journal(Path({str(tmp_path)!r}), 5, {ACCOUNT!r})
         base = int(sys.argv[1])
@@ -100,7 +100,7 @@ def test_an_entry_outlives_ctrl_c_and_a_crash(tmp_path: Path, how: signal.Signal
         f"""
         import sys
         from pathlib import Path
-        from tests.networks.test_journal import entry
+        from tests.transactions.test_journal import entry
         from dapp.transactions.journal import Journal
         journal = Journal(Path({str(tmp_path)!r}), 5, {ACCOUNT!r})
         journal.record(entry(1))

@@ -18,8 +18,8 @@ from dapp.transactions import Simulated, TransactionPipeline, TxEvent, TxEventKi
 from dapp.transactions.fees import FeeOverrides
 from dapp.transactions.journal import TxState
 from dapp.transactions.replace import replace_transaction
-from tests.networks.conftest import PRICE, KeyedChain, Shop, key, make_pipeline, rpc_web3, send, transact
-from tests.networks.rpc_proxy import Fault, FlakyRpcProxy
+from tests.support.rpc_proxy import Fault, FlakyRpcProxy
+from tests.transactions.conftest import PRICE, KeyedChain, Shop, key, make_pipeline, rpc_web3, send, transact
 
 pytestmark = pytest.mark.anvil
 

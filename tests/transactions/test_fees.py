@@ -6,8 +6,8 @@ import pytest
 
 from dapp.exceptions import DappValueError, FeeTooLowError
 from dapp.transactions.fees import MIN_TIP, FeeOverrides, Fees, replacement_fees, suggest_fees
-from tests.networks.conftest import KeyedChain, rpc_web3
-from tests.networks.rpc_proxy import Fault, FlakyRpcProxy
+from tests.support.rpc_proxy import Fault, FlakyRpcProxy
+from tests.transactions.conftest import KeyedChain, rpc_web3
 
 pytestmark = pytest.mark.anvil
 GWEI = 10**9

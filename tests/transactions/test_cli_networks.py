@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from eth_account.signers.local import LocalAccount
 
-from tests.fixtures import DAPP, Cli
-from tests.networks.conftest import PRICE, KeyedChain, Shop, StartAnvil, key, open_shop
-from tests.networks.rpc_proxy import Fault, FlakyRpcProxy
+from tests.support.fixtures import DAPP, Cli
+from tests.support.rpc_proxy import Fault, FlakyRpcProxy
+from tests.transactions.conftest import PRICE, KeyedChain, Shop, StartAnvil, key, open_shop
 
 pytestmark = pytest.mark.anvil
 HASH_LINE = "signed, sending"

@@ -29,9 +29,9 @@ import requests
 from dapp._utils.process import wait_until, wait_until_gone
 from dapp.deploy import code_hash
 from dapp.transactions.journal import Journal, TxState
-from tests.fixtures import Cli
-from tests.networks.conftest import KeyedChain, Shop, StartAnvil, key, open_shop
-from tests.networks.rpc_proxy import Fault, FlakyRpcProxy
+from tests.support.fixtures import Cli
+from tests.support.rpc_proxy import Fault, FlakyRpcProxy
+from tests.transactions.conftest import KeyedChain, Shop, StartAnvil, key, open_shop
 
 pytestmark = [pytest.mark.anvil, pytest.mark.reliability("fault")]
 HASH_LINE = "signed, sending"

@@ -11,8 +11,8 @@ from web3.exceptions import Web3RPCError
 
 from dapp._utils.logs import get_logs, is_range_error
 from dapp.exceptions import NetworkError, RpcUnavailableError
-from tests.networks.conftest import KeyedChain, Shop, key, make_pipeline, rpc_web3, transact
-from tests.networks.rpc_proxy import Fault, FlakyRpcProxy
+from tests.support.rpc_proxy import Fault, FlakyRpcProxy
+from tests.transactions.conftest import KeyedChain, Shop, key, make_pipeline, rpc_web3, transact
 
 pytestmark = pytest.mark.anvil
 ZERO = "0x" + "00" * 20

@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 
-from tests.fixtures import CID, Cli
-from tests.networks.conftest import StartAnvil, key, open_shop
-from tests.networks.rpc_proxy import FlakyRpcProxy
+from tests.support.fixtures import CID, Cli
+from tests.support.rpc_proxy import FlakyRpcProxy
+from tests.transactions.conftest import StartAnvil, key, open_shop
 
 pytestmark = [pytest.mark.anvil, pytest.mark.reliability("fault")]
 GENESIS_TIME = 1_800_000_000

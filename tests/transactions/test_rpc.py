@@ -12,8 +12,8 @@ import pytest
 from dapp.exceptions import NetworkError, RateLimitedError, RpcUnavailableError
 from dapp.networks import connect
 from dapp.nodes import free_port
-from tests.networks.conftest import KeyedChain, key, rpc_web3
-from tests.networks.rpc_proxy import Fault, FlakyRpcProxy
+from tests.support.rpc_proxy import Fault, FlakyRpcProxy
+from tests.transactions.conftest import KeyedChain, key, rpc_web3
 
 pytestmark = pytest.mark.anvil
 

@@ -10,7 +10,17 @@ from dapp.exceptions import FeeTooLowError, TransactionError
 from dapp.transactions.fees import FeeOverrides
 from dapp.transactions.journal import TxState
 from dapp.transactions.replace import replace_transaction
-from tests.networks.conftest import BUY_GAS, KeyedChain, Shop, StartAnvil, key, make_pipeline, open_shop, send, transact
+from tests.transactions.conftest import (
+    BUY_GAS,
+    KeyedChain,
+    Shop,
+    StartAnvil,
+    key,
+    make_pipeline,
+    open_shop,
+    send,
+    transact,
+)
 
 pytestmark = pytest.mark.anvil
 

@@ -30,7 +30,7 @@ from dapp.transactions.fees import FeeOverrides
 from dapp.transactions.journal import JournalEntry
 from dapp.transactions.signers import LocalSigner
 from dapp.types import ETH, ORDER_STATE_ENUMS, Order, Product
-from tests.networks.rpc_proxy import FlakyRpcProxy
+from tests.support.rpc_proxy import FlakyRpcProxy
 
 PRICE = 10**15
 ETHER = 10**18

@@ -9,7 +9,9 @@ Two ways in:
   2000)`, `reliability.add("fuzz_steps", n)`.
 
 `--reliability-out FILE` writes the counts as JSON. Only pytest itself is imported here, so the same
-plugin runs under the Brownie environment's pytest.
+plugin runs under the Brownie environment's pytest. Under pytest-xdist (`-n`), each worker counts its own
+tests and hands its counts to the controller when it finishes; the controller sums them, prints the
+summary and writes the file.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import json
 import threading
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -48,6 +51,11 @@ class Tally:
     def count(self, key: str, amount: int = 1) -> None:
         with self._lock:
             self._counts[key] += amount
+
+    def merge(self, counts: dict[str, int]) -> None:
+        """Add another tally's counts (a pytest-xdist worker's) to this one."""
+        with self._lock:
+            self._counts.update({k: v for k, v in counts.items() if k != "fuzz_failures"})
 
     def as_dict(self) -> dict[str, int]:
         with self._lock:
@@ -105,7 +113,25 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  
         tally.count(held, -1)
 
 
+@pytest.hookimpl(trylast=True)  # after the session's fixtures are torn down: they may still count
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """On a pytest-xdist worker: hand the counts to the controller (pytest_testnodedown)."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["reliability"] = session.config.stash[_TALLY_KEY].as_dict()
+
+
+@pytest.hookimpl(optionalhook=True)  # a pytest-xdist hook; the Brownie environment has no xdist
+def pytest_testnodedown(node: Any, error: object | None) -> None:
+    """On the pytest-xdist controller: add a finished worker's counts (none if it crashed: its tests then
+    show as failed)."""
+    counts = getattr(node, "workeroutput", {}).get("reliability", {})
+    node.config.stash[_TALLY_KEY].merge(counts)
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+    if hasattr(config, "workerinput"):  # a pytest-xdist worker: the controller reports the sum
+        return
     counts = config.stash[_TALLY_KEY].as_dict()
     if counts.get("fuzz_runs", 0) == 0:
         counts.pop("fuzz_failures")

@@ -27,8 +27,8 @@ from dapp.ipfs.metadata import MAX_DOCUMENT, canonical_json
 from dapp.registry import Deployment, Registry
 from dapp.transactions import TransactionPipeline
 from dapp.types import OrderRef
-from tests.fixtures import CID, deploy_no_decimals_token
-from tests.http_server import LocalHTTPServer
+from tests.support.fixtures import CID, deploy_no_decimals_token
+from tests.support.http_server import LocalHTTPServer
 
 # The JSON-RPC methods that send a transaction: none may be seen while bad input is refused.
 SENDS = frozenset({"eth_sendTransaction", "eth_sendRawTransaction"})

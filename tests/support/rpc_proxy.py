@@ -26,7 +26,7 @@ from typing import Any
 
 import requests
 
-from tests.http_server import LocalHTTPServer
+from tests.support.http_server import LocalHTTPServer
 
 
 class Fault(Enum):

@@ -13,8 +13,8 @@ import pytest
 
 from dapp.transactions.journal import JournalEntry, TxState
 from dapp.transactions.nonces import NonceManager
-from tests.networks.conftest import KeyedChain, Shop, StartAnvil, key, make_pipeline, open_shop, send, transact
-from tests.networks.rpc_proxy import Fault, FlakyRpcProxy
+from tests.support.rpc_proxy import Fault, FlakyRpcProxy
+from tests.transactions.conftest import KeyedChain, Shop, StartAnvil, key, make_pipeline, open_shop, send, transact
 
 pytestmark = pytest.mark.anvil
 
@@ -48,7 +48,7 @@ def test_two_processes_with_one_key(chain: KeyedChain, shop: Shop, tmp_path: Pat
     script = textwrap.dedent(
         f"""
         from pathlib import Path
-        from tests.networks.conftest import key, make_pipeline, transact
+        from tests.transactions.conftest import key, make_pipeline, transact
         from dapp.transactions import TxRequest
         request = {shop.buy()!r}
         sender = make_pipeline({chain.url!r}, key(1), Path({str(tmp_path)!r}))

@@ -16,7 +16,8 @@ from dapp.transactions import TransactionPipeline
 from dapp.transactions.fees import FeeOverrides
 from dapp.transactions.journal import TxState
 from dapp.types import ORDER_STATE_ENUMS
-from tests.networks.conftest import (
+from tests.support.rpc_proxy import Fault, FlakyRpcProxy
+from tests.transactions.conftest import (
     BUY_GAS,
     PRICE,
     KeyedChain,
@@ -29,7 +30,6 @@ from tests.networks.conftest import (
     send,
     transact,
 )
-from tests.networks.rpc_proxy import Fault, FlakyRpcProxy
 
 pytestmark = pytest.mark.anvil
 

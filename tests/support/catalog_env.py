@@ -1,6 +1,6 @@
 """The Catalog test environment: the chain, the deployed Catalog, the test tokens and contract accounts,
 and the helpers every contract test shares. The chain is eth-tester (py-evm, in process) for the unit
-tests, or a real anvil process for the long property test and the view-cost test (`backends.py`).
+tests, or a real anvil process for the long property test and the view-cost test (`tests/support/backends.py`).
 
 Transactions pass an explicit `gas`: both chains then mine them even when they revert (status 0,
 no exception). `CatalogEnv.send` turns such a receipt into the revert it was (`Chain.transact`), so
@@ -31,8 +31,7 @@ from dapp._utils.permit import PermitSignature, domain_separator, sign_permit
 from dapp._utils.revert import ErrorDecoder, revert_data
 from dapp.compile import REPO_ROOT, Artifact, compile_file, compiler_settings
 from dapp.exceptions import ContractRevert
-
-from .backends import Chain
+from tests.support.backends import Chain
 
 GAS = 1_000_000  # explicit gas: estimation doubles the cost of every transaction
 ETH = "0x0000000000000000000000000000000000000000"

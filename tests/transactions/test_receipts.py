@@ -12,7 +12,8 @@ from dapp.exceptions import ReceiptTimeout, TransactionDroppedError, Transaction
 from dapp.transactions import TxRequest
 from dapp.transactions.journal import TxState
 from dapp.transactions.receipts import Pacer, WaitTarget, block_time, wait_for_receipt
-from tests.networks.conftest import (
+from tests.support.rpc_proxy import Fault, FlakyRpcProxy
+from tests.transactions.conftest import (
     KeyedChain,
     Shop,
     StartAnvil,
@@ -23,7 +24,6 @@ from tests.networks.conftest import (
     send,
     transact,
 )
-from tests.networks.rpc_proxy import Fault, FlakyRpcProxy
 
 pytestmark = pytest.mark.anvil
 

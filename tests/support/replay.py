@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .helpers import ETH, UINT32_MAX, CatalogEnv, State
+from tests.support.catalog_env import ETH, UINT32_MAX, CatalogEnv, State
 
 
 @dataclass
