@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from ipfs_nodes import ClusterNode, KuboNode
+from ipfs_nodes import ClusterNode, KuboNode, NamePair
 
 from dapp._utils.process import ChildProcess
 from dapp.exceptions import IpfsError
@@ -105,6 +105,43 @@ def remote_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster
     """A cluster with its own Kubo, online on loopback only, that must fetch content from the `origins`
     a pin request names, as a hosted pinning service does."""
     with KuboDaemon(offline=False) as info, _run_cluster(info.api_multiaddr, tmp_path_factory.mktemp("remote")) as node:
+        yield node
+
+
+# IPNS between two nodes on loopback, without the internet: both run online with Routing.Type "dht" and no
+# bootstrap peers, and the second one dials the first. Kubo's DHT is two DHTs (WAN and LAN); the LAN one
+# accepts peers on private and loopback addresses and runs in server mode, so once the two are connected
+# each is in the other's LAN routing table: `name publish` puts the record on the second node and `name
+# resolve --nocache` there finds it. With Routing.Type none (our offline default) a record never leaves
+# the node that made it; IPNS over pubsub would need the resolver subscribed before the publish.
+DHT_ON_LOOPBACK = {"Routing.Type": "dht"}
+
+
+@contextlib.contextmanager
+def name_pair() -> Iterator[NamePair]:
+    with KuboDaemon(offline=False, config=DHT_ON_LOOPBACK) as first, KuboDaemon(
+        offline=False, config=DHT_ON_LOOPBACK
+    ) as second:
+        publisher, resolver = Kubo(first.api_multiaddr, gateway_url=first.gateway_url), Kubo(second.api_multiaddr)
+        resolver.swarm_connect(publisher.addresses())
+        try:
+            yield NamePair(first, publisher, second, resolver)
+        finally:
+            publisher.close()
+            resolver.close()
+
+
+@pytest.fixture(scope="module")
+def names() -> Iterator[NamePair]:
+    """Two connected online Kubo nodes: releases are published on the first and resolved on the second."""
+    with name_pair() as pair:
+        yield pair
+
+
+@pytest.fixture(scope="module")
+def names_cluster(names: NamePair, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ClusterNode]:
+    """A cluster pinning onto the publishing node of `names`."""
+    with _run_cluster(names.publisher_info.api_multiaddr, tmp_path_factory.mktemp("names-cluster")) as node:
         yield node
 
 

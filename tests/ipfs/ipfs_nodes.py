@@ -21,3 +21,13 @@ class ClusterNode:
     token: str
     pid: int
     ipfs: Kubo  # the Kubo node the cluster pins onto
+
+
+@dataclass(frozen=True)
+class NamePair:
+    """Two online Kubo nodes connected over loopback with the DHT on: one publishes, one resolves."""
+
+    publisher_info: DaemonInfo
+    publisher: Kubo
+    resolver_info: DaemonInfo
+    resolver: Kubo
