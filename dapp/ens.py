@@ -25,9 +25,8 @@ from dapp.ipfs.cid import Cid
 IPFS_NS = 0xE3
 IPNS_NS = 0xE5
 LIBP2P_KEY = 0x72
-_PREFIXES = {IPFS_NS: "ipfs", IPNS_NS: "ipns"}
-
 Namespace = Literal["ipfs", "ipns"]
+_PREFIXES: dict[int, Namespace] = {IPFS_NS: "ipfs", IPNS_NS: "ipns"}
 
 
 @dataclass(frozen=True)

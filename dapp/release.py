@@ -2,8 +2,8 @@
 
 One release: build the page twice and refuse if the two CIDs differ (nobody could verify it); add it
 to Kubo and write a CAR; pin it on every configured endpoint and wait until each says `pinned`; point
-the shop's IPNS name at it; fetch it back through the gateway, under the name, and rebuild it with
-`verify_page`; append the entry to releases/<chainId>.json. A rollback points the name at an earlier
+the shop's IPNS name at it; check the name resolves to it, fetch it back through the gateway and rebuild
+it with `verify_page`; append the entry to releases/<chainId>.json. A rollback points the name at an earlier
 release of that record again.
 
 Every check that can refuse (the record readable, the key, the tokens, the two builds) runs before
@@ -36,7 +36,7 @@ from dapp.ens import ipfs_contenthash, ipns_contenthash
 from dapp.exceptions import DappValueError, IpfsError, NotReproducibleError, ReleaseError, UnknownReleaseError
 from dapp.ipfs.car import write_car
 from dapp.ipfs.cid import Cid
-from dapp.ipfs.ipns import NameKey, ensure_key, publish_name
+from dapp.ipfs.ipns import NameKey, ensure_key, publish_name, resolve_name
 from dapp.ipfs.kubo import Kubo
 from dapp.ipfs.pinsvc import ClusterTarget, KuboRemoteTarget, PinEndpoint, PinRecord, PinTarget, pin_everywhere
 from dapp.ipfs.publish import PUBLIC_PATH_GATEWAY, PUBLIC_SUBDOMAIN_GATEWAY
@@ -62,6 +62,7 @@ class ReleaseSettings:
     pin_services: tuple[PinEndpoint, ...] = ()
     pin_timeout: float = PIN_TIMEOUT
     domain: str | None = None
+    gateway: str | None = None  # to fetch the release back through (default: the Kubo's own, from its config)
 
     def __post_init__(self) -> None:
         names = [endpoint.name for endpoint in (*self.pin_services, *([self.cluster] if self.cluster else []))]
@@ -161,9 +162,7 @@ def release_page(
     """Build, check, pin, name, verify and record one release of the page for `config`'s deployment."""
     record_path = settings.record_path(config.chain_id)
     record = load_record(record_path)
-    gateway = kubo.gateway_url()
-    if not gateway:
-        raise ReleaseError(f"the Kubo at {kubo.api_url} has no HTTP gateway to fetch the release back through")
+    gateway = _gateway(kubo, settings)
     key = _key(kubo, settings, progress)
     source = source_info(REPO_ROOT)
     if source is None:
@@ -197,7 +196,7 @@ def release_page(
     previous = _live_cid(record)
     progress(f"publishing {cid} under {key.name}")
     publish_name(kubo, key, first.cid, allow_offline=True)
-    verified = _verify(first, key.name, gateway, progress)
+    verified = _verify(kubo, first, key.name, gateway, progress)
     entry = ReleaseEntry(
         kind="release",
         chain_id=config.chain_id,
@@ -225,16 +224,16 @@ def rollback(
     wanted = str(Cid.parse(cid))
     record_path = settings.record_path(chain_id)
     record = load_record(record_path)
-    releases = [entry for entry in record if entry.get("kind") == "release" and entry.get("verified", {}).get("matches")]
+    releases = [
+        entry for entry in record if entry.get("kind") == "release" and entry.get("verified", {}).get("matches")
+    ]
     earlier = next((entry for entry in reversed(releases) if entry.get("cid") == wanted), None)
     if earlier is None:
         known = ", ".join(entry["cid"] for entry in releases[-5:]) or "none yet"
         raise UnknownReleaseError(
             f"{wanted} is not a verified release in {record_path} (latest releases: {known}): nothing was published"
         )
-    gateway = kubo.gateway_url()
-    if not gateway:
-        raise ReleaseError(f"the Kubo at {kubo.api_url} has no HTTP gateway to fetch the release back through")
+    gateway = _gateway(kubo, settings)
     key = _key(kubo, settings, progress)
     if key.name != earlier["ipns_name"]:
         raise ReleaseError(
@@ -244,15 +243,17 @@ def rollback(
     if not kubo.is_pinned(wanted):
         car = Path(earlier.get("car") or "")
         if not car.is_file():
-            raise ReleaseError(f"this Kubo no longer has {wanted} and its CAR file {car} is gone: nothing was published")
+            raise ReleaseError(
+                f"this Kubo no longer has {wanted} and its CAR file {car} is gone: nothing was published"
+            )
         progress(f"re-importing {wanted} from {car}")
         kubo.dag_import(car)
     progress(f"pointing {key.name} back at {wanted}")
     publish_name(kubo, key, Cid.parse(wanted), allow_offline=True)
-    served = _fetch(f"{gateway}/ipns/{key.name}/config.json")
-    matches = json.loads(served) == earlier["config"]
+    _check_resolves(kubo, key.name, Cid.parse(wanted))
+    matches = json.loads(_fetch(f"{gateway}/ipfs/{wanted}/config.json")) == earlier["config"]
     if not matches:
-        raise ReleaseError(f"{gateway}/ipns/{key.name}/ does not serve {wanted}'s config.json after the rollback")
+        raise ReleaseError(f"{gateway}/ipfs/{wanted}/config.json is not the config.json the record holds for it")
     entry = ReleaseEntry(
         kind="rollback",
         chain_id=chain_id,
@@ -262,7 +263,7 @@ def rollback(
         published_at=_now(),
         config=earlier["config"],
         pins=(),
-        verified={**earlier["verified"], "servedUnderName": matches},
+        verified={**earlier["verified"], "configServed": matches},
         files=earlier.get("files", 0),
         bytes=earlier.get("bytes", 0),
         car=earlier.get("car"),
@@ -271,6 +272,16 @@ def rollback(
     )
     _append(record_path, entry)
     return entry
+
+
+def _gateway(kubo: Kubo, settings: ReleaseSettings) -> str:
+    gateway = settings.gateway or kubo.gateway_url()
+    if not gateway:
+        raise ReleaseError(
+            f"the Kubo at {kubo.api_url} names no gateway port in its config: pass --gateway http://HOST:PORT, "
+            "the gateway to fetch the release back through (nothing was published)"
+        )
+    return gateway.rstrip("/")
 
 
 def _key(kubo: Kubo, settings: ReleaseSettings, progress: Progress) -> NameKey:
@@ -294,15 +305,18 @@ def _targets(kubo: Kubo, settings: ReleaseSettings) -> list[PinTarget]:
     return targets
 
 
-def _verify(build: PageBuild, name: str, gateway: str, progress: Progress) -> dict[str, Any]:
-    """Fetch every file back through the gateway under the name, compare it with the build, then run
-    verify-page (a rebuild with the config.json the gateway serves) on the CID."""
-    progress(f"fetching the release back through {gateway}/ipns/{name}/")
+def _verify(kubo: Kubo, build: PageBuild, name: str, gateway: str, progress: Progress) -> dict[str, Any]:
+    """Check the name now resolves to the build's CID (asking the routing, not Kubo's cache), fetch every
+    file back through the gateway and compare it with the build, then run verify-page (a rebuild with the
+    config.json the gateway serves) on the CID. Files are fetched under /ipfs/CID: a gateway caches what
+    /ipns/NAME resolved to for the record's TTL, so right after a publish it may still serve the last one."""
+    _check_resolves(kubo, name, build.cid)
+    progress(f"fetching the release back through {gateway}/ipfs/{build.cid}/")
     for path in iter_files(build.directory):
         relative = path.relative_to(build.directory).as_posix()
-        served = _fetch(f"{gateway}/ipns/{name}/{urllib.parse.quote(relative)}")
+        served = _fetch(f"{gateway}/ipfs/{build.cid}/{urllib.parse.quote(relative)}")
         if served != path.read_bytes():
-            raise ReleaseError(f"{gateway}/ipns/{name}/{relative} differs from the build: the name does not serve it")
+            raise ReleaseError(f"{gateway}/ipfs/{build.cid}/{relative} differs from the build")
     result = verify_page(build.cid, gateway)
     if not result.matches:
         raise ReleaseError(
@@ -310,6 +324,12 @@ def _verify(build: PageBuild, name: str, gateway: str, progress: Progress) -> di
         )
     progress(f"verify-page: MATCH ({result.rebuilt_cid})")
     return {"matches": True, "rebuiltCid": str(result.rebuilt_cid), "gateway": gateway}
+
+
+def _check_resolves(kubo: Kubo, name: str, cid: Cid) -> None:
+    resolved = resolve_name(kubo, name)
+    if resolved != cid:
+        raise ReleaseError(f"{name} still resolves to {resolved} after publishing {cid}")
 
 
 def _fetch(url: str) -> bytes:

@@ -76,9 +76,13 @@ def _token(env: str, endpoint: str) -> str:
         try:
             token = Path(file).read_text(encoding="utf-8").strip()
         except OSError as exc:
-            raise DappValueError(f"cannot read the token file of {endpoint} ({env}_FILE={file}): {exc.strerror}") from None
+            raise DappValueError(
+                f"cannot read the token file of {endpoint} ({env}_FILE={file}): {exc.strerror}"
+            ) from None
     if not token:
-        raise DappValueError(f"pinning endpoint {endpoint} has no token: set {env} or {env}_FILE (nothing was published)")
+        raise DappValueError(
+            f"pinning endpoint {endpoint} has no token: set {env} or {env}_FILE (nothing was published)"
+        )
     return token
 
 
@@ -107,13 +111,16 @@ def _endpoints(cluster: str | None, services: tuple[str, ...]) -> tuple[PinEndpo
               help=f"Our IPFS Cluster's Pinning Service API (env DAPP_CLUSTER_URL; token ${CLUSTER_TOKEN_ENV} "
               f"or ${CLUSTER_TOKEN_ENV}_FILE).")  # fmt: skip
 @click.option("--pin-service", "pin_services", metavar="NAME=URL", multiple=True, envvar="DAPP_PIN_SERVICES",
-              help="A Pinning Service API endpoint to pin on through Kubo's `pin remote` (repeatable; env "
-              "DAPP_PIN_SERVICES, space-separated; token $DAPP_PIN_TOKEN_NAME or $DAPP_PIN_TOKEN_NAME_FILE).")  # fmt: skip
+              help="A Pinning Service API endpoint to pin on through Kubo's `pin remote` (repeatable; "
+              "env DAPP_PIN_SERVICES, space-separated; token $DAPP_PIN_TOKEN_NAME or "
+              "$DAPP_PIN_TOKEN_NAME_FILE).")  # fmt: skip
 @click.option("--pin-timeout", type=click.FloatRange(0, min_open=True), default=300.0, show_default=True,
               help="Seconds to wait for every endpoint to report the pin as pinned.")  # fmt: skip
+@click.option("--gateway", metavar="URL", help="Gateway to fetch the release back through (default: the Kubo's own).")
 @click.option("--domain", metavar="DOMAIN", help="The domain to print the DNSLink record for.")
 @click.option("--releases", type=click.Path(file_okay=False, path_type=Path), default=Path("releases"),
-              show_default=True, envvar="DAPP_RELEASES", help="Folder of the release records (<chainId>.json).")  # fmt: skip
+              show_default=True, envvar="DAPP_RELEASES",
+              help="Folder of the release records (<chainId>.json).")  # fmt: skip
 @click.option("--rollback", metavar="CID", help="Point the name back at this earlier verified release instead.")
 def release(
     net: NetworkArgs,
@@ -125,6 +132,7 @@ def release(
     cluster: str | None,
     pin_services: tuple[str, ...],
     pin_timeout: float,
+    gateway: str | None,
     domain: str | None,
     releases: Path,
     rollback: str | None,
@@ -143,6 +151,7 @@ def release(
     settings = ReleaseSettings(
         key_name=key_name, state=state_dir(), releases=releases, work=Path("build") / "release",
         cluster=ours, pin_services=remote, pin_timeout=pin_timeout, domain=domain,
+        gateway=gateway,
     )  # fmt: skip
     with session(net, need_account=False) as s:
         if rollback_cid is not None:
@@ -177,7 +186,9 @@ def _release_text(entry: ReleaseEntry, record: Path) -> str:
     for pin in entry.pins:
         lines.append(f"  pinned       {pin.endpoint} via {pin.via} at {pin.pinned_at} ({pin.waited_s:.1f} s)")
     verified = entry.verified
-    lines.append(f"  verify-page  {'MATCH' if verified.get('matches') else 'MISMATCH'} (rebuilt {verified.get('rebuiltCid')})")
+    lines.append(
+        f"  verify-page  {'MATCH' if verified.get('matches') else 'MISMATCH'} (rebuilt {verified.get('rebuiltCid')})"
+    )
     labels = {
         "local_ipns_path": "open (local)", "local_ipns_subdomain": "open (local)", "ipns_path": "open",
         "ipns_subdomain": "open", "ipfs_subdomain": "this release", "dnslink": "DNSLink",

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from dapp.exceptions import IpfsError, NameKeyError
 from dapp.ipfs.cid import Cid
-from dapp.ipfs.kubo import Kubo
+from dapp.ipfs.kubo import Kubo, RpcValue
 
 KEY_FORMAT = "libp2p-protobuf-cleartext"
 # libp2p crypto.proto: PrivateKey{Type: Ed25519 (1), Data: seed || public key} and PublicKey{Type, Data}.
@@ -131,7 +131,7 @@ def _kubo_keys(kubo: Kubo) -> dict[str, str]:
 def publish_name(kubo: Kubo, key: NameKey, cid: Cid, *, allow_offline: bool = False, timeout: float = 120) -> None:
     """Point the name at /ipfs/CID (a new record with a higher sequence number). An offline node can
     only store the record locally (`allow_offline`): it is then served by this node's gateway alone."""
-    opts: dict[str, str | int | bool] = {"key": key.key_name, "lifetime": LIFETIME, "ttl": TTL,
+    opts: dict[str, RpcValue] = {"key": key.key_name, "lifetime": LIFETIME, "ttl": TTL,
                                          "allow-offline": allow_offline, "ipns-base": "base36"}  # fmt: skip
     [published] = kubo.rpc(f"name publish {key.key_name}", "name/publish", (f"/ipfs/{cid}",), opts, timeout=timeout)
     if published.get("Name") != key.name:

@@ -15,7 +15,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -42,6 +42,7 @@ ADD_OPTIONS: dict[str, str | int | bool] = {
 }
 
 T = TypeVar("T")
+RpcValue = str | int | bool | list[str]
 
 
 def to_multiaddr(api: str) -> str:
@@ -182,7 +183,7 @@ class Kubo:
         what: str,
         path: str,
         args: tuple[str, ...] = (),
-        opts: dict[str, str | int | bool] | None = None,
+        opts: Mapping[str, RpcValue] | None = None,
         *,
         file: bytes | None = None,
         timeout: float = 60,
@@ -190,16 +191,22 @@ class Kubo:
         """Call one RPC command and return its JSON documents. `what` is what errors name: never put a
         secret in it (a token goes in `args`, which no message repeats)."""
         query = [("arg", arg) for arg in args]
-        query += [(key, str(value).lower() if isinstance(value, bool) else str(value)) for key, value in (opts or {}).items()]
+        for key, value in (opts or {}).items():
+            for item in value if isinstance(value, list) else [value]:  # a list: the option repeated
+                query.append((key, str(item).lower() if isinstance(item, bool) else str(item)))
         headers = {}
         body = b""
         if file is not None:
             boundary = secrets.token_hex(16)
             headers["Content-Type"] = f"multipart/form-data; boundary={boundary}"
             body = (
-                f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="file"\r\n'
-                "Content-Type: application/octet-stream\r\n\r\n"
-            ).encode() + file + f"\r\n--{boundary}--\r\n".encode()
+                (
+                    f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="file"\r\n'
+                    "Content-Type: application/octet-stream\r\n\r\n"
+                ).encode()
+                + file
+                + f"\r\n--{boundary}--\r\n".encode()
+            )
         url = f"{self.api_url}/api/v0/{path}?{urllib.parse.urlencode(query)}"
         request = urllib.request.Request(url, data=body, method="POST", headers=headers)
         try:
@@ -212,7 +219,9 @@ class Kubo:
                 message = f"HTTP {exc.code}"
             raise IpfsError(f"Kubo refused {what}: {message}") from None
         except (urllib.error.URLError, OSError) as exc:
-            raise IpfsError(f"cannot reach the IPFS API at {self.api_url} ({what}): {getattr(exc, 'reason', exc)}") from None
+            raise IpfsError(
+                f"cannot reach the IPFS API at {self.api_url} ({what}): {getattr(exc, 'reason', exc)}"
+            ) from None
         try:
             return [json.loads(line) for line in text.splitlines() if line.strip()]
         except ValueError as exc:

@@ -22,10 +22,10 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 from dapp.exceptions import DappValueError, IpfsError, PinServiceError, PinTimeoutError
-from dapp.ipfs.kubo import Kubo
+from dapp.ipfs.kubo import Kubo, RpcValue
 from dapp.ipfs.pinning import PinningService
 
-STATUSES = "queued,pinning,pinned,failed"
+STATUSES = ["queued", "pinning", "pinned", "failed"]
 POLL_INTERVAL = 0.25
 SERVICE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,31}$")
 
@@ -124,12 +124,12 @@ class KuboRemoteTarget:
     def request(self, cid: str, name: str) -> str:
         if not self._configured:
             self.configure()
-        opts: dict[str, str | int | bool] = {"service": self._endpoint.name, "name": name, "background": True}
+        opts: dict[str, RpcValue] = {"service": self._endpoint.name, "name": name, "background": True}
         [added] = self._call("pin remote add", "pin/remote/add", (cid,), opts)
         return str(added.get("Status") or "queued")
 
     def status(self, cid: str) -> str:
-        opts: dict[str, str | int | bool] = {"service": self._endpoint.name, "cid": cid, "status": STATUSES}
+        opts: dict[str, RpcValue] = {"service": self._endpoint.name, "cid": cid, "status": STATUSES}
         found = self._call("pin remote ls", "pin/remote/ls", (), opts)
         statuses = {str(item.get("Status")) for item in found if item.get("Cid") == cid}
         for status in ("pinned", "pinning", "queued", "failed"):  # the best news first
@@ -138,7 +138,7 @@ class KuboRemoteTarget:
         raise PinServiceError(self.label, f"has no pin request for {cid} (it was dropped)")
 
     def _call(
-        self, what: str, path: str, args: tuple[str, ...], opts: dict[str, str | int | bool] | None = None
+        self, what: str, path: str, args: tuple[str, ...], opts: dict[str, RpcValue] | None = None
     ) -> list[dict[str, object]]:
         try:
             return self._kubo.rpc(f"{what} {self._endpoint.name}", path, args, opts, timeout=120)

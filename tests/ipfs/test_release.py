@@ -66,8 +66,9 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Cli, str
 
 
 def _release(cli: Cli, url: str, names: NamePair, *args: str, check: bool = True) -> object:
-    result = cli.run("page", "release", "--network", url, "--ipfs-api", names.publisher_info.api_multiaddr, *args,
-                     check=check)  # fmt: skip
+    node = names.publisher_info
+    result = cli.run("page", "release", "--network", url, "--ipfs-api", node.api_multiaddr, "--gateway",
+                     node.gateway_url, *args, check=check)  # fmt: skip
     return result
 
 
@@ -124,7 +125,7 @@ def test_cli_bad_input_publishes_nothing(project: tuple[Cli, str], names: NamePa
 
     def fails(*args: str, env: dict[str, str] | None = None) -> str:
         saved = dict(cli.env)
-        cli.env.update(env or {})
+        cli.env = {k: v for k, v in saved.items() if "TOKEN" not in k} | (env or {})
         try:
             result = _release(cli, url, names, *args, check=False)
         finally:
@@ -140,7 +141,9 @@ def test_cli_bad_input_publishes_nothing(project: tuple[Cli, str], names: NamePa
         "--cluster", "http://127.0.0.1:1", env={"DAPP_CLUSTER_TOKEN_FILE": str(tmp_path / "missing")}
     )
     assert "write NAME=URL" in fails("--pin-service", "http://127.0.0.1:1")
-    assert "is not a verified release" in fails("--rollback", "bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy")
+    assert "is not a verified release" in fails(
+        "--rollback", "bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy"
+    )
     empty = Cli(tmp_path)  # no deployment registered for this chain
     result = empty.run("page", "release", "--network", url, check=False)
     assert result.returncode == 2 and "not deployed on chain 31337" in result.stderr
@@ -184,7 +187,11 @@ def test_pin_remote_reaches_pinned(kubo: KuboNode, cluster: ClusterNode) -> None
     cid = str(kubo.api.add_bytes(b"pinned " + os.urandom(8)))
     target = KuboRemoteTarget(PinEndpoint("ours", cluster.pinning_url, cluster.token), kubo.api)
     [record] = pin_everywhere([target], cid, "x", timeout=60)
-    assert (record.status, record.via, record.endpoint) == ("pinned", "kubo pin remote", f"ours ({cluster.pinning_url})")
+    assert (record.status, record.via, record.endpoint) == (
+        "pinned",
+        "kubo pin remote",
+        f"ours ({cluster.pinning_url})",
+    )
 
 
 # --- refusals before anything is published -----------------------------------------------------------
@@ -245,7 +252,7 @@ def test_rollback_to_a_cid_not_in_the_record(names: NamePair, tmp_path: Path) ->
 def test_a_kubo_key_of_that_name_that_is_not_ours(names: NamePair, tmp_path: Path) -> None:
     names.publisher.rpc("key gen", "key/gen", ("stranger",), {"type": "ed25519"})
     settings = _settings(tmp_path, key_name="stranger")
-    with pytest.raises(NameKeyError, match="Kubo already has a key 'stranger'.*ipfs key export"):
+    with pytest.raises(NameKeyError, match=r"Kubo already has a key 'stranger'.*ipfs key export"):
         release_page(names.publisher, CONFIG, settings)
     assert not settings.key_path.exists()
 
