@@ -192,7 +192,7 @@ def _release_text(entry: ReleaseEntry, record: Path) -> str:
     labels = {
         "local_ipns_path": "open (local)", "local_ipns_subdomain": "open (local)", "ipns_path": "open",
         "ipns_subdomain": "open", "ipfs_subdomain": "this release", "dnslink": "DNSLink",
-        "ens_contenthash_ipns": "ENS (name)", "ens_contenthash_ipfs": "ENS (this CID)",
+        "ens_contenthash_ipns": "ENS name", "ens_contenthash_ipfs": "ENS this CID",
     }  # fmt: skip
     lines += [f"  {labels.get(kind, kind):<12} {value}" for kind, value in entry.links.items()]
     lines.append(f"  recorded in  {record}")
