@@ -219,6 +219,51 @@ class MetadataError(IpfsError, ValueError):
     """A product or review document fetched from IPFS is not valid JSON of the expected schema."""
 
 
+class PinServiceError(IpfsError):
+    """A pinning endpoint refused a pin, could not be reached, or reported it failed. `endpoint` names it
+    (never its token)."""
+
+    def __init__(self, endpoint: str, message: str) -> None:
+        self.endpoint = endpoint
+        super().__init__(f"pinning endpoint {endpoint}: {message}")
+
+
+class PinTimeoutError(PinServiceError, TimeoutError):
+    """A pin was accepted but did not reach `pinned` in time (`status` is the last one reported)."""
+
+    def __init__(self, endpoint: str, cid: str, status: str, timeout: float) -> None:
+        self.cid = cid
+        self.status = status
+        super().__init__(endpoint, f"{cid} still {status!r} after {timeout:g} s (the endpoint may need longer: "
+                         "raise --pin-timeout, or check it can fetch from this node)")  # fmt: skip
+
+
+class ReleaseError(DappError):
+    """`dapp page release` refused to publish: nothing was pinned or published under the name."""
+
+
+class NameKeyError(ReleaseError):
+    """The IPNS name's key cannot be read, imported, or does not match the one Kubo holds."""
+
+
+class NotReproducibleError(ReleaseError):
+    """Two builds of the same checkout and config gave different pages: a release nobody can verify."""
+
+    def __init__(self, first: str, second: str, differing: list[str]) -> None:
+        self.first = first
+        self.second = second
+        self.differing = differing
+        files = ", ".join(differing[:5]) + (" ..." if len(differing) > 5 else "")
+        super().__init__(
+            f"the page build is not reproducible: two builds gave {first} and {second} (files that differ: "
+            f"{files or 'none; the directory layout differs'}); nothing was published"
+        )
+
+
+class UnknownReleaseError(ReleaseError, DappValueError):
+    """A CID given to --rollback is not a verified release in this chain's record."""
+
+
 class PageBuildError(DappError):
     """The shop page could not be built (no checkout, Node or its npm packages missing, a build error)."""
 
