@@ -4,6 +4,7 @@ then withdraws to another address; and no one else is held up by it."""
 
 import pytest
 from conftest import (
+    NO_DATA,
     DIGEST,
     ESCROW_WINDOW,
     ETH,
@@ -49,7 +50,7 @@ def settle_rejecting_buyer(catalog, attacker, seller, arbiter, chain, path):
     """The attacker buys QUANTITY units from the seller and the order settles by `path`; returns what the
     attacker and the seller are owed."""
     product_id = list_product(catalog, seller, arbiter=arbiter)
-    tx = as_contract(attacker, catalog, "buy", product_id, QUANTITY, ETH, PRICE, 0, value=QUANTITY * PRICE)
+    tx = as_contract(attacker, catalog, "buy", product_id, QUANTITY, ETH, PRICE, 0, NO_DATA, value=QUANTITY * PRICE)
     order_no = tx.events["Purchased"]["orderNo"]
     if path == "refund":
         catalog.refund(product_id, order_no, {"from": seller})
