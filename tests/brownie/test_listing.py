@@ -1,6 +1,18 @@
 """Sellers list products and manage them; nobody else can touch them."""
 
-from conftest import DAG_PB, DIGEST, ESCROW_WINDOW, ETH, HANDLING_TIME, NO_DATA, PRICE, RAW, STOCK, list_product, reverts_with
+from conftest import (
+    DAG_PB,
+    DIGEST,
+    ESCROW_WINDOW,
+    ETH,
+    HANDLING_TIME,
+    NO_DATA,
+    PRICE,
+    RAW,
+    STOCK,
+    list_product,
+    reverts_with,
+)
 
 ZERO_DIGEST = "0x" + "00" * 32
 
