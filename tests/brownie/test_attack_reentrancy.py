@@ -6,10 +6,10 @@ and everyone else's money stays where it was."""
 
 import pytest
 from conftest import (
-    NO_DATA,
     ESCROW_WINDOW,
     ETH,
     HANDLING_TIME,
+    NO_DATA,
     PAID,
     PRICE,
     STOCK,

@@ -4,11 +4,11 @@ then withdraws to another address; and no one else is held up by it."""
 
 import pytest
 from conftest import (
-    NO_DATA,
     DIGEST,
     ESCROW_WINDOW,
     ETH,
     HANDLING_TIME,
+    NO_DATA,
     PRICE,
     RAW,
     as_contract,
