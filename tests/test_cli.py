@@ -91,9 +91,10 @@ def test_user_errors_are_one_line_exit_2_and_send_nothing(cli: Cli) -> None:
 
     cases = [
         (
-            ["buy", "1", "--quantity", "5"],
+            ["buy", "1", "--quantity", "5", "--account", "2"],
             "(CatalogInsufficientStock) CatalogInsufficientStock(productId=1, requested=5",
         ),
+        (["buy", "1"], "(CatalogSellerIsBuyer) you are the seller of product 1"),
         (["buy", "7"], "(CatalogUnknownProduct)"),
         (["confirm", "1-x"], "not an order: '1-x'"),
         (["confirm", "1-1"], "(CatalogUnknownOrder)"),
