@@ -47,6 +47,7 @@ from dapp.types import (
     TxResult,
     Withdrawal,
     check_order_data,
+    check_windows,
 )
 
 PAYMENTS = ("auto", "permit", "approve")
@@ -295,8 +296,11 @@ class CatalogClient:
             raise DappValueError("a handling time needs an escrow window: an immediate sale has nothing to ship")
         if judge != NO_ARBITER and not escrow_window:
             raise DappValueError("only an escrowed product can have an arbiter: an immediate sale has no dispute")
+        check_windows(escrow_window, handling_time)
         if judge != NO_ARBITER and judge == self.account:
             raise DappValueError("the arbiter must not be the seller")
+        if judge == self.address:
+            raise DappValueError("the arbiter must not be the Catalog itself: it could never rule")
         digest, codec = _document("metadata", metadata)
         self.tokens.info(currency)  # refuses an address that is not a usable token, before anything is sent
         return (currency, price, stock, handling_time, escrow_window, judge, digest, codec)

@@ -22,6 +22,16 @@ MIN_HANDLING_TIME = 3_600  # 1 hour to ship, at least
 MAX_HANDLING_TIME = 365 * 86_400
 
 
+def check_windows(escrow_window: int, handling_time: int) -> None:
+    """An escrowed product's windows within the contract's bounds (an immediate one has both 0)."""
+    if not escrow_window:
+        return
+    if not MIN_ESCROW_WINDOW <= escrow_window <= MAX_ESCROW_WINDOW:
+        raise DappValueError(f"the escrow window must be 1 day to 365 days, got {escrow_window} s")
+    if not MIN_HANDLING_TIME <= handling_time <= MAX_HANDLING_TIME:
+        raise DappValueError(f"the handling time must be 1 hour to 365 days, got {handling_time} s")
+
+
 class OrderState(IntEnum):
     """Mirrors ICatalog.OrderState; the numeric order is "forward" (a state only ever grows)."""
 

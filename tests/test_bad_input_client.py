@@ -187,7 +187,20 @@ ROWS = [
         "CatalogNoOffer("),
     row("settle-unknown-order", lambda w: w.buyer.offer_settlement(OrderRef(2, 99), 0), ContractRevert,
         "CatalogUnknownOrder("),
-    # --- v3 purchase rules -----------------------------------------------------------------------
+    # --- v3 listing bounds and purchase rules ------------------------------------------------------
+    row("escrow-window-too-short", lambda w: w.seller.list_product(1, 1, DOC, escrow_window=60, handling_time=3600),
+        DappValueError, "the escrow window must be 1 day to 365 days, got 60 s"),
+    row("escrow-window-too-long", lambda w: w.seller.list_product(
+        1, 1, DOC, escrow_window=366 * 86_400, handling_time=3600), DappValueError,
+        "the escrow window must be 1 day to 365 days"),
+    row("handling-time-too-short", lambda w: w.seller.list_product(1, 1, DOC, escrow_window=86_400, handling_time=60),
+        DappValueError, "the handling time must be 1 hour to 365 days, got 60 s"),
+    row("handling-time-too-long", lambda w: w.seller.list_product(
+        1, 1, DOC, escrow_window=86_400, handling_time=366 * 86_400), DappValueError,
+        "the handling time must be 1 hour to 365 days"),
+    row("arbiter-is-catalog", lambda w: w.seller.list_product(
+        1, 1, DOC, escrow_window=86_400, handling_time=3600, arbiter=w.seller.address), DappValueError,
+        "the arbiter must not be the Catalog itself"),
     row("buy-own-product", lambda w: w.seller.buy(1), ContractRevert, "CatalogSellerIsBuyer(productId=1)"),
     row("order-data-oversized", lambda w: w.buyer.buy(1, order_data=bytes(1025)), DappValueError,
         "order data is 1025 bytes; a purchase carries at most 1024"),

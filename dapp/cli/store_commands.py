@@ -22,7 +22,17 @@ from dapp.ipfs.cid import Cid, Codec
 from dapp.ipfs.documents import NameLookup
 from dapp.ipfs.metadata import ProductMetadata, build_product_metadata, build_review_document
 from dapp.tokens import Token
-from dapp.types import ETH, MAX_ORDER_DATA, Order, OrderRef, OrderState, Payment, Product, check_order_data
+from dapp.types import (
+    ETH,
+    MAX_ORDER_DATA,
+    Order,
+    OrderRef,
+    OrderState,
+    Payment,
+    Product,
+    check_order_data,
+    check_windows,
+)
 
 DEFAULT_HANDLING = 2 * 86_400  # an escrowed listing's handling time unless --handling says otherwise
 
@@ -215,13 +225,14 @@ def fetch_names(cids: list[Cid], no_metadata: bool, gateway: str | None, ipfs_ap
     "escrow_window",
     default="0",
     show_default=True,
-    help="Time the buyer has after shipping to dispute (seconds, or 7d, 48h); 0 settles every sale at once.",
+    help="Time the buyer has after shipping to dispute (1d to 365d, or seconds); 0 settles every sale at once.",
 )
 @click.option(
     "--handling",
     "handling_time",
     default=None,
-    help="Time you have to ship an escrowed order before the buyer may cancel (default 2d when escrowed).",
+    help="Time you have to ship an escrowed order (1h to 365d); after it you can no longer ship and the buyer "
+    "may cancel (default 2d when escrowed).",
 )
 @click.option("--arbiter", help="ADDRESS that splits disputes of an escrowed product (default: none).")
 @click.option("--name", help="Product name: uploads a metadata document to IPFS (with --description, --image).")
@@ -256,6 +267,7 @@ def list_product(
     split_amount(price)  # the amount's form is checked before connecting
     window = parse_duration(escrow_window)
     handling = parse_duration(handling_time) if handling_time is not None else (DEFAULT_HANDLING if window else 0)
+    check_windows(window, handling)  # the contract's bounds, said before connecting
     if bool(name) == bool(metadata_cid):
         raise DappValueError("give either --name (and --description/--image) or --metadata-cid")
     if metadata_cid and (description or images):
