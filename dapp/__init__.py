@@ -21,7 +21,6 @@ if TYPE_CHECKING:
     from dapp.deploy import (
         DeployResult as DeployResult,
         deploy_catalog as deploy_catalog,
-        live_deployment as live_deployment,
         register_deployment as register_deployment,
     )
     from dapp.exceptions import (
@@ -31,6 +30,7 @@ if TYPE_CHECKING:
         NotDeployedError as NotDeployedError,
     )
     from dapp.ipfs.cid import Cid as Cid
+    from dapp.liveness import live_deployment as live_deployment
     from dapp.networks import Connection as Connection, connect as connect, parse_network as parse_network
     from dapp.registry import Deployment as Deployment, Registry as Registry
     from dapp.tokens import Token as Token, Tokens as Tokens

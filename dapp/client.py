@@ -20,6 +20,7 @@ from dapp._utils.revert import ErrorDecoder, as_dapp_error
 from dapp._utils.validate import UINT32_MAX, UINT96_MAX, check_address, check_uint
 from dapp.exceptions import ContractRevert, DappValueError, InsufficientFundsError, NotDeployedError
 from dapp.ipfs.cid import Cid, Codec
+from dapp.liveness import DEV_CHAIN_IDS, stale_reason
 from dapp.registry import Deployment
 from dapp.tokens import Token, Tokens
 from dapp.transactions import Mined, TransactionPipeline, TxRequest
@@ -109,9 +110,6 @@ class CatalogClient:
 
     def _verify(self) -> None:
         """NotDeployedError unless the registered contract is on this chain (see `verified`)."""
-        from dapp.deploy import stale_reason
-        from dapp.networks import DEV_CHAIN_IDS
-
         if self.deployment is not None:
             reason = stale_reason(self.w3, self.deployment)  # the genesis block, then the code
         elif not bytes(self.w3.eth.get_code(Web3.to_checksum_address(self.address))):

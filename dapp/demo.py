@@ -27,7 +27,7 @@ from dapp._utils.validate import check_address
 from dapp.accounts import use_account
 from dapp.client import CatalogClient
 from dapp.compile import Artifact, load_artifact
-from dapp.deploy import DEMO_TOKEN, DeployResult, deploy_catalog, deploy_contract
+from dapp.deploy import DeployResult, deploy_catalog, deploy_contract
 from dapp.exceptions import (
     CidMismatchError,
     DappValueError,
@@ -40,6 +40,7 @@ from dapp.ipfs.cid import Cid
 from dapp.ipfs.daemon import Listen
 from dapp.ipfs.metadata import build_product_metadata, build_review_document, parse_product_metadata
 from dapp.ipfs.unixfs import data_cid
+from dapp.liveness import DEMO_TOKEN
 from dapp.networks import Connection, NetworkChoice, connect, http_web3
 from dapp.nodes import NODE_KINDS
 from dapp.registry import Deployment, Registry

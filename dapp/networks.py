@@ -30,8 +30,6 @@ from dapp.nodes import NODE_KINDS, LocalNode, rpc_answers
 from dapp.rpc import RpcProvider
 
 DEV_NETWORKS = ("anvil", "ganache")
-# Chain ids of local dev chains (anvil/Hardhat 31337, Ganache 1337): the only ones `dapp deploy` is advised on.
-DEV_CHAIN_IDS = frozenset({1337, 31337})
 NETWORK_NAMES = ("embedded", *DEV_NETWORKS)
 DEFAULT_NETWORK = "anvil"
 

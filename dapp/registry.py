@@ -19,7 +19,7 @@ chain's file reached 63 KB). Files from before that, with an "abi" in each entry
 are rewritten in this layout by the next `record`.
 
 Local chains restart, so an entry also records the chain's genesis block hash and the hash of the code it
-deployed; `dapp.deploy.stale_reason` distrusts an entry when either no longer matches the chain.
+deployed; `dapp.liveness.stale_reason` distrusts an entry when either no longer matches the chain.
 
 Two dev chains can share a chain id (a background anvil and the one `dapp up` starts are both 31337), so
 every entry is also kept under its genesis hash in `byGenesis`, and a reader connected to a chain looks

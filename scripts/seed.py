@@ -19,8 +19,9 @@ from brownie import Catalog, Contract, TestUSD, accounts, web3
 from brownie.network.account import Account, LocalAccount
 
 from dapp.demo import SAMPLE_PRODUCTS, metadata_document
-from dapp.deploy import DEMO_TOKEN, live_deployment, live_token, register_deployment
+from dapp.deploy import register_deployment
 from dapp.exceptions import NotDeployedError
+from dapp.liveness import DEMO_TOKEN, live_deployment, live_token
 from dapp.registry import Registry
 from dapp.types import ETH, NO_ARBITER
 from scripts import deploy

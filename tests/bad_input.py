@@ -21,9 +21,10 @@ from web3 import Web3
 from dapp.client import CatalogClient
 from dapp.compile import load_artifact
 from dapp.demo import mint_request
-from dapp.deploy import DEMO_TOKEN, deploy_catalog, deploy_contract
+from dapp.deploy import deploy_catalog, deploy_contract
 from dapp.ipfs.cid import Cid, Codec
 from dapp.ipfs.metadata import MAX_DOCUMENT, canonical_json
+from dapp.liveness import DEMO_TOKEN
 from dapp.registry import Deployment, Registry
 from dapp.transactions import TransactionPipeline
 from dapp.types import OrderRef

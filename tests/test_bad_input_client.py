@@ -21,7 +21,7 @@ from web3 import Web3
 
 from dapp.accounts import load_keystore, use_account
 from dapp.client import CatalogClient
-from dapp.deploy import deploy_catalog, live_deployment
+from dapp.deploy import deploy_catalog
 from dapp.exceptions import (
     AccountError,
     ConfigError,
@@ -44,6 +44,7 @@ from dapp.ipfs.metadata import (
     fetch_product_metadata,
     parse_product_metadata,
 )
+from dapp.liveness import live_deployment
 from dapp.middleware import count_requests
 from dapp.networks import connect, http_web3
 from dapp.nodes import AnvilNode

@@ -326,7 +326,7 @@ def test_price_change_keeps_what_earlier_orders_paid(chain: Chain, client_for: C
 
 
 def test_missing_deployment_is_reported_not_called(chain: Chain, tmp_path: object) -> None:
-    from dapp.deploy import live_deployment
+    from dapp.liveness import live_deployment
 
     with pytest.raises(NotDeployedError, match="no entry"):
         live_deployment(chain.w3, Registry(tmp_path))  # type: ignore[arg-type]

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
+from dapp.cli.paramtypes import WEI
 from dapp.ipfs import API_ENV, REPO_ENV
 
 if TYPE_CHECKING:
@@ -65,24 +66,23 @@ def tx_options(func: F) -> F:
 
     @functools.wraps(func)
     def command(
-        *args: Any, max_fee: str | None, priority_fee: str | None, gas_limit: int | None, timeout: float, **kwargs: Any
+        *args: Any, max_fee: int | None, priority_fee: int | None, gas_limit: int | None, timeout: float, **kwargs: Any
     ) -> Any:
-        from dapp.cli.common import parse_amount
-
-        tx = TxArgs(
-            max_fee=parse_amount(max_fee) if max_fee is not None else None,
-            priority_fee=parse_amount(priority_fee) if priority_fee is not None else None,
-            gas_limit=gas_limit,
-            timeout=timeout,
-        )
+        tx = TxArgs(max_fee=max_fee, priority_fee=priority_fee, gas_limit=gas_limit, timeout=timeout)
         return func(*args, tx=tx, **kwargs)
 
     options = [
         click.option(
-            "--max-fee", metavar="AMOUNT", help="Most to pay per gas, e.g. 30gwei (default: 2 x base fee + tip)."
+            "--max-fee",
+            type=WEI,
+            metavar="AMOUNT",
+            help="Most to pay per gas, e.g. 30gwei (default: 2 x base fee + tip).",
         ),
         click.option(
-            "--priority-fee", metavar="AMOUNT", help="Tip per gas for the block producer (default: recent median)."
+            "--priority-fee",
+            type=WEI,
+            metavar="AMOUNT",
+            help="Tip per gas for the block producer (default: recent median).",
         ),
         click.option("--gas-limit", type=click.IntRange(21_000), help="Gas limit (default: the estimate + 20%)."),
         click.option(

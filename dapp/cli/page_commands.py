@@ -10,10 +10,10 @@ from dapp._utils.validate import check_address
 from dapp.cli.common import session
 from dapp.cli.options import NetworkArgs, ipfs_api_option, json_option, network_options
 from dapp.cli.output import emit, progress
-from dapp.deploy import live_deployment
 from dapp.exceptions import DappValueError
 from dapp.ipfs.cid import Cid
 from dapp.ipfs.kubo import open_kubo
+from dapp.liveness import live_deployment
 from dapp.page import DEFAULT_OUT, PageConfig, build_page, verify_page
 
 

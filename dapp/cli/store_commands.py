@@ -11,10 +11,11 @@ from typing import Any
 import click
 
 from dapp._utils.validate import check_address
-from dapp.cli.common import parse_duration, session, split_amount
+from dapp.cli.common import session
 from dapp.cli.explain import when
 from dapp.cli.options import F, NetworkArgs, TxArgs, ipfs_api_option, network_options, tx_options
 from dapp.cli.output import echo_err, emit, format_duration, progress, table
+from dapp.cli.paramtypes import AMOUNT, DURATION, AmountType
 from dapp.client import PAYMENTS, CatalogClient
 from dapp.exceptions import DappValueError, IpfsError
 from dapp.ipfs.cid import Cid, Codec
@@ -189,12 +190,15 @@ def fetch_names(cids: list[Cid], no_metadata: bool, gateway: str | None, ipfs_ap
 
 
 @click.command("list-product")
-@click.option("--price", required=True, help="Unit price: 0.02ether, 1000 (wei), 12.5tUSD, or 12.5 with --currency.")
+@click.option(
+    "--price", type=AMOUNT, required=True, help="Unit price: 0.02ether, 1000 (wei), 12.5tUSD, or 12.5 with --currency."
+)
 @click.option("--currency", help="Token ADDRESS (or the demo token's symbol, or ETH) the price is in.")
 @click.option("--stock", type=click.IntRange(0), required=True, help="Units available.")
 @click.option(
     "--escrow",
     "escrow_window",
+    type=DURATION,
     default="0",
     show_default=True,
     help="Time the buyer has after shipping to dispute (seconds, or 7d, 48h); 0 settles every sale at once.",
@@ -202,6 +206,7 @@ def fetch_names(cids: list[Cid], no_metadata: bool, gateway: str | None, ipfs_ap
 @click.option(
     "--handling",
     "handling_time",
+    type=DURATION,
     default=None,
     help="Time you have to ship an escrowed order before the buyer may cancel (default 2d when escrowed).",
 )
@@ -223,8 +228,8 @@ def list_product(
     price: str,
     currency: str | None,
     stock: int,
-    escrow_window: str,
-    handling_time: str | None,
+    escrow_window: int,
+    handling_time: int | None,
     arbiter: str | None,
     name: str | None,
     description: str,
@@ -235,9 +240,8 @@ def list_product(
     tx: TxArgs,
 ) -> None:
     """List a product for sale; you become its seller."""
-    split_amount(price)  # the amount's form is checked before connecting
-    window = parse_duration(escrow_window)
-    handling = parse_duration(handling_time) if handling_time is not None else (DEFAULT_HANDLING if window else 0)
+    window = escrow_window
+    handling = handling_time if handling_time is not None else (DEFAULT_HANDLING if window else 0)
     if bool(name) == bool(metadata_cid):
         raise DappValueError("give either --name (and --description/--image) or --metadata-cid")
     if metadata_cid and (description or images):
@@ -380,7 +384,7 @@ PAYMENT_WORDS = {
 @click.command("buy")
 @click.argument("product_id", type=click.IntRange(1))
 @click.option("--quantity", "-q", type=click.IntRange(1), default=1, show_default=True)
-@click.option("--expect-price", help="Unit price you agree to (default: the current price, read now).")
+@click.option("--expect-price", type=AMOUNT, help="Unit price you agree to (default: the current price, read now).")
 @click.option(
     "--payment",
     type=click.Choice(PAYMENTS),
@@ -399,8 +403,6 @@ def buy(
     tx: TxArgs,
 ) -> None:
     """Buy a product on the terms shown now (currency, price, terms version); paying quantity x price."""
-    if expect_price is not None:
-        split_amount(expect_price)
     with session(net, tx=tx) as s:
         client = s.client()
         item = client.product(product_id)
@@ -527,6 +529,7 @@ def ship(order: str, tracking_cid: str | None, net: NetworkArgs, tx: TxArgs) -> 
 @click.option(
     "--buyer-amount",
     required=True,
+    type=AmountType(words=("all",)),
     help="The buyer's share, in the order's currency (12.5, 12.5tUSD, 0.01ether) or 'all'; the seller gets the rest.",
 )
 @network_options
@@ -534,8 +537,6 @@ def ship(order: str, tracking_cid: str | None, net: NetworkArgs, tx: TxArgs) -> 
 def resolve(order: str, buyer_amount: str, net: NetworkArgs, tx: TxArgs) -> None:
     """Arbiter: split a disputed ORDER between its buyer and its seller (you get nothing)."""
     ref = OrderRef.parse(order)
-    if buyer_amount.strip().lower() != "all":
-        split_amount(buyer_amount)
     with session(net, tx=tx) as s:
         client = s.client()
         current = client.order(ref)
