@@ -30,13 +30,13 @@ for readers that cannot ask the chain for its genesis block.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from eth_utils.crypto import keccak
 
+from dapp import settings
 from dapp._utils.files import write_atomic
 from dapp.exceptions import ConfigError
 
@@ -91,7 +91,8 @@ def abi_hash(abi: list[dict[str, Any]]) -> str:
 
 
 def default_directory() -> Path:
-    return Path(os.environ.get("DAPP_DEPLOYMENTS", "deployments"))
+    """The registry folder when none is given: $DAPP_DEPLOYMENTS, else deployments (dapp.settings)."""
+    return settings.load().deployments
 
 
 class Registry:

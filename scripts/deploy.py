@@ -20,6 +20,7 @@ from brownie import Catalog, accounts, network, web3
 from brownie.network import rpc
 from brownie.network.account import Account, LocalAccount
 
+from dapp import settings
 from dapp.deploy import register_deployment
 
 
@@ -49,7 +50,7 @@ def main() -> str:
     print(
         f"Catalog deployed at {deployment.address} on chain {deployment.chain_id} "
         f"(block {deployment.deployed_on_block}); recorded in "
-        f"{os.environ.get('DAPP_DEPLOYMENTS', 'deployments')}/{deployment.chain_id}.json"
+        f"{settings.load().deployments}/{deployment.chain_id}.json"
     )
     if rpc.is_child():
         print(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,9 +10,10 @@ from typing import Any
 
 import click
 
+from dapp import settings
 from dapp._utils.validate import check_address
-from dapp.accounts import KEYSTORE_PASSWORD_ENV, PRIVATE_KEY_ENV, use_account
-from dapp.cli.options import NetworkArgs, TxArgs
+from dapp.accounts import use_account
+from dapp.cli.options import NetworkArgs, TxArgs, cli_settings
 from dapp.cli.output import progress, remember_transaction
 from dapp.cli.paramtypes import UNITS, parse_amount, split_amount
 from dapp.client import CatalogClient
@@ -107,20 +107,24 @@ def ask_password() -> str:
         return str(click.prompt("keystore password", hide_input=True))
     line = sys.stdin.readline() if sys.stdin is not None else ""
     if not line:
-        raise AccountError(f"the keystore needs a password and none was given: set {KEYSTORE_PASSWORD_ENV} or type it")
+        variable = settings.KEYSTORE_PASSWORD
+        raise AccountError(f"the keystore needs a password and none was given: set {variable} or type it")
     return line.rstrip("\r\n")
 
 
 @contextmanager
 def session(net: NetworkArgs, *, need_account: bool = True, tx: TxArgs | None = None) -> Iterator[Session]:
     progress(f"connecting to {net.network.label}")
-    connection = connect(net.network, expected_chain_id=net.chain_id, progress=progress)
+    found = cli_settings()
+    connection = connect(net.network, expected_chain_id=net.chain_id, home=found.home, progress=progress)
     try:
         account = None
-        if need_account or net.keystore or net.account_index is not None or os.environ.get(PRIVATE_KEY_ENV):
+        if need_account or net.keystore or net.account_index is not None or found.private_key:
             account = use_account(
                 connection.w3,
+                private_key=found.private_key,
                 keystore=net.keystore,
+                password=found.keystore_password,
                 index=net.account_index,
                 password_prompt=ask_password,
             )

@@ -13,7 +13,7 @@ import click
 from dapp._utils.validate import check_address
 from dapp.cli.common import session
 from dapp.cli.explain import when
-from dapp.cli.options import F, NetworkArgs, TxArgs, ipfs_api_option, network_options, tx_options
+from dapp.cli.options import F, NetworkArgs, TxArgs, cli_settings, ipfs_api_option, network_options, tx_options
 from dapp.cli.output import echo_err, emit, format_duration, progress, table
 from dapp.cli.paramtypes import AMOUNT, DURATION, AmountType
 from dapp.client import PAYMENTS, CatalogClient
@@ -172,9 +172,8 @@ def fetch_names(cids: list[Cid], no_metadata: bool, gateway: str | None, ipfs_ap
     if no_metadata:
         return None
     from dapp.ipfs.documents import DocumentCache, product_names
-    from dapp.networks import state_dir
 
-    cache = DocumentCache(state_dir() / "documents")
+    cache = DocumentCache(cli_settings().home / "documents")
     uncached = [cid for cid in cids if cache.get(cid) is None]
     if not uncached or gateway:
         return product_names(cids, gateway, cache)

@@ -38,6 +38,7 @@ from typing import Any
 from web3 import Web3
 from web3.types import TxParams, TxReceipt, Wei
 
+from dapp import settings
 from dapp._utils.revert import ErrorDecoder, as_dapp_error
 from dapp.exceptions import (
     DappValueError,
@@ -199,9 +200,7 @@ class TransactionPipeline:
     @property
     def journal(self) -> Journal:
         if self._journal is None:
-            from dapp.networks import state_dir
-
-            root = self._journal_root if self._journal_root is not None else state_dir()
+            root = self._journal_root if self._journal_root is not None else settings.load().home
             self._journal = Journal(root, int(self.w3.eth.chain_id), self.signer.address)
         return self._journal
 
