@@ -13,7 +13,6 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from weakref import WeakKeyDictionary
 
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
@@ -22,7 +21,7 @@ from web3.middleware import SignAndSendRawMiddlewareBuilder, Web3Middleware
 
 from dapp import settings
 from dapp.exceptions import AccountError
-from dapp.transactions.signers import LocalSigner, NodeSigner, Signer
+from dapp.transactions.signers import remember_key
 
 if TYPE_CHECKING:
     from web3.types import MakeRequestFn, RPCEndpoint, RPCResponse
@@ -95,10 +94,10 @@ def _integers(typed: dict[str, Any]) -> dict[str, Any]:
 def sign_locally(w3: Web3, account: LocalAccount) -> None:
     """Sign `account`'s transactions and typed data (permits) in this process, with its key.
 
-    The key is remembered for this Web3 (`signer_for`): the transaction pipeline signs with it itself, so
-    the hash is known, and journalled, before anything is sent. web3's signing middleware is installed
-    too, for callers who use `w3.eth.send_transaction` directly."""
-    _local_keys.setdefault(w3, {})[str(account.address).lower()] = account
+    The key is remembered for this Web3 (`dapp.transactions.signers.signer_for`): the transaction pipeline
+    signs with it itself, so the hash is known, and journalled, before anything is sent. web3's signing
+    middleware is installed too, for callers who use `w3.eth.send_transaction` directly."""
+    remember_key(w3, account)
     w3.middleware_onion.inject(SignAndSendRawMiddlewareBuilder.build(account), layer=0)
     signer: Any = functools.partial(TypedDataSigner, account=account)  # web3 types layers as classes only
     w3.middleware_onion.inject(signer, name="typed_data_signer", layer=0)
@@ -135,12 +134,3 @@ def use_account(
     address = str(unlocked[i])
     w3.eth.default_account = unlocked[i]
     return address
-
-
-_local_keys: WeakKeyDictionary[Web3, dict[str, LocalAccount]] = WeakKeyDictionary()
-
-
-def signer_for(w3: Web3, address: str) -> Signer:
-    """Who signs for `address` on this Web3: the key `use_account` loaded for it, else the node itself."""
-    local = _local_keys.get(w3, {}).get(address.lower())
-    return LocalSigner(local) if local is not None else NodeSigner(address)

@@ -55,7 +55,7 @@ from dapp.transactions.journal import Journal, JournalEntry, TxState
 from dapp.transactions.nonces import NonceManager
 from dapp.transactions.receipts import Pacer, WaitTarget, wait_for_receipt
 from dapp.transactions.rejections import refusal
-from dapp.transactions.signers import Signer
+from dapp.transactions.signers import Signer, signer_for
 from dapp.transactions.status import transaction_status
 from dapp.types import TxResult
 
@@ -192,8 +192,6 @@ class TransactionPipeline:
     @property
     def signer(self) -> Signer:
         if self._signer is None:
-            from dapp.accounts import signer_for
-
             self._signer = signer_for(self.w3, self.require_sender())
         return self._signer
 
