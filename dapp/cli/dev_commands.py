@@ -24,8 +24,8 @@ from dapp.cli.options import (
     tx_options,
 )
 from dapp.cli.output import emit, format_wei, progress, table
+from dapp.cli.render import orders_table, products_table
 from dapp.cli.status import catalog_status
-from dapp.cli.store_commands import orders_table, products_table
 from dapp.compile import REPO_ROOT, Artifact, compile_contracts, load_artifact, write_packaged_artifact
 from dapp.demo import Demo, Ports, run_demo
 from dapp.deploy import deploy_catalog

@@ -1,10 +1,9 @@
-"""The shop commands: list, browse, buy, settle, review and withdraw."""
+"""The shop commands: list, browse, buy, settle, review and withdraw (their tables and words: dapp.cli.render)."""
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,140 +11,22 @@ import click
 
 from dapp._utils.validate import check_address
 from dapp.cli.common import session
-from dapp.cli.explain import when
 from dapp.cli.options import F, NetworkArgs, TxArgs, cli_settings, ipfs_api_option, network_options, tx_options
-from dapp.cli.output import echo_err, emit, format_duration, progress, table
+from dapp.cli.output import echo_err, emit, progress
 from dapp.cli.paramtypes import AMOUNT, DURATION, AmountType
+from dapp.cli.render import PAYMENT_WORDS, Names, orders_table, products_table, protection, settles
 from dapp.client import PAYMENTS, CatalogClient
-from dapp.exceptions import DappValueError, IpfsError
+from dapp.exceptions import DappValueError
 from dapp.ipfs.cid import Cid, Codec
-from dapp.ipfs.documents import NameLookup
+from dapp.ipfs.documents import lookup_names
 from dapp.ipfs.metadata import ProductMetadata, build_product_metadata, build_review_document
 from dapp.tokens import Token
-from dapp.types import ETH, Order, OrderRef, OrderState, Payment, Product
+from dapp.types import ETH, OrderRef
 
 DEFAULT_HANDLING = 2 * 86_400  # an escrowed listing's handling time unless --handling says otherwise
 
 # Stands in for a document's CID while simulating, before the document is uploaded.
 PLACEHOLDER_CID = Cid(b"\x01" * 32, Codec.RAW)
-
-Names = dict[Cid, NameLookup]
-
-
-def short(address: str) -> str:
-    return address[:10] + "…"
-
-
-def settles(p: Product) -> str:
-    if p.settles_immediately:
-        return "now"
-    arbiter = f", arbiter {short(p.arbiter)}" if p.has_arbiter else ", no arbiter"
-    return f"ship {format_duration(p.handling_time)}, escrow {format_duration(p.escrow_window)}{arbiter}"
-
-
-def protection(p: Product) -> str:
-    """What protects the buyer of `p`, in words, said before every purchase."""
-    if p.settles_immediately:
-        return (
-            "This product settles at once: the seller is paid when your purchase is mined. There is no escrow, "
-            "no cancel and no dispute."
-        )
-    text = (
-        f"Escrowed: the seller has {format_duration(p.handling_time)} to ship, or you may cancel for a full refund. "
-        f"Once shipped you have {format_duration(p.escrow_window)} to confirm or dispute; after that anyone may "
-        f"release the payment to the seller."
-    )
-    if p.has_arbiter:
-        return text + (
-            f" Disputes go to the arbiter {p.arbiter}, who splits the amount between you and the seller "
-            f"and can keep none of it."
-        )
-    return text + (
-        " No arbiter: without an arbiter a disputed order stays frozen until the seller refunds or you confirm."
-    )
-
-
-def _product_rows(products: list[Product], tokens: dict[str, Token]) -> list[list[object]]:
-    return [
-        [
-            p.id,
-            tokens[p.currency].format(p.price),
-            p.stock,
-            settles(p),
-            f"{p.rating:.1f} ({p.rating_count})" if p.rating is not None else "-",
-            "yes" if p.listed else "delisted",
-            short(p.seller),
-            p.metadata_cid,
-        ]
-        for p in products
-    ]
-
-
-PRODUCT_HEADERS = ["id", "price", "stock", "settles", "rating", "listed", "seller", "metadata"]
-
-
-def products_table(products: list[Product], tokens: dict[str, Token], names: Names | None = None) -> str:
-    """The catalog as a table; with `names` (metadata CID -> name lookup) a name column too."""
-    if not products:
-        return "(no products yet)"
-    rows = _product_rows(products, tokens)
-    if names is None:
-        return table(PRODUCT_HEADERS, rows)
-    named = [[row[0], _name(names, p.metadata_cid), *row[1:]] for p, row in zip(products, rows, strict=True)]
-    return table([PRODUCT_HEADERS[0], "name", *PRODUCT_HEADERS[1:]], named)
-
-
-def _name(names: Names, cid: Cid) -> str:
-    found = names.get(cid)
-    return found.label if found else "?"
-
-
-def _next_step(o: Order) -> str:
-    if o.state is OrderState.PAID:
-        return f"ship by {when(o.deadline)}"
-    if o.state is OrderState.SHIPPED:
-        return f"dispute before {when(o.deadline)}"
-    if o.state is OrderState.DISPUTED:
-        return "frozen: arbiter, refund or confirm"
-    return "-"
-
-
-def orders_table(
-    orders: list[Order],
-    tokens: dict[str, Token],
-    names: Names | None = None,
-    products: dict[int, Product] | None = None,
-) -> str:
-    if not orders:
-        return "(no orders)"
-    with_names = names is not None and products is not None
-    rows = []
-    for o in orders:
-        row: list[object] = [str(o.ref)]
-        if with_names:
-            assert names is not None and products is not None
-            row.append(_name(names, products[o.product_id].metadata_cid))
-        placed = o.placed_at or o.shipped_at
-        row += [
-            short(o.buyer),
-            o.quantity,
-            tokens[o.currency].format(o.amount),
-            o.state.label,
-            datetime.fromtimestamp(placed, UTC).strftime("%Y-%m-%d %H:%M"),
-            _next_step(o),
-        ]
-        rows.append(row)
-    headers = [
-        "order",
-        *(["product"] if with_names else []),
-        "buyer",
-        "qty",
-        "paid",
-        "state",
-        "placed/shipped (UTC)",
-        "next",
-    ]
-    return table(headers, rows)
 
 
 def currency_tokens(client: CatalogClient, currencies: list[str]) -> dict[str, Token]:
@@ -167,25 +48,10 @@ def with_metadata_options(func: F) -> F:
 
 
 def fetch_names(cids: list[Cid], no_metadata: bool, gateway: str | None, ipfs_api: str | None) -> Names | None:
-    """Product names from the metadata documents (None with --no-metadata). A document that is missing or
-    fails its CID check gets a marker; without a reachable IPFS every uncached name is marked missing."""
+    """Product names from the metadata documents (None with --no-metadata)."""
     if no_metadata:
         return None
-    from dapp.ipfs.documents import DocumentCache, product_names
-
-    cache = DocumentCache(cli_settings().home / "documents")
-    uncached = [cid for cid in cids if cache.get(cid) is None]
-    if not uncached or gateway:
-        return product_names(cids, gateway, cache)
-    from dapp.ipfs.kubo import open_kubo
-
-    progress(f"fetching {len(uncached)} metadata document(s) from IPFS and checking their CIDs")
-    try:
-        with open_kubo(ipfs_api) as kubo:
-            return product_names(cids, kubo, cache)
-    except IpfsError as exc:
-        progress(f"IPFS unavailable ({exc}); names not shown")
-        return product_names(cids, None, cache)
+    return lookup_names(cids, cli_settings().home / "documents", gateway=gateway, ipfs_api=ipfs_api, progress=progress)
 
 
 @click.command("list-product")
@@ -370,14 +236,6 @@ def product(product_id: int, with_metadata: bool, gateway: str | None, ipfs_api:
         return "\n".join(lines)
 
     emit(net.as_json, data, text)
-
-
-PAYMENT_WORDS = {
-    Payment.ETH: "in ETH",
-    Payment.ALLOWANCE: "from the allowance you had already given the Catalog",
-    Payment.APPROVE: "after an approve of exactly that amount (two transactions)",
-    Payment.PERMIT: "with an EIP-2612 permit signed into the purchase (one transaction, no approve)",
-}
 
 
 @click.command("buy")
