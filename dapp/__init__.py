@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from dapp.transactions import TransactionPipeline as TransactionPipeline, TxRequest as TxRequest
     from dapp.types import (
         ETH as ETH,
+        ListingTerms as ListingTerms,
         Order as Order,
         OrderRef as OrderRef,
         OrderState as OrderState,

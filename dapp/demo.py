@@ -46,7 +46,7 @@ from dapp.nodes import NODE_KINDS
 from dapp.registry import Deployment, Registry
 from dapp.tokens import Token
 from dapp.transactions import TransactionPipeline, TxRequest
-from dapp.types import ETH, Order, OrderRef, Product
+from dapp.types import ETH, ListingTerms, Order, OrderRef, Product
 
 if TYPE_CHECKING:  # dapp.page and dapp.ipfs.kubo load ipfshttpclient: imported where IPFS is used
     from dapp.ipfs.kubo import Kubo
@@ -152,13 +152,15 @@ def seed_catalog(w3: Web3, address: str, abi: list[dict[str, object]], token: st
     for sample in SAMPLE_PRODUCTS:
         ids.append(
             shop.list_product(
-                sample.price,
-                sample.stock,
-                metadata_document(sample)[1],
-                currency=ETH if sample.currency == "ETH" else token,
-                escrow_window=sample.escrow_window,
-                handling_time=sample.handling_time,
-                arbiter=arbiter if sample.with_arbiter else None,
+                ListingTerms(
+                    sample.price,
+                    sample.stock,
+                    metadata_document(sample)[1],
+                    currency=ETH if sample.currency == "ETH" else token,
+                    escrow_window=sample.escrow_window,
+                    handling_time=sample.handling_time,
+                    arbiter=arbiter if sample.with_arbiter else None,
+                )
             ).product_id
         )
     tee, pins, vinyl, poster, tote, hoodie = ids

@@ -20,7 +20,7 @@ from dapp.networks import http_web3
 from dapp.nodes import AnvilNode
 from dapp.registry import Registry
 from dapp.transactions import TransactionPipeline
-from dapp.types import Payment
+from dapp.types import ListingTerms, Payment
 from tests.fixtures import DIGEST
 
 pytestmark = pytest.mark.anvil
@@ -42,13 +42,13 @@ def test_private_key_from_env_signs_locally(
     deployment = deploy_catalog(w3, address, Registry(tmp_path), force=True).deployment
     assert deployment.deployer == address  # anvil does not know this key: it was signed by us
     client = CatalogClient.from_deployment(w3, deployment, load_artifact().abi, account=address)
-    assert client.list_product(1, 1, Cid(DIGEST, Codec.RAW)).product_id == 1
+    assert client.list_product(ListingTerms(1, 1, Cid(DIGEST, Codec.RAW))).product_id == 1
 
     # A token purchase with a permit the key signs here (anvil cannot: it does not know the key).
     usd = deploy_contract(w3, address, Registry(tmp_path), load_artifact("TestUSD")).deployment.address
     TransactionPipeline(w3, address).execute(mint_request(usd, address, 50 * 10**6))
     seller = CatalogClient.from_deployment(w3, deployment, load_artifact().abi, account=str(w3.eth.accounts[1]))
-    pid = seller.list_product(12 * 10**6, 3, Cid(DIGEST, Codec.RAW), currency=usd).product_id
+    pid = seller.list_product(ListingTerms(12 * 10**6, 3, Cid(DIGEST, Codec.RAW), currency=usd)).product_id
     purchase = client.buy(pid, 2)
     assert purchase.payment is Payment.PERMIT and purchase.approve_tx is None
     assert seller.withdrawable(currency=usd) == 24 * 10**6

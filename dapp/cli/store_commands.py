@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -21,7 +20,7 @@ from dapp.ipfs.cid import Cid, Codec
 from dapp.ipfs.documents import lookup_names
 from dapp.ipfs.metadata import ProductMetadata, build_product_metadata, build_review_document
 from dapp.tokens import Token
-from dapp.types import ETH, OrderRef
+from dapp.types import ETH, ListingTerms, OrderRef
 
 DEFAULT_HANDLING = 2 * 86_400  # an escrowed listing's handling time unless --handling says otherwise
 
@@ -105,8 +104,7 @@ def list_product(
     tx: TxArgs,
 ) -> None:
     """List a product for sale; you become its seller."""
-    window = escrow_window
-    handling = handling_time if handling_time is not None else (DEFAULT_HANDLING if window else 0)
+    handling = handling_time if handling_time is not None else (DEFAULT_HANDLING if escrow_window else 0)
     if bool(name) == bool(metadata_cid):
         raise DappValueError("give either --name (and --description/--image) or --metadata-cid")
     if metadata_cid and (description or images):
@@ -117,24 +115,20 @@ def list_product(
     with session(net, tx=tx) as s:
         client = s.client()
         token, units = s.price(client, price, currency)
-        terms: dict[str, Any] = {
-            "currency": token.address,
-            "escrow_window": window,
-            "handling_time": handling,
-            "arbiter": arbiter,
-        }
+        terms = ListingTerms(units, stock, metadata, token.address, escrow_window, handling, arbiter)
         if name:
             # Every check (ours and the contract's) before the upload: list_product with the placeholder,
             # simulated only.
-            client.check_listing(units, stock, PLACEHOLDER_CID, **terms)
+            client.check_listing(terms)
             from dapp.ipfs.kubo import open_kubo  # ipfshttpclient: only for commands that upload
             from dapp.ipfs.metadata import upload_product_metadata
 
             progress(f"adding {len(images)} image(s) and the metadata document to IPFS")
             with open_kubo(ipfs_api) as kubo:
-                metadata = upload_product_metadata(kubo, name, description, list(images))
+                uploaded = upload_product_metadata(kubo, name, description, list(images))
+            terms = dataclasses.replace(terms, metadata=uploaded)
         progress("sending listProduct")
-        listing = client.list_product(units, stock, metadata, **terms)
+        listing = client.list_product(terms)
         product = client.product(listing.product_id)
     emit(
         net.as_json,
