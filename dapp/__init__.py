@@ -3,7 +3,7 @@
     from dapp import connect, CatalogClient, Registry, live_deployment
 
     with connect("anvil") as conn:
-        deployment, abi = live_deployment(conn.w3, Registry())
+        deployment, abi = live_deployment(conn.w3, Registry("deployments"))
         shop = CatalogClient.from_deployment(conn.w3, deployment, abi)
         for product in shop.products():
             print(product.id, product.price, product.metadata_cid)

@@ -261,16 +261,18 @@ def run_demo(
     with_ipfs: bool = True,
     ports: Ports = Ports(),
     seller: str | None = None,
+    node_binary: str | None = None,
     progress: Progress = lambda message: None,
 ) -> Iterator[Demo]:
-    """Start the network (a fresh node for anvil/ganache on `ports.rpc`), deploy, seed the sample shop if it
-    is empty, add its documents to IPFS and publish the shop page there (unless `with_ipfs` is False), and
-    keep everything up until the context exits. `seller`: build the page as that seller's storefront."""
+    """Start the network (a fresh node for anvil/ganache on `ports.rpc`, from `node_binary` if given),
+    deploy, seed the sample shop if it is empty, add its documents to IPFS and publish the shop page there
+    (unless `with_ipfs` is False), and keep everything up until the context exits. `seller`: build the
+    page as that seller's storefront."""
     storefront = check_address("seller", seller) if seller is not None else None
     with contextlib.ExitStack() as stack:
         # esbuild runs while the chain is seeded: the bundle needs nothing from the deployment.
         template = _build_template(stack, progress) if with_ipfs and network.kind != "embedded" else None
-        connection, notes = _start_chain(stack, network, ports.rpc, progress)
+        connection, notes = _start_chain(stack, network, ports.rpc, node_binary, progress)
         w3 = connection.w3
         if len(w3.eth.accounts) < 5:  # checked before anything is sent
             raise DappValueError("dapp up seeds a shop with 5 accounts: use a dev node (anvil, ganache, embedded)")
@@ -308,14 +310,14 @@ def run_demo(
 
 
 def _start_chain(
-    stack: contextlib.ExitStack, network: NetworkChoice, port: int, progress: Progress
+    stack: contextlib.ExitStack, network: NetworkChoice, port: int, binary: str | None, progress: Progress
 ) -> tuple[Connection, tuple[str, ...]]:
     """A fresh anvil or Ganache on `port` (a free one if it is taken), or the network as given."""
     if network.kind not in NODE_KINDS:
         progress(f"connecting to {network.label}")
         return stack.enter_context(connect(network, own_node=True, progress=progress)), ()
     progress(f"starting {network.kind}")
-    node = stack.enter_context(NODE_KINDS[network.kind](port=port, fallback=True))
+    node = stack.enter_context(NODE_KINDS[network.kind](port=port, fallback=True, binary=binary))
     notes: tuple[str, ...] = ()
     if node.fell_back:
         notes = (f"port {port} is taken, so {network.kind} listens on {node.port}",)

@@ -22,6 +22,7 @@ from dapp.compile import CONTRACT_NAME, Artifact, load_artifact
 from dapp.exceptions import DeploymentError, NetworkError
 from dapp.liveness import code_hash, genesis_hash, stale_reason
 from dapp.registry import Deployment, Registry, abi_hash
+from dapp.settings import DEFAULT_DEPLOYMENTS
 from dapp.transactions import TransactionPipeline, TxRequest
 
 Progress = Callable[[str], None]
@@ -75,7 +76,7 @@ def register_deployment(
     tx_hash: str,
     *,
     tool: str = "brownie",
-    registry_dir: Path | None = None,
+    registry_dir: Path = DEFAULT_DEPLOYMENTS,
     abi: list[dict[str, Any]] | None = None,
     name: str = CONTRACT_NAME,
 ) -> Deployment:

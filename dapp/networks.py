@@ -5,8 +5,8 @@
                     started in the background on a free 127.0.0.1 port (`dapp node stop` ends it)
     http(s)://...   any JSON-RPC endpoint, e.g. a node you run or a provider's URL
 
-Order of precedence: the explicit `--network`, then $DAPP_NETWORK, then $DAPP_RPC_URL, then `anvil`
-(the last three from dapp.settings).
+The CLI's order of precedence: the explicit `--network`, then $DAPP_NETWORK, then $DAPP_RPC_URL, then
+`anvil` (the last three from dapp.settings); here the choice is always given.
 """
 
 from __future__ import annotations
@@ -49,12 +49,10 @@ class NetworkChoice:
         return f"{parsed.scheme}://{parsed.netloc.rpartition('@')[2]}{hidden}"
 
 
-def parse_network(choice: NetworkChoice | str | None = None) -> NetworkChoice:
-    """Turn `--network` (or the environment) into a NetworkChoice; raise on anything unknown."""
+def parse_network(choice: NetworkChoice | str) -> NetworkChoice:
+    """Turn `--network` into a NetworkChoice; raise on anything unknown."""
     if isinstance(choice, NetworkChoice):
         return choice
-    if not choice:
-        choice = settings.load().network_choice
     choice = choice.strip()
     if choice in NETWORK_NAMES:
         return NetworkChoice(choice)
@@ -133,22 +131,23 @@ def _unreachable(label: str, exc: Exception) -> str:
 
 
 def connect(
-    network: NetworkChoice | str | None = None,
+    network: NetworkChoice | str,
     *,
     expected_chain_id: int | None = None,
     start_nodes: bool = True,
     own_node: bool = False,
-    home: Path | None = None,
+    home: Path = settings.DEFAULT_HOME,
+    node_binary: str | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> Connection:
     """Connect to a network choice.
 
-    For anvil/ganache, reuse this project's background node (recorded under `home`, default $DAPP_HOME)
-    or start one in the background (`start_nodes`); with `own_node`, start a fresh node owned by the
-    returned Connection instead (stopped on close), which is what `dapp up` and the tests want.
+    For anvil/ganache, reuse this project's background node (recorded under `home`) or start one in the
+    background (`start_nodes`); with `own_node`, start a fresh node owned by the returned Connection
+    instead (stopped on close), which is what `dapp up` and the tests want. `node_binary`: the anvil or
+    Ganache executable to start (default: PATH, then node_modules).
     """
     choice = parse_network(network)
-    home = home if home is not None else settings.load().home
     node: LocalNode | None = None
     if choice.kind == "embedded":
         w3 = embedded_web3()
@@ -156,11 +155,11 @@ def connect(
         assert choice.url is not None
         w3 = http_web3(choice.url)
     elif own_node:
-        node = NODE_KINDS[choice.kind]().start()
+        node = NODE_KINDS[choice.kind](binary=node_binary).start()
         w3 = http_web3(node.url)
     else:
         if start_nodes:
-            record = ensure_background_node(home, choice.kind, progress)
+            record = ensure_background_node(home, choice.kind, node_binary, progress)
         else:
             found = running_node(home, choice.kind)
             if found is None:

@@ -68,7 +68,7 @@ class LocalNode:
     block_time: float | None = None  # None: mine a block per transaction
     extra_args: list[str] = field(default_factory=list)
     fallback: bool = False  # if `port` is taken, listen on a free one instead (`fell_back` then says so)
-    binary: str | None = None  # the tool's executable (default: $DAPP_ANVIL / $DAPP_GANACHE, PATH, node_modules)
+    binary: str | None = None  # the tool's executable (default: PATH, then node_modules)
     wanted_port: int = field(default=0, init=False)
     _child: ChildProcess | None = field(default=None, init=False, repr=False)
 
@@ -158,7 +158,7 @@ class AnvilNode(LocalNode):
 
     def command(self, port: int) -> list[str]:
         cmd = [
-            find_tool("anvil", self.binary or settings.load().anvil, settings.ANVIL),
+            find_tool("anvil", self.binary, settings.ANVIL),
             "--host", "127.0.0.1",
             "--port", str(port),
             "--chain-id", str(self.chain_id),
@@ -184,7 +184,7 @@ class GanacheNode(LocalNode):
 
     def command(self, port: int) -> list[str]:
         cmd = [
-            find_tool("ganache", self.binary or settings.load().ganache, settings.GANACHE),
+            find_tool("ganache", self.binary, settings.GANACHE),
             "--server.host", "127.0.0.1",
             "--server.port", str(port),
             "--chain.chainId", str(self.chain_id),
@@ -223,23 +223,26 @@ def running_node(home: Path, kind: str, patience: float = 10.0) -> dict[str, obj
     return dict(record)
 
 
-def ensure_background_node(home: Path, kind: str, progress: Callable[[str], None] | None = None) -> dict[str, object]:
-    """This project's background node of this kind, started if none runs. The record's lock serialises
-    look-up-or-start, so two commands started together share one node."""
+def ensure_background_node(
+    home: Path, kind: str, binary: str | None = None, progress: Callable[[str], None] | None = None
+) -> dict[str, object]:
+    """This project's background node of this kind, started if none runs (from `binary`, default PATH then
+    node_modules). The record's lock serialises look-up-or-start, so two commands started together share
+    one node."""
     with _node_record(home, kind).locked():
         record = running_node(home, kind)
         if record is None:
             if progress:
                 progress(f"starting {kind} in the background (`dapp node stop {kind}` ends it)")
-            record = start_background_node(home, kind)
+            record = start_background_node(home, kind, binary)
         return record
 
 
-def start_background_node(home: Path, kind: str) -> dict[str, object]:
+def start_background_node(home: Path, kind: str, binary: str | None = None) -> dict[str, object]:
     """Start a dev node that outlives this process (until `dapp node stop`), and record it."""
     record = _node_record(home, kind)
     record.path.parent.mkdir(parents=True, exist_ok=True)
-    node = NODE_KINDS[kind]().start(log_path=record.path.with_suffix(".log"))
+    node = NODE_KINDS[kind](binary=binary).start(log_path=record.path.with_suffix(".log"))
     return record.write(node.detach(), kind=kind, url=node.url)
 
 

@@ -90,16 +90,11 @@ def abi_hash(abi: list[dict[str, Any]]) -> str:
     return "0x" + keccak(text=json.dumps(abi, sort_keys=True, separators=(",", ":"))).hex()
 
 
-def default_directory() -> Path:
-    """The registry folder when none is given: $DAPP_DEPLOYMENTS, else deployments (dapp.settings)."""
-    return settings.load().deployments
-
-
 class Registry:
     """Read and write `<directory>/<chainId>.json`. Writes are atomic (temp file + rename)."""
 
-    def __init__(self, directory: Path | str | None = None) -> None:
-        self.directory = Path(directory) if directory is not None else default_directory()
+    def __init__(self, directory: Path | str = settings.DEFAULT_DEPLOYMENTS) -> None:
+        self.directory = Path(directory)
 
     def path_for(self, chain_id: int) -> Path:
         return self.directory / f"{chain_id}.json"

@@ -2,11 +2,16 @@
 
 `load()` turns an environment (by default this process's) into one frozen `Settings`, parsing and checking
 each value: a bad one is a ConfigError naming the variable. The CLI loads it once per command and passes
-the values on; library functions take explicit values. A few public entry points fall back to `load()`
-when given none, so a script behaves as the CLI does: `Registry()` (DAPP_DEPLOYMENTS),
-`TransactionPipeline` (its journal under DAPP_HOME), `parse_network`/`connect` (DAPP_NETWORK,
-DAPP_RPC_URL), the dev nodes (DAPP_ANVIL, DAPP_GANACHE), `open_kubo` and `KuboDaemon` (DAPP_IPFS_API,
-DAPP_IPFS_REPO, DAPP_IPFS_BIN).
+the values on; library functions take explicit values (`Registry(directory)`, `connect(network,
+home=..., node_binary=...)`, the dev nodes' `binary`), their defaults constants, never the environment.
+
+Two entry points still fall back to `load()` when given nothing, on purpose:
+- `TransactionPipeline`'s journal folder (DAPP_HOME): every client a test or script makes has one, and
+  tests/conftest.py points DAPP_HOME at a fresh folder per test instead of passing it to each of the
+  hundreds of clients the suites make.
+- `open_kubo` and `KuboDaemon` (DAPP_IPFS_API, DAPP_IPFS_REPO, DAPP_IPFS_BIN): the Makefile exports
+  DAPP_IPFS_BIN for the daemons the tests and benches start, and `dapp up`'s demo would otherwise carry
+  three more parameters through to the one place it starts Kubo.
 
     DAPP_HOME               per-project state: background node records, the journal (default .dapp)
     DAPP_DEPLOYMENTS        the deployment registry folder (default deployments)
@@ -80,6 +85,10 @@ class Settings:
     up_gateway_port: int | None = None
     up_api_port: int | None = None
     solcx_binary_path: Path | None = None
+
+    def node_binary(self, kind: str) -> str | None:
+        """The executable set for a dev node of this kind (anvil, ganache), if any."""
+        return {"anvil": self.anvil, "ganache": self.ganache}.get(kind)
 
     @property
     def network_choice(self) -> str:

@@ -116,7 +116,13 @@ def ask_password() -> str:
 def session(net: NetworkArgs, *, need_account: bool = True, tx: TxArgs | None = None) -> Iterator[Session]:
     progress(f"connecting to {net.network.label}")
     found = cli_settings()
-    connection = connect(net.network, expected_chain_id=net.chain_id, home=found.home, progress=progress)
+    connection = connect(
+        net.network,
+        expected_chain_id=net.chain_id,
+        home=found.home,
+        node_binary=found.node_binary(net.network.kind),
+        progress=progress,
+    )
     try:
         account = None
         if need_account or net.keystore or net.account_index is not None or found.private_key:

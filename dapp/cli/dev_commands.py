@@ -151,7 +151,8 @@ def node() -> None:
 @click.argument("kind", type=click.Choice(DEV_NETWORKS), default="anvil")
 def node_start(kind: str) -> None:
     """Start a background node for this project (or show the running one)."""
-    record = ensure_background_node(cli_settings().home, kind, progress)
+    found = cli_settings()
+    record = ensure_background_node(found.home, kind, found.node_binary(kind), progress)
     click.echo(f"{kind} running at {record['url']} (pid {record['pid']}); stop it with `dapp node stop {kind}`")
 
 
@@ -204,7 +205,7 @@ def up(
     gateway_port: int,
     api_port: int,
     seller: str | None,
-    deployments: Path | None,
+    deployments: Path,
     ipfs_api: str | None,
     no_ipfs: bool,
     no_wait: bool,
@@ -218,7 +219,7 @@ def up(
     try:
         with run_demo(
             choice, registry, artifact, ipfs_api=ipfs_api, with_ipfs=not no_ipfs, ports=ports, seller=seller,
-            progress=progress,
+            node_binary=cli_settings().node_binary(choice.kind), progress=progress,
         ) as demo:  # fmt: skip
             names = {cid: NameLookup(cid, name) for cid, name in demo.names.items()}
             products_by_id = {p.id: p for p in demo.products}

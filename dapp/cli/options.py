@@ -69,7 +69,7 @@ class NetworkArgs:
     network: NetworkChoice
     account_index: int | None
     keystore: Path | None
-    deployments: Path | None
+    deployments: Path
     as_json: bool
     chain_id: int | None = None  # the chain expected (--chain-id / its setting); another is an error
 
@@ -133,7 +133,7 @@ def network_options(func: F) -> F:
         chain_id: int | None,
         account_index: int | None,
         keystore: Path | None,
-        deployments: Path | None,
+        deployments: Path,
         as_json: bool,
         **kwargs: Any,
     ) -> Any:
