@@ -28,7 +28,7 @@ from dapp._utils.validate import check_address
 from dapp.accounts import use_account
 from dapp.client import CatalogClient
 from dapp.compile import Artifact, load_artifact
-from dapp.deploy import DEMO_TOKEN, DeployResult, deploy_catalog, deploy_contract
+from dapp.deploy import DeployResult, deploy_catalog, deploy_contract
 from dapp.exceptions import (
     CidMismatchError,
     DappValueError,
@@ -46,13 +46,14 @@ from dapp.ipfs.metadata import (
     parse_product_metadata,
 )
 from dapp.ipfs.unixfs import data_cid
+from dapp.liveness import DEMO_TOKEN
 from dapp.networks import Connection, NetworkChoice, connect, http_web3
 from dapp.nodes import NODE_KINDS
 from dapp.registry import Deployment, Registry
 from dapp.shipping import OrderContext, ShippingDetails, ShippingKeyPair, derive_keypair_checked, seal
 from dapp.tokens import Token
 from dapp.transactions import TransactionPipeline, TxRequest
-from dapp.types import ETH, Order, OrderRef, Product
+from dapp.types import ETH, ListingTerms, Order, OrderRef, Product
 
 if TYPE_CHECKING:  # dapp.page and dapp.ipfs.kubo load ipfshttpclient: imported where IPFS is used
     from dapp.ipfs.kubo import Kubo
@@ -138,7 +139,7 @@ SAMPLE_ADDRESSES = {
 def shipping_keypair(w3: Web3, account: str, catalog: str) -> ShippingKeyPair | None:
     """`account`'s shipping key for `catalog`, from its signature of the key message, as the page derives it
     from a wallet; None where the node signs no messages (the in-process chain)."""
-    from dapp.accounts import sign_text
+    from dapp.transactions.signers import sign_text
 
     try:
         return derive_keypair_checked(lambda text: sign_text(w3, account, text), int(w3.eth.chain_id), catalog)
@@ -186,13 +187,15 @@ def seed_catalog(w3: Web3, address: str, abi: list[dict[str, object]], token: st
     for sample in SAMPLE_PRODUCTS:
         ids.append(
             shop.list_product(
-                sample.price,
-                sample.stock,
-                metadata_document(sample)[1],
-                currency=ETH if sample.currency == "ETH" else token,
-                escrow_window=sample.escrow_window,
-                handling_time=sample.handling_time,
-                arbiter=arbiter if sample.with_arbiter else None,
+                ListingTerms(
+                    sample.price,
+                    sample.stock,
+                    metadata_document(sample)[1],
+                    currency=ETH if sample.currency == "ETH" else token,
+                    escrow_window=sample.escrow_window,
+                    handling_time=sample.handling_time,
+                    arbiter=arbiter if sample.with_arbiter else None,
+                )
             ).product_id
         )
     tee, pins, vinyl, poster, tote, hoodie = ids
@@ -316,16 +319,18 @@ def run_demo(
     with_ipfs: bool = True,
     ports: Ports = Ports(),
     seller: str | None = None,
+    node_binary: str | None = None,
     progress: Progress = lambda message: None,
 ) -> Iterator[Demo]:
-    """Start the network (a fresh node for anvil/ganache on `ports.rpc`), deploy, seed the sample shop if it
-    is empty, add its documents to IPFS and publish the shop page there (unless `with_ipfs` is False), and
-    keep everything up until the context exits. `seller`: build the page as that seller's storefront."""
+    """Start the network (a fresh node for anvil/ganache on `ports.rpc`, from `node_binary` if given),
+    deploy, seed the sample shop if it is empty, add its documents to IPFS and publish the shop page there
+    (unless `with_ipfs` is False), and keep everything up until the context exits. `seller`: build the
+    page as that seller's storefront."""
     storefront = check_address("seller", seller) if seller is not None else None
     with contextlib.ExitStack() as stack:
         # esbuild runs while the chain is seeded: the bundle needs nothing from the deployment.
         template = _build_template(stack, progress) if with_ipfs and network.kind != "embedded" else None
-        connection, notes = _start_chain(stack, network, ports.rpc, progress)
+        connection, notes = _start_chain(stack, network, ports.rpc, node_binary, progress)
         w3 = connection.w3
         if len(w3.eth.accounts) < 5:  # checked before anything is sent
             raise DappValueError("dapp up seeds a shop with 5 accounts: use a dev node (anvil, ganache, embedded)")
@@ -368,14 +373,14 @@ def run_demo(
 
 
 def _start_chain(
-    stack: contextlib.ExitStack, network: NetworkChoice, port: int, progress: Progress
+    stack: contextlib.ExitStack, network: NetworkChoice, port: int, binary: str | None, progress: Progress
 ) -> tuple[Connection, tuple[str, ...]]:
     """A fresh anvil or Ganache on `port` (a free one if it is taken), or the network as given."""
     if network.kind not in NODE_KINDS:
         progress(f"connecting to {network.label}")
         return stack.enter_context(connect(network, own_node=True, progress=progress)), ()
     progress(f"starting {network.kind}")
-    node = stack.enter_context(NODE_KINDS[network.kind](port=port, fallback=True))
+    node = stack.enter_context(NODE_KINDS[network.kind](port=port, fallback=True, binary=binary))
     notes: tuple[str, ...] = ()
     if node.fell_back:
         notes = (f"port {port} is taken, so {network.kind} listens on {node.port}",)

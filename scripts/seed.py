@@ -19,13 +19,15 @@ import os
 from brownie import Catalog, Contract, TestUSD, accounts, web3
 from brownie.network.account import Account, LocalAccount
 
+from dapp import settings
 from dapp._utils.art import banner
 from dapp.demo import SAMPLE_PRODUCTS, SHOP_DESCRIPTION, SHOP_NAME, metadata_document
-from dapp.deploy import DEMO_TOKEN, live_deployment, live_token, register_deployment
+from dapp.deploy import register_deployment
 from dapp.exceptions import NotDeployedError
 from dapp.ipfs.cid import Cid
 from dapp.ipfs.metadata import build_profile_document
 from dapp.ipfs.unixfs import data_cid
+from dapp.liveness import DEMO_TOKEN, live_deployment, live_token
 from dapp.registry import Registry
 from dapp.shipping import derive_keypair_checked
 from dapp.types import ETH, NO_ARBITER
@@ -54,7 +56,8 @@ def demo_token(registry: Registry) -> str:
     if address is not None:
         return address
     token = TestUSD.deploy(deploy.tx_params(deploy.deployer()))
-    register_deployment(web3, token.address, token.tx.txid, tool="brownie", abi=TestUSD.abi, name=DEMO_TOKEN)
+    txid, abi = token.tx.txid, TestUSD.abi
+    register_deployment(web3, token.address, txid, registry_dir=registry.directory, abi=abi, name=DEMO_TOKEN)
     print(f"{DEMO_TOKEN} deployed at {token.address}")
     return str(token.address)
 
@@ -80,7 +83,7 @@ def profile_documents(key: bytes | None) -> dict[Cid, bytes]:
 
 
 def main() -> list[int]:
-    registry = Registry()
+    registry = Registry(settings.load().deployments)  # where `dapp` looks, as $DAPP_DEPLOYMENTS says
     try:
         deployment, abi = live_deployment(web3, registry)
         address = deployment.address

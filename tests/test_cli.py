@@ -319,3 +319,16 @@ def test_settle_profiles_and_order_data(shop: tuple[Cli, str], tmp_path: Path) -
     data.write_bytes(bytes(range(256)) + bytes(44))
     bought = cli.run("buy", "2", "--order-data", str(data), *net, "--account", "3", "--json")
     assert "readable by anyone" in bought.stderr and json.loads(bought.stdout)["orderDataBytes"] == 300
+
+
+def test_node_executables_come_from_the_settings(cli: Cli) -> None:
+    """DAPP_ANVIL and DAPP_GANACHE are read by dapp.settings and handed to the node the command starts:
+    a wrong one is named, and nothing starts."""
+    for kind, variable in (("anvil", "DAPP_ANVIL"), ("ganache", "DAPP_GANACHE")):
+        missing = cli.home / f"no-{kind}"
+        cli.env[variable] = str(missing)
+        for args in (("node", "start", kind), ("status", "--network", kind)):
+            result = cli.run(*args, check=False)
+            assert result.returncode != 0, args
+            assert f"{variable}={missing} does not exist" in result.stderr, (args, result.stderr)
+        assert not (cli.home / ".dapp" / "nodes" / f"{kind}.json").exists()

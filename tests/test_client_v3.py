@@ -11,7 +11,7 @@ import pytest
 from dapp.client import CatalogClient
 from dapp.exceptions import ContractRevert, DappValueError
 from dapp.ipfs.cid import Cid, Codec
-from dapp.types import MAX_ORDER_DATA, NO_OFFER, OrderRef, OrderState
+from dapp.types import MAX_ORDER_DATA, NO_OFFER, ListingTerms, OrderRef, OrderState
 from tests.support.fixtures import DIGEST, Chain, ClientFor
 
 PRICE = 10**16
@@ -22,7 +22,9 @@ RAW = Cid(DIGEST, Codec.RAW)
 
 def escrowed(client: CatalogClient, **terms: Any) -> int:
     """An escrowed product: 1 h to ship, then 1 day to dispute (the shortest the contract allows)."""
-    return client.list_product(PRICE, 5, RAW, **{"escrow_window": DAY, "handling_time": HOUR, **terms}).product_id
+    return client.list_product(
+        ListingTerms(PRICE, 5, RAW, **{"escrow_window": DAY, "handling_time": HOUR, **terms})
+    ).product_id
 
 
 def unchanged(chain: Chain, client: CatalogClient) -> tuple[int, int]:

@@ -89,8 +89,8 @@ def set_profile(
             assert s.account is not None
             client.simulate("setProfile", PLACEHOLDER_CID.digest, int(PLACEHOLDER_CID.codec))
             if key == DERIVE:
-                from dapp.accounts import sign_text
                 from dapp.shipping.keys import derive_keypair_checked
+                from dapp.transactions.signers import sign_text
 
                 progress("deriving your shipping key from your account's signature")
                 pair = derive_keypair_checked(

@@ -6,9 +6,10 @@ from collections.abc import Callable
 
 import click
 
-from dapp.cli.common import session, split_amount
+from dapp.cli.common import session
 from dapp.cli.options import NetworkArgs, TxArgs, network_options, tx_options
 from dapp.cli.output import echo_err, emit, progress
+from dapp.cli.paramtypes import AmountType
 from dapp.exceptions import DappValueError
 from dapp.types import Order, OrderRef, SettlementOffer
 
@@ -36,6 +37,7 @@ def describe_offer(offer: SettlementOffer, format_amount: Callable[[int], str]) 
 @click.argument("order")
 @click.option(
     "--buyer-amount",
+    type=AmountType(words=("all", "none")),
     help="Offer (or, with --accept, name) the buyer's share in the order's currency (4.75tUSD, 0.01ether, "
     "'all' or 'none'); the seller gets the rest.",
 )
@@ -61,8 +63,6 @@ def settle(
             "give --buyer-amount X to offer a split, --accept to accept the open offer, or --withdraw to take "
             "back your own"
         )
-    if buyer_amount is not None and buyer_amount.strip().lower() not in ("all", "none"):
-        split_amount(buyer_amount)  # the amount's form is checked before connecting
     with session(net, tx=tx) as s:
         client = s.client()
         current = client.order(ref)
