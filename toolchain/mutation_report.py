@@ -18,7 +18,8 @@ import sys
 from pathlib import Path
 
 LINE = re.compile(
-    r"\[(?P<mutator>\w+)\] Line (?P<line>\d+): '(?P<old>.*?)' ==> '(?P<new>.*?)' --> (?P<verdict>UNCAUGHT|CAUGHT|COMPILATION FAILURE)",
+    r"\[(?P<mutator>\w+)\] Line (?P<line>\d+): '(?P<old>.*?)' ==> '(?P<new>.*?)' --> "
+    r"(?P<verdict>UNCAUGHT|CAUGHT|COMPILATION FAILURE)",
     re.DOTALL,
 )
 SOURCE = "contracts/Catalog.sol"
