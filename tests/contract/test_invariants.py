@@ -117,6 +117,8 @@ class StepCount:
     examples: int = 0
     steps: int = 0
     forced: int = 0  # steps that forced ether in
+    offers: int = 0  # settlement offers made, and accepted (so a run shows the settlement paths ran)
+    settled: int = 0
 
 
 P = ParamSpec("P")
@@ -617,7 +619,18 @@ class CatalogMachine(RuleBasedStateMachine):
     @counted
     def offer_settlement(self, order: int, as_party: bool, seller_side: bool, who: int, share: int) -> None:
         o = self._order(order, ESCROWED)
-        caller = self._party(o, who, as_party, seller_side)
+        self._offer(o, self._party(o, who, as_party, seller_side), share)
+
+    @precondition(lambda self: any(o.state in ESCROWED for o in self.orders))
+    @rule(order=st.integers(0, 10**6), seller_side=st.booleans(), share=st.integers(0, 100))
+    @counted
+    def offer_escrowed(self, order: int, seller_side: bool, share: int) -> None:
+        """Buyer or seller offers a valid split on an escrowed order (the random rule above mostly
+        fails or hits an ended order)."""
+        o = self._pick(order, ESCROWED)
+        self._offer(o, self.products[o.pid].seller if seller_side else o.buyer, share)
+
+    def _offer(self, o: OrderModel, caller: str, share: int) -> None:
         amount = o.amount * share // 100 + (1 if share > 100 else 0)
         error = self._party_check(o, caller)
         if error is None and amount > o.amount:
@@ -625,6 +638,7 @@ class CatalogMachine(RuleBasedStateMachine):
         receipt = self._run(self.f.offerSettlement(o.pid, o.no, amount), caller, error)
         if receipt is not None:
             o.offer_by, o.offer_amount = caller, amount
+            self.tally.offers += 1
             self._check(o.pid, o)
 
     @precondition(lambda self: self.orders)
@@ -642,7 +656,23 @@ class CatalogMachine(RuleBasedStateMachine):
         product = self.products[o.pid]
         if as_party and o.offer_by != ETH:  # mostly the other party
             seller_side = o.offer_by == o.buyer if order % 5 else o.offer_by == product.seller
-        caller = self._party(o, who, as_party, seller_side)
+        self._accept(o, self._party(o, who, as_party, seller_side), exact)
+
+    @precondition(lambda self: any(o.offer_by != ETH for o in self.orders))
+    @rule(order=st.integers(0, 10**6))
+    @counted
+    def accept_offered(self, order: int) -> None:
+        """The other party accepts an open offer, naming its amount."""
+        o = self._pick_offered(order)
+        product = self.products[o.pid]
+        self._accept(o, product.seller if o.offer_by == o.buyer else o.buyer, True)
+
+    def _pick_offered(self, index: int) -> OrderModel:
+        offered = [o for o in self.orders if o.offer_by != ETH]
+        return offered[index % len(offered)]
+
+    def _accept(self, o: OrderModel, caller: str, exact: bool) -> None:
+        product = self.products[o.pid]
         amount = o.offer_amount if exact else o.offer_amount + 1
         error = self._party_check(o, caller)
         if error is None:
@@ -659,6 +689,7 @@ class CatalogMachine(RuleBasedStateMachine):
         if receipt is not None:
             self._restock(o)
             self._move(o, State.SETTLED)
+            self.tally.settled += 1
             self.credit[o.buyer, product.currency] += amount
             self.credit[product.seller, product.currency] += o.amount - amount
             assert self.env.events(receipt) == [
@@ -852,7 +883,8 @@ def test_random_actions_on_anvil(anvil_env: CatalogEnv, reliability: Tally, caps
         with capsys.disabled():
             print(
                 f"\nCatalog state machine on anvil: {tally.steps} steps in {tally.examples} examples "
-                f"({tally.forced} forcing ether in), {failures} failures, {elapsed:.0f} s "
+                f"({tally.forced} forcing ether in, {tally.offers} settlement offers, {tally.settled} settled), "
+                f"{failures} failures, {elapsed:.0f} s "
                 f"({tally.steps / elapsed:.0f} steps/s)"
             )
 
