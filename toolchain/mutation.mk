@@ -21,7 +21,7 @@ MUTATION_TIMEOUT ?= 300
 # survivors are then run against the whole suite by hand (see toolchain/mutation_notes.json).
 # The mutant is compiled once first (into build/cache), so the two pytest workers find it there instead
 # of both compiling it (~15 s each with the wasm compiler).
-MUTATION_TEST ?= $(CURDIR)/$(VENV)/bin/python -c "from dapp.compile import compile_contracts; compile_contracts()" \
+MUTATION_TEST ?= $(CURDIR)/$(VENV)/bin/python -c 'from dapp.compile import compile_contracts; compile_contracts()' \
 	&& $(CURDIR)/$(VENV)/bin/python -m pytest tests/contract -x -q -n 2 -p no:cacheprovider \
 	--ignore tests/contract/test_view_cost.py \
 	--deselect tests/contract/test_invariants.py::test_random_actions_quick \
