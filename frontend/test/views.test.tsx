@@ -280,7 +280,7 @@ test('settlement offers on the order card, for both sides; settled, disputed and
   const mine = html(shop, <MyOrdersList {...await loadMyOrders(shop, BUYER)} />);
   const theirs = card(mine, '1-1');
   assert.match(theirs, /data-offer="theirs"/);
-  assert.match(theirs, /The seller offers a settlement: the buyer gets 0\.005 ETH back and the seller 0\.015 ETH/);
+  assert.match(theirs, /The seller offers a settlement: you get 0\.005 ETH back and the seller 0\.015 ETH/);
   assert.match(theirs, /data-action="accept"/);
   assert.match(theirs, /Make a counter-offer/);
   assert.doesNotMatch(theirs, /withdrawOffer/);
@@ -293,7 +293,7 @@ test('settlement offers on the order card, for both sides; settled, disputed and
   const desk = html(shop, <SellerDesk {...await loadSeller(shop, SELLER)} />);
   const own = card(desk, '1-1');
   assert.match(own, /data-offer="mine"/);
-  assert.match(own, /You offered a settlement: the buyer gets 0\.005 ETH back/);
+  assert.match(own, /You offered a settlement: the buyer gets 0\.005 ETH back and you keep 0\.015 ETH/);
   assert.match(own, /data-action="withdrawOffer"/);
   assert.match(own, /Change your offer/);
   assert.doesNotMatch(own, /data-action="accept"/);

@@ -228,7 +228,7 @@ def accept_changed_offer(page: Any, w: World) -> None:
     connect(page)
     pid = w.ids["offered"]
     order = page.locator(f"article.order[data-order='{pid}-1']")
-    expect(order.locator(".offer[data-offer='theirs']")).to_contain_text("the buyer gets 0.03 ETH back")
+    expect(order.locator(".offer[data-offer='theirs']")).to_contain_text("you get 0.03 ETH back")
     # The seller changes its offer after the buyer read it: accepting what was shown must not accept this.
     w.elsewhere(w.shop.catalog.functions.offerSettlement(pid, 1, 4 * 10**16), w.shop.seller)
     order.locator("button[data-action='accept']").click()
@@ -238,7 +238,7 @@ def accept_changed_offer(page: Any, w: World) -> None:
         "The offer on the table gives the buyer 0.04 ETH, not the 0.03 ETH you accepted: it changed since you "
         "looked. Nothing changed hands; read the new offer first."
     )
-    expect(order.locator(".offer[data-offer='theirs']")).to_contain_text("the buyer gets 0.04 ETH back")
+    expect(order.locator(".offer[data-offer='theirs']")).to_contain_text("you get 0.04 ETH back")
     assert w.shop.order(pid, 1)[8] == 2  # still Shipped
 
 

@@ -76,7 +76,11 @@ function offerNote(order: Order, role: Role, fmt: Money): string {
   const side = offerSide(order, role);
   if (!side) return '';
   const back = order.offerBuyerAmount;
-  const split = `the buyer gets ${fmt.amount(back)} back and the seller ${fmt.amount(order.amount - back)}`;
+  const rest = fmt.amount(order.amount - back);
+  const split =
+    role === 'buyer'
+      ? `you get ${fmt.amount(back)} back and the seller ${rest}`
+      : `the buyer gets ${fmt.amount(back)} back and you keep ${rest}`;
   const other = role === 'buyer' ? 'seller' : 'buyer';
   return side === 'mine'
     ? `You offered a settlement: ${split}. It ends the order once the ${other} accepts it.`
