@@ -155,7 +155,7 @@ function Protection({ product }: { product: Product }) {
         ],
         [
           'settle',
-          'scale',
+          'swap',
           'Until the order ends, you and the seller can settle by agreement: either side offers how much you get back, and the other accepts exactly that amount.',
         ],
         isZeroAddress(product.arbiter)
