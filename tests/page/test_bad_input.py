@@ -92,6 +92,8 @@ def world(kubo: Kubo, page_template: Path, tmp_path_factory: pytest.TempPathFact
         shop.buy(ids["offered"])
         shop.send(catalog.functions.ship(ids["offered"], 1, b"\0" * 32, 0), shop.seller)
         shop.send(catalog.functions.offerSettlement(ids["offered"], 1, 3 * 10**16), shop.seller)
+        shop.buy(ids["offered"])
+        shop.send(catalog.functions.offerSettlement(ids["offered"], 2, 2 * 10**16), shop.seller)
 
         # Profiles: one whose gateway serves other bytes than the digest names, one that is no profile.
         liar, not_a_profile = shop.accounts[5], shop.accounts[6]
@@ -242,6 +244,20 @@ def accept_changed_offer(page: Any, w: World) -> None:
     assert w.shop.order(pid, 1)[8] == 2  # still Shipped
 
 
+def accept_withdrawn_offer(page: Any, w: World) -> None:
+    connect(page)
+    pid = w.ids["offered"]
+    order = page.locator(f"article.order[data-order='{pid}-2']")
+    expect(order.locator(".offer[data-offer='theirs']")).to_contain_text("you get 0.02 ETH back")
+    w.elsewhere(w.shop.catalog.functions.withdrawSettlement(pid, 2), w.shop.seller)
+    order.locator("button[data-action='accept']").click()
+    card = page.locator(".tx-card").last
+    expect(card).to_have_attribute("data-error", "CatalogNoOffer")
+    expect(card.locator(".tx-message")).to_contain_text(f"There is no open settlement offer on order {pid}-2")
+    expect(order.locator(".offer")).to_have_count(0)
+    assert w.shop.order(pid, 2)[8] == 1  # still Paid
+
+
 # The order-data module the checkout loads, as a shipping form that made too much would be.
 TOO_MUCH = "export async function orderData() { return '0x' + 'ab'.repeat(1025); }"
 
@@ -340,6 +356,7 @@ ROWS = [
     row("offer-fractional", lambda w: f"{w.url}#/orders", offer("0.0000001")),
     row("offer-huge", lambda w: f"{w.url}#/orders", offer("11")),
     row("accept-changed-offer", lambda w: f"{w.url}#/orders", accept_changed_offer),
+    row("accept-withdrawn-offer", lambda w: f"{w.url}#/orders", accept_withdrawn_offer),
     # --- order data --------------------------------------------------------------------------------
     row("order-data-too-large", product("mug"), order_data_too_large),
     # --- a token address that is not a token -----------------------------------------------------

@@ -49,7 +49,7 @@ export function stateNote(order: Order, product: Product, now: number, role: Rol
   if (s === STATE.Paid) {
     return now >= deadline
       ? `Not shipped by the handling deadline (${formatDate(deadline)}), so it can no longer ship: ${buyer ? 'you may cancel for a full refund' : 'the buyer may cancel for a full refund'}.`
-      : `To be shipped by ${formatDate(deadline)} (${formatDeadline(deadline, now)}); after that it can no longer ship and the buyer may cancel.`;
+      : `To be shipped by ${formatDate(deadline)} (${formatDeadline(deadline, now)}); after that it can no longer ship and ${buyer ? 'you' : 'the buyer'} may cancel.`;
   }
   if (s === STATE.Shipped) {
     return now < deadline

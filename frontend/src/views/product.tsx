@@ -320,7 +320,12 @@ function Reviews({ product }: { product: Product }) {
     [product.id, product.ratingCount, version],
   );
   let list: ComponentChildren;
-  if (none) list = <p class="muted">No reviews yet. Buyers can review an order once it is completed.</p>;
+  if (none)
+    list = (
+      <p class="muted">
+        No reviews yet. Buyers review an order once it is completed, resolved by the arbiter or settled.
+      </p>
+    );
   else if (items === null) list = <p class="muted">Loading reviews…</p>;
   else list = items.map((item) => <Review key={String(item.log.orderNo)} product={product} {...item} />);
   return (
