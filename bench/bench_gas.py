@@ -63,8 +63,10 @@ class Bench:
         count = self.catalog.functions.productCount().call()
         return count + 1, self.gas(f, self.seller)
 
-    def buy(self, pid: int, buyer: str | None = None, currency: str = ETH, price: int = PRICE) -> int:
-        f = self.catalog.functions.buy(pid, 1, currency, price, 0)
+    def buy(
+        self, pid: int, buyer: str | None = None, currency: str = ETH, price: int = PRICE, order_data: bytes = b""
+    ) -> int:
+        f = self.catalog.functions.buy(pid, 1, currency, price, 0, order_data)
         return self.gas(f, buyer or self.buyer, value=price if currency == ETH else 0)
 
 
@@ -100,7 +102,7 @@ def measure(w3: Web3) -> dict[str, Any]:
     for label in ("first", "steady"):
         nonce = token.nonces(permit_buyer).call()
         sig = sign_permit(key, separator, b.catalog.address, TOKEN_PRICE, nonce, 2**48)
-        call = f.buyWithPermit(token_escrow, 1, b.token.address, TOKEN_PRICE, 0, 2**48, sig.v, sig.r, sig.s)
+        call = f.buyWithPermit(token_escrow, 1, b.token.address, TOKEN_PRICE, 0, 2**48, sig.v, sig.r, sig.s, b"")
         (first if label == "first" else steady)["buy_erc20_permit"] = b.gas(call, permit_buyer)
 
     for _ in range(4):

@@ -48,7 +48,7 @@ from hypothesis.stateful import (
 )
 from web3.contract import Contract
 
-from tests.support.catalog_env import DIGEST, DIGEST2, ETH, UINT32_MAX, CatalogEnv, State
+from tests.support.catalog_env import DAY, DIGEST, DIGEST2, ETH, HOUR, REVIEWABLE, UINT32_MAX, CatalogEnv, State, stage
 from tests.support.reliability import Tally
 from tests.support.replay import compare, replay
 
@@ -198,14 +198,14 @@ class CatalogMachine(RuleBasedStateMachine):
         return None if o.state in allowed else ("CatalogWrongOrderState", o.pid, o.no, o.state)
 
     def _move(self, o: OrderModel, state: State) -> None:
-        assert state > o.state, "an order's state only moves forward"
+        assert stage(state) > stage(o.state), "an order's state only moves forward"
         o.state = state
 
     def _settle(self, o: OrderModel, to: str, state: State) -> None:
         product = self.products[o.pid]
         self._move(o, state)
         self.credit[to, product.currency] += o.amount
-        if state in (State.REFUNDED, State.CANCELLED) and product.listed:
+        if state in (State.REFUNDED, State.CANCELLED) and o.shipped_at == 0 and product.listed:
             product.stock = min(product.stock + o.quantity, UINT32_MAX)
 
     def _timestamp(self, receipt: Any) -> int:
@@ -234,7 +234,7 @@ class CatalogMachine(RuleBasedStateMachine):
     def _list(self, seller: int, currency: int, price: int, stock: int, mode: str) -> None:
         who = self._person(seller)
         token = self.currencies[currency % len(self.currencies)]
-        window, handling = (0, 0) if mode == "immediate" else (3_600, 600)
+        window, handling = (0, 0) if mode == "immediate" else (DAY, HOUR)
         arbiter = self._person(seller + 1) if mode == "arbiter" else ETH
         pid = self.env.list_product(
             price=price, stock=stock, escrow_window=window, handling_time=handling, currency=token,
@@ -350,6 +350,8 @@ class CatalogMachine(RuleBasedStateMachine):
             error = ("CatalogUnknownProduct", pid)
         elif not model.listed:
             error = ("CatalogProductDelisted", pid)
+        elif who == model.seller:
+            error = ("CatalogSellerIsBuyer", pid)
         elif currency != model.currency:
             error = ("CatalogWrongCurrency", pid, currency, model.currency)
         elif unit != model.price:
@@ -365,11 +367,11 @@ class CatalogMachine(RuleBasedStateMachine):
         elif in_eth and value != quantity * model.price:
             error = ("CatalogWrongPayment", value, quantity * model.price)
         if permit is None:
-            receipt = self._run(self.f.buy(pid, quantity, currency, unit, terms), who, error, value=value)
+            receipt = self._run(self.f.buy(pid, quantity, currency, unit, terms, b""), who, error, value=value)
         else:
             error = ("CatalogInvalidCurrency", ETH) if currency == ETH else error
             v, r, s = self._permit(currency, who, quantity * unit, permit)
-            fn = self.f.buyWithPermit(pid, quantity, currency, unit, terms, PERMIT_DEADLINE, v, r, s)
+            fn = self.f.buyWithPermit(pid, quantity, currency, unit, terms, PERMIT_DEADLINE, v, r, s, b"")
             receipt = self._run(fn, who, error)
         if receipt is None:
             return
@@ -386,13 +388,14 @@ class CatalogMachine(RuleBasedStateMachine):
         model.orders += 1
         escrowed = model.window > 0
         state = State.PAID if escrowed else State.COMPLETED
-        order = OrderModel(pid, model.orders, who, quantity, model.price, model.terms, state, self._timestamp(receipt))
+        placed = self._timestamp(receipt)
+        order = OrderModel(pid, model.orders, who, quantity, model.price, model.terms, state, placed)
         self.orders.append(order)
         if not escrowed:
             self.credit[model.seller, model.currency] += order.amount
         assert self.env.events(receipt) == [
             ("Purchased", {"productId": pid, "buyer": who, "orderNo": order.no, "quantity": quantity,
-                           "unitPrice": model.price, "escrowed": escrowed})
+                           "unitPrice": model.price, "escrowed": escrowed, "orderData": b""})
         ]  # fmt: skip
         self._check(pid, order)
 
@@ -416,6 +419,9 @@ class CatalogMachine(RuleBasedStateMachine):
         seller = self.products[o.pid].seller
         who = seller if as_seller else self._person(stranger)
         error = ("CatalogNotSeller", o.pid, who) if who != seller else self._state_check(o, (State.PAID,))
+        deadline = o.placed_at + self.products[o.pid].handling
+        if error is None and self.env.pending_timestamp() >= deadline:
+            error = ("CatalogShipDeadlinePassed", o.pid, o.no, deadline)
         receipt = self._run(self.f.ship(o.pid, o.no, DIGEST, 1), who, error)
         if receipt is not None:
             self._move(o, State.SHIPPED)
@@ -552,12 +558,12 @@ class CatalogMachine(RuleBasedStateMachine):
     @rule(order=st.integers(0, 10**6), as_buyer=RIGHTFUL, stranger=st.integers(0, 5), rating=st.integers(0, 6))
     @counted
     def review(self, order: int, as_buyer: bool, stranger: int, rating: int) -> None:
-        o = self._order(order, (State.COMPLETED,))
+        o = self._order(order, tuple(REVIEWABLE))
         who = o.buyer if as_buyer else self._person(stranger)
         error: Error = None
         if who != o.buyer:
             error = ("CatalogNotBuyer", o.pid, o.no, who)
-        elif o.state != State.COMPLETED:
+        elif o.state not in REVIEWABLE:
             error = ("CatalogOrderNotReviewable", o.pid, o.no, o.state)
         elif not 1 <= rating <= 5:
             error = ("CatalogInvalidRating", rating)
@@ -654,12 +660,13 @@ class CatalogMachine(RuleBasedStateMachine):
         deadline = 0
         if m.state == State.PAID:
             deadline = m.placed_at + p.handling
-        elif m.state in (State.SHIPPED, State.DISPUTED):
+        elif m.state == State.SHIPPED:  # a Disputed order has no release time
             deadline = m.shipped_at + p.window
         assert chain == {
             "productId": m.pid, "orderNo": m.no, "buyer": m.buyer, "currency": p.currency, "quantity": m.quantity,
             "unitPrice": m.unit_price, "amount": m.amount, "termsVersion": m.terms, "state": m.state,
             "placedAt": m.placed_at, "shippedAt": m.shipped_at, "deadline": deadline,
+            "offerBy": ETH, "offerBuyerAmount": 0,
         }  # fmt: skip
 
     def _check(self, pid: int, order: OrderModel | None = None) -> None:
@@ -748,6 +755,8 @@ def test_every_event_replayed_from_the_logs_alone(env: CatalogEnv) -> None:
         lambda: env.send(f.setMetadata(b, DIGEST2, 1), s2),
         lambda: env.send(f.setStock(c, 9), s1),
         lambda: env.buy(a, 1, buyer=b2),  # a/4 at the new price
+        lambda: env.buy(a, 2, buyer=b1),  # a/5: settled before shipping (restocks)
+        lambda: env.buy(b, 1, buyer=b2),  # b/3: settled after shipping (does not)
         lambda: env.send(f.ship(a, 1, DIGEST, 0), s1),
         lambda: env.send(f.ship(a, 3, b"\x00" * 32, 0), s1),
         lambda: env.send(f.ship(b, 1, DIGEST2, 1), s2),
@@ -755,6 +764,18 @@ def test_every_event_replayed_from_the_logs_alone(env: CatalogEnv) -> None:
         lambda: env.send(f.resolve(a, 1, PRICE // 3), arb),
         lambda: env.send(f.confirm(a, 2), b2),  # from Paid
         lambda: env.send(f.refund(a, 4), s1),
+        lambda: env.send(f.offerSettlement(a, 5, PRICE), b1),
+        lambda: env.send(f.withdrawSettlement(a, 5), b1),
+        lambda: env.send(f.offerSettlement(a, 5, 2 * PRICE), s1),
+        lambda: env.send(f.offerSettlement(a, 5, 3 * PRICE), b1),  # replaces the seller's offer
+        lambda: env.send(f.acceptSettlement(a, 5, 3 * PRICE), s1),
+        lambda: env.send(f.ship(b, 3, DIGEST, 0), s2),
+        lambda: env.send(f.offerSettlement(b, 3, 1_000_000), s2),
+        lambda: env.send(f.dispute(b, 3), b2),  # the offer stays open
+        lambda: env.send(f.acceptSettlement(b, 3, 1_000_000), b2),
+        lambda: env.send(f.review(b, 3, 2, DIGEST, 0), b2),  # a settled order can be rated
+        lambda: env.send(f.setProfile(DIGEST2, 1), s1),
+        lambda: env.send(f.setProfile(b"\x00" * 32, 0), s2),
         lambda: env.send(f.review(a, 2, 4, DIGEST, 0), b2),
         lambda: env.send(f.review(c, 1, 5, DIGEST2, 1), b2),
         lambda: env.advance_to(max(env.order(a, 3)["deadline"], env.order(b, 1)["deadline"])),
@@ -776,3 +797,4 @@ def test_every_event_replayed_from_the_logs_alone(env: CatalogEnv) -> None:
     every_event = {e["name"] for e in env.catalog.abi if e["type"] == "event"}
     assert set(replayed.events) == every_event
     compare(env, replayed, env.accounts, currencies)
+    assert replayed.profiles == {s1: (DIGEST2, 1), s2: (b"\x00" * 32, 0)}
