@@ -145,3 +145,13 @@ def signer_for(w3: Web3, address: str) -> Signer:
     """Who signs for `address` on this Web3: the key `use_account` loaded for it, else the node itself."""
     local = _local_keys.get(w3, {}).get(address.lower())
     return LocalSigner(local) if local is not None else NodeSigner(address)
+
+
+def sign_text(w3: Web3, address: str, text: str) -> bytes:
+    """`address`'s EIP-191 (personal_sign) signature of `text`: by the key `use_account` loaded for it, else
+    by the node (eth_sign, which dev nodes answer for their unlocked accounts with the same prefix)."""
+    signer = signer_for(w3, address)
+    if isinstance(signer, LocalSigner):
+        return signer.sign_text(text)
+    signature: Any = w3.eth.sign(Web3.to_checksum_address(address), text=text)  # HexBytes, typed HexStr
+    return bytes(signature)

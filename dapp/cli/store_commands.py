@@ -1,4 +1,5 @@
-"""The shop commands: list, browse, buy, settle, review and withdraw."""
+"""The shop commands: list, browse, buy, ship, confirm, dispute, resolve, review and withdraw (settling by
+agreement: settle_commands.py; seller profiles: profile_commands.py)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,17 @@ from dapp.ipfs.cid import Cid, Codec
 from dapp.ipfs.documents import NameLookup
 from dapp.ipfs.metadata import ProductMetadata, build_product_metadata, build_review_document
 from dapp.tokens import Token
-from dapp.types import ETH, Order, OrderRef, OrderState, Payment, Product
+from dapp.types import (
+    ETH,
+    MAX_ORDER_DATA,
+    Order,
+    OrderRef,
+    OrderState,
+    Payment,
+    Product,
+    check_order_data,
+    check_windows,
+)
 
 DEFAULT_HANDLING = 2 * 86_400  # an escrowed listing's handling time unless --handling says otherwise
 
@@ -43,25 +54,38 @@ def settles(p: Product) -> str:
 
 
 def protection(p: Product) -> str:
-    """What protects the buyer of `p`, in words, said before every purchase."""
+    """What protects the buyer of `p` and the rules that bind both sides, in words, said before every purchase."""
     if p.settles_immediately:
         return (
             "This product settles at once: the seller is paid when your purchase is mined. There is no escrow, "
-            "no cancel and no dispute."
+            "no cancel and no dispute. You may review it once."
         )
     text = (
-        f"Escrowed: the seller has {format_duration(p.handling_time)} to ship, or you may cancel for a full refund. "
-        f"Once shipped you have {format_duration(p.escrow_window)} to confirm or dispute; after that anyone may "
-        f"release the payment to the seller."
+        f"Escrowed: the seller has {format_duration(p.handling_time)} to ship; from then on it can no longer ship "
+        f"and you may cancel for a full refund. Once shipped you have {format_duration(p.escrow_window)} to confirm "
+        f"or dispute; after that anyone may release the payment to the seller."
     )
     if p.has_arbiter:
-        return text + (
+        text += (
             f" Disputes go to the arbiter {p.arbiter}, who splits the amount between you and the seller "
             f"and can keep none of it."
         )
+    else:
+        text += (
+            " No arbiter: without an arbiter a disputed order stays frozen until the seller refunds, you confirm, "
+            "or you both agree on a split."
+        )
     return text + (
-        " No arbiter: without an arbiter a disputed order stays frozen until the seller refunds or you confirm."
+        " Until the order ends, either of you may offer a split (how much you get back) and the other accept "
+        "that same amount (`dapp settle`). You may review the order once it completes, is ruled or settled; "
+        "refunded and cancelled orders cannot be reviewed."
     )
+
+
+ORDER_DATA_WORDS = (
+    "The order data goes into the purchase's event on chain, readable by anyone: only encrypted details "
+    "(sealed to the seller's shipping key) belong there."
+)
 
 
 def _product_rows(products: list[Product], tokens: dict[str, Token]) -> list[list[object]]:
@@ -99,14 +123,18 @@ def _name(names: Names, cid: Cid) -> str:
     return found.label if found else "?"
 
 
-def _next_step(o: Order) -> str:
+def _next_step(o: Order, token: Token) -> str:
+    step = "-"
     if o.state is OrderState.PAID:
-        return f"ship by {when(o.deadline)}"
-    if o.state is OrderState.SHIPPED:
-        return f"dispute before {when(o.deadline)}"
-    if o.state is OrderState.DISPUTED:
-        return "frozen: arbiter, refund or confirm"
-    return "-"
+        step = f"ship by {when(o.deadline)}"
+    elif o.state is OrderState.SHIPPED:
+        step = f"dispute before {when(o.deadline)}"
+    elif o.state is OrderState.DISPUTED:
+        step = "frozen: arbiter, refund, confirm or settle"
+    offer = o.offer
+    if offer is not None:
+        step += f"; {offer.author} offers {token.format(offer.buyer_amount)} back"
+    return step
 
 
 def orders_table(
@@ -131,7 +159,7 @@ def orders_table(
             tokens[o.currency].format(o.amount),
             o.state.label,
             datetime.fromtimestamp(placed, UTC).strftime("%Y-%m-%d %H:%M"),
-            _next_step(o),
+            _next_step(o, tokens[o.currency]),
         ]
         rows.append(row)
     headers = [
@@ -197,13 +225,14 @@ def fetch_names(cids: list[Cid], no_metadata: bool, gateway: str | None, ipfs_ap
     "escrow_window",
     default="0",
     show_default=True,
-    help="Time the buyer has after shipping to dispute (seconds, or 7d, 48h); 0 settles every sale at once.",
+    help="Time the buyer has after shipping to dispute (1d to 365d, or seconds); 0 settles every sale at once.",
 )
 @click.option(
     "--handling",
     "handling_time",
     default=None,
-    help="Time you have to ship an escrowed order before the buyer may cancel (default 2d when escrowed).",
+    help="Time you have to ship an escrowed order (1h to 365d); after it you can no longer ship and the buyer "
+    "may cancel (default 2d when escrowed).",
 )
 @click.option("--arbiter", help="ADDRESS that splits disputes of an escrowed product (default: none).")
 @click.option("--name", help="Product name: uploads a metadata document to IPFS (with --description, --image).")
@@ -238,6 +267,7 @@ def list_product(
     split_amount(price)  # the amount's form is checked before connecting
     window = parse_duration(escrow_window)
     handling = parse_duration(handling_time) if handling_time is not None else (DEFAULT_HANDLING if window else 0)
+    check_windows(window, handling)  # the contract's bounds, said before connecting
     if bool(name) == bool(metadata_cid):
         raise DappValueError("give either --name (and --description/--image) or --metadata-cid")
     if metadata_cid and (description or images):
@@ -388,6 +418,12 @@ PAYMENT_WORDS = {
     show_default=True,
     help="Token products: permit when the token has one, else approve (auto), or force one.",
 )
+@click.option(
+    "--order-data",
+    "order_data_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help=f"FILE of bytes for the seller (sealed shipping details), at most {MAX_ORDER_DATA}; public on chain.",
+)
 @network_options
 @tx_options
 def buy(
@@ -395,12 +431,14 @@ def buy(
     quantity: int,
     expect_price: str | None,
     payment: str,
+    order_data_file: Path | None,
     net: NetworkArgs,
     tx: TxArgs,
 ) -> None:
     """Buy a product on the terms shown now (currency, price, terms version); paying quantity x price."""
     if expect_price is not None:
         split_amount(expect_price)
+    order_data = check_order_data(order_data_file.read_bytes()) if order_data_file is not None else b""
     with session(net, tx=tx) as s:
         client = s.client()
         item = client.product(product_id)
@@ -408,9 +446,12 @@ def buy(
         if expect_price is not None:
             expected = s.price(client, expect_price, item.currency)[1]
             item = dataclasses.replace(item, price=expected)  # the contract refuses it if the price moved
-        echo_err(f"{token.format(quantity * item.price)} for {quantity} x product {product_id}. {protection(item)}")
+        words = f"{token.format(quantity * item.price)} for {quantity} x product {product_id}. {protection(item)}"
+        if order_data:
+            words += f" {ORDER_DATA_WORDS}"
+        echo_err(words)
         progress(f"buying {quantity} of product {product_id}")
-        purchase = client.buy(item, quantity, payment=payment)
+        purchase = client.buy(item, quantity, payment=payment, order_data=order_data)
     how = PAYMENT_WORDS[purchase.payment]
     emit(
         net.as_json,
@@ -421,6 +462,7 @@ def buy(
             "amountText": token.format(purchase.amount),
             "escrowed": purchase.escrowed,
             "payment": purchase.payment.label,
+            "orderDataBytes": len(purchase.order_data),
             "tx": purchase.tx.tx_hash,
             **({"approveTx": purchase.approve_tx.tx_hash} if purchase.approve_tx else {}),
         },
@@ -500,7 +542,9 @@ dispute = _order_command(
 release = _order_command(
     "release", "Anyone: pay the seller of a shipped, undisputed ORDER once its escrow window has passed."
 )
-refund = _order_command("refund", "Seller: refund an escrowed ORDER in full; the units return to stock.")
+refund = _order_command(
+    "refund", "Seller: refund an escrowed ORDER in full; the units return to stock if it never shipped."
+)
 
 
 @click.command("ship")
