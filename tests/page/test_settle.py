@@ -59,6 +59,7 @@ def test_offer_counter_offer_accept_and_review_a_settled_order(shop: Shop, publi
     expect(theirs.locator(".offer[data-offer='theirs']")).to_contain_text(
         "The seller offers a settlement: you get 0.04 ETH back and the seller 0.06 ETH."
     )
+    expect(theirs.locator(".media.loaded")).to_have_count(1)
     screenshot(buyer, "settlement-1280x800")
     buyer.set_viewport_size(PHONE)
     screenshot(buyer, "settlement-390x844")
