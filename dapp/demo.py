@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from web3 import Web3
+from web3.exceptions import MethodUnavailable
 from web3.types import RPCEndpoint
 
 from dapp._utils.abi import AbiFunction
@@ -141,7 +142,7 @@ def shipping_keypair(w3: Web3, account: str, catalog: str) -> ShippingKeyPair | 
 
     try:
         return derive_keypair_checked(lambda text: sign_text(w3, account, text), int(w3.eth.chain_id), catalog)
-    except (ValueError, NotImplementedError, AttributeError):  # eth-tester has no eth_sign
+    except MethodUnavailable:  # eth-tester has no eth_sign
         return None
 
 
