@@ -144,9 +144,10 @@ class Shop:
         return TxRequest(function, self.address, data, value)
 
     def buy(self, quantity: int = 1, product_id: int = 1, unit_price: int = PRICE) -> TxRequest:
-        """buy on the terms listed (ETH, PRICE, the product's terms version); another unit price reverts."""
+        """buy on the terms listed (ETH, PRICE, the product's terms version), without order data; another unit
+        price reverts."""
         terms = self.product(product_id).terms_version
-        return self.request("buy", product_id, quantity, ETH, unit_price, terms, value=quantity * unit_price)
+        return self.request("buy", product_id, quantity, ETH, unit_price, terms, b"", value=quantity * unit_price)
 
     def product(self, product_id: int = 1) -> Product:
         return Product.from_view(self.contract.functions.getProduct(product_id).call())
