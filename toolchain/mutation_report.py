@@ -7,7 +7,8 @@ survivor (UNCAUGHT) is then either:
   (checked by hand against the mutant; the campaign's next run counts it as caught), or
 - equivalent: the notes give the reason the change cannot alter behaviour, under "equivalent";
 - or, with no note, a plain survivor.
-Notes are keyed "LINE: 'old' ==> 'new'". Usage: mutation_report.py LOG NOTES OUT
+Notes are keyed "LINE: 'old' ==> 'new'"; their "campaign" object (scope, test command, commit) is copied
+into the result as is. Usage: mutation_report.py LOG NOTES OUT
 """
 
 from __future__ import annotations
@@ -53,13 +54,16 @@ def main(log_path: str, notes_path: str, out_path: str) -> int:
     mutants = caught + uncaught
     killed = caught + n_killed_later
     survived = mutants - killed - n_equivalent
-    elapsed = re.search(r"^elapsed_s (\d+)$", text, re.MULTILINE)
+    # one line per campaign run: elapsed_s when it finished, stopped_after_s when it was stopped early
+    finished = [int(x) for x in re.findall(r"^elapsed_s (\d+)$", text, re.MULTILINE)]
+    stopped = [int(x) for x in re.findall(r"^stopped_after_s (\d+)$", text, re.MULTILINE)]
     result = {
-        "tool": "slither-mutate 0.11.6 (non-comprehensive: minor mutants only on lines whose revert/comment "
-        "mutants were caught)",
+        "campaign": notes.get("campaign", {}),
+        "tool": "slither-mutate 0.11.6 (not --comprehensive: lines whose revert or comment mutant survived "
+        "get no further mutants)",
         "source": SOURCE,
-        "complete": elapsed is not None,
-        "elapsed_s": int(elapsed[1]) if elapsed else None,
+        "complete": bool(finished) and not stopped,
+        "elapsed_s": sum(finished) + sum(stopped) if finished or stopped else None,
         "mutants": mutants,
         "killed": killed,
         "killed_by_campaign": caught,
