@@ -19,11 +19,13 @@ help:
 	@echo "make check  - lint and the tests that need no node (no chain, IPFS or browser process)"
 	@echo "make bench  - gas, read, page and network benchmarks, written to bench/results/"
 	@echo "make fuzz   - long property tests, faults, attacks, bad inputs, load and slither: bench/results/reliability.json"
+	@echo "make mutation - slither-mutate on the Catalog against the contract tests: bench/results/mutation.json (hours)"
 	@echo "make setup  - only install (idempotent)"
 
 include toolchain/ipfs.mk
 include toolchain/page.mk
 include toolchain/slither.mk
+include toolchain/mutation.mk
 
 setup: $(VENV)/.stamp node_modules/.stamp $(SOLCX_BINARY_PATH)/solc-v$(SOLC_VERSION) setup-brownie setup-ipfs setup-page setup-slither
 

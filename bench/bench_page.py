@@ -10,6 +10,7 @@
 - demo_s: `make demo` with everything installed, from the command to the line that prints the page's
   URL (median of DEMO_RUNS; each run is then stopped with Ctrl-C's SIGINT to its process group, as a
   terminal sends it). It asks for the default ports and falls back to free ones if they are taken.
+  `--keep-demo` keeps demo_s and demo_runs_s from the last results instead (the page alone re-measured).
 """
 
 from __future__ import annotations
@@ -154,6 +155,7 @@ def measure_demo() -> float:
 
 
 def main() -> int:
+    keep_demo = "--keep-demo" in sys.argv[1:]
     with tempfile.TemporaryDirectory() as tmpdir, AnvilNode() as node, KuboDaemon() as info:
         tmp = Path(tmpdir)
         kubo = Kubo(info.api_multiaddr, gateway_url=info.gateway_url)
@@ -177,7 +179,10 @@ def main() -> int:
         runs = measure_loads(url, node.url.rstrip("/"))
         burner = sum(gz(p) for p in lazy)
         kubo.close()
-    demo_runs = [measure_demo() for _ in range(DEMO_RUNS)]
+    if keep_demo:
+        demo_runs = json.loads(RESULTS.read_text())["demo_runs_s"]
+    else:
+        demo_runs = [measure_demo() for _ in range(DEMO_RUNS)]
     result = {
         "js_gzip_bytes": initial,
         "page_gzip_bytes": page_bytes,

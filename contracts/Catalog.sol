@@ -6,6 +6,7 @@ import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC2
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 
 import {ICatalog} from "./interfaces/ICatalog.sol";
+import {Offer, OfferWord} from "./types/Offer.sol";
 import {Order, OrderWord} from "./types/Order.sol";
 import {Sale, SaleWord} from "./types/Sale.sol";
 
@@ -19,19 +20,24 @@ import {Sale, SaleWord} from "./types/Sale.sol";
 /// "Buyer protection"): the seller ships within the handling time or the buyer may cancel; the buyer
 /// confirms or disputes within the escrow window after shipping, after which anyone may release the
 /// funds to the seller; a dispute is split by the product's arbiter, who can never receive any of it.
-/// Money is pulled: every settlement credits a balance per (account, currency) that `withdraw` sends.
+/// Until an order ends, buyer and seller may also agree on any split of it (a settlement): one offers,
+/// the other accepts the same amount. Money is pulled: every outcome credits a balance per (account,
+/// currency) that `withdraw` sends.
 ///
 /// @dev Storage is packed for the hot paths (slot numbers relative to the product's base slot):
 /// - Product slot 0 {seller 160, ratingCount 32, ratingSum 40, metadataCodec 8} = 240 bits.
 /// - Product slot 1 {price 96, stock 32, orderCount 32, termsVersion 16, escrowWindow 32, handlingTime 32,
-///   listed 8, inToken 8} = 256 bits: everything an ETH purchase reads and writes is in this one slot.
+///   listed 1, inToken 1, sellerTag 14} = 256 bits: everything an ETH purchase reads and writes is in this
+///   one slot, including enough of the seller's address to refuse its own purchase without slot 0.
 /// - Product slot 2 {metadataDigest}; slot 3 {currency}, written only for a token listing; slot 4
 ///   {arbiter}, written only when an arbiter is named. An ETH listing without arbiter writes 3 slots.
 /// - An order is ONE slot {buyer 160, quantity 32, at 40, termsVersion 16, status 8} = 256 bits, keyed by
 ///   (productId, orderNo) with orderNo counted per product, so a purchase writes one new slot and updates
-///   the product slot it already read. `at` is the time the order was placed until it ships, then the
+///   the product slot it already read. `at` is the order's ship deadline until it ships, then the
 ///   time it shipped. The amount is not stored: it is quantity times the price of the order's terms
 ///   version; bumping the version archives the old price first (only if an order may refer to it).
+/// - A settlement offer is ONE slot per order {buyerAmount 128, bySeller 1, open 1}, written only by
+///   `offerSettlement` (see {Offer}). The order data of a purchase is only logged, never stored.
 /// - No reentrancy guard: every state change is made before the only external calls (the token pull at
 ///   the end of a purchase, the transfer at the end of a withdrawal), and balances are kept per currency,
 ///   so a token that misbehaves can only ever affect balances in that token (tests attack it).
@@ -70,6 +76,17 @@ contract Catalog is ICatalog {
     /// @dev Order.status bits holding the OrderState.
     uint8 private constant STATE_MASK = 0x7f;
 
+    /// @notice The longest `orderData` a purchase may carry, in bytes.
+    uint256 public constant MAX_ORDER_DATA = 1024;
+    /// @notice The shortest escrow window of an escrowed product: time for a buyer to look at the goods.
+    uint256 public constant MIN_ESCROW_WINDOW = 1 days;
+    /// @notice The longest escrow window: the seller's money waits no longer than this after shipping.
+    uint256 public constant MAX_ESCROW_WINDOW = 365 days;
+    /// @notice The shortest handling time of an escrowed product.
+    uint256 public constant MIN_HANDLING_TIME = 1 hours;
+    /// @notice The longest handling time: the buyer's money waits no longer than this for a shipment.
+    uint256 public constant MAX_HANDLING_TIME = 365 days;
+
     /*//////////////////////////////////////////////////////////////
                                  STORAGE
     //////////////////////////////////////////////////////////////*/
@@ -84,6 +101,8 @@ contract Catalog is ICatalog {
     mapping(uint256 productId => mapping(uint256 termsVersion => uint256)) private _pastPrices;
     /// @dev What each account can withdraw, per currency (address(0) = ETH).
     mapping(address account => mapping(address currency => uint256)) private _balances;
+    /// @dev The latest settlement offer of each order (open only while the order is escrowed).
+    mapping(uint256 productId => mapping(uint256 orderNo => Offer)) private _offers;
 
     /*//////////////////////////////////////////////////////////////
                             SELLER FUNCTIONS
@@ -91,10 +110,13 @@ contract Catalog is ICatalog {
 
     /// @notice List a product for sale; the caller becomes its seller.
     /// @dev Requirements:
-    /// - `price` is 1 .. 2^96-1, `stock` at most 2^32-1, `escrowWindow` at most 2^32-1 seconds.
-    /// - with an escrow window, `handlingTime` is 1 .. 2^32-1 seconds; without one, it is 0.
+    /// - `price` is 1 .. 2^96-1, `stock` at most 2^32-1.
+    /// - `escrowWindow` is 0 (immediate) or MIN_ESCROW_WINDOW .. MAX_ESCROW_WINDOW (1 to 365 days).
+    /// - with an escrow window, `handlingTime` is MIN_HANDLING_TIME .. MAX_HANDLING_TIME (1 hour to 365
+    ///   days); without one, it is 0.
     /// - `currency` is address(0) (ETH) or a contract other than the Catalog.
-    /// - `arbiter` is address(0), or another account than the caller on an escrowed product.
+    /// - `arbiter` is address(0), or on an escrowed product an account other than the caller and the
+    ///   Catalog (neither could ever rule).
     /// - `metadataDigest` is nonzero and `metadataCodec` is 0 (raw) or 1 (dag-pb).
     /// Currency, handling time, escrow window and arbiter are fixed for the product's life.
     /// Emits a {ProductListed} event.
@@ -119,15 +141,21 @@ contract Catalog is ICatalog {
     ) external returns (uint256 productId) {
         if (price == 0 || price > type(uint96).max) revert CatalogInvalidPrice(price);
         if (stock > type(uint32).max) revert CatalogInvalidStock(stock);
-        if (escrowWindow > type(uint32).max) revert CatalogInvalidEscrowWindow(escrowWindow);
-        if (escrowWindow == 0 ? handlingTime != 0 : handlingTime == 0 || handlingTime > type(uint32).max) {
+        if (escrowWindow != 0 && (escrowWindow < MIN_ESCROW_WINDOW || escrowWindow > MAX_ESCROW_WINDOW)) {
+            revert CatalogInvalidEscrowWindow(escrowWindow);
+        }
+        if (
+            escrowWindow == 0
+                ? handlingTime != 0
+                : handlingTime < MIN_HANDLING_TIME || handlingTime > MAX_HANDLING_TIME
+        ) {
             revert CatalogInvalidHandlingTime(handlingTime);
         }
         bool inToken = currency != address(0);
         if (inToken && (currency.code.length == 0 || currency == address(this))) {
             revert CatalogInvalidCurrency(currency);
         }
-        if (arbiter != address(0) && (arbiter == msg.sender || escrowWindow == 0)) {
+        if (arbiter != address(0) && (arbiter == msg.sender || arbiter == address(this) || escrowWindow == 0)) {
             revert CatalogInvalidArbiter(arbiter);
         }
         Codec codec = _checkedCodec(metadataDigest, metadataCodec);
@@ -137,7 +165,8 @@ contract Catalog is ICatalog {
         // Slot by slot, never the whole struct: slots 3 and 4 stay unwritten when they stay zero.
         product.seller = msg.sender;
         product.metadataCodec = codec;
-        product.sale = SaleWord.pack(price, stock, escrowWindow, handlingTime, inToken); // all fit: checked above
+        // all fit: checked above (both times are at most 365 days < 2^32 seconds)
+        product.sale = SaleWord.pack(price, stock, escrowWindow, handlingTime, inToken, msg.sender);
         product.metadataDigest = metadataDigest;
         if (inToken) product.currency = currency;
         if (arbiter != address(0)) product.arbiter = arbiter;
@@ -202,9 +231,11 @@ contract Catalog is ICatalog {
         emit ProductDelisted(productId);
     }
 
-    /// @notice Mark a paid order shipped: the escrow window starts now.
+    /// @notice Mark a paid order shipped: the escrow window starts now. Only before the handling time ends:
+    /// from then on the buyer may cancel, and a late shipment cannot take that away.
     /// @dev Requirements: caller is the product's seller (listed or not); the order is Paid;
-    /// `trackingCodec` is 0 or 1 (`trackingDigest` may be zero: no tracking document).
+    /// `block.timestamp < placedAt + handlingTime`; `trackingCodec` is 0 or 1 (`trackingDigest` may be
+    /// zero: no tracking document). An open settlement offer stays open.
     /// Emits an {OrderShipped} event.
     /// @param productId The product.
     /// @param orderNo The order.
@@ -214,23 +245,30 @@ contract Catalog is ICatalog {
         Order order = _knownOrder(productId, orderNo);
         _onlySeller(productId);
         _requireState(productId, orderNo, order.status(), OrderState.Paid);
+        uint256 deadline = order.at(); // placedAt + handlingTime, while Paid
+        // Accepted timestamp use: the terms are deadlines on the chain's clock; a proposer can move it by
+        // seconds, nothing next to a handling time of an hour or more.
+        // slither-disable-next-line timestamp
+        if (block.timestamp >= deadline) revert CatalogShipDeadlinePassed(productId, orderNo, deadline);
         if (trackingCodec > uint8(type(Codec).max)) revert CatalogInvalidMetadata(trackingDigest, trackingCodec);
         _orders[productId][orderNo] =
             order.withAtAndStatus(uint40(block.timestamp), SHIPPED | uint8(OrderState.Shipped));
         emit OrderShipped(productId, orderNo, trackingDigest, Codec(trackingCodec));
     }
 
-    /// @notice Refund an order in full to its buyer; the units return to stock if the product is listed.
+    /// @notice Refund an order in full to its buyer. The units return to stock only if the order never
+    /// shipped and the product is listed.
     /// @dev Requirements: caller is the product's seller (listed or not); the order is Paid, Shipped or
-    /// Disputed.
+    /// Disputed. An open settlement offer ends with it.
     /// Emits an {OrderRefunded} event.
     /// @param productId The product.
     /// @param orderNo The order.
     function refund(uint256 productId, uint256 orderNo) external {
         Order order = _knownOrder(productId, orderNo);
         Product storage product = _onlySeller(productId);
-        _requireEscrowed(productId, orderNo, order.status());
-        _restock(product, order.quantity());
+        uint8 status = order.status();
+        _requireEscrowed(productId, orderNo, status);
+        if (status & SHIPPED == 0) _restock(product, order.quantity());
         _settle(productId, orderNo, product, order, OrderState.Refunded, order.buyer());
         emit OrderRefunded(productId, orderNo);
     }
@@ -241,7 +279,9 @@ contract Catalog is ICatalog {
 
     /// @notice Buy `quantity` units at the terms the buyer saw: `currency`, `unitPrice`, `termsVersion`.
     /// @dev Requirements, checked in this order:
+    /// - `orderData` is at most MAX_ORDER_DATA bytes;
     /// - the product exists and is listed;
+    /// - the caller is not its seller;
     /// - its currency, unit price and terms version are the ones named (any change between signing and
     ///   mining reverts);
     /// - `quantity` is 1 .. stock;
@@ -249,20 +289,25 @@ contract Catalog is ICatalog {
     ///   Catalog for `quantity * unitPrice`; the Catalog's balance must grow by exactly that.
     /// With an escrow window of 0 the order is Completed and the seller credited at once; otherwise the
     /// order is Paid and its funds wait in escrow.
-    /// Emits a {Purchased} event.
+    /// Emits a {Purchased} event, carrying `orderData`.
     /// @param productId The product.
     /// @param quantity Units to buy.
     /// @param currency The product's currency as the buyer saw it (address(0) for ETH).
     /// @param unitPrice The unit price the buyer agreed to.
     /// @param termsVersion The product's terms version the buyer saw.
+    /// @param orderData Opaque details for the seller (e.g. encrypted shipping details), empty for none;
+    /// logged in the {Purchased} event, not stored.
     /// @return orderNo The order's number within this product (orders are keyed by productId, orderNo).
-    function buy(uint256 productId, uint256 quantity, address currency, uint256 unitPrice, uint256 termsVersion)
-        external
-        payable
-        returns (uint256 orderNo)
-    {
+    function buy(
+        uint256 productId,
+        uint256 quantity,
+        address currency,
+        uint256 unitPrice,
+        uint256 termsVersion,
+        bytes calldata orderData
+    ) external payable returns (uint256 orderNo) {
         uint256 amount;
-        (orderNo, amount) = _placeOrder(productId, quantity, currency, unitPrice, termsVersion);
+        (orderNo, amount) = _placeOrder(productId, quantity, currency, unitPrice, termsVersion, orderData);
         if (currency != address(0)) _pull(currency, amount);
     }
 
@@ -280,6 +325,7 @@ contract Catalog is ICatalog {
     /// @param v The permit signature's v.
     /// @param r The permit signature's r.
     /// @param s The permit signature's s.
+    /// @param orderData As for {buy}.
     /// @return orderNo The order's number within this product.
     function buyWithPermit(
         uint256 productId,
@@ -290,18 +336,20 @@ contract Catalog is ICatalog {
         uint256 deadline,
         uint8 v,
         bytes32 r,
-        bytes32 s
+        bytes32 s,
+        bytes calldata orderData
     ) external returns (uint256 orderNo) {
         if (currency == address(0)) revert CatalogInvalidCurrency(currency);
         uint256 amount;
-        (orderNo, amount) = _placeOrder(productId, quantity, currency, unitPrice, termsVersion);
+        (orderNo, amount) = _placeOrder(productId, quantity, currency, unitPrice, termsVersion, orderData);
         // A permit front-run from the mempool makes this call fail, but has set the same allowance.
         try IERC20Permit(currency).permit(msg.sender, address(this), amount, deadline, v, r, s) {} catch {}
         _pull(currency, amount);
     }
 
     /// @notice Confirm an order: its funds go to the seller. From Disputed, this withdraws the dispute.
-    /// @dev Requirements: caller is the order's buyer; the order is Paid, Shipped or Disputed.
+    /// @dev Requirements: caller is the order's buyer; the order is Paid, Shipped or Disputed. An open
+    /// settlement offer ends with it.
     /// Emits an {OrderConfirmed} event.
     /// @param productId The product.
     /// @param orderNo The order.
@@ -313,10 +361,11 @@ contract Catalog is ICatalog {
         emit OrderConfirmed(productId, orderNo);
     }
 
-    /// @notice Cancel an order the seller did not ship within the handling time: full refund to the buyer,
-    /// the units return to stock if the product is listed.
+    /// @notice Cancel an order the seller did not ship within the handling time: full refund to the buyer.
+    /// The order never shipped, so the units return to stock if the product is listed.
     /// @dev Requirements: caller is the order's buyer; the order is Paid;
-    /// `block.timestamp >= placedAt + handlingTime`.
+    /// `block.timestamp >= placedAt + handlingTime` (from that second on the seller can no longer ship).
+    /// An open settlement offer ends with it.
     /// Emits an {OrderCancelled} event.
     /// @param productId The product.
     /// @param orderNo The order.
@@ -324,7 +373,7 @@ contract Catalog is ICatalog {
         Order order = _buyerOrder(productId, orderNo);
         _requireState(productId, orderNo, order.status(), OrderState.Paid);
         Product storage product = _products[productId];
-        uint256 deadline = order.at() + product.sale.handlingTime();
+        uint256 deadline = order.at(); // placedAt + handlingTime, while Paid
         // Accepted timestamp use: the terms are deadlines on the chain's clock; a proposer can move it by
         // seconds, nothing next to a handling time or escrow window of days.
         // slither-disable-next-line timestamp
@@ -335,9 +384,9 @@ contract Catalog is ICatalog {
     }
 
     /// @notice Dispute a shipped order within the escrow window: its funds stay in escrow until the
-    /// arbiter rules, the seller refunds or the buyer confirms. Without an arbiter only the latter two.
+    /// arbiter rules, the seller refunds, the buyer confirms or both agree on a settlement.
     /// @dev Requirements: caller is the order's buyer; the order is Shipped;
-    /// `block.timestamp < shippedAt + escrowWindow`.
+    /// `block.timestamp < shippedAt + escrowWindow`. An open settlement offer stays open.
     /// Emits an {OrderDisputed} event.
     /// @param productId The product.
     /// @param orderNo The order.
@@ -353,8 +402,9 @@ contract Catalog is ICatalog {
         emit OrderDisputed(productId, orderNo);
     }
 
-    /// @notice Rate a completed order (1 to 5) and point at a review document on IPFS. Once per order.
-    /// @dev Requirements: caller is the order's buyer; the order is Completed (not yet reviewed);
+    /// @notice Rate an order (1 to 5) and point at a review document on IPFS. Once per order. An order that
+    /// ended in a ruling or a settlement can be rated too; a refunded or cancelled one cannot.
+    /// @dev Requirements: caller is the order's buyer; the order is Completed, Resolved or Settled;
     /// `rating` is 1..5; the review digest is nonzero and `reviewCodec` is 0 or 1.
     /// Emits a {Reviewed} event.
     /// @param productId The product.
@@ -368,7 +418,9 @@ contract Catalog is ICatalog {
         Order order = _buyerOrder(productId, orderNo);
         uint8 status = order.status();
         OrderState state = _state(status);
-        if (state != OrderState.Completed) revert CatalogOrderNotReviewable(productId, orderNo, state);
+        if (state != OrderState.Completed && state != OrderState.Resolved && state != OrderState.Settled) {
+            revert CatalogOrderNotReviewable(productId, orderNo, state);
+        }
         if (rating == 0 || rating > 5) revert CatalogInvalidRating(rating);
         Codec codec = _checkedCodec(reviewDigest, reviewCodec);
 
@@ -407,8 +459,9 @@ contract Catalog is ICatalog {
 
     /// @notice Split a disputed order: `buyerAmount` to the buyer, the rest to the seller. The arbiter
     /// receives nothing: it is never the seller (checked at listing) and may not rule on its own order.
+    /// A disputed order has shipped: no units return to stock.
     /// @dev Requirements: caller is the product's arbiter; the order is Disputed; its buyer is not the
-    /// arbiter; `buyerAmount` is at most the order's amount.
+    /// arbiter; `buyerAmount` is at most the order's amount. An open settlement offer ends with it.
     /// Emits an {OrderResolved} event.
     /// @param productId The product.
     /// @param orderNo The order.
@@ -422,16 +475,92 @@ contract Catalog is ICatalog {
         if (buyer == msg.sender) revert CatalogArbiterIsParty(productId, orderNo);
         uint256 amount = _amount(productId, product, order);
         if (buyerAmount > amount) revert CatalogInvalidSplit(buyerAmount, amount);
-
-        _orders[productId][orderNo] = order.withStatus(SHIPPED | uint8(OrderState.Resolved));
-        address currency = _currency(product);
-        uint256 sellerAmount;
-        unchecked {
-            sellerAmount = amount - buyerAmount; // cannot underflow: buyerAmount <= amount, checked above
-        }
-        if (buyerAmount != 0) _balances[buyer][currency] += buyerAmount;
-        if (sellerAmount != 0) _balances[product.seller][currency] += sellerAmount;
+        uint256 sellerAmount = _split(productId, orderNo, product, order, OrderState.Resolved, amount, buyerAmount);
         emit OrderResolved(productId, orderNo, buyerAmount, sellerAmount);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                               SETTLEMENT
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Offer to settle an escrowed order: `buyerAmount` back to the buyer, the rest to the seller,
+    /// once the other party accepts this amount. Replaces any earlier offer on the order, from either
+    /// side. The offer lasts until it is accepted, replaced or withdrawn, or the order ends another way.
+    /// @dev Requirements: caller is the order's buyer or the product's seller; the order is Paid, Shipped
+    /// or Disputed; `buyerAmount` is at most the order's amount.
+    /// Emits a {SettlementOffered} event.
+    /// @param productId The product.
+    /// @param orderNo The order.
+    /// @param buyerAmount What the buyer gets back, in the product's currency.
+    function offerSettlement(uint256 productId, uint256 orderNo, uint256 buyerAmount) external {
+        Order order = _knownOrder(productId, orderNo);
+        Product storage product = _products[productId];
+        bool bySeller = _party(productId, orderNo, product, order);
+        _requireEscrowed(productId, orderNo, order.status());
+        uint256 amount = _amount(productId, product, order);
+        if (buyerAmount > amount) revert CatalogInvalidSplit(buyerAmount, amount);
+        _offers[productId][orderNo] = OfferWord.pack(bySeller, buyerAmount); // fits: amount < 2^128
+        emit SettlementOffered(productId, orderNo, msg.sender, buyerAmount);
+    }
+
+    /// @notice Accept the other party's open offer: the order is Settled, `buyerAmount` credited to the
+    /// buyer and the rest to the seller. The units return to stock only if the order never shipped and
+    /// the product is listed. Naming the amount means a replaced offer is never accepted by mistake.
+    /// @dev Requirements: caller is the order's buyer or the product's seller; the order is Paid, Shipped
+    /// or Disputed; it has an open offer, made by the other party, for exactly `buyerAmount`.
+    /// Emits an {OrderSettled} event.
+    /// @param productId The product.
+    /// @param orderNo The order.
+    /// @param buyerAmount The open offer's amount for the buyer.
+    function acceptSettlement(uint256 productId, uint256 orderNo, uint256 buyerAmount) external {
+        Order order = _knownOrder(productId, orderNo);
+        Product storage product = _products[productId];
+        bool bySeller = _party(productId, orderNo, product, order);
+        uint8 status = order.status();
+        _requireEscrowed(productId, orderNo, status);
+        Offer offer = _offers[productId][orderNo];
+        if (!offer.isOpen()) revert CatalogNoOffer(productId, orderNo);
+        if (offer.bySeller() == bySeller) revert CatalogOwnOffer(productId, orderNo);
+        uint256 offered = offer.buyerAmount();
+        if (offered != buyerAmount) revert CatalogOfferMismatch(productId, orderNo, offered, buyerAmount);
+
+        _offers[productId][orderNo] = Offer.wrap(0);
+        if (status & SHIPPED == 0) _restock(product, order.quantity());
+        // buyerAmount <= amount: checked when the offer was made, and an order's amount never changes
+        uint256 amount = _amount(productId, product, order);
+        uint256 sellerAmount = _split(productId, orderNo, product, order, OrderState.Settled, amount, buyerAmount);
+        emit OrderSettled(productId, orderNo, buyerAmount, sellerAmount);
+    }
+
+    /// @notice Withdraw the caller's open settlement offer; the order goes on as before.
+    /// @dev Requirements: caller is the order's buyer or the product's seller; the order is Paid, Shipped
+    /// or Disputed; its open offer is the caller's.
+    /// Emits a {SettlementWithdrawn} event.
+    /// @param productId The product.
+    /// @param orderNo The order.
+    function withdrawSettlement(uint256 productId, uint256 orderNo) external {
+        Order order = _knownOrder(productId, orderNo);
+        bool bySeller = _party(productId, orderNo, _products[productId], order);
+        _requireEscrowed(productId, orderNo, order.status());
+        Offer offer = _offers[productId][orderNo];
+        if (!offer.isOpen() || offer.bySeller() != bySeller) revert CatalogNoOffer(productId, orderNo);
+        _offers[productId][orderNo] = Offer.wrap(0);
+        emit SettlementWithdrawn(productId, orderNo, msg.sender);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                PROFILES
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Point at the caller's seller profile document on IPFS (name, description, banner, public
+    /// encryption key for order data). Only an event: the latest one of an account wins.
+    /// @dev Requirements: `codec` is 0 (raw) or 1 (dag-pb). A zero `digest` clears the profile.
+    /// Emits a {ProfileSet} event.
+    /// @param digest sha2-256 digest of the profile document's CIDv1, or zero to clear it.
+    /// @param codec CID codec of that document: 0 raw, 1 dag-pb.
+    function setProfile(bytes32 digest, uint8 codec) external {
+        if (codec > uint8(type(Codec).max)) revert CatalogInvalidMetadata(digest, codec);
+        emit ProfileSet(msg.sender, digest, Codec(codec));
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -537,16 +666,23 @@ contract Catalog is ICatalog {
     /// has to pull that amount (the interaction comes last).
     // Accepted complexity: every check of a purchase in one place, in the documented order of {buy}.
     // slither-disable-next-line cyclomatic-complexity
-    function _placeOrder(uint256 productId, uint256 quantity, address currency, uint256 unitPrice, uint256 termsVersion)
-        private
-        returns (uint256 orderNo, uint256 amount)
-    {
+    function _placeOrder(
+        uint256 productId,
+        uint256 quantity,
+        address currency,
+        uint256 unitPrice,
+        uint256 termsVersion,
+        bytes calldata orderData
+    ) private returns (uint256 orderNo, uint256 amount) {
+        if (orderData.length > MAX_ORDER_DATA) revert CatalogOrderDataTooLarge(orderData.length, MAX_ORDER_DATA);
         Product storage product = _products[productId];
         Sale sale = product.sale; // the one read of the hot slot
         if (!sale.listed()) {
             if (product.seller == address(0)) revert CatalogUnknownProduct(productId);
             revert CatalogProductDelisted(productId);
         }
+        // slot 0 only when the caller's low address bits match the seller's (see {Sale})
+        if (sale.maybeSeller(msg.sender) && product.seller == msg.sender) revert CatalogSellerIsBuyer(productId);
         bool inToken = sale.inToken();
         if (inToken ? currency != product.currency : currency != address(0)) {
             revert CatalogWrongCurrency(productId, currency, _currency(product));
@@ -579,16 +715,17 @@ contract Catalog is ICatalog {
             }
         }
         bool escrowed = sale.escrowWindow() != 0;
-        // fit: quantity <= stock < 2^32; termsVersion equals the product's 16-bit version, checked above
+        // fit: quantity <= stock < 2^32; termsVersion equals the product's 16-bit version, checked above;
+        // the ship deadline is now + at most 365 days (0 for an immediate product)
         _orders[productId][orderNo] = OrderWord.pack(
             msg.sender,
             quantity,
-            uint40(block.timestamp),
+            uint40(block.timestamp + sale.handlingTime()),
             termsVersion,
             escrowed ? uint8(OrderState.Paid) : uint8(OrderState.Completed)
         );
         if (!escrowed) _balances[product.seller][currency] += amount;
-        emit Purchased(productId, msg.sender, orderNo, quantity, unitPrice, escrowed);
+        emit Purchased(productId, msg.sender, orderNo, quantity, unitPrice, escrowed, orderData);
     }
 
     /// @dev Pulls `amount` of `token` from the caller and checks the Catalog's balance grew by exactly that
@@ -655,7 +792,28 @@ contract Catalog is ICatalog {
         _balances[payee][_currency(product)] += amount;
     }
 
-    /// @dev Units of a refunded or cancelled order go back on sale if the product is still listed.
+    /// @dev Credits `buyerAmount` of an escrowed order's `amount` to its buyer and the rest to the seller,
+    /// and sets its final state; returns the seller's share. `buyerAmount` <= `amount` (the caller checks).
+    function _split(
+        uint256 productId,
+        uint256 orderNo,
+        Product storage product,
+        Order order,
+        OrderState outcome,
+        uint256 amount,
+        uint256 buyerAmount
+    ) private returns (uint256 sellerAmount) {
+        _orders[productId][orderNo] = order.withStatus((order.status() & SHIPPED) | uint8(outcome));
+        address currency = _currency(product);
+        unchecked {
+            sellerAmount = amount - buyerAmount; // cannot underflow: buyerAmount <= amount (see above)
+        }
+        if (buyerAmount != 0) _balances[order.buyer()][currency] += buyerAmount;
+        if (sellerAmount != 0) _balances[product.seller][currency] += sellerAmount;
+    }
+
+    /// @dev Units of an order that ends before it shipped (refunded, cancelled, settled) go back on sale if
+    /// the product is still listed: the seller still has them. Units that shipped never come back.
     /// Saturating rather than reverting: a refund must never be blocked by a seller's stock setting.
     function _restock(Product storage product, uint256 quantity) private {
         Sale sale = product.sale;
@@ -699,6 +857,18 @@ contract Catalog is ICatalog {
     function _knownOrder(uint256 productId, uint256 orderNo) private view returns (Order order) {
         order = _orders[productId][orderNo];
         if (order.status() == 0) revert CatalogUnknownOrder(productId, orderNo);
+    }
+
+    /// @dev Whether the caller is the order's seller (true) or its buyer (false); reverts if neither. The
+    /// seller is read only if the caller is not the buyer (a seller never buys its own product).
+    function _party(uint256 productId, uint256 orderNo, Product storage product, Order order)
+        private
+        view
+        returns (bool bySeller)
+    {
+        if (msg.sender == order.buyer()) return false;
+        if (msg.sender != product.seller) revert CatalogNotParty(productId, orderNo, msg.sender);
+        return true;
     }
 
     /// @dev The order's word, if it exists and the caller is its buyer; reverts otherwise.
@@ -756,7 +926,7 @@ contract Catalog is ICatalog {
     }
 
     /// @dev An order as the views return it: its amount, currency and next deadline resolved from its
-    /// product, its one timestamp split into placedAt or shippedAt.
+    /// product, its one timestamp split into placedAt or shippedAt, and its open settlement offer.
     function _orderView(uint256 productId, uint256 orderNo) private view returns (OrderView memory view_) {
         Order o = _orders[productId][orderNo];
         Product storage p = _products[productId];
@@ -774,12 +944,18 @@ contract Catalog is ICatalog {
         view_.state = state;
         if (status & SHIPPED != 0) {
             view_.shippedAt = o.at();
-            if (state == OrderState.Shipped || state == OrderState.Disputed) {
-                view_.deadline = o.at() + p.sale.escrowWindow();
-            }
+            // a Disputed order has no release time: it waits for a ruling, a refund, a confirm or a settlement
+            if (state == OrderState.Shipped) view_.deadline = o.at() + p.sale.escrowWindow();
         } else {
-            view_.placedAt = o.at();
-            if (state == OrderState.Paid) view_.deadline = o.at() + p.sale.handlingTime();
+            view_.placedAt = o.at() - p.sale.handlingTime(); // `at` is the ship deadline while unshipped
+            if (state == OrderState.Paid) view_.deadline = o.at();
+        }
+        if (state >= OrderState.Paid && state <= OrderState.Disputed) {
+            Offer offer = _offers[productId][orderNo];
+            if (offer.isOpen()) {
+                view_.offerBy = offer.bySeller() ? p.seller : o.buyer();
+                view_.offerBuyerAmount = offer.buyerAmount();
+            }
         }
     }
 

@@ -43,8 +43,11 @@ if TYPE_CHECKING:
         OrderState as OrderState,
         Payment as Payment,
         Product as Product,
+        Profile as Profile,
         Purchase as Purchase,
         Review as Review,
+        Settlement as Settlement,
+        SettlementOffer as SettlementOffer,
         TxResult as TxResult,
         Withdrawal as Withdrawal,
     )

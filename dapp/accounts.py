@@ -21,7 +21,7 @@ from web3.middleware import SignAndSendRawMiddlewareBuilder, Web3Middleware
 
 from dapp import settings
 from dapp.exceptions import AccountError
-from dapp.transactions.signers import remember_key
+from dapp.transactions.signers import LocalSigner, remember_key, signer_for
 
 if TYPE_CHECKING:
     from web3.types import MakeRequestFn, RPCEndpoint, RPCResponse
@@ -134,3 +134,13 @@ def use_account(
     address = str(unlocked[i])
     w3.eth.default_account = unlocked[i]
     return address
+
+
+def sign_text(w3: Web3, address: str, text: str) -> bytes:
+    """`address`'s EIP-191 (personal_sign) signature of `text`: by the key `use_account` loaded for it, else
+    by the node (eth_sign, which dev nodes answer for their unlocked accounts with the same prefix)."""
+    signer = signer_for(w3, address)
+    if isinstance(signer, LocalSigner):
+        return signer.sign_text(text)
+    signature: Any = w3.eth.sign(Web3.to_checksum_address(address), text=text)  # HexBytes, typed HexStr
+    return bytes(signature)

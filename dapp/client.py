@@ -18,7 +18,13 @@ from dapp._utils.abi import AbiEncodingError, AbiEvent, AbiFunction
 from dapp._utils.logs import get_logs
 from dapp._utils.revert import ErrorDecoder, as_dapp_error
 from dapp._utils.validate import UINT32_MAX, UINT96_MAX, check_address, check_uint
-from dapp.exceptions import ContractRevert, DappValueError, InsufficientFundsError, NotDeployedError
+from dapp.exceptions import (
+    ContractRevert,
+    DappValueError,
+    InsufficientFundsError,
+    NetworkError,
+    NotDeployedError,
+)
 from dapp.ipfs.cid import Cid, Codec
 from dapp.liveness import DEV_CHAIN_IDS, stale_reason
 from dapp.registry import Deployment
@@ -30,16 +36,21 @@ from dapp.types import (
     ORDER_STATE_ENUMS,
     Listing,
     ListingTerms,
+    Offered,
     Order,
     OrderRef,
     Payment,
     Product,
+    Profile,
     Purchase,
     Resolution,
     Review,
+    Settlement,
     TxResult,
     Withdrawal,
     document_args,
+    check_order_data,
+    check_windows,
 )
 
 PAYMENTS = ("auto", "permit", "approve")
@@ -243,6 +254,9 @@ class CatalogClient:
     def _listing(self, terms: ListingTerms) -> tuple[Any, ...]:
         if terms.arbiter is not None and terms.arbiter != NO_ARBITER and terms.arbiter == self.account:
             raise DappValueError("the arbiter must not be the seller")
+        if terms.arbiter is not None and terms.arbiter == self.address:
+            raise DappValueError("the arbiter must not be the Catalog itself: it could never rule")
+        check_windows(terms.escrow_window, terms.handling_time)
         self.tokens.info(terms.currency)  # refuses an address that is not a usable token, before anything is sent
         return terms.contract_args()
 
@@ -275,10 +289,19 @@ class CatalogClient:
     # --- writes: the buyer ------------------------------------------------------------------------
 
     def buy(
-        self, product: Product | int, quantity: int = 1, *, payment: str = "auto", permit_ttl: int = 3600
+        self,
+        product: Product | int,
+        quantity: int = 1,
+        *,
+        payment: str = "auto",
+        permit_ttl: int = 3600,
+        order_data: bytes = b"",
     ) -> Purchase:
         """Buy on the terms of `product` as the caller saw it (currency, unit price, terms version): any
         change since reverts by name. Given an id, the product is read just before sending.
+
+        `order_data`: opaque bytes for the seller (the sealed shipping details of dapp.shipping), at most
+        MAX_ORDER_DATA; emitted in the Purchased event, not stored, and read back with `order_data(ref)`.
 
         A token purchase pays with an allowance already there, else (payment "auto") an EIP-2612 permit
         signed into the purchase when the token and the account support it, else an approve of exactly the
@@ -286,12 +309,13 @@ class CatalogClient:
         if payment not in PAYMENTS:
             raise DappValueError(f"payment must be one of {', '.join(PAYMENTS)}, got {payment!r}")
         check_uint("quantity", quantity, UINT32_MAX, minimum=1)
+        data = check_order_data(order_data)
         if not isinstance(product, Product):
             product = self.product(check_uint("product id", product))
         amount = quantity * product.price
         terms = (product.id, quantity, product.currency, product.price, product.terms_version)
         if not product.in_token:
-            mined = self._write("buy", *terms, value=amount)
+            mined = self._write("buy", *terms, data, value=amount)
             return self._purchase(mined, product, amount, Payment.ETH)
         buyer = self.transactions.require_sender()
         token = self.tokens.info(product.currency)
@@ -301,13 +325,13 @@ class CatalogClient:
                 f"the purchase costs {token.format(amount)} and {buyer} holds {token.format(balance)}"
             )
         if payment != "permit" and self.tokens.allowance(token.address, buyer, self.address) >= amount:
-            return self._purchase(self._write("buy", *terms), product, amount, Payment.ALLOWANCE)
+            return self._purchase(self._write("buy", *terms, data), product, amount, Payment.ALLOWANCE)
         if payment != "approve":
             domain = self.tokens.permit_domain(token.address)
             deadline = int(self.w3.eth.get_block("latest")["timestamp"]) + permit_ttl
             signed = self.tokens.sign_permit(domain, buyer, self.address, amount, deadline) if domain else None
             if signed is not None:
-                mined = self._write("buyWithPermit", *terms, deadline, signed.v, signed.r, signed.s)
+                mined = self._write("buyWithPermit", *terms, deadline, signed.v, signed.r, signed.s, data)
                 return self._purchase(mined, product, amount, Payment.PERMIT)
             if payment == "permit":
                 why = "has no EIP-2612 permit" if domain is None else "cannot be signed for by this account here"
@@ -315,12 +339,12 @@ class CatalogClient:
         # Check the purchase before sending the approve: buyWithPermit with a blank signature runs every
         # Catalog check (its permit is tried and ignored), then fails in the token for want of allowance.
         try:
-            self.simulate("buyWithPermit", *terms, 0, 27, bytes(32), bytes(32))
+            self.simulate("buyWithPermit", *terms, 0, 27, bytes(32), bytes(32), data)
         except ContractRevert as exc:
             if exc.name.startswith("Catalog"):
                 raise
         approved = self.transactions.execute(self.tokens.approve_request(token.address, self.address, amount))
-        mined = self._write("buy", *terms)
+        mined = self._write("buy", *terms, data)
         return self._purchase(mined, product, amount, Payment.APPROVE, approved.tx)
 
     def _purchase(
@@ -333,6 +357,7 @@ class CatalogClient:
             amount=amount,
             escrowed=event["escrowed"],
             payment=payment,
+            order_data=bytes(event["orderData"]),
             tx=mined.tx,
             approve_tx=approve_tx,
         )
@@ -353,6 +378,62 @@ class CatalogClient:
         check_uint("rating", rating, 5, minimum=1)
         digest, codec = document_args("review", document)
         return self._write("review", ref.product_id, ref.order_no, rating, digest, codec).tx
+
+    # --- writes: settlement by agreement (the buyer or the seller) ---------------------------------
+
+    def offer_settlement(self, ref: OrderRef, buyer_amount: int) -> Offered:
+        """Offer to end a paid, shipped or disputed order with `buyer_amount` back to the buyer and the rest
+        to the seller. Replaces any open offer, from either side; the other party accepts it."""
+        check_uint("buyer amount", buyer_amount)
+        mined = self._write("offerSettlement", ref.product_id, ref.order_no, buyer_amount)
+        (event,) = self._event("SettlementOffered").decode_all(mined.logs)
+        return Offered(ref, event["by"], event["buyerAmount"], mined.tx)
+
+    def accept_settlement(self, ref: OrderRef, buyer_amount: int) -> Settlement:
+        """Accept the other party's open offer, naming its amount: if the offer changed since you read it,
+        the contract refuses (CatalogOfferMismatch) rather than settle on terms you did not see."""
+        check_uint("buyer amount", buyer_amount)
+        mined = self._write("acceptSettlement", ref.product_id, ref.order_no, buyer_amount)
+        (event,) = self._event("OrderSettled").decode_all(mined.logs)
+        return Settlement(ref, event["buyerAmount"], event["sellerAmount"], mined.tx)
+
+    def withdraw_settlement(self, ref: OrderRef) -> TxResult:
+        """Take back your own open offer."""
+        return self._write("withdrawSettlement", ref.product_id, ref.order_no).tx
+
+    # --- seller profiles ---------------------------------------------------------------------------
+
+    def set_profile(self, document: Cid | None) -> TxResult:
+        """Point your seller profile at `document` (dapp.ipfs.profile); None clears it. The latest wins."""
+        digest, codec = document_args("profile", document) if document is not None else (bytes(32), 0)
+        return self._write("setProfile", digest, codec).tx
+
+    def profile(self, seller: str) -> Profile | None:
+        """The latest ProfileSet event of `seller` (its `document` is None if that event cleared it), or
+        None if the seller never set one."""
+        events = self._history("ProfileSet", [self._address_topic(check_address("seller", seller))])
+        if not events:
+            return None
+        args, log = events[-1]  # logs come in chain order: the last is the latest
+        digest = bytes(args["digest"])
+        return Profile(
+            seller=args["seller"],
+            document=Cid(digest, Codec(args["codec"])) if any(digest) else None,
+            block_number=int(log["blockNumber"]),
+            tx_hash="0x" + bytes(log["transactionHash"]).hex(),
+        )
+
+    def order_data(self, ref: OrderRef) -> bytes:
+        """The `orderData` the buyer passed with order `ref` (empty for none), from its Purchased event."""
+        self.order(ref)  # an order that does not exist is refused by name
+        topic = "0x" + ref.product_id.to_bytes(32, "big").hex()
+        for args, _ in self._history("Purchased", [topic]):
+            if args["orderNo"] == ref.order_no:
+                return bytes(args["orderData"])
+        raise NetworkError(
+            f"order {ref} exists but the node returned no Purchased event for it from block "
+            f"{self.deployed_on_block} on: does it keep old logs?"
+        )
 
     # --- writes: anyone, the arbiter, money -------------------------------------------------------
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from web3 import Web3
+from web3.exceptions import MethodUnavailable
 from web3.types import RPCEndpoint
 
 from dapp._utils.abi import AbiFunction
@@ -38,12 +39,18 @@ from dapp.exceptions import (
 )
 from dapp.ipfs.cid import Cid
 from dapp.ipfs.daemon import Listen
-from dapp.ipfs.metadata import build_product_metadata, build_review_document, parse_product_metadata
+from dapp.ipfs.metadata import (
+    build_product_metadata,
+    build_profile_document,
+    build_review_document,
+    parse_product_metadata,
+)
 from dapp.ipfs.unixfs import data_cid
 from dapp.liveness import DEMO_TOKEN
 from dapp.networks import Connection, NetworkChoice, connect, http_web3
 from dapp.nodes import NODE_KINDS
 from dapp.registry import Deployment, Registry
+from dapp.shipping import OrderContext, ShippingDetails, ShippingKeyPair, derive_keypair_checked, seal
 from dapp.tokens import Token
 from dapp.transactions import TransactionPipeline, TxRequest
 from dapp.types import ETH, ListingTerms, Order, OrderRef, Product
@@ -112,6 +119,32 @@ def sample_documents() -> dict[Cid, bytes]:
 class SeedResult:
     product_ids: list[int]
     documents: dict[Cid, bytes]  # the documents the CIDs on chain name, for whoever wants to pin them
+    profile: Cid | None = None  # the sample seller's profile document
+
+
+# The seeded shop as a one-seller storefront (`dapp up --seller ADDRESS` with the sample seller), and the
+# sample seller's on-chain profile.
+SHOP_NAME = "Moonwave Merch"
+SHOP_DESCRIPTION = "Official merch of the Moonwave 2026 tour: tees, pins, prints and records, shipped from Lisbon."
+SAMPLE_ADDRESSES = {
+    "alice": ShippingDetails(
+        name="Alice Moreau", lines=("12 Rue des Lilas",), city="Lyon", postcode="69003", country="FR",
+        options={"size": "M"},
+    ),
+    "bob": ShippingDetails(name="Bob Tanaka", lines=("4-2-8 Shibakoen",), city="Tokyo", postcode="105-0011",
+                           country="JP"),
+}  # fmt: skip
+
+
+def shipping_keypair(w3: Web3, account: str, catalog: str) -> ShippingKeyPair | None:
+    """`account`'s shipping key for `catalog`, from its signature of the key message, as the page derives it
+    from a wallet; None where the node signs no messages (the in-process chain)."""
+    from dapp.accounts import sign_text
+
+    try:
+        return derive_keypair_checked(lambda text: sign_text(w3, account, text), int(w3.eth.chain_id), catalog)
+    except MethodUnavailable:  # eth-tester has no eth_sign
+        return None
 
 
 def mint_request(token: str, to: str, amount: int) -> TxRequest:
@@ -134,9 +167,11 @@ def advance_time(w3: Web3, seconds: int) -> None:
 
 
 def seed_catalog(w3: Web3, address: str, abi: list[dict[str, object]], token: str) -> SeedResult:
-    """List the sample products as account 1 (with account 4 as the arbiter where named), fund accounts 2
-    and 3 with TestUSD, and leave orders in every state: paid, shipped, disputed, completed (confirmed and
-    released), refunded, cancelled, resolved, reviewed."""
+    """List the sample products as account 1 (with account 4 as the arbiter where named), publish its
+    profile (name, description, banner, shipping key), fund accounts 2 and 3 with TestUSD, and leave orders
+    in every state: paid, shipped, disputed, completed (confirmed and released), refunded, cancelled,
+    resolved, reviewed, settled, and a shipped order with an open settlement offer. Two orders carry sealed
+    shipping details (orderData) the seller's key opens, where the node signs the key messages."""
     accounts: list[str] = [str(account) for account in w3.eth.accounts]
     funder, seller, alice, bob, arbiter = accounts[:5]
 
@@ -165,6 +200,24 @@ def seed_catalog(w3: Web3, address: str, abi: list[dict[str, object]], token: st
         )
     tee, pins, vinyl, poster, tote, hoodie = ids
 
+    picture = draw_banner()
+    banner = data_cid(picture)
+    seller_keys = shipping_keypair(w3, seller, address)
+    profile_doc, profile = build_profile_document(
+        SHOP_NAME, SHOP_DESCRIPTION, banner, seller_keys.public_key if seller_keys else None
+    )
+    documents.update({banner: picture, profile: profile_doc})
+    shop.set_profile(profile)
+    chain_id = int(w3.eth.chain_id)
+
+    def sealed(buyer: str, who: str, product_id: int) -> bytes:
+        """`who`'s sample address sealed to the seller and the buyer, or none without keys."""
+        buyer_keys = shipping_keypair(w3, buyer, address) if seller_keys else None
+        if seller_keys is None or buyer_keys is None:
+            return b""
+        context = OrderContext(chain_id, address, product_id, buyer)
+        return seal(SAMPLE_ADDRESSES[who], seller_keys.public_key, buyer_keys.public_key, context)
+
     def review(who: CatalogClient, order: OrderRef, rating: int, text: str) -> None:
         doc, cid = build_review_document(rating, text)
         documents[cid] = doc
@@ -186,7 +239,7 @@ def seed_catalog(w3: Web3, address: str, abi: list[dict[str, object]], token: st
     review(as_bob, tee_order, 4, "Great print; runs a little small.")  # reviewed (escrowed, ETH)
     poster_order = as_bob.buy(poster, 1).order  # tUSD: a permit where the node signs one, else an approve
     review(as_bob, poster_order, 5, "The colours are even better in person.")
-    as_alice.buy(vinyl, 1)  # paid: waiting for the seller to ship
+    as_alice.buy(vinyl, 1, order_data=sealed(alice, "alice", vinyl))  # paid: waiting for the seller to ship
     shipped = as_bob.buy(tote, 1).order
     shop.ship(shipped)  # shipped: the escrow window runs
     disputed = as_alice.buy(tote, 2).order
@@ -198,7 +251,15 @@ def seed_catalog(w3: Web3, address: str, abi: list[dict[str, object]], token: st
     judge.resolve(resolved, as_bob.order(resolved).amount // 2)  # resolved: split half and half
     refunded = as_alice.buy(tee, 1).order
     shop.refund(refunded)  # refunded by the seller
-    return SeedResult(product_ids=ids, documents=documents)
+    settled = as_bob.buy(hoodie, 1).order
+    shop.ship(settled)
+    as_bob.dispute(settled)  # no arbiter: without an agreement this dispute would stay frozen
+    half = shop.offer_settlement(settled, as_bob.order(settled).amount // 2).buyer_amount
+    as_bob.accept_settlement(settled, half)  # settled: half back to the buyer
+    offered = as_bob.buy(tee, 1, order_data=sealed(bob, "bob", tee)).order
+    shop.ship(offered)
+    as_bob.offer_settlement(offered, as_bob.order(offered).amount // 4)  # open: the seller has yet to answer
+    return SeedResult(product_ids=ids, documents=documents, profile=profile)
 
 
 @dataclass(frozen=True)
@@ -213,9 +274,6 @@ class Ports:
     api: int = 5001  # Kubo's RPC API: the page publishes review documents through it
 
 
-# The seeded shop as a one-seller storefront (`dapp up --seller ADDRESS` with the sample seller).
-SHOP_NAME = "Moonwave Merch"
-SHOP_DESCRIPTION = "Official merch of the Moonwave 2026 tour: tees, pins, prints and records, shipped from Lisbon."
 PORT_ATTEMPTS = 3  # Kubo restarted on other ports when a chosen port is taken before it binds
 
 
@@ -285,9 +343,14 @@ def run_demo(
         client = CatalogClient(w3, address, artifact.abi)
         documents: dict[Cid, bytes] = {}
         if client.product_count() == 0:
-            progress("seeding a sample merch shop: products in ETH and tUSD, an order in every state, reviews")
+            progress(
+                "seeding a sample merch shop: products in ETH and tUSD, a seller profile, an order in every "
+                "state (an open settlement offer too), reviews"
+            )
             documents = seed_catalog(w3, address, artifact.abi, token.address).documents
         sample_seller = str(w3.eth.accounts[1])
+        found = client.profile(sample_seller)
+        sample_profile = found.document if found is not None and found.document in documents else None
         rpc_url = connection.node.url if connection.node else connection.choice.url
         gateway, page = None, None
         if with_ipfs and rpc_url is None:
@@ -295,7 +358,7 @@ def run_demo(
         if with_ipfs:
             page_plan = None
             if template is not None and rpc_url is not None:
-                page_plan = _PagePlan(template, deployed.deployment, rpc_url, storefront, sample_seller)
+                page_plan = _PagePlan(template, deployed.deployment, rpc_url, storefront, sample_seller, sample_profile)
             gateway, page = _serve_ipfs(stack, ipfs_api, documents, ports, connection, page_plan, progress)
         products = client.products()
         metadata_cids = {p.metadata_cid for p in products}
@@ -351,6 +414,7 @@ class _PagePlan:
     rpc_url: str
     storefront: str | None
     sample_seller: str
+    sample_profile: Cid | None  # the sample seller's profile document, when this run seeded it
 
     def config(self, ipfs_api: str, seller_document: Cid | None) -> PageConfig:
         from dapp.page import PageConfig
@@ -376,7 +440,9 @@ def _serve_ipfs(
     build = plan.template.result() if plan is not None else None
     document: Cid | None = None
     if plan is not None and plan.storefront is not None:
-        if plan.storefront == plan.sample_seller:
+        if plan.storefront == plan.sample_seller and plan.sample_profile is not None:
+            document = plan.sample_profile  # its on-chain profile serves as the storefront document too
+        elif plan.storefront == plan.sample_seller:
             picture = draw_banner()
             banner = data_cid(picture)
             seller_doc, document = build_seller_document(SHOP_NAME, SHOP_DESCRIPTION, banner)

@@ -27,8 +27,8 @@ from dapp.compile import REPO_ROOT
 from dapp.exceptions import CidMismatchError, DappValueError, IpfsError, PageBuildError
 from dapp.ipfs.cid import Cid
 from dapp.ipfs.kubo import Kubo
-from dapp.ipfs.metadata import MAX_NAME, canonical_json
-from dapp.ipfs.unixfs import data_cid, import_path
+from dapp.ipfs.metadata import build_profile_document
+from dapp.ipfs.unixfs import import_path
 from dapp.registry import Deployment
 
 FRONTEND = REPO_ROOT / "frontend"
@@ -125,19 +125,10 @@ class PageConfig:
             raise DappValueError(f"not a page config.json: {exc}") from None
 
 
-SELLER_SCHEMA = "ownerless-store/seller@1"
-
-
 def build_seller_document(name: str, description: str = "", banner: Cid | None = None) -> tuple[bytes, Cid]:
     """A storefront's seller document (name, description, banner image CID) and its CID: what
-    `--seller-document` names. Canonical JSON, like product documents, so the same shop has one CID."""
-    if not name.strip() or len(name) > MAX_NAME:
-        raise DappValueError(f"a shop name is 1 to {MAX_NAME} characters")
-    document: dict[str, Any] = {"schema": SELLER_SCHEMA, "name": name, "description": description}
-    if banner:
-        document["banner"] = str(banner)
-    data = canonical_json(document)
-    return data, data_cid(data)
+    `--seller-document` names. It is a seller profile document (dapp.ipfs.metadata) without a shipping key."""
+    return build_profile_document(name, description, banner)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,24 @@ from dapp.ipfs.cid import Cid, Codec
 
 ETH = "0x0000000000000000000000000000000000000000"  # the `currency` of a product priced in ETH
 NO_ARBITER = ETH  # the `arbiter` of a product without one
+NO_OFFER = ETH  # an order's `offerBy` while no settlement offer is open
+MAX_ORDER_DATA = 1024  # bytes of `orderData` a purchase may carry (the contract's MAX_ORDER_DATA)
+
+# An escrowed product's windows (the contract's constants); an immediate product keeps both at 0.
+MIN_ESCROW_WINDOW = 86_400  # 1 day to confirm or dispute after shipping, at least
+MAX_ESCROW_WINDOW = 365 * 86_400
+MIN_HANDLING_TIME = 3_600  # 1 hour to ship, at least
+MAX_HANDLING_TIME = 365 * 86_400
+
+
+def check_windows(escrow_window: int, handling_time: int) -> None:
+    """An escrowed product's windows within the contract's bounds (an immediate one has both 0)."""
+    if not escrow_window:
+        return
+    if not MIN_ESCROW_WINDOW <= escrow_window <= MAX_ESCROW_WINDOW:
+        raise DappValueError(f"the escrow window must be 1 day to 365 days, got {escrow_window} s")
+    if not MIN_HANDLING_TIME <= handling_time <= MAX_HANDLING_TIME:
+        raise DappValueError(f"the handling time must be 1 hour to 365 days, got {handling_time} s")
 
 
 class OrderState(IntEnum):
@@ -25,7 +43,8 @@ class OrderState(IntEnum):
     REFUNDED = 5  # the seller gave the buyer the full amount back
     CANCELLED = 6  # the buyer took it back after the handling time passed unshipped
     RESOLVED = 7  # the arbiter split the amount
-    REVIEWED = 8  # completed and rated
+    REVIEWED = 8  # completed, resolved or settled, and rated
+    SETTLED = 9  # buyer and seller agreed on a split (appended last: the numbers above keep their values)
 
     @property
     def label(self) -> str:
@@ -35,6 +54,11 @@ class OrderState(IntEnum):
     def escrowed(self) -> bool:
         """The money is still held by the Catalog."""
         return self in (OrderState.PAID, OrderState.SHIPPED, OrderState.DISPUTED)
+
+    @property
+    def reviewable(self) -> bool:
+        """The buyer may rate it: it ended with the seller paid in full or in part (a ruling or a settlement)."""
+        return self in (OrderState.COMPLETED, OrderState.RESOLVED, OrderState.SETTLED)
 
 
 # OrderState by its internalType in a Catalog ABI, so decoded errors name states. Both spellings: the
@@ -163,19 +187,31 @@ class Order:
     state: OrderState
     placed_at: int  # 0 once the order has shipped (the contract keeps one timestamp)
     shipped_at: int  # 0 until shipped
-    deadline: int  # Paid: cancel from then on; Shipped/Disputed: dispute before, release from; else 0
+    deadline: int  # Paid: ship before, cancel from; Shipped: dispute before, release from; else 0 (Disputed too)
+    offer_by: str  # who made the open settlement offer; the zero address: none is open
+    offer_buyer_amount: int  # what the open offer gives the buyer back; the seller gets the rest
 
     @property
     def ref(self) -> OrderRef:
         return OrderRef(self.product_id, self.order_no)
 
+    @property
+    def offer(self) -> SettlementOffer | None:
+        """The open settlement offer, if there is one."""
+        if self.offer_by == NO_OFFER:
+            return None
+        by_buyer = self.offer_by == self.buyer
+        return SettlementOffer(
+            self.ref, self.offer_by, self.offer_buyer_amount, self.amount - self.offer_buyer_amount, by_buyer
+        )
+
     @classmethod
     def from_view(cls, view: Any) -> Order:
         (product_id, order_no, buyer, currency, quantity, unit_price, amount, terms, state, placed, shipped,
-         deadline) = view  # fmt: skip
+         deadline, offer_by, offer_amount) = view  # fmt: skip
         return cls(
             product_id, order_no, buyer, currency, quantity, unit_price, amount, terms, OrderState(state), placed,
-            shipped, deadline,
+            shipped, deadline, offer_by, offer_amount,
         )  # fmt: skip
 
     def to_json(self) -> dict[str, Any]:
@@ -193,6 +229,31 @@ class Order:
             "placedAt": self.placed_at,
             "shippedAt": self.shipped_at,
             "deadline": self.deadline,
+            "offer": self.offer.to_json() if self.offer else None,
+        }
+
+
+@dataclass(frozen=True)
+class SettlementOffer:
+    """An open offer to end an order by a split: `buyer_amount` back to the buyer, the rest to the seller.
+    The other party accepts it by naming the same amount."""
+
+    order: OrderRef
+    by: str
+    buyer_amount: int
+    seller_amount: int
+    by_buyer: bool  # made by the buyer (else by the seller)
+
+    @property
+    def author(self) -> str:
+        return "buyer" if self.by_buyer else "seller"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "by": self.by,
+            "author": self.author,
+            "buyerAmount": str(self.buyer_amount),
+            "sellerAmount": str(self.seller_amount),
         }
 
 
@@ -320,6 +381,16 @@ class Purchase:
     payment: Payment
     tx: TxResult
     approve_tx: TxResult | None = None  # the approve sent before the purchase (Payment.APPROVE)
+    order_data: bytes = b""  # as the Purchased event carries it
+
+
+def check_order_data(data: object) -> bytes:
+    """`orderData` as a purchase sends it: bytes, at most MAX_ORDER_DATA of them."""
+    if not isinstance(data, bytes | bytearray):
+        raise DappValueError(f"order data must be bytes, got {type(data).__name__}")
+    if len(data) > MAX_ORDER_DATA:
+        raise DappValueError(f"order data is {len(data)} bytes; a purchase carries at most {MAX_ORDER_DATA}")
+    return bytes(data)
 
 
 @dataclass(frozen=True)
@@ -328,6 +399,44 @@ class Resolution:
     buyer_amount: int
     seller_amount: int
     tx: TxResult
+
+
+@dataclass(frozen=True)
+class Offered:
+    """A settlement offer made (or replaced) by a transaction."""
+
+    order: OrderRef
+    by: str
+    buyer_amount: int
+    tx: TxResult
+
+
+@dataclass(frozen=True)
+class Settlement:
+    """An order ended by an accepted offer: split like a ruling."""
+
+    order: OrderRef
+    buyer_amount: int
+    seller_amount: int
+    tx: TxResult
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A seller's profile as its latest ProfileSet event names it: the document's CID (None: cleared)."""
+
+    seller: str
+    document: Cid | None
+    block_number: int
+    tx_hash: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "seller": self.seller,
+            "profileCid": str(self.document) if self.document else None,
+            "block": self.block_number,
+            "tx": self.tx_hash,
+        }
 
 
 @dataclass(frozen=True)

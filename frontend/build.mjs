@@ -36,6 +36,9 @@ const REQUIRED = [
   'dispute',
   'resolve',
   'withdraw',
+  'offerSettlement',
+  'acceptSettlement',
+  'withdrawSettlement',
 ];
 
 // What viem needs of an ABI entry: internalType (Solidity's own names) is dropped, ~40% of the bytes.
@@ -55,7 +58,7 @@ function abiModule(file) {
   const names = new Set(abi.filter((e) => e.type === 'function').map((e) => e.name));
   const missing = REQUIRED.filter((n) => !names.has(n));
   if (missing.length) {
-    return { error: `${file} is not the Catalog v2 ABI (missing ${missing.join(', ')}): run \`make artifacts\`` };
+    return { error: `${file} is not the Catalog v3 ABI (missing ${missing.join(', ')}): run \`make artifacts\`` };
   }
   return { source: `export const abi = ${JSON.stringify(abi.map(slim), null, 2)} as const;\n` };
 }
@@ -116,6 +119,7 @@ const LAZY = {
   burner: 'src/chain/burner.ts',
   checkout: 'src/chain/checkout.ts',
   logs: 'src/chain/logs.ts',
+  'order-data': 'src/chain/order-data.ts',
   'typed-data': 'src/chain/typed-data.ts',
 };
 const common = {

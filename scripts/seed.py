@@ -7,8 +7,9 @@ The Catalog is the one `deployments/<chainId>.json` records for this chain (from
 demo stablecoin TestUSD (the registry's "TestUSD" entry, as `dapp up` records it) prices the tUSD samples.
 The products, their terms (currency, handling time, escrow window, arbiter) and their metadata documents
 are the ones `dapp up` lists (dapp.demo), so the page shows the same shop whichever tool seeded it. The
-documents' CIDs are computed, not published: add them to IPFS (`dapp.demo.sample_documents()`) to show
-names, descriptions and pictures.
+seller's profile is `dapp up`'s too (name, description, banner, and the shipping key its account's
+signature derives). The documents' CIDs are computed, not published: add them to IPFS
+(`dapp.demo.sample_documents()`, `profile_documents()` here) to show names, descriptions and pictures.
 """
 
 from __future__ import annotations
@@ -19,11 +20,16 @@ from brownie import Catalog, Contract, TestUSD, accounts, web3
 from brownie.network.account import Account, LocalAccount
 
 from dapp import settings
-from dapp.demo import SAMPLE_PRODUCTS, metadata_document
+from dapp._utils.art import banner
+from dapp.demo import SAMPLE_PRODUCTS, SHOP_DESCRIPTION, SHOP_NAME, metadata_document
 from dapp.deploy import register_deployment
 from dapp.exceptions import NotDeployedError
+from dapp.ipfs.cid import Cid
+from dapp.ipfs.metadata import build_profile_document
+from dapp.ipfs.unixfs import data_cid
 from dapp.liveness import DEMO_TOKEN, live_deployment, live_token
 from dapp.registry import Registry
+from dapp.shipping import derive_keypair_checked
 from dapp.types import ETH, NO_ARBITER
 from scripts import deploy
 
@@ -54,6 +60,26 @@ def demo_token(registry: Registry) -> str:
     register_deployment(web3, token.address, txid, registry_dir=registry.directory, abi=abi, name=DEMO_TOKEN)
     print(f"{DEMO_TOKEN} deployed at {token.address}")
     return str(token.address)
+
+
+def shipping_key(lister: Account | LocalAccount, catalog: str) -> bytes:
+    """The lister's shipping public key for `catalog`: from its personal_sign signature of the key message,
+    by its own key (a `brownie accounts` one) or by the dev node (an unlocked account)."""
+
+    def sign(text: str) -> bytes:
+        if isinstance(lister, LocalAccount):
+            return bytes(lister.sign_defunct_message(text).signature)
+        return bytes(web3.eth.sign(lister.address, text=text))
+
+    return derive_keypair_checked(sign, int(web3.eth.chain_id), catalog).public_key
+
+
+def profile_documents(key: bytes | None) -> dict[Cid, bytes]:
+    """The sample seller's profile document (with shipping key `key`) and its banner, by CID; the profile's
+    CID is the last key."""
+    picture = banner()
+    document, cid = build_profile_document(SHOP_NAME, SHOP_DESCRIPTION, data_cid(picture), key)
+    return {data_cid(picture): picture, cid: document}
 
 
 def main() -> list[int]:
@@ -90,4 +116,7 @@ def main() -> list[int]:
         product_ids.append(product_id)
         print(f"product {product_id}: {sample.name} (metadata {cid})")
     print(f"{len(product_ids)} products listed on the Catalog at {address}")
+    profile = list(profile_documents(shipping_key(lister, address)))[-1]
+    catalog.setProfile(profile.digest, int(profile.codec), params)
+    print(f"seller profile {profile} (banner and shipping key) set for {lister.address}")
     return product_ids

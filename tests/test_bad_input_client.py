@@ -40,9 +40,11 @@ from dapp.ipfs.cid import Cid, Codec
 from dapp.ipfs.metadata import (
     MAX_DOCUMENT,
     build_product_metadata,
+    build_profile_document,
     build_review_document,
     fetch_product_metadata,
     parse_product_metadata,
+    parse_profile_document,
 )
 from dapp.liveness import live_deployment
 from dapp.middleware import count_requests
@@ -68,6 +70,7 @@ pytestmark = [pytest.mark.anvil]
 
 KEY = "0x" + "4e" * 32
 DOC = Cid.parse(CID)
+DISPUTED = OrderRef(2, 1)  # the shared shop's disputed order, with no settlement offer
 
 
 @dataclass
@@ -175,6 +178,51 @@ ROWS = [
     row("split-negative", lambda w: w.arbiter.resolve(OrderRef(2, 1), -1), DappValueError,
         "buyer amount must be between 0"),
     row("split-huge", lambda w: w.arbiter.resolve(OrderRef(2, 1), 10**30), ContractRevert, "CatalogInvalidSplit("),
+    # --- settlement by agreement -------------------------------------------------------------------
+    row("settle-negative", lambda w: w.buyer.offer_settlement(DISPUTED, -1), DappValueError,
+        "buyer amount must be between 0"),
+    row("settle-fractional", lambda w: w.buyer.offer_settlement(DISPUTED, 0.5), DappValueError,  # type: ignore[arg-type]
+        "buyer amount must be an integer, got float"),
+    row("settle-huge", lambda w: w.buyer.offer_settlement(DISPUTED, 10**30), ContractRevert, "CatalogInvalidSplit("),
+    row("settle-not-party", lambda w: w.arbiter.offer_settlement(DISPUTED, 0), ContractRevert, "CatalogNotParty("),
+    row("settle-accept-no-offer", lambda w: w.seller.accept_settlement(DISPUTED, 0), ContractRevert,
+        "CatalogNoOffer("),
+    row("settle-withdraw-no-offer", lambda w: w.buyer.withdraw_settlement(DISPUTED), ContractRevert,
+        "CatalogNoOffer("),
+    row("settle-unknown-order", lambda w: w.buyer.offer_settlement(OrderRef(2, 99), 0), ContractRevert,
+        "CatalogUnknownOrder("),
+    # --- v3 listing bounds and purchase rules ------------------------------------------------------
+    row("escrow-window-too-short", lambda w: w.seller.list_product(1, 1, DOC, escrow_window=60, handling_time=3600),
+        DappValueError, "the escrow window must be 1 day to 365 days, got 60 s"),
+    row("escrow-window-too-long", lambda w: w.seller.list_product(
+        1, 1, DOC, escrow_window=366 * 86_400, handling_time=3600), DappValueError,
+        "the escrow window must be 1 day to 365 days"),
+    row("handling-time-too-short", lambda w: w.seller.list_product(1, 1, DOC, escrow_window=86_400, handling_time=60),
+        DappValueError, "the handling time must be 1 hour to 365 days, got 60 s"),
+    row("handling-time-too-long", lambda w: w.seller.list_product(
+        1, 1, DOC, escrow_window=86_400, handling_time=366 * 86_400), DappValueError,
+        "the handling time must be 1 hour to 365 days"),
+    row("arbiter-is-catalog", lambda w: w.seller.list_product(
+        1, 1, DOC, escrow_window=86_400, handling_time=3600, arbiter=w.seller.address), DappValueError,
+        "the arbiter must not be the Catalog itself"),
+    row("buy-own-product", lambda w: w.seller.buy(1), ContractRevert, "CatalogSellerIsBuyer(productId=1)"),
+    row("order-data-oversized", lambda w: w.buyer.buy(1, order_data=bytes(1025)), DappValueError,
+        "order data is 1025 bytes; a purchase carries at most 1024"),
+    row("order-data-text", lambda w: w.buyer.buy(1, order_data="0xab"), DappValueError,  # type: ignore[arg-type]
+        "order data must be bytes, got str"),
+    row("order-data-unknown-order", lambda w: w.seller.order_data(OrderRef(1, 99)), ContractRevert,
+        "CatalogUnknownOrder("),
+    # --- profiles --------------------------------------------------------------------------------
+    row("profile-as-string", lambda w: w.seller.set_profile(CID), DappValueError,  # type: ignore[arg-type]
+        "the profile document must be a Cid"),
+    row("profile-zero-digest", lambda w: w.seller.set_profile(Cid(bytes(32), Codec.RAW)), DappValueError,
+        "profile digest must not be all zeros"),
+    row("profile-of-malformed-address", lambda w: w.seller.profile("0x123"), DappValueError,
+        "seller is not an Ethereum address: '0x123'"),
+    row("profile-bad-key", lambda w: build_profile_document("Shop", "", None, "0x1234"), DappValueError,
+        "encryptionKey has 2 bytes; an X25519 public key has 32"),
+    row("profile-bad-document", lambda w: parse_profile_document(DOC, b'{"schema": "ownerless-store/seller@1"}'),
+        MetadataError, "name must be a string"),
     # --- a token address that is not a token -----------------------------------------------------
     row("token-no-contract", lambda w: w.seller.list_product(ListingTerms(1, 1, DOC, currency=w.stranger)),
         NotATokenError, "is not a token: there is no contract at that address"),

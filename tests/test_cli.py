@@ -91,9 +91,10 @@ def test_user_errors_are_one_line_exit_2_and_send_nothing(cli: Cli) -> None:
 
     cases = [
         (
-            ["buy", "1", "--quantity", "5"],
+            ["buy", "1", "--quantity", "5", "--account", "2"],
             "(CatalogInsufficientStock) CatalogInsufficientStock(productId=1, requested=5",
         ),
+        (["buy", "1"], "(CatalogSellerIsBuyer) you are the seller of product 1"),
         (["buy", "7"], "(CatalogUnknownProduct)"),
         (["confirm", "1-x"], "not an order: '1-x'"),
         (["confirm", "1-1"], "(CatalogUnknownOrder)"),
@@ -146,7 +147,8 @@ def test_up_seeds_serves_and_stops_its_node_on_ctrl_c(tmp_path: Path) -> None:
         assert w3.eth.chain_id == 31337
         text = up.text
         assert "Tour T-shirt, black" in text and "bafkrei" in text  # names from the metadata documents
-        for state in ("paid", "shipped", "disputed", "completed", "refunded", "cancelled", "resolved", "reviewed"):
+        states = ("paid", "shipped", "disputed", "completed", "refunded", "cancelled", "resolved", "reviewed")
+        for state in (*states, "settled"):
             assert f"  {state}  " in text, state
         assert "12.00 tUSD" in text and "0.02 ETH" in text and re.search(r"^Test USD +0x", text, re.MULTILINE)
         assert "chain id 31337" in text and "Burner wallet" in text  # how to connect a wallet
@@ -197,7 +199,11 @@ def test_token_prices_purchases_and_withdrawals(shop: tuple[Cli, str]) -> None:
     # buy says what protects the buyer and how it paid
     permit = cli.run("buy", str(new), "--network", url, "--account", "2")
     assert "the seller has 1h to ship" in permit.stderr
-    assert "without an arbiter a disputed order stays frozen until the seller refunds or you confirm" in permit.stderr
+    frozen = "without an arbiter a disputed order stays frozen until the seller refunds, you confirm, or you both agree"
+    assert frozen in permit.stderr
+    assert "from then on it can no longer ship and you may cancel" in permit.stderr
+    assert "either of you may offer a split" in permit.stderr
+    assert "refunded and cancelled orders cannot" in permit.stderr
     assert "paid 12.50 tUSD with an EIP-2612 permit" in permit.stdout
     approve = cli.run("buy", "5", "--network", url, "--account", "3", "--payment", "approve", "--json")
     assert "Disputes go to the arbiter 0x" in approve.stderr
@@ -271,3 +277,57 @@ def test_node_executables_come_from_the_settings(cli: Cli) -> None:
             assert result.returncode != 0, args
             assert f"{variable}={missing} does not exist" in result.stderr, (args, result.stderr)
         assert not (cli.home / ".dapp" / "nodes" / f"{kind}.json").exists()
+
+
+@pytest.mark.anvil
+def test_settle_profiles_and_order_data(shop: tuple[Cli, str], tmp_path: Path) -> None:
+    """The seeded open offer is shown and accepted; a new order goes through offer, a mismatched accept,
+    withdraw, a counter-offer and its accept; the seeded profile is read and replaced; order data travels."""
+    cli, url = shop
+    w3 = http_web3(url)
+    net = ("--network", url)
+    seller, bob = str(w3.eth.accounts[1]), str(w3.eth.accounts[3])
+
+    # the seed left bob's offer on tee order 1-4 open (a quarter of 0.02 ETH back) and a settled order
+    tee = {o["order"]: o for o in cli.json("orders", *net, "--product", "1", "--no-metadata")}  # type: ignore[union-attr,index]
+    assert tee["1-4"]["offer"] == {
+        "by": bob, "author": "buyer", "buyerAmount": str(5 * 10**15), "sellerAmount": str(15 * 10**15)
+    }  # fmt: skip
+    assert "buyer offers 0.005 ETH back" in cli.run("orders", *net, "--product", "1", "--no-metadata").stdout
+    assert "settled" in {o["state"] for o in cli.json("orders", *net, "--product", "6", "--no-metadata")}  # type: ignore[union-attr,index]
+    accepted = cli.run("settle", "1-4", "--accept", *net, "--account", "1")
+    assert "the buyer offers 0.005 ETH back to the buyer and 0.015 ETH to the seller" in accepted.stderr
+    assert "order 1-4 settled: 0.005 ETH to the buyer, 0.015 ETH to the seller" in accepted.stdout
+
+    # a new order: alice offers, the seller's accept naming another amount is refused, alice withdraws,
+    # the seller offers everything back and alice accepts
+    order = cli.json("buy", "1", *net, "--account", "2")["order"]  # type: ignore[index]
+    offered = cli.run("settle", order, "--buyer-amount", "0.01ether", *net, "--account", "2", "--json")
+    assert "it takes effect when the seller accepts it" in offered.stderr
+    assert json.loads(offered.stdout)["sellerAmount"] == str(10**16)
+    block = w3.eth.block_number
+    mismatch = _failure(cli, "settle", order, "--accept", "--buyer-amount", "0.02ether", *net, "--account", "1")
+    assert "(CatalogOfferMismatch)" in mismatch and "it changed" in mismatch
+    own = _failure(cli, "settle", order, "--accept", *net, "--account", "2")
+    assert "(CatalogOwnOffer)" in own
+    assert w3.eth.block_number == block
+    cli.run("settle", order, "--withdraw", *net, "--account", "2")
+    assert cli.json("orders", *net, "--product", "1", "--no-metadata")[-1]["offer"] is None  # type: ignore[index]
+    cli.run("settle", order, "--buyer-amount", "all", *net, "--account", "1")
+    settled = cli.json("settle", order, "--accept", *net, "--account", "2")
+    assert (settled["buyerAmount"], settled["sellerAmount"]) == (str(2 * 10**16), "0")  # type: ignore[index]
+
+    # profiles: the seeded one, replaced, cleared
+    seeded = cli.json("profile", "show", seller, *net, "--no-metadata")
+    assert seeded["profile"]["profileCid"].startswith("bafkrei")  # type: ignore[index]
+    cli.run("profile", "set", "--profile-cid", CID, *net, "--account", "1")
+    assert cli.json("profile", "show", *net, "--account", "1", "--no-metadata")["profile"]["profileCid"] == CID  # type: ignore[index]
+    cli.run("profile", "set", "--clear", *net, "--account", "1")
+    assert "cleared its profile" in cli.run("profile", "show", seller, *net, "--no-metadata").stdout
+    assert "has no profile" in cli.run("profile", "show", str(w3.eth.accounts[7]), *net).stdout
+
+    # order data: the bytes of a file, said to be public, read back by the seller's client
+    data = tmp_path / "sealed.bin"
+    data.write_bytes(bytes(range(256)) + bytes(44))
+    bought = cli.run("buy", "2", "--order-data", str(data), *net, "--account", "3", "--json")
+    assert "readable by anyone" in bought.stderr and json.loads(bought.stdout)["orderDataBytes"] == 300

@@ -36,8 +36,9 @@ RAW = Cid(DIGEST, Codec.RAW)
 
 
 def escrowed(client: CatalogClient, price: int = PRICE, stock: int = 5, **terms: Any) -> int:
-    """An escrowed product: 1 h to ship, then 1 h to dispute (unless `terms` say otherwise)."""
-    terms = {"escrow_window": HOUR, "handling_time": HOUR, **terms}
+    """An escrowed product: 1 h to ship, then 1 day to dispute (unless `terms` say otherwise): the shortest
+    windows Catalog v3 allows."""
+    terms = {"escrow_window": DAY, "handling_time": HOUR, **terms}
     return client.list_product(ListingTerms(price, stock, RAW, **terms)).product_id
 
 
@@ -45,7 +46,7 @@ def test_full_purchase_flow_with_escrow(chain: Chain, client_for: ClientFor) -> 
     seller, buyer = client_for(SELLER), client_for(BUYER)
     arbiter = str(chain.w3.eth.accounts[ARBITER])
     listing = seller.list_product(
-        ListingTerms(PRICE, 5, Cid(DIGEST, Codec.DAG_PB), escrow_window=3600, handling_time=600, arbiter=arbiter)
+        ListingTerms(PRICE, 5, Cid(DIGEST, Codec.DAG_PB), escrow_window=DAY, handling_time=HOUR, arbiter=arbiter)
     )
     product = buyer.product(listing.product_id)
     assert product == Product(
@@ -54,8 +55,8 @@ def test_full_purchase_flow_with_escrow(chain: Chain, client_for: ClientFor) -> 
         currency=ETH,
         price=PRICE,
         stock=5,
-        handling_time=600,
-        escrow_window=3600,
+        handling_time=HOUR,
+        escrow_window=DAY,
         arbiter=arbiter,
         order_count=0,
         terms_version=0,
@@ -79,13 +80,13 @@ def test_full_purchase_flow_with_escrow(chain: Chain, client_for: ClientFor) -> 
         2 * PRICE,
         OrderState.PAID,
     )
-    assert order.deadline == order.placed_at + 600 and order.shipped_at == 0
+    assert order.deadline == order.placed_at + HOUR and order.shipped_at == 0
     assert seller.withdrawable() == 0
 
     seller.ship(purchase.order, Cid(DIGEST, Codec.RAW))
     shipped = buyer.order(purchase.order)
     assert shipped.state is OrderState.SHIPPED and shipped.placed_at == 0
-    assert shipped.deadline == shipped.shipped_at + 3600
+    assert shipped.deadline == shipped.shipped_at + DAY
 
     buyer.confirm(purchase.order)
     assert seller.withdrawable() == 2 * PRICE
@@ -105,7 +106,7 @@ def test_full_purchase_flow_with_escrow(chain: Chain, client_for: ClientFor) -> 
 def test_immediate_settlement_refund_and_release(chain: Chain, client_for: ClientFor) -> None:
     seller, buyer, other = client_for(SELLER), client_for(BUYER), client_for(OTHER)
     now = seller.list_product(ListingTerms(PRICE, 10, RAW)).product_id
-    later = escrowed(seller, stock=10, escrow_window=600)
+    later = escrowed(seller, stock=10)
 
     assert not buyer.buy(now, 1).escrowed
     assert seller.withdrawable() == PRICE
@@ -122,7 +123,7 @@ def test_immediate_settlement_refund_and_release(chain: Chain, client_for: Clien
     with pytest.raises(ContractRevert) as early:
         other.release(released)
     assert early.value.name == "CatalogEscrowNotExpired"
-    chain.advance_time(601)
+    chain.advance_time(DAY + 1)
     other.release(released)  # anyone may release; the money goes to the seller only
     assert seller.withdrawable() == 2 * PRICE
     assert other.withdrawable() == 0
@@ -169,7 +170,7 @@ def test_dispute_after_the_window_is_refused(chain: Chain, client_for: ClientFor
     seller, buyer = client_for(SELLER), client_for(BUYER)
     order = buyer.buy(escrowed(seller), 1).order
     seller.ship(order)
-    chain.advance_time(HOUR)
+    chain.advance_time(DAY)
     with pytest.raises(ContractRevert) as late:
         buyer.dispute(order)
     assert late.value.name == "CatalogDisputeWindowClosed"

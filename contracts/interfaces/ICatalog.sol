@@ -16,11 +16,14 @@ interface ICatalog {
         DagPb
     }
 
-    /// @notice Where an order stands. The numeric order is "forward": an order's state only ever grows.
-    /// Paid: escrowed, not shipped. Shipped: escrowed, the window runs. Disputed: escrowed, frozen until
-    /// the arbiter rules, the seller refunds or the buyer confirms. Completed: the seller was credited.
-    /// Refunded: the seller gave the buyer the full amount back. Cancelled: the buyer took it back after
-    /// the handling time passed unshipped. Resolved: the arbiter split it. Reviewed: completed and rated.
+    /// @notice Where an order stands. An order's state only ever moves forward: from Paid, Shipped or
+    /// Disputed (escrowed) to one final state, and from Completed, Resolved or Settled to Reviewed.
+    /// Paid: escrowed, not shipped. Shipped: escrowed, the window runs. Disputed: escrowed, until the
+    /// arbiter rules, the seller refunds, the buyer confirms or both agree on a settlement. Completed: the
+    /// seller was credited. Refunded: the seller gave the buyer the full amount back. Cancelled: the buyer
+    /// took it back after the handling time passed unshipped. Resolved: the arbiter split it. Reviewed:
+    /// completed, resolved or settled, and rated. Settled: buyer and seller agreed on a split. (Settled
+    /// comes last so that the numbers of the others stay those of Catalog v2.)
     enum OrderState {
         None,
         Paid,
@@ -30,7 +33,8 @@ interface ICatalog {
         Refunded,
         Cancelled,
         Resolved,
-        Reviewed
+        Reviewed,
+        Settled
     }
 
     /// @notice A product as the views return it.
@@ -65,7 +69,9 @@ interface ICatalog {
         OrderState state;
         uint256 placedAt; // 0 once the order has shipped (storage keeps one timestamp)
         uint256 shippedAt; // 0 until shipped
-        uint256 deadline; // Paid: cancel from then on; Shipped/Disputed: dispute before, release from; else 0
+        uint256 deadline; // Paid: ship before, cancel from; Shipped: dispute before, release from; else 0
+        address offerBy; // the author of the open settlement offer (buyer or seller); address(0): none
+        uint256 offerBuyerAmount; // what the open offer gives the buyer back (0 without an offer)
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -126,8 +132,16 @@ interface ICatalog {
     /// @param quantity Units bought, taken from stock.
     /// @param unitPrice The price of one unit paid.
     /// @param escrowed True: the order is Paid and its funds wait in escrow. False: Completed.
+    /// @param orderData The buyer's opaque order details (e.g. shipping details encrypted to the seller),
+    /// at most MAX_ORDER_DATA bytes; empty for none. Only in this log: the Catalog does not store it.
     event Purchased(
-        uint256 indexed productId, address indexed buyer, uint256 orderNo, uint256 quantity, uint256 unitPrice, bool escrowed
+        uint256 indexed productId,
+        address indexed buyer,
+        uint256 orderNo,
+        uint256 quantity,
+        uint256 unitPrice,
+        bool escrowed,
+        bytes orderData
     );
 
     /// @notice The seller shipped an escrowed order: the escrow window starts now.
@@ -154,25 +168,26 @@ interface ICatalog {
     event OrderDisputed(uint256 indexed productId, uint256 indexed orderNo);
 
     /// @notice The arbiter split a disputed order: `buyerAmount` to the buyer, `sellerAmount` to the seller.
+    /// A disputed order has shipped: no units return to stock.
     /// @param productId The product.
     /// @param orderNo The order.
     /// @param buyerAmount Credited to the buyer.
     /// @param sellerAmount Credited to the seller; the two add up to the order's amount.
     event OrderResolved(uint256 indexed productId, uint256 indexed orderNo, uint256 buyerAmount, uint256 sellerAmount);
 
-    /// @notice The seller refunded an order: its full amount is credited to the buyer, the units return to
-    /// stock if the product is still listed.
+    /// @notice The seller refunded an order: its full amount is credited to the buyer. The units return to
+    /// stock only if the order never shipped (the seller still has them) and the product is still listed.
     /// @param productId The product.
     /// @param orderNo The order.
     event OrderRefunded(uint256 indexed productId, uint256 indexed orderNo);
 
     /// @notice The buyer cancelled an order the seller did not ship in time: its full amount is credited
-    /// to the buyer, the units return to stock if the product is still listed.
+    /// to the buyer. The order never shipped, so its units return to stock if the product is still listed.
     /// @param productId The product.
     /// @param orderNo The order.
     event OrderCancelled(uint256 indexed productId, uint256 indexed orderNo);
 
-    /// @notice The buyer rated a completed order and pointed at a review document.
+    /// @notice The buyer rated a completed, resolved or settled order and pointed at a review document.
     /// @param productId The product.
     /// @param reviewer The order's buyer.
     /// @param orderNo The order.
@@ -187,6 +202,38 @@ interface ICatalog {
         bytes32 reviewDigest,
         Codec reviewCodec
     );
+
+    /// @notice Buyer or seller offered to settle an escrowed order: `buyerAmount` back to the buyer, the
+    /// rest to the seller. It replaces any earlier offer on the order, from either side.
+    /// @param productId The product.
+    /// @param orderNo The order.
+    /// @param by The offer's author: the order's buyer or the product's seller.
+    /// @param buyerAmount What the buyer would get back, at most the order's amount.
+    event SettlementOffered(
+        uint256 indexed productId, uint256 indexed orderNo, address indexed by, uint256 buyerAmount
+    );
+
+    /// @notice The author of the open settlement offer withdrew it; the order has no open offer now.
+    /// @param productId The product.
+    /// @param orderNo The order.
+    /// @param by The offer's author.
+    event SettlementWithdrawn(uint256 indexed productId, uint256 indexed orderNo, address indexed by);
+
+    /// @notice The other party accepted the open settlement offer: `buyerAmount` is credited to the buyer,
+    /// `sellerAmount` to the seller, and the order is Settled. The units return to stock only if the order
+    /// never shipped and the product is still listed.
+    /// @param productId The product.
+    /// @param orderNo The order.
+    /// @param buyerAmount Credited to the buyer.
+    /// @param sellerAmount Credited to the seller; the two add up to the order's amount.
+    event OrderSettled(uint256 indexed productId, uint256 indexed orderNo, uint256 buyerAmount, uint256 sellerAmount);
+
+    /// @notice A seller pointed at its profile document (name, description, banner, public encryption key);
+    /// the latest event of a seller wins. A zero digest clears the profile.
+    /// @param seller The account the profile describes (the caller).
+    /// @param digest sha2-256 digest of the profile document's CIDv1, or zero: no profile.
+    /// @param codec CID codec of that document.
+    event ProfileSet(address indexed seller, bytes32 digest, Codec codec);
 
     /// @notice `account` withdrew its whole balance in `currency`, sent to `to`.
     /// @param account Whose balance was emptied.
@@ -220,11 +267,12 @@ interface ICatalog {
     /// @param stock The stock given.
     error CatalogInvalidStock(uint256 stock);
 
-    /// @notice An escrow window must be at most 2^32-1 seconds.
+    /// @notice An escrow window must be 0 (an immediate product) or MIN_ESCROW_WINDOW .. MAX_ESCROW_WINDOW.
     /// @param escrowWindow The window given.
     error CatalogInvalidEscrowWindow(uint256 escrowWindow);
 
-    /// @notice A handling time must be 1 .. 2^32-1 seconds for an escrowed product and 0 for an immediate one.
+    /// @notice A handling time must be MIN_HANDLING_TIME .. MAX_HANDLING_TIME for an escrowed product and 0
+    /// for an immediate one.
     /// @param handlingTime The handling time given.
     error CatalogInvalidHandlingTime(uint256 handlingTime);
 
@@ -238,13 +286,23 @@ interface ICatalog {
     /// @param currency The currency given.
     error CatalogInvalidCurrency(address currency);
 
-    /// @notice An arbiter must not be the seller, and an immediate product (no escrow) has none.
+    /// @notice An arbiter must be neither the seller nor the Catalog, and an immediate product (no escrow)
+    /// has none.
     /// @param arbiter The arbiter given.
     error CatalogInvalidArbiter(address arbiter);
 
     /// @notice The product's terms version reached 2^16-1: its price and metadata are fixed for good.
     /// @param productId The product.
     error CatalogTooManyTermsChanges(uint256 productId);
+
+    /// @notice A seller cannot buy its own product (a purchase would let it rate itself).
+    /// @param productId The product.
+    error CatalogSellerIsBuyer(uint256 productId);
+
+    /// @notice The order data is longer than MAX_ORDER_DATA bytes.
+    /// @param size Its length in bytes.
+    /// @param max MAX_ORDER_DATA.
+    error CatalogOrderDataTooLarge(uint256 size, uint256 max);
 
     /// @notice A purchase must be of at least one unit.
     /// @param quantity The quantity given.
@@ -328,6 +386,13 @@ interface ICatalog {
     /// @param deadline placedAt + handlingTime.
     error CatalogHandlingTimeNotOver(uint256 productId, uint256 orderNo, uint256 deadline);
 
+    /// @notice The handling time ended at `deadline`: the order can no longer be shipped, only cancelled
+    /// (or refunded or settled).
+    /// @param productId The product.
+    /// @param orderNo The order.
+    /// @param deadline placedAt + handlingTime.
+    error CatalogShipDeadlinePassed(uint256 productId, uint256 orderNo, uint256 deadline);
+
     /// @notice The escrow window closed at `deadline`: the order can no longer be disputed.
     /// @param productId The product.
     /// @param orderNo The order.
@@ -345,7 +410,31 @@ interface ICatalog {
     /// @param amount The order's amount.
     error CatalogInvalidSplit(uint256 buyerAmount, uint256 amount);
 
-    /// @notice Only a Completed order can be reviewed, once.
+    /// @notice Only the order's buyer or the product's seller may do this.
+    /// @param productId The product.
+    /// @param orderNo The order.
+    /// @param caller Who tried.
+    error CatalogNotParty(uint256 productId, uint256 orderNo, address caller);
+
+    /// @notice The order has no open settlement offer the caller may act on: none to accept, or none of
+    /// the caller's own to withdraw.
+    /// @param productId The product.
+    /// @param orderNo The order.
+    error CatalogNoOffer(uint256 productId, uint256 orderNo);
+
+    /// @notice The amount accepted is not the one of the open offer (it was replaced meanwhile).
+    /// @param productId The product.
+    /// @param orderNo The order.
+    /// @param offered The open offer's amount for the buyer.
+    /// @param accepted The amount the caller named.
+    error CatalogOfferMismatch(uint256 productId, uint256 orderNo, uint256 offered, uint256 accepted);
+
+    /// @notice The open offer is the caller's own: only the other party can accept it.
+    /// @param productId The product.
+    /// @param orderNo The order.
+    error CatalogOwnOffer(uint256 productId, uint256 orderNo);
+
+    /// @notice Only a Completed, Resolved or Settled order can be reviewed, once.
     /// @param productId The product.
     /// @param orderNo The order.
     /// @param state The order's state.

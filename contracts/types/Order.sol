@@ -4,9 +4,11 @@ pragma solidity 0.8.30;
 /// @dev An order, ONE word: buyer 160 | quantity 32 | at 40 | termsVersion 16 | status 8 (low bits first;
 /// the layout a struct of these fields would have). A word rather than a struct for the same reason as
 /// {Sale}: a struct literal written to storage is built in memory first, and each field read after a
-/// branch is another SLOAD. `at` is the time the order was placed until it ships, then the time it
-/// shipped (seconds; 40 bits last until year 36812); quantity <= stock < 2^32; status is the
-/// ICatalog.OrderState in the low 7 bits and the Catalog's SHIPPED flag (bit 7) once the order has shipped.
+/// branch is another SLOAD. `at` is the order's ship deadline (the time it was placed plus the product's
+/// handling time) until it ships, then the time it shipped (seconds; 40 bits last until year 36812):
+/// `ship` and `cancel` compare the clock with it without reading the product. quantity <= stock < 2^32;
+/// status is the ICatalog.OrderState in the low 7 bits and the Catalog's SHIPPED flag (bit 7) once the
+/// order has shipped.
 type Order is uint256;
 
 using OrderWord for Order global;
@@ -23,7 +25,7 @@ library OrderWord {
     /// @dev The word of a new order. Each value must fit its field.
     /// @param buyer_ Who placed it.
     /// @param quantity_ Units bought, < 2^32.
-    /// @param at_ When it was placed (seconds), < 2^40.
+    /// @param at_ Its ship deadline (seconds), < 2^40.
     /// @param termsVersion_ The product's terms version it was placed at, < 2^16.
     /// @param status_ Its state (and flags).
     /// @return The packed word.
@@ -48,7 +50,7 @@ library OrderWord {
         return uint32(Order.unwrap(o) >> QUANTITY);
     }
 
-    /// @dev When the order was placed until it ships, then when it shipped (seconds).
+    /// @dev The ship deadline until the order ships, then when it shipped (seconds).
     function at(Order o) internal pure returns (uint256) {
         return uint40(Order.unwrap(o) >> AT);
     }

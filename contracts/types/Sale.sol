@@ -2,8 +2,10 @@
 pragma solidity 0.8.30;
 
 /// @dev Product slot 1, everything a purchase reads and writes, as ONE word: price 96 | stock 32 |
-/// orderCount 32 | termsVersion 16 | escrowWindow 32 | handlingTime 32 | listed 8 | inToken 8 (low bits
-/// first; the layout a struct of these fields would have). A word rather than a struct because the legacy
+/// orderCount 32 | termsVersion 16 | escrowWindow 32 | handlingTime 32 | listed 1 | inToken 1 |
+/// sellerTag 14 (low bits first). sellerTag is the low 14 bits of the seller's address: a purchase
+/// compares the buyer against it and reads the seller's own slot only when they match (a seller buying
+/// its own product, or one buyer in 16,384), so refusing a seller's own purchase costs no extra slot read. A word rather than a struct because the legacy
 /// code generator re-reads a storage struct's slot for each field read after a branch and masks each field
 /// write separately: a purchase loaded this slot 7 times. Read once into a local, decode with shifts,
 /// write back once. Every setter takes a value that already fits its field (checked by the caller).
@@ -21,7 +23,9 @@ library SaleWord {
     uint256 private constant ESCROW_WINDOW = 176;
     uint256 private constant HANDLING_TIME = 208;
     uint256 private constant LISTED = 240;
-    uint256 private constant IN_TOKEN = 248;
+    uint256 private constant IN_TOKEN = 241;
+    uint256 private constant SELLER_TAG = 242;
+    uint256 private constant TAG_MASK = (1 << 14) - 1;
 
     /// @dev The word of a new listing: orderCount 0, termsVersion 0, listed. Each value must fit its field.
     /// @param price_ Price of one unit, < 2^96.
@@ -29,17 +33,20 @@ library SaleWord {
     /// @param escrowWindow_ Seconds, < 2^32.
     /// @param handlingTime_ Seconds, < 2^32.
     /// @param inToken_ Priced in an ERC-20 token (the product's currency slot), else in ETH.
+    /// @param seller_ The product's seller (its low 14 bits are kept as the seller tag).
     /// @return The packed word.
     function pack(
         uint256 price_,
         uint256 stock_,
         uint256 escrowWindow_,
         uint256 handlingTime_,
-        bool inToken_
+        bool inToken_,
+        address seller_
     ) internal pure returns (Sale) {
         return Sale.wrap(
             price_ | (stock_ << STOCK) | (escrowWindow_ << ESCROW_WINDOW) | (handlingTime_ << HANDLING_TIME)
                 | (uint256(1) << LISTED) | ((inToken_ ? uint256(1) : 0) << IN_TOKEN)
+                | ((uint256(uint160(seller_)) & TAG_MASK) << SELLER_TAG)
         );
     }
 
@@ -75,12 +82,18 @@ library SaleWord {
 
     /// @dev Still for sale (false once delisted; a product that was never listed has a zero word).
     function listed(Sale s) internal pure returns (bool) {
-        return uint8(Sale.unwrap(s) >> LISTED) != 0;
+        return (Sale.unwrap(s) >> LISTED) & 1 != 0;
     }
 
     /// @dev Priced in an ERC-20 token (the product's currency slot), else in ETH.
     function inToken(Sale s) internal pure returns (bool) {
-        return uint8(Sale.unwrap(s) >> IN_TOKEN) != 0;
+        return (Sale.unwrap(s) >> IN_TOKEN) & 1 != 0;
+    }
+
+    /// @dev Whether `account` may be the seller: its low 14 bits are the seller tag. False means it is
+    /// certainly not the seller; true means it may be (compare with the seller's slot).
+    function maybeSeller(Sale s, address account) internal pure returns (bool) {
+        return (Sale.unwrap(s) >> SELLER_TAG) == (uint256(uint160(account)) & TAG_MASK);
     }
 
     /// @dev `s` with another price; `price_` < 2^96.
@@ -109,7 +122,7 @@ library SaleWord {
 
     /// @dev `s` not listed any more, with stock 0.
     function delisted(Sale s) internal pure returns (Sale) {
-        uint256 fields = (uint256(type(uint8).max) << LISTED) | (uint256(type(uint32).max) << STOCK);
+        uint256 fields = (uint256(1) << LISTED) | (uint256(type(uint32).max) << STOCK);
         return Sale.wrap(Sale.unwrap(s) & ~fields);
     }
 }

@@ -60,6 +60,8 @@ class DappGroup(click.Group):
         "refund": "dapp.cli.store_commands:refund",
         "review": "dapp.cli.store_commands:review",
         "withdraw": "dapp.cli.store_commands:withdraw",
+        "settle": "dapp.cli.settle_commands:settle",
+        "profile": "dapp.cli.profile_commands:profile",
         "tx": "dapp.cli.tx_commands:tx",
         "publish": "dapp.cli.ipfs_commands:publish",
         "cid": "dapp.cli.ipfs_commands:cid",

@@ -32,6 +32,26 @@ def explain(error: ContractRevert) -> str | None:
         return f"order {order} was placed by the arbiter itself: it cannot be resolved, only refunded or confirmed"
     if error.name == "CatalogInvalidSplit":
         return f"the buyer's share {a['buyerAmount']} is more than the order's amount {a['amount']}"
+    if error.name == "CatalogShipDeadlinePassed":
+        return (
+            f"order {order} can no longer be shipped: its handling time ended at {when(a['deadline'])}; the buyer "
+            f"may cancel it (or you may both settle it: `dapp settle`)"
+        )
+    if error.name == "CatalogNotParty":
+        return f"{a['caller']} is neither the buyer nor the seller of order {order}: only they can settle it"
+    if error.name == "CatalogNoOffer":
+        return f"order {order} has no open settlement offer (make one with `dapp settle {order} --buyer-amount X`)"
+    if error.name == "CatalogOfferMismatch":
+        return (
+            f"the open offer on order {order} gives the buyer {a['offered']}, not {a['accepted']}: it changed, "
+            f"read it again (`dapp orders`) before accepting"
+        )
+    if error.name == "CatalogOwnOffer":
+        return f"the open offer on order {order} is your own: the other party accepts it (or you --withdraw it)"
+    if error.name == "CatalogSellerIsBuyer":
+        return f"you are the seller of product {a['productId']}: a seller cannot buy its own product"
+    if error.name == "CatalogOrderDataTooLarge":
+        return f"the order data is {a['size']} bytes; a purchase carries at most {a['max']}"
     if error.name == "CatalogWrongOrderState":
         return f"order {order} is {a['state']}: that action needs another state"
     return None

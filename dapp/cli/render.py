@@ -33,25 +33,38 @@ def settles(p: Product) -> str:
 
 
 def protection(p: Product) -> str:
-    """What protects the buyer of `p`, in words, said before every purchase."""
+    """What protects the buyer of `p` and the rules that bind both sides, in words, said before every purchase."""
     if p.settles_immediately:
         return (
             "This product settles at once: the seller is paid when your purchase is mined. There is no escrow, "
-            "no cancel and no dispute."
+            "no cancel and no dispute. You may review it once."
         )
     text = (
-        f"Escrowed: the seller has {format_duration(p.handling_time)} to ship, or you may cancel for a full refund. "
-        f"Once shipped you have {format_duration(p.escrow_window)} to confirm or dispute; after that anyone may "
-        f"release the payment to the seller."
+        f"Escrowed: the seller has {format_duration(p.handling_time)} to ship; from then on it can no longer ship "
+        f"and you may cancel for a full refund. Once shipped you have {format_duration(p.escrow_window)} to confirm "
+        f"or dispute; after that anyone may release the payment to the seller."
     )
     if p.has_arbiter:
-        return text + (
+        text += (
             f" Disputes go to the arbiter {p.arbiter}, who splits the amount between you and the seller "
             f"and can keep none of it."
         )
+    else:
+        text += (
+            " No arbiter: without an arbiter a disputed order stays frozen until the seller refunds, you confirm, "
+            "or you both agree on a split."
+        )
     return text + (
-        " No arbiter: without an arbiter a disputed order stays frozen until the seller refunds or you confirm."
+        " Until the order ends, either of you may offer a split (how much you get back) and the other accept "
+        "that same amount (`dapp settle`). You may review the order once it completes, is ruled or settled; "
+        "refunded and cancelled orders cannot be reviewed."
     )
+
+
+ORDER_DATA_WORDS = (
+    "The order data goes into the purchase's event on chain, readable by anyone: only encrypted details "
+    "(sealed to the seller's shipping key) belong there."
+)
 
 
 def _product_rows(products: list[Product], tokens: dict[str, Token]) -> list[list[object]]:
@@ -89,14 +102,18 @@ def _name(names: Names, cid: Cid) -> str:
     return found.label if found else "?"
 
 
-def _next_step(o: Order) -> str:
+def _next_step(o: Order, token: Token) -> str:
+    step = "-"
     if o.state is OrderState.PAID:
-        return f"ship by {when(o.deadline)}"
-    if o.state is OrderState.SHIPPED:
-        return f"dispute before {when(o.deadline)}"
-    if o.state is OrderState.DISPUTED:
-        return "frozen: arbiter, refund or confirm"
-    return "-"
+        step = f"ship by {when(o.deadline)}"
+    elif o.state is OrderState.SHIPPED:
+        step = f"dispute before {when(o.deadline)}"
+    elif o.state is OrderState.DISPUTED:
+        step = "frozen: arbiter, refund, confirm or settle"
+    offer = o.offer
+    if offer is not None:
+        step += f"; {offer.author} offers {token.format(offer.buyer_amount)} back"
+    return step
 
 
 def orders_table(
@@ -121,7 +138,7 @@ def orders_table(
             tokens[o.currency].format(o.amount),
             o.state.label,
             datetime.fromtimestamp(placed, UTC).strftime("%Y-%m-%d %H:%M"),
-            _next_step(o),
+            _next_step(o, tokens[o.currency]),
         ]
         rows.append(row)
     headers = [

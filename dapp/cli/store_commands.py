@@ -1,4 +1,5 @@
-"""The shop commands: list, browse, buy, settle, review and withdraw (their tables and words: dapp.cli.render)."""
+"""The shop commands: list, browse, buy, ship, confirm, dispute, resolve, review and withdraw (their tables
+and words: dapp.cli.render; settling by agreement: settle_commands.py; seller profiles: profile_commands.py)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from dapp.ipfs.cid import Cid, Codec
 from dapp.ipfs.documents import lookup_names
 from dapp.ipfs.metadata import ProductMetadata, build_product_metadata, build_review_document
 from dapp.tokens import Token
-from dapp.types import ETH, ListingTerms, OrderRef
+from dapp.types import ETH, MAX_ORDER_DATA, ListingTerms, OrderRef, check_order_data, check_windows
 
 DEFAULT_HANDLING = 2 * 86_400  # an escrowed listing's handling time unless --handling says otherwise
 
@@ -65,14 +66,15 @@ def fetch_names(cids: list[Cid], no_metadata: bool, gateway: str | None, ipfs_ap
     type=DURATION,
     default="0",
     show_default=True,
-    help="Time the buyer has after shipping to dispute (seconds, or 7d, 48h); 0 settles every sale at once.",
+    help="Time the buyer has after shipping to dispute (1d to 365d, or seconds); 0 settles every sale at once.",
 )
 @click.option(
     "--handling",
     "handling_time",
     type=DURATION,
     default=None,
-    help="Time you have to ship an escrowed order before the buyer may cancel (default 2d when escrowed).",
+    help="Time you have to ship an escrowed order (1h to 365d); after it you can no longer ship and the buyer "
+    "may cancel (default 2d when escrowed).",
 )
 @click.option("--arbiter", help="ADDRESS that splits disputes of an escrowed product (default: none).")
 @click.option("--name", help="Product name: uploads a metadata document to IPFS (with --description, --image).")
@@ -105,6 +107,7 @@ def list_product(
 ) -> None:
     """List a product for sale; you become its seller."""
     handling = handling_time if handling_time is not None else (DEFAULT_HANDLING if escrow_window else 0)
+    check_windows(escrow_window, handling)  # the contract's bounds, said before connecting
     if bool(name) == bool(metadata_cid):
         raise DappValueError("give either --name (and --description/--image) or --metadata-cid")
     if metadata_cid and (description or images):
@@ -243,6 +246,12 @@ def product(product_id: int, with_metadata: bool, gateway: str | None, ipfs_api:
     show_default=True,
     help="Token products: permit when the token has one, else approve (auto), or force one.",
 )
+@click.option(
+    "--order-data",
+    "order_data_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help=f"FILE of bytes for the seller (sealed shipping details), at most {MAX_ORDER_DATA}; public on chain.",
+)
 @network_options
 @tx_options
 def buy(
@@ -250,10 +259,12 @@ def buy(
     quantity: int,
     expect_price: str | None,
     payment: str,
+    order_data_file: Path | None,
     net: NetworkArgs,
     tx: TxArgs,
 ) -> None:
     """Buy a product on the terms shown now (currency, price, terms version); paying quantity x price."""
+    order_data = check_order_data(order_data_file.read_bytes()) if order_data_file is not None else b""
     with session(net, tx=tx) as s:
         client = s.client()
         item = client.product(product_id)
@@ -261,9 +272,12 @@ def buy(
         if expect_price is not None:
             expected = s.price(client, expect_price, item.currency)[1]
             item = dataclasses.replace(item, price=expected)  # the contract refuses it if the price moved
-        echo_err(f"{token.format(quantity * item.price)} for {quantity} x product {product_id}. {protection(item)}")
+        words = f"{token.format(quantity * item.price)} for {quantity} x product {product_id}. {protection(item)}"
+        if order_data:
+            words += f" {ORDER_DATA_WORDS}"
+        echo_err(words)
         progress(f"buying {quantity} of product {product_id}")
-        purchase = client.buy(item, quantity, payment=payment)
+        purchase = client.buy(item, quantity, payment=payment, order_data=order_data)
     how = PAYMENT_WORDS[purchase.payment]
     emit(
         net.as_json,
@@ -274,6 +288,7 @@ def buy(
             "amountText": token.format(purchase.amount),
             "escrowed": purchase.escrowed,
             "payment": purchase.payment.label,
+            "orderDataBytes": len(purchase.order_data),
             "tx": purchase.tx.tx_hash,
             **({"approveTx": purchase.approve_tx.tx_hash} if purchase.approve_tx else {}),
         },
@@ -353,7 +368,9 @@ dispute = _order_command(
 release = _order_command(
     "release", "Anyone: pay the seller of a shipped, undisputed ORDER once its escrow window has passed."
 )
-refund = _order_command("refund", "Seller: refund an escrowed ORDER in full; the units return to stock.")
+refund = _order_command(
+    "refund", "Seller: refund an escrowed ORDER in full; the units return to stock if it never shipped."
+)
 
 
 @click.command("ship")

@@ -15,6 +15,16 @@ Review document (`schema: "ownerless-store/review@1"`)::
 - rating: integer 1..5 (the contract also records it; the document carries the text); text: string,
   at most 10,000 characters.
 
+Seller profile document (`schema: "ownerless-store/seller@1"`), named by the seller's latest ProfileSet
+event (`setProfile`), and the storefront document a page build may name::
+
+    {"schema": "ownerless-store/seller@1", "name": "Moonwave Merch", "description": "Tour merch",
+     "banner": "bafkrei...", "encryptionKey": "0x3b6a27bc..."}
+
+- name: as a product's; description: as a product's; banner (optional): the CIDv1 of an image;
+- encryptionKey (optional): the seller's X25519 public key for sealed shipping details (dapp.shipping),
+  "0x" and 64 hex digits. A profile without one gets no shipping address sealed to it.
+
 Documents are serialized canonically (sorted keys, no spaces, UTF-8) so the same content always has the
 same CID. Whoever reads a document recomputes its CID from the fetched bytes with our importer and
 rejects it if it differs from the CID on chain: a gateway cannot substitute content.
@@ -39,6 +49,7 @@ if TYPE_CHECKING:  # ipfshttpclient behind Kubo costs ~0.2 s to import; readers 
 
 PRODUCT_SCHEMA = "ownerless-store/product@1"
 REVIEW_SCHEMA = "ownerless-store/review@1"
+SELLER_SCHEMA = "ownerless-store/seller@1"
 MAX_NAME = 200
 MAX_TEXT = 10_000
 MAX_DOCUMENT = 1024 * 1024  # documents are small; refuse to download anything bigger
@@ -57,6 +68,23 @@ class ReviewDocument:
     cid: Cid
     rating: int
     text: str
+
+
+@dataclass(frozen=True)
+class ProfileDocument:
+    cid: Cid
+    name: str
+    description: str
+    banner: str | None  # an image's CID
+    encryption_key: bytes | None  # the seller's X25519 public key for shipping details
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "description": self.description,
+            "banner": self.banner,
+            "encryptionKey": "0x" + self.encryption_key.hex() if self.encryption_key else None,
+        }
 
 
 def canonical_json(document: dict[str, Any]) -> bytes:
@@ -99,15 +127,7 @@ def build_product_metadata(name: str, description: str, image_cids: list[Cid | s
 
 def upload_product_metadata(kubo: Kubo, name: str, description: str, image_paths: list[Path]) -> Cid:
     """Add the images and the document to Kubo (pinned), checking every CID Kubo reports against ours."""
-    image_cids: list[Cid | str] = []
-    for path in image_paths:
-        if not path.is_file():
-            raise DappValueError(f"{path}: image not found (or not a file)")
-        expected = Cid.parse(path_cid(path))
-        added = Cid.parse(kubo.add_path(path)[-1].cid)
-        if added != expected:
-            raise CidMismatchError(str(expected), str(added), what=f"Kubo's import of {path}")
-        image_cids.append(added)
+    image_cids: list[Cid | str] = [_upload_file(kubo, path) for path in image_paths]
     document, cid = build_product_metadata(name, description, image_cids)
     return _upload(kubo, document, cid)
 
@@ -164,12 +184,87 @@ def fetch_review(source: Kubo | str, cid: Cid | str) -> ReviewDocument:
     return parse_review_document(cid, fetch_verified(source, cid))
 
 
+# --- seller profiles --------------------------------------------------------------------------------
+
+
+def _public_key(value: object, error: type[Exception]) -> bytes:
+    from dapp.shipping.keys import parse_public_key  # pyhpke: only where a key is read
+
+    if not isinstance(value, str | bytes):
+        raise error(f"encryptionKey must be a hex string, got {type(value).__name__}")
+    try:
+        return parse_public_key(value, "encryptionKey")
+    except DappValueError as exc:  # ShippingKeyError
+        raise error(str(exc)) from None
+
+
+def build_profile_document(
+    name: str, description: str = "", banner: Cid | str | None = None, encryption_key: bytes | str | None = None
+) -> tuple[bytes, Cid]:
+    """A seller profile document and its CID (computed locally, no daemon)."""
+    _check_text("name", name, MAX_NAME, required=True, error=DappValueError)
+    _check_text("description", description, MAX_TEXT, required=False, error=DappValueError)
+    document: dict[str, Any] = {"schema": SELLER_SCHEMA, "name": name, "description": description}
+    if banner is not None:
+        document["banner"] = str(_as_cid(banner))
+    if encryption_key is not None:
+        document["encryptionKey"] = "0x" + _public_key(encryption_key, DappValueError).hex()
+    data = canonical_json(document)
+    return data, data_cid(data)
+
+
+def upload_profile(
+    kubo: Kubo, name: str, description: str = "", banner: Path | Cid | None = None, encryption_key: bytes | None = None
+) -> Cid:
+    """Add the banner image (a file) and the profile document to Kubo, pinned, checking every CID."""
+    banner_cid = banner if not isinstance(banner, Path) else _upload_file(kubo, banner)
+    document, cid = build_profile_document(name, description, banner_cid, encryption_key)
+    return _upload(kubo, document, cid)
+
+
+def parse_profile_document(cid: Cid, document: bytes) -> ProfileDocument:
+    data = _parse(cid, document, SELLER_SCHEMA)
+    banner = data.get("banner")
+    if banner is not None:
+        try:
+            banner = str(Cid.parse(banner))
+        except (DappValueError, AttributeError) as exc:
+            raise MetadataError(f"profile {cid}: bad banner CID ({exc})") from None
+    key = data.get("encryptionKey")
+    return ProfileDocument(
+        cid=cid,
+        name=_check_text("name", data.get("name"), MAX_NAME, required=True, error=MetadataError),
+        description=_check_text(
+            "description", data.get("description", ""), MAX_TEXT, required=False, error=MetadataError
+        ),
+        banner=banner,
+        encryption_key=_public_key(key, MetadataError) if key is not None else None,
+    )
+
+
+def fetch_profile(source: Kubo | str, cid: Cid | str) -> ProfileDocument:
+    """Fetch a profile document, verify its bytes hash to `cid`, and parse it."""
+    cid = _as_cid(cid)
+    return parse_profile_document(cid, fetch_verified(source, cid))
+
+
 # --- shared -----------------------------------------------------------------------------------------
 
 
 def _as_cid(cid: Cid | str) -> Cid:
     """A CID string from outside is parsed here, once; a Cid passes through untouched."""
     return cid if isinstance(cid, Cid) else Cid.parse(cid)
+
+
+def _upload_file(kubo: Kubo, path: Path) -> Cid:
+    """Add an image file to Kubo as `ipfs add --cid-version=1` would, checking Kubo's CID against ours."""
+    if not path.is_file():
+        raise DappValueError(f"{path}: image not found (or not a file)")
+    expected = Cid.parse(path_cid(path))
+    added = Cid.parse(kubo.add_path(path)[-1].cid)
+    if added != expected:
+        raise CidMismatchError(str(expected), str(added), what=f"Kubo's import of {path}")
+    return added
 
 
 def _upload(kubo: Kubo, document: bytes, cid: Cid) -> Cid:

@@ -49,6 +49,12 @@ class LocalSigner:
         signed = self._account.sign_transaction({k: v for k, v in tx.items() if k != "from"})
         return SignedTx("0x" + bytes(signed.hash).hex(), bytes(signed.raw_transaction))
 
+    def sign_text(self, text: str) -> bytes:
+        """An EIP-191 personal_sign signature of `text` (what a wallet's personal_sign gives)."""
+        from eth_account.messages import encode_defunct
+
+        return bytes(self._account.sign_message(encode_defunct(text=text)).signature)
+
 
 class NodeSigner:
     """A dev node's unlocked account: the node signs when the transaction is sent."""

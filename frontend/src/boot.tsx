@@ -1,10 +1,12 @@
 // The page's entry point, and the only module that does anything on import: load config.json, create the
 // shop, start the deployment check, mount the shell, follow the location hash, resume the last wallet.
+import type { Address } from 'viem';
 import { Reader } from './chain/reader';
 import { parseConfig } from './config';
-import { Documents, SCHEMAS } from './docs';
+import { Documents } from './docs';
 import { describeError } from './errors';
 import { gatewayFor } from './gateway';
+import { loadProfile } from './profiles';
 import { banner, nodeDown, resumeWallet } from './actions';
 import { mountFatal, mountShell } from './shell';
 import { createShop, type Deployment, type Shop } from './state';
@@ -24,10 +26,10 @@ async function loadConfig() {
   return parseConfig(raw, location.search);
 }
 
-async function loadStorefront(shop: Shop, cid: string): Promise<void> {
-  const doc = await shop.docs.loadCid(cid, SCHEMAS.seller);
-  if (doc.status === 'ok' && doc.data.name) {
-    shop.storefront.value = { name: doc.data.name, description: doc.data.description, banner: doc.data.banner };
+async function loadStorefront(shop: Shop, seller: Address): Promise<void> {
+  const profile = await loadProfile(shop, seller);
+  if (profile.status === 'ok') {
+    shop.storefront.value = { name: profile.name, description: profile.description, banner: profile.banner };
   }
 }
 
@@ -78,7 +80,7 @@ async function boot(): Promise<void> {
   mountShell(current);
   window.addEventListener('hashchange', () => (current.hash.value = location.hash));
   void resumeWallet(current);
-  if (config.sellerDocument) void loadStorefront(current, config.sellerDocument);
+  if (config.seller) void loadStorefront(current, config.seller);
 }
 
 void boot();

@@ -31,10 +31,11 @@ const WORDS: Record<string, (a: Args, f: ErrorFormat) => string> = {
   CatalogInvalidStock: () => 'That stock level is not allowed.',
   CatalogInvalidRating: () => 'A rating is from 1 to 5 stars.',
   CatalogInvalidMetadata: () => 'The product document reference is not valid.',
-  CatalogInvalidEscrowWindow: () => 'That escrow window is not allowed.',
-  CatalogInvalidHandlingTime: () => 'That handling time does not fit the escrow setting.',
+  CatalogInvalidEscrowWindow: () => 'An escrow window is from 1 day to 365 days (0 for a product paid directly).',
+  CatalogInvalidHandlingTime: () => 'A handling time is from 1 hour to 365 days (0 for a product paid directly).',
   CatalogInvalidCurrency: () => 'That currency is not a token contract.',
-  CatalogInvalidArbiter: () => 'That arbiter is not allowed: a seller cannot arbitrate their own sales.',
+  CatalogInvalidArbiter: () =>
+    'That arbiter is not allowed: neither the seller nor the store contract itself can arbitrate.',
   CatalogInvalidRecipient: () => 'Choose an address to send the funds to.',
   CatalogNotBuyer: () => 'Only the buyer of this order can do that.',
   CatalogNotSeller: () => 'Only the seller of this product can do that.',
@@ -47,7 +48,22 @@ const WORDS: Record<string, (a: Args, f: ErrorFormat) => string> = {
     'Refresh to see where it stands.',
   CatalogOrderNotEscrowed: (a) =>
     `Order ${a.productId}-${a.orderNo} is ${stateLabel(a.state).toLowerCase()}, so this is no longer possible.`,
-  CatalogOrderNotReviewable: () => 'This order cannot be reviewed: reviews open once an order is completed, once.',
+  CatalogOrderNotReviewable: () =>
+    'This order cannot be reviewed: an order is reviewed once, after it was completed, resolved or settled.',
+  CatalogSellerIsBuyer: () => 'Sellers cannot buy their own products.',
+  CatalogOrderDataTooLarge: (a) =>
+    `The order details are ${a.size} bytes; the store takes at most ${a.max}. Nothing was sent.`,
+  CatalogShipDeadlinePassed: (a, f) =>
+    `The handling time ended on ${f.time(a.deadline)}: the order can no longer be shipped. The buyer may cancel ` +
+    'for a full refund; you can still refund or offer a settlement.',
+  CatalogNotParty: () => 'Only the buyer or the seller of this order can do that.',
+  CatalogNoOffer: (a) =>
+    `There is no open settlement offer on order ${a.productId}-${a.orderNo}: it was withdrawn, or the order ` +
+    'moved on. Refresh to see where it stands.',
+  CatalogOfferMismatch: (a, f) =>
+    `The offer on the table gives the buyer ${f.amount(a.offered)}, not the ${f.amount(a.accepted)} you accepted: ` +
+    'it changed since you looked. Nothing changed hands; read the new offer first.',
+  CatalogOwnOffer: () => 'This offer is your own: the other side has to accept it.',
   CatalogHandlingTimeNotOver: (a, f) =>
     `The seller still has time to ship. If it has not shipped by ${f.time(a.deadline)}, you can cancel for a full refund.`,
   CatalogDisputeWindowClosed: (a, f) => `The time to open a dispute ended on ${f.time(a.deadline)}.`,

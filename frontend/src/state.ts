@@ -7,6 +7,7 @@ import type { Reader, ChainReader } from './chain/reader';
 import type { Config } from './config';
 import type { DocumentSource } from './docs';
 import { currencyInfo, moneyIn, type Money } from './format';
+import type { Profile, Storefront } from './profiles';
 import type { ShopWallet, WalletEntry } from './wallet';
 
 export type Deployment =
@@ -37,13 +38,6 @@ export interface TxCard {
   error?: string;
 }
 
-/** The seller's storefront document (config.sellerDocument), once it arrived and checked out. */
-export interface Storefront {
-  name: string;
-  description: string;
-  banner: string | null;
-}
-
 export interface Shop {
   readonly config: Config;
   /** What views read of the chain. */
@@ -61,7 +55,10 @@ export interface Shop {
   /** EIP-6963 wallets announced so far. */
   readonly found: Signal<readonly WalletEntry[]>;
   readonly dialog: Signal<{ open: boolean; note: string }>;
+  /** The page's own seller's profile (config.seller), once it arrived and checked out: the shop's name. */
   readonly storefront: Signal<Storefront | null>;
+  /** Seller profiles read so far, by lower-case address (profiles.ts). */
+  readonly profiles: Map<string, Promise<Profile>>;
   readonly shopName: ReadonlySignal<string>;
   readonly banners: Signal<readonly Banner[]>;
   readonly toasts: Signal<readonly TxCard[]>;
@@ -95,6 +92,7 @@ export function createShop({ config, reader, node, docs, checked, hash = '' }: S
     found: signal([]),
     dialog: signal({ open: false, note: '' }),
     storefront,
+    profiles: new Map(),
     shopName: computed(() => storefront.value?.name || 'Ownerless Store'),
     banners: signal([]),
     toasts: signal([]),

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { renderToString } from 'preact-render-to-string';
 import type { Address, Hex } from 'viem';
 import { ZERO_ADDRESS, type Order, type Product } from '../src/chain/contract';
-import type { ChainReader, PurchasedLog, Reader } from '../src/chain/reader';
+import type { ChainReader, ProfileLog, PurchasedLog, Reader } from '../src/chain/reader';
 import { parseConfig } from '../src/config';
 import type { Doc, DocumentSource } from '../src/docs';
 import type { CurrencyInfo } from '../src/format';
@@ -17,6 +17,9 @@ import { ShopContext } from '../src/views/common';
 import { MyOrdersList, loadMyOrders } from '../src/views/orders';
 import { SellerDesk, loadSeller } from '../src/views/seller';
 import { Disputes, loadArbiter } from '../src/views/arbiter';
+import { ProductPage } from '../src/views/product';
+import { loadProfile } from '../src/profiles';
+import { digestToCid } from '../src/cid';
 
 const SELLER: Address = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
 const BUYER: Address = '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC';
@@ -59,6 +62,8 @@ function order(p: Product, no: number, state: number, changes: Partial<Order> = 
     placedAt: 1000n,
     shippedAt: 0n,
     deadline: 5000n,
+    offerBy: ZERO_ADDRESS,
+    offerBuyerAmount: 0n,
     ...changes,
   };
 }
@@ -107,6 +112,11 @@ class FakeReader implements ChainReader {
   }
   async reviews() {
     return [];
+  }
+  profiles = new Map<string, ProfileLog>();
+  async profile(seller: Address) {
+    this.calls.push('profile');
+    return this.profiles.get(seller.toLowerCase()) ?? null;
   }
   async now() {
     return this.time;
@@ -245,4 +255,110 @@ test('routes: every view, and a nearly right link says what is wrong', () => {
   assert.ok(word.view === 'notFound' && word.reason?.includes('is not a product number'));
   assert.equal(parseRoute(`#/product/${2n ** 256n}`).view, 'notFound');
   assert.deepEqual(parseRoute('#/nowhere'), { view: 'notFound', reason: null });
+});
+
+test('settlement offers on the order card, for both sides; settled, disputed and late orders', async () => {
+  const shirt = product(1, { orderCount: 4n });
+  const offered = order(shirt, 1, STATE.Shipped, { offerBy: SELLER, offerBuyerAmount: 5n * 10n ** 15n });
+  const reader = new FakeReader(
+    [shirt],
+    new Map([
+      [
+        1n,
+        [
+          offered,
+          order(shirt, 2, STATE.Settled),
+          order(shirt, 3, STATE.Disputed, { deadline: 0n }),
+          order(shirt, 4, STATE.Paid, { deadline: 2000n }),
+        ],
+      ],
+    ]),
+  );
+  const shop = shopWith(reader);
+  const card = (page: string, ref: string) => page.slice(page.indexOf(`data-order="${ref}"`)).split('</article>')[0]!;
+
+  const mine = html(shop, <MyOrdersList {...await loadMyOrders(shop, BUYER)} />);
+  const theirs = card(mine, '1-1');
+  assert.match(theirs, /data-offer="theirs"/);
+  assert.match(theirs, /The seller offers a settlement: you get 0\.005 ETH back and the seller 0\.015 ETH/);
+  assert.match(theirs, /data-action="accept"/);
+  assert.match(theirs, /Make a counter-offer/);
+  assert.doesNotMatch(theirs, /withdrawOffer/);
+  assert.match(card(mine, '1-2'), /Settled by agreement between buyer and seller\. You can leave a review\./);
+  assert.match(card(mine, '1-2'), /data-action="review"/);
+  const disputed = card(mine, '1-3');
+  assert.match(disputed, /Disputed\. No arbiter/);
+  assert.doesNotMatch(disputed, /1970|release/i); // no release time for a disputed order
+
+  const desk = html(shop, <SellerDesk {...await loadSeller(shop, SELLER)} />);
+  const own = card(desk, '1-1');
+  assert.match(own, /data-offer="mine"/);
+  assert.match(own, /You offered a settlement: the buyer gets 0\.005 ETH back and you keep 0\.015 ETH/);
+  assert.match(own, /data-action="withdrawOffer"/);
+  assert.match(own, /Change your offer/);
+  assert.doesNotMatch(own, /data-action="accept"/);
+  const late = card(desk, '1-4'); // the handling deadline (2000) is now: no shipping any more
+  assert.doesNotMatch(late, /data-action="ship"/);
+  assert.match(late, /can no longer ship: the buyer may cancel/);
+  assert.match(late, /data-action="refund"/);
+});
+
+test('a seller is not offered Buy on its own product; a buyer reads the rules first', () => {
+  const shirt = product(1, { arbiter: ARBITER });
+  const shop = shopWith(new FakeReader([shirt]));
+  const doc: Doc = { status: 'none' };
+  const page = () => html(shop, <ProductPage product={shirt} doc={doc} />);
+  shop.account.value = BUYER;
+  const buyer = page();
+  assert.match(buyer, /Buy now/);
+  assert.match(buyer, /From then on it can no longer ship, and you can cancel for a full refund/);
+  assert.match(buyer, /settle by agreement/);
+  assert.match(buyer, /Disputes are decided by/);
+  shop.account.value = SELLER;
+  const seller = page();
+  assert.doesNotMatch(seller, /Buy now/);
+  assert.match(seller, /This is your product: sellers cannot buy their own products\./);
+});
+
+test("profiles: the seller's latest ProfileSet wins; the build-time document only without one", async () => {
+  const GOOD: Hex = `0x${'22'.repeat(32)}`;
+  const BAD: Hex = `0x${'33'.repeat(32)}`;
+  const EMPTY: Hex = `0x${'00'.repeat(32)}`;
+  const profileDocs: DocumentSource = {
+    imageUrl: (cid) => `http://gw/ipfs/${cid}`,
+    load: async (digest): Promise<Doc> => {
+      if (digest === EMPTY) return { status: 'none' };
+      if (digest === BAD) return { status: 'unavailable', cid: 'bafkbad', reason: 'content does not match its digest' };
+      return { status: 'ok', cid: 'bafkgood', data: { ...blank, name: 'On-chain Shop' } };
+    },
+    loadCid: async (cid): Promise<Doc> => ({ status: 'ok', cid, data: { ...blank, name: 'Build-time Shop' } }),
+  };
+  const blank = { name: '', description: '', text: '', rating: null, images: [], banner: null };
+  const other: Address = '0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65';
+  const make = (logs: [Address, Hex][]) => {
+    const reader = new FakeReader([]);
+    for (const [seller, digest] of logs) reader.profiles.set(seller.toLowerCase(), { seller, digest, codec: 0 });
+    const config = parseConfig({
+      chainId: 31337,
+      address: '0x5FbDB2315678afecb367f032d93F642f64180aa3',
+      deploymentBlock: 1,
+      codeHash: `0x${'ab'.repeat(32)}`,
+      rpcUrl: 'http://127.0.0.1:8545',
+      seller: SELLER,
+      sellerDocument: digestToCid(DIGEST, 0),
+    });
+    const checked = Promise.resolve<Deployment>({ status: 'ok' });
+    return createShop({ config, reader, node: null as unknown as Reader, docs: profileDocs, checked });
+  };
+  const never = await loadProfile(make([]), SELLER);
+  assert.ok(never.status === 'ok' && never.source === 'build' && never.name === 'Build-time Shop');
+  const set = await loadProfile(make([[SELLER, GOOD]]), SELLER);
+  assert.ok(set.status === 'ok' && set.source === 'chain' && set.name === 'On-chain Shop');
+  assert.deepEqual(await loadProfile(make([[SELLER, EMPTY]]), SELLER), { status: 'none' }); // cleared
+  const bad = await loadProfile(make([[SELLER, BAD]]), SELLER);
+  assert.ok(bad.status === 'unavailable' && bad.source === 'chain');
+  // Any seller's storefront reads its own profile; a build-time document is the page's own seller's only.
+  assert.deepEqual(await loadProfile(make([]), other), { status: 'none' });
+  const theirs = await loadProfile(make([[other, GOOD]]), other);
+  assert.ok(theirs.status === 'ok' && theirs.name === 'On-chain Shop');
 });

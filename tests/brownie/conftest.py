@@ -38,8 +38,10 @@ ETH = "0x0000000000000000000000000000000000000000"  # the currency of an ether-p
 USD = 12_500_000  # 12.50 tUSD (TestUSD has 6 decimals)
 DIGEST = "0x" + "ab" * 32  # any nonzero sha2-256 digest of a metadata document's CID
 RAW, DAG_PB = 0, 1  # Codec: the metadata document's CID codec
+NO_DATA = b""  # a purchase's orderData when the buyer sends none
+MAX_ORDER_DATA = 1024
 # OrderState as the contract numbers it
-PAID, SHIPPED, DISPUTED, COMPLETED, REFUNDED, CANCELLED, RESOLVED, REVIEWED = range(1, 9)
+PAID, SHIPPED, DISPUTED, COMPLETED, REFUNDED, CANCELLED, RESOLVED, REVIEWED, SETTLED = range(1, 10)
 
 
 @pytest.fixture(autouse=True)
@@ -95,10 +97,11 @@ def list_product(catalog, seller, price=PRICE, stock=STOCK, escrow_window=ESCROW
     return tx.return_value
 
 
-def buy(catalog, buyer, product_id, quantity=1, price=PRICE, terms=0, currency=ETH):
-    """Buy `quantity` units at `price` and terms version `terms`, paying exactly; return the order number."""
+def buy(catalog, buyer, product_id, quantity=1, price=PRICE, terms=0, currency=ETH, data=NO_DATA):
+    """Buy `quantity` units at `price` and terms version `terms`, paying exactly, with `data` as orderData;
+    return the order number."""
     value = quantity * price if currency == ETH else 0
-    tx = catalog.buy(product_id, quantity, currency, price, terms, {"from": buyer, "value": value})
+    tx = catalog.buy(product_id, quantity, currency, price, terms, data, {"from": buyer, "value": value})
     return tx.return_value
 
 

@@ -31,7 +31,7 @@ def nothing_to_withdraw(product_id, order_no, caller):
 
 # action: (the order it acts on, the role it belongs to, its arguments, the error a non-party gets)
 ACTIONS = {
-    "ship": ("paid", "seller", lambda p, o, who: (p, o, DIGEST, RAW), not_seller),
+    "ship": ("unshipped", "seller", lambda p, o, who: (p, o, DIGEST, RAW), not_seller),
     "refund": ("paid", "seller", lambda p, o, who: (p, o), not_seller),
     "cancel": ("paid", "buyer", lambda p, o, who: (p, o), not_buyer),
     "confirm": ("shipped", "buyer", lambda p, o, who: (p, o), not_buyer),
@@ -56,17 +56,18 @@ def parties(deployer, seller, buyer, stranger, arbiter):
 @pytest.fixture(scope="module")
 def orders(catalog, seller, buyer, arbiter, chain):
     """An escrowed product with an arbiter and one order in each state the actions need, each at a point
-    where its rightful party may act: Paid past the handling time (cancellable), Shipped inside the window,
-    Disputed, and Completed (reviewable; the seller holds its PRICE as credit)."""
+    where its rightful party may act: Paid past the handling time (cancellable), Paid within it (shippable),
+    Shipped inside the window, Disputed, and Completed (reviewable; the seller holds its PRICE as credit)."""
     product_id = list_product(catalog, seller, arbiter=arbiter)
     paid = buy(catalog, buyer, product_id)
     chain.sleep(HANDLING_TIME + 1)
-    shipped, disputed, completed = (buy(catalog, buyer, product_id) for _ in range(3))
+    unshipped, shipped, disputed, completed = (buy(catalog, buyer, product_id) for _ in range(4))
     for order_no in (shipped, disputed, completed):
         catalog.ship(product_id, order_no, DIGEST, RAW, {"from": seller})
     catalog.dispute(product_id, disputed, {"from": buyer})
     catalog.confirm(product_id, completed, {"from": buyer})
-    return product_id, {"paid": paid, "shipped": shipped, "disputed": disputed, "completed": completed}
+    orders = {"paid": paid, "unshipped": unshipped, "shipped": shipped, "disputed": disputed, "completed": completed}
+    return product_id, orders
 
 
 def state(catalog, accounts, product_id, orders):

@@ -8,6 +8,8 @@ import pytest
 from conftest import (
     ESCROW_WINDOW,
     ETH,
+    HANDLING_TIME,
+    NO_DATA,
     PAID,
     PRICE,
     STOCK,
@@ -86,28 +88,31 @@ def test_a_reentrant_withdraw_that_insists_fails_whole(catalog, accounts, buyer,
     assert_money_invariant(catalog, [*accounts, attacker])
 
 
-def test_reentrant_refund_withdraw_and_buy_take_only_what_is_owed(
-    catalog, accounts, seller, buyer, stranger, rich, make_attacker
+def test_reentrant_cancel_withdraw_buy_and_refund_take_only_what_is_owed(
+    catalog, accounts, seller, buyer, stranger, rich, make_attacker, chain
 ):
-    """During its withdrawal the attacker refunds its own escrowed purchase, withdraws that refund, buys
-    something and refunds another buyer. It ends with exactly its credit plus its refund minus what it
-    spent; everyone else's money stays in place."""
+    """During its withdrawal the attacker cancels its own purchase the seller never shipped, withdraws that
+    refund, buys something and refunds a buyer of its own product. It ends with exactly its credit plus its
+    refund minus what it spent; everyone else's money stays in place. (A seller cannot buy its own product,
+    so its refund comes from a cancel.)"""
     attacker = make_attacker(funding=100 * PRICE)
     escrowed = listed_by(attacker, catalog, escrow_window=ESCROW_WINDOW)
     immediate = listed_by(attacker, catalog)
-    # the attacker buys 4 units of its own escrowed product (order 1), the buyer 1 (order 2)
-    as_contract(attacker, catalog, "buy", escrowed, 4, ETH, PRICE, 0, value=4 * PRICE)
+    theirs = list_product(catalog, seller)
+    # the attacker buys 4 units of the seller's escrowed product, which the seller never ships
+    as_contract(attacker, catalog, "buy", theirs, 4, ETH, PRICE, 0, NO_DATA, value=4 * PRICE)
     buy(catalog, buyer, escrowed)
     buy(catalog, buyer, immediate, quantity=3)  # the attacker's credit: 3 PRICE
     target = list_product(catalog, stranger, price=2 * PRICE, stock=5, escrow_window=0)
+    chain.sleep(HANDLING_TIME)
     credits = {party: catalog.withdrawable(party, ETH) for party in (seller, buyer, stranger)}
     arm(
         attacker,
         [
-            (0, catalog.refund.encode_input(escrowed, 1)),
+            (0, catalog.cancel.encode_input(theirs, 1)),
             (0, catalog.withdraw.encode_input(ETH, attacker)),
-            (2 * PRICE, catalog.buy.encode_input(target, 1, ETH, 2 * PRICE, 0)),
-            (0, catalog.refund.encode_input(escrowed, 2)),
+            (2 * PRICE, catalog.buy.encode_input(target, 1, ETH, 2 * PRICE, 0, NO_DATA)),
+            (0, catalog.refund.encode_input(escrowed, 1)),
         ],
         swallow=False,
     )
@@ -117,7 +122,7 @@ def test_reentrant_refund_withdraw_and_buy_take_only_what_is_owed(
 
     assert hook_results(attacker) == [None] * 4
     names = [event.name for event in tx.events]
-    assert names == ["Withdrawn", "OrderRefunded", "Withdrawn", "Purchased", "OrderRefunded"]
+    assert names == ["Withdrawn", "OrderCancelled", "Withdrawn", "Purchased", "OrderRefunded"]
     assert [w["amount"] for w in tx.events["Withdrawn"]] == [3 * PRICE, 4 * PRICE]
     # the attacker: +3 (its credit) +4 (its own refund) -2 (the purchase)
     assert attacker.balance() == attacker_before + 5 * PRICE
@@ -127,7 +132,8 @@ def test_reentrant_refund_withdraw_and_buy_take_only_what_is_owed(
     assert catalog.withdrawable(stranger, ETH) == credits[stranger] + 2 * PRICE
     assert catalog.withdrawable(buyer, ETH) == credits[buyer] + PRICE
     assert catalog.withdrawable(seller, ETH) == credits[seller]
-    assert catalog.getProduct(escrowed)["stock"] == STOCK  # both refunds returned their units
+    # neither order shipped: both returned their units
+    assert catalog.getProduct(escrowed)["stock"] == catalog.getProduct(theirs)["stock"] == STOCK
     assert_money_invariant(catalog, [*accounts, attacker])
 
 
@@ -214,7 +220,7 @@ def test_moving_the_token_inside_a_purchase_is_refused(catalog, accounts, seller
     evil.exec(evil, evil.approve.encode_input(catalog, 2**255), {"from": seller})
     hook = {
         "withdraw": catalog.withdraw.encode_input(evil, evil),
-        "buy": catalog.buy.encode_input(product_id, 1, evil, USD, 0),
+        "buy": catalog.buy.encode_input(product_id, 1, evil, USD, 0, NO_DATA),
     }[reentry]
     arm(evil, [hook], swallow=False, catalog=catalog)
     held = evil.balanceOf(catalog)

@@ -8,6 +8,7 @@ from conftest import (
     ESCROW_WINDOW,
     ETH,
     HANDLING_TIME,
+    NO_DATA,
     PRICE,
     RAW,
     as_contract,
@@ -49,7 +50,7 @@ def settle_rejecting_buyer(catalog, attacker, seller, arbiter, chain, path):
     """The attacker buys QUANTITY units from the seller and the order settles by `path`; returns what the
     attacker and the seller are owed."""
     product_id = list_product(catalog, seller, arbiter=arbiter)
-    tx = as_contract(attacker, catalog, "buy", product_id, QUANTITY, ETH, PRICE, 0, value=QUANTITY * PRICE)
+    tx = as_contract(attacker, catalog, "buy", product_id, QUANTITY, ETH, PRICE, 0, NO_DATA, value=QUANTITY * PRICE)
     order_no = tx.events["Purchased"]["orderNo"]
     if path == "refund":
         catalog.refund(product_id, order_no, {"from": seller})

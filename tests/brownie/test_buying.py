@@ -1,13 +1,13 @@
 """Buying: exact payment at the agreed price, stock accounting, escrow or immediate settlement."""
 
 from brownie.test import given, strategy
-from conftest import COMPLETED, ETH, HANDLING_TIME, PAID, PRICE, STOCK, buy, list_product, reverts_with
+from conftest import COMPLETED, ETH, HANDLING_TIME, NO_DATA, PAID, PRICE, STOCK, buy, list_product, reverts_with
 
 
 def test_an_escrowed_purchase_holds_the_payment(catalog, seller, buyer, escrowed_product, chain):
     balance = buyer.balance()
 
-    tx = catalog.buy(escrowed_product, 3, ETH, PRICE, 0, {"from": buyer, "value": 3 * PRICE})
+    tx = catalog.buy(escrowed_product, 3, ETH, PRICE, 0, NO_DATA, {"from": buyer, "value": 3 * PRICE})
 
     assert tx.return_value == 1
     assert tx.events["Purchased"] == {
@@ -17,6 +17,7 @@ def test_an_escrowed_purchase_holds_the_payment(catalog, seller, buyer, escrowed
         "quantity": 3,
         "unitPrice": PRICE,
         "escrowed": True,
+        "orderData": "0x",
     }
     assert buyer.balance() == balance - 3 * PRICE  # gas price is 0 on Brownie's dev networks
     assert catalog.balance() == 3 * PRICE
@@ -50,18 +51,18 @@ def test_orders_are_numbered_per_product(catalog, seller, buyer, stranger, escro
 
 def test_a_purchase_must_pay_exactly_the_agreed_price(catalog, seller, buyer, escrowed_product):
     with reverts_with("CatalogWrongPayment", 2 * PRICE - 1, 2 * PRICE):
-        catalog.buy(escrowed_product, 2, ETH, PRICE, 0, {"from": buyer, "value": 2 * PRICE - 1})
+        catalog.buy(escrowed_product, 2, ETH, PRICE, 0, NO_DATA, {"from": buyer, "value": 2 * PRICE - 1})
     with reverts_with("CatalogWrongPayment", 2 * PRICE + 1, 2 * PRICE):
-        catalog.buy(escrowed_product, 2, ETH, PRICE, 0, {"from": buyer, "value": 2 * PRICE + 1})
+        catalog.buy(escrowed_product, 2, ETH, PRICE, 0, NO_DATA, {"from": buyer, "value": 2 * PRICE + 1})
 
     catalog.setPrice(escrowed_product, PRICE + 1, {"from": seller})
 
     # The buyer agreed to PRICE; the seller changed it before the purchase was mined.
     with reverts_with("CatalogPriceChanged", escrowed_product, PRICE, PRICE + 1):
-        catalog.buy(escrowed_product, 1, ETH, PRICE, 0, {"from": buyer, "value": PRICE})
+        catalog.buy(escrowed_product, 1, ETH, PRICE, 0, NO_DATA, {"from": buyer, "value": PRICE})
     # The buyer saw the new price but the terms version before it.
     with reverts_with("CatalogTermsChanged", escrowed_product, 0, 1):
-        catalog.buy(escrowed_product, 1, ETH, PRICE + 1, 0, {"from": buyer, "value": PRICE + 1})
+        catalog.buy(escrowed_product, 1, ETH, PRICE + 1, 0, NO_DATA, {"from": buyer, "value": PRICE + 1})
     assert catalog.getProduct(escrowed_product)["orderCount"] == 0
 
 
@@ -77,14 +78,14 @@ def test_a_purchase_cannot_exceed_the_stock(catalog, seller, buyer):
     product_id = list_product(catalog, seller, stock=2)
 
     with reverts_with("CatalogInvalidQuantity", 0):
-        catalog.buy(product_id, 0, ETH, PRICE, 0, {"from": buyer, "value": 0})
+        catalog.buy(product_id, 0, ETH, PRICE, 0, NO_DATA, {"from": buyer, "value": 0})
     with reverts_with("CatalogInsufficientStock", product_id, 3, 2):
-        catalog.buy(product_id, 3, ETH, PRICE, 0, {"from": buyer, "value": 3 * PRICE})
+        catalog.buy(product_id, 3, ETH, PRICE, 0, NO_DATA, {"from": buyer, "value": 3 * PRICE})
     buy(catalog, buyer, product_id, quantity=2)
     with reverts_with("CatalogInsufficientStock", product_id, 1, 0):
-        catalog.buy(product_id, 1, ETH, PRICE, 0, {"from": buyer, "value": PRICE})
+        catalog.buy(product_id, 1, ETH, PRICE, 0, NO_DATA, {"from": buyer, "value": PRICE})
     with reverts_with("CatalogUnknownProduct", 42):
-        catalog.buy(42, 1, ETH, PRICE, 0, {"from": buyer, "value": PRICE})
+        catalog.buy(42, 1, ETH, PRICE, 0, NO_DATA, {"from": buyer, "value": PRICE})
 
 
 @given(

@@ -1,6 +1,18 @@
 """Sellers list products and manage them; nobody else can touch them."""
 
-from conftest import DAG_PB, DIGEST, ESCROW_WINDOW, ETH, HANDLING_TIME, PRICE, RAW, STOCK, list_product, reverts_with
+from conftest import (
+    DAG_PB,
+    DIGEST,
+    ESCROW_WINDOW,
+    ETH,
+    HANDLING_TIME,
+    NO_DATA,
+    PRICE,
+    RAW,
+    STOCK,
+    list_product,
+    reverts_with,
+)
 
 ZERO_DIGEST = "0x" + "00" * 32
 
@@ -108,7 +120,7 @@ def test_a_delisted_product_cannot_be_bought_or_changed(catalog, seller, buyer):
     product = catalog.getProduct(product_id).dict()
     assert (product["listed"], product["stock"]) == (False, 0)
     with reverts_with("CatalogProductDelisted", product_id):
-        catalog.buy(product_id, 1, ETH, PRICE, 0, {"from": buyer, "value": PRICE})
+        catalog.buy(product_id, 1, ETH, PRICE, 0, NO_DATA, {"from": buyer, "value": PRICE})
     with reverts_with("CatalogProductDelisted", product_id):
         catalog.setStock(product_id, 5, {"from": seller})
 

@@ -50,6 +50,10 @@ def test_seed_lists_the_sample_products_on_the_registered_catalog(registry, sell
         assert (product.escrow_window, product.handling_time) == (sample.escrow_window, sample.handling_time)
         assert product.has_arbiter == sample.with_arbiter and product.arbiter != seller.address
         assert product.metadata_cid == metadata_document(sample)[1]
+    # the seller's profile, with the shipping key its account derives, as `dapp up` sets it
+    profile = client.profile(seller.address)
+    assert profile is not None
+    assert profile.document == list(seed.profile_documents(seed.shipping_key(seller, address)))[-1]
 
 
 def test_seed_deploys_first_when_the_registry_has_no_catalog(registry):

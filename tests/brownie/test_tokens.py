@@ -1,7 +1,7 @@
 """A product priced in TestUSD (the demo stablecoin, an OpenZeppelin ERC-20 with 6 decimals): the
 purchase pulls exactly the price through SafeERC20, and the seller withdraws in the token."""
 
-from conftest import DIGEST, ETH, PAID, RAW, USD, buy, list_product, reverts_with
+from conftest import DIGEST, ETH, NO_DATA, PAID, RAW, USD, buy, list_product, reverts_with
 
 
 def test_a_token_purchase_pulls_the_price_and_settles_in_the_token(catalog, usd, seller, buyer, stranger):
@@ -29,7 +29,7 @@ def test_a_token_purchase_names_the_currency_and_sends_no_ether(catalog, usd, se
     product_id = list_product(catalog, seller, price=USD, currency=usd.address)
 
     with reverts_with("CatalogWrongCurrency", product_id, ETH, usd.address):
-        catalog.buy(product_id, 1, ETH, USD, 0, {"from": buyer, "value": USD})
+        catalog.buy(product_id, 1, ETH, USD, 0, NO_DATA, {"from": buyer, "value": USD})
     with reverts_with("CatalogUnexpectedEth", 1):
-        catalog.buy(product_id, 1, usd.address, USD, 0, {"from": buyer, "value": 1})
+        catalog.buy(product_id, 1, usd.address, USD, 0, NO_DATA, {"from": buyer, "value": 1})
     assert catalog.getProduct(product_id)["orderCount"] == 0

@@ -47,7 +47,7 @@ def test_fails_on_other_arguments(env: CatalogEnv) -> None:
 def test_fails_on_a_mined_transaction_with_another_error(env: CatalogEnv) -> None:
     pid = env.list_product(price=5)
     with pytest.raises(AssertionError, match="CatalogWrongPayment"), env.expect_revert("CatalogWrongPayment", 4, 6):
-        env.send(env.catalog.functions.buy(pid, 1, ETH, 5, 0), env.buyer, value=4)
+        env.send(env.catalog.functions.buy(pid, 1, ETH, 5, 0, b""), env.buyer, value=4)
 
 
 def test_decodes_contract_custom_error_data(env: CatalogEnv) -> None:

@@ -10,7 +10,11 @@ step the chain must agree with a small Python model of the Catalog (which error 
 each product, order and balance), and:
 - per currency, the Catalog's balance == escrowed amounts + every balance (ETH: + what was forced in);
 - an order's state only moves forward;
-- an arbiter's balances never grow from its rulings.
+- an arbiter's balances never grow from its rulings, nor from settlements (it is no party to them);
+- per listed product, stock = the stock last set (listing or setStock) - units sold since + units of
+  orders that ended unshipped since (refund, cancel, settlement), computed from the orders themselves.
+Buyer and seller offer, replace, withdraw and accept settlements on escrowed orders, and the model keeps
+each order's open offer, which every view must show.
 At the end of each run, the Catalog's logs alone are replayed into a fresh model (`tests/support/replay.py`), which
 must equal every view: products, stock, orders and their states, every balance.
 
@@ -48,7 +52,7 @@ from hypothesis.stateful import (
 )
 from web3.contract import Contract
 
-from tests.support.catalog_env import DIGEST, DIGEST2, ETH, UINT32_MAX, CatalogEnv, State
+from tests.support.catalog_env import DAY, DIGEST, DIGEST2, ETH, HOUR, REVIEWABLE, UINT32_MAX, CatalogEnv, State, stage
 from tests.support.reliability import Tally
 from tests.support.replay import compare, replay
 
@@ -77,6 +81,8 @@ class ProductModel:
     terms: int = 0
     digest: bytes = DIGEST
     ratings: list[int] = field(default_factory=list)
+    base: int = 0  # the stock last set (listing or setStock), and the step it was set at
+    base_step: int = 0
 
 
 @dataclass
@@ -90,6 +96,10 @@ class OrderModel:
     state: State
     placed_at: int
     shipped_at: int = 0
+    offer_by: str = ETH
+    offer_amount: int = 0
+    step: int = 0  # the machine step that placed it
+    restocked_at: int | None = None  # the step that ended it unshipped, putting its units back
 
     @property
     def amount(self) -> int:
@@ -198,15 +208,24 @@ class CatalogMachine(RuleBasedStateMachine):
         return None if o.state in allowed else ("CatalogWrongOrderState", o.pid, o.no, o.state)
 
     def _move(self, o: OrderModel, state: State) -> None:
-        assert state > o.state, "an order's state only moves forward"
+        assert stage(state) > stage(o.state), "an order's state only moves forward"
         o.state = state
+        if state not in ESCROWED:  # an open offer ends with the order
+            o.offer_by, o.offer_amount = ETH, 0
+
+    def _restock(self, o: OrderModel) -> None:
+        """An order that ends unshipped puts its units back, if the product is listed."""
+        product = self.products[o.pid]
+        if o.shipped_at == 0 and product.listed:
+            product.stock = min(product.stock + o.quantity, UINT32_MAX)
+            o.restocked_at = self.tally.steps
 
     def _settle(self, o: OrderModel, to: str, state: State) -> None:
         product = self.products[o.pid]
         self._move(o, state)
         self.credit[to, product.currency] += o.amount
-        if state in (State.REFUNDED, State.CANCELLED) and product.listed:
-            product.stock = min(product.stock + o.quantity, UINT32_MAX)
+        if state in (State.REFUNDED, State.CANCELLED):
+            self._restock(o)
 
     def _timestamp(self, receipt: Any) -> int:
         return self.env.block_timestamp(receipt)
@@ -234,7 +253,7 @@ class CatalogMachine(RuleBasedStateMachine):
     def _list(self, seller: int, currency: int, price: int, stock: int, mode: str) -> None:
         who = self._person(seller)
         token = self.currencies[currency % len(self.currencies)]
-        window, handling = (0, 0) if mode == "immediate" else (3_600, 600)
+        window, handling = (0, 0) if mode == "immediate" else (DAY, HOUR)
         arbiter = self._person(seller + 1) if mode == "arbiter" else ETH
         pid = self.env.list_product(
             price=price, stock=stock, escrow_window=window, handling_time=handling, currency=token,
@@ -242,6 +261,7 @@ class CatalogMachine(RuleBasedStateMachine):
         )  # fmt: skip
         assert pid == len(self.products) + 1
         self.products[pid] = ProductModel(who, token, price, stock, handling, window, arbiter)
+        self.products[pid].base, self.products[pid].base_step = stock, self.tally.steps
         self._check(pid)
 
     @rule(product=st.integers(0, 10**6), as_seller=RIGHTFUL, stranger=st.integers(0, 5), price=st.integers(0, PRICE))
@@ -262,6 +282,7 @@ class CatalogMachine(RuleBasedStateMachine):
         who = self._seller_or(pid, stranger) if as_seller else self._person(stranger)
         if self._run(self.f.setStock(pid, stock), who, self._seller_check(pid, who)) is not None:
             self.products[pid].stock = stock
+            self.products[pid].base, self.products[pid].base_step = stock, self.tally.steps
             self._check(pid)
 
     @rule(product=st.integers(0, 10**6), as_seller=RIGHTFUL, stranger=st.integers(0, 5), digest=st.booleans())
@@ -350,6 +371,8 @@ class CatalogMachine(RuleBasedStateMachine):
             error = ("CatalogUnknownProduct", pid)
         elif not model.listed:
             error = ("CatalogProductDelisted", pid)
+        elif who == model.seller:
+            error = ("CatalogSellerIsBuyer", pid)
         elif currency != model.currency:
             error = ("CatalogWrongCurrency", pid, currency, model.currency)
         elif unit != model.price:
@@ -365,11 +388,11 @@ class CatalogMachine(RuleBasedStateMachine):
         elif in_eth and value != quantity * model.price:
             error = ("CatalogWrongPayment", value, quantity * model.price)
         if permit is None:
-            receipt = self._run(self.f.buy(pid, quantity, currency, unit, terms), who, error, value=value)
+            receipt = self._run(self.f.buy(pid, quantity, currency, unit, terms, b""), who, error, value=value)
         else:
             error = ("CatalogInvalidCurrency", ETH) if currency == ETH else error
             v, r, s = self._permit(currency, who, quantity * unit, permit)
-            fn = self.f.buyWithPermit(pid, quantity, currency, unit, terms, PERMIT_DEADLINE, v, r, s)
+            fn = self.f.buyWithPermit(pid, quantity, currency, unit, terms, PERMIT_DEADLINE, v, r, s, b"")
             receipt = self._run(fn, who, error)
         if receipt is None:
             return
@@ -386,13 +409,15 @@ class CatalogMachine(RuleBasedStateMachine):
         model.orders += 1
         escrowed = model.window > 0
         state = State.PAID if escrowed else State.COMPLETED
-        order = OrderModel(pid, model.orders, who, quantity, model.price, model.terms, state, self._timestamp(receipt))
+        placed = self._timestamp(receipt)
+        order = OrderModel(pid, model.orders, who, quantity, model.price, model.terms, state, placed)
+        order.step = self.tally.steps
         self.orders.append(order)
         if not escrowed:
             self.credit[model.seller, model.currency] += order.amount
         assert self.env.events(receipt) == [
             ("Purchased", {"productId": pid, "buyer": who, "orderNo": order.no, "quantity": quantity,
-                           "unitPrice": model.price, "escrowed": escrowed})
+                           "unitPrice": model.price, "escrowed": escrowed, "orderData": b""})
         ]  # fmt: skip
         self._check(pid, order)
 
@@ -416,6 +441,9 @@ class CatalogMachine(RuleBasedStateMachine):
         seller = self.products[o.pid].seller
         who = seller if as_seller else self._person(stranger)
         error = ("CatalogNotSeller", o.pid, who) if who != seller else self._state_check(o, (State.PAID,))
+        deadline = o.placed_at + self.products[o.pid].handling
+        if error is None and self.env.pending_timestamp() >= deadline:
+            error = ("CatalogShipDeadlinePassed", o.pid, o.no, deadline)
         receipt = self._run(self.f.ship(o.pid, o.no, DIGEST, 1), who, error)
         if receipt is not None:
             self._move(o, State.SHIPPED)
@@ -552,18 +580,107 @@ class CatalogMachine(RuleBasedStateMachine):
     @rule(order=st.integers(0, 10**6), as_buyer=RIGHTFUL, stranger=st.integers(0, 5), rating=st.integers(0, 6))
     @counted
     def review(self, order: int, as_buyer: bool, stranger: int, rating: int) -> None:
-        o = self._order(order, (State.COMPLETED,))
+        o = self._order(order, tuple(REVIEWABLE))
         who = o.buyer if as_buyer else self._person(stranger)
         error: Error = None
         if who != o.buyer:
             error = ("CatalogNotBuyer", o.pid, o.no, who)
-        elif o.state != State.COMPLETED:
+        elif o.state not in REVIEWABLE:
             error = ("CatalogOrderNotReviewable", o.pid, o.no, o.state)
         elif not 1 <= rating <= 5:
             error = ("CatalogInvalidRating", rating)
         if self._run(self.f.review(o.pid, o.no, rating, DIGEST, 0), who, error) is not None:
             self._move(o, State.REVIEWED)
             self.products[o.pid].ratings.append(rating)
+            self._check(o.pid, o)
+
+    # -- settlement -------------------------------------------------------------------------------------
+
+    def _party(self, o: OrderModel, who: int, as_party: bool, seller_side: bool) -> str:
+        if not as_party:
+            return self._person(who)
+        return self.products[o.pid].seller if seller_side else o.buyer
+
+    def _party_check(self, o: OrderModel, who: str) -> Error:
+        if who not in (o.buyer, self.products[o.pid].seller):
+            return ("CatalogNotParty", o.pid, o.no, who)
+        return self._state_check(o, ESCROWED)
+
+    @precondition(lambda self: self.orders)
+    @rule(
+        order=st.integers(0, 10**6),
+        as_party=RIGHTFUL,
+        seller_side=st.booleans(),
+        who=st.integers(0, 5),
+        share=st.sampled_from([0, 1, 25, 50, 99, 100, 101]),
+    )
+    @counted
+    def offer_settlement(self, order: int, as_party: bool, seller_side: bool, who: int, share: int) -> None:
+        o = self._order(order, ESCROWED)
+        caller = self._party(o, who, as_party, seller_side)
+        amount = o.amount * share // 100 + (1 if share > 100 else 0)
+        error = self._party_check(o, caller)
+        if error is None and amount > o.amount:
+            error = ("CatalogInvalidSplit", amount, o.amount)
+        receipt = self._run(self.f.offerSettlement(o.pid, o.no, amount), caller, error)
+        if receipt is not None:
+            o.offer_by, o.offer_amount = caller, amount
+            self._check(o.pid, o)
+
+    @precondition(lambda self: self.orders)
+    @rule(
+        order=st.integers(0, 10**6),
+        as_party=RIGHTFUL,
+        seller_side=st.booleans(),
+        who=st.integers(0, 5),
+        exact=st.sampled_from([True, True, True, False]),
+    )
+    @counted
+    def accept_settlement(self, order: int, as_party: bool, seller_side: bool, who: int, exact: bool) -> None:
+        offered = [o for o in self.orders if o.offer_by != ETH]
+        o = offered[order % len(offered)] if offered and order % 4 != 3 else self._order(order, ESCROWED)
+        product = self.products[o.pid]
+        if as_party and o.offer_by != ETH:  # mostly the other party
+            seller_side = o.offer_by == o.buyer if order % 5 else o.offer_by == product.seller
+        caller = self._party(o, who, as_party, seller_side)
+        amount = o.offer_amount if exact else o.offer_amount + 1
+        error = self._party_check(o, caller)
+        if error is None:
+            if o.offer_by == ETH:
+                error = ("CatalogNoOffer", o.pid, o.no)
+            elif o.offer_by == caller:
+                error = ("CatalogOwnOffer", o.pid, o.no)
+            elif amount != o.offer_amount:
+                error = ("CatalogOfferMismatch", o.pid, o.no, o.offer_amount, amount)
+        arbiter_before = {c: self.env.withdrawable(product.arbiter, c) for c in self.currencies}
+        receipt = self._run(self.f.acceptSettlement(o.pid, o.no, amount), caller, error)
+        if product.arbiter != ETH and product.arbiter not in (o.buyer, product.seller):
+            assert {c: self.env.withdrawable(product.arbiter, c) for c in self.currencies} == arbiter_before
+        if receipt is not None:
+            self._restock(o)
+            self._move(o, State.SETTLED)
+            self.credit[o.buyer, product.currency] += amount
+            self.credit[product.seller, product.currency] += o.amount - amount
+            assert self.env.events(receipt) == [
+                ("OrderSettled", {"productId": o.pid, "orderNo": o.no, "buyerAmount": amount,
+                                  "sellerAmount": o.amount - amount})
+            ]  # fmt: skip
+            self._check(o.pid, o)
+
+    @precondition(lambda self: self.orders)
+    @rule(order=st.integers(0, 10**6), as_party=RIGHTFUL, seller_side=st.booleans(), who=st.integers(0, 5))
+    @counted
+    def withdraw_settlement(self, order: int, as_party: bool, seller_side: bool, who: int) -> None:
+        offered = [o for o in self.orders if o.offer_by != ETH]
+        o = offered[order % len(offered)] if offered and order % 4 != 3 else self._order(order, ESCROWED)
+        if as_party and o.offer_by != ETH and order % 3:  # mostly the author
+            seller_side = o.offer_by == self.products[o.pid].seller
+        caller = self._party(o, who, as_party, seller_side)
+        error = self._party_check(o, caller)
+        if error is None and o.offer_by != caller:
+            error = ("CatalogNoOffer", o.pid, o.no)
+        if self._run(self.f.withdrawSettlement(o.pid, o.no), caller, error) is not None:
+            o.offer_by, o.offer_amount = ETH, 0
             self._check(o.pid, o)
 
     # -- money ------------------------------------------------------------------------------------------
@@ -621,6 +738,24 @@ class CatalogMachine(RuleBasedStateMachine):
         return self.products[o.pid].currency
 
     @invariant()
+    def stock_invariant(self) -> None:
+        """Per listed product: the stock last set, minus the units sold since, plus the units of the
+        orders that ended unshipped since (shipped units never come back). Stocks stay far below 2^32 here,
+        so nothing saturates."""
+        for pid, p in self.products.items():
+            if not p.listed:
+                assert p.stock == 0
+                continue
+            sold = sum(o.quantity for o in self.orders if o.pid == pid and o.step > p.base_step)
+            back = sum(
+                o.quantity
+                for o in self.orders
+                if o.pid == pid and o.restocked_at is not None and o.restocked_at > p.base_step
+            )
+            assert all(o.shipped_at == 0 for o in self.orders if o.restocked_at is not None)
+            assert p.stock == p.base - sold + back, pid
+
+    @invariant()
     def full_comparison(self) -> None:
         """Every fourth step: all products and orders through the paged views, against the model; every
         order's state is at least what it was (forward only)."""
@@ -654,12 +789,13 @@ class CatalogMachine(RuleBasedStateMachine):
         deadline = 0
         if m.state == State.PAID:
             deadline = m.placed_at + p.handling
-        elif m.state in (State.SHIPPED, State.DISPUTED):
+        elif m.state == State.SHIPPED:  # a Disputed order has no release time
             deadline = m.shipped_at + p.window
         assert chain == {
             "productId": m.pid, "orderNo": m.no, "buyer": m.buyer, "currency": p.currency, "quantity": m.quantity,
             "unitPrice": m.unit_price, "amount": m.amount, "termsVersion": m.terms, "state": m.state,
             "placedAt": m.placed_at, "shippedAt": m.shipped_at, "deadline": deadline,
+            "offerBy": m.offer_by, "offerBuyerAmount": m.offer_amount,
         }  # fmt: skip
 
     def _check(self, pid: int, order: OrderModel | None = None) -> None:
@@ -748,6 +884,8 @@ def test_every_event_replayed_from_the_logs_alone(env: CatalogEnv) -> None:
         lambda: env.send(f.setMetadata(b, DIGEST2, 1), s2),
         lambda: env.send(f.setStock(c, 9), s1),
         lambda: env.buy(a, 1, buyer=b2),  # a/4 at the new price
+        lambda: env.buy(a, 2, buyer=b1),  # a/5: settled before shipping (restocks)
+        lambda: env.buy(b, 1, buyer=b2),  # b/3: settled after shipping (does not)
         lambda: env.send(f.ship(a, 1, DIGEST, 0), s1),
         lambda: env.send(f.ship(a, 3, b"\x00" * 32, 0), s1),
         lambda: env.send(f.ship(b, 1, DIGEST2, 1), s2),
@@ -755,6 +893,18 @@ def test_every_event_replayed_from_the_logs_alone(env: CatalogEnv) -> None:
         lambda: env.send(f.resolve(a, 1, PRICE // 3), arb),
         lambda: env.send(f.confirm(a, 2), b2),  # from Paid
         lambda: env.send(f.refund(a, 4), s1),
+        lambda: env.send(f.offerSettlement(a, 5, PRICE), b1),
+        lambda: env.send(f.withdrawSettlement(a, 5), b1),
+        lambda: env.send(f.offerSettlement(a, 5, 2 * PRICE), s1),
+        lambda: env.send(f.offerSettlement(a, 5, 3 * PRICE), b1),  # replaces the seller's offer
+        lambda: env.send(f.acceptSettlement(a, 5, 3 * PRICE), s1),
+        lambda: env.send(f.ship(b, 3, DIGEST, 0), s2),
+        lambda: env.send(f.offerSettlement(b, 3, 1_000_000), s2),
+        lambda: env.send(f.dispute(b, 3), b2),  # the offer stays open
+        lambda: env.send(f.acceptSettlement(b, 3, 1_000_000), b2),
+        lambda: env.send(f.review(b, 3, 2, DIGEST, 0), b2),  # a settled order can be rated
+        lambda: env.send(f.setProfile(DIGEST2, 1), s1),
+        lambda: env.send(f.setProfile(b"\x00" * 32, 0), s2),
         lambda: env.send(f.review(a, 2, 4, DIGEST, 0), b2),
         lambda: env.send(f.review(c, 1, 5, DIGEST2, 1), b2),
         lambda: env.advance_to(max(env.order(a, 3)["deadline"], env.order(b, 1)["deadline"])),
@@ -776,3 +926,4 @@ def test_every_event_replayed_from_the_logs_alone(env: CatalogEnv) -> None:
     every_event = {e["name"] for e in env.catalog.abi if e["type"] == "event"}
     assert set(replayed.events) == every_event
     compare(env, replayed, env.accounts, currencies)
+    assert replayed.profiles == {s1: (DIGEST2, 1), s2: (b"\x00" * 32, 0)}

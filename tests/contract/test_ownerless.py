@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.catalog_env import DIGEST, ETH, CatalogEnv, State
+from tests.support.catalog_env import DIGEST, ETH, WINDOW, CatalogEnv, State
 
 PRICE = 10**15
 
@@ -35,6 +35,10 @@ STATE_CHANGING = {
     "review": "buyer",
     "release": "anyone, once the window passed (the funds go to the seller only)",
     "resolve": "the product's arbiter (never paid, never the seller, not on its own order)",
+    "offerSettlement": "buyer or seller of the order",
+    "acceptSettlement": "buyer or seller of the order, whichever did not make the open offer",
+    "withdrawSettlement": "the author of the order's open offer",
+    "setProfile": "anyone (its own profile only: the event names the caller)",
     "withdraw": "the caller's own balance, in one currency",
 }
 
@@ -107,8 +111,9 @@ def test_the_deployer_and_strangers_cannot_touch_others_products_orders_or_money
     env.send(env.catalog.functions.refund(escrow_pid, 2), env.seller)
     env.send(env.catalog.functions.ship(escrow_pid, 1, DIGEST, 0), env.seller)
     env.send(env.catalog.functions.dispute(escrow_pid, 1), env.buyer)
+    env.send(env.catalog.functions.offerSettlement(escrow_pid, 1, PRICE), env.seller)  # open offer
     env.buy(sale_pid, 1)  # completed -> seller's credit
-    env.next_block_at(env.order(escrow_pid, 1)["deadline"] + 1)
+    env.next_block_at(env.order(escrow_pid, 1)["shippedAt"] + WINDOW + 1)  # past the window: still no release
     before = _snapshot(env, [escrow_pid, sale_pid])
     f = env.catalog.functions
     for stranger in (env.deployer, env.other):
@@ -126,8 +131,12 @@ def test_the_deployer_and_strangers_cannot_touch_others_products_orders_or_money
             (f.resolve(escrow_pid, 1, 0), ("CatalogNotArbiter", escrow_pid, stranger)),
             (f.review(sale_pid, 1, 1, DIGEST, 0), ("CatalogNotBuyer", sale_pid, 1, stranger)),
             (f.withdraw(ETH, stranger), ("CatalogNothingToWithdraw", stranger)),
+            (f.offerSettlement(escrow_pid, 1, 0), ("CatalogNotParty", escrow_pid, 1, stranger)),
+            (f.acceptSettlement(escrow_pid, 1, PRICE), ("CatalogNotParty", escrow_pid, 1, stranger)),
+            (f.withdrawSettlement(escrow_pid, 1), ("CatalogNotParty", escrow_pid, 1, stranger)),
         ]
-        assert {fn.fn_name for fn, _ in attempts} == set(STATE_CHANGING) - {"listProduct", "buy", "buyWithPermit"}
+        own = {"listProduct", "buy", "buyWithPermit", "setProfile"}  # each acts for the caller only
+        assert {fn.fn_name for fn, _ in attempts} == set(STATE_CHANGING) - own
         for fn, (name, *args) in attempts:
             with env.expect_revert(name, *args):
                 env.send(fn, stranger)

@@ -5,7 +5,20 @@ from __future__ import annotations
 import pytest
 from web3.contract import Contract
 
-from tests.support.catalog_env import DIGEST, DIGEST2, ETH, UINT32_MAX, UINT96_MAX, CatalogEnv, Codec
+from tests.support.catalog_env import (
+    DAY,
+    DIGEST,
+    DIGEST2,
+    ETH,
+    MAX_ESCROW_WINDOW,
+    MAX_HANDLING_TIME,
+    MIN_ESCROW_WINDOW,
+    MIN_HANDLING_TIME,
+    UINT32_MAX,
+    UINT96_MAX,
+    CatalogEnv,
+    Codec,
+)
 
 # -- listProduct ---------------------------------------------------------------------------------------
 
@@ -17,9 +30,9 @@ def test_list_product_ids_run_from_one(env: CatalogEnv) -> None:
 
 
 def test_list_product_stores_every_field_and_emits(env: CatalogEnv, usd: Contract) -> None:
-    fn = env.catalog.functions.listProduct(usd.address, 123_456, 77, 600, 3_600, env.arbiter, DIGEST2, Codec.DAG_PB)
+    fn = env.catalog.functions.listProduct(usd.address, 123_456, 77, 3_600, 86_400, env.arbiter, DIGEST2, Codec.DAG_PB)
     receipt = env.send(fn, env.seller)
-    terms = {"price": 123_456, "stock": 77, "handlingTime": 600, "escrowWindow": 3_600, "arbiter": env.arbiter}
+    terms = {"price": 123_456, "stock": 77, "handlingTime": 3_600, "escrowWindow": 86_400, "arbiter": env.arbiter}
     assert env.events(receipt) == [
         (
             "ProductListed",
@@ -55,13 +68,27 @@ def test_list_product_return_value_is_the_id(env: CatalogEnv) -> None:
 
 
 def test_list_product_accepts_the_extremes(env: CatalogEnv) -> None:
-    pid = env.list_product(price=UINT96_MAX, stock=UINT32_MAX, escrow_window=UINT32_MAX, handling_time=UINT32_MAX)
+    """Price and stock at their widths; escrow window and handling time at the bounds, which are the
+    Catalog's public constants."""
+    f = env.catalog.functions
+    bounds = (f.MIN_ESCROW_WINDOW(), f.MAX_ESCROW_WINDOW(), f.MIN_HANDLING_TIME(), f.MAX_HANDLING_TIME())
+    assert tuple(b.call() for b in bounds) == (
+        MIN_ESCROW_WINDOW,
+        MAX_ESCROW_WINDOW,
+        MIN_HANDLING_TIME,
+        MAX_HANDLING_TIME,
+    )
+    assert (DAY, 365 * DAY, 3_600) == (MIN_ESCROW_WINDOW, MAX_ESCROW_WINDOW, MIN_HANDLING_TIME)
+    pid = env.list_product(
+        price=UINT96_MAX, stock=UINT32_MAX, escrow_window=MAX_ESCROW_WINDOW, handling_time=MAX_HANDLING_TIME
+    )
     product = env.product(pid)
     assert (product["price"], product["stock"]) == (UINT96_MAX, UINT32_MAX)
-    assert (product["escrowWindow"], product["handlingTime"]) == (UINT32_MAX, UINT32_MAX)
-    pid = env.list_product(price=1, stock=0, escrow_window=1, handling_time=1)
+    assert (product["escrowWindow"], product["handlingTime"]) == (MAX_ESCROW_WINDOW, MAX_HANDLING_TIME)
+    pid = env.list_product(price=1, stock=0, escrow_window=MIN_ESCROW_WINDOW, handling_time=MIN_HANDLING_TIME)
     product = env.product(pid)
-    assert (product["price"], product["stock"], product["escrowWindow"], product["handlingTime"]) == (1, 0, 1, 1)
+    assert (product["price"], product["stock"]) == (1, 0)
+    assert (product["escrowWindow"], product["handlingTime"]) == (MIN_ESCROW_WINDOW, MIN_HANDLING_TIME)
 
 
 @pytest.mark.parametrize("price", [0, UINT96_MAX + 1, 2**256 - 1])
@@ -77,14 +104,28 @@ def test_list_product_invalid_stock(env: CatalogEnv, stock: int) -> None:
         env.list_product(stock=stock)
 
 
-@pytest.mark.parametrize("window", [UINT32_MAX + 1, 2**255])
+@pytest.mark.parametrize(
+    "window", [1, MIN_ESCROW_WINDOW - 1, MAX_ESCROW_WINDOW + 1, UINT32_MAX, UINT32_MAX + 1, 2**255]
+)
 def test_list_product_invalid_escrow_window(env: CatalogEnv, window: int) -> None:
+    """An escrow window protects nobody below a day, and holds the seller's money too long above a year."""
     with env.expect_revert("CatalogInvalidEscrowWindow", window):
-        env.list_product(escrow_window=window, handling_time=1)
+        env.list_product(escrow_window=window, handling_time=MIN_HANDLING_TIME)
+    assert env.product_count() == 0
 
 
 @pytest.mark.parametrize(
-    ("window", "handling"), [(0, 1), (0, UINT32_MAX), (60, 0), (60, UINT32_MAX + 1), (UINT32_MAX, 2**256 - 1)]
+    ("window", "handling"),
+    [
+        (0, 1),
+        (0, UINT32_MAX),
+        (DAY, 0),
+        (DAY, 1),
+        (DAY, MIN_HANDLING_TIME - 1),
+        (MAX_ESCROW_WINDOW, MAX_HANDLING_TIME + 1),
+        (DAY, UINT32_MAX + 1),
+        (MAX_ESCROW_WINDOW, 2**256 - 1),
+    ],
 )
 def test_list_product_invalid_handling_time(env: CatalogEnv, window: int, handling: int) -> None:
     """An escrowed product needs a handling time (the buyer's way out if nothing ships); an immediate one
@@ -102,11 +143,15 @@ def test_list_product_invalid_currency(env: CatalogEnv) -> None:
 
 
 def test_list_product_invalid_arbiter(env: CatalogEnv) -> None:
-    """The arbiter is never the seller, and an immediate product (nothing to dispute) has none."""
+    """The arbiter is neither the seller nor the Catalog, and an immediate product (nothing to dispute) has
+    none."""
     with env.expect_revert("CatalogInvalidArbiter", env.seller):
         env.list_escrowed(arbiter=env.seller)
     with env.expect_revert("CatalogInvalidArbiter", env.arbiter):
         env.list_product(escrow_window=0, arbiter=env.arbiter)
+    with env.expect_revert("CatalogInvalidArbiter", env.catalog.address):  # a contract that can never rule
+        env.list_escrowed(arbiter=env.catalog.address)
+    assert env.product_count() == 0
     pid = env.list_escrowed(arbiter=env.buyer)  # anyone else, even a future buyer (who then cannot rule)
     assert env.product(pid)["arbiter"] == env.buyer
 
@@ -135,7 +180,7 @@ def test_list_product_check_order(env: CatalogEnv) -> None:
     ]
     # (currency, price, stock, handlingTime, escrowWindow, arbiter, digest, codec), all wrong
     args: list[object] = [env.other, 0, 2**40, 0, 2**40, env.seller, b"\x00" * 32, 9]
-    good: list[object] = [ETH, 1, 1, 60, 60, ETH, DIGEST, 0]
+    good: list[object] = [ETH, 1, 1, MIN_HANDLING_TIME, MIN_ESCROW_WINDOW, ETH, DIGEST, 0]
     fixes = [[1], [2], [4], [3], [0], [5], [6, 7]]  # what each error names, in check order
     for error, fix in zip(expected, fixes, strict=True):
         with env.expect_revert(*error):

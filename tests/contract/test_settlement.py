@@ -1,5 +1,6 @@
 """The order state machine: every transition, every forbidden one by name, who may, when, and where the
-money goes (ship, cancel, confirm, dispute, release, refund, resolve, review)."""
+money goes (ship, cancel, confirm, dispute, release, refund, resolve, settle, review). The settlement
+offers themselves (offer, replace, withdraw, accept) are in test_offers.py."""
 
 from __future__ import annotations
 
@@ -7,7 +8,20 @@ from typing import Any
 
 import pytest
 
-from tests.support.catalog_env import DIGEST, DIGEST2, ETH, HANDLING, UINT32_MAX, WINDOW, CatalogEnv, Codec, State
+from tests.support.catalog_env import (
+    DIGEST,
+    DIGEST2,
+    ETH,
+    HANDLING,
+    MAX_ESCROW_WINDOW,
+    MAX_HANDLING_TIME,
+    UINT32_MAX,
+    WINDOW,
+    CatalogEnv,
+    Codec,
+    State,
+    stage,
+)
 
 PRICE = 10**15
 QUANTITY = 2
@@ -22,7 +36,8 @@ TRANSITIONS: dict[str, dict[State, State]] = {
     "release": {State.SHIPPED: State.COMPLETED},
     "refund": {State.PAID: State.REFUNDED, State.SHIPPED: State.REFUNDED, State.DISPUTED: State.REFUNDED},
     "resolve": {State.DISPUTED: State.RESOLVED},
-    "review": {State.COMPLETED: State.REVIEWED},
+    "settle": {State.PAID: State.SETTLED, State.SHIPPED: State.SETTLED, State.DISPUTED: State.SETTLED},
+    "review": {State.COMPLETED: State.REVIEWED, State.RESOLVED: State.REVIEWED, State.SETTLED: State.REVIEWED},
 }
 EVENTS = {
     "ship": "OrderShipped",
@@ -32,9 +47,10 @@ EVENTS = {
     "release": "OrderReleased",
     "refund": "OrderRefunded",
     "resolve": "OrderResolved",
+    "settle": "OrderSettled",
     "review": "Reviewed",
 }
-SPLIT = PRICE // 4  # the buyer's share in `resolve`
+SPLIT = PRICE // 4  # the buyer's share in `resolve` and in a settlement
 
 
 def make_order(env: CatalogEnv, state: State, arbiter: str | None = None) -> tuple[int, int]:
@@ -43,7 +59,7 @@ def make_order(env: CatalogEnv, state: State, arbiter: str | None = None) -> tup
     pid = env.list_escrowed(price=PRICE, stock=10, arbiter=env.arbiter if arbiter is None else arbiter)
     no = env.order_no(env.buy(pid, QUANTITY))
     f = env.catalog.functions
-    if state in (State.SHIPPED, State.DISPUTED, State.RESOLVED):
+    if state in (State.SHIPPED, State.DISPUTED, State.RESOLVED, State.SETTLED):
         env.send(f.ship(pid, no, DIGEST, 0), env.seller)
     if state in (State.DISPUTED, State.RESOLVED):
         env.send(f.dispute(pid, no), env.buyer)
@@ -58,6 +74,9 @@ def make_order(env: CatalogEnv, state: State, arbiter: str | None = None) -> tup
     if state == State.CANCELLED:
         env.advance_to(env.order(pid, no)["deadline"])
         env.send(f.cancel(pid, no), env.buyer)
+    if state == State.SETTLED:  # after shipping
+        env.send(f.offerSettlement(pid, no, SPLIT), env.seller)
+        env.send(f.acceptSettlement(pid, no, SPLIT), env.buyer)
     assert env.order(pid, no)["state"] == state
     return pid, no
 
@@ -79,6 +98,10 @@ def act(env: CatalogEnv, action: str, pid: int, no: int, caller: str | None = No
         "resolve": (f.resolve(pid, no, SPLIT), env.arbiter),
         "review": (f.review(pid, no, 4, DIGEST2, 1), env.buyer),
     }
+    if action == "settle":  # the seller offers (unless the order has left escrow), the buyer accepts
+        if order["state"] in (State.PAID, State.SHIPPED, State.DISPUTED):
+            env.send(f.offerSettlement(pid, no, SPLIT), env.seller)
+        return env.send(f.acceptSettlement(pid, no, SPLIT), caller or env.buyer)
     call, rightful = calls[action]
     return env.send(call, caller or rightful)
 
@@ -102,7 +125,7 @@ def test_every_action_from_every_state(env: CatalogEnv, state: State, action: st
         assert (env.order(pid, no), env.product(pid), {a: env.withdrawable(a) for a in env.accounts}) == before
         return
     receipt = act(env, action, pid, no)
-    assert target > state  # forward only
+    assert stage(target) > stage(state)  # forward only
     assert env.order(pid, no)["state"] == target
     assert [name for name, _ in env.events(receipt)] == [EVENTS[action]]
     env.assert_money_invariant()
@@ -245,10 +268,26 @@ def test_cancel_only_once_the_handling_time_is_over(env: CatalogEnv) -> None:
     env.assert_money_invariant()
 
 
-def test_shipping_after_the_handling_time_is_still_allowed_until_the_buyer_cancels(env: CatalogEnv) -> None:
+@pytest.mark.parametrize("offset", [0, 1, WINDOW])
+def test_no_shipping_from_the_handling_deadline_on(env: CatalogEnv, offset: int) -> None:
+    """At the deadline and after it, a late shipment cannot take the buyer's cancel away: ship reverts by
+    name, and cancel works."""
     pid, no = make_order(env, State.PAID)
-    env.advance_to(env.order(pid, no)["deadline"] + 1)
-    env.send(env.catalog.functions.ship(pid, no, DIGEST, 0), env.seller)
+    deadline = env.order(pid, no)["deadline"]
+    env.next_block_at(deadline + offset)
+    with env.expect_revert("CatalogShipDeadlinePassed", pid, no, deadline):
+        env.send(env.catalog.functions.ship(pid, no, DIGEST, 0), env.seller)
+    assert env.order(pid, no)["state"] == State.PAID
+    env.send(env.catalog.functions.cancel(pid, no), env.buyer)
+    assert env.order(pid, no)["state"] == State.CANCELLED
+
+
+def test_shipping_in_the_last_second_takes_the_cancel_away(env: CatalogEnv) -> None:
+    pid, no = make_order(env, State.PAID)
+    deadline = env.order(pid, no)["deadline"]
+    env.next_block_at(deadline - 1)
+    receipt = env.send(env.catalog.functions.ship(pid, no, DIGEST, 0), env.seller)
+    assert env.block_timestamp(receipt) == deadline - 1
     with env.expect_revert("CatalogWrongOrderState", pid, no, State.SHIPPED):
         env.send(env.catalog.functions.cancel(pid, no), env.buyer)
 
@@ -271,7 +310,7 @@ def test_dispute_only_within_the_window(env: CatalogEnv) -> None:
     receipt = env.send(env.catalog.functions.dispute(pid, no), env.buyer)
     assert env.events(receipt) == [("OrderDisputed", {"productId": pid, "orderNo": no})]
     order = env.order(pid, no)
-    assert (order["state"], order["deadline"]) == (State.DISPUTED, deadline)  # the window does not restart
+    assert (order["state"], order["deadline"]) == (State.DISPUTED, 0)  # no release time while disputed
 
     pid, no = make_order(env, State.SHIPPED)
     deadline = env.order(pid, no)["deadline"]
@@ -300,24 +339,25 @@ def test_release_only_once_the_window_has_passed(env: CatalogEnv) -> None:
 
 
 def test_release_with_the_longest_window(env: CatalogEnv) -> None:
-    pid = env.list_product(price=PRICE, escrow_window=UINT32_MAX, handling_time=UINT32_MAX)
+    pid = env.list_product(price=PRICE, escrow_window=MAX_ESCROW_WINDOW, handling_time=MAX_HANDLING_TIME)
     no = env.order_no(env.buy(pid))
-    assert env.order(pid, no)["deadline"] == env.order(pid, no)["placedAt"] + UINT32_MAX
+    assert env.order(pid, no)["deadline"] == env.order(pid, no)["placedAt"] + MAX_HANDLING_TIME
     env.send(env.catalog.functions.ship(pid, no, DIGEST, 0), env.seller)
     order = env.order(pid, no)
-    assert order["deadline"] == order["shippedAt"] + UINT32_MAX
+    assert order["deadline"] == order["shippedAt"] + MAX_ESCROW_WINDOW
     env.next_block_at(order["deadline"])
     env.send(env.catalog.functions.release(pid, no), env.buyer)
     assert env.withdrawable(env.seller) == PRICE
 
 
 @pytest.mark.parametrize("state", [State.PAID, State.SHIPPED, State.DISPUTED])
-def test_refund_credits_the_buyer_and_restocks(env: CatalogEnv, state: State) -> None:
+def test_refund_credits_the_buyer_and_restocks_only_unshipped_units(env: CatalogEnv, state: State) -> None:
+    """Units the seller still has (never shipped) go back on sale; shipped ones are gone."""
     pid, no = make_order(env, state)
     receipt = env.send(env.catalog.functions.refund(pid, no), env.seller)
     assert env.events(receipt) == [("OrderRefunded", {"productId": pid, "orderNo": no})]
     assert (env.withdrawable(env.buyer), env.withdrawable(env.seller)) == (AMOUNT, 0)
-    assert env.product(pid)["stock"] == 10
+    assert env.product(pid)["stock"] == (10 if state == State.PAID else 10 - QUANTITY)
     env.assert_money_invariant()
 
 
@@ -333,6 +373,7 @@ def test_refund_and_cancel_after_delist_do_not_restock(env: CatalogEnv) -> None:
 
 
 def test_refund_stock_saturates_at_uint32_max(env: CatalogEnv) -> None:
+    """(Order 1 never shipped: its units come back, up to the stock's width.)"""
     pid = env.list_escrowed(price=1, stock=10)
     env.buy(pid, 5)
     env.send(env.catalog.functions.setStock(pid, UINT32_MAX - 2), env.seller)
@@ -422,14 +463,14 @@ def test_placed_and_shipped_times_in_every_state(env: CatalogEnv) -> None:
             continue
         pid, no = make_order(env, state)
         order = env.order(pid, no)
-        shipped = state in (State.SHIPPED, State.DISPUTED, State.RESOLVED)
+        shipped = state in (State.SHIPPED, State.DISPUTED, State.RESOLVED, State.SETTLED)
         assert (order["placedAt"] == 0) == shipped, state
         assert (order["shippedAt"] != 0) == shipped, state
         if state == State.PAID:
             assert order["deadline"] == order["placedAt"] + HANDLING
-        elif state in (State.SHIPPED, State.DISPUTED):
+        elif state == State.SHIPPED:
             assert order["deadline"] == order["shippedAt"] + WINDOW
-        else:
+        else:  # a disputed order waits for a ruling, refund, confirm or settlement: no release time
             assert order["deadline"] == 0
 
 

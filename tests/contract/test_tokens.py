@@ -31,7 +31,8 @@ def test_an_escrowed_token_purchase_pulls_exactly_the_amount(env: CatalogEnv, us
     eth_before = env.balance(env.buyer)
     receipt = env.buy(pid, 3)
     assert _order_event(env, receipt) == {
-        "productId": pid, "buyer": env.buyer, "orderNo": 1, "quantity": 3, "unitPrice": USD, "escrowed": True
+        "productId": pid, "buyer": env.buyer, "orderNo": 1, "quantity": 3, "unitPrice": USD, "escrowed": True,
+        "orderData": b"",
     }  # fmt: skip
     assert env.balance(env.buyer, usd.address) == buyer_before - 3 * USD
     assert env.balance(env.catalog.address, usd.address) == 3 * USD
@@ -87,9 +88,9 @@ def test_a_token_purchase_needs_the_allowance(env: CatalogEnv, usd: Contract) ->
 
 def test_a_token_purchase_needs_the_balance(env: CatalogEnv, usd: Contract) -> None:
     pid = env.list_escrowed(price=USD, currency=usd.address)
-    env.send(usd.functions.approve(env.catalog.address, 2**256 - 1), env.seller)
-    with env.expect_revert("ERC20InsufficientBalance", env.seller, 0, USD):
-        env.buy(pid, buyer=env.seller)
+    env.send(usd.functions.approve(env.catalog.address, 2**256 - 1), env.arbiter)
+    with env.expect_revert("ERC20InsufficientBalance", env.arbiter, 0, USD):
+        env.buy(pid, buyer=env.arbiter)
 
 
 # -- EIP-2612 permit -------------------------------------------------------------------------------------
@@ -100,7 +101,7 @@ def _buy_with_permit(env: CatalogEnv, token: Contract, pid: int, buyer: str, qua
     amount = quantity * product["price"]
     sig = env.permit(token, buyer, kw.pop("value", amount), deadline=kw.pop("deadline", 2**48))
     fn = env.catalog.functions.buyWithPermit(
-        pid, quantity, product["currency"], product["price"], product["termsVersion"], 2**48, sig.v, sig.r, sig.s
+        pid, quantity, product["currency"], product["price"], product["termsVersion"], 2**48, sig.v, sig.r, sig.s, b""
     )
     return fn, sig
 
@@ -152,7 +153,7 @@ def test_a_bad_permit_falls_back_to_the_allowance(env: CatalogEnv) -> None:
     env.send(usd.functions.mint(env.buyer, 10 * USD), env.buyer)
     pid = env.list_escrowed(price=USD, currency=usd.address)
     forged = env.permit(usd, env.other, USD)  # other's signature, used for the buyer's tokens
-    fn = env.catalog.functions.buyWithPermit(pid, 1, usd.address, USD, 0, 2**48, forged.v, forged.r, forged.s)
+    fn = env.catalog.functions.buyWithPermit(pid, 1, usd.address, USD, 0, 2**48, forged.v, forged.r, forged.s, b"")
     with env.expect_revert("ERC20InsufficientAllowance", env.catalog.address, 0, USD):
         env.send(fn, env.buyer)
     env.send(usd.functions.approve(env.catalog.address, USD), env.buyer)
@@ -167,19 +168,19 @@ def test_buy_with_permit_checks_the_terms_first(env: CatalogEnv, usd: Contract) 
     permit = (2**48, sig.v, sig.r, sig.s)
     f = env.catalog.functions
     with env.expect_revert("CatalogInvalidCurrency", ETH):
-        env.send(f.buyWithPermit(eth_pid, 1, ETH, PRICE, 0, *permit), env.buyer)
+        env.send(f.buyWithPermit(eth_pid, 1, ETH, PRICE, 0, *permit, b""), env.buyer)
     with env.expect_revert("CatalogWrongCurrency", eth_pid, usd.address, ETH):
-        env.send(f.buyWithPermit(eth_pid, 1, usd.address, PRICE, 0, *permit), env.buyer)
+        env.send(f.buyWithPermit(eth_pid, 1, usd.address, PRICE, 0, *permit, b""), env.buyer)
     with env.expect_revert("CatalogPriceChanged", pid, USD - 1, USD):
-        env.send(f.buyWithPermit(pid, 1, usd.address, USD - 1, 0, *permit), env.buyer)
+        env.send(f.buyWithPermit(pid, 1, usd.address, USD - 1, 0, *permit, b""), env.buyer)
     with env.expect_revert("CatalogTermsChanged", pid, 1, 0):
-        env.send(f.buyWithPermit(pid, 1, usd.address, USD, 1, *permit), env.buyer)
+        env.send(f.buyWithPermit(pid, 1, usd.address, USD, 1, *permit, b""), env.buyer)
 
 
 def test_buy_with_permit_on_a_token_without_permit_uses_the_allowance(env: CatalogEnv) -> None:
     token = env.deploy_token("NoReturnToken", holders=[env.buyer])
     pid = env.list_escrowed(price=USD, currency=token.address)
-    fn = env.catalog.functions.buyWithPermit(pid, 1, token.address, USD, 0, 2**48, 27, b"\x01" * 32, b"\x02" * 32)
+    fn = env.catalog.functions.buyWithPermit(pid, 1, token.address, USD, 0, 2**48, 27, b"\x01" * 32, b"\x02" * 32, b"")
     env.send(fn, env.buyer)
     assert env.balance(env.catalog.address, token.address) == USD
 
@@ -310,7 +311,7 @@ def test_moving_the_token_inside_a_purchase_is_refused(env: CatalogEnv, evil: Co
     env.send(evil.functions.exec(evil.address, evil.encode_abi("approve", [env.catalog.address, 2**255])), env.deployer)
     hook = {
         "withdraw": env.calldata("withdraw", evil.address, evil.address),
-        "buy": env.calldata("buy", pid, 1, evil.address, USD, 0),
+        "buy": env.calldata("buy", pid, 1, evil.address, USD, 0, b""),
     }[reentry]
     _arm(env, evil, [hook], swallow=False)
     held = env.balance(env.catalog.address, evil.address)

@@ -3,7 +3,7 @@
 Public RPC endpoints cap the gas of an eth_call (10M-50M is common, and 10M the cautious figure), so a
 page of `getProducts` or `getOrders` that costs more would fail there however cheap it is locally. With
 1,000 products listed, and 1,000 orders on one product, every page the Python client (dapp.client
-PAGE_SIZE) and the shop page (frontend/src/chain.js PAGE) read is measured with `eth_estimateGas` on a
+PAGE_SIZE) and the shop page (frontend/src/chain/reader.ts PAGE) read is measured with `eth_estimateGas` on a
 real anvil, and so is the largest page that would still fit, for the figures.
 
 The state is the expensive kind on purpose: everything is priced in a token (a product view then reads
@@ -26,7 +26,7 @@ from tests.support.catalog_env import DIGEST, HANDLING, WINDOW, CatalogEnv
 
 GAS_CAP = 10_000_000
 ITEMS = 1_000
-FRONTEND_CHAIN = Path(__file__).resolve().parents[2] / "frontend" / "src" / "chain.js"
+FRONTEND_CHAIN = Path(__file__).resolve().parents[2] / "frontend" / "src" / "chain" / "reader.ts"
 
 
 def page_sizes() -> dict[str, int]:
@@ -100,7 +100,7 @@ def test_paged_views_stay_under_the_rpc_gas_cap(anvil_env: CatalogEnv, capsys: p
     _send_all(chain, [_tx(env, listing, seller, 300_000)] * ITEMS)
     assert env.product_count() == ITEMS
     product = env.product_count()  # the last one takes the orders
-    order = f.buy(product, 1, usd.address, 10**6, 0)
+    order = f.buy(product, 1, usd.address, 10**6, 0, b"")
     _send_all(chain, [_tx(env, order, buyers[i % len(buyers)], 300_000) for i in range(ITEMS)])
     env.send(f.setPrice(product, 2 * 10**6), seller)  # every order now reads its archived price
     assert env.product(product)["orderCount"] == ITEMS

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from web3.contract import Contract
 
-from tests.support.catalog_env import DIGEST, ETH, HANDLING, CatalogEnv, State
+from tests.support.catalog_env import DIGEST, ETH, HANDLING, WINDOW, CatalogEnv, State
 
 PRICE = 10**15
 
@@ -142,7 +142,7 @@ def test_a_contract_recipient_withdraws(env: CatalogEnv) -> None:
 @pytest.mark.reliability("attack")
 def test_a_rejecting_recipient_keeps_its_credit(env: CatalogEnv) -> None:
     actor = env.deploy_actor()
-    pid = _actor_as_seller(env, actor, escrow_window=100)
+    pid = _actor_as_seller(env, actor, escrow_window=WINDOW)
     env.buy(pid, 3)
     no = env.order_no(env.buy(pid, 1, buyer=env.other))
     env.send(env.catalog.functions.confirm(pid, 1), env.buyer)
@@ -168,7 +168,7 @@ def test_a_rejecting_recipient_keeps_its_credit(env: CatalogEnv) -> None:
 
 def _rich_catalog(env: CatalogEnv) -> None:
     """Other people's money in the Catalog: escrowed orders and credits far larger than the attacker's."""
-    pid = env.list_product(price=10 * PRICE, stock=100, escrow_window=1_000)
+    pid = env.list_product(price=10 * PRICE, stock=100, escrow_window=WINDOW)
     env.buy(pid, 5)
     env.buy(pid, 5, buyer=env.other)
     env.send(env.catalog.functions.confirm(pid, 1), env.buyer)  # seller credit 50 PRICE
@@ -218,15 +218,19 @@ def test_reentrant_withdraw_that_insists_fails_whole(env: CatalogEnv) -> None:
 
 @pytest.mark.reliability("attack")
 def test_reentrant_buy_and_refund_take_only_what_is_owed(env: CatalogEnv) -> None:
-    """During its withdrawal the attacker refunds its own escrowed purchase, withdraws that refund,
-    buys something, and refunds another buyer. It ends up with exactly its credit plus its own refund,
-    minus what it spent; everyone else's money stays in place."""
+    """During its withdrawal the attacker accepts the full refund another seller offered on its escrowed
+    purchase, withdraws that, buys something, and refunds its own buyer. It ends up with exactly its
+    credit plus its refund, minus what it spent; everyone else's money stays in place."""
     _rich_catalog(env)
     actor = env.deploy_actor(funding=100 * PRICE)
-    escrow_pid = _actor_as_seller(env, actor, escrow_window=1_000)
+    bought_pid = env.list_product(price=PRICE, stock=10, escrow_window=WINDOW, seller=env.other)
+    escrow_pid = _actor_as_seller(env, actor, escrow_window=WINDOW)
     sale_pid = _actor_as_seller(env, actor, escrow_window=0)
-    # the attacker buys 4 units of its own escrowed product (order 1); the buyer buys 1 (order 2)
-    env.send(actor.functions.exec(env.calldata("buy", escrow_pid, 4, ETH, PRICE, 0)), env.deployer, value=4 * PRICE)
+    # the attacker buys 4 units of other's escrowed product (its order 1); the buyer buys 1 of the
+    # attacker's escrowed product (order 1 there)
+    buy_four = env.calldata("buy", bought_pid, 4, ETH, PRICE, 0, b"")
+    env.send(actor.functions.exec(buy_four), env.deployer, value=4 * PRICE)
+    env.send(env.catalog.functions.offerSettlement(bought_pid, 1, 4 * PRICE), env.other)
     env.buy(escrow_pid, 1)
     env.buy(sale_pid, 3)  # attacker credit: 3 PRICE
     target_pid = env.list_product(price=2 * PRICE, stock=5, escrow_window=0, seller=env.other)
@@ -236,10 +240,10 @@ def test_reentrant_buy_and_refund_take_only_what_is_owed(env: CatalogEnv) -> Non
         env,
         actor,
         [
-            (0, env.calldata("refund", escrow_pid, 1)),
+            (0, env.calldata("acceptSettlement", bought_pid, 1, 4 * PRICE)),
             (0, env.calldata("withdraw", ETH, actor.address)),
-            (2 * PRICE, env.calldata("buy", target_pid, 1, ETH, 2 * PRICE, 0)),
-            (0, env.calldata("refund", escrow_pid, 2)),
+            (2 * PRICE, env.calldata("buy", target_pid, 1, ETH, 2 * PRICE, 0, b"")),
+            (0, env.calldata("refund", escrow_pid, 1)),
         ],
         swallow=False,
     )
@@ -248,7 +252,7 @@ def test_reentrant_buy_and_refund_take_only_what_is_owed(env: CatalogEnv) -> Non
     receipt = _withdraw_via(env, actor)
     assert all(ok for ok, _ in _hook_results(actor))
     names = [name for name, _ in env.events(receipt)]
-    assert names == ["Withdrawn", "OrderRefunded", "Withdrawn", "Purchased", "OrderRefunded"]
+    assert names == ["Withdrawn", "OrderSettled", "Withdrawn", "Purchased", "OrderRefunded"]
     assert env.events(receipt)[0] == _withdrawn(actor.address, 3 * PRICE)
     assert env.events(receipt)[2] == _withdrawn(actor.address, 4 * PRICE)
     # the attacker: +3 (credit) +4 (its own refund) -2 (purchase)
@@ -259,7 +263,8 @@ def test_reentrant_buy_and_refund_take_only_what_is_owed(env: CatalogEnv) -> Non
     assert env.withdrawable(env.other) == other_credit + 2 * PRICE
     assert env.withdrawable(env.buyer) == PRICE
     assert env.withdrawable(env.seller) == seller_credit
-    assert env.product(escrow_pid)["stock"] == 10  # both refunds returned their units
+    assert env.product(escrow_pid)["stock"] == 10  # neither order shipped: both returned their units
+    assert env.product(bought_pid)["stock"] == 10
     env.assert_money_invariant()
 
 
@@ -269,7 +274,7 @@ def test_reentrant_settlement_of_someone_elses_order_fails(env: CatalogEnv, swal
     """From inside its withdrawal the attacker tries the other side's actions: confirm a buyer's order,
     refund and release a seller's order (release is open to anyone, but only for a shipped order whose
     window passed), change their product. None of it is allowed."""
-    pid = env.list_product(price=PRICE, stock=10, escrow_window=1_000)
+    pid = env.list_product(price=PRICE, stock=10, escrow_window=WINDOW)
     env.buy(pid, 2)
     actor = env.deploy_actor()
     env.buy(_actor_as_seller(env, actor), 1)
@@ -308,7 +313,7 @@ def test_a_contract_buyer_that_rejects_ether_takes_its_refund_elsewhere(env: Cat
     actor = env.deploy_actor(funding=10 * PRICE)
     env.send(actor.functions.setRejecting(True), env.deployer)
     pid = env.list_escrowed(price=PRICE)
-    env.send(actor.functions.exec(env.calldata("buy", pid, 3, ETH, PRICE, 0)), env.deployer, value=3 * PRICE)
+    env.send(actor.functions.exec(env.calldata("buy", pid, 3, ETH, PRICE, 0, b"")), env.deployer, value=3 * PRICE)
     assert env.order(pid, 1)["buyer"] == actor.address
     env.send(env.catalog.functions.refund(pid, 1), env.seller)
     with env.expect_revert("CatalogWithdrawFailed", actor.address, 3 * PRICE):

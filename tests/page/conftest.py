@@ -1,5 +1,5 @@
 """The shop page in real Chromium (Debian's, driven by pip's playwright), served by a real Kubo gateway,
-talking to a real anvil with a freshly deployed Catalog v2 and Test USD per test.
+talking to a real anvil with a freshly deployed Catalog v3 and Test USD per test.
 
 The wallet is tests/page/wallet.js, injected with `add_init_script`: an EIP-1193 provider announced
 through EIP-6963 that forwards to anvil, whose dev accounts sign. The contracts are deployed with web3
@@ -22,12 +22,13 @@ from web3 import Web3
 from web3.contract import Contract
 
 from dapp.compile import REPO_ROOT
+from dapp.ipfs.cid import Cid
 from dapp.ipfs.daemon import KuboDaemon, Listen
 from dapp.ipfs.kubo import Kubo
 from dapp.ipfs.metadata import upload_product_metadata
 from dapp.liveness import code_hash
 from dapp.nodes import AnvilNode
-from dapp.page import PageConfig, build_page
+from dapp.page import PageConfig, build_page, build_seller_document
 from tests.support.art import SHAPES, product_png
 from tests.support.browser import CHROMIUM, LAUNCH_ARGS
 
@@ -84,7 +85,7 @@ def browser() -> Iterator[Any]:
 
 @dataclass
 class Shop:
-    """A Catalog v2 and Test USD on anvil, with helpers to act on chain as any dev account."""
+    """A Catalog v3 and Test USD on anvil, with helpers to act on chain as any dev account."""
 
     w3: Web3
     node: AnvilNode
@@ -158,8 +159,16 @@ class Shop:
         value = price * quantity if currency == ZERO else 0
         if currency != ZERO:
             self.send(self.token.functions.approve(self.catalog.address, price * quantity), buyer or self.buyer)
-        self.send(self.catalog.functions.buy(product_id, quantity, currency, price, terms), buyer or self.buyer, value)
+        fn = self.catalog.functions.buy(product_id, quantity, currency, price, terms, b"")
+        self.send(fn, buyer or self.buyer, value)
         return int(self.catalog.functions.getProduct(product_id).call()[8])
+
+    def set_profile(self, name: str, description: str = "", seller: str | None = None) -> Cid:
+        """Publish a seller profile document on Kubo and point the seller's ProfileSet event at it."""
+        document, cid = build_seller_document(name, description)
+        assert self.kubo.add_bytes(document) == cid
+        self.send(self.catalog.functions.setProfile(cid.digest, int(cid.codec)), seller or self.seller)
+        return cid
 
     def advance(self, seconds: int) -> None:
         """Mine a block `seconds` after the latest one (evm_increaseTime does nothing on a chain whose

@@ -6,6 +6,11 @@ Every row must show a visible message naming the problem; the wallet must have b
 eth_sendTransaction, and the chain must not have moved (no block mined: nothing sent, nothing lost).
 Each row counts as a `bad_input` in the reliability tally.
 
+Catalog v3 adds: a settlement offer's amount (negative, fractional, more than the order), an offer that
+changed between the view and the click on Accept, order data over the contract's cap (the order-data
+module, which the checkout's shipping form will fill, replaced by one that returns too much), and seller
+profiles whose document fails verification.
+
 Cells left out, because the page takes no such input: a keystore and its password (the page signs
 through the browser wallet; the burner keeps its key in the browser), and a currency address typed by a
 seller (listing stays in the command line). A token address that is not a token reaches the page as a
@@ -27,8 +32,9 @@ from playwright.sync_api import expect
 
 from dapp.ipfs.kubo import Kubo
 from dapp.nodes import AnvilNode
+from dapp.page import build_seller_document
 from tests.page.conftest import WALLET_JS, ZERO, Shop, deploy, open_shop
-from tests.support.bad_input import CIDV0, SCRIPT_NAME, SENDS, FakeServer, bad_documents, wrong_checksum
+from tests.support.bad_input import CIDV0, SCRIPT_NAME, SENDS, Doc, FakeServer, bad_documents, wrong_checksum
 
 pytestmark = [pytest.mark.anvil, pytest.mark.kubo, pytest.mark.chromium]
 
@@ -44,6 +50,13 @@ class World:
     tmp: Path
     ids: dict[str, int]  # product ids by role
     publish: Callable[..., str]  # publish(config bytes | None) -> the page's URL
+    profiles: dict[str, str]  # seller addresses by what is wrong with their profile
+    baseline: int = 0  # the block the chain must still be at when a row ends
+
+    def elsewhere(self, fn: Any, sender: str) -> None:
+        """Another party acts on chain while the page is open (not the page: the baseline moves along)."""
+        self.shop.send(fn, sender)
+        self.baseline = self.shop.w3.eth.block_number
 
     @property
     def url(self) -> str:
@@ -75,9 +88,25 @@ def world(kubo: Kubo, page_template: Path, tmp_path_factory: pytest.TempPathFact
         fn = catalog.functions.listProduct(not_a_token.address, 5, 1, 0, 0, ZERO, docs["invalid"].cid.digest, 0)
         shop.send(fn, shop.seller)
         ids["not_a_token"] = int(catalog.functions.productCount().call())
+        ids["offered"] = shop.list_product("Signed Poster", price=10**17, kind="poster")
+        shop.buy(ids["offered"])
+        shop.send(catalog.functions.ship(ids["offered"], 1, b"\0" * 32, 0), shop.seller)
+        shop.send(catalog.functions.offerSettlement(ids["offered"], 1, 3 * 10**16), shop.seller)
+        shop.buy(ids["offered"])
+        shop.send(catalog.functions.offerSettlement(ids["offered"], 2, 2 * 10**16), shop.seller)
+
+        # Profiles: one whose gateway serves other bytes than the digest names, one that is no profile.
+        liar, not_a_profile = shop.accounts[5], shop.accounts[6]
+        honest, honest_cid = build_seller_document("Honest Shop")
+        files = {str(honest_cid): honest.replace(b"Honest", b"Evil")}
+        shop.send(catalog.functions.setProfile(honest_cid.digest, int(honest_cid.codec)), liar)
+        product_doc = docs["wrong_schema"].body.replace(b"review@1", b"product@1")
+        files[str(Doc(product_doc).cid)] = product_doc
+        shop.send(catalog.functions.setProfile(Doc(product_doc).cid.digest, 0), not_a_profile)
+        profiles = {"unverified": liar, "wrong_schema": not_a_profile}
 
         upstream = str(kubo.gateway_url()).replace("localhost", "127.0.0.1")
-        files = {str(doc.cid): doc.body for doc in docs.values()}
+        files.update({str(doc.cid): doc.body for doc in docs.values()})
         with (
             FakeServer.gateway(files, upstream) as gateway,
             FakeServer.html() as html,
@@ -96,7 +125,7 @@ def world(kubo: Kubo, page_template: Path, tmp_path_factory: pytest.TempPathFact
                     published[config] = f"{gateway.url}/ipfs/{cid}/"
                 return published[config]
 
-            yield World(shop, gateway, html, json_api, tmp, ids, publish)
+            yield World(shop, gateway, html, json_api, tmp, ids, publish, profiles)
 
 
 def connect(page: Any) -> None:
@@ -184,6 +213,78 @@ def split(typed: str) -> Steps:
     return steps
 
 
+def offer(typed: str) -> Steps:
+    def steps(page: Any, w: World) -> None:
+        connect(page)
+        order = page.locator(f"article.order[data-order='{w.ids['tote']}-1']")
+        order.locator("button[data-action='offer']").click()
+        order.get_by_label("Buyer amount in tUSD").fill(typed)
+        order.get_by_role("button", name="Send offer").click()
+        expect(order.locator(".split > p.small")).to_have_text("Enter an amount from 0 to 10.00 tUSD.")
+        expect(page.locator(".tx-card")).to_have_count(0)
+
+    return steps
+
+
+def accept_changed_offer(page: Any, w: World) -> None:
+    connect(page)
+    pid = w.ids["offered"]
+    order = page.locator(f"article.order[data-order='{pid}-1']")
+    expect(order.locator(".offer[data-offer='theirs']")).to_contain_text("you get 0.03 ETH back")
+    # The seller changes its offer after the buyer read it: accepting what was shown must not accept this.
+    w.elsewhere(w.shop.catalog.functions.offerSettlement(pid, 1, 4 * 10**16), w.shop.seller)
+    order.locator("button[data-action='accept']").click()
+    card = page.locator(".tx-card").last
+    expect(card).to_have_attribute("data-error", "CatalogOfferMismatch")
+    expect(card.locator(".tx-message")).to_have_text(
+        "The offer on the table gives the buyer 0.04 ETH, not the 0.03 ETH you accepted: it changed since you "
+        "looked. Nothing changed hands; read the new offer first."
+    )
+    expect(order.locator(".offer[data-offer='theirs']")).to_contain_text("you get 0.04 ETH back")
+    assert w.shop.order(pid, 1)[8] == 2  # still Shipped
+
+
+def accept_withdrawn_offer(page: Any, w: World) -> None:
+    connect(page)
+    pid = w.ids["offered"]
+    order = page.locator(f"article.order[data-order='{pid}-2']")
+    expect(order.locator(".offer[data-offer='theirs']")).to_contain_text("you get 0.02 ETH back")
+    w.elsewhere(w.shop.catalog.functions.withdrawSettlement(pid, 2), w.shop.seller)
+    order.locator("button[data-action='accept']").click()
+    card = page.locator(".tx-card").last
+    expect(card).to_have_attribute("data-error", "CatalogNoOffer")
+    expect(card.locator(".tx-message")).to_contain_text(f"There is no open settlement offer on order {pid}-2")
+    expect(order.locator(".offer")).to_have_count(0)
+    assert w.shop.order(pid, 2)[8] == 1  # still Paid
+
+
+# The order-data module the checkout loads, as a shipping form that made too much would be.
+TOO_MUCH = "export async function orderData() { return '0x' + 'ab'.repeat(1025); }"
+
+
+def order_data_too_large(page: Any, w: World) -> None:
+    page.route("**/chunks/order-data-*.js", lambda route: route.fulfill(content_type="text/javascript", body=TOO_MUCH))
+    connect(page)
+    page.get_by_role("button", name="Buy now").click()
+    card = page.locator(".tx-card").last
+    expect(card).to_have_attribute("data-error", "CatalogOrderDataTooLarge")
+    expect(card.locator(".tx-message")).to_have_text(
+        "The order details are 1025 bytes; the store takes at most 1024. Nothing was sent."
+    )
+
+
+def profile_unavailable(reason: str) -> Steps:
+    def steps(page: Any, w: World) -> None:
+        expect(page.locator(".profile-warning")).to_have_text(f"This seller's profile is unavailable: {reason}.")
+        expect(page.locator("section.hero h1")).to_contain_text("Shop of 0x")
+
+    return steps
+
+
+def profile(problem: str) -> Callable[[World], str]:
+    return lambda w: f"{w.url}#/seller/{w.profiles[problem]}"
+
+
 def document_unavailable(reason: str) -> Steps:
     def steps(page: Any, w: World) -> None:
         expect(page.locator(".doc-warning")).to_have_text(f"The description of this product is unavailable: {reason}.")
@@ -251,6 +352,13 @@ ROWS = [
     row("split-negative", lambda w: f"{w.url}#/arbiter", split("-1"), account=3),
     row("split-fractional", lambda w: f"{w.url}#/arbiter", split("0.0000001"), account=3),
     row("split-huge", lambda w: f"{w.url}#/arbiter", split("1000000"), account=3),
+    row("offer-negative", lambda w: f"{w.url}#/orders", offer("-1")),
+    row("offer-fractional", lambda w: f"{w.url}#/orders", offer("0.0000001")),
+    row("offer-huge", lambda w: f"{w.url}#/orders", offer("11")),
+    row("accept-changed-offer", lambda w: f"{w.url}#/orders", accept_changed_offer),
+    row("accept-withdrawn-offer", lambda w: f"{w.url}#/orders", accept_withdrawn_offer),
+    # --- order data --------------------------------------------------------------------------------
+    row("order-data-too-large", product("mug"), order_data_too_large),
     # --- a token address that is not a token -----------------------------------------------------
     row("token-not-a-token", product("not_a_token"), not_a_token),
     # --- ids -------------------------------------------------------------------------------------
@@ -272,6 +380,11 @@ ROWS = [
     row("metadata-wrong-types", product("doc_wrong_types"),
         document_unavailable("the document the seller published has fields of the wrong type")),
     row("metadata-script", product("script"), script_is_text),
+    # --- seller profiles -------------------------------------------------------------------------
+    row("profile-unverified", profile("unverified"), profile_unavailable(
+        "the document the gateway returned does not match what the seller published on chain")),
+    row("profile-wrong-schema", profile("wrong_schema"),
+        profile_unavailable("the document the seller published is not a seller profile")),
     # --- the registry: config.json ---------------------------------------------------------------
     row("config-missing", lambda w: w.publish(None),
         banner_says("config", "no valid store configuration", "config.json could not be loaded (HTTP 404)")),
@@ -292,7 +405,7 @@ ROWS = [
 @pytest.mark.parametrize("case", ROWS)
 def test_bad_input_is_refused_by_the_page(browser: Any, world: World, case: Row) -> None:
     w3 = world.shop.w3
-    block = w3.eth.block_number
+    world.baseline = w3.eth.block_number
     url = case.route(world)
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     try:
@@ -312,4 +425,4 @@ def test_bad_input_is_refused_by_the_page(browser: Any, world: World, case: Row)
         assert not SENDS & set(requests), requests
     finally:
         context.close()
-    assert w3.eth.block_number == block, "a transaction was mined"
+    assert w3.eth.block_number == world.baseline, "a transaction was mined"

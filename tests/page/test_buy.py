@@ -62,7 +62,8 @@ def test_deep_linked_product_shows_terms_and_protection(shop: Shop, publish: Any
     expect(product.locator("h1")).to_have_text("Tour T-shirt 2026")
     expect(product.locator(".price.big")).to_have_text("25.00 tUSD")
     protection = product.locator(".protection")
-    expect(protection).to_contain_text("ships within 2 days")
+    expect(protection).to_contain_text("ships within 2 days. From then on it can no longer ship")
+    expect(protection).to_contain_text("you and the seller can settle by agreement")
     expect(protection).to_contain_text("14 days to confirm receipt or open a dispute")
     expect(protection).to_contain_text("Disputes are decided by 0x90F7…b906")
     description = page.locator(".description .prose")
@@ -78,7 +79,10 @@ def test_deep_linked_product_shows_terms_and_protection(shop: Shop, publish: Any
     expect(page.locator(".protection")).to_contain_text("no escrow")
     no_arbiter = shop.list_product("Patch", hue=0.6)
     page.goto(f"{publish().path_url}#/product/{no_arbiter}")
-    expect(page.locator(".protection")).to_contain_text("No arbiter: a disputed order stays frozen")
+    expect(page.locator(".protection")).to_contain_text(
+        "No arbiter: a disputed order stays frozen until the seller refunds you, you withdraw the dispute, or you "
+        "both agree on a settlement."
+    )
 
 
 def test_buy_in_eth(shop: Shop, publish: Any, open_page: Any) -> None:
@@ -173,3 +177,16 @@ def test_no_wallet_at_all(shop: Shop, publish: Any, open_page: Any) -> None:
     expect(page.locator(".empty h2")).to_have_text("Connect a wallet to see your orders")
     assert shop.product(pid)[8] == 0
     assert ZERO  # (imported for other tests)
+
+
+def test_a_seller_is_not_offered_buy_on_its_own_product(shop: Shop, publish: Any, open_page: Any) -> None:
+    pid = shop.list_product("Logo Hoodie", kind="hoodie")
+    page = open_page(f"{publish().path_url}#/product/{pid}", account=1)
+    connect(page)
+    expect(page.locator(".buybox .own-product")).to_have_text(
+        "This is your product: sellers cannot buy their own products."
+    )
+    expect(page.get_by_role("button", name="Buy now")).to_have_count(0)
+    expect(page.locator(".protection li[data-rule='ship']")).to_contain_text("From then on it can no longer ship")
+    expect(page.locator(".protection li[data-rule='settle']")).to_contain_text("settle by agreement")
+    assert shop.product(pid)[8] == 0

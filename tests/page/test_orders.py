@@ -36,6 +36,7 @@ def test_ship_confirm_review_and_see_the_review(shop: Shop, publish: Any, open_p
     connect(seller)
     expect(seller.locator("section h2").first).to_have_text("Orders to handle (2)")
     expect(order_card(seller, pid, 1)).to_contain_text("To be shipped by")
+    expect(seller.locator("article.order .media.loaded")).to_have_count(2)  # the pictures are in the shot
     screenshot(seller, "seller-1280x800")
     seller.set_viewport_size(PHONE)
     screenshot(seller, "seller-390x844")
@@ -47,6 +48,7 @@ def test_ship_confirm_review_and_see_the_review(shop: Shop, publish: Any, open_p
     connect(buyer)
     expect(order_card(buyer, pid, 1)).to_contain_text("Shipped")
     expect(order_card(buyer, 2, 1)).to_contain_text("Awaiting shipment")
+    expect(buyer.locator("article.order .media.loaded")).to_have_count(2)
     screenshot(buyer, "orders-1280x800")
     buyer.set_viewport_size(PHONE)
     screenshot(buyer, "orders-390x844")

@@ -51,7 +51,7 @@ def pending_card(page: Any, start: Any) -> Any:
 def buy_unmined(shop: Shop, product_id: int, buyer: str, quantity: int) -> None:
     """Another account buys (ETH-priced product); the transaction waits for the next block."""
     price, terms = shop.product(product_id)[3], shop.product(product_id)[9]
-    fn = shop.catalog.functions.buy(product_id, quantity, ZERO, price, terms)
+    fn = shop.catalog.functions.buy(product_id, quantity, ZERO, price, terms, b"")
     fn.transact({"from": buyer, "value": price * quantity})
 
 

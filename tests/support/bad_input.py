@@ -174,9 +174,11 @@ def open_disputed_shop(w3: Web3, home: Path, key: str) -> DisputedShop:
 
 
 def write_bad_files(home: Path, registry: Registry, key: str) -> None:
-    """`key.json` (`key`'s keystore, password KEYSTORE_PASSWORD), a truncated copy, and a folder per broken
-    registry: missing, truncated, foreign JSON, and one that claims another chain."""
+    """`key.json` (`key`'s keystore, password KEYSTORE_PASSWORD), a truncated copy, order data one byte too
+    long, and a folder per broken registry: missing, truncated, foreign JSON, and one that claims another
+    chain."""
     (home / "key.json").write_text(json.dumps(Account.encrypt(key, KEYSTORE_PASSWORD)))
+    (home / "order-data-1025.bin").write_bytes(b"\x01" * 1025)  # one byte over MAX_ORDER_DATA
     (home / "truncated-key.json").write_text((home / "key.json").read_text()[:100])
     text = registry.path_for(31337).read_text()
     broken = {

@@ -43,12 +43,17 @@ UINT16_MAX = 2**16 - 1
 DAY = 86_400
 HANDLING = 2 * DAY  # default handling time of an escrowed test product
 WINDOW = 7 * DAY  # default escrow window of an escrowed test product
+HOUR = 3_600
+MIN_ESCROW_WINDOW, MAX_ESCROW_WINDOW = DAY, 365 * DAY  # the Catalog's bounds (its public constants)
+MIN_HANDLING_TIME, MAX_HANDLING_TIME = HOUR, 365 * DAY
+MAX_ORDER_DATA = 1024
 # The test contracts these tests deploy; contracts/test is their one home, which Brownie compiles too.
 TEST_CONTRACTS = ("Actor.sol", "Tokens.sol", "ForceSend.sol", "Lens.sol")
 
 
 class State(enum.IntEnum):
-    """ICatalog.OrderState (an enum is a uint8 in the ABI); the numeric order is "forward"."""
+    """ICatalog.OrderState (an enum is a uint8 in the ABI). Forward is `stage`, not the number: Settled
+    came last to keep Catalog v2's numbers, and moves on to Reviewed (8)."""
 
     NONE = 0
     PAID = 1
@@ -59,9 +64,20 @@ class State(enum.IntEnum):
     CANCELLED = 6
     RESOLVED = 7
     REVIEWED = 8
+    SETTLED = 9
 
 
 ESCROWED = frozenset({State.PAID, State.SHIPPED, State.DISPUTED})  # the funds are still in the Catalog
+FINAL = frozenset({State.COMPLETED, State.REFUNDED, State.CANCELLED, State.RESOLVED, State.SETTLED})
+REVIEWABLE = frozenset({State.COMPLETED, State.RESOLVED, State.SETTLED})
+
+
+def stage(state: State) -> int:
+    """How far an order has come: None 0, Paid 1, Shipped 2, Disputed 3, an outcome 4, Reviewed 5. An
+    order's stage only ever grows."""
+    if state in FINAL:
+        return 4
+    return 5 if state == State.REVIEWED else int(state)
 
 
 class Codec(enum.IntEnum):
@@ -167,6 +183,7 @@ class CatalogEnv:
         currency: str | None = None,
         unit_price: int | None = None,
         terms: int | None = None,
+        order_data: bytes = b"",
     ) -> Any:
         """The `buy` call at the terms the views show now, unless given."""
         product = self.product(product_id) if None in (currency, unit_price, terms) else {}
@@ -176,6 +193,7 @@ class CatalogEnv:
             product["currency"] if currency is None else currency,
             product["price"] if unit_price is None else unit_price,
             product["termsVersion"] if terms is None else terms,
+            order_data,
         )
 
     def buy(
@@ -185,13 +203,15 @@ class CatalogEnv:
         buyer: str | None = None,
         unit_price: int | None = None,
         value: int | None = None,
+        order_data: bytes = b"",
     ) -> Any:
         """Buy at the current terms, paying exactly (ETH, or a token the buyer has approved); the receipt."""
         product = self.product(product_id)
         price = product["price"] if unit_price is None else unit_price
         if value is None:
             value = quantity * price if product["currency"] == ETH else 0
-        return self.send(self.buy_call(product_id, quantity, unit_price=price), buyer or self.buyer, value=value)
+        call = self.buy_call(product_id, quantity, unit_price=price, order_data=order_data)
+        return self.send(call, buyer or self.buyer, value=value)
 
     def order_no(self, receipt: Any) -> int:
         (event,) = self.catalog.events.Purchased().process_receipt(receipt, errors=DISCARD)  # a token's Transfer

@@ -3,7 +3,12 @@
 `replay(env, from_block)` reads every Catalog log from `from_block` on, decodes it with the ABI, and applies
 it to a fresh model. The only thing read besides the logs is each log's block timestamp (an indexer reads
 it with the log; newer nodes put it in the log itself). `compare(env, state)` then checks the model against
-every view: products, stock, orders and their states and deadlines, and every balance it knows of.
+every view: products, stock, orders and their states, deadlines and open settlement offers, and every
+balance it knows of.
+
+The stock rule an indexer must follow: a purchase takes units; a refund, cancel or settlement of an order
+that never shipped puts them back (if the product is still listed, saturating at 2^32-1); units that
+shipped never come back (a ruling is always on a shipped order).
 """
 
 from __future__ import annotations
@@ -45,10 +50,16 @@ class ReplayedOrder:
     state: State
     placedAt: int
     shippedAt: int = 0
+    offerBy: str = ETH
+    offerBuyerAmount: int = 0
 
     @property
     def amount(self) -> int:
         return self.quantity * self.unitPrice
+
+    def end(self, state: State) -> None:
+        """The order leaves escrow: its open offer ends with it."""
+        self.state, self.offerBy, self.offerBuyerAmount = state, ETH, 0
 
 
 @dataclass
@@ -56,6 +67,7 @@ class Replayed:
     products: dict[int, ReplayedProduct] = field(default_factory=dict)
     orders: dict[tuple[int, int], ReplayedOrder] = field(default_factory=dict)
     balances: dict[tuple[str, str], int] = field(default_factory=dict)
+    profiles: dict[str, tuple[bytes, int]] = field(default_factory=dict)  # seller -> (digest, codec)
     events: list[str] = field(default_factory=list)
 
     def credit(self, account: str, currency: str, amount: int) -> None:
@@ -88,6 +100,9 @@ def _apply(s: Replayed, name: str, a: dict[str, Any], now: int) -> None:
     if name == "Withdrawn":
         s.credit(a["account"], a["currency"], -a["amount"])
         return
+    if name == "ProfileSet":
+        s.profiles[a["seller"]] = (a["digest"], a["codec"])
+        return
     p = s.products[a["productId"]]
     if name == "PriceChanged":
         p.price, p.termsVersion = a["price"], a["termsVersion"]
@@ -115,19 +130,29 @@ def _apply(s: Replayed, name: str, a: dict[str, Any], now: int) -> None:
         elif name == "OrderDisputed":
             o.state = State.DISPUTED
         elif name in ("OrderConfirmed", "OrderReleased"):
-            o.state = State.COMPLETED
+            o.end(State.COMPLETED)
             s.credit(p.seller, p.currency, o.amount)
         elif name in ("OrderRefunded", "OrderCancelled"):
-            o.state = State.REFUNDED if name == "OrderRefunded" else State.CANCELLED
+            _restock(p, o)
+            o.end(State.REFUNDED if name == "OrderRefunded" else State.CANCELLED)
             s.credit(o.buyer, p.currency, o.amount)
-            if p.listed:
-                p.stock = min(p.stock + o.quantity, UINT32_MAX)
-        elif name == "OrderResolved":
-            o.state = State.RESOLVED
+        elif name in ("OrderResolved", "OrderSettled"):
+            if name == "OrderSettled":
+                _restock(p, o)
+            else:
+                assert o.state == State.DISPUTED and o.shippedAt != 0
+            o.end(State.RESOLVED if name == "OrderResolved" else State.SETTLED)
             assert a["buyerAmount"] + a["sellerAmount"] == o.amount
             s.credit(o.buyer, p.currency, a["buyerAmount"])
             s.credit(p.seller, p.currency, a["sellerAmount"])
+        elif name == "SettlementOffered":
+            assert a["by"] in (o.buyer, p.seller) and a["buyerAmount"] <= o.amount
+            o.offerBy, o.offerBuyerAmount = a["by"], a["buyerAmount"]
+        elif name == "SettlementWithdrawn":
+            assert a["by"] == o.offerBy
+            o.offerBy, o.offerBuyerAmount = ETH, 0
         elif name == "Reviewed":
+            assert o.state in (State.COMPLETED, State.RESOLVED, State.SETTLED)
             o.state = State.REVIEWED
             p.ratingCount += 1
             p.ratingSum += a["rating"]
@@ -135,10 +160,17 @@ def _apply(s: Replayed, name: str, a: dict[str, Any], now: int) -> None:
             raise AssertionError(f"event {name} not replayed")
 
 
+def _restock(p: ReplayedProduct, o: ReplayedOrder) -> None:
+    """Units of an order that ends unshipped go back on sale, if the product is listed."""
+    if o.shippedAt == 0 and p.listed:
+        p.stock = min(p.stock + o.quantity, UINT32_MAX)
+
+
 def _deadline(p: ReplayedProduct, o: ReplayedOrder) -> int:
+    """Paid: ship before, cancel from; Shipped: dispute before, release from; Disputed and ended: none."""
     if o.state == State.PAID:
         return o.placedAt + p.handlingTime
-    if o.state in (State.SHIPPED, State.DISPUTED):
+    if o.state == State.SHIPPED:
         return o.shippedAt + p.escrowWindow
     return 0
 

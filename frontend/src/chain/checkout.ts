@@ -1,11 +1,12 @@
 // Buying a product: ETH straight away; a token with the allowance already given, with an EIP-2612 permit
 // signed in the wallet (no approve transaction), or with approve then buy when the token has no permit.
-// Loaded with the first Buy click: browsing never downloads the permit code.
-import { domainSeparator, type Address, type Hex, type TypedDataDomain } from 'viem';
-import { currencyInfo, moneyIn } from '../format';
+// Accepting a settlement offer as it was shown. Loaded with the first write: browsing never downloads it.
+import { domainSeparator, encodeErrorResult, size, type Address, type Hex, type TypedDataDomain } from 'viem';
+import { describeError } from '../errors';
+import { currencyInfo, moneyIn, type Money } from '../format';
 import type { Shop } from '../state';
 import type { ShopWallet } from '../wallet';
-import { catalogCall, isZeroAddress, tokenCall, type Product } from './contract';
+import { abi, catalogCall, isZeroAddress, tokenCall, type Order, type Product } from './contract';
 import { refuse, runSteps, type Step } from './tx';
 
 // EIP-2612 and EIP-5267: enough of a token to sign a permit for it (standard interfaces, not our ABI).
@@ -101,12 +102,16 @@ export function splitSignature(signature: Hex): [number, Hex, Hex] {
   return [v, `0x${hex.slice(0, 64)}`, `0x${hex.slice(64, 128)}`];
 }
 
-/** Buy `quantity` of `product` with the wallet; the card says how it went. */
+/**
+ * Buy `quantity` of `product` with the wallet, carrying `orderData` (order-data.ts; `0x` for none); the card
+ * says how it went.
+ */
 export async function purchase(
   shop: Shop,
   wallet: ShopWallet & { account: Address },
   product: Product,
   quantity: number,
+  orderData: Hex,
   onDone: () => void,
 ): Promise<void> {
   const store = shop.config.address;
@@ -117,8 +122,17 @@ export async function purchase(
   const title = `Buy ${quantity} × ${fmt.amount(product.price)}`;
   const pay = `Pay ${fmt.amount(amount)}`;
   const run = (steps: Step[]) => runSteps(shop, { title, wallet, steps, format: fmt, onDone });
+  if (size(orderData) > 0) {
+    // The contract's own cap, asked of it: said before a permit prompt, in the words of its error.
+    const max = await shop.node.read('MAX_ORDER_DATA', []);
+    if (BigInt(size(orderData)) > max) {
+      const said = describeError(tooLarge(BigInt(size(orderData)), max), abi);
+      refuse(shop, title, pay, said.message, said.name);
+      return;
+    }
+  }
   if (isZeroAddress(product.currency)) {
-    await run([{ label: pay, call: () => catalogCall(store, 'buy', terms, amount) }]);
+    await run([{ label: pay, call: () => catalogCall(store, 'buy', [...terms, orderData], amount) }]);
     return;
   }
   const owner = wallet.account;
@@ -136,7 +150,7 @@ export async function purchase(
     return;
   }
   if (allowance >= amount) {
-    await run([{ label: pay, call: () => catalogCall(store, 'buy', terms) }]);
+    await run([{ label: pay, call: () => catalogCall(store, 'buy', [...terms, orderData]) }]);
   } else if (permit) {
     const deadline = BigInt((await shop.reader.now()) + 3600);
     await run([
@@ -154,7 +168,7 @@ export async function purchase(
       {
         label: pay,
         call: (ctx) =>
-          catalogCall(store, 'buyWithPermit', [...terms, deadline, ...splitSignature(ctx.signature as Hex)]),
+          catalogCall(store, 'buyWithPermit', [...terms, deadline, ...splitSignature(ctx.signature as Hex), orderData]),
       },
     ]);
   } else {
@@ -163,9 +177,51 @@ export async function purchase(
         label: `Allow the store to take ${fmt.amount(amount)}`,
         call: () => tokenCall(token, 'approve', [store, amount]),
       },
-      { label: pay, call: () => catalogCall(store, 'buy', terms) },
+      { label: pay, call: () => catalogCall(store, 'buy', [...terms, orderData]) },
     ]);
   }
+}
+
+/** The revert the contract would give for order data of `got` bytes, for the page to say before it sends. */
+function tooLarge(got: bigint, max: bigint): { data: Hex } {
+  return { data: encodeErrorResult({ abi, errorName: 'CatalogOrderDataTooLarge', args: [got, max] }) };
+}
+
+/**
+ * Accept the other party's settlement offer as the card showed it: the buyer gets `order.offerBuyerAmount`
+ * back. The offer is read again just before the wallet is asked; one that was withdrawn, replaced or changed
+ * meanwhile is refused here, in the contract's own words, and nothing is sent (the contract would refuse a
+ * changed amount too: acceptSettlement names the amount it accepts).
+ */
+export async function acceptOffer(
+  shop: Shop,
+  wallet: ShopWallet & { account: Address },
+  order: Order,
+  fmt: Money,
+  onDone: () => void,
+): Promise<boolean> {
+  const { productId, orderNo } = order;
+  const seen = order.offerBuyerAmount;
+  const title = `Accept the offer · order ${productId}-${orderNo}`;
+  const label = `Accept: buyer gets ${fmt.amount(seen)}, seller ${fmt.amount(order.amount - seen)}`;
+  const now = await shop.node.order(productId, orderNo);
+  let foreseen: Hex | null = null;
+  if (isZeroAddress(now.offerBy)) {
+    foreseen = encodeErrorResult({ abi, errorName: 'CatalogNoOffer', args: [productId, orderNo] });
+  } else if (now.offerBy.toLowerCase() === wallet.account.toLowerCase()) {
+    foreseen = encodeErrorResult({ abi, errorName: 'CatalogOwnOffer', args: [productId, orderNo] });
+  } else if (now.offerBuyerAmount !== seen || now.offerBy.toLowerCase() !== order.offerBy.toLowerCase()) {
+    const args = [productId, orderNo, now.offerBuyerAmount, seen] as const;
+    foreseen = encodeErrorResult({ abi, errorName: 'CatalogOfferMismatch', args });
+  }
+  if (foreseen) {
+    const said = describeError({ data: foreseen }, abi, fmt);
+    refuse(shop, title, label, said.message, said.name);
+    onDone(); // show the offer as it stands now
+    return false;
+  }
+  const call = () => catalogCall(shop.config.address, 'acceptSettlement', [productId, orderNo, seen]);
+  return runSteps(shop, { title, wallet, steps: [{ label, call }], format: fmt, onDone });
 }
 
 // The transaction runner travels in this module: every write loads it from here.

@@ -52,6 +52,8 @@ export interface Receipt {
   blockNumber: bigint;
 }
 export type PurchasedLog = { productId: bigint; buyer: Address; orderNo: bigint };
+/** A seller's latest ProfileSet: its profile document's digest (zero: cleared) and codec. */
+export type ProfileLog = { seller: Address; digest: Hex; codec: number };
 export type ReviewedLog = {
   productId: bigint;
   reviewer: Address;
@@ -74,6 +76,8 @@ export interface ChainReader {
   loadTokens(currencies: readonly string[]): Promise<ReadonlyMap<string, CurrencyInfo>>;
   purchases(buyer: Address): Promise<PurchasedLog[]>;
   reviews(productId: bigint): Promise<ReviewedLog[]>;
+  /** The seller's latest ProfileSet event, or null when it never set a profile. */
+  profile(seller: Address): Promise<ProfileLog | null>;
   now(): Promise<number>;
 }
 
@@ -244,9 +248,16 @@ export class Reader implements ChainReader {
     return logs.map((l) => l.args as ReviewedLog);
   }
 
+  /** The latest event wins: a seller's profile is what it set last (a zero digest clears it). */
+  async profile(seller: Address): Promise<ProfileLog | null> {
+    const logs = await this.logs('ProfileSet', { seller });
+    const last = logs.at(-1);
+    return last ? (last.args as ProfileLog) : null;
+  }
+
   // viem's getLogs (filter encoding, log decoding) is loaded with the first view that needs logs: the
   // catalog's first render never does.
-  private async logs(eventName: 'Purchased' | 'Reviewed', args: Record<string, unknown>) {
+  private async logs(eventName: 'Purchased' | 'Reviewed' | 'ProfileSet', args: Record<string, unknown>) {
     const { getLogs } = await import('./logs');
     const event = abi.find((item) => item.type === 'event' && item.name === eventName);
     return getLogs(this.client, {

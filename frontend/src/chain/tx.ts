@@ -61,11 +61,14 @@ class Card {
   }
 }
 
-/** A card for a transaction the page will not even offer to send (e.g. a balance too low), with why. */
-export function refuse(shop: Shop, title: string, label: string, message: string): void {
+/**
+ * A card for a transaction the page will not even offer to send (e.g. a balance too low), with why; `error`
+ * names the contract's error the page foresaw, when it is one.
+ */
+export function refuse(shop: Shop, title: string, label: string, message: string, error?: string): void {
   const card = new Card(shop, title, [label]);
   card.step(0, 'failed', 'not sent');
-  card.finish('error', message);
+  card.finish('error', message, error);
 }
 
 export interface Run {

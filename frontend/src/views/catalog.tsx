@@ -14,9 +14,12 @@ import {
   RatingLine,
   SkeletonGrid,
   StockText,
+  docProblem,
   useChainData,
+  usePromise,
   useShop,
 } from './common';
+import { loadProfile } from '../profiles';
 import { ViewError } from './error';
 
 export type CatalogData = { closed: string } | { closed?: undefined; products: readonly Product[] };
@@ -80,21 +83,20 @@ export function Catalog({ seller, products }: { seller: Address | null; products
 
 function Hero({ seller, count }: { seller: Address | null; count?: number }) {
   const shop = useShop();
-  const own = shop.config.seller;
-  const store = own && seller && seller.toLowerCase() === own.toLowerCase() ? shop.storefront.value : null;
+  const profile = usePromise(() => (seller ? loadProfile(shop, seller) : Promise.resolve(null)), [seller]);
   const countText = count === undefined ? '' : `${count} product${count === 1 ? '' : 's'}`;
-  if (store) {
-    const banner = store.banner ? shop.docs.imageUrl(store.banner) : null;
+  if (profile?.status === 'ok') {
+    const banner = profile.banner ? shop.docs.imageUrl(profile.banner) : null;
     return (
-      <section class="hero storefront">
+      <section class="hero storefront" data-profile={profile.source}>
         {banner ? (
           <div class="hero-banner">
             <img src={banner} alt="" />
           </div>
         ) : null}
         <div class="hero-text">
-          <h1>{store.name}</h1>
-          {store.description ? <p>{store.description}</p> : null}
+          <h1>{profile.name}</h1>
+          {profile.description ? <p>{profile.description}</p> : null}
           <p class="muted small">{countText}</p>
         </div>
       </section>
@@ -102,13 +104,18 @@ function Hero({ seller, count }: { seller: Address | null; count?: number }) {
   }
   if (seller) {
     return (
-      <section class="hero">
+      <section class="hero" data-profile={profile?.status ?? 'loading'}>
         <h1>Shop of {shortAddress(seller)}</h1>
         <p class="muted">
           {countText}
           {' · '}
           <span class="mono small">{seller}</span>
         </p>
+        {profile?.status === 'unavailable' ? (
+          <p class="doc-warning profile-warning">
+            {`This seller's profile is unavailable: ${docProblem(profile.reason, 'a seller profile')}.`}
+          </p>
+        ) : null}
       </section>
     );
   }

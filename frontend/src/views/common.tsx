@@ -87,6 +87,20 @@ export function useProductDoc(product: Product): Doc | null {
   );
 }
 
+/** Why a document (docs.ts reasons) was not shown, in words; `kind` is what it should have been. */
+export function docProblem(reason: string, kind: string): string {
+  const words: Record<string, string> = {
+    'content does not match its digest':
+      'the document the gateway returned does not match what the seller published on chain',
+    'not JSON': 'the document the seller published is not valid JSON',
+    'document too large': 'the document the seller published is larger than 1 MiB',
+    'unexpected document type': `the document the seller published is not ${kind}`,
+    'fields of the wrong type': 'the document the seller published has fields of the wrong type',
+    'not a raw document': 'the document is not stored as a single file the page can check',
+  };
+  return words[reason] ?? reason;
+}
+
 /** One of the page's own icons (public/icons/NAME.svg), decorative. */
 export function Icon({ name, size = 16 }: { name: string; size?: number }) {
   return <img class="icon" src={`./icons/${name}.svg`} alt="" width={size} height={size} />;

@@ -1,15 +1,16 @@
 // One order as a card, for whoever looks at it (buyer, seller, arbiter): its state in words and only the
-// actions the contract would accept now; the review and split forms; the balances ready to withdraw.
+// actions the contract would accept now; the open settlement offer; the review, offer and split forms; the
+// balances ready to withdraw.
 import { useState } from 'preact/hooks';
 import type { Address } from 'viem';
-import { act } from '../actions';
+import { act, readyWallet, refresh } from '../actions';
 import { catalogCall, isZeroAddress, ZERO_ADDRESS, type Order, type Product } from '../chain/contract';
 import type { ChainReader } from '../chain/reader';
 import type { Step } from '../chain/tx';
 import { digestToCid } from '../cid';
 import { reviewDocument, sha256Hex } from '../docs';
-import { formatDate, formatDeadline, parseUnits, plainAmount, shortAddress } from '../format';
-import { STATE, allowedActions, stateLabel, stateTone, type OrderAction, type Role } from '../orders';
+import { formatDate, formatDeadline, parseUnits, plainAmount, shortAddress, type Money } from '../format';
+import { STATE, allowedActions, offerSide, stateLabel, stateTone, type OrderAction, type Role } from '../orders';
 import { money, type Shop } from '../state';
 import { ImageBox, ProductName, SellerLink, useShop } from './common';
 
@@ -22,13 +23,20 @@ const ACTION_LABELS: Record<OrderAction, string> = {
   refund: 'Refund buyer',
   release: 'Release payment',
   resolve: 'Settle dispute',
+  offer: 'Offer a settlement',
+  accept: 'Accept the offer',
+  withdrawOffer: 'Withdraw your offer',
 };
+const FORMS = ['review', 'resolve', 'offer'] as const;
+type Form = (typeof FORMS)[number];
 
 const NO_TRACKING = `0x${'0'.repeat(64)}` as const;
 
 /** A button's words: confirming a disputed order withdraws the dispute and pays the seller. */
-function actionLabel(action: OrderAction, order: Order): string {
+function actionLabel(action: OrderAction, order: Order, role: Role): string {
   if (action === 'confirm' && Number(order.state) === STATE.Disputed) return 'Withdraw dispute and pay seller';
+  const side = offerSide(order, role);
+  if (action === 'offer' && side) return side === 'mine' ? 'Change your offer' : 'Make a counter-offer';
   return ACTION_LABELS[action];
 }
 
@@ -36,28 +44,47 @@ function actionLabel(action: OrderAction, order: Order): string {
 export function stateNote(order: Order, product: Product, now: number, role: Role): string {
   const s = Number(order.state);
   const deadline = Number(order.deadline);
+  const buyer = role === 'buyer';
+  const review = buyer ? ' You can leave a review.' : '';
   if (s === STATE.Paid) {
     return now >= deadline
-      ? `Not shipped by the handling deadline (${formatDate(deadline)}): ${role === 'buyer' ? 'you may cancel for a full refund' : 'the buyer may cancel'}.`
-      : `To be shipped by ${formatDate(deadline)} (${formatDeadline(deadline, now)}).`;
+      ? `Not shipped by the handling deadline (${formatDate(deadline)}), so it can no longer ship: ${buyer ? 'you may cancel for a full refund' : 'the buyer may cancel for a full refund'}.`
+      : `To be shipped by ${formatDate(deadline)} (${formatDeadline(deadline, now)}); after that it can no longer ship and ${buyer ? 'you' : 'the buyer'} may cancel.`;
   }
   if (s === STATE.Shipped) {
     return now < deadline
-      ? `Shipped. ${role === 'buyer' ? 'Confirm when it arrives, or dispute' : 'The buyer can confirm or dispute'} until ${formatDate(deadline)}.`
+      ? `Shipped. ${buyer ? 'Confirm when it arrives, or dispute' : 'The buyer can confirm or dispute'} until ${formatDate(deadline)}.`
       : 'Shipped; the dispute window has closed, so anyone may release the payment to the seller.';
   }
+  // A disputed order has no release time: it ends by a ruling, a refund, a withdrawn dispute or an agreement.
   if (s === STATE.Disputed) {
     return isZeroAddress(product.arbiter)
-      ? 'Disputed. No arbiter: the payment stays frozen until the seller refunds or the buyer withdraws the dispute.'
-      : `Disputed. The arbiter ${shortAddress(product.arbiter)} will split the payment.`;
+      ? 'Disputed. No arbiter: the payment stays frozen until the seller refunds, the buyer withdraws the dispute, or both agree on a settlement.'
+      : `Disputed. The arbiter ${shortAddress(product.arbiter)} will split the payment, unless buyer and seller agree on a settlement first.`;
   }
-  if (s === STATE.Completed)
-    return role === 'buyer' ? 'Completed. You can leave a review.' : 'Completed: the seller was paid.';
+  if (s === STATE.Completed) return buyer ? 'Completed. You can leave a review.' : 'Completed: the seller was paid.';
   if (s === STATE.Refunded) return 'Refunded in full to the buyer.';
   if (s === STATE.Cancelled) return 'Cancelled by the buyer: refunded in full.';
-  if (s === STATE.Resolved) return 'Settled by the arbiter.';
-  if (s === STATE.Reviewed) return 'Completed and reviewed.';
+  if (s === STATE.Resolved) return `Resolved by the arbiter.${review}`;
+  if (s === STATE.Settled) return `Settled by agreement between buyer and seller.${review}`;
+  if (s === STATE.Reviewed) return 'Ended and reviewed.';
   return '';
+}
+
+/** The open settlement offer, in words, for `role`. */
+function offerNote(order: Order, role: Role, fmt: Money): string {
+  const side = offerSide(order, role);
+  if (!side) return '';
+  const back = order.offerBuyerAmount;
+  const rest = fmt.amount(order.amount - back);
+  const split =
+    role === 'buyer'
+      ? `you get ${fmt.amount(back)} back and the seller ${rest}`
+      : `the buyer gets ${fmt.amount(back)} back and you keep ${rest}`;
+  const other = role === 'buyer' ? 'seller' : 'buyer';
+  return side === 'mine'
+    ? `You offered a settlement: ${split}. It ends the order once the ${other} accepts it.`
+    : `The ${other} offers a settlement: ${split}. Accepting ends the order on these terms.`;
 }
 
 export const orderRef = (order: Order): string => `${order.productId}-${order.orderNo}`;
@@ -75,22 +102,35 @@ function simpleAction(shop: Shop, action: OrderAction, order: Order, product: Pr
   else if (action === 'cancel') steps = step(() => catalogCall(store, 'cancel', ref));
   else if (action === 'refund') steps = step(() => catalogCall(store, 'refund', ref));
   else if (action === 'release') steps = step(() => catalogCall(store, 'release', ref));
+  else if (action === 'withdrawOffer') steps = step(() => catalogCall(store, 'withdrawSettlement', ref));
   else return;
   void act(shop, title, product.currency, () => steps);
+}
+
+const SECONDARY = new Set<OrderAction>(['dispute', 'refund', 'cancel', 'offer', 'withdrawOffer']);
+
+/** Accept the other side's offer, as shown: the chain is read again before the wallet is asked. */
+async function acceptOffer(shop: Shop, order: Order, product: Product): Promise<void> {
+  const wallet = await readyWallet(shop);
+  if (!wallet) return;
+  const { acceptOffer: accept } = await import('../chain/checkout');
+  await accept(shop, wallet, order, money(shop, product.currency), () => refresh(shop));
 }
 
 export function OrderCard({ order, product, now, role }: { order: Order; product: Product; now: number; role: Role }) {
   const shop = useShop();
   const fmt = money(shop, product.currency);
   const actions = allowedActions(order, product, role, now);
-  // The form the user opened on this order (a review, a split) stays open across re-renders while the order
-  // still allows it.
-  const [opened, setOpened] = useState<'review' | 'resolve' | null>(null);
+  // The form the user opened on this order (a review, a split, an offer) stays open across re-renders while
+  // the order still allows it.
+  const [opened, setOpened] = useState<Form | null>(null);
   const form = opened && actions.includes(opened) ? opened : null;
   const onAction = (action: OrderAction) => {
-    if (action === 'review' || action === 'resolve') setOpened(action);
+    if ((FORMS as readonly string[]).includes(action)) setOpened(action as Form);
+    else if (action === 'accept') void acceptOffer(shop, order, product);
     else simpleAction(shop, action, order, product);
   };
+  const offer = offerNote(order, role, fmt);
   return (
     <article class="order" data-order={orderRef(order)} data-state={String(order.state)}>
       <a class="order-thumb" href={`#/product/${product.id}`}>
@@ -121,24 +161,31 @@ export function OrderCard({ order, product, now, role }: { order: Order; product
           )}
         </p>
         <p class="note">{stateNote(order, product, now, role)}</p>
+        {offer ? (
+          <p class="offer small" data-offer={offerSide(order, role)} data-amount={String(order.offerBuyerAmount)}>
+            {offer}
+          </p>
+        ) : null}
         {actions.length ? (
           <div class="actions">
             {actions.map((action) => (
               <button
                 key={action}
-                class={`btn ${action === 'dispute' || action === 'refund' || action === 'cancel' ? 'secondary' : 'primary'}`}
+                class={`btn ${SECONDARY.has(action) ? 'secondary' : 'primary'}`}
                 type="button"
                 data-action={action}
                 onClick={() => onAction(action)}
               >
-                {actionLabel(action, order)}
+                {actionLabel(action, order, role)}
               </button>
             ))}
           </div>
         ) : null}
         <div class="order-form">
           {form === 'review' ? <ReviewForm order={order} product={product} /> : null}
-          {form === 'resolve' ? <SplitControl order={order} product={product} /> : null}
+          {form === 'resolve' || form === 'offer' ? (
+            <SplitControl key={form} order={order} product={product} mode={form} />
+          ) : null}
         </div>
       </div>
     </article>
@@ -230,7 +277,8 @@ function ReviewForm({ order, product }: { order: Order; product: Product }) {
   );
 }
 
-function SplitControl({ order, product }: { order: Order; product: Product }) {
+/** The split of an order's amount: the arbiter's ruling (`resolve`), or a party's settlement offer. */
+function SplitControl({ order, product, mode }: { order: Order; product: Product; mode: 'resolve' | 'offer' }) {
   const shop = useShop();
   const fmt = money(shop, product.currency);
   const info = fmt.info;
@@ -258,8 +306,16 @@ function SplitControl({ order, product }: { order: Order; product: Product }) {
     if (buyerAmount === null) return setRefused(true);
     const share = buyerAmount;
     const store = shop.config.address;
-    void act(shop, `Settle order ${orderRef(order)}`, product.currency, () => [
-      { label: 'Settle dispute', call: () => catalogCall(store, 'resolve', [order.productId, order.orderNo, share]) },
+    const ref = [order.productId, order.orderNo, share] as const;
+    if (mode === 'resolve') {
+      void act(shop, `Settle order ${orderRef(order)}`, product.currency, () => [
+        { label: 'Settle dispute', call: () => catalogCall(store, 'resolve', ref) },
+      ]);
+      return;
+    }
+    const label = `Offer: buyer gets ${fmt.amount(share)}, seller ${fmt.amount(amount - share)}`;
+    void act(shop, `Settlement offer · order ${orderRef(order)}`, product.currency, () => [
+      { label, call: () => catalogCall(store, 'offerSettlement', ref) },
     ]);
   };
   return (
@@ -299,7 +355,7 @@ function SplitControl({ order, product }: { order: Order; product: Product }) {
       <p class={`small${invalid ? ' warn-text' : ''}`}>{summary}</p>
       <div class="actions">
         <button class="btn" type="button" onClick={settle}>
-          Settle
+          {mode === 'resolve' ? 'Settle' : 'Send offer'}
         </button>
       </div>
     </div>

@@ -17,22 +17,12 @@ import {
   SellerLink,
   Stars,
   StockText,
+  docProblem,
   useChainData,
   usePromise,
   useShop,
 } from './common';
 import { ViewError } from './error';
-
-// Why a product document was not shown (docs.ts reasons), in words.
-const DOC_PROBLEMS: Record<string, string> = {
-  'content does not match its digest':
-    'the document the gateway returned does not match what the seller published on chain',
-  'not JSON': 'the document the seller published is not valid JSON',
-  'document too large': 'the document the seller published is larger than 1 MiB',
-  'unexpected document type': 'the document the seller published is not a product description',
-  'fields of the wrong type': 'the document the seller published has fields of the wrong type',
-  'not a raw document': 'the document is not stored as a single file the page can check',
-};
 
 export type ProductData = { closed: string } | { closed?: undefined; product: Product; doc: Doc };
 
@@ -91,7 +81,7 @@ export function ProductPage({ product, doc }: { product: Product; doc: Doc }) {
           <h1 class="name">{name}</h1>
           {doc.status === 'unavailable' ? (
             <p class="doc-warning">
-              The description of this product is unavailable: {DOC_PROBLEMS[doc.reason] ?? doc.reason}.
+              The description of this product is unavailable: {docProblem(doc.reason, 'a product description')}.
             </p>
           ) : null}
           <p class="small muted">
@@ -148,24 +138,34 @@ function Gallery({ doc, name }: { doc: Doc; name: string }) {
   );
 }
 
+/** The rules of a purchase, in words, before it is made (the contract enforces each of them). */
 function Protection({ product }: { product: Product }) {
   const escrow = Number(product.escrowWindow) > 0;
-  const items: [string, ComponentChildren][] = escrow
+  const items: [string, string, ComponentChildren][] = escrow
     ? [
         [
+          'ship',
           'box',
-          `The seller ships within ${formatDuration(product.handlingTime)}. If not, you can cancel for a full refund.`,
+          `The seller ships within ${formatDuration(product.handlingTime)}. From then on it can no longer ship, and you can cancel for a full refund.`,
         ],
         [
+          'escrow',
           'shield',
-          `Your payment waits in escrow. After shipping you have ${formatDuration(product.escrowWindow)} to confirm receipt or open a dispute.`,
+          `Your payment waits in escrow. After shipping you have ${formatDuration(product.escrowWindow)} to confirm receipt or open a dispute; then the seller can be paid.`,
+        ],
+        [
+          'settle',
+          'swap',
+          'Until the order ends, you and the seller can settle by agreement: either side offers how much you get back, and the other accepts exactly that amount.',
         ],
         isZeroAddress(product.arbiter)
           ? [
+              'arbiter',
               'scale',
-              'No arbiter: a disputed order stays frozen until the seller refunds you or you withdraw the dispute. Neither side gains by a false claim.',
+              'No arbiter: a disputed order stays frozen until the seller refunds you, you withdraw the dispute, or you both agree on a settlement.',
             ]
           : [
+              'arbiter',
               'scale',
               <span>
                 {'Disputes are decided by '}
@@ -176,15 +176,21 @@ function Protection({ product }: { product: Product }) {
               </span>,
             ],
       ]
-    : [['bolt', 'Paid directly to the seller when you buy: there is no escrow, so no refund through the store.']];
+    : [
+        [
+          'direct',
+          'bolt',
+          'Paid directly to the seller when you buy: there is no escrow, so no refund through the store.',
+        ],
+      ];
   return (
     <section class="protection">
       <h2>{escrow ? 'Buyer protection' : 'Payment'}</h2>
       <ul>
-        {items.map(([kind, text]) => (
-          <li key={kind}>
+        {items.map(([key, icon, text]) => (
+          <li key={key} data-rule={key}>
             <span class="icon">
-              <Icon name={kind} size={20} />
+              <Icon name={icon} size={20} />
             </span>
             <span>{text}</span>
           </li>
@@ -208,13 +214,30 @@ function BuyBox({ product }: { product: Product }) {
   // A currency the page could not read as a token (a contract that is not one): its amounts mean nothing.
   const payable = !fmt.info.unknown;
   const open = canTransact(shop);
+  const account = shop.account.value;
+  // The contract refuses a seller's purchase of its own product (a fake review's way in): not offered.
+  const own = account !== null && account.toLowerCase() === product.seller.toLowerCase();
   const buy = async () => {
     if (q.error !== undefined) return;
     const wallet = await readyWallet(shop);
     if (!wallet) return;
-    const { purchase } = await import('../chain/checkout');
-    await purchase(shop, wallet, product, q.value, () => refresh(shop));
+    const [{ purchase }, { orderData }] = await Promise.all([
+      import('../chain/checkout'),
+      import('../chain/order-data'),
+    ]);
+    const data = await orderData(shop, product, wallet.account);
+    await purchase(shop, wallet, product, q.value, data, () => refresh(shop));
   };
+  if (own) {
+    return (
+      <div class="buybox" data-own="true">
+        <div class="row">
+          <StockText product={product} />
+        </div>
+        <p class="small muted own-product">This is your product: sellers cannot buy their own products.</p>
+      </div>
+    );
+  }
   const button = (
     <button class="btn buy" type="button" disabled={!available || !payable || !open} onClick={buy}>
       {available ? 'Buy now' : 'Sold out'}
@@ -297,7 +320,12 @@ function Reviews({ product }: { product: Product }) {
     [product.id, product.ratingCount, version],
   );
   let list: ComponentChildren;
-  if (none) list = <p class="muted">No reviews yet. Buyers can review an order once it is completed.</p>;
+  if (none)
+    list = (
+      <p class="muted">
+        No reviews yet. Buyers review an order once it is completed, resolved by the arbiter or settled.
+      </p>
+    );
   else if (items === null) list = <p class="muted">Loading reviews…</p>;
   else list = items.map((item) => <Review key={String(item.log.orderNo)} product={product} {...item} />);
   return (
