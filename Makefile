@@ -23,8 +23,9 @@ help:
 include toolchain/ipfs.mk
 include toolchain/page.mk
 include toolchain/slither.mk
+include toolchain/indexer.mk
 
-setup: $(VENV)/.stamp node_modules/.stamp $(SOLCX_BINARY_PATH)/solc-v$(SOLC_VERSION) setup-brownie setup-ipfs setup-page setup-slither
+setup: $(VENV)/.stamp node_modules/.stamp $(SOLCX_BINARY_PATH)/solc-v$(SOLC_VERSION) setup-brownie setup-ipfs setup-page setup-slither setup-indexer
 
 $(VENV)/.stamp: requirements/main.lock pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -59,7 +60,7 @@ test: setup lint slither test-brownie test-page
 	$(VENV)/bin/pytest
 
 test-fast: setup
-	$(VENV)/bin/pytest -m "not anvil and not ganache and not kubo and not cluster"
+	$(VENV)/bin/pytest -m "not anvil and not ganache and not kubo and not cluster and not ponder and not postgres"
 
 bench: setup
 	$(PY) bench/run.py

@@ -78,6 +78,7 @@ def status(net: NetworkArgs) -> None:
         process = _process(net, connection)
         info = process.running()
         head = int(connection.w3.eth.block_number)
+        indexed, ready = -1, False
         if info is None:
             report = {"running": False, "folder": str(process.folder), "head": head}
         else:
@@ -87,12 +88,12 @@ def status(net: NetworkArgs) -> None:
             except IndexerError:
                 indexed, ready = -1, False
             report = {**info.to_json(), "running": True, "ready": ready, "indexedBlock": indexed, "head": head}
-    if not report["running"]:
+    if info is None:
         text = f"no indexer runs for this Catalog (chain head {head}); `dapp indexer start` starts one"
     else:
-        behind = head - int(report["indexedBlock"])
-        sync = "caught up" if behind <= 0 and report["ready"] else f"{behind} blocks behind, syncing"
-        text = f"indexer at {report['url']} (pid {report['pid']}): block {report['indexedBlock']} of {head}, {sync}"
+        behind = head - indexed
+        sync = "caught up" if behind <= 0 and ready else f"{behind} blocks behind, syncing"
+        text = f"indexer at {info.url} (pid {info.pid}): block {indexed} of {head}, {sync}"
     emit(net.as_json, report, text)
 
 

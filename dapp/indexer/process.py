@@ -105,7 +105,13 @@ class IndexerInfo:
     log: Path
 
     def to_json(self) -> dict[str, Any]:
-        return {"pid": self.pid, "url": self.url, "folder": str(self.folder), "schema": self.schema, "log": str(self.log)}
+        return {
+            "pid": self.pid,
+            "url": self.url,
+            "folder": str(self.folder),
+            "schema": self.schema,
+            "log": str(self.log),
+        }
 
 
 _HTTP_SERVER = re.compile(r'"msg":"Created HTTP server","port":(\d+)')
@@ -232,5 +238,3 @@ def log_tail(path: Path, lines: int = 20) -> str:
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
     except OSError:
         return ""
-
-

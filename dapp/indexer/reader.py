@@ -71,11 +71,21 @@ class IndexerReader:
 
     # --- what it is, how far it got -------------------------------------------------------------
 
+    def _request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        # Once more on a connection error: Node closes an idle keep-alive connection after 5 s, which a
+        # reused session only learns by trying it.
+        for attempt in (1, 2):
+            try:
+                return self._session.request(method, self.url + path, timeout=self.timeout, **kwargs)
+            except requests.ConnectionError as exc:
+                if attempt == 2:
+                    raise IndexerError(f"the indexer at {self.url} does not answer: {type(exc).__name__}") from None
+            except requests.RequestException as exc:
+                raise IndexerError(f"the indexer at {self.url} does not answer: {type(exc).__name__}") from None
+        raise AssertionError("unreachable")
+
     def _get(self, path: str) -> requests.Response:
-        try:
-            return self._session.get(self.url + path, timeout=self.timeout)
-        except requests.RequestException as exc:
-            raise IndexerError(f"the indexer at {self.url} does not answer: {type(exc).__name__}") from None
+        return self._request("GET", path)
 
     def catalog(self) -> CatalogIndex:
         reply = self._get("/catalog")
@@ -133,19 +143,16 @@ class IndexerReader:
     # --- queries --------------------------------------------------------------------------------
 
     def query(self, text: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        reply = self._request("POST", "/graphql", json={"query": text, "variables": variables or {}})
         try:
-            reply = self._session.post(
-                self.url + "/graphql", json={"query": text, "variables": variables or {}}, timeout=self.timeout
-            )
             body = reply.json()
-        except requests.RequestException as exc:
-            raise IndexerError(f"the indexer at {self.url} does not answer: {type(exc).__name__}") from None
         except ValueError:
             raise IndexerError(f"the indexer at {self.url} answered HTTP {reply.status_code} without JSON") from None
         if not isinstance(body, dict) or body.get("errors") or not isinstance(body.get("data"), dict):
             errors = body.get("errors") if isinstance(body, dict) else body
             raise IndexerError(f"the indexer at {self.url} refused a query: {errors}")
-        return body["data"]
+        data: dict[str, Any] = body["data"]
+        return data
 
     def _all(self, table: str, fields: str, where: str, variables: dict[str, Any]) -> Iterator[dict[str, Any]]:
         """Every row of `table` matching `where`, in event order, a page at a time."""
@@ -169,7 +176,9 @@ class IndexerReader:
         rows = self._all("orders", _ORDER_FIELDS, "{buyer: $who}", {"who": ("String!", buyer.lower())})
         return [_order(row) for row in rows]
 
-    def orders_for_seller(self, seller: str, limit: int = 100, after: str | None = None) -> tuple[list[Order], str | None]:
+    def orders_for_seller(
+        self, seller: str, limit: int = 100, after: str | None = None
+    ) -> tuple[list[Order], str | None]:
         """A seller's inbox, newest first, a page at a time: (orders, cursor of the next page or None)."""
         text = f"""query Inbox($who: String!, $after: String) {{
           orders(where: {{seller: $who}}, orderBy: "position", orderDirection: "desc", limit: {limit}, after: $after) {{
@@ -199,9 +208,14 @@ class IndexerReader:
         items = self.query(query, {"text": text.lower()})["products"]["items"]
         return [
             SearchHit(
-                int(row["id"]), row["name"], row["description"] or "", to_checksum_address(row["seller"]),
-                int(row["price"]), to_checksum_address(row["currency"]), bool(row["listed"]),
-            )  # fmt: skip
+                int(row["id"]),
+                row["name"],
+                row["description"] or "",
+                to_checksum_address(row["seller"]),
+                int(row["price"]),
+                to_checksum_address(row["currency"]),
+                bool(row["listed"]),
+            )
             for row in items
         ]
 

@@ -14,6 +14,7 @@ app.get("/catalog", (c) =>
     chainId: settings.chainId,
     address: settings.address,
     startBlock: settings.startBlock,
+    schema: process.env.DATABASE_SCHEMA, // SQL over HTTP names tables as "<schema>"."order"
   }),
 );
 app.use("/sql/*", client({ db, schema }));
