@@ -1,4 +1,4 @@
-"""Purchases per second under load: the load of tests/test_load.py (tests/load.py) on a fresh anvil
+"""Purchases per second under load: the load of tests/test_load.py (tests/support/load.py) on a fresh anvil
 mining a block every 0.25 s. 20 dev accounts place 2,000 purchases at once through CatalogClient, each
 with its own connection, while one private-key account places 500 from 4 threads through one shared
 client; six products by three sellers, ETH and TestUSD (permits), three of them selling out.
@@ -21,7 +21,7 @@ from pathlib import Path
 from dapp.nodes import REPO_ROOT, AnvilNode
 
 sys.path.insert(0, str(REPO_ROOT))
-from tests.load import BLOCK_TIME, BUYERS, DEV_ACCOUNTS, KEYED_PURCHASES, KEYED_THREADS, account_for, run_load
+from tests.support.load import BLOCK_TIME, BUYERS, DEV_ACCOUNTS, KEYED_PURCHASES, KEYED_THREADS, account_for, run_load
 
 RESULTS = Path(__file__).resolve().parent / "results" / "load.json"
 

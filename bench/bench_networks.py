@@ -54,7 +54,7 @@ from dapp.transactions.signers import LocalSigner
 from dapp.types import ETH, Order, Product
 
 sys.path.insert(0, str(REPO_ROOT))
-from tests.networks.rpc_proxy import Fault, FlakyRpcProxy
+from tests.support.rpc_proxy import Fault, FlakyRpcProxy
 
 RESULTS = Path(__file__).resolve().parent / "results" / "networks.json"
 PURCHASES_PER_SCENARIO = 4

@@ -1,6 +1,6 @@
 """`make fuzz`'s last step: sum the tallies its runs wrote into bench/results/reliability.json.
 
-Each run writes its own counts (pytest and the Brownie suite through tests/reliability.py's
+Each run writes its own counts (pytest and the Brownie suite through tests/support/reliability.py's
 `--reliability-out`, slither through toolchain/slither_counts.py); this adds them up, keeps each run's
 counts under "sources" so a figure can be traced to the run that produced it, and refuses to write a
 file that lacks one of the figures issue 11 asks for.

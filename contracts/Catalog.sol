@@ -5,161 +5,9 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 
-/// @dev Product slot 1, everything a purchase reads and writes, as ONE word: price 96 | stock 32 |
-/// orderCount 32 | termsVersion 16 | escrowWindow 32 | handlingTime 32 | listed 8 | inToken 8 (low bits
-/// first; the layout a struct of these fields would have). A word rather than a struct because the legacy
-/// code generator re-reads a storage struct's slot for each field read after a branch and masks each field
-/// write separately: a purchase loaded this slot 7 times. Read once into a local, decode with shifts,
-/// write back once. Every setter takes a value that already fits its field (checked by the caller).
-type Sale is uint256;
-
-using SaleWord for Sale global;
-
-/// @dev Field access for {Sale}; pure shifts and masks, inlined by the optimizer.
-library SaleWord {
-    uint256 private constant STOCK = 96;
-    uint256 private constant ORDER_COUNT = 128;
-    uint256 private constant TERMS_VERSION = 160;
-    uint256 private constant ESCROW_WINDOW = 176;
-    uint256 private constant HANDLING_TIME = 208;
-    uint256 private constant LISTED = 240;
-    uint256 private constant IN_TOKEN = 248;
-
-    function pack(
-        uint256 price_,
-        uint256 stock_,
-        uint256 escrowWindow_,
-        uint256 handlingTime_,
-        bool inToken_
-    ) internal pure returns (Sale) {
-        // a new listing: orderCount 0, termsVersion 0, listed
-        return Sale.wrap(
-            price_ | (stock_ << STOCK) | (escrowWindow_ << ESCROW_WINDOW) | (handlingTime_ << HANDLING_TIME)
-                | (uint256(1) << LISTED) | ((inToken_ ? uint256(1) : 0) << IN_TOKEN)
-        );
-    }
-
-    function price(Sale s) internal pure returns (uint256) {
-        return uint96(Sale.unwrap(s));
-    }
-
-    function stock(Sale s) internal pure returns (uint256) {
-        return uint32(Sale.unwrap(s) >> STOCK);
-    }
-
-    function orderCount(Sale s) internal pure returns (uint256) {
-        return uint32(Sale.unwrap(s) >> ORDER_COUNT);
-    }
-
-    function termsVersion(Sale s) internal pure returns (uint16) {
-        return uint16(Sale.unwrap(s) >> TERMS_VERSION);
-    }
-
-    function escrowWindow(Sale s) internal pure returns (uint256) {
-        return uint32(Sale.unwrap(s) >> ESCROW_WINDOW);
-    }
-
-    function handlingTime(Sale s) internal pure returns (uint256) {
-        return uint32(Sale.unwrap(s) >> HANDLING_TIME);
-    }
-
-    function listed(Sale s) internal pure returns (bool) {
-        return uint8(Sale.unwrap(s) >> LISTED) != 0;
-    }
-
-    function inToken(Sale s) internal pure returns (bool) {
-        return uint8(Sale.unwrap(s) >> IN_TOKEN) != 0;
-    }
-
-    /// @dev `price_` < 2^96.
-    function withPrice(Sale s, uint256 price_) internal pure returns (Sale) {
-        return Sale.wrap((Sale.unwrap(s) & ~uint256(type(uint96).max)) | price_);
-    }
-
-    /// @dev `stock_` < 2^32.
-    function withStock(Sale s, uint256 stock_) internal pure returns (Sale) {
-        return Sale.wrap((Sale.unwrap(s) & ~(uint256(type(uint32).max) << STOCK)) | (stock_ << STOCK));
-    }
-
-    /// @dev `stock_` and `orderCount_` < 2^32: the two fields a purchase writes, in one step.
-    function withStockAndOrderCount(Sale s, uint256 stock_, uint256 orderCount_) internal pure returns (Sale) {
-        return Sale.wrap(
-            (Sale.unwrap(s) & ~(uint256(type(uint64).max) << STOCK)) | (stock_ << STOCK) | (orderCount_ << ORDER_COUNT)
-        );
-    }
-
-    function withTermsVersion(Sale s, uint16 version) internal pure returns (Sale) {
-        return Sale.wrap(
-            (Sale.unwrap(s) & ~(uint256(type(uint16).max) << TERMS_VERSION)) | (uint256(version) << TERMS_VERSION)
-        );
-    }
-
-    /// @dev Not listed any more, stock 0.
-    function delisted(Sale s) internal pure returns (Sale) {
-        uint256 fields = (uint256(type(uint8).max) << LISTED) | (uint256(type(uint32).max) << STOCK);
-        return Sale.wrap(Sale.unwrap(s) & ~fields);
-    }
-}
-
-/// @dev An order, ONE word: buyer 160 | quantity 32 | at 40 | termsVersion 16 | status 8 (low bits first;
-/// the layout a struct of these fields would have). A word rather than a struct for the same reason as
-/// {Sale}: a struct literal written to storage is built in memory first, and each field read after a
-/// branch is another SLOAD. `at` is the time the order was placed until it ships, then the time it
-/// shipped (seconds; 40 bits last until year 36812); quantity <= stock < 2^32; status is the OrderState in
-/// the low 7 bits and SHIPPED (bit 7) once the order has shipped.
-type Order is uint256;
-
-using OrderWord for Order global;
-
-/// @dev Field access for {Order}; pure shifts and masks, inlined by the optimizer.
-library OrderWord {
-    uint256 private constant QUANTITY = 160;
-    uint256 private constant AT = 192;
-    uint256 private constant TERMS_VERSION = 232;
-    uint256 private constant STATUS = 248;
-
-    /// @dev `quantity_` < 2^32, `at_` < 2^40, `termsVersion_` < 2^16.
-    function pack(address buyer_, uint256 quantity_, uint256 at_, uint256 termsVersion_, uint8 status_)
-        internal
-        pure
-        returns (Order)
-    {
-        return Order.wrap(
-            uint256(uint160(buyer_)) | (quantity_ << QUANTITY) | (at_ << AT) | (termsVersion_ << TERMS_VERSION)
-                | (uint256(status_) << STATUS)
-        );
-    }
-
-    function buyer(Order o) internal pure returns (address) {
-        return address(uint160(Order.unwrap(o)));
-    }
-
-    function quantity(Order o) internal pure returns (uint256) {
-        return uint32(Order.unwrap(o) >> QUANTITY);
-    }
-
-    function at(Order o) internal pure returns (uint256) {
-        return uint40(Order.unwrap(o) >> AT);
-    }
-
-    function termsVersion(Order o) internal pure returns (uint16) {
-        return uint16(Order.unwrap(o) >> TERMS_VERSION);
-    }
-
-    function status(Order o) internal pure returns (uint8) {
-        return uint8(Order.unwrap(o) >> STATUS);
-    }
-
-    function withStatus(Order o, uint8 status_) internal pure returns (Order) {
-        return Order.wrap((Order.unwrap(o) & ~(uint256(type(uint8).max) << STATUS)) | (uint256(status_) << STATUS));
-    }
-
-    /// @dev `at_` < 2^40.
-    function withAtAndStatus(Order o, uint256 at_, uint8 status_) internal pure returns (Order) {
-        uint256 cleared = Order.unwrap(o) & ~((uint256(type(uint40).max) << AT) | (uint256(type(uint8).max) << STATUS));
-        return Order.wrap(cleared | (at_ << AT) | (uint256(status_) << STATUS));
-    }
-}
+import {ICatalog} from "./interfaces/ICatalog.sol";
+import {Order, OrderWord} from "./types/Order.sol";
+import {Sale, SaleWord} from "./types/Sale.sol";
 
 /// @title Catalog: an ownerless store with buyer protection
 /// @notice Anyone lists products, priced in ETH or in one ERC-20 token; anyone buys them. Nobody, not even
@@ -187,36 +35,14 @@ library OrderWord {
 /// - No reentrancy guard: every state change is made before the only external calls (the token pull at
 ///   the end of a purchase, the transfer at the end of a withdrawal), and balances are kept per currency,
 ///   so a token that misbehaves can only ever affect balances in that token (tests attack it).
-contract Catalog {
+contract Catalog is ICatalog {
     using SafeERC20 for IERC20;
 
     /*//////////////////////////////////////////////////////////////
                                  TYPES
     //////////////////////////////////////////////////////////////*/
 
-    /// @notice How a digest becomes a CIDv1: multicodec raw (0x55) or dag-pb (0x70), sha2-256.
-    enum Codec {
-        Raw,
-        DagPb
-    }
-
-    /// @notice Where an order stands. The numeric order is "forward": an order's state only ever grows.
-    /// Paid: escrowed, not shipped. Shipped: escrowed, the window runs. Disputed: escrowed, frozen until
-    /// the arbiter rules, the seller refunds or the buyer confirms. Completed: the seller was credited.
-    /// Refunded: the seller gave the buyer the full amount back. Cancelled: the buyer took it back after
-    /// the handling time passed unshipped. Resolved: the arbiter split it. Reviewed: completed and rated.
-    enum OrderState {
-        None,
-        Paid,
-        Shipped,
-        Disputed,
-        Completed,
-        Refunded,
-        Cancelled,
-        Resolved,
-        Reviewed
-    }
-
+    /// @dev A product in storage: five slots, of which an ETH listing without arbiter writes three.
     struct Product {
         // slot 0: 160 + 32 + 40 + 8 = 240 bits (16 spare). Read by immediate purchases, settlements and
         // seller checks; written at listing, by reviews and by setMetadata.
@@ -234,341 +60,6 @@ contract Catalog {
         address arbiter;
     }
 
-    /// @notice A product as the views return it.
-    struct ProductView {
-        uint256 id;
-        address seller;
-        address currency;
-        uint256 price;
-        uint256 stock;
-        uint256 handlingTime;
-        uint256 escrowWindow;
-        address arbiter;
-        uint256 orderCount;
-        uint256 termsVersion;
-        uint256 ratingCount;
-        uint256 ratingSum;
-        bytes32 metadataDigest;
-        Codec metadataCodec;
-        bool listed;
-    }
-
-    /// @notice An order as the views return it, with its amount and its next deadline resolved.
-    struct OrderView {
-        uint256 productId;
-        uint256 orderNo;
-        address buyer;
-        address currency;
-        uint256 quantity;
-        uint256 unitPrice;
-        uint256 amount;
-        uint256 termsVersion;
-        OrderState state;
-        uint256 placedAt; // 0 once the order has shipped (storage keeps one timestamp)
-        uint256 shippedAt; // 0 until shipped
-        uint256 deadline; // Paid: cancel from then on; Shipped/Disputed: dispute before, release from; else 0
-    }
-
-    /*//////////////////////////////////////////////////////////////
-                                 EVENTS
-    //////////////////////////////////////////////////////////////*/
-
-    /// @notice A product was listed with these terms. Its terms version starts at 0.
-    /// @param productId The new product's id.
-    /// @param seller The account that listed it and is paid for it.
-    /// @param currency address(0) for ETH, else the ERC-20 token it is priced in (fixed for good).
-    /// @param price Price of one unit in wei or token units.
-    /// @param stock Units available.
-    /// @param handlingTime Seconds the seller has to ship an escrowed order (0 for an immediate product).
-    /// @param escrowWindow Seconds after shipping the buyer has to dispute; 0 settles purchases at once.
-    /// @param arbiter The account that splits disputes, or address(0) for none.
-    /// @param metadataDigest sha2-256 digest of the CIDv1 of the product's metadata document.
-    /// @param metadataCodec CID codec of that document.
-    event ProductListed(
-        uint256 indexed productId,
-        address indexed seller,
-        address indexed currency,
-        uint256 price,
-        uint256 stock,
-        uint256 handlingTime,
-        uint256 escrowWindow,
-        address arbiter,
-        bytes32 metadataDigest,
-        Codec metadataCodec
-    );
-
-    /// @notice The unit price changed; purchases must now name the new price and terms version.
-    /// @param productId The product.
-    /// @param price The new price of one unit.
-    /// @param termsVersion The product's new terms version.
-    event PriceChanged(uint256 indexed productId, uint256 price, uint256 termsVersion);
-
-    /// @notice The seller set the units available (does not change the terms version).
-    /// @param productId The product.
-    /// @param stock The new number of units available.
-    event StockChanged(uint256 indexed productId, uint256 stock);
-
-    /// @notice The product now points at another metadata document; purchases must name the new version.
-    /// @param productId The product.
-    /// @param metadataDigest sha2-256 digest of the new document's CIDv1.
-    /// @param metadataCodec CID codec of that document.
-    /// @param termsVersion The product's new terms version.
-    event MetadataChanged(uint256 indexed productId, bytes32 metadataDigest, Codec metadataCodec, uint256 termsVersion);
-
-    /// @notice The product is no longer for sale, for good; its stock is now 0. Open orders go on.
-    /// @param productId The product.
-    event ProductDelisted(uint256 indexed productId);
-
-    /// @notice An order was placed and paid. Its currency is the product's; its amount is
-    /// `quantity * unitPrice`; an order that is not escrowed is Completed and credited to the seller.
-    /// @param productId The product.
-    /// @param buyer The account that bought (and is refunded, if ever).
-    /// @param orderNo The order's number within the product (1, 2, ...).
-    /// @param quantity Units bought, taken from stock.
-    /// @param unitPrice The price of one unit paid.
-    /// @param escrowed True: the order is Paid and its funds wait in escrow. False: Completed.
-    event Purchased(
-        uint256 indexed productId, address indexed buyer, uint256 orderNo, uint256 quantity, uint256 unitPrice, bool escrowed
-    );
-
-    /// @notice The seller shipped an escrowed order: the escrow window starts now.
-    /// @param productId The product.
-    /// @param orderNo The order.
-    /// @param trackingDigest sha2-256 digest of a tracking document's CIDv1, or zero for none.
-    /// @param trackingCodec CID codec of that document.
-    event OrderShipped(uint256 indexed productId, uint256 indexed orderNo, bytes32 trackingDigest, Codec trackingCodec);
-
-    /// @notice The buyer confirmed an order (or withdrew its dispute): its amount is credited to the seller.
-    /// @param productId The product.
-    /// @param orderNo The order.
-    event OrderConfirmed(uint256 indexed productId, uint256 indexed orderNo);
-
-    /// @notice The escrow window of a shipped order passed undisputed: its amount is credited to the seller.
-    /// @param productId The product.
-    /// @param orderNo The order.
-    event OrderReleased(uint256 indexed productId, uint256 indexed orderNo);
-
-    /// @notice The buyer disputed a shipped order: its funds stay in escrow until the arbiter rules, the
-    /// seller refunds or the buyer confirms.
-    /// @param productId The product.
-    /// @param orderNo The order.
-    event OrderDisputed(uint256 indexed productId, uint256 indexed orderNo);
-
-    /// @notice The arbiter split a disputed order: `buyerAmount` to the buyer, `sellerAmount` to the seller.
-    /// @param productId The product.
-    /// @param orderNo The order.
-    /// @param buyerAmount Credited to the buyer.
-    /// @param sellerAmount Credited to the seller; the two add up to the order's amount.
-    event OrderResolved(uint256 indexed productId, uint256 indexed orderNo, uint256 buyerAmount, uint256 sellerAmount);
-
-    /// @notice The seller refunded an order: its full amount is credited to the buyer, the units return to
-    /// stock if the product is still listed.
-    /// @param productId The product.
-    /// @param orderNo The order.
-    event OrderRefunded(uint256 indexed productId, uint256 indexed orderNo);
-
-    /// @notice The buyer cancelled an order the seller did not ship in time: its full amount is credited
-    /// to the buyer, the units return to stock if the product is still listed.
-    /// @param productId The product.
-    /// @param orderNo The order.
-    event OrderCancelled(uint256 indexed productId, uint256 indexed orderNo);
-
-    /// @notice The buyer rated a completed order and pointed at a review document.
-    /// @param productId The product.
-    /// @param reviewer The order's buyer.
-    /// @param orderNo The order.
-    /// @param rating Stars, 1 to 5.
-    /// @param reviewDigest sha2-256 digest of the review document's CIDv1.
-    /// @param reviewCodec CID codec of that document.
-    event Reviewed(
-        uint256 indexed productId,
-        address indexed reviewer,
-        uint256 orderNo,
-        uint8 rating,
-        bytes32 reviewDigest,
-        Codec reviewCodec
-    );
-
-    /// @notice `account` withdrew its whole balance in `currency`, sent to `to`.
-    /// @param account Whose balance was emptied.
-    /// @param currency address(0) for ETH, else the token.
-    /// @param to Who received the funds.
-    /// @param amount How much was sent.
-    event Withdrawn(address indexed account, address indexed currency, address to, uint256 amount);
-
-    /*//////////////////////////////////////////////////////////////
-                              CUSTOM ERRORS
-    //////////////////////////////////////////////////////////////*/
-
-    /// @notice No product has this id.
-    /// @param productId The id asked for.
-    error CatalogUnknownProduct(uint256 productId);
-
-    /// @notice Only the product's seller may do this.
-    /// @param productId The product.
-    /// @param caller Who tried.
-    error CatalogNotSeller(uint256 productId, address caller);
-
-    /// @notice The product is delisted: it cannot be bought or changed any more.
-    /// @param productId The product.
-    error CatalogProductDelisted(uint256 productId);
-
-    /// @notice A price must be 1 .. 2^96-1 (wei or token units).
-    /// @param price The price given.
-    error CatalogInvalidPrice(uint256 price);
-
-    /// @notice A stock must be at most 2^32-1 units.
-    /// @param stock The stock given.
-    error CatalogInvalidStock(uint256 stock);
-
-    /// @notice An escrow window must be at most 2^32-1 seconds.
-    /// @param escrowWindow The window given.
-    error CatalogInvalidEscrowWindow(uint256 escrowWindow);
-
-    /// @notice A handling time must be 1 .. 2^32-1 seconds for an escrowed product and 0 for an immediate one.
-    /// @param handlingTime The handling time given.
-    error CatalogInvalidHandlingTime(uint256 handlingTime);
-
-    /// @notice A document reference needs a codec of 0 (raw) or 1 (dag-pb) and, except for tracking, a
-    /// nonzero digest.
-    /// @param digest The digest given.
-    /// @param codec The codec given.
-    error CatalogInvalidMetadata(bytes32 digest, uint8 codec);
-
-    /// @notice A currency must be address(0) (ETH) or a contract (an ERC-20 token), not the Catalog.
-    /// @param currency The currency given.
-    error CatalogInvalidCurrency(address currency);
-
-    /// @notice An arbiter must not be the seller, and an immediate product (no escrow) has none.
-    /// @param arbiter The arbiter given.
-    error CatalogInvalidArbiter(address arbiter);
-
-    /// @notice The product's terms version reached 2^16-1: its price and metadata are fixed for good.
-    /// @param productId The product.
-    error CatalogTooManyTermsChanges(uint256 productId);
-
-    /// @notice A purchase must be of at least one unit.
-    /// @param quantity The quantity given.
-    error CatalogInvalidQuantity(uint256 quantity);
-
-    /// @notice Not enough units in stock.
-    /// @param productId The product.
-    /// @param requested Units asked for.
-    /// @param available Units in stock.
-    error CatalogInsufficientStock(uint256 productId, uint256 requested, uint256 available);
-
-    /// @notice The product is priced in another currency than the buyer named.
-    /// @param productId The product.
-    /// @param expected The currency the buyer named.
-    /// @param actual The product's currency.
-    error CatalogWrongCurrency(uint256 productId, address expected, address actual);
-
-    /// @notice The unit price is not the one the buyer named.
-    /// @param productId The product.
-    /// @param expected The unit price the buyer named.
-    /// @param actual The product's unit price.
-    error CatalogPriceChanged(uint256 productId, uint256 expected, uint256 actual);
-
-    /// @notice The terms (price or metadata) changed since the version the buyer named.
-    /// @param productId The product.
-    /// @param expected The terms version the buyer named.
-    /// @param actual The product's terms version.
-    error CatalogTermsChanged(uint256 productId, uint256 expected, uint256 actual);
-
-    /// @notice An ETH purchase must send exactly quantity times the unit price.
-    /// @param sent Wei sent.
-    /// @param required Wei due.
-    error CatalogWrongPayment(uint256 sent, uint256 required);
-
-    /// @notice A token purchase must not send ETH.
-    /// @param value Wei sent.
-    error CatalogUnexpectedEth(uint256 value);
-
-    /// @notice The Catalog's token balance grew by another amount than the price (a fee-on-transfer token,
-    /// or a token that moved other funds during the transfer).
-    /// @param token The token.
-    /// @param received By how much the Catalog's balance grew (0 if it shrank).
-    /// @param expected The amount due.
-    error CatalogTokenShortfall(address token, uint256 received, uint256 expected);
-
-    /// @notice The product has 2^32-1 orders: no more can be placed.
-    /// @param productId The product.
-    error CatalogTooManyOrders(uint256 productId);
-
-    /// @notice No order has this number.
-    /// @param productId The product.
-    /// @param orderNo The order number asked for.
-    error CatalogUnknownOrder(uint256 productId, uint256 orderNo);
-
-    /// @notice Only the order's buyer may do this.
-    /// @param productId The product.
-    /// @param orderNo The order.
-    /// @param caller Who tried.
-    error CatalogNotBuyer(uint256 productId, uint256 orderNo, address caller);
-
-    /// @notice Only the product's arbiter may do this.
-    /// @param productId The product.
-    /// @param caller Who tried.
-    error CatalogNotArbiter(uint256 productId, address caller);
-
-    /// @notice The arbiter bought this order, so it may not rule on it (it stays frozen like a dispute
-    /// without an arbiter).
-    /// @param productId The product.
-    /// @param orderNo The order.
-    error CatalogArbiterIsParty(uint256 productId, uint256 orderNo);
-
-    /// @notice The order is not in a state that allows this.
-    /// @param productId The product.
-    /// @param orderNo The order.
-    /// @param state The order's state.
-    error CatalogWrongOrderState(uint256 productId, uint256 orderNo, OrderState state);
-
-    /// @notice The seller still has time to ship: the buyer may cancel from `deadline` on.
-    /// @param productId The product.
-    /// @param orderNo The order.
-    /// @param deadline placedAt + handlingTime.
-    error CatalogHandlingTimeNotOver(uint256 productId, uint256 orderNo, uint256 deadline);
-
-    /// @notice The escrow window closed at `deadline`: the order can no longer be disputed.
-    /// @param productId The product.
-    /// @param orderNo The order.
-    /// @param deadline shippedAt + escrowWindow.
-    error CatalogDisputeWindowClosed(uint256 productId, uint256 orderNo, uint256 deadline);
-
-    /// @notice The escrow window is still open: the order can be released from `releasableAt` on.
-    /// @param productId The product.
-    /// @param orderNo The order.
-    /// @param releasableAt shippedAt + escrowWindow.
-    error CatalogEscrowNotExpired(uint256 productId, uint256 orderNo, uint256 releasableAt);
-
-    /// @notice The buyer's share of a split cannot exceed the order's amount.
-    /// @param buyerAmount The share given.
-    /// @param amount The order's amount.
-    error CatalogInvalidSplit(uint256 buyerAmount, uint256 amount);
-
-    /// @notice Only a Completed order can be reviewed, once.
-    /// @param productId The product.
-    /// @param orderNo The order.
-    /// @param state The order's state.
-    error CatalogOrderNotReviewable(uint256 productId, uint256 orderNo, OrderState state);
-
-    /// @notice A rating is 1 to 5 stars.
-    /// @param rating The rating given.
-    error CatalogInvalidRating(uint256 rating);
-
-    /// @notice The caller's balance in this currency is zero.
-    /// @param account The caller.
-    error CatalogNothingToWithdraw(address account);
-
-    /// @notice Funds cannot be sent to address(0) or to the Catalog itself.
-    /// @param to The recipient given.
-    error CatalogInvalidRecipient(address to);
-
-    /// @notice The recipient refused the ETH; the balance is kept.
-    /// @param account The recipient (the `to` of the withdrawal).
-    /// @param amount The amount it refused.
-    error CatalogWithdrawFailed(address account, uint256 amount);
-
     /*//////////////////////////////////////////////////////////////
                                 CONSTANTS
     //////////////////////////////////////////////////////////////*/
@@ -576,6 +67,7 @@ contract Catalog {
     /// @dev Order.status bit set by `ship`: tells the views whether `at` is the placed or the shipped time
     /// of an order that has left the Paid/Shipped/Disputed states.
     uint8 private constant SHIPPED = 0x80;
+    /// @dev Order.status bits holding the OrderState.
     uint8 private constant STATE_MASK = 0x7f;
 
     /*//////////////////////////////////////////////////////////////
@@ -1170,6 +662,7 @@ contract Catalog {
         if (sale.listed()) product.sale = sale.withStock(_min(sale.stock() + quantity, type(uint32).max));
     }
 
+    /// @dev What the order paid: its quantity times the unit price of its terms version.
     function _amount(uint256 productId, Product storage product, Order order) private view returns (uint256) {
         return order.quantity() * _unitPrice(productId, product, order.termsVersion());
     }
@@ -1180,15 +673,19 @@ contract Catalog {
         return version == sale.termsVersion() ? sale.price() : _pastPrices[productId][version];
     }
 
+    /// @dev The product's currency: address(0) for ETH, else its token (slot 3 is read only for a token).
     function _currency(Product storage product) private view returns (address) {
         return product.sale.inToken() ? product.currency : address(0);
     }
 
+    /// @dev The product, if the caller is its seller and it is still listed; reverts otherwise.
     function _sellerProduct(uint256 productId) private view returns (Product storage product) {
         product = _onlySeller(productId);
         if (!product.sale.listed()) revert CatalogProductDelisted(productId);
     }
 
+    /// @dev The product, if the caller is its seller (listed or not); reverts otherwise, naming an unknown
+    /// product as such.
     function _onlySeller(uint256 productId) private view returns (Product storage product) {
         product = _products[productId];
         address seller = product.seller;
@@ -1198,20 +695,24 @@ contract Catalog {
         }
     }
 
+    /// @dev The order's word, if it was ever placed; reverts otherwise.
     function _knownOrder(uint256 productId, uint256 orderNo) private view returns (Order order) {
         order = _orders[productId][orderNo];
         if (order.status() == 0) revert CatalogUnknownOrder(productId, orderNo);
     }
 
+    /// @dev The order's word, if it exists and the caller is its buyer; reverts otherwise.
     function _buyerOrder(uint256 productId, uint256 orderNo) private view returns (Order order) {
         order = _knownOrder(productId, orderNo);
         if (order.buyer() != msg.sender) revert CatalogNotBuyer(productId, orderNo, msg.sender);
     }
 
+    /// @dev The order state in a status byte (without the SHIPPED flag).
     function _state(uint8 status) private pure returns (OrderState) {
         return OrderState(status & STATE_MASK);
     }
 
+    /// @dev Reverts unless the status byte's state is `wanted`.
     function _requireState(uint256 productId, uint256 orderNo, uint8 status, OrderState wanted) private pure {
         OrderState state = _state(status);
         if (state != wanted) revert CatalogWrongOrderState(productId, orderNo, state);
@@ -1225,11 +726,13 @@ contract Catalog {
         }
     }
 
+    /// @dev `codec` as a Codec, if it is one and `digest` is nonzero; reverts otherwise.
     function _checkedCodec(bytes32 digest, uint8 codec) private pure returns (Codec) {
         if (digest == bytes32(0) || codec > uint8(type(Codec).max)) revert CatalogInvalidMetadata(digest, codec);
         return Codec(codec);
     }
 
+    /// @dev A product as the views return it, decoded from its slots.
     function _productView(uint256 productId) private view returns (ProductView memory) {
         Product storage p = _products[productId];
         Sale sale = p.sale;
@@ -1252,6 +755,8 @@ contract Catalog {
         });
     }
 
+    /// @dev An order as the views return it: its amount, currency and next deadline resolved from its
+    /// product, its one timestamp split into placedAt or shippedAt.
     function _orderView(uint256 productId, uint256 orderNo) private view returns (OrderView memory view_) {
         Order o = _orders[productId][orderNo];
         Product storage p = _products[productId];
@@ -1278,6 +783,7 @@ contract Catalog {
         }
     }
 
+    /// @dev The smaller of `a` and `b`.
     function _min(uint256 a, uint256 b) private pure returns (uint256) {
         return a < b ? a : b;
     }

@@ -35,10 +35,10 @@ from dapp.transactions import Mined, TransactionPipeline, TxRequest
 from dapp.types import (
     ETH,
     NO_ARBITER,
+    ORDER_STATE_ENUMS,
     Listing,
     Order,
     OrderRef,
-    OrderState,
     Payment,
     Product,
     Purchase,
@@ -89,7 +89,7 @@ class CatalogClient:
         self.abi = abi
         self.account = account or (str(w3.eth.default_account) if w3.eth.default_account else None)
         self.deployed_on_block = deployed_on_block
-        self.errors = ErrorDecoder(abi, enums={"enum Catalog.OrderState": OrderState})
+        self.errors = ErrorDecoder(abi, enums=ORDER_STATE_ENUMS)
         self.transactions = TransactionPipeline(
             w3,
             self.account,

@@ -219,8 +219,92 @@ class MetadataError(IpfsError, ValueError):
     """A product or review document fetched from IPFS is not valid JSON of the expected schema."""
 
 
+class PinServiceError(IpfsError):
+    """A pinning endpoint refused a pin, could not be reached, or reported it failed. `endpoint` names it
+    (never its token)."""
+
+    def __init__(self, endpoint: str, message: str) -> None:
+        self.endpoint = endpoint
+        super().__init__(f"pinning endpoint {endpoint}: {message}")
+
+
+class PinTimeoutError(PinServiceError, TimeoutError):
+    """A pin was accepted but did not reach `pinned` in time (`status` is the last one reported)."""
+
+    def __init__(self, endpoint: str, cid: str, status: str, timeout: float) -> None:
+        self.cid = cid
+        self.status = status
+        super().__init__(endpoint, f"{cid} still {status!r} after {timeout:g} s (the endpoint may need longer: "
+                         "raise --pin-timeout, or check it can fetch from this node)")  # fmt: skip
+
+
+class ReleaseError(DappError):
+    """`dapp page release` refused to publish: nothing was pinned or published under the name."""
+
+
+class NameKeyError(ReleaseError):
+    """The IPNS name's key cannot be read, imported, or does not match the one Kubo holds."""
+
+
+class NotReproducibleError(ReleaseError):
+    """Two builds of the same checkout and config gave different pages: a release nobody can verify."""
+
+    def __init__(self, first: str, second: str, differing: list[str]) -> None:
+        self.first = first
+        self.second = second
+        self.differing = differing
+        files = ", ".join(differing[:5]) + (" ..." if len(differing) > 5 else "")
+        super().__init__(
+            f"the page build is not reproducible: two builds gave {first} and {second} (files that differ: "
+            f"{files or 'none; the directory layout differs'}); nothing was published"
+        )
+
+
+class UnknownReleaseError(ReleaseError, DappValueError):
+    """A CID given to --rollback is not a verified release in this chain's record."""
+
+
 class PageBuildError(DappError):
     """The shop page could not be built (no checkout, Node or its npm packages missing, a build error)."""
+
+
+class ShippingError(DappError):
+    """Encrypted shipping details: their fields, the keys that seal them, the envelope stored on chain."""
+
+
+class ShippingDetailsError(ShippingError, DappValueError):
+    """A shipping address is incomplete or malformed. `field` names the field at fault."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        self.field = field
+        self.problem = problem
+        super().__init__(f"shipping details: {field} {problem}")
+
+
+class ShippingKeyError(ShippingError, DappValueError):
+    """A shipping key cannot be made or used: a malformed wallet signature, or a public key that is not an
+    X25519 key (a seller without one gets no address)."""
+
+
+class NondeterministicSignerError(ShippingKeyError):
+    """The wallet signed the key message twice and gave two different signatures, so the key derived from
+    it would change every time and nothing sealed to it could be read again."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "this wallet does not sign deterministically (two signatures of the same message differ), so it "
+            "cannot hold a shipping key: use a wallet whose signatures are deterministic (RFC 6979), as most "
+            "are, or the dapp CLI"
+        )
+
+
+class DecryptionError(ShippingError):
+    """An order's shipping details cannot be read with this key. The message says why as far as it can be
+    known: an AEAD cannot tell a wrong key from an altered ciphertext or one copied from another order."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(f"cannot decrypt the shipping details: {reason}")
 
 
 _revert_classes: dict[str, type[ContractRevert]] = {}

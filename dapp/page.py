@@ -51,6 +51,13 @@ class PageConfig:
     seller: str | None = None
     seller_document: Cid | None = None
     ipfs_api: str | None = None
+    # What a release embeds so the page can say which release it runs (none of it changes between two
+    # builds of one commit, so the CID stays reproducible): the IPNS name it is published under, and the
+    # commit it was built from with that commit's date. `source_dirty`: files differed from the commit.
+    ipns_name: str | None = None
+    source_commit: str | None = None
+    source_date: str | None = None
+    source_dirty: bool | None = None
 
     @classmethod
     def for_deployment(
@@ -87,6 +94,10 @@ class PageConfig:
             "seller": self.seller,
             "sellerDocument": str(self.seller_document) if self.seller_document else None,
             "ipfsApi": self.ipfs_api,
+            "ipnsName": self.ipns_name,
+            "sourceCommit": self.source_commit,
+            "sourceDate": self.source_date,
+            "sourceDirty": self.source_dirty,
         }
         present = {key: value for key, value in data.items() if value is not None}
         return (json.dumps(present, indent=2, sort_keys=True) + "\n").encode()
@@ -105,6 +116,10 @@ class PageConfig:
                 seller=data.get("seller"),
                 seller_document=Cid.parse(data["sellerDocument"]) if data.get("sellerDocument") else None,
                 ipfs_api=data.get("ipfsApi"),
+                ipns_name=data.get("ipnsName"),
+                source_commit=data.get("sourceCommit"),
+                source_date=data.get("sourceDate"),
+                source_dirty=data.get("sourceDirty"),
             )
         except (ValueError, KeyError, TypeError) as exc:  # DappValueError (a bad CID) is a ValueError
             raise DappValueError(f"not a page config.json: {exc}") from None

@@ -15,7 +15,7 @@ NO_ARBITER = ETH  # the `arbiter` of a product without one
 
 
 class OrderState(IntEnum):
-    """Mirrors Catalog.OrderState; the numeric order is "forward" (a state only ever grows)."""
+    """Mirrors ICatalog.OrderState; the numeric order is "forward" (a state only ever grows)."""
 
     NONE = 0
     PAID = 1  # escrowed, not shipped: the buyer may cancel once the handling time is over
@@ -35,6 +35,15 @@ class OrderState(IntEnum):
     def escrowed(self) -> bool:
         """The money is still held by the Catalog."""
         return self in (OrderState.PAID, OrderState.SHIPPED, OrderState.DISPUTED)
+
+
+# OrderState by its internalType in a Catalog ABI, so decoded errors name states. Both spellings: the
+# enum is ICatalog's, and an ABI recorded from a build that declared it in the Catalog itself (the same
+# code and selectors) names it Catalog.OrderState.
+ORDER_STATE_ENUMS: dict[str, type[IntEnum]] = {
+    "enum ICatalog.OrderState": OrderState,
+    "enum Catalog.OrderState": OrderState,
+}
 
 
 @dataclass(frozen=True)

@@ -20,10 +20,10 @@ from dapp.deploy import deploy_catalog, deploy_contract
 from dapp.networks import embedded_web3, http_web3
 from dapp.nodes import AnvilNode, GanacheNode, LocalNode
 from dapp.registry import Deployment, Registry
-from tests.fixtures import Chain, ClientFor, deploy_no_decimals_token
+from tests.support.fixtures import Chain, ClientFor, deploy_no_decimals_token
 
-# The reliability tally (markers and the `reliability` fixture); see tests/reliability.py.
-pytest_plugins = ["tests.reliability", "pytester"]
+# The reliability tally (markers and the `reliability` fixture); see tests/support/reliability.py.
+pytest_plugins = ["tests.support.reliability", "pytester"]
 
 # `make fuzz` runs `pytest tests -m "slow or reliability" --hypothesis-profile=fuzz`. Hypothesis loads the profile when
 # pytest configures, before the subfolders' conftests are imported, so it is registered here, once.

@@ -21,7 +21,7 @@ from dapp.nodes import AnvilNode
 from dapp.registry import Registry
 from dapp.transactions import TransactionPipeline
 from dapp.types import Payment
-from tests.fixtures import DIGEST
+from tests.support.fixtures import DIGEST
 
 pytestmark = pytest.mark.anvil
 KEY = "0x" + "4c" * 32

@@ -49,7 +49,7 @@ from dapp.networks import connect, http_web3
 from dapp.nodes import AnvilNode
 from dapp.registry import Registry
 from dapp.types import OrderRef
-from tests.bad_input import (
+from tests.support.bad_input import (
     BLAKE2_CID,
     CBOR_CID,
     CIDV0,
@@ -61,7 +61,7 @@ from tests.bad_input import (
     snapshot,
     wrong_checksum,
 )
-from tests.fixtures import CID
+from tests.support.fixtures import CID
 
 pytestmark = [pytest.mark.anvil]
 

@@ -17,7 +17,7 @@ import pytest
 from dapp.networks import http_web3
 from dapp.nodes import AnvilNode
 from dapp.types import ETH
-from tests.fixtures import CID, Cli, Up, deploy_no_decimals_token
+from tests.support.fixtures import CID, Cli, Up, deploy_no_decimals_token
 
 
 @pytest.fixture

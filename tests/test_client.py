@@ -27,7 +27,7 @@ from dapp.ipfs.cid import Cid, Codec
 from dapp.registry import Registry
 from dapp.tokens import ETH_TOKEN, Token
 from dapp.types import ETH, OrderRef, OrderState, Payment, Product
-from tests.fixtures import DIGEST, Chain, ClientFor
+from tests.support.fixtures import DIGEST, Chain, ClientFor
 
 PRICE = 10**16
 SELLER, BUYER, OTHER, ARBITER = 1, 2, 3, 4

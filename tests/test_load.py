@@ -1,4 +1,4 @@
-"""Load without loss (tests/load.py runs it): 2,500 purchases by 21 accounts at once on a real anvil, none
+"""Load without loss (tests/support/load.py runs it): 2,500 purchases by 21 accounts at once on a real anvil, none
 lost, none doubled, and the chain equal to a model of what was asked.
 
 After the run: every hash the pipelines sent is mined exactly once and is a purchase whose fate the
@@ -21,7 +21,7 @@ from dapp._utils.abi import AbiEvent
 from dapp._utils.logs import get_logs
 from dapp.nodes import AnvilNode
 from dapp.types import ETH, OrderRef, OrderState
-from tests.load import (
+from tests.support.load import (
     BLOCK_TIME,
     BUYERS,
     DEV_ACCOUNTS,
@@ -36,7 +36,7 @@ from tests.load import (
     nonce_of,
     run_load,
 )
-from tests.reliability import Tally
+from tests.support.reliability import Tally
 
 # About 70 s of load and 20 s of setup and checks on a busy 2-core machine: slow, so `make fuzz` (which
 # writes bench/results/reliability.json) runs it too; plain `pytest` runs every test, slow ones included.

@@ -21,8 +21,8 @@ from dapp.ipfs.cid import Cid, Codec
 from dapp.networks import http_web3
 from dapp.nodes import AnvilNode
 from dapp.registry import Registry
-from tests.fixtures import DIGEST
-from tests.http_server import LocalHTTPServer
+from tests.support.fixtures import DIGEST
+from tests.support.http_server import LocalHTTPServer
 
 pytestmark = pytest.mark.anvil
 MAX_RANGE = 4

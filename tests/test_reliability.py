@@ -6,11 +6,17 @@ import json
 
 import pytest
 
-from tests.reliability import Tally
+from dapp.compile import REPO_ROOT
+from tests.support.reliability import Tally
 
 
-def test_marked_cases_and_measured_figures_are_counted(pytester: pytest.Pytester) -> None:
-    pytester.makeconftest('pytest_plugins = ["tests.reliability"]')
+@pytest.mark.parametrize("xdist", [[], ["-n", "2"]], ids=["one process", "two xdist workers"])
+def test_marked_cases_and_measured_figures_are_counted(pytester: pytest.Pytester, xdist: list[str]) -> None:
+    """With xdist, each worker counts its share and the controller writes the sum."""
+    # xdist's workers start from the sys.path pytest started with: the repository is put on it here
+    pytester.makeconftest(
+        f'import sys\nsys.path.insert(0, {str(REPO_ROOT)!r})\npytest_plugins = ["tests.support.reliability"]'
+    )
     pytester.makepyfile(
         """
         import pytest
@@ -39,7 +45,7 @@ def test_marked_cases_and_measured_figures_are_counted(pytester: pytest.Pytester
         """
     )
     out = pytester.path / "tally.json"
-    result = pytester.runpytest_inprocess(f"--reliability-out={out}")
+    result = pytester.runpytest_inprocess(f"--reliability-out={out}", *xdist)
     result.assert_outcomes(passed=5, failed=1, skipped=1)
     assert json.loads(out.read_text()) == {
         "attacks_held": 2,

@@ -14,11 +14,20 @@ frontend/node_modules/.stamp: frontend/package-lock.json
 setup-chromium:
 	@test -x /usr/bin/chromium || (apt-get update && apt-get install -y chromium)
 
+# Text from the chain or IPFS must never become markup: the sources build DOM through Preact, never from
+# strings (tsc --strict checks types, Prettier the format, ESLint the build scripts).
+MARKUP_FROM_STRINGS := dangerouslySetInnerHTML|innerHTML|outerHTML|insertAdjacentHTML|document\.write
+
 lint-page: frontend/node_modules/.stamp
 	cd frontend && npx eslint .
+	cd frontend && node build.mjs --types && npx tsc --noEmit --strict -p .
+	cd frontend && npx prettier --check .
+	@! grep -rnE '$(MARKUP_FROM_STRINGS)' frontend/src || (echo 'frontend/src builds markup from strings' && false)
 
+# The unit tests (TypeScript, bundled by esbuild, run by node --test): pure modules and the views against
+# a fake reader.
 test-page: frontend/node_modules/.stamp
-	cd frontend && node --test test/
+	cd frontend && node test/run.mjs
 
 # The page for the current checkout, without config.json (`dapp page build` writes one for a deployment).
 page: frontend/node_modules/.stamp

@@ -36,11 +36,11 @@ lock-slither:
 	{ sed -n '/^#/p' requirements/slither.lock; $(SLITHER_PY) -m pip freeze | sort -f; } \
 		> requirements/slither.lock.tmp && mv requirements/slither.lock.tmp requirements/slither.lock
 
-# One report per source, redone only when its inputs change: the source, OpenZeppelin (node_modules),
-# slither's environment, the shim or these settings. (A source's own imports from contracts/ would need
-# listing here too; the Catalog and TestUSD import only OpenZeppelin.) slither refuses to overwrite a
-# --json file and exits nonzero whenever it finds anything, so it writes a fresh temporary file with
-# --fail-none, and the gate is slither_counts.py's.
+# One report per source, redone only when its inputs change: the source and the files it imports from
+# contracts/ (listed below), OpenZeppelin (node_modules), slither's environment, the shim or these
+# settings. slither analyses every file the source imports, so the Catalog's report covers its types and
+# interface too. slither refuses to overwrite a --json file and exits nonzero whenever it finds anything,
+# so it writes a fresh temporary file with --fail-none, and the gate is slither_counts.py's.
 build/slither/%.json: %.sol $(SLITHER_VENV)/.stamp node_modules/.stamp $(SOLCX_BINARY_PATH)/solc-v$(SOLC_VERSION) \
 		toolchain/slither.mk
 	@mkdir -p $(@D)
@@ -49,6 +49,9 @@ build/slither/%.json: %.sol $(SLITHER_VENV)/.stamp node_modules/.stamp $(SOLCX_B
 		--solc-remaps "@openzeppelin=node_modules/@openzeppelin" --solc-args "$(SLITHER_SOLC_ARGS)" \
 		--filter-paths node_modules --show-ignored-findings --fail-none --json $@.tmp
 	@mv $@.tmp $@
+
+# The Catalog's own imports (TestUSD imports only OpenZeppelin).
+build/slither/contracts/Catalog.json: $(wildcard contracts/types/*.sol contracts/interfaces/*.sol)
 
 slither: $(SLITHER_REPORTS) $(VENV)/.stamp
 	$(PY) toolchain/slither_counts.py --out $(SLITHER_COUNTS) $(SLITHER_REPORTS)

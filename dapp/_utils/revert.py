@@ -27,7 +27,7 @@ _ERROR_STRING = keccak(text="Error(string)")[:4]
 class ErrorDecoder:
     """Maps revert data to ContractRevert instances using one contract's ABI.
 
-    `enums` maps a Solidity enum's internalType (e.g. "enum Catalog.OrderState") to the Python IntEnum
+    `enums` maps a Solidity enum's internalType (e.g. "enum ICatalog.OrderState") to the Python IntEnum
     that mirrors it, so errors name states ("state=completed") instead of numbers.
     """
 

@@ -1,8 +1,11 @@
-"""The shop page commands: `dapp page build` and `dapp verify-page CID`."""
+"""The shop page commands: `dapp page build`, `dapp page release` and `dapp verify-page CID`."""
 
 from __future__ import annotations
 
+import os
+import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -15,6 +18,10 @@ from dapp.exceptions import DappValueError
 from dapp.ipfs.cid import Cid
 from dapp.ipfs.kubo import open_kubo
 from dapp.page import DEFAULT_OUT, PageConfig, build_page, verify_page
+
+if TYPE_CHECKING:
+    from dapp.ipfs.pinsvc import PinEndpoint
+    from dapp.release import ReleaseEntry
 
 
 @click.group("page")
@@ -52,6 +59,144 @@ def build(net: NetworkArgs, rpc_url: str | None, seller: str | None, seller_docu
         {"cid": str(built.cid), "directory": str(built.directory), "config": config.to_json().decode()},
         f"{built.cid}\nbuilt in {built.directory}",
     )
+
+
+CLUSTER_TOKEN_ENV = "DAPP_CLUSTER_TOKEN"
+
+
+def _token_env(name: str) -> str:
+    return "DAPP_PIN_TOKEN_" + re.sub(r"[^A-Z0-9]", "_", name.upper())
+
+
+def _token(env: str, endpoint: str) -> str:
+    """An endpoint's token from $ENV, or from the file $ENV_FILE names (a secret store's mount)."""
+    token = os.environ.get(env, "").strip()
+    file = os.environ.get(f"{env}_FILE")
+    if not token and file:
+        try:
+            token = Path(file).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise DappValueError(
+                f"cannot read the token file of {endpoint} ({env}_FILE={file}): {exc.strerror}"
+            ) from None
+    if not token:
+        raise DappValueError(
+            f"pinning endpoint {endpoint} has no token: set {env} or {env}_FILE (nothing was published)"
+        )
+    return token
+
+
+def _endpoints(cluster: str | None, services: tuple[str, ...]) -> tuple[PinEndpoint | None, tuple[PinEndpoint, ...]]:
+    from dapp.ipfs.pinsvc import PinEndpoint
+
+    ours = PinEndpoint("cluster", cluster, _token(CLUSTER_TOKEN_ENV, f"cluster ({cluster})")) if cluster else None
+    remote = []
+    for spec in services:
+        name, sep, url = spec.partition("=")
+        if not sep or not name or not url:
+            raise DappValueError(f"--pin-service {spec!r}: write NAME=URL, e.g. pinata=https://api.pinata.cloud/psa")
+        remote.append(PinEndpoint(name, url, _token(_token_env(name), f"{name} ({url})")))
+    return ours, tuple(remote)
+
+
+@page.command("release")
+@network_options
+@click.option("--rpc-url", metavar="URL", help="Read RPC the page uses (default: the network's URL).")
+@click.option("--seller", metavar="ADDRESS", help="Storefront mode: only this seller's products.")
+@click.option("--seller-document", metavar="CID", help="The seller's name and banner document on IPFS.")
+@click.option("--name", "key_name", default="shop", show_default=True, metavar="KEYNAME",
+              help="The IPNS name's key (.dapp/ipns/KEYNAME.key, created on first use: back it up).")  # fmt: skip
+@ipfs_api_option
+@click.option("--cluster", metavar="URL", envvar="DAPP_CLUSTER_URL",
+              help=f"Our IPFS Cluster's Pinning Service API (env DAPP_CLUSTER_URL; token ${CLUSTER_TOKEN_ENV} "
+              f"or ${CLUSTER_TOKEN_ENV}_FILE).")  # fmt: skip
+@click.option("--pin-service", "pin_services", metavar="NAME=URL", multiple=True, envvar="DAPP_PIN_SERVICES",
+              help="A Pinning Service API endpoint to pin on through Kubo's `pin remote` (repeatable; "
+              "env DAPP_PIN_SERVICES, space-separated; token $DAPP_PIN_TOKEN_NAME or "
+              "$DAPP_PIN_TOKEN_NAME_FILE).")  # fmt: skip
+@click.option("--pin-timeout", type=click.FloatRange(0, min_open=True), default=300.0, show_default=True,
+              help="Seconds to wait for every endpoint to report the pin as pinned.")  # fmt: skip
+@click.option("--gateway", metavar="URL", help="Gateway to fetch the release back through (default: the Kubo's own).")
+@click.option("--domain", metavar="DOMAIN", help="The domain to print the DNSLink record for.")
+@click.option("--releases", type=click.Path(file_okay=False, path_type=Path), default=Path("releases"),
+              show_default=True, envvar="DAPP_RELEASES",
+              help="Folder of the release records (<chainId>.json).")  # fmt: skip
+@click.option("--rollback", metavar="CID", help="Point the name back at this earlier verified release instead.")
+def release(
+    net: NetworkArgs,
+    rpc_url: str | None,
+    seller: str | None,
+    seller_document: str | None,
+    key_name: str,
+    ipfs_api: str | None,
+    cluster: str | None,
+    pin_services: tuple[str, ...],
+    pin_timeout: float,
+    gateway: str | None,
+    domain: str | None,
+    releases: Path,
+    rollback: str | None,
+) -> None:
+    """Build the page for the Catalog on --network, check the build is reproducible, pin it everywhere
+    configured, publish it under the shop's IPNS name, fetch it back and verify it, and record it in
+    releases/<chainId>.json. With --rollback CID, point the name back at an earlier release."""
+    from dapp.networks import state_dir
+    from dapp.release import ReleaseSettings, release_page, rollback as rollback_release
+
+    if seller is not None:
+        check_address("--seller", seller)
+    document = Cid.parse_document(seller_document) if seller_document else None
+    rollback_cid = Cid.parse(rollback) if rollback else None
+    ours, remote = _endpoints(cluster, pin_services) if not rollback else (None, ())
+    settings = ReleaseSettings(
+        key_name=key_name, state=state_dir(), releases=releases, work=Path("build") / "release",
+        cluster=ours, pin_services=remote, pin_timeout=pin_timeout, domain=domain,
+        gateway=gateway,
+    )  # fmt: skip
+    with session(net, need_account=False) as s:
+        if rollback_cid is not None:
+            chain_id = s.connection.chain_id
+            config = None
+        else:
+            deployment, _abi = live_deployment(s.w3, s.registry)
+            url = rpc_url or getattr(s.w3.provider, "endpoint_uri", None)
+            if not url:
+                raise DappValueError("this network has no http RPC URL for the page to read: pass --rpc-url")
+            config = PageConfig.for_deployment(deployment, str(url), seller=seller, seller_document=document)
+    with open_kubo(ipfs_api) as kubo:
+        if config is None:
+            assert rollback_cid is not None
+            entry = rollback_release(kubo, chain_id, str(rollback_cid), settings, progress=progress)
+        else:
+            progress(f"releasing the page for {config.address} on chain {config.chain_id}")
+            entry = release_page(kubo, config, settings, progress=progress)
+    emit(net.as_json, entry.to_json(), lambda: _release_text(entry, settings.record_path(entry.chain_id)))
+
+
+def _release_text(entry: ReleaseEntry, record: Path) -> str:
+    what = "released" if entry.kind == "release" else "rolled back to"
+    lines = [f"{what} {entry.cid}", f"  name         /ipns/{entry.ipns_name} (key {entry.key_name!r})"]
+    if entry.previous_cid:
+        lines.append(f"  previous     {entry.previous_cid}")
+    commit = entry.source_commit
+    if commit:
+        dirty = " + uncommitted changes" if entry.config.get("sourceDirty") else ""
+        lines.append(f"  source       {commit} ({entry.config.get('sourceDate')}){dirty}")
+    lines.append(f"  page         {entry.files} files, {entry.bytes} bytes; CAR {entry.car}")
+    for pin in entry.pins:
+        lines.append(f"  pinned       {pin.endpoint} via {pin.via} at {pin.pinned_at} ({pin.waited_s:.1f} s)")
+    verified = entry.verified
+    lines.append(
+        f"  verify-page  {'MATCH' if verified.get('matches') else 'MISMATCH'} (rebuilt {verified.get('rebuiltCid')})"
+    )
+    labels = {
+        "local_ipns_path": "open (local)", "local_ipns_subdomain": "open (local)", "ipns_path": "open",
+        "ipns_subdomain": "open", "ipfs_subdomain": "this release", "dnslink": "DNSLink",
+        "ens_contenthash_ipns": "ENS name", "ens_contenthash_ipfs": "ENS this CID",
+    }  # fmt: skip
+    lines += [f"  {labels.get(kind, kind):<12} {value}" for kind, value in entry.links.items()]
+    lines.append(f"  recorded in  {record}")
+    return "\n".join(lines)
 
 
 @click.command("verify-page")

@@ -8,10 +8,14 @@ non-recursive, sends dotfiles unless a glob pattern excludes them, and drops sym
 from __future__ import annotations
 
 import contextlib
+import json
 import os
+import secrets
+import urllib.error
 import urllib.parse
+import urllib.request
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -38,6 +42,7 @@ ADD_OPTIONS: dict[str, str | int | bool] = {
 }
 
 T = TypeVar("T")
+RpcValue = str | int | bool | list[str]
 
 
 def to_multiaddr(api: str) -> str:
@@ -168,6 +173,65 @@ class Kubo:
         """The node's swarm multiaddrs (with /p2p/ID): the `origins` a pinning service can fetch from."""
         result: dict[str, Any] = self._call("id", lambda: self._client.id())
         return [str(addr) for addr in result.get("Addresses") or ()]
+
+    # --- calls ipfshttpclient 0.7 does not have (remote pins, key import, IPNS options) --------------
+    # Made over plain HTTP: the RPC API is POST /api/v0/PATH?arg=...&option=..., answering JSON (one
+    # document, or one per line for streaming commands) or {"Message": ...} with HTTP 500 on an error.
+
+    def rpc(
+        self,
+        what: str,
+        path: str,
+        args: tuple[str, ...] = (),
+        opts: Mapping[str, RpcValue] | None = None,
+        *,
+        file: bytes | None = None,
+        timeout: float = 60,
+    ) -> list[Any]:
+        """Call one RPC command and return its JSON documents. `what` is what errors name: never put a
+        secret in it (a token goes in `args`, which no message repeats)."""
+        query = [("arg", arg) for arg in args]
+        for key, value in (opts or {}).items():
+            for item in value if isinstance(value, list) else [value]:  # a list: the option repeated
+                query.append((key, str(item).lower() if isinstance(item, bool) else str(item)))
+        headers = {}
+        body = b""
+        if file is not None:
+            boundary = secrets.token_hex(16)
+            headers["Content-Type"] = f"multipart/form-data; boundary={boundary}"
+            body = (
+                (
+                    f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="file"\r\n'
+                    "Content-Type: application/octet-stream\r\n\r\n"
+                ).encode()
+                + file
+                + f"\r\n--{boundary}--\r\n".encode()
+            )
+        url = f"{self.api_url}/api/v0/{path}?{urllib.parse.urlencode(query)}"
+        request = urllib.request.Request(url, data=body, method="POST", headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                text = response.read().decode()
+        except urllib.error.HTTPError as exc:
+            try:
+                message = json.loads(exc.read())["Message"]
+            except (ValueError, KeyError, TypeError, OSError):
+                message = f"HTTP {exc.code}"
+            raise IpfsError(f"Kubo refused {what}: {message}") from None
+        except (urllib.error.URLError, OSError) as exc:
+            raise IpfsError(
+                f"cannot reach the IPFS API at {self.api_url} ({what}): {getattr(exc, 'reason', exc)}"
+            ) from None
+        try:
+            return [json.loads(line) for line in text.splitlines() if line.strip()]
+        except ValueError as exc:
+            raise IpfsError(f"Kubo answered {what} with something that is not JSON: {exc}") from None
+
+    def peer_id(self) -> str:
+        return str(self.rpc("id", "id")[0]["ID"])
+
+    def swarm_connect(self, addresses: list[str]) -> None:
+        self.rpc("swarm connect", "swarm/connect", tuple(addresses))
 
     def close(self) -> None:
         self._client.close()

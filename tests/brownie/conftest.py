@@ -8,17 +8,17 @@ Brownie's development networks send transactions with gas price 0, so ether bala
 the amounts the contract moves: the tests compare balances without subtracting gas.
 
 tests/brownie/pytest.ini makes this folder pytest's rootdir, so the main suite's tests/conftest.py and
-pyproject settings are not loaded here. The reliability tally (tests/reliability.py, plain pytest) is loaded
+pyproject settings are not loaded here. The reliability tally (tests/support/reliability.py, plain pytest) is loaded
 as a plugin instead: the attack tests carry `@pytest.mark.reliability("attack")`, and
 `brownie test ... --reliability-out FILE` (Brownie hands its arguments to pytest) writes the counts.
-`brownie test` puts the project root on sys.path, so `tests.reliability` imports.
+`brownie test` puts the project root on sys.path, so `tests.support.reliability` imports.
 """
 
 import brownie
 import eth_abi
 import pytest
 
-pytest_plugins = ["tests.reliability"]
+pytest_plugins = ["tests.support.reliability"]
 
 DAY = 24 * 3600
 PRICE = 10**16  # 0.01 ether per unit
@@ -136,20 +136,20 @@ def reverts_with(error, *args):
 
 
 @pytest.fixture
-def make_attacker(Attacker, catalog, deployer):
-    """Deploys an Attacker (contracts/test/Attacker.sol) aimed at the Catalog, holding `funding` wei."""
+def make_attacker(Actor, catalog, deployer):
+    """Deploys an Actor (contracts/test/Actor.sol) aimed at the Catalog, holding `funding` wei."""
 
     def deploy(funding=0):
-        return Attacker.deploy(catalog, {"from": deployer, "value": funding})
+        return Actor.deploy(catalog, {"from": deployer, "value": funding})
 
     return deploy
 
 
 def as_contract(party, catalog, fn, *args, value=0, sender=None):
-    """Call `catalog.fn(*args)` from a contract party (Attacker, or CallbackToken with the Catalog as
+    """Call `catalog.fn(*args)` from a contract party (Actor, or ReentrantToken with the Catalog as
     target) through its `exec`, sent by `sender` (the accounts' deployer if not given)."""
     data = getattr(catalog, fn).encode_input(*args)
-    # Attacker.exec(data) calls its target; CallbackToken.exec(target, data) calls any contract
+    # Actor.exec(data) calls its target; ReentrantToken.exec(target, data) calls any contract
     exec_args = (data,) if len(party.exec.abi["inputs"]) == 1 else (catalog, data)
     return party.exec(*exec_args, {"from": sender or brownie.accounts[0], "value": value})
 

@@ -39,7 +39,7 @@ def rich(catalog, seller, buyer, stranger):
 
 
 def arm(attacker, calls, swallow, catalog=None):
-    """Program an attacker's next hook: `calls` are (wei, calldata) for an Attacker, calldata for a token."""
+    """Program an attacker's next hook: `calls` are (wei, calldata) for an Actor, calldata for a token."""
     if catalog is None:
         attacker.arm([value for value, _ in calls], [data for _, data in calls], swallow)
     else:
@@ -172,10 +172,10 @@ def test_reentrant_settlement_of_someone_elses_order_fails(catalog, accounts, se
 
 
 @pytest.fixture
-def evil(CallbackToken, catalog, deployer, buyer, stranger, rich):
-    """CallbackToken, held and approved by the buyer and the stranger. It sells an ETH product itself, so it
+def evil(ReentrantToken, catalog, deployer, buyer, stranger, rich):
+    """ReentrantToken, held and approved by the buyer and the stranger. It sells an ETH product itself, so it
     has an ETH credit in the Catalog to play with, beside everyone else's money."""
-    token = CallbackToken.deploy({"from": deployer})
+    token = ReentrantToken.deploy({"from": deployer})
     for holder in (buyer, stranger):
         token.mint(holder, 1_000 * USD, {"from": holder})
         token.approve(catalog, 2**256 - 1, {"from": holder})

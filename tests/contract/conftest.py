@@ -1,14 +1,19 @@
-"""Fixtures for the Catalog contract tests; the helpers themselves live in `helpers.py`.
+"""Fixtures for the Catalog contract tests; the helpers themselves live in
+`tests/support/catalog_env.py`.
 
 One chain per session and kind: the Catalog is deployed once, a snapshot is taken, and every test starts
-from that snapshot (`revert_to_snapshot` costs ~4 ms; a fresh chain and deployment ~40 ms). `env` is
-eth-tester (py-evm, in process); `anvil_env` is a real anvil process of these tests' own, started on a
-port the OS chooses and stopped by PID (its clock and snapshots are moved: no other test shares it).
+from that snapshot (a revert costs a few ms; a fresh chain and deployment ~40 ms). `env` is a real anvil
+process of these tests' own (`anvil_env`), started on a port the OS chooses and stopped by PID (its
+clock and snapshots are moved: no other test shares it); a test marked `eth_tester` gets eth-tester
+(py-evm, in process; `tester_env`) instead. anvil runs these tests 10-16 times as fast as eth-tester,
+which spends ~50-100 ms of this process's CPU on each transaction; eth-tester keeps the state machine's
+quick run, so the tests that need no node process (`make check`) still drive it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from eth_tester import EthereumTester, PyEVMBackend
@@ -19,9 +24,10 @@ from web3.contract import Contract
 from dapp._utils.revert import ErrorDecoder
 from dapp.compile import Artifact, compile_contracts
 from dapp.nodes import AnvilNode
+from tests.support.backends import AnvilChain, Chain, TesterChain
+from tests.support.catalog_env import CatalogEnv, compile_test_contracts
 
-from .backends import AnvilChain, Chain, TesterChain
-from .helpers import CatalogEnv, compile_test_contracts
+HERE = Path(__file__).resolve().parent
 
 # Hypothesis profiles for the stateful Catalog test (test_invariants.py). `fuzz` is what `make fuzz` loads
 # (registered in tests/conftest.py); the machine takes its own budgets from these. `contract-quick` runs it
@@ -86,7 +92,7 @@ def _session_env(artifacts: dict[str, Artifact]) -> tuple[CatalogEnv, int]:
 
 
 @pytest.fixture
-def env(_session_env: tuple[CatalogEnv, int]) -> Iterator[CatalogEnv]:
+def tester_env(_session_env: tuple[CatalogEnv, int]) -> Iterator[CatalogEnv]:
     """The freshly deployed Catalog on eth-tester, with no product, no order and no credit; undone after
     the test."""
     session_env, snapshot = _session_env
@@ -97,8 +103,10 @@ def env(_session_env: tuple[CatalogEnv, int]) -> Iterator[CatalogEnv]:
 
 @pytest.fixture(scope="session")
 def contract_anvil() -> Iterator[AnvilNode]:
-    """An anvil of the contract tests' own (paris, like the compiled bytecode), stopped by PID."""
-    with AnvilNode() as node:
+    """An anvil of the contract tests' own (paris, like the compiled bytecode), stopped by PID. Its dev
+    accounts hold 10^24 wei each, as eth-tester's do (anvil's default is 10^22): some tests pay prices
+    above 2^64 wei."""
+    with AnvilNode(extra_args=["--balance", "1000000"]) as node:
         yield node
 
 
@@ -117,6 +125,25 @@ def anvil_env(_anvil_session_env: CatalogEnv) -> Iterator[CatalogEnv]:
     snapshot = env.snapshot()
     yield env
     env.revert(snapshot)
+
+
+@pytest.fixture
+def env(request: pytest.FixtureRequest) -> CatalogEnv:
+    """The freshly deployed Catalog, undone after the test: on anvil, or on eth-tester if the test is
+    marked `eth_tester`."""
+    on_tester = request.node.get_closest_marker("eth_tester") is not None
+    env: CatalogEnv = request.getfixturevalue("tester_env" if on_tester else "anvil_env")
+    return env
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects: `-m "not anvil"` must see the mark
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test on the contract tests' anvil carries the `anvil` mark, whichever fixture brought it there."""
+    for item in items:
+        names = getattr(item, "fixturenames", ())
+        on_anvil = "anvil_env" in names or ("env" in names and item.get_closest_marker("eth_tester") is None)
+        if on_anvil and item.path.is_relative_to(HERE):
+            item.add_marker(pytest.mark.anvil)
 
 
 @pytest.fixture

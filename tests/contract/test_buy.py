@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from web3.contract import Contract
 
-from .helpers import DIGEST2, ETH, HANDLING, UINT32_MAX, CatalogEnv, State
+from tests.support.catalog_env import DIGEST2, ETH, HANDLING, UINT32_MAX, CatalogEnv, State
 
 PRICE = 10**15
 

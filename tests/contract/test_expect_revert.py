@@ -10,8 +10,7 @@ from eth_utils import function_signature_to_4byte_selector
 from web3.exceptions import ContractCustomError
 
 from dapp._utils.revert import revert_data
-
-from .helpers import ETH, CatalogEnv, State
+from tests.support.catalog_env import ETH, CatalogEnv, State
 
 NOT_BUYER = function_signature_to_4byte_selector("CatalogNotBuyer(uint256,uint256,address)")
 

@@ -1,7 +1,7 @@
 """Ether forced into the Catalog by a self-destruct breaks nothing, on a real anvil.
 
-The Catalog has no receive function, but a self-destructing contract (tests/contract/contracts/
-ForceSend.sol) pushes ether in regardless. That ether is owed to no one: every flow must still settle
+The Catalog has no receive function, but a self-destructing contract (contracts/test/ForceSend.sol)
+pushes ether in regardless. That ether is owed to no one: every flow must still settle
 to the wei, withdrawals pay exactly what each account is owed, and the money invariant holds as "at
 least" (the Catalog's ether >= escrowed amounts + every balance; exactly that plus what was forced in).
 
@@ -22,10 +22,10 @@ from web3.contract import Contract
 
 from dapp.compile import Artifact
 from dapp.nodes import AnvilNode
+from tests.support.backends import AnvilChain
+from tests.support.catalog_env import ETH, HANDLING, WINDOW, CatalogEnv, State
 
-from .backends import AnvilChain
 from .conftest import _deployed_env
-from .helpers import ETH, HANDLING, WINDOW, CatalogEnv, State
 
 PRICE = 10**15
 USD_PRICE = 25 * 10**6  # 25 tUSD

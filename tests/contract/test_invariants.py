@@ -11,7 +11,7 @@ each product, order and balance), and:
 - per currency, the Catalog's balance == escrowed amounts + every balance (ETH: + what was forced in);
 - an order's state only moves forward;
 - an arbiter's balances never grow from its rulings.
-At the end of each run, the Catalog's logs alone are replayed into a fresh model (`replay.py`), which
+At the end of each run, the Catalog's logs alone are replayed into a fresh model (`tests/support/replay.py`), which
 must equal every view: products, stock, orders and their states, every balance.
 
 The random test runs on two chains:
@@ -48,10 +48,9 @@ from hypothesis.stateful import (
 )
 from web3.contract import Contract
 
-from tests.reliability import Tally
-
-from .helpers import DIGEST, DIGEST2, ETH, UINT32_MAX, CatalogEnv, State
-from .replay import compare, replay
+from tests.support.catalog_env import DIGEST, DIGEST2, ETH, UINT32_MAX, CatalogEnv, State
+from tests.support.reliability import Tally
+from tests.support.replay import compare, replay
 
 PRICE = 10**15
 PERMIT_DEADLINE = 2**48
@@ -687,6 +686,7 @@ def _run_machine(env: CatalogEnv, budget: settings, tally: StepCount | None = No
     return tally
 
 
+@pytest.mark.eth_tester
 @pytest.mark.filterwarnings("ignore:SELFDESTRUCT opcode:DeprecationWarning")
 def test_random_actions_quick(env: CatalogEnv) -> None:
     _run_machine(env, settings.get_profile("contract-quick"))

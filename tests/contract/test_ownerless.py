@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from .helpers import DIGEST, ETH, CatalogEnv, State
+from tests.support.catalog_env import DIGEST, ETH, CatalogEnv, State
 
 PRICE = 10**15
 

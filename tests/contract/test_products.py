@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from web3.contract import Contract
 
-from .helpers import DIGEST, DIGEST2, ETH, UINT32_MAX, UINT96_MAX, CatalogEnv, Codec
+from tests.support.catalog_env import DIGEST, DIGEST2, ETH, UINT32_MAX, UINT96_MAX, CatalogEnv, Codec
 
 # -- listProduct ---------------------------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from .helpers import DIGEST, DIGEST2, ETH, HANDLING, UINT32_MAX, WINDOW, CatalogEnv, Codec, State
+from tests.support.catalog_env import DIGEST, DIGEST2, ETH, HANDLING, UINT32_MAX, WINDOW, CatalogEnv, Codec, State
 
 PRICE = 10**15
 QUANTITY = 2

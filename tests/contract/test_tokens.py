@@ -10,8 +10,7 @@ from web3.contract import Contract
 from web3.logs import DISCARD
 
 from dapp._utils.permit import domain_separator
-
-from .helpers import DIGEST, ETH, CatalogEnv, State
+from tests.support.catalog_env import DIGEST, ETH, CatalogEnv, State
 
 USD = 12_500_000  # 12.50 tUSD (6 decimals)
 PRICE = 10**15  # wei, for the ETH products beside

@@ -21,9 +21,8 @@ from typing import Any
 import pytest
 
 from dapp.client import PAGE_SIZE
-
-from .backends import AnvilChain, RpcError
-from .helpers import DIGEST, HANDLING, WINDOW, CatalogEnv
+from tests.support.backends import AnvilChain, RpcError
+from tests.support.catalog_env import DIGEST, HANDLING, WINDOW, CatalogEnv
 
 GAS_CAP = 10_000_000
 ITEMS = 1_000

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from web3.contract import Contract
 
-from .helpers import DIGEST, ETH, HANDLING, CatalogEnv, State
+from tests.support.catalog_env import DIGEST, ETH, HANDLING, CatalogEnv, State
 
 PRICE = 10**15
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import requests
 
-from tests.http_server import LocalHTTPServer
+from tests.support.http_server import LocalHTTPServer
 
 
 class RecordingProxy(LocalHTTPServer):

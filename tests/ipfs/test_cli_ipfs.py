@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from ipfs_nodes import ClusterNode, KuboNode
 
 from dapp.cli import main
 from dapp.ipfs.unixfs import path_cid
+from tests.support.ipfs_nodes import ClusterNode, KuboNode
 
 
 def site(tmp_path: Path) -> Path:

@@ -9,14 +9,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from ipfs_nodes import KuboNode
 
 from dapp.demo import SAMPLE_PRODUCTS, metadata_document, sample_documents
 from dapp.ipfs.cid import Cid
 from dapp.ipfs.metadata import build_product_metadata, build_review_document, parse_product_metadata
 from dapp.nodes import AnvilNode
-from tests.fixtures import CID, Cli
-from tests.http_server import LocalHTTPServer
+from tests.support.fixtures import CID, Cli
+from tests.support.http_server import LocalHTTPServer
+from tests.support.ipfs_nodes import KuboNode
 
 pytestmark = [pytest.mark.anvil, pytest.mark.kubo]
 

@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from ipfs_nodes import KuboNode
 
 from dapp.exceptions import CidMismatchError, DappValueError, MetadataError
 from dapp.ipfs.cid import Cid, Codec
@@ -22,7 +21,8 @@ from dapp.ipfs.metadata import (
     upload_review,
 )
 from dapp.ipfs.unixfs import CHUNK_SIZE, bytes_cid, path_cid
-from tests.http_server import LocalHTTPServer
+from tests.support.http_server import LocalHTTPServer
+from tests.support.ipfs_nodes import KuboNode
 
 pytestmark = pytest.mark.kubo
 

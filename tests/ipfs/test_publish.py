@@ -11,7 +11,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from ipfs_nodes import ClusterNode, KuboNode
 
 from dapp._utils.process import is_running, wait_until_gone
 from dapp.exceptions import CidMismatchError, DappValueError, IpfsError
@@ -21,7 +20,8 @@ from dapp.ipfs.kubo import Kubo
 from dapp.ipfs.pinning import PinningService
 from dapp.ipfs.publish import load_releases, publish
 from dapp.ipfs.unixfs import CHUNK_SIZE, iter_files, path_cid
-from tests.tcp_proxy import TcpProxy
+from tests.support.ipfs_nodes import ClusterNode, KuboNode
+from tests.support.tcp_proxy import TcpProxy
 
 pytestmark = pytest.mark.kubo
 

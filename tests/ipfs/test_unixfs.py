@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 from hypothesis import given, settings, strategies as st
-from ipfs_nodes import KuboNode
 
 from dapp.exceptions import DappValueError
 from dapp.ipfs.unixfs import CHUNK_SIZE, HAMT_THRESHOLD, MAX_LINKS, bytes_cid, import_path, path_cid
+from tests.support.ipfs_nodes import KuboNode
 
 pytestmark = pytest.mark.kubo
 

@@ -28,8 +28,8 @@ from dapp.ipfs.kubo import Kubo
 from dapp.ipfs.metadata import upload_product_metadata
 from dapp.nodes import AnvilNode
 from dapp.page import PageConfig, build_page
-from tests.page.art import SHAPES, product_png
-from tests.page.browser import CHROMIUM, LAUNCH_ARGS
+from tests.support.art import SHAPES, product_png
+from tests.support.browser import CHROMIUM, LAUNCH_ARGS
 
 ARTIFACTS = REPO_ROOT / "dapp" / "artifacts"
 SCREENSHOTS = REPO_ROOT / "bench" / "results" / "screenshots"

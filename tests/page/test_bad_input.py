@@ -27,8 +27,8 @@ from playwright.sync_api import expect
 
 from dapp.ipfs.kubo import Kubo
 from dapp.nodes import AnvilNode
-from tests.bad_input import CIDV0, SCRIPT_NAME, SENDS, FakeServer, bad_documents, wrong_checksum
 from tests.page.conftest import WALLET_JS, ZERO, Shop, deploy, open_shop
+from tests.support.bad_input import CIDV0, SCRIPT_NAME, SENDS, FakeServer, bad_documents, wrong_checksum
 
 pytestmark = [pytest.mark.anvil, pytest.mark.kubo, pytest.mark.chromium]
 

@@ -64,7 +64,7 @@ def test_catalog_grid_without_a_wallet(shop: Shop, publish: Any, open_page: Any)
 
 def test_storefront_for_one_seller_on_the_subdomain_gateway(shop: Shop, publish: Any, open_page: Any) -> None:
     from dapp.page import build_seller_document
-    from tests.page.art import product_png
+    from tests.support.art import product_png
 
     ids = seed(shop)
     other = shop.list_product("Someone else's mug", kind="mug", seller=shop.accounts[4])

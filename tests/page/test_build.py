@@ -27,8 +27,13 @@ CONFIG = PageConfig(
     chain_name="Local anvil",
 )
 URL = re.compile(rb"[a-z][a-z0-9+.-]*://[^\s\"'`)<>]*", re.IGNORECASE)
-# XML namespace names in the SVG icons are identifiers, never fetched.
-NAMESPACES = {b"http://www.w3.org/2000/svg"}
+# XML namespace names are identifiers, never fetched: the SVG icons', and Preact's for the elements it
+# creates (SVG, MathML, XHTML).
+NAMESPACES = {
+    b"http://www.w3.org/2000/svg",
+    b"http://www.w3.org/1998/Math/MathML",
+    b"http://www.w3.org/1999/xhtml",
+}
 ROOT_ABSOLUTE = [
     re.compile(rb"""(?:src|href|action)\s*=\s*["']?/(?!/)"""),  # HTML attributes
     re.compile(rb"""url\(\s*["']?/"""),  # CSS

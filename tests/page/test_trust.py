@@ -15,8 +15,8 @@ from playwright.sync_api import expect
 from dapp.ipfs.cid import Cid
 from dapp.ipfs.metadata import build_product_metadata
 from dapp.nodes import free_port
-from tests.http_server import LocalHTTPServer
 from tests.page.conftest import Shop
+from tests.support.http_server import LocalHTTPServer
 
 pytestmark = [pytest.mark.anvil, pytest.mark.kubo, pytest.mark.chromium]
 

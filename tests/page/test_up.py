@@ -21,8 +21,8 @@ from playwright.sync_api import expect
 from dapp.demo import SAMPLE_PRODUCTS, SHOP_NAME
 from dapp.ipfs.daemon import api_responds
 from dapp.nodes import rpc_answers
-from tests.fixtures import Cli, Up
 from tests.page.conftest import LAPTOP
+from tests.support.fixtures import Cli, Up
 
 pytestmark = [pytest.mark.anvil, pytest.mark.kubo, pytest.mark.chromium]
 

@@ -1,0 +1,88 @@
+// config.json, written next to index.html by `dapp page build`: the one deployment this page serves.
+import { isAddress, type Address, type Hex } from 'viem';
+import { normalizeCid } from './cid';
+
+export class ConfigError extends Error {}
+
+const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
+const HASH = /^0x[0-9a-fA-F]{64}$/;
+export const LOCAL_CHAINS = new Set([31337, 1337]);
+
+export interface Config {
+  readonly chainId: number;
+  readonly chainName: string;
+  readonly address: Address;
+  readonly deploymentBlock: bigint;
+  readonly codeHash: Hex;
+  readonly rpcUrl: string;
+  readonly rpcOverridden: boolean;
+  readonly seller: Address | null;
+  readonly sellerDocument: string | null;
+  /** A Kubo API that accepts the page's uploads (local runs only). */
+  readonly ipfsApi: string | null;
+  readonly local: boolean;
+}
+
+function httpUrl(value: unknown, what: string): string {
+  let url;
+  try {
+    url = new URL(String(value));
+  } catch {
+    throw new ConfigError(`${what} is not a URL: ${value}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`${what} must be http(s): ${value}`);
+  return url.toString().replace(/\/$/, '');
+}
+
+function need(ok: unknown, message: string): asserts ok {
+  if (!ok) throw new ConfigError(message);
+}
+
+/** Validate config.json and apply the URL's `?rpc=` override. */
+export function parseConfig(raw: unknown, search = ''): Config {
+  need(raw && typeof raw === 'object' && !Array.isArray(raw), 'config.json must be a JSON object');
+  const r = raw as Record<string, unknown>;
+  const chainId = r.chainId;
+  need(Number.isSafeInteger(chainId) && (chainId as number) > 0, 'config.json: chainId must be a positive integer');
+  const address = r.address;
+  need(typeof address === 'string' && ADDRESS.test(address), 'config.json: address must be a 0x address');
+  need(isAddress(address), `config.json: address ${address} fails its checksum (its mix of upper and lower case)`);
+  const block = r.deploymentBlock;
+  need(Number.isSafeInteger(block) && (block as number) >= 0, 'config.json: deploymentBlock must be a block number');
+  const codeHash = r.codeHash;
+  need(typeof codeHash === 'string' && HASH.test(codeHash), 'config.json: codeHash must be a 32-byte hash');
+  need(typeof r.rpcUrl === 'string', 'config.json: rpcUrl is missing');
+  const seller = r.seller ?? null;
+  need(
+    seller === null || (typeof seller === 'string' && ADDRESS.test(seller)),
+    'config.json: seller must be an address',
+  );
+  need(
+    seller === null || isAddress(seller),
+    `config.json: seller ${seller} fails its checksum (its mix of upper and lower case)`,
+  );
+  const sellerDocument = r.sellerDocument ?? null;
+  need(sellerDocument === null || normalizeCid(sellerDocument) !== null, 'config.json: sellerDocument must be a CID');
+  // A CIDv0 names a dag-pb file, which the page cannot check with one hash: it would never be shown.
+  need(
+    sellerDocument === null || !String(sellerDocument).trim().startsWith('Qm'),
+    'config.json: sellerDocument is a CIDv0: add the document with `ipfs add --cid-version=1` and use that CID',
+  );
+
+  const ipfsApi = r.ipfsApi ? httpUrl(r.ipfsApi, 'config.json: ipfsApi') : null;
+  const override = new URLSearchParams(search).get('rpc');
+  const id = chainId as number;
+  return Object.freeze({
+    chainId: id,
+    chainName: typeof r.chainName === 'string' && r.chainName ? r.chainName : `Chain ${id}`,
+    address,
+    deploymentBlock: BigInt(block as number),
+    codeHash: codeHash.toLowerCase() as Hex,
+    rpcUrl: override ? httpUrl(override, '?rpc=') : httpUrl(r.rpcUrl, 'config.json: rpcUrl'),
+    rpcOverridden: Boolean(override),
+    seller: seller as Address | null,
+    sellerDocument: sellerDocument === null ? null : normalizeCid(sellerDocument),
+    ipfsApi,
+    local: LOCAL_CHAINS.has(id),
+  });
+}

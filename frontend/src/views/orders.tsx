@@ -1,0 +1,77 @@
+// My orders (`#/orders`): every order the connected account placed, newest first, with what it may do now,
+// and the refunds and settlements credited to it.
+import type { Address } from 'viem';
+import type { Order, Product } from '../chain/contract';
+import type { Shop } from '../state';
+import { Empty, NeedWallet, useChainData, useShop } from './common';
+import { ViewError } from './error';
+import { BalancesPanel, OrderCard, balancesFor, orderRef, type Balance } from './order-card';
+
+export interface MyOrders {
+  orders: { order: Order; product: Product }[];
+  balances: Balance[];
+  now: number;
+}
+
+export async function loadMyOrders(shop: Shop, account: Address): Promise<MyOrders> {
+  await shop.checked;
+  const reader = shop.reader;
+  const refs = await reader.purchases(account);
+  const productIds = [...new Set(refs.map((r) => r.productId))];
+  const [orders, products, now] = await Promise.all([
+    Promise.all(refs.map((r) => reader.order(r.productId, r.orderNo))),
+    Promise.all(productIds.map((id) => reader.product(id))),
+    reader.now(),
+  ]);
+  const byId = new Map(products.map((p) => [p.id, p]));
+  await reader.loadTokens(products.map((p) => p.currency));
+  const balances = await balancesFor(reader, account, products);
+  return {
+    orders: orders.reverse().map((order) => ({ order, product: byId.get(order.productId)! })),
+    balances,
+    now,
+  };
+}
+
+export function OrdersView() {
+  const account = useShop().account.value;
+  if (!account) return <NeedWallet what="your orders" />;
+  return <MyOrdersPage key={account} account={account} />;
+}
+
+function MyOrdersPage({ account }: { account: Address }) {
+  const shop = useShop();
+  const state = useChainData(() => loadMyOrders(shop, account));
+  if (state.status === 'loading') {
+    return (
+      <>
+        <h1>My orders</h1>
+        <p class="muted">Loading your orders…</p>
+      </>
+    );
+  }
+  if (state.status === 'error') return <ViewError error={state.error} />;
+  return <MyOrdersList {...state.data} />;
+}
+
+export function MyOrdersList({ orders, balances, now }: MyOrders) {
+  return (
+    <>
+      <h1>My orders</h1>
+      <BalancesPanel balances={balances} caption="Refunds and settlements credited to you" />
+      {orders.length ? (
+        <div class="orders">
+          {orders.map(({ order, product }) => (
+            <OrderCard key={orderRef(order)} order={order} product={product} now={now} role="buyer" />
+          ))}
+        </div>
+      ) : (
+        <Empty title="No orders yet">
+          <p>
+            <a href="#/">Browse the shop</a>
+          </p>
+        </Empty>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,189 @@
+// Seller (`#/sell`): the connected account's products (price and stock edits), the orders to ship or settle,
+// and the payments ready to withdraw.
+import { useState } from 'preact/hooks';
+import type { Address } from 'viem';
+import { act } from '../actions';
+import { catalogCall, type Order, type Product } from '../chain/contract';
+import { parseUnits, plainAmount } from '../format';
+import { STATE } from '../orders';
+import { money, type Shop } from '../state';
+import { ImageBox, NeedWallet, ProductName, StockText, useChainData, useShop } from './common';
+import { ViewError } from './error';
+import { BalancesPanel, OrderCard, balancesFor, orderRef, type Balance } from './order-card';
+
+const MAX_PRICE = 2n ** 96n - 1n; // the contract stores prices as uint96 and stock as uint32
+const MAX_STOCK = 2n ** 32n - 1n;
+
+export interface SellerData {
+  products: readonly Product[];
+  open: { order: Order; product: Product }[];
+  balances: Balance[];
+  now: number;
+}
+
+export async function loadSeller(shop: Shop, account: Address): Promise<SellerData> {
+  await shop.checked;
+  const reader = shop.reader;
+  const all = await reader.products();
+  const mine = all.filter((p) => p.seller.toLowerCase() === account.toLowerCase());
+  await reader.loadTokens(mine.map((p) => p.currency));
+  const [ordersPer, balances, now] = await Promise.all([
+    Promise.all(mine.map((p) => (p.orderCount > 0n ? reader.orders(p.id, p.orderCount) : []))),
+    balancesFor(reader, account, mine),
+    reader.now(),
+  ]);
+  const open: SellerData['open'] = [];
+  const pending: number[] = [STATE.Paid, STATE.Shipped, STATE.Disputed];
+  mine.forEach((product, i) => {
+    for (const order of ordersPer[i] ?? []) if (pending.includes(Number(order.state))) open.push({ order, product });
+  });
+  // Orders to ship first, the nearest handling deadline on top.
+  open.sort(
+    (a, b) => Number(a.order.state) - Number(b.order.state) || Number(a.order.deadline) - Number(b.order.deadline),
+  );
+  return { products: mine, open, balances, now };
+}
+
+export function SellerView() {
+  const account = useShop().account.value;
+  if (!account) return <NeedWallet what="your shop" />;
+  return <SellerPage key={account} account={account} />;
+}
+
+function SellerPage({ account }: { account: Address }) {
+  const shop = useShop();
+  const state = useChainData(() => loadSeller(shop, account));
+  if (state.status === 'loading') {
+    return (
+      <>
+        <h1>Your shop</h1>
+        <p class="muted">Loading your products…</p>
+      </>
+    );
+  }
+  if (state.status === 'error') return <ViewError error={state.error} />;
+  return <SellerDesk {...state.data} />;
+}
+
+export function SellerDesk({ products, open, balances, now }: SellerData) {
+  return (
+    <>
+      <h1>Your shop</h1>
+      <p class="muted small">
+        {'Listing a new product stays in the command line ('}
+        <code>dapp list-product</code>
+        {'): it needs an IPFS node to publish the pictures.'}
+      </p>
+      <BalancesPanel balances={balances} caption="Payments for completed orders" />
+      <section>
+        <h2>Orders to handle ({open.length})</h2>
+        {open.length ? (
+          <div class="orders">
+            {open.map(({ order, product }) => (
+              <OrderCard key={orderRef(order)} order={order} product={product} now={now} role="seller" />
+            ))}
+          </div>
+        ) : (
+          <p class="muted">Nothing to ship or settle.</p>
+        )}
+      </section>
+      <section>
+        <h2>Products ({products.length})</h2>
+        {products.length ? (
+          <div class="seller-products">
+            {products.map((p) => (
+              <ProductRow key={String(p.id)} product={p} />
+            ))}
+          </div>
+        ) : (
+          <p class="muted">You have not listed anything yet.</p>
+        )}
+      </section>
+    </>
+  );
+}
+
+/** A product's price and stock, editable. A field the seller typed in keeps what they typed across
+ * re-renders; a field nobody touched shows the chain's current value. */
+function ProductRow({ product }: { product: Product }) {
+  const shop = useShop();
+  const fmt = money(shop, product.currency);
+  const [price, setPrice] = useState<string | null>(null);
+  const [stock, setStock] = useState<string | null>(null);
+  const [error, setError] = useState('');
+  const priceText = price ?? plainAmount(product.price, fmt.info);
+  const stockText = stock ?? String(product.stock);
+  const store = shop.config.address;
+  const savePrice = () => {
+    let value;
+    try {
+      value = parseUnits(priceText, fmt.info.decimals);
+    } catch (e) {
+      return setError(`Price: ${(e as Error).message}`);
+    }
+    // The contract's limits, said before the wallet is asked (a uint96 price, never zero).
+    if (value === 0n) return setError('Price: must be more than 0');
+    if (value > MAX_PRICE) return setError(`Price: at most ${fmt.amount(MAX_PRICE)}`);
+    setError('');
+    const label = `Set price to ${fmt.amount(value)}`;
+    void act(shop, `New price ${fmt.amount(value)}`, product.currency, () => [
+      { label, call: () => catalogCall(store, 'setPrice', [product.id, value]) },
+    ]);
+  };
+  const saveStock = () => {
+    const typed = stockText.trim();
+    if (!/^\d+$/.test(typed)) return setError('Stock: a whole number');
+    const units = BigInt(typed);
+    if (units > MAX_STOCK) return setError(`Stock: at most ${MAX_STOCK}`);
+    setError('');
+    void act(shop, `Stock ${units}`, product.currency, () => [
+      { label: `Set stock to ${units}`, call: () => catalogCall(store, 'setStock', [product.id, units]) },
+    ]);
+  };
+  return (
+    <article class="seller-product" data-product={String(product.id)}>
+      <a class="order-thumb" href={`#/product/${product.id}`}>
+        <ImageBox product={product} cls="media small" />
+      </a>
+      <div class="order-body">
+        <div class="order-head">
+          <ProductName product={product} tag="strong" />
+          {product.listed ? <StockText product={product} /> : <span class="stock off">Delisted</span>}
+        </div>
+        <p class="small muted">{`#${product.id} · ${product.orderCount} order${product.orderCount === 1n ? '' : 's'}`}</p>
+        {product.listed ? (
+          <div class="edit-row">
+            <label class="small">
+              {'Price '}
+              <input
+                type="text"
+                inputMode="decimal"
+                value={priceText}
+                aria-label="New price"
+                onInput={(e) => setPrice(e.currentTarget.value)}
+              />
+              {` ${fmt.info.symbol} `}
+              <button class="btn secondary" type="button" data-action="set-price" onClick={savePrice}>
+                Save
+              </button>
+            </label>
+            <label class="small">
+              {'Stock '}
+              <input
+                type="number"
+                min={0}
+                value={stockText}
+                aria-label="New stock"
+                onInput={(e) => setStock(e.currentTarget.value)}
+              />{' '}
+              <button class="btn secondary" type="button" data-action="set-stock" onClick={saveStock}>
+                Save
+              </button>
+            </label>
+          </div>
+        ) : null}
+        <p class="small warn-text">{error}</p>
+      </div>
+    </article>
+  );
+}

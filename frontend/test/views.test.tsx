@@ -1,0 +1,248 @@
+// The views against a fake reader: what each loads from the chain, and what it renders from that (to a
+// string, with preact-render-to-string: no DOM, no node, no wallet).
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { renderToString } from 'preact-render-to-string';
+import type { Address, Hex } from 'viem';
+import { ZERO_ADDRESS, type Order, type Product } from '../src/chain/contract';
+import type { ChainReader, PurchasedLog, Reader } from '../src/chain/reader';
+import { parseConfig } from '../src/config';
+import type { Doc, DocumentSource } from '../src/docs';
+import type { CurrencyInfo } from '../src/format';
+import { STATE } from '../src/orders';
+import { parseRoute } from '../src/router';
+import { createShop, type Deployment, type Shop } from '../src/state';
+import { Catalog, loadCatalog } from '../src/views/catalog';
+import { ShopContext } from '../src/views/common';
+import { MyOrdersList, loadMyOrders } from '../src/views/orders';
+import { SellerDesk, loadSeller } from '../src/views/seller';
+import { Disputes, loadArbiter } from '../src/views/arbiter';
+
+const SELLER: Address = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
+const BUYER: Address = '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC';
+const ARBITER: Address = '0x90F79bf6EB2c4f870365E785982E1f101E93b906';
+const TUSD: Address = '0x5FbDB2315678afecb367f032d93F642f64180aa3';
+const DIGEST: Hex = `0x${'11'.repeat(32)}`;
+
+function product(id: number, changes: Partial<Product> = {}): Product {
+  return {
+    id: BigInt(id),
+    seller: SELLER,
+    currency: ZERO_ADDRESS,
+    price: 2n * 10n ** 16n,
+    stock: 10n,
+    handlingTime: 3n * 86400n,
+    escrowWindow: 14n * 86400n,
+    arbiter: ZERO_ADDRESS,
+    orderCount: 0n,
+    termsVersion: 1n,
+    ratingCount: 0n,
+    ratingSum: 0n,
+    metadataDigest: DIGEST,
+    metadataCodec: 0,
+    listed: true,
+    ...changes,
+  };
+}
+
+function order(p: Product, no: number, state: number, changes: Partial<Order> = {}): Order {
+  return {
+    productId: p.id,
+    orderNo: BigInt(no),
+    buyer: BUYER,
+    currency: p.currency,
+    quantity: 1n,
+    unitPrice: p.price,
+    amount: p.price,
+    termsVersion: 1n,
+    state,
+    placedAt: 1000n,
+    shippedAt: 0n,
+    deadline: 5000n,
+    ...changes,
+  };
+}
+
+/** A chain in memory: products, their orders, Purchased logs, credits. Counts what views ask. */
+class FakeReader implements ChainReader {
+  readonly tokens = new Map<string, CurrencyInfo>();
+  calls: string[] = [];
+  constructor(
+    readonly all: Product[],
+    readonly byProduct: Map<bigint, Order[]> = new Map(),
+    readonly credits: Map<string, bigint> = new Map(),
+    readonly time = 2000,
+  ) {}
+  async products() {
+    this.calls.push('products');
+    return this.all;
+  }
+  async product(id: bigint) {
+    const p = this.all.find((x) => x.id === id);
+    if (!p) throw new Error(`no product ${id}`);
+    return p;
+  }
+  async orders(productId: bigint) {
+    return this.byProduct.get(productId) ?? [];
+  }
+  async order(productId: bigint, orderNo: bigint) {
+    const o = (this.byProduct.get(productId) ?? []).find((x) => x.orderNo === orderNo);
+    if (!o) throw new Error('no order');
+    return o;
+  }
+  async withdrawable(account: Address, currency: Address) {
+    return this.credits.get(`${account}/${currency.toLowerCase()}`) ?? 0n;
+  }
+  async loadTokens(currencies: readonly string[]) {
+    for (const c of currencies)
+      if (c.toLowerCase() === TUSD.toLowerCase()) this.tokens.set(c.toLowerCase(), { symbol: 'tUSD', decimals: 6 });
+    return this.tokens;
+  }
+  async purchases(buyer: Address): Promise<PurchasedLog[]> {
+    const logs: PurchasedLog[] = [];
+    for (const orders of this.byProduct.values()) {
+      for (const o of orders) if (o.buyer === buyer) logs.push({ productId: o.productId, buyer, orderNo: o.orderNo });
+    }
+    return logs;
+  }
+  async reviews() {
+    return [];
+  }
+  async now() {
+    return this.time;
+  }
+}
+
+const docs: DocumentSource = {
+  imageUrl: (cid) => `http://gw/ipfs/${cid}`,
+  load: async (): Promise<Doc> => ({ status: 'none' }),
+  loadCid: async (): Promise<Doc> => ({ status: 'none' }),
+};
+
+function shopWith(reader: ChainReader, deployment: Deployment = { status: 'ok' }): Shop {
+  const config = parseConfig({
+    chainId: 31337,
+    address: '0x5FbDB2315678afecb367f032d93F642f64180aa3',
+    deploymentBlock: 1,
+    codeHash: `0x${'ab'.repeat(32)}`,
+    rpcUrl: 'http://127.0.0.1:8545',
+  });
+  // Views read through `reader`; `node` is for transactions, which these tests never send.
+  const shop = createShop({
+    config,
+    reader,
+    node: null as unknown as Reader,
+    docs,
+    checked: Promise.resolve(deployment),
+  });
+  shop.deployment.value = deployment;
+  return shop;
+}
+
+const html = (shop: Shop, view: preact.ComponentChildren) =>
+  renderToString(<ShopContext.Provider value={shop}>{view}</ShopContext.Provider>);
+
+test('the catalog lists what is for sale, of one seller when asked, in the product currency', async () => {
+  const other: Address = '0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65';
+  const reader = new FakeReader([
+    product(1),
+    product(2, { currency: TUSD, price: 27_500_000n, stock: 2n }),
+    product(3, { listed: false }),
+    product(4, { seller: other, stock: 0n, escrowWindow: 0n }),
+  ]);
+  const shop = shopWith(reader);
+  const all = await loadCatalog(shop, null);
+  if (all.closed !== undefined) assert.fail(all.closed);
+  assert.deepEqual(
+    all.products.map((p) => p.id),
+    [1n, 2n, 4n],
+  );
+  const own = await loadCatalog(shop, SELLER);
+  if (own.closed !== undefined) assert.fail(own.closed);
+  assert.equal(own.products.length, 2);
+  const page = html(shop, <Catalog seller={null} products={all.products} />);
+  assert.match(page, /data-count="3"/);
+  assert.match(page, /<a class="card" href="#\/product\/2" data-product="2">/);
+  assert.match(page, /27\.50 tUSD/);
+  assert.match(page, /Only 2 left/);
+  assert.match(page, /Sold out/);
+  assert.match(page, /badge direct/);
+  assert.match(page, /3 products\./);
+});
+
+test('a store whose contract is not the one the page was built for is closed', async () => {
+  const shop = shopWith(new FakeReader([product(1)]), { status: 'bad', reason: 'Not the contract.' });
+  assert.deepEqual(await loadCatalog(shop, null), { closed: 'Not the contract.' });
+});
+
+test('my orders: newest first, with the actions each state allows, and the credits to withdraw', async () => {
+  const shirt = product(1, { orderCount: 2n, arbiter: ARBITER });
+  const mug = product(2, { currency: TUSD, price: 12_000_000n, orderCount: 1n });
+  const reader = new FakeReader(
+    [shirt, mug],
+    new Map([
+      [1n, [order(shirt, 1, STATE.Shipped), order(shirt, 2, STATE.Completed)]],
+      [2n, [order(mug, 1, STATE.Paid, { deadline: 1500n })]],
+    ]),
+    new Map([[`${BUYER}/${TUSD.toLowerCase()}`, 4_000_000n]]),
+  );
+  const shop = shopWith(reader);
+  const data = await loadMyOrders(shop, BUYER);
+  assert.deepEqual(
+    data.orders.map(({ order: o }) => `${o.productId}-${o.orderNo}`),
+    ['2-1', '1-2', '1-1'],
+  );
+  const page = html(shop, <MyOrdersList {...data} />);
+  const card = (ref: string) => page.slice(page.indexOf(`data-order="${ref}"`)).split('</article>')[0]!;
+  assert.match(card('1-1'), /data-action="confirm"/);
+  assert.match(card('1-1'), /data-action="dispute"/);
+  assert.match(card('1-2'), /data-action="review"/);
+  assert.match(card('2-1'), /data-action="cancel"/); // the handling deadline passed
+  assert.match(card('2-1'), /Not shipped by the handling deadline/);
+  assert.match(page, /Ready to withdraw/);
+  assert.match(page, /4\.00 tUSD/);
+});
+
+test('the seller desk puts orders to ship first, and the arbiter sees only disputes', async () => {
+  const a = product(1, { orderCount: 3n, arbiter: ARBITER });
+  const b = product(2, { orderCount: 1n, listed: false });
+  const reader = new FakeReader(
+    [a, b, product(3, { seller: BUYER })],
+    new Map([
+      [1n, [order(a, 1, STATE.Disputed), order(a, 2, STATE.Paid, { deadline: 9000n }), order(a, 3, STATE.Completed)]],
+      [2n, [order(b, 1, STATE.Paid, { deadline: 8000n })]],
+    ]),
+  );
+  const shop = shopWith(reader);
+  const desk = await loadSeller(shop, SELLER);
+  assert.deepEqual(
+    desk.open.map(({ order: o }) => `${o.productId}-${o.orderNo}`),
+    ['2-1', '1-2', '1-1'],
+  );
+  const page = html(shop, <SellerDesk {...desk} />);
+  assert.match(page, /Orders to handle \(3\)/);
+  assert.match(page, /Products \(2\)/);
+  assert.match(page, /Delisted/);
+  assert.match(page, /value="0.02" aria-label="New price"/);
+
+  const disputes = await loadArbiter(shop, ARBITER);
+  assert.equal(disputes.arbitrated, 1);
+  assert.deepEqual(
+    disputes.disputed.map(({ order: o }) => o.orderNo),
+    [1n],
+  );
+  assert.match(html(shop, <Disputes {...disputes} />), /data-action="resolve"/);
+});
+
+test('routes: every view, and a nearly right link says what is wrong', () => {
+  assert.deepEqual(parseRoute(''), { view: 'catalog', seller: null });
+  assert.deepEqual(parseRoute('#/product/7'), { view: 'product', id: 7n });
+  assert.deepEqual(parseRoute('#/orders'), { view: 'orders' });
+  assert.deepEqual(parseRoute(`#/seller/${SELLER}`), { view: 'catalog', seller: SELLER });
+  const typo = parseRoute(`#/seller/${SELLER.replace('C8', 'c8')}`); // the checksum fails
+  assert.equal(typo.view, 'notFound');
+  const word = parseRoute('#/product/abc');
+  assert.ok(word.view === 'notFound' && word.reason?.includes('is not a product number'));
+  assert.equal(parseRoute(`#/product/${2n ** 256n}`).view, 'notFound');
+  assert.deepEqual(parseRoute('#/nowhere'), { view: 'notFound', reason: null });
+});

@@ -1,0 +1,1 @@
+"""Modules the tests share: fixtures' types, fake servers and proxies, chains, the reliability tally."""
