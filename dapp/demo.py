@@ -22,7 +22,7 @@ from web3.types import RPCEndpoint
 
 from dapp._utils.abi import AbiFunction
 from dapp._utils.art import banner as draw_banner, draw
-from dapp._utils.ports import choose_port
+from dapp._utils.ports import PortChoice, choose_port
 from dapp._utils.validate import check_address
 from dapp.accounts import use_account
 from dapp.client import CatalogClient
@@ -31,6 +31,7 @@ from dapp.deploy import DEMO_TOKEN, DeployResult, deploy_catalog, deploy_contrac
 from dapp.exceptions import (
     CidMismatchError,
     DappValueError,
+    IndexerError,
     IpfsError,
     KuboPortInUseError,
     NetworkError,
@@ -208,6 +209,7 @@ class Ports:
     rpc: int = 8545  # anvil or Ganache started here
     gateway: int = 8080  # Kubo's HTTP gateway: the page and its documents
     api: int = 5001  # Kubo's RPC API: the page publishes review documents through it
+    indexer: int = 42069  # our Ponder indexer (Ponder's own default port)
 
 
 # The seeded shop as a one-seller storefront (`dapp up --seller ADDRESS` with the sample seller).
@@ -226,6 +228,16 @@ class ShopPage:
 
 
 @dataclass(frozen=True)
+class DemoIndexer:
+    """Our Ponder indexer of the demo's Catalog, started in the background: the URL is printed (and in the
+    page's config.json) before it answers; the catalog reads the chain until it has caught up."""
+
+    url: str
+    pid: int
+    log: Path
+
+
+@dataclass(frozen=True)
 class Demo:
     """A seeded shop that stays up while the `run_demo` context is open."""
 
@@ -240,6 +252,7 @@ class Demo:
     seller: str  # the sample seller (dev account 1)
     rpc_url: str | None  # where wallets and the page reach the chain; None on the in-process chain
     page: ShopPage | None  # None without IPFS, without an RPC URL, or without the page's build tools
+    indexer: DemoIndexer | None = None  # None when not asked for, or without an RPC URL or Ponder
     notes: tuple[str, ...] = ()  # what changed from what was asked (a port taken), for the summary
 
     @property
@@ -258,11 +271,14 @@ def run_demo(
     with_ipfs: bool = True,
     ports: Ports = Ports(),
     seller: str | None = None,
+    with_indexer: bool = False,
     progress: Progress = lambda message: None,
 ) -> Iterator[Demo]:
     """Start the network (a fresh node for anvil/ganache on `ports.rpc`), deploy, seed the sample shop if it
     is empty, add its documents to IPFS and publish the shop page there (unless `with_ipfs` is False), and
-    keep everything up until the context exits. `seller`: build the page as that seller's storefront."""
+    keep everything up until the context exits. `seller`: build the page as that seller's storefront.
+    `with_indexer`: start our Ponder indexer on `ports.indexer` too, without waiting for it, and name it
+    in the page's config.json."""
     storefront = check_address("seller", seller) if seller is not None else None
     with contextlib.ExitStack() as stack:
         # esbuild runs while the chain is seeded: the bundle needs nothing from the deployment.
@@ -287,11 +303,20 @@ def run_demo(
         gateway, page = None, None
         if with_ipfs and rpc_url is None:
             notes += ("no shop page: a browser cannot reach the in-process chain (use --network anvil)",)
+        indexer_port: PortChoice | None = None
+        if with_indexer:
+            indexer_port, note = _indexer_port(ports, connection, rpc_url)
+            notes += (note,) if note else ()
+        indexer_url = f"http://127.0.0.1:{indexer_port.port}" if indexer_port else None
         if with_ipfs:
             page_plan = None
             if template is not None and rpc_url is not None:
-                page_plan = _PagePlan(template, deployed.deployment, rpc_url, storefront, sample_seller)
-            gateway, page = _serve_ipfs(stack, ipfs_api, documents, ports, connection, page_plan, progress)
+                page_plan = _PagePlan(template, deployed.deployment, rpc_url, storefront, sample_seller, indexer_url)
+            taken = frozenset({indexer_port.port} if indexer_port else ())
+            gateway, page = _serve_ipfs(stack, ipfs_api, documents, ports, connection, page_plan, taken, progress)
+        indexer = None
+        if indexer_port is not None and rpc_url is not None:
+            indexer = _start_indexer(stack, connection, registry, rpc_url, gateway, indexer_port.port, progress)
         products = client.products()
         metadata_cids = {p.metadata_cid for p in products}
         names = {cid: parse_product_metadata(cid, doc).name for cid, doc in documents.items() if cid in metadata_cids}
@@ -300,7 +325,7 @@ def run_demo(
         all_notes = notes + (page.notes if page else ())
         yield Demo(
             connection, deployed, token, products, orders, tokens, names, gateway, sample_seller, rpc_url, page,
-            all_notes,
+            indexer, all_notes,
         )  # fmt: skip
 
 
@@ -318,6 +343,49 @@ def _start_chain(
         notes = (f"port {port} is taken, so {network.kind} listens on {node.port}",)
         progress(notes[0])
     return stack.enter_context(Connection(http_web3(node.url), network, node)), notes
+
+
+def _indexer_port(ports: Ports, connection: Connection, rpc_url: str | None) -> tuple[PortChoice | None, str | None]:
+    """The indexer's port (a free one if `ports.indexer` is taken), or None and why there is no indexer."""
+    from dapp.indexer.process import find_ponder
+
+    if rpc_url is None:
+        return None, "no indexer: it reads the chain over HTTP, and the in-process chain has no URL"
+    try:
+        find_ponder()
+    except IndexerError as exc:
+        return None, f"no indexer: {exc}"
+    taken = frozenset({connection.node.port} if connection.node else ())
+    choice = choose_port(ports.indexer, avoid=taken | {ports.gateway, ports.api})
+    note = f"port {choice.wanted} is taken, so the indexer listens on {choice.port}" if choice.fell_back else None
+    return choice, note
+
+
+def _start_indexer(
+    stack: contextlib.ExitStack,
+    connection: Connection,
+    registry: Registry,
+    rpc_url: str,
+    gateway: str | None,
+    port: int,
+    progress: Progress,
+) -> DemoIndexer:
+    """`ponder start` in the background, stopped with the stack. Its database lives in a temporary folder
+    when the chain is our own node (a new chain each run), else in the state folder, where the next
+    `dapp up` against the same chain resumes from it."""
+    from dapp.indexer.service import indexer_for
+    from dapp.networks import state_dir
+
+    if connection.node is not None:
+        home = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="dapp-up-indexer-")))
+    else:
+        home = state_dir()
+    process = indexer_for(connection.w3, registry, rpc_url, home, gateway_url=gateway, polling_interval_ms=500)
+    progress(f"starting the indexer on port {port} in the background (it answers in ~10-20 s, then catches up)")
+    child = process.launch(port)
+    stack.callback(child.stop)
+    assert child.pid is not None
+    return DemoIndexer(f"http://127.0.0.1:{port}", child.pid, process.log_path)
 
 
 def _build_template(stack: contextlib.ExitStack, progress: Progress) -> Future[PageBuild | None]:
@@ -346,13 +414,15 @@ class _PagePlan:
     rpc_url: str
     storefront: str | None
     sample_seller: str
+    indexer: str | None = None
 
     def config(self, ipfs_api: str, seller_document: Cid | None) -> PageConfig:
         from dapp.page import PageConfig
 
         return PageConfig.for_deployment(
-            self.deployment, self.rpc_url, seller=self.storefront, seller_document=seller_document, ipfs_api=ipfs_api
-        )
+            self.deployment, self.rpc_url, seller=self.storefront, seller_document=seller_document, ipfs_api=ipfs_api,
+            indexer=self.indexer,
+        )  # fmt: skip
 
 
 def _serve_ipfs(
@@ -362,6 +432,7 @@ def _serve_ipfs(
     ports: Ports,
     connection: Connection,
     plan: _PagePlan | None,
+    promised: frozenset[int],
     progress: Progress,
 ) -> tuple[str | None, ShopPage | None]:
     """Start Kubo (ours unless an API is given), add the seeded documents and the shop page, keep it up.
@@ -384,7 +455,7 @@ def _serve_ipfs(
 
     try:
         progress("starting IPFS, adding the metadata and review documents and the shop page")
-        taken = frozenset({connection.node.port} if connection.node else ())
+        taken = frozenset({connection.node.port} if connection.node else ()) | promised
         kubo, page, urls, notes = _start_kubo(stack, ipfs_api, ports, taken, configure, progress)
         for cid, data in documents.items():
             added = kubo.add_bytes(data, pin=True)

@@ -35,6 +35,34 @@ deployments_option = click.option(
     help="Deployment registry folder (default ./deployments; env DAPP_DEPLOYMENTS).",
 )
 
+
+def _indexer_default() -> str | None:
+    from dapp import settings
+
+    return settings.indexer_url()
+
+
+def _indexer_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from dapp._utils.validate import check_http_url
+    from dapp.exceptions import DappValueError
+
+    try:
+        return check_http_url("--indexer", value) if value else None
+    except DappValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+indexer_option = click.option(
+    "--indexer",
+    metavar="URL",
+    default=_indexer_default,
+    callback=_indexer_url,
+    help="Our Ponder indexer of this Catalog (`dapp indexer start` prints it; env DAPP_INDEXER_URL): "
+    "histories come from it once it proves it follows this chain and Catalog up to the head; "
+    "otherwise, and without one, from the chain's logs.",
+)
+
+
 NETWORK_HELP = "embedded, anvil, ganache, or an http(s):// RPC URL (default: $DAPP_NETWORK, $DAPP_RPC_URL, else anvil)."
 
 

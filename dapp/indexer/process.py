@@ -142,11 +142,11 @@ def _launch(
 ) -> tuple[ChildProcess, str]:
     """Run `ponder <command>` and wait until its HTTP server answers; returns the child and its URL.
     Ponder moves to the next port when the one given is taken, so the port is read from its log."""
-    argv = [
-        "node", str(find_ponder()), "--root", str(APP_DIR), "--log-format", "json",
-        command, "--port", str(port), "--hostname", "127.0.0.1",
-    ]  # fmt: skip
-    child = ChildProcess(f"ponder {command}", argv, env=env, log_path=log_path, error=IndexerError)
+    # Ponder writes generated/schema.graphql into its working directory: the deployment's folder, not ours.
+    folder.mkdir(parents=True, exist_ok=True)
+    child = ChildProcess(
+        f"ponder {command}", _argv(command, port), env=env, log_path=log_path, error=IndexerError, cwd=folder
+    )
 
     def answering() -> str | None:
         created = child.printed(_HTTP_SERVER)
@@ -159,8 +159,14 @@ def _launch(
             return None
 
     url = child.start(answering, timeout)
-    folder.mkdir(parents=True, exist_ok=True)
     return child, url
+
+
+def _argv(command: str, port: int) -> list[str]:
+    return [
+        "node", str(find_ponder()), "--root", str(APP_DIR), "--log-format", "json",
+        command, "--port", str(port), "--hostname", "127.0.0.1",
+    ]  # fmt: skip
 
 
 class IndexerProcess:
@@ -202,6 +208,21 @@ class IndexerProcess:
             pid = child.detach()
             self.record.write(pid, url=url, schema=schema, log=str(self.log_path))
             return IndexerInfo(pid, url, self.folder, schema, self.log_path), True
+
+    def launch(self, port: int) -> ChildProcess:
+        """Start `ponder start` on `port` and return at once, the caller owning the child (`dapp up`: the
+        shop is served while Ponder starts, ~10-20 s, and catches up). Not recorded: it lives and dies with
+        the caller. Ponder takes the next port if `port` is taken by then; its log says so."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        pglite = None if self.database_url else self.folder / "pglite"
+        settings_path = self.folder / "settings.json"
+        write_atomic(settings_path, json.dumps(self.target.settings(pglite), indent=1) + "\n")
+        env = _environment(settings_path, schema_name(self.target), self.target.gateway_url, self.database_url)
+        child = ChildProcess(
+            "ponder start", _argv("start", port), env=env, log_path=self.log_path, error=IndexerError, cwd=self.folder
+        )
+        child.start(lambda: True)
+        return child
 
     def stop(self) -> int | None:
         """Stop this deployment's indexer by its PID; returns the PID, or None if none ran."""

@@ -24,6 +24,7 @@ from dapp.ipfs.metadata import canonical_json
 from dapp.nodes import AnvilNode
 from dapp.registry import Deployment, Registry
 
+from .recording_proxy import RecordingProxy
 from .store import BatchStore, Rpc, client_for, every_event, product_document, raw_cid, seed_bulk
 
 PRODUCTS = 400
@@ -48,6 +49,7 @@ class IndexedStore:
     orders_per_buyer: dict[str, int]
     invalid_product: int
     history_block: int
+    proxy: RecordingProxy
     accounts: list[str] = field(default_factory=list)
     batch: BatchStore | None = None
 
@@ -67,7 +69,11 @@ def _advance(w3: Web3, seconds: int) -> None:
 @pytest.fixture(scope="session")
 def indexed_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[IndexedStore]:
     root = tmp_path_factory.mktemp("indexed")
-    with AnvilNode(extra_args=["--gas-limit", "1000000000"]) as node, KuboDaemon() as daemon:
+    with (
+        AnvilNode(extra_args=["--gas-limit", "1000000000"]) as node,
+        KuboDaemon() as daemon,
+        RecordingProxy(node.url) as proxy,  # Ponder's RPC: a test can see what it asks for, or hold it
+    ):
         kubo = Kubo(daemon.api_multiaddr)
         gateway = daemon.gateway_url
         w3 = Web3(Web3.HTTPProvider(node.url))
@@ -91,7 +97,7 @@ def indexed_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[IndexedS
         # Blocks past Ponder's finality depth: the store is synced as history (in ranges), not block by block.
         w3.provider.make_request("anvil_mine", [hex(FINALITY_BLOCKS)])  # type: ignore[arg-type]
         history_block = int(w3.eth.block_number)
-        process = indexer_for(w3, registry, node.url, root / "state", gateway_url=gateway, polling_interval_ms=250)
+        process = indexer_for(w3, registry, proxy.url, root / "state", gateway_url=gateway, polling_interval_ms=250)
         info, _ = process.start()
         store = IndexedStore(
             node,
@@ -106,6 +112,7 @@ def indexed_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[IndexedS
             per_buyer,
             invalid,
             history_block,
+            proxy,
             accounts,
             batch,
         )

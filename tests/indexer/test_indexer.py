@@ -22,14 +22,14 @@ PONDER_FINALITY = 30  # blocks Ponder treats as unfinalized on a chain it does n
 pytestmark = [pytest.mark.anvil, pytest.mark.kubo, pytest.mark.ponder, pytest.mark.slow]
 
 
-def _all_indexed_products(reader: IndexerReader) -> dict[int, Product]:
+def all_indexed_products(reader: IndexerReader) -> dict[int, Product]:
     from dapp.indexer.reader import _PRODUCT_FIELDS, _product
 
     rows = reader._all("products", _PRODUCT_FIELDS, "{}", {})
     return {p.id: p for p in map(_product, rows)}
 
 
-def _all_indexed_orders(reader: IndexerReader) -> dict[tuple[int, int], Order]:
+def all_indexed_orders(reader: IndexerReader) -> dict[tuple[int, int], Order]:
     from dapp.indexer.reader import _ORDER_FIELDS, _order
 
     rows = reader._all("orders", _ORDER_FIELDS, "{}", {})
@@ -51,8 +51,8 @@ def test_the_indexer_equals_every_view(indexed_store: IndexedStore) -> None:
     reader = IndexerReader(store.url)
     products = client.products()
     assert len(products) >= PRODUCTS
-    assert _all_indexed_products(reader) == {p.id: p for p in products}
-    indexed_orders = _all_indexed_orders(reader)
+    assert all_indexed_products(reader) == {p.id: p for p in products}
+    indexed_orders = all_indexed_orders(reader)
     on_chain = {(o.product_id, o.order_no): o for p in products for o in _orders(client, p)}
     assert len(on_chain) >= ORDERS
     assert indexed_orders == on_chain
@@ -170,51 +170,43 @@ def test_a_reorg_removes_the_reorged_orders(indexed_store: IndexedStore) -> None
 
 
 def test_a_restarted_indexer_fetches_nothing_again_and_one_behind_is_not_used(indexed_store: IndexedStore) -> None:
-    """Stopped and started again, through a proxy that records every request: no eth_getLogs for any block
+    """Stopped and started again, behind the proxy that records every request: no eth_getLogs for any block
     the first sync stored as final (Ponder asks again for the blocks that were within its finality depth
     then, 30 blocks on an unknown chain), and the same answers.
     Then the proxy holds its requests while a block is mined: the indexer answers but is behind, so the
     client waits its sync timeout, says how far behind, and answers from the logs."""
-    from .recording_proxy import RecordingProxy
-
     store = indexed_store
+    proxy = store.proxy
     indexed = store.synced()
     reader = IndexerReader(store.url)
     before = reader.orders_of(store.accounts[2])
     assert store.process.stop() is not None
-    with RecordingProxy(store.node.url) as proxy:
-        store.process.target = type(store.process.target)(**{**vars(store.process.target), "rpc_url": proxy.url})
-        info, started = store.process.start()
-        assert started
-        store.url = info.url
-        assert store.synced() >= indexed
-        ranges = [params for method, params in proxy.requests if method == "eth_getLogs"]
-        finalized = store.history_block - PONDER_FINALITY  # what the first sync stored as final history
-        by_range = [p[0] for p in ranges if "fromBlock" in p[0]]
-        by_hash = [p[0] for p in ranges if "blockHash" in p[0]]  # the unfinalized tail, one block each
-        assert [r for r in by_range if int(r["fromBlock"], 16) <= finalized] == [], by_range
-        assert len(by_hash) <= PONDER_FINALITY + (store.w3.eth.block_number - indexed) + 1
-        assert IndexerReader(store.url).orders_of(store.accounts[2]) == before
-
-        warnings: list[str] = []
-        client = store.client(indexer=store.url, on_warning=warnings.append, indexer_sync_timeout=1.0)
-        client.orders_of(store.accounts[2])  # checked once: chain, address, code
-        proxy.flowing.clear()
-        try:
-            store.w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
-            head = store.w3.eth.block_number
-            assert client.orders_of(store.accounts[2]) == before
-            assert len(warnings) == 1 and f"1 blocks behind the chain (block {head - 1} of {head}" in warnings[0]
-        finally:
-            proxy.flowing.set()
-        store.synced()
-        assert client.orders_of(store.accounts[2]) == before and len(warnings) == 1
-    # Back on the node itself for any later test.
-    store.process.stop()
-    store.process.target = type(store.process.target)(**{**vars(store.process.target), "rpc_url": store.node.url})
-    info, _ = store.process.start()
+    proxy.requests.clear()
+    info, started = store.process.start()
+    assert started
     store.url = info.url
+    assert store.synced() >= indexed
+    ranges = [params for method, params in proxy.requests if method == "eth_getLogs"]
+    finalized = store.history_block - PONDER_FINALITY  # what the first sync stored as final history
+    by_range = [p[0] for p in ranges if "fromBlock" in p[0]]
+    by_hash = [p[0] for p in ranges if "blockHash" in p[0]]  # the unfinalized tail, one block each
+    assert [r for r in by_range if int(r["fromBlock"], 16) <= finalized] == [], by_range
+    assert len(by_hash) <= PONDER_FINALITY + (store.w3.eth.block_number - indexed) + 1
+    assert IndexerReader(store.url).orders_of(store.accounts[2]) == before
+
+    warnings: list[str] = []
+    client = store.client(indexer=store.url, on_warning=warnings.append, indexer_sync_timeout=1.0)
+    client.orders_of(store.accounts[2])  # checked once: chain, address, code
+    proxy.flowing.clear()
+    try:
+        store.w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
+        head = store.w3.eth.block_number
+        assert client.orders_of(store.accounts[2]) == before
+        assert len(warnings) == 1 and f"1 blocks behind the chain (block {head - 1} of {head}" in warnings[0]
+    finally:
+        proxy.flowing.set()
     store.synced()
+    assert client.orders_of(store.accounts[2]) == before and len(warnings) == 1
 
 
 def test_documents_are_what_the_gateway_serves(indexed_store: IndexedStore) -> None:
