@@ -11,12 +11,13 @@ SOLC_VERSION := 0.8.30
 export SOLCX_BINARY_PATH := $(CURDIR)/.solcx
 export PATH := $(CURDIR)/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: help setup demo test test-fast lint bench fuzz clean artifacts lock
+.PHONY: help setup demo test test-fast lint bench scale fuzz clean artifacts lock
 
 help:
 	@echo "make demo   - install what is missing, then run the store on a local anvil (Ctrl-C stops it)"
 	@echo "make test   - install what is missing, then run every test (lint, unit, integration)"
 	@echo "make bench  - gas, read, page and network benchmarks, written to bench/results/"
+	@echo "make scale  - 100,000 products and 1,000,000 orders with and without the indexer (long; SCALE=0.01 for 1/100)"
 	@echo "make fuzz   - long property tests, faults, attacks, bad inputs, load and slither: bench/results/reliability.json"
 	@echo "make setup  - only install (idempotent)"
 
@@ -64,6 +65,12 @@ test-fast: setup
 
 bench: setup
 	$(PY) bench/run.py
+
+# A store of 100,000 products and 1,000,000 orders, with and without the indexer (long; not in `make test`).
+# SCALE=0.01 runs it at 1/100 of that size.
+SCALE ?= 1
+scale: setup
+	$(PY) bench/bench_scale.py --scale $(SCALE)
 
 # The long runs behind bench/results/reliability.json: slither; the Brownie suite's attacks on anvil and
 # Ganache; and with pytest's `fuzz` profile, the property tests (the Catalog state machine on anvil for

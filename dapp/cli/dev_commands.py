@@ -180,7 +180,8 @@ def node_status() -> None:
               envvar="DAPP_UP_API_PORT", help="Port of our Kubo's RPC API (the page publishes reviews through it). "
               "Env DAPP_UP_API_PORT.")  # fmt: skip
 @click.option("--indexer-port", type=click.IntRange(0, 65535), default=Ports.indexer, show_default=True,
-              help="Port of our Ponder indexer (a free one if taken).")  # fmt: skip
+              envvar="DAPP_UP_INDEXER_PORT", help="Port of our Ponder indexer (a free one if taken). "
+              "Env DAPP_UP_INDEXER_PORT.")  # fmt: skip
 @click.option("--seller", metavar="ADDRESS", help="Build the page as this seller's storefront (only their "
               "products, under their name and banner); the sample seller is dev account 1.")  # fmt: skip
 @deployments_option

@@ -7,7 +7,10 @@ this machine, so the tests share it.
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,20 +19,21 @@ from web3 import Web3
 
 from dapp.client import CatalogClient
 from dapp.deploy import deploy_catalog
-from dapp.indexer.process import IndexerProcess
+from dapp.indexer.process import IndexerProcess, Replica
 from dapp.indexer.service import indexer_for, wait_synced
 from dapp.ipfs.daemon import KuboDaemon
 from dapp.ipfs.kubo import Kubo
 from dapp.ipfs.metadata import canonical_json
 from dapp.nodes import AnvilNode
 from dapp.registry import Deployment, Registry
+from tests.support.postgres import running_postgres
 
 from .recording_proxy import RecordingProxy
 from .store import BatchStore, Rpc, client_for, every_event, product_document, raw_cid, seed_bulk
 
-PRODUCTS = 400
-ORDERS = 4_000
-BUYERS = 100
+PRODUCTS = 200
+ORDERS = 2_000
+BUYERS = 50
 WITH_DOCUMENTS = 40  # bulk products 0..39 have their document on the gateway; the rest are missing
 SYNC_TIMEOUT = 300.0
 FINALITY_BLOCKS = 100
@@ -50,6 +54,7 @@ class IndexedStore:
     invalid_product: int
     history_block: int
     proxy: RecordingProxy
+    postgres: Future[PostgresWriter] | None  # started only when a postgres test is selected
     accounts: list[str] = field(default_factory=list)
     batch: BatchStore | None = None
 
@@ -66,14 +71,26 @@ def _advance(w3: Web3, seconds: int) -> None:
     w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
 
 
+@dataclass
+class PostgresWriter:
+    """`ponder start` of the same store writing into a PostgreSQL the session started (postgres tests)."""
+
+    process: IndexerProcess
+    url: str
+    replica: Replica  # `ponder serve` on the same schema, started once the writer has created it
+
+
+def _wants_postgres(session: pytest.Session) -> bool:
+    return any(item.get_closest_marker("postgres") for item in session.items)
+
+
 @pytest.fixture(scope="session")
-def indexed_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[IndexedStore]:
+def indexed_store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[IndexedStore]:
     root = tmp_path_factory.mktemp("indexed")
-    with (
-        AnvilNode(extra_args=["--gas-limit", "1000000000"]) as node,
-        KuboDaemon() as daemon,
-        RecordingProxy(node.url) as proxy,  # Ponder's RPC: a test can see what it asks for, or hold it
-    ):
+    with contextlib.ExitStack() as stack:
+        node = stack.enter_context(AnvilNode(extra_args=["--gas-limit", "1000000000"]))
+        daemon = stack.enter_context(KuboDaemon())
+        proxy = stack.enter_context(RecordingProxy(node.url))  # Ponder's RPC: a test sees what it asks, or holds it
         kubo = Kubo(daemon.api_multiaddr)
         gateway = daemon.gateway_url
         w3 = Web3(Web3.HTTPProvider(node.url))
@@ -98,6 +115,24 @@ def indexed_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[IndexedS
         w3.provider.make_request("anvil_mine", [hex(FINALITY_BLOCKS)])  # type: ignore[arg-type]
         history_block = int(w3.eth.block_number)
         process = indexer_for(w3, registry, proxy.url, root / "state", gateway_url=gateway, polling_interval_ms=250)
+        # Ponder takes 10-40 s to start here: the Postgres writer (if a postgres test runs) starts beside the
+        # session's indexer instead of after it. It reads the node directly, not through the recording proxy.
+        writer: Future[PostgresWriter] | None = None
+        if _wants_postgres(request.session):
+            database_url = stack.enter_context(running_postgres())
+            pg_target = dataclasses.replace(process.target, rpc_url=node.url)
+            pg_process = IndexerProcess(root / "pg-state", pg_target, database_url=database_url)
+            stack.callback(pg_process.stop)
+            pool = stack.enter_context(ThreadPoolExecutor(max_workers=1))  # exits first: the start is over
+
+            def start_writer() -> PostgresWriter:
+                url = pg_process.start()[0].url
+                replica = pg_process.serve_replica()
+                stack.callback(replica.stop)
+                return PostgresWriter(pg_process, url, replica)
+
+            writer = pool.submit(start_writer)
+        stack.callback(process.stop)
         info, _ = process.start()
         store = IndexedStore(
             node,
@@ -113,11 +148,9 @@ def indexed_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[IndexedS
             invalid,
             history_block,
             proxy,
+            writer,
             accounts,
             batch,
         )
-        try:
-            store.synced()
-            yield store
-        finally:
-            process.stop()
+        store.synced()
+        yield store

@@ -4,6 +4,7 @@ verified documents, the cross-checks that make the client fall back to the log s
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -216,3 +217,26 @@ def test_documents_are_what_the_gateway_serves(indexed_store: IndexedStore) -> N
     import hashlib
 
     assert product.metadata_digest == hashlib.sha256(product_document(5)).digest()
+
+
+def test_the_cli_reads_histories_from_the_indexer_it_is_given(indexed_store: IndexedStore, tmp_path: Any) -> None:
+    """$DAPP_INDEXER_URL and `--indexer URL`: the same orders as the log scan; an indexer that cannot be
+    used is one warning line and the log scan answers; a URL that is no URL is refused before connecting."""
+    from tests.support.fixtures import Cli
+
+    store = indexed_store
+    cli = Cli(tmp_path)
+    net = ("--network", store.node.url, "--deployments", str(store.registry.directory), "--no-metadata")
+    busiest = max(store.orders_per_buyer, key=lambda b: store.orders_per_buyer[b])
+    scanned = cli.json("orders", "--buyer", busiest, *net)
+    assert len(scanned) == store.orders_per_buyer[busiest]  # type: ignore[arg-type]
+    cli.env["DAPP_INDEXER_URL"] = store.url
+    from_env = cli.run("orders", "--buyer", busiest, *net, "--json")
+    assert json.loads(from_env.stdout) == scanned and "warning" not in from_env.stderr
+    warned = cli.run("orders", "--buyer", busiest, *net, "--indexer", store.node.url, "--json")  # a node
+    assert json.loads(warned.stdout) == scanned
+    assert f"warning: {store.node.url} is not a Catalog indexer" in warned.stderr
+    refused = cli.run("orders", "--buyer", busiest, *net, "--indexer", "localhost:42069", check=False)
+    assert refused.returncode == 2
+    assert "--indexer must be an http(s):// URL, got 'localhost:42069'" in refused.stderr
+    assert "connecting" not in refused.stderr
