@@ -12,6 +12,7 @@ views return, so the two sources can be compared field by field.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -153,6 +154,22 @@ class IndexerReader:
             raise IndexerError(f"the indexer at {self.url} refused a query: {errors}")
         data: dict[str, Any] = body["data"]
         return data
+
+    def sql(self, text: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
+        """Rows of one read-only SELECT through Ponder's SQL over HTTP (`/sql/db`, what @ponder/client
+        sends: superjson `{"json": {"sql", "params"}}`). Tables by their unqualified names: product,
+        "order" (quoted: a keyword), review, balance, seller; columns in snake_case."""
+        argument = json.dumps({"json": {"sql": text, "params": params or []}})
+        reply = self._request("GET", "/sql/db", params={"sql": argument})
+        try:
+            rows = reply.json()["rows"] if reply.ok else None
+        except (ValueError, KeyError, TypeError):
+            rows = None
+        if not isinstance(rows, list):
+            raise IndexerError(
+                f"the indexer at {self.url} refused an SQL query: HTTP {reply.status_code} {reply.text[:200]}"
+            )
+        return rows
 
     def _all(self, table: str, fields: str, where: str, variables: dict[str, Any]) -> Iterator[dict[str, Any]]:
         """Every row of `table` matching `where`, in event order, a page at a time."""

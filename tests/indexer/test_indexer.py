@@ -11,6 +11,7 @@ import pytest
 from web3 import Web3
 
 from dapp.deploy import deploy_catalog
+from dapp.exceptions import IndexerError
 from dapp.indexer.reader import IndexerReader
 from dapp.nodes import AnvilNode
 from dapp.registry import Registry
@@ -68,6 +69,17 @@ def test_the_indexer_equals_every_view(indexed_store: IndexedStore) -> None:
     for account in accounts:
         for currency in currencies:
             assert client.withdrawable(account, currency) == indexed.get((account, currency), 0), (account, currency)
+
+
+def test_sql_over_http_reads_the_same_tables(indexed_store: IndexedStore) -> None:
+    reader = IndexerReader(indexed_store.url)
+    orders = all_indexed_orders(reader)
+    assert reader.sql('select count(*) as n from "order"') == [{"n": len(orders)}]
+    busiest = max(indexed_store.orders_per_buyer, key=lambda b: indexed_store.orders_per_buyer[b])
+    rows = reader.sql('select count(*) as n from "order" where buyer = $1', [busiest.lower()])
+    assert rows == [{"n": indexed_store.orders_per_buyer[busiest]}]
+    with pytest.raises(IndexerError, match="refused an SQL query"):
+        reader.sql('delete from "order"')  # read-only
 
 
 def test_the_client_answers_the_same_with_and_without_the_indexer(indexed_store: IndexedStore) -> None:

@@ -1,4 +1,5 @@
-// GraphQL at /graphql and SQL over HTTP at /sql (@ponder/client), both read-only; /catalog says which
+// GraphQL at /graphql and SQL over HTTP at /sql (@ponder/client; tables by their unqualified names:
+// product, "order", review, balance, seller), both read-only; /catalog says which
 // deployment this indexer follows, so a client can refuse an indexer of another chain or Catalog.
 import { Hono } from "hono";
 import { client, graphql } from "ponder";
@@ -14,7 +15,7 @@ app.get("/catalog", (c) =>
     chainId: settings.chainId,
     address: settings.address,
     startBlock: settings.startBlock,
-    schema: process.env.DATABASE_SCHEMA, // SQL over HTTP names tables as "<schema>"."order"
+    schema: process.env.DATABASE_SCHEMA,
   }),
 );
 app.use("/sql/*", client({ db, schema }));
