@@ -54,11 +54,17 @@ def wait_synced(
     reader = IndexerReader(url)
     deadline = time.monotonic() + timeout
     last_report = 0.0
+    indexed = -1
     while True:
-        indexed = reader.indexed_block()
         head = int(w3.eth.block_number)
-        if indexed >= head and reader.ready():
-            return indexed
+        try:
+            indexed = reader.indexed_block()
+            if indexed >= head and reader.ready():
+                return indexed
+        except IndexerError:
+            # Busy with a large backfill, Ponder can leave /status unanswered for longer than a request
+            # waits (seen with 100,000 events here): it still runs (checked below), so ask again.
+            pass
         now = time.monotonic()
         if process.running() is None:
             raise IndexerError(f"the indexer stopped before it caught up:\n{log_tail(process.log_path)}")

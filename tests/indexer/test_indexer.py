@@ -233,22 +233,30 @@ def test_documents_are_what_the_gateway_serves(indexed_store: IndexedStore) -> N
 
 def test_the_cli_reads_histories_from_the_indexer_it_is_given(indexed_store: IndexedStore, tmp_path: Any) -> None:
     """$DAPP_INDEXER_URL and `--indexer URL`: the same orders as the log scan; an indexer that cannot be
-    used is one warning line and the log scan answers; a URL that is no URL is refused before connecting."""
-    from tests.support.fixtures import Cli
+    used is one warning line and the log scan answers; a URL that is no URL is refused before connecting.
+    In process (click's runner): the subprocess form of each command is tested in tests/test_cli.py."""
+    from click.testing import CliRunner
+
+    from dapp.cli import main
 
     store = indexed_store
-    cli = Cli(tmp_path)
-    net = ("--network", store.node.url, "--deployments", str(store.registry.directory), "--no-metadata")
+    net = ["--network", store.node.url, "--deployments", str(store.registry.directory), "--no-metadata"]
     busiest = max(store.orders_per_buyer, key=lambda b: store.orders_per_buyer[b])
-    scanned = cli.json("orders", "--buyer", busiest, *net)
-    assert len(scanned) == store.orders_per_buyer[busiest]  # type: ignore[arg-type]
-    cli.env["DAPP_INDEXER_URL"] = store.url
-    from_env = cli.run("orders", "--buyer", busiest, *net, "--json")
-    assert json.loads(from_env.stdout) == scanned and "warning" not in from_env.stderr
-    warned = cli.run("orders", "--buyer", busiest, *net, "--indexer", store.node.url, "--json")  # a node
-    assert json.loads(warned.stdout) == scanned
+    orders = ["orders", "--buyer", busiest, *net, "--json"]
+    env = {"DAPP_HOME": str(tmp_path / ".dapp"), "DAPP_INDEXER_URL": ""}
+
+    def run(*args: str, **extra: str) -> Any:
+        return CliRunner().invoke(main, list(args), env={**env, **extra})
+
+    scanned = run(*orders)
+    assert scanned.exit_code == 0, scanned.output
+    assert len(json.loads(scanned.stdout)) == store.orders_per_buyer[busiest]
+    from_env = run(*orders, DAPP_INDEXER_URL=store.url)
+    assert from_env.exit_code == 0 and from_env.stdout == scanned.stdout and "warning" not in from_env.stderr
+    warned = run(*orders, "--indexer", store.node.url)  # a node, not an indexer
+    assert warned.exit_code == 0 and warned.stdout == scanned.stdout
     assert f"warning: {store.node.url} is not a Catalog indexer" in warned.stderr
-    refused = cli.run("orders", "--buyer", busiest, *net, "--indexer", "localhost:42069", check=False)
-    assert refused.returncode == 2
+    refused = run(*orders, "--indexer", "localhost:42069")
+    assert refused.exit_code == 2
     assert "--indexer must be an http(s):// URL, got 'localhost:42069'" in refused.stderr
     assert "connecting" not in refused.stderr
