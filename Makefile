@@ -11,11 +11,12 @@ SOLC_VERSION := 0.8.30
 export SOLCX_BINARY_PATH := $(CURDIR)/.solcx
 export PATH := $(CURDIR)/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: help setup demo test test-fast lint bench scale fuzz clean artifacts lock
+.PHONY: help setup demo test check lint bench scale fuzz clean artifacts lock
 
 help:
 	@echo "make demo   - install what is missing, then run the store on a local anvil (Ctrl-C stops it)"
 	@echo "make test   - install what is missing, then run every test (lint, unit, integration)"
+	@echo "make check  - lint and the tests that need no node (no chain, IPFS or browser process)"
 	@echo "make bench  - gas, read, page and network benchmarks, written to bench/results/"
 	@echo "make scale  - 100,000 products and 1,000,000 orders with and without the indexer (long; SCALE=0.01 for 1/100)"
 	@echo "make fuzz   - long property tests, faults, attacks, bad inputs, load and slither: bench/results/reliability.json"
@@ -24,9 +25,8 @@ help:
 include toolchain/ipfs.mk
 include toolchain/page.mk
 include toolchain/slither.mk
-include toolchain/indexer.mk
 
-setup: $(VENV)/.stamp node_modules/.stamp $(SOLCX_BINARY_PATH)/solc-v$(SOLC_VERSION) setup-brownie setup-ipfs setup-page setup-slither setup-indexer
+setup: $(VENV)/.stamp node_modules/.stamp $(SOLCX_BINARY_PATH)/solc-v$(SOLC_VERSION) setup-brownie setup-ipfs setup-page setup-slither
 
 $(VENV)/.stamp: requirements/main.lock pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -57,11 +57,39 @@ lint: setup lint-page
 	$(VENV)/bin/ruff format --check dapp tests bench scripts
 	$(VENV)/bin/mypy
 
-test: setup lint slither test-brownie test-page
-	$(VENV)/bin/pytest
+# `make test` runs every suite, side by side: lint, slither, the main pytest run, the Brownie suite on
+# anvil and on Ganache, the client again under web3 7.16, the page's node tests. They share nothing: each
+# pytest fixture starts its nodes on ports the OS picks, the two Brownie runs use their own two ports, and
+# the main run writes only under pytest's temporary folders. Most of their time is spent waiting on node
+# processes, so on 2 cores they overlap well. --output-sync prints each suite's output in one piece when
+# it ends; -k runs them all even when one fails, and `make test` then fails.
+TEST_SUITES := lint slither test-pytest test-brownie-anvil test-brownie-ganache test-client-web3-7 test-page
+test: setup
+	$(MAKE) --no-print-directory -k -j$(words $(TEST_SUITES)) --output-sync=target $(TEST_SUITES)
 
-test-fast: setup
-	$(VENV)/bin/pytest -m "not anvil and not ganache and not kubo and not cluster and not ponder and not postgres"
+# The main pytest run on PYTEST_WORKERS pytest-xdist workers. Each worker starts the session's nodes it
+# needs itself (on ports the OS picks); --dist loadfile keeps a file's tests on one worker, so a module's
+# nodes and deployments are set up once.
+PYTEST_WORKERS ?= 3
+.PHONY: test-pytest
+test-pytest: setup
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadfile $(call junit,pytest)
+
+# `make check`: lint, and every test that needs no node process (no anvil, Ganache, Kubo, IPFS Cluster or
+# Chromium): the rest of the main suite's unit tests, the contract state machine on eth-tester, and the
+# page's node tests. What `make test` runs besides is selected by these same marks.
+NO_NODE := not anvil and not ganache and not kubo and not cluster and not chromium and not ponder and not postgres
+check: setup
+	$(MAKE) --no-print-directory -k -j3 --output-sync=target lint test-page check-pytest
+
+.PHONY: check-pytest
+check-pytest: setup
+	$(VENV)/bin/pytest -n 2 -m "$(NO_NODE)" $(call junit,check)
+
+# bench/suite.py sets TEST_REPORTS to a folder: every run then writes a JUnit XML report there, which is
+# how it counts the tests each runner ran.
+TEST_REPORTS ?=
+junit = $(if $(TEST_REPORTS),--junitxml=$(abspath $(TEST_REPORTS))/$(1).xml)
 
 bench: setup
 	$(PY) bench/run.py
@@ -71,6 +99,11 @@ bench: setup
 SCALE ?= 1
 scale: setup
 	$(PY) bench/bench_scale.py --scale $(SCALE)
+
+# The wall times of `make test` and `make check` on fresh clones of HEAD: bench/results/suite.json.
+.PHONY: bench-suite
+bench-suite: setup
+	$(PY) bench/suite.py
 
 # The long runs behind bench/results/reliability.json: slither; the Brownie suite's attacks on anvil and
 # Ganache; and with pytest's `fuzz` profile, the property tests (the Catalog state machine on anvil for

@@ -31,10 +31,10 @@ from web3 import Web3
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))  # tests.support.art draws the product pictures
 
-from dapp.deploy import code_hash  # noqa: E402
 from dapp.ipfs.daemon import KuboDaemon  # noqa: E402
 from dapp.ipfs.kubo import Kubo  # noqa: E402
 from dapp.ipfs.metadata import upload_product_metadata  # noqa: E402
+from dapp.liveness import code_hash  # noqa: E402
 from dapp.nodes import AnvilNode  # noqa: E402
 from dapp.page import PageConfig, build_page  # noqa: E402
 from tests.support.art import SHAPES, product_png  # noqa: E402

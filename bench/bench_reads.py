@@ -22,7 +22,7 @@ from dapp.ipfs.cid import Cid, Codec
 from dapp.middleware import count_requests
 from dapp.networks import http_web3
 from dapp.nodes import AnvilNode
-from dapp.types import ETH
+from dapp.types import ETH, ListingTerms
 
 RESULTS = Path(__file__).resolve().parent / "results" / "reads.json"
 PRODUCTS = 1_000
@@ -73,7 +73,7 @@ def client_overhead(url: str) -> dict[str, object]:
     address = w3.eth.wait_for_transaction_receipt(tx)["contractAddress"]
     shop = CatalogClient(w3, address, artifact.abi, account=seller)
     price = 10**15
-    pid = shop.list_product(price, 10**6, Cid(b"\x11" * 32, Codec.RAW)).product_id
+    pid = shop.list_product(ListingTerms(price, 10**6, Cid(b"\x11" * 32, Codec.RAW))).product_id
     client = CatalogClient(w3, address, artifact.abi, account=buyer)
     seen = client.product(pid)  # the terms the buyer saw (currency, price, terms version)
     bare_w3 = Web3(HTTPProvider(url))  # web3.py as a user gets it: default middleware, nothing of ours

@@ -31,13 +31,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from tests.fixtures import Cli  # noqa: E402
-
 from dapp.ipfs.cid import Cid  # noqa: E402
 from dapp.ipfs.daemon import find_ipfs_binary  # noqa: E402
 from dapp.ipfs.ipns import resolve_name  # noqa: E402
 from dapp.nodes import AnvilNode  # noqa: E402
 from dapp.release import load_record  # noqa: E402
+from tests.support.fixtures import Cli  # noqa: E402
 from tests.support.ipfs_nodes import name_pair, run_cluster  # noqa: E402
 
 RESULTS = REPO / "bench" / "results" / "release.json"

@@ -3,7 +3,7 @@
     from dapp import connect, CatalogClient, Registry, live_deployment
 
     with connect("anvil") as conn:
-        deployment, abi = live_deployment(conn.w3, Registry())
+        deployment, abi = live_deployment(conn.w3, Registry("deployments"))
         shop = CatalogClient.from_deployment(conn.w3, deployment, abi)
         for product in shop.products():
             print(product.id, product.price, product.metadata_cid)
@@ -21,7 +21,6 @@ if TYPE_CHECKING:
     from dapp.deploy import (
         DeployResult as DeployResult,
         deploy_catalog as deploy_catalog,
-        live_deployment as live_deployment,
         register_deployment as register_deployment,
     )
     from dapp.exceptions import (
@@ -31,12 +30,14 @@ if TYPE_CHECKING:
         NotDeployedError as NotDeployedError,
     )
     from dapp.ipfs.cid import Cid as Cid
+    from dapp.liveness import live_deployment as live_deployment
     from dapp.networks import Connection as Connection, connect as connect, parse_network as parse_network
     from dapp.registry import Deployment as Deployment, Registry as Registry
     from dapp.tokens import Token as Token, Tokens as Tokens
     from dapp.transactions import TransactionPipeline as TransactionPipeline, TxRequest as TxRequest
     from dapp.types import (
         ETH as ETH,
+        ListingTerms as ListingTerms,
         Order as Order,
         OrderRef as OrderRef,
         OrderState as OrderState,

@@ -2,32 +2,29 @@
 unlocked accounts. Keys are held by eth-account and never printed, logged or put in an error message.
 
 Precedence: `--keystore FILE` (password from $DAPP_KEYSTORE_PASSWORD or a prompt), then
-$DAPP_PRIVATE_KEY, then the node's unlocked account number `--account N` (default 0).
+$DAPP_PRIVATE_KEY, then the node's unlocked account number `--account N` (default 0). The caller passes
+the key and the password (the CLI reads them through dapp.settings).
 """
 
 from __future__ import annotations
 
 import functools
 import json
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from weakref import WeakKeyDictionary
 
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
 from web3 import Web3
 from web3.middleware import SignAndSendRawMiddlewareBuilder, Web3Middleware
 
+from dapp import settings
 from dapp.exceptions import AccountError
-from dapp.transactions.signers import LocalSigner, NodeSigner, Signer
+from dapp.transactions.signers import remember_key
 
 if TYPE_CHECKING:
     from web3.types import MakeRequestFn, RPCEndpoint, RPCResponse
-
-PRIVATE_KEY_ENV = "DAPP_PRIVATE_KEY"
-KEYSTORE_PASSWORD_ENV = "DAPP_KEYSTORE_PASSWORD"
 
 
 def load_keystore(path: Path, password: str | None = None, prompt: Callable[[], str] | None = None) -> LocalAccount:
@@ -38,10 +35,8 @@ def load_keystore(path: Path, password: str | None = None, prompt: Callable[[], 
     except (OSError, ValueError) as exc:
         raise AccountError(f"keystore file {path} is not a JSON keystore: {exc}") from None
     if password is None:
-        password = os.environ.get(KEYSTORE_PASSWORD_ENV)
-    if password is None:
         if prompt is None:
-            raise AccountError(f"keystore {path} needs a password: set {KEYSTORE_PASSWORD_ENV}")
+            raise AccountError(f"keystore {path} needs a password: set {settings.KEYSTORE_PASSWORD}")
         password = prompt()
     try:
         key = Account.decrypt(keyfile, password)
@@ -51,15 +46,15 @@ def load_keystore(path: Path, password: str | None = None, prompt: Callable[[], 
     return account
 
 
-def key_from_env() -> LocalAccount | None:
-    raw = os.environ.get(PRIVATE_KEY_ENV)
+def parse_private_key(raw: str | None) -> LocalAccount | None:
+    """The account of a hex private key (as $DAPP_PRIVATE_KEY holds it), or None for none."""
     if not raw:
         return None
     try:
         account: LocalAccount = Account.from_key(raw.strip())
     except Exception:
         # Never echo the value: it may be a real key with a typo.
-        raise AccountError(f"{PRIVATE_KEY_ENV} is set but is not a valid 32-byte hex private key") from None
+        raise AccountError(f"{settings.PRIVATE_KEY} is set but is not a valid 32-byte hex private key") from None
     return account
 
 
@@ -99,10 +94,10 @@ def _integers(typed: dict[str, Any]) -> dict[str, Any]:
 def sign_locally(w3: Web3, account: LocalAccount) -> None:
     """Sign `account`'s transactions and typed data (permits) in this process, with its key.
 
-    The key is remembered for this Web3 (`signer_for`): the transaction pipeline signs with it itself, so
-    the hash is known, and journalled, before anything is sent. web3's signing middleware is installed
-    too, for callers who use `w3.eth.send_transaction` directly."""
-    _local_keys.setdefault(w3, {})[str(account.address).lower()] = account
+    The key is remembered for this Web3 (`dapp.transactions.signers.signer_for`): the transaction pipeline
+    signs with it itself, so the hash is known, and journalled, before anything is sent. web3's signing
+    middleware is installed too, for callers who use `w3.eth.send_transaction` directly."""
+    remember_key(w3, account)
     w3.middleware_onion.inject(SignAndSendRawMiddlewareBuilder.build(account), layer=0)
     signer: Any = functools.partial(TypedDataSigner, account=account)  # web3 types layers as classes only
     w3.middleware_onion.inject(signer, name="typed_data_signer", layer=0)
@@ -111,13 +106,16 @@ def sign_locally(w3: Web3, account: LocalAccount) -> None:
 def use_account(
     w3: Web3,
     *,
+    private_key: str | None = None,
     keystore: Path | None = None,
+    password: str | None = None,
     index: int | None = None,
     password_prompt: Callable[[], str] | None = None,
 ) -> str:
-    """Pick the signing account, install local signing if it is a key we hold (`sign_locally`), and return
-    its address."""
-    local = load_keystore(keystore, prompt=password_prompt) if keystore else key_from_env()
+    """Pick the signing account (`keystore` opened with `password` or `password_prompt`, else the hex
+    `private_key`, else the node's unlocked account `index`), install local signing if it is a key we
+    hold (`sign_locally`), and return its address."""
+    local = load_keystore(keystore, password, password_prompt) if keystore else parse_private_key(private_key)
     if local is not None:
         sign_locally(w3, local)
         w3.eth.default_account = local.address
@@ -128,7 +126,7 @@ def use_account(
         unlocked = []
     if not unlocked:
         raise AccountError(
-            f"no account to sign with: set {PRIVATE_KEY_ENV}, pass --keystore FILE, or use a dev network"
+            f"no account to sign with: set {settings.PRIVATE_KEY}, pass --keystore FILE, or use a dev network"
         )
     i = index or 0
     if not 0 <= i < len(unlocked):
@@ -136,12 +134,3 @@ def use_account(
     address = str(unlocked[i])
     w3.eth.default_account = unlocked[i]
     return address
-
-
-_local_keys: WeakKeyDictionary[Web3, dict[str, LocalAccount]] = WeakKeyDictionary()
-
-
-def signer_for(w3: Web3, address: str) -> Signer:
-    """Who signs for `address` on this Web3: the key `use_account` loaded for it, else the node itself."""
-    local = _local_keys.get(w3, {}).get(address.lower())
-    return LocalSigner(local) if local is not None else NodeSigner(address)

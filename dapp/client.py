@@ -29,6 +29,7 @@ from dapp.exceptions import (
 )
 from dapp.indexer.reader import IndexerFallbackWarning, IndexerReader
 from dapp.ipfs.cid import Cid, Codec
+from dapp.liveness import DEV_CHAIN_IDS, stale_reason
 from dapp.registry import Deployment
 from dapp.tokens import Token, Tokens
 from dapp.transactions import Mined, TransactionPipeline, TxRequest
@@ -37,6 +38,7 @@ from dapp.types import (
     NO_ARBITER,
     ORDER_STATE_ENUMS,
     Listing,
+    ListingTerms,
     Order,
     OrderRef,
     Payment,
@@ -46,6 +48,7 @@ from dapp.types import (
     Review,
     TxResult,
     Withdrawal,
+    document_args,
 )
 
 T = TypeVar("T")
@@ -131,9 +134,6 @@ class CatalogClient:
 
     def _verify(self) -> None:
         """NotDeployedError unless the registered contract is on this chain (see `verified`)."""
-        from dapp.deploy import stale_reason
-        from dapp.networks import DEV_CHAIN_IDS
-
         if self.deployment is not None:
             reason = stale_reason(self.w3, self.deployment)  # the genesis block, then the code
         elif not bytes(self.w3.eth.get_code(Web3.to_checksum_address(self.address))):
@@ -286,67 +286,22 @@ class CatalogClient:
 
     # --- writes: the seller -----------------------------------------------------------------------
 
-    def list_product(
-        self,
-        price: int,
-        stock: int,
-        metadata: Cid,
-        *,
-        currency: str = ETH,
-        escrow_window: int = 0,
-        handling_time: int = 0,
-        arbiter: str | None = None,
-    ) -> Listing:
-        """List a product priced in `currency` (ETH, or an ERC-20 token checked here: NotATokenError,
-        TokenDecimalsError). An escrowed product (escrow_window > 0) needs a handling time; only an
-        escrowed one may name an arbiter, and not its own seller."""
-        args = self._listing(price, stock, metadata, currency, escrow_window, handling_time, arbiter)
-        mined = self._write("listProduct", *args)
+    def list_product(self, terms: ListingTerms) -> Listing:
+        """List a product on `terms`. A token currency is checked here (NotATokenError, TokenDecimalsError),
+        and an arbiter must not be its own seller."""
+        mined = self._write("listProduct", *self._listing(terms))
         (event,) = self._event("ProductListed").decode_all(mined.logs)
         return Listing(product_id=event["productId"], tx=mined.tx)
 
-    def check_listing(
-        self,
-        price: int,
-        stock: int,
-        metadata: Cid,
-        *,
-        currency: str = ETH,
-        escrow_window: int = 0,
-        handling_time: int = 0,
-        arbiter: str | None = None,
-    ) -> None:
+    def check_listing(self, terms: ListingTerms) -> None:
         """Every check `list_product` makes, the contract's included (simulated), without sending."""
-        args = self._listing(price, stock, metadata, currency, escrow_window, handling_time, arbiter)
-        self.simulate("listProduct", *args)
+        self.simulate("listProduct", *self._listing(terms))
 
-    def _listing(
-        self,
-        price: int,
-        stock: int,
-        metadata: Cid,
-        currency: str,
-        escrow_window: int,
-        handling_time: int,
-        arbiter: str | None,
-    ) -> tuple[Any, ...]:
-        check_uint("price", price, UINT96_MAX, minimum=1)
-        check_uint("stock", stock, UINT32_MAX)
-        check_uint("escrow window", escrow_window, UINT32_MAX)
-        check_uint("handling time", handling_time, UINT32_MAX)
-        currency = check_address("currency", currency)
-        judge = check_address("arbiter", arbiter) if arbiter is not None else NO_ARBITER
-        if escrow_window and not handling_time:
-            raise DappValueError("an escrowed product needs a handling time: how long you have to ship")
-        if handling_time and not escrow_window:
-            raise DappValueError("a handling time needs an escrow window: an immediate sale has nothing to ship")
-        if judge != NO_ARBITER and not escrow_window:
-            raise DappValueError("only an escrowed product can have an arbiter: an immediate sale has no dispute")
-        if judge != NO_ARBITER and judge == self.account:
+    def _listing(self, terms: ListingTerms) -> tuple[Any, ...]:
+        if terms.arbiter is not None and terms.arbiter != NO_ARBITER and terms.arbiter == self.account:
             raise DappValueError("the arbiter must not be the seller")
-        digest, codec = _document("metadata", metadata)
-        self.tokens.info(currency)  # refuses an address that is not a usable token, before anything is sent
-        return (currency, price, stock, handling_time, escrow_window, judge, digest, codec)
+        self.tokens.info(terms.currency)  # refuses an address that is not a usable token, before anything is sent
+        return terms.contract_args()
 
     def set_price(self, product_id: int, price: int) -> TxResult:
         check_uint("product id", product_id)
@@ -360,7 +315,7 @@ class CatalogClient:
 
     def set_metadata(self, product_id: int, metadata: Cid) -> TxResult:
         check_uint("product id", product_id)
-        return self._write("setMetadata", product_id, *_document("metadata", metadata)).tx
+        return self._write("setMetadata", product_id, *document_args("metadata", metadata)).tx
 
     def delist(self, product_id: int) -> TxResult:
         check_uint("product id", product_id)
@@ -368,7 +323,7 @@ class CatalogClient:
 
     def ship(self, ref: OrderRef, tracking: Cid | None = None) -> TxResult:
         """Mark a paid order shipped, with the CID of a tracking document if there is one."""
-        digest, codec = _document("tracking", tracking) if tracking is not None else (bytes(32), 0)
+        digest, codec = document_args("tracking", tracking) if tracking is not None else (bytes(32), 0)
         return self._write("ship", ref.product_id, ref.order_no, digest, codec).tx
 
     def refund(self, ref: OrderRef) -> TxResult:
@@ -453,7 +408,7 @@ class CatalogClient:
 
     def review(self, ref: OrderRef, rating: int, document: Cid) -> TxResult:
         check_uint("rating", rating, 5, minimum=1)
-        digest, codec = _document("review", document)
+        digest, codec = document_args("review", document)
         return self._write("review", ref.product_id, ref.order_no, rating, digest, codec).tx
 
     # --- writes: anyone, the arbiter, money -------------------------------------------------------
@@ -513,15 +468,6 @@ class CatalogClient:
 
 def _warn(message: str) -> None:
     warnings.warn(message, IndexerFallbackWarning, stacklevel=4)
-
-
-def _document(what: str, cid: Cid) -> tuple[bytes, int]:
-    """The (digest, codec) contract arguments of a document's CID."""
-    if not isinstance(cid, Cid):
-        raise DappValueError(f"the {what} document must be a Cid (parse strings with Cid.parse), got {cid!r}")
-    if not any(cid.digest):
-        raise DappValueError(f"{what} digest must not be all zeros")
-    return cid.digest, int(cid.codec)
 
 
 def _from(logs: Sequence[Mapping[str, Any]], address: str) -> list[Mapping[str, Any]]:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import posixpath
 import re
 import shutil
@@ -25,6 +24,7 @@ from typing import Any
 import solcx
 from solcx.exceptions import SolcError
 
+from dapp import settings
 from dapp._utils.files import write_atomic
 from dapp.exceptions import CompilerError
 
@@ -108,10 +108,11 @@ def source_hash(sources: dict[str, str], settings: dict[str, Any]) -> str:
 
 def find_solc() -> Path:
     """The solc 0.8.30 executable to use, or CompilerError saying how to get one."""
-    if "SOLCX_BINARY_PATH" not in os.environ and (REPO_ROOT / ".solcx").is_dir():
-        os.environ["SOLCX_BINARY_PATH"] = str(REPO_ROOT / ".solcx")
+    folder = settings.load().solcx_binary_path
+    if folder is None and (REPO_ROOT / ".solcx").is_dir():
+        folder = REPO_ROOT / ".solcx"  # where `make setup` installs the shim
     try:
-        return Path(solcx.install.get_executable(SOLC_VERSION))
+        return Path(solcx.install.get_executable(SOLC_VERSION, solcx_binary_path=folder))
     except Exception:
         pass
     native = shutil.which("solc")
@@ -121,7 +122,7 @@ def find_solc() -> Path:
             return Path(native)
     raise CompilerError(
         f"solc {SOLC_VERSION} not found: run `make setup` (installs the wasm compiler and its shim into "
-        f"SOLCX_BINARY_PATH={os.environ.get('SOLCX_BINARY_PATH', '~/.solcx')}) or put a native solc "
+        f"{settings.SOLCX_BINARY_PATH}={folder or '~/.solcx'}) or put a native solc "
         f"{SOLC_VERSION} on PATH"
     )
 

@@ -27,7 +27,7 @@ from dapp._utils.validate import check_address
 from dapp.accounts import use_account
 from dapp.client import CatalogClient
 from dapp.compile import Artifact, load_artifact
-from dapp.deploy import DEMO_TOKEN, DeployResult, deploy_catalog, deploy_contract
+from dapp.deploy import DeployResult, deploy_catalog, deploy_contract
 from dapp.exceptions import (
     CidMismatchError,
     DappValueError,
@@ -41,12 +41,14 @@ from dapp.ipfs.cid import Cid
 from dapp.ipfs.daemon import Listen
 from dapp.ipfs.metadata import build_product_metadata, build_review_document, parse_product_metadata
 from dapp.ipfs.unixfs import data_cid
+from dapp.liveness import DEMO_TOKEN
 from dapp.networks import Connection, NetworkChoice, connect, http_web3
 from dapp.nodes import NODE_KINDS
 from dapp.registry import Deployment, Registry
+from dapp.settings import DEFAULT_HOME
 from dapp.tokens import Token
 from dapp.transactions import TransactionPipeline, TxRequest
-from dapp.types import ETH, Order, OrderRef, Product
+from dapp.types import ETH, ListingTerms, Order, OrderRef, Product
 
 if TYPE_CHECKING:  # dapp.page and dapp.ipfs.kubo load ipfshttpclient: imported where IPFS is used
     from dapp.ipfs.kubo import Kubo
@@ -152,13 +154,15 @@ def seed_catalog(w3: Web3, address: str, abi: list[dict[str, object]], token: st
     for sample in SAMPLE_PRODUCTS:
         ids.append(
             shop.list_product(
-                sample.price,
-                sample.stock,
-                metadata_document(sample)[1],
-                currency=ETH if sample.currency == "ETH" else token,
-                escrow_window=sample.escrow_window,
-                handling_time=sample.handling_time,
-                arbiter=arbiter if sample.with_arbiter else None,
+                ListingTerms(
+                    sample.price,
+                    sample.stock,
+                    metadata_document(sample)[1],
+                    currency=ETH if sample.currency == "ETH" else token,
+                    escrow_window=sample.escrow_window,
+                    handling_time=sample.handling_time,
+                    arbiter=arbiter if sample.with_arbiter else None,
+                )
             ).product_id
         )
     tee, pins, vinyl, poster, tote, hoodie = ids
@@ -272,18 +276,21 @@ def run_demo(
     ports: Ports = Ports(),
     seller: str | None = None,
     with_indexer: bool = False,
+    state_home: Path = DEFAULT_HOME,
+    node_binary: str | None = None,
     progress: Progress = lambda message: None,
 ) -> Iterator[Demo]:
-    """Start the network (a fresh node for anvil/ganache on `ports.rpc`), deploy, seed the sample shop if it
-    is empty, add its documents to IPFS and publish the shop page there (unless `with_ipfs` is False), and
-    keep everything up until the context exits. `seller`: build the page as that seller's storefront.
-    `with_indexer`: start our Ponder indexer on `ports.indexer` too, without waiting for it, and name it
-    in the page's config.json."""
+    """Start the network (a fresh node for anvil/ganache on `ports.rpc`, from `node_binary` if given),
+    deploy, seed the sample shop if it is empty, add its documents to IPFS and publish the shop page there
+    (unless `with_ipfs` is False), and keep everything up until the context exits. `seller`: build the
+    page as that seller's storefront. `with_indexer`: start our Ponder indexer on `ports.indexer` too,
+    without waiting for it, and name it in the page's config.json; its database lives under
+    `state_home` unless the chain is a node started here."""
     storefront = check_address("seller", seller) if seller is not None else None
     with contextlib.ExitStack() as stack:
         # esbuild runs while the chain is seeded: the bundle needs nothing from the deployment.
         template = _build_template(stack, progress) if with_ipfs and network.kind != "embedded" else None
-        connection, notes = _start_chain(stack, network, ports.rpc, progress)
+        connection, notes = _start_chain(stack, network, ports.rpc, node_binary, progress)
         w3 = connection.w3
         if len(w3.eth.accounts) < 5:  # checked before anything is sent
             raise DappValueError("dapp up seeds a shop with 5 accounts: use a dev node (anvil, ganache, embedded)")
@@ -316,7 +323,9 @@ def run_demo(
             gateway, page = _serve_ipfs(stack, ipfs_api, documents, ports, connection, page_plan, taken, progress)
         indexer = None
         if indexer_port is not None and rpc_url is not None:
-            indexer = _start_indexer(stack, connection, registry, rpc_url, gateway, indexer_port.port, progress)
+            indexer = _start_indexer(
+                stack, connection, registry, rpc_url, gateway, indexer_port.port, state_home, progress
+            )
         products = client.products()
         metadata_cids = {p.metadata_cid for p in products}
         names = {cid: parse_product_metadata(cid, doc).name for cid, doc in documents.items() if cid in metadata_cids}
@@ -330,14 +339,14 @@ def run_demo(
 
 
 def _start_chain(
-    stack: contextlib.ExitStack, network: NetworkChoice, port: int, progress: Progress
+    stack: contextlib.ExitStack, network: NetworkChoice, port: int, binary: str | None, progress: Progress
 ) -> tuple[Connection, tuple[str, ...]]:
     """A fresh anvil or Ganache on `port` (a free one if it is taken), or the network as given."""
     if network.kind not in NODE_KINDS:
         progress(f"connecting to {network.label}")
         return stack.enter_context(connect(network, own_node=True, progress=progress)), ()
     progress(f"starting {network.kind}")
-    node = stack.enter_context(NODE_KINDS[network.kind](port=port, fallback=True))
+    node = stack.enter_context(NODE_KINDS[network.kind](port=port, fallback=True, binary=binary))
     notes: tuple[str, ...] = ()
     if node.fell_back:
         notes = (f"port {port} is taken, so {network.kind} listens on {node.port}",)
@@ -368,18 +377,18 @@ def _start_indexer(
     rpc_url: str,
     gateway: str | None,
     port: int,
+    state_home: Path,
     progress: Progress,
 ) -> DemoIndexer:
     """`ponder start` in the background, stopped with the stack. Its database lives in a temporary folder
     when the chain is our own node (a new chain each run), else in the state folder, where the next
     `dapp up` against the same chain resumes from it."""
     from dapp.indexer.service import indexer_for
-    from dapp.networks import state_dir
 
     if connection.node is not None:
         home = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="dapp-up-indexer-")))
     else:
-        home = state_dir()
+        home = state_home
     process = indexer_for(connection.w3, registry, rpc_url, home, gateway_url=gateway, polling_interval_ms=500)
     progress(f"starting the indexer on port {port} in the background (it answers in ~10-20 s, then catches up)")
     child = process.launch(port)

@@ -5,16 +5,14 @@
                     started in the background on a free 127.0.0.1 port (`dapp node stop` ends it)
     http(s)://...   any JSON-RPC endpoint, e.g. a node you run or a provider's URL
 
-Order of precedence: the explicit `--network`, then $DAPP_NETWORK, then $DAPP_RPC_URL, then `anvil`.
+The CLI's order of precedence: the explicit `--network`, then $DAPP_NETWORK, then $DAPP_RPC_URL, then
+`anvil` (the last three from dapp.settings); here the choice is always given.
 """
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import os
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -23,17 +21,15 @@ from urllib.parse import urlparse
 from web3 import Web3
 from web3.exceptions import BadResponseFormat
 
-from dapp._utils.process import PidRecord
+from dapp import settings
 from dapp.exceptions import NetworkError, NetworkMismatchError, RpcUnavailableError, UnknownNetworkError
 from dapp.middleware import tune
-from dapp.nodes import NODE_KINDS, LocalNode, rpc_answers
+from dapp.nodes import NODE_KINDS, LocalNode, ensure_background_node, running_node
 from dapp.rpc import RpcProvider
 
 DEV_NETWORKS = ("anvil", "ganache")
-# Chain ids of local dev chains (anvil/Hardhat 31337, Ganache 1337): the only ones `dapp deploy` is advised on.
-DEV_CHAIN_IDS = frozenset({1337, 31337})
 NETWORK_NAMES = ("embedded", *DEV_NETWORKS)
-DEFAULT_NETWORK = "anvil"
+DEFAULT_NETWORK = settings.DEFAULT_NETWORK
 
 
 @dataclass(frozen=True)
@@ -53,12 +49,10 @@ class NetworkChoice:
         return f"{parsed.scheme}://{parsed.netloc.rpartition('@')[2]}{hidden}"
 
 
-def parse_network(choice: NetworkChoice | str | None = None) -> NetworkChoice:
-    """Turn `--network` (or the environment) into a NetworkChoice; raise on anything unknown."""
+def parse_network(choice: NetworkChoice | str) -> NetworkChoice:
+    """Turn `--network` into a NetworkChoice; raise on anything unknown."""
     if isinstance(choice, NetworkChoice):
         return choice
-    if not choice:
-        choice = os.environ.get("DAPP_NETWORK") or os.environ.get("DAPP_RPC_URL") or DEFAULT_NETWORK
     choice = choice.strip()
     if choice in NETWORK_NAMES:
         return NetworkChoice(choice)
@@ -66,66 +60,6 @@ def parse_network(choice: NetworkChoice | str | None = None) -> NetworkChoice:
     if parsed.scheme in ("http", "https") and parsed.hostname:
         return NetworkChoice("url", choice)
     raise UnknownNetworkError(choice, NETWORK_NAMES)
-
-
-def state_dir() -> Path:
-    """Where `dapp` keeps per-project state such as the background node records."""
-    return Path(os.environ.get("DAPP_HOME", ".dapp"))
-
-
-# --- background dev nodes -------------------------------------------------------------------------
-
-
-def _node_record(kind: str) -> PidRecord:
-    return PidRecord(state_dir() / "nodes" / f"{kind}.json", hint=kind)
-
-
-@contextlib.contextmanager
-def _node_lock(kind: str) -> Iterator[None]:
-    """Serialise look-up-or-start, so two commands started together share one node."""
-    with _node_record(kind).locked():
-        yield
-
-
-def running_node(kind: str, patience: float = 10.0) -> dict[str, object] | None:
-    """The record of this project's background node of this kind, if its process is alive.
-
-    A live process that does not answer within `patience` seconds (Ganache can be slow on a busy
-    machine) is an error, not a reason to start a second node beside it."""
-    record = _node_record(kind).read()
-    if record is None:
-        return None
-    pid, url = record["pid"], str(record["url"])
-    deadline = time.monotonic() + patience
-    while not rpc_answers(url):
-        if time.monotonic() > deadline:
-            raise NetworkError(f"this project's {kind} (pid {pid}) does not answer on {url}: `dapp node stop {kind}`")
-        time.sleep(0.2)
-    return dict(record)
-
-
-def ensure_background_node(kind: str, progress: Callable[[str], None] | None = None) -> dict[str, object]:
-    """This project's background node of this kind, started if none runs."""
-    with _node_lock(kind):
-        record = running_node(kind)
-        if record is None:
-            if progress:
-                progress(f"starting {kind} in the background (`dapp node stop {kind}` ends it)")
-            record = start_background_node(kind)
-        return record
-
-
-def start_background_node(kind: str) -> dict[str, object]:
-    """Start a dev node that outlives this process (until `dapp node stop`), and record it."""
-    record = _node_record(kind)
-    record.path.parent.mkdir(parents=True, exist_ok=True)
-    node = NODE_KINDS[kind]().start(log_path=record.path.with_suffix(".log"))
-    return record.write(node.detach(), kind=kind, url=node.url)
-
-
-def stop_background_node(kind: str) -> int | None:
-    """Stop the recorded background node by PID (returns once it has exited); returns the PID, or None."""
-    return _node_record(kind).stop()
 
 
 # --- connections ----------------------------------------------------------------------------------
@@ -197,18 +131,21 @@ def _unreachable(label: str, exc: Exception) -> str:
 
 
 def connect(
-    network: NetworkChoice | str | None = None,
+    network: NetworkChoice | str,
     *,
     expected_chain_id: int | None = None,
     start_nodes: bool = True,
     own_node: bool = False,
+    home: Path = settings.DEFAULT_HOME,
+    node_binary: str | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> Connection:
     """Connect to a network choice.
 
-    For anvil/ganache, reuse this project's background node or start one in the background
-    (`start_nodes`); with `own_node`, start a fresh node owned by the returned Connection instead
-    (stopped on close), which is what `dapp up` and the tests want.
+    For anvil/ganache, reuse this project's background node (recorded under `home`) or start one in the
+    background (`start_nodes`); with `own_node`, start a fresh node owned by the returned Connection
+    instead (stopped on close), which is what `dapp up` and the tests want. `node_binary`: the anvil or
+    Ganache executable to start (default: PATH, then node_modules).
     """
     choice = parse_network(network)
     node: LocalNode | None = None
@@ -218,13 +155,13 @@ def connect(
         assert choice.url is not None
         w3 = http_web3(choice.url)
     elif own_node:
-        node = NODE_KINDS[choice.kind]().start()
+        node = NODE_KINDS[choice.kind](binary=node_binary).start()
         w3 = http_web3(node.url)
     else:
         if start_nodes:
-            record = ensure_background_node(choice.kind, progress)
+            record = ensure_background_node(home, choice.kind, node_binary, progress)
         else:
-            found = running_node(choice.kind)
+            found = running_node(home, choice.kind)
             if found is None:
                 raise NetworkError(f"no {choice.kind} node runs for this project: run `dapp node start`")
             record = found

@@ -7,9 +7,10 @@ such as 8545: `dapp up` asks for 8545 with `fallback`, and gets a free port when
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -17,8 +18,9 @@ from typing import Any, ClassVar, Self
 
 import requests
 
+from dapp import settings
 from dapp._utils.ports import free_port as free_port, port_is_free
-from dapp._utils.process import ChildProcess
+from dapp._utils.process import ChildProcess, PidRecord
 from dapp.exceptions import NetworkError
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -28,9 +30,8 @@ DEV_MNEMONIC = "test test test test test test test test test test test junk"
 BIND_ATTEMPTS = 5  # for a tool that cannot bind port 0 (Ganache): ports tried before giving up
 
 
-def find_tool(name: str, env_var: str) -> str:
-    """Locate a node binary: $ENV_VAR, then PATH, then this repo's node_modules/.bin."""
-    explicit = os.environ.get(env_var)
+def find_tool(name: str, explicit: str | None, env_var: str) -> str:
+    """Locate a node binary: `explicit` (the setting `env_var`), then PATH, then this repo's node_modules/.bin."""
     if explicit:
         if not Path(explicit).is_file():
             raise NetworkError(f"{env_var}={explicit} does not exist")
@@ -67,6 +68,7 @@ class LocalNode:
     block_time: float | None = None  # None: mine a block per transaction
     extra_args: list[str] = field(default_factory=list)
     fallback: bool = False  # if `port` is taken, listen on a free one instead (`fell_back` then says so)
+    binary: str | None = None  # the tool's executable (default: PATH, then node_modules)
     wanted_port: int = field(default=0, init=False)
     _child: ChildProcess | None = field(default=None, init=False, repr=False)
 
@@ -156,7 +158,7 @@ class AnvilNode(LocalNode):
 
     def command(self, port: int) -> list[str]:
         cmd = [
-            find_tool("anvil", "DAPP_ANVIL"),
+            find_tool("anvil", self.binary, settings.ANVIL),
             "--host", "127.0.0.1",
             "--port", str(port),
             "--chain-id", str(self.chain_id),
@@ -182,7 +184,7 @@ class GanacheNode(LocalNode):
 
     def command(self, port: int) -> list[str]:
         cmd = [
-            find_tool("ganache", "DAPP_GANACHE"),
+            find_tool("ganache", self.binary, settings.GANACHE),
             "--server.host", "127.0.0.1",
             "--server.port", str(port),
             "--chain.chainId", str(self.chain_id),
@@ -195,3 +197,55 @@ class GanacheNode(LocalNode):
 
 
 NODE_KINDS: dict[str, type[LocalNode]] = {"anvil": AnvilNode, "ganache": GanacheNode}
+
+
+# --- background dev nodes: they outlive the command that started them, recorded under `home` ---------
+
+
+def _node_record(home: Path, kind: str) -> PidRecord:
+    return PidRecord(home / "nodes" / f"{kind}.json", hint=kind)
+
+
+def running_node(home: Path, kind: str, patience: float = 10.0) -> dict[str, object] | None:
+    """The record of this project's background node of this kind, if its process is alive.
+
+    A live process that does not answer within `patience` seconds (Ganache can be slow on a busy
+    machine) is an error, not a reason to start a second node beside it."""
+    record = _node_record(home, kind).read()
+    if record is None:
+        return None
+    pid, url = record["pid"], str(record["url"])
+    deadline = time.monotonic() + patience
+    while not rpc_answers(url):
+        if time.monotonic() > deadline:
+            raise NetworkError(f"this project's {kind} (pid {pid}) does not answer on {url}: `dapp node stop {kind}`")
+        time.sleep(0.2)
+    return dict(record)
+
+
+def ensure_background_node(
+    home: Path, kind: str, binary: str | None = None, progress: Callable[[str], None] | None = None
+) -> dict[str, object]:
+    """This project's background node of this kind, started if none runs (from `binary`, default PATH then
+    node_modules). The record's lock serialises look-up-or-start, so two commands started together share
+    one node."""
+    with _node_record(home, kind).locked():
+        record = running_node(home, kind)
+        if record is None:
+            if progress:
+                progress(f"starting {kind} in the background (`dapp node stop {kind}` ends it)")
+            record = start_background_node(home, kind, binary)
+        return record
+
+
+def start_background_node(home: Path, kind: str, binary: str | None = None) -> dict[str, object]:
+    """Start a dev node that outlives this process (until `dapp node stop`), and record it."""
+    record = _node_record(home, kind)
+    record.path.parent.mkdir(parents=True, exist_ok=True)
+    node = NODE_KINDS[kind](binary=binary).start(log_path=record.path.with_suffix(".log"))
+    return record.write(node.detach(), kind=kind, url=node.url)
+
+
+def stop_background_node(home: Path, kind: str) -> int | None:
+    """Stop the recorded background node by PID (returns once it has exited); returns the PID, or None."""
+    return _node_record(home, kind).stop()

@@ -19,7 +19,7 @@ chain's file reached 63 KB). Files from before that, with an "abi" in each entry
 are rewritten in this layout by the next `record`.
 
 Local chains restart, so an entry also records the chain's genesis block hash and the hash of the code it
-deployed; `dapp.deploy.stale_reason` distrusts an entry when either no longer matches the chain.
+deployed; `dapp.liveness.stale_reason` distrusts an entry when either no longer matches the chain.
 
 Two dev chains can share a chain id (a background anvil and the one `dapp up` starts are both 31337), so
 every entry is also kept under its genesis hash in `byGenesis`, and a reader connected to a chain looks
@@ -30,13 +30,13 @@ for readers that cannot ask the chain for its genesis block.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from eth_utils.crypto import keccak
 
+from dapp import settings
 from dapp._utils.files import write_atomic
 from dapp.exceptions import ConfigError
 
@@ -90,15 +90,11 @@ def abi_hash(abi: list[dict[str, Any]]) -> str:
     return "0x" + keccak(text=json.dumps(abi, sort_keys=True, separators=(",", ":"))).hex()
 
 
-def default_directory() -> Path:
-    return Path(os.environ.get("DAPP_DEPLOYMENTS", "deployments"))
-
-
 class Registry:
     """Read and write `<directory>/<chainId>.json`. Writes are atomic (temp file + rename)."""
 
-    def __init__(self, directory: Path | str | None = None) -> None:
-        self.directory = Path(directory) if directory is not None else default_directory()
+    def __init__(self, directory: Path | str = settings.DEFAULT_DEPLOYMENTS) -> None:
+        self.directory = Path(directory)
 
     def path_for(self, chain_id: int) -> Path:
         return self.directory / f"{chain_id}.json"

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
 
-from dapp._utils.validate import check_uint
+from dapp._utils.validate import UINT32_MAX, UINT96_MAX, check_address, check_uint
 from dapp.exceptions import DappValueError
 from dapp.ipfs.cid import Cid, Codec
 
@@ -233,6 +233,62 @@ class TxResult:
     tx_hash: str
     block_number: int
     gas_used: int
+
+
+@dataclass(frozen=True)
+class ListingTerms:
+    """What a seller offers: `price` per unit in `currency` (ETH, or an ERC-20 token's address), `stock`
+    units, the `metadata` document's CID; for an escrowed product (`escrow_window` > 0, the time the buyer
+    has to dispute after shipping) the `handling_time` to ship, and optionally an `arbiter` for disputes.
+
+    Checked when made, so the CLI, the client and the demo share one set of rules (DappValueError naming
+    the problem); what only the chain knows (is `currency` a token? is the arbiter the seller?) the
+    client checks before sending. Addresses are kept checksummed."""
+
+    price: int
+    stock: int
+    metadata: Cid
+    currency: str = ETH
+    escrow_window: int = 0
+    handling_time: int = 0
+    arbiter: str | None = None
+
+    def __post_init__(self) -> None:
+        check_uint("price", self.price, UINT96_MAX, minimum=1)
+        check_uint("stock", self.stock, UINT32_MAX)
+        check_uint("escrow window", self.escrow_window, UINT32_MAX)
+        check_uint("handling time", self.handling_time, UINT32_MAX)
+        object.__setattr__(self, "currency", check_address("currency", self.currency))
+        if self.arbiter is not None:
+            object.__setattr__(self, "arbiter", check_address("arbiter", self.arbiter))
+        if self.escrow_window and not self.handling_time:
+            raise DappValueError("an escrowed product needs a handling time: how long you have to ship")
+        if self.handling_time and not self.escrow_window:
+            raise DappValueError("a handling time needs an escrow window: an immediate sale has nothing to ship")
+        if self.arbiter not in (None, NO_ARBITER) and not self.escrow_window:
+            raise DappValueError("only an escrowed product can have an arbiter: an immediate sale has no dispute")
+        document_args("metadata", self.metadata)
+
+    def contract_args(self) -> tuple[Any, ...]:
+        """listProduct's arguments, in its order."""
+        return (
+            self.currency,
+            self.price,
+            self.stock,
+            self.handling_time,
+            self.escrow_window,
+            self.arbiter or NO_ARBITER,
+            *document_args("metadata", self.metadata),
+        )
+
+
+def document_args(what: str, cid: Cid) -> tuple[bytes, int]:
+    """The (digest, codec) contract arguments of a document's CID."""
+    if not isinstance(cid, Cid):
+        raise DappValueError(f"the {what} document must be a Cid (parse strings with Cid.parse), got {cid!r}")
+    if not any(cid.digest):
+        raise DappValueError(f"{what} digest must not be all zeros")
+    return cid.digest, int(cid.codec)
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from brownie import Catalog, accounts, network, web3
 from brownie.network import rpc
 from brownie.network.account import Account, LocalAccount
 
+from dapp import settings
 from dapp.deploy import register_deployment
 
 
@@ -45,11 +46,14 @@ def tx_params(sender: Account | LocalAccount) -> dict[str, object]:
 
 def main() -> str:
     catalog = Catalog.deploy(tx_params(deployer()))
-    deployment = register_deployment(web3, catalog.address, catalog.tx.txid, tool="brownie", abi=Catalog.abi)
+    registry_dir = settings.load().deployments  # where `dapp` looks, as $DAPP_DEPLOYMENTS says
+    deployment = register_deployment(
+        web3, catalog.address, catalog.tx.txid, tool="brownie", registry_dir=registry_dir, abi=Catalog.abi
+    )
     print(
         f"Catalog deployed at {deployment.address} on chain {deployment.chain_id} "
         f"(block {deployment.deployed_on_block}); recorded in "
-        f"{os.environ.get('DAPP_DEPLOYMENTS', 'deployments')}/{deployment.chain_id}.json"
+        f"{registry_dir}/{deployment.chain_id}.json"
     )
     if rpc.is_child():
         print(

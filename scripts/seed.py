@@ -18,9 +18,11 @@ import os
 from brownie import Catalog, Contract, TestUSD, accounts, web3
 from brownie.network.account import Account, LocalAccount
 
+from dapp import settings
 from dapp.demo import SAMPLE_PRODUCTS, metadata_document
-from dapp.deploy import DEMO_TOKEN, live_deployment, live_token, register_deployment
+from dapp.deploy import register_deployment
 from dapp.exceptions import NotDeployedError
+from dapp.liveness import DEMO_TOKEN, live_deployment, live_token
 from dapp.registry import Registry
 from dapp.types import ETH, NO_ARBITER
 from scripts import deploy
@@ -48,13 +50,14 @@ def demo_token(registry: Registry) -> str:
     if address is not None:
         return address
     token = TestUSD.deploy(deploy.tx_params(deploy.deployer()))
-    register_deployment(web3, token.address, token.tx.txid, tool="brownie", abi=TestUSD.abi, name=DEMO_TOKEN)
+    txid, abi = token.tx.txid, TestUSD.abi
+    register_deployment(web3, token.address, txid, registry_dir=registry.directory, abi=abi, name=DEMO_TOKEN)
     print(f"{DEMO_TOKEN} deployed at {token.address}")
     return str(token.address)
 
 
 def main() -> list[int]:
-    registry = Registry()
+    registry = Registry(settings.load().deployments)  # where `dapp` looks, as $DAPP_DEPLOYMENTS says
     try:
         deployment, abi = live_deployment(web3, registry)
         address = deployment.address

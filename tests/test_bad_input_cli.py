@@ -27,6 +27,7 @@ from eth_account import Account
 from dapp.ipfs.metadata import MAX_DOCUMENT
 from dapp.networks import http_web3
 from dapp.nodes import AnvilNode
+from dapp.types import ListingTerms
 from tests.support.bad_input import (
     BLAKE2_CID,
     CBOR_CID,
@@ -72,7 +73,7 @@ def world(anvil_node: AnvilNode, tmp_path_factory: pytest.TempPathFactory) -> It
     shop = open_disputed_shop(w3, home, KEY)
     seller = shop.client(w3, 1)
     docs = bad_documents()
-    ids = {name: str(seller.list_product(1000, 1, doc.cid).product_id) for name, doc in docs.items()}
+    ids = {name: str(seller.list_product(ListingTerms(1000, 1, doc.cid)).product_id) for name, doc in docs.items()}
     w3.provider.make_request("anvil_setBalance", [Account.from_key(KEY).address, hex(10**18)])  # type: ignore[arg-type]
 
     env = Cli(home).env

@@ -21,7 +21,7 @@ from web3 import Web3
 
 from dapp.accounts import load_keystore, use_account
 from dapp.client import CatalogClient
-from dapp.deploy import deploy_catalog, live_deployment
+from dapp.deploy import deploy_catalog
 from dapp.exceptions import (
     AccountError,
     ConfigError,
@@ -44,11 +44,12 @@ from dapp.ipfs.metadata import (
     fetch_product_metadata,
     parse_product_metadata,
 )
+from dapp.liveness import live_deployment
 from dapp.middleware import count_requests
 from dapp.networks import connect, http_web3
 from dapp.nodes import AnvilNode
 from dapp.registry import Registry
-from dapp.types import OrderRef
+from dapp.types import ListingTerms, OrderRef
 from tests.support.bad_input import (
     BLAKE2_CID,
     CBOR_CID,
@@ -130,10 +131,11 @@ ROWS = [
         "seller is not an Ethereum address: 12345"),
     row("address-wrong-checksum-recipient", lambda w: w.seller.withdraw(to=wrong_checksum(w.stranger)),
         DappValueError, "recipient"),
-    row("address-wrong-checksum-currency", lambda w: w.seller.list_product(1, 1, DOC, currency=wrong_checksum(w.usd)),
+    row("address-wrong-checksum-currency",
+        lambda w: w.seller.list_product(ListingTerms(1, 1, DOC, currency=wrong_checksum(w.usd))),
         DappValueError, "currency"),
-    row("address-wrong-checksum-arbiter", lambda w: w.seller.list_product(
-        1, 1, DOC, escrow_window=60, handling_time=60, arbiter=wrong_checksum(w.stranger)),
+    row("address-wrong-checksum-arbiter", lambda w: w.seller.list_product(ListingTerms(
+        1, 1, DOC, escrow_window=60, handling_time=60, arbiter=wrong_checksum(w.stranger))),
         DappValueError, "arbiter"),
     row("address-malformed-contract", lambda w: CatalogClient(w.w3, "0x1234", w.seller.abi), DappValueError,
         "contract address is not an Ethereum address"),
@@ -151,18 +153,20 @@ ROWS = [
     row("quantity-over-stock-token", lambda w: w.buyer.buy(2, 10), ContractRevert, "CatalogInsufficientStock("),
     row("quantity-unaffordable-token", lambda w: w.buyer.buy(2, 1000), InsufficientFundsError,
         "the purchase costs 12500.00 tUSD and"),
-    row("stock-negative", lambda w: w.seller.list_product(1, -1, DOC), DappValueError, "stock must be between 0"),
-    row("stock-fractional", lambda w: w.seller.list_product(1, 0.5, DOC), DappValueError,  # type: ignore[arg-type]
+    row("stock-negative", lambda w: w.seller.list_product(ListingTerms(1, -1, DOC)), DappValueError,
+        "stock must be between 0"),
+    row("stock-fractional", lambda w: w.seller.list_product(ListingTerms(1, 0.5, DOC)), DappValueError,  # type: ignore[arg-type]
         "stock must be an integer, got float"),
     row("stock-huge", lambda w: w.seller.set_stock(1, 2**32), DappValueError, "stock must be between 0 and 4294967295"),
     # --- prices ----------------------------------------------------------------------------------
-    row("price-zero", lambda w: w.seller.list_product(0, 1, DOC), DappValueError, "price must be between 1"),
+    row("price-zero", lambda w: w.seller.list_product(ListingTerms(0, 1, DOC)), DappValueError,
+        "price must be between 1"),
     row("price-negative", lambda w: w.seller.set_price(1, -5), DappValueError, "price must be between 1"),
-    row("price-fractional", lambda w: w.seller.list_product(0.5, 1, DOC), DappValueError,  # type: ignore[arg-type]
+    row("price-fractional", lambda w: w.seller.list_product(ListingTerms(0.5, 1, DOC)), DappValueError,  # type: ignore[arg-type]
         "price must be an integer, got float"),
-    row("price-string", lambda w: w.seller.list_product("1000", 1, DOC), DappValueError,  # type: ignore[arg-type]
+    row("price-string", lambda w: w.seller.list_product(ListingTerms("1000", 1, DOC)), DappValueError,  # type: ignore[arg-type]
         "price must be an integer, got str"),
-    row("price-huge", lambda w: w.seller.list_product(2**96, 1, DOC), DappValueError,
+    row("price-huge", lambda w: w.seller.list_product(ListingTerms(2**96, 1, DOC)), DappValueError,
         "price must be between 1 and 2^96-1"),
     row("price-token-too-fine", lambda w: w.seller.token(w.usd).parse("1.0000001"), DappValueError,
         "is finer than the token's 6 decimals"),
@@ -172,11 +176,11 @@ ROWS = [
         "buyer amount must be between 0"),
     row("split-huge", lambda w: w.arbiter.resolve(OrderRef(2, 1), 10**30), ContractRevert, "CatalogInvalidSplit("),
     # --- a token address that is not a token -----------------------------------------------------
-    row("token-no-contract", lambda w: w.seller.list_product(1, 1, DOC, currency=w.stranger), NotATokenError,
-        "is not a token: there is no contract at that address"),
-    row("token-other-contract", lambda w: w.seller.list_product(1, 1, DOC, currency=w.seller.address),
+    row("token-no-contract", lambda w: w.seller.list_product(ListingTerms(1, 1, DOC, currency=w.stranger)),
+        NotATokenError, "is not a token: there is no contract at that address"),
+    row("token-other-contract", lambda w: w.seller.list_product(ListingTerms(1, 1, DOC, currency=w.seller.address)),
         NotATokenError, "is not an ERC-20 token: it does not answer totalSupply/balanceOf"),
-    row("token-no-decimals", lambda w: w.seller.list_product(1, 1, DOC, currency=w.no_decimals),
+    row("token-no-decimals", lambda w: w.seller.list_product(ListingTerms(1, 1, DOC, currency=w.no_decimals)),
         TokenDecimalsError, "has no usable decimals()"),
     row("token-lookup", lambda w: w.seller.token(w.stranger), NotATokenError, "is not a token"),
     # --- ids -------------------------------------------------------------------------------------
@@ -201,10 +205,10 @@ ROWS = [
     row("cid-short-digest", lambda w: Cid(b"\x11" * 31, Codec.RAW), DappValueError, "must be 32 bytes, got 31"),
     row("cid-unknown-codec", lambda w: Cid(b"\x11" * 32, 7), DappValueError,  # type: ignore[arg-type]
         "unknown codec 7"),
-    row("cid-as-string", lambda w: w.seller.list_product(1, 1, CID), DappValueError,  # type: ignore[arg-type]
+    row("cid-as-string", lambda w: w.seller.list_product(ListingTerms(1, 1, CID)), DappValueError,  # type: ignore[arg-type]
         "the metadata document must be a Cid"),
-    row("cid-zero-digest", lambda w: w.seller.list_product(1, 1, Cid(bytes(32), Codec.RAW)), DappValueError,
-        "metadata digest must not be all zeros"),
+    row("cid-zero-digest", lambda w: w.seller.list_product(ListingTerms(1, 1, Cid(bytes(32), Codec.RAW))),
+        DappValueError, "metadata digest must not be all zeros"),
     # --- metadata documents ----------------------------------------------------------------------
     row("metadata-invalid-json", lambda w: fetch_product_metadata(w.gateway, w.docs["invalid"]), MetadataError,
         "is not UTF-8 JSON"),

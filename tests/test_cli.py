@@ -277,3 +277,16 @@ def test_v2_bad_input_is_one_line_exit_2_and_sends_nothing(shop: tuple[Cli, str]
         o["order"]: o["state"] for o in cli.json("orders", *net, "--buyer", str(w3.eth.accounts[2]), "--no-metadata")
     }  # type: ignore[union-attr,index]
     assert states["3-1"] == "cancelled"
+
+
+def test_node_executables_come_from_the_settings(cli: Cli) -> None:
+    """DAPP_ANVIL and DAPP_GANACHE are read by dapp.settings and handed to the node the command starts:
+    a wrong one is named, and nothing starts."""
+    for kind, variable in (("anvil", "DAPP_ANVIL"), ("ganache", "DAPP_GANACHE")):
+        missing = cli.home / f"no-{kind}"
+        cli.env[variable] = str(missing)
+        for args in (("node", "start", kind), ("status", "--network", kind)):
+            result = cli.run(*args, check=False)
+            assert result.returncode != 0, args
+            assert f"{variable}={missing} does not exist" in result.stderr, (args, result.stderr)
+        assert not (cli.home / ".dapp" / "nodes" / f"{kind}.json").exists()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from dapp.cli.common import parse_amount, parse_duration, split_amount
 from dapp.cli.output import format_duration, format_wei
+from dapp.cli.paramtypes import parse_amount, parse_duration, split_amount
 from dapp.exceptions import DappValueError
 from dapp.types import OrderRef
 

@@ -26,7 +26,7 @@ from dapp.exceptions import (
 from dapp.ipfs.cid import Cid, Codec
 from dapp.registry import Registry
 from dapp.tokens import ETH_TOKEN, Token
-from dapp.types import ETH, OrderRef, OrderState, Payment, Product
+from dapp.types import ETH, ListingTerms, OrderRef, OrderState, Payment, Product
 from tests.support.fixtures import DIGEST, Chain, ClientFor
 
 PRICE = 10**16
@@ -38,14 +38,14 @@ RAW = Cid(DIGEST, Codec.RAW)
 def escrowed(client: CatalogClient, price: int = PRICE, stock: int = 5, **terms: Any) -> int:
     """An escrowed product: 1 h to ship, then 1 h to dispute (unless `terms` say otherwise)."""
     terms = {"escrow_window": HOUR, "handling_time": HOUR, **terms}
-    return client.list_product(price, stock, RAW, **terms).product_id
+    return client.list_product(ListingTerms(price, stock, RAW, **terms)).product_id
 
 
 def test_full_purchase_flow_with_escrow(chain: Chain, client_for: ClientFor) -> None:
     seller, buyer = client_for(SELLER), client_for(BUYER)
     arbiter = str(chain.w3.eth.accounts[ARBITER])
     listing = seller.list_product(
-        PRICE, 5, Cid(DIGEST, Codec.DAG_PB), escrow_window=3600, handling_time=600, arbiter=arbiter
+        ListingTerms(PRICE, 5, Cid(DIGEST, Codec.DAG_PB), escrow_window=3600, handling_time=600, arbiter=arbiter)
     )
     product = buyer.product(listing.product_id)
     assert product == Product(
@@ -104,7 +104,7 @@ def test_full_purchase_flow_with_escrow(chain: Chain, client_for: ClientFor) -> 
 
 def test_immediate_settlement_refund_and_release(chain: Chain, client_for: ClientFor) -> None:
     seller, buyer, other = client_for(SELLER), client_for(BUYER), client_for(OTHER)
-    now = seller.list_product(PRICE, 10, RAW).product_id
+    now = seller.list_product(ListingTerms(PRICE, 10, RAW)).product_id
     later = escrowed(seller, stock=10, escrow_window=600)
 
     assert not buyer.buy(now, 1).escrowed
@@ -178,7 +178,7 @@ def test_dispute_after_the_window_is_refused(chain: Chain, client_for: ClientFor
 
 def test_withdraw_to_another_address(chain: Chain, client_for: ClientFor) -> None:
     seller, buyer = client_for(SELLER), client_for(BUYER)
-    pid = seller.list_product(PRICE, 3, RAW).product_id
+    pid = seller.list_product(ListingTerms(PRICE, 3, RAW)).product_id
     buyer.buy(pid, 1)
     elsewhere = str(chain.w3.eth.accounts[5])
     before = chain.w3.eth.get_balance(elsewhere)  # type: ignore[arg-type]
@@ -189,10 +189,10 @@ def test_withdraw_to_another_address(chain: Chain, client_for: ClientFor) -> Non
 
 def test_reverts_are_named_and_nothing_is_sent(chain: Chain, client_for: ClientFor, usd: str) -> None:
     seller, buyer = client_for(SELLER), client_for(BUYER)
-    pid = seller.list_product(PRICE, 1, RAW).product_id
-    in_usd = buyer.product(seller.list_product(PRICE, 1, RAW, currency=usd).product_id)
+    pid = seller.list_product(ListingTerms(PRICE, 1, RAW)).product_id
+    in_usd = buyer.product(seller.list_product(ListingTerms(PRICE, 1, RAW, currency=usd)).product_id)
     seen = buyer.product(pid)
-    changed = seller.list_product(PRICE, 5, RAW).product_id
+    changed = seller.list_product(ListingTerms(PRICE, 5, RAW)).product_id
     stale = buyer.product(changed)
     seller.set_metadata(changed, Cid(b"\x22" * 32, Codec.RAW))  # a photo of the item, after the buyer looked
     nonce = chain.w3.eth.get_transaction_count(buyer.account)  # type: ignore[arg-type]
@@ -232,7 +232,7 @@ def test_reverts_are_named_and_nothing_is_sent(chain: Chain, client_for: ClientF
 
 def test_order_state_is_named_in_errors(chain: Chain, client_for: ClientFor) -> None:
     seller, buyer = client_for(SELLER), client_for(BUYER)
-    pid = seller.list_product(PRICE, 3, RAW).product_id
+    pid = seller.list_product(ListingTerms(PRICE, 3, RAW)).product_id
     order = buyer.buy(pid, 1).order
     with pytest.raises(ContractRevert, match=r"state='completed'") as info:
         buyer.confirm(order)
@@ -242,15 +242,18 @@ def test_order_state_is_named_in_errors(chain: Chain, client_for: ClientFor) -> 
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda c: c.list_product(0, 1, RAW), "price must be between 1"),
-        (lambda c: c.list_product(2**96, 1, RAW), "price must be between 1"),
-        (lambda c: c.list_product(1, 2**32, RAW), "stock must be between 0"),
-        (lambda c: c.list_product(1, 1, Cid(b"\x00" * 32, Codec.RAW)), "must not be all zeros"),
-        (lambda c: c.list_product(1, 1, Cid(b"\x01" * 31, Codec.RAW)), "must be 32 bytes"),
-        (lambda c: c.list_product(1, 1, RAW, escrow_window=60), "needs a handling time"),
-        (lambda c: c.list_product(1, 1, RAW, handling_time=60), "needs an escrow window"),
-        (lambda c: c.list_product(1, 1, RAW, arbiter=OUTSIDER), "only an escrowed product can have an arbiter"),
-        (lambda c: c.list_product(1, 1, RAW, currency="0x12"), "currency is not an Ethereum address"),
+        (lambda c: c.list_product(ListingTerms(0, 1, RAW)), "price must be between 1"),
+        (lambda c: c.list_product(ListingTerms(2**96, 1, RAW)), "price must be between 1"),
+        (lambda c: c.list_product(ListingTerms(1, 2**32, RAW)), "stock must be between 0"),
+        (lambda c: c.list_product(ListingTerms(1, 1, Cid(b"\x00" * 32, Codec.RAW))), "must not be all zeros"),
+        (lambda c: c.list_product(ListingTerms(1, 1, Cid(b"\x01" * 31, Codec.RAW))), "must be 32 bytes"),
+        (lambda c: c.list_product(ListingTerms(1, 1, RAW, escrow_window=60)), "needs a handling time"),
+        (lambda c: c.list_product(ListingTerms(1, 1, RAW, handling_time=60)), "needs an escrow window"),
+        (
+            lambda c: c.list_product(ListingTerms(1, 1, RAW, arbiter=OUTSIDER)),
+            "only an escrowed product can have an arbiter",
+        ),
+        (lambda c: c.list_product(ListingTerms(1, 1, RAW, currency="0x12")), "currency is not an Ethereum address"),
         (lambda c: c.buy(1, 0), "quantity must be between 1"),
         (lambda c: c.buy(1, True), "quantity must be an integer"),
         (lambda c: c.buy(1, 1, payment="cheque"), "payment must be one of"),
@@ -289,7 +292,7 @@ OUTSIDER = "0x000000000000000000000000000000000000dEaD"
 
 def test_pagination_reads_everything_in_pages(chain: Chain, client_for: ClientFor) -> None:
     seller = client_for(SELLER)
-    ids = [seller.list_product(PRICE + i, 1, RAW).product_id for i in range(7)]
+    ids = [seller.list_product(ListingTerms(PRICE + i, 1, RAW)).product_id for i in range(7)]
     assert [p.id for p in seller.products(page_size=3)] == ids
     assert [p.id for p in seller.products(offset=2, limit=3, page_size=2)] == ids[2:5]
     assert seller.products(offset=7) == []
@@ -298,8 +301,8 @@ def test_pagination_reads_everything_in_pages(chain: Chain, client_for: ClientFo
 
 def test_history_from_indexed_events(chain: Chain, client_for: ClientFor) -> None:
     seller, buyer, other = client_for(SELLER), client_for(BUYER), client_for(OTHER)
-    first = seller.list_product(PRICE, 9, RAW).product_id
-    second = other.list_product(PRICE, 9, RAW).product_id
+    first = seller.list_product(ListingTerms(PRICE, 9, RAW)).product_id
+    second = other.list_product(ListingTerms(PRICE, 9, RAW)).product_id
     buyer.buy(first, 1)
     other.buy(first, 1)
     buyer.buy(second, 2)
@@ -326,7 +329,7 @@ def test_price_change_keeps_what_earlier_orders_paid(chain: Chain, client_for: C
 
 
 def test_missing_deployment_is_reported_not_called(chain: Chain, tmp_path: object) -> None:
-    from dapp.deploy import live_deployment
+    from dapp.liveness import live_deployment
 
     with pytest.raises(NotDeployedError, match="no entry"):
         live_deployment(chain.w3, Registry(tmp_path))  # type: ignore[arg-type]
@@ -367,7 +370,7 @@ def test_token_purchase_with_a_permit_or_an_approve(chain: Chain, client_for: Cl
 
 def test_an_allowance_already_given_is_used(chain: Chain, client_for: ClientFor, usd: str) -> None:
     seller, buyer = client_for(SELLER), client_for(BUYER)
-    pid = seller.list_product(3 * USD, 10, RAW, currency=usd).product_id
+    pid = seller.list_product(ListingTerms(3 * USD, 10, RAW, currency=usd)).product_id
     buyer.transactions.execute(buyer.tokens.approve_request(usd, buyer.address, 100 * USD))
     purchase = buyer.buy(pid, 2)
     assert (purchase.payment, purchase.escrowed, purchase.approve_tx) == (Payment.ALLOWANCE, False, None)
@@ -381,11 +384,11 @@ def test_token_problems_are_refused_before_anything_is_sent(
     pid = escrowed(seller, price=5 * USD, currency=usd)
     block = chain.w3.eth.block_number
     with pytest.raises(NotATokenError, match="no contract at that address"):
-        seller.list_product(1, 1, RAW, currency=OUTSIDER)
+        seller.list_product(ListingTerms(1, 1, RAW, currency=OUTSIDER))
     with pytest.raises(NotATokenError, match="not an ERC-20 token"):
-        seller.list_product(1, 1, RAW, currency=seller.address)  # the Catalog: code, but no token
+        seller.list_product(ListingTerms(1, 1, RAW, currency=seller.address))  # the Catalog: code, but no token
     with pytest.raises(TokenDecimalsError, match="no usable decimals"):
-        seller.list_product(1, 1, RAW, currency=no_decimals_token)
+        seller.list_product(ListingTerms(1, 1, RAW, currency=no_decimals_token))
     with pytest.raises(InsufficientFundsError, match=r"costs 5.00 tUSD .* holds 0.00 tUSD"):
         poor.buy(pid, 1)
     with pytest.raises(ContractRevert, match="CatalogInsufficientStock"):  # checked before the approve

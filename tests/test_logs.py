@@ -21,6 +21,7 @@ from dapp.ipfs.cid import Cid, Codec
 from dapp.networks import http_web3
 from dapp.nodes import AnvilNode
 from dapp.registry import Registry
+from dapp.types import ListingTerms
 from tests.support.fixtures import DIGEST
 from tests.support.http_server import LocalHTTPServer
 
@@ -80,7 +81,7 @@ def test_history_survives_a_capped_provider(relay: CappedRelay, anvil_node: Anvi
     abi = load_artifact().abi
     shop = CatalogClient.from_deployment(w3, deployment, abi, account=seller)
     me = CatalogClient.from_deployment(w3, deployment, abi, account=buyer)
-    pid = shop.list_product(1000, 50, Cid(DIGEST, Codec.RAW)).product_id
+    pid = shop.list_product(ListingTerms(1000, 50, Cid(DIGEST, Codec.RAW))).product_id
     expected = [me.buy(pid, 1).order for _ in range(11)]  # one block each: 12+ blocks of history
 
     assert me.order_refs_of(buyer) == expected

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from dapp.compile import load_artifact
-from dapp.deploy import deploy_catalog, live_deployment, register_deployment, stale_reason
+from dapp.deploy import deploy_catalog, register_deployment
 from dapp.exceptions import ConfigError, DeploymentError, NotDeployedError
+from dapp.liveness import live_deployment, stale_reason
 from dapp.networks import http_web3
 from dapp.nodes import AnvilNode
 from dapp.registry import HEADER, Deployment, Registry, abi_hash

@@ -25,9 +25,10 @@ lint-page: frontend/node_modules/.stamp
 	@! grep -rnE '$(MARKUP_FROM_STRINGS)' frontend/src || (echo 'frontend/src builds markup from strings' && false)
 
 # The unit tests (TypeScript, bundled by esbuild, run by node --test): pure modules and the views against
-# a fake reader.
+# a fake reader. With TEST_REPORTS (bench/suite.py), also a JUnit report beside the readable one.
 test-page: frontend/node_modules/.stamp
-	cd frontend && node test/run.mjs
+	cd frontend && node test/run.mjs $(if $(TEST_REPORTS),--test-reporter=spec --test-reporter-destination=stdout \
+		--test-reporter=junit --test-reporter-destination=$(abspath $(TEST_REPORTS))/page-node.xml)
 
 # The page for the current checkout, without config.json (`dapp page build` writes one for a deployment).
 page: frontend/node_modules/.stamp

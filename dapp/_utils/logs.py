@@ -4,8 +4,8 @@ big.
 Public RPC providers cap eth_getLogs by block range or by result count, each with its own error text
 ("block range is too wide", "query returned more than 10000 results", "exceed maximum block range",
 "Log response size exceeded", HTTP 413, ...). Only such a range error splits a multi-block range in two;
-anything else is reported at once. A 429 used to be taken for "too large" and split one request into 45;
-the transport now waits it out (dapp.rpc), and a node that does not answer is not asked twice as often.
+anything else is reported at once: a 429 is not "too large" (splitting on it turned one request into 45);
+the transport waits it out (dapp.rpc), and a node that does not answer is not asked twice as often.
 """
 
 from __future__ import annotations

@@ -1,32 +1,29 @@
-"""What the chain commands share: the connection/account/registry session and amount parsing."""
+"""What the chain commands share: the connection, account, registry and transaction options of one command."""
 
 from __future__ import annotations
 
-import os
-import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation, localcontext
 from typing import Any
 
 import click
 
+from dapp import settings
 from dapp._utils.validate import check_address
-from dapp.accounts import KEYSTORE_PASSWORD_ENV, PRIVATE_KEY_ENV, use_account
-from dapp.cli.options import NetworkArgs, TxArgs
+from dapp.accounts import use_account
+from dapp.cli.options import NetworkArgs, TxArgs, cli_settings
 from dapp.cli.output import progress, remember_transaction
+from dapp.cli.paramtypes import UNITS, parse_amount, split_amount
 from dapp.client import CatalogClient
-from dapp.deploy import live_deployment, live_token
 from dapp.exceptions import AccountError, DappValueError
+from dapp.liveness import live_deployment, live_token
 from dapp.networks import Connection, connect
 from dapp.registry import Registry
 from dapp.tokens import ETH_TOKEN, Token
 from dapp.transactions import TxEvent, TxEventKind
 from dapp.transactions.fees import FeeOverrides
-
-_UNITS = {"wei": 0, "gwei": 9, "ether": 18, "eth": 18}
 
 
 @dataclass
@@ -89,7 +86,7 @@ class Session:
             if unit and unit.lower() != token.symbol.lower():
                 raise DappValueError(f"--price is in {unit} but --currency {token.address} is {token.symbol}")
             return token, token.parse(number)
-        if unit is None or unit.lower() in _UNITS:
+        if unit is None or unit.lower() in UNITS:
             return ETH_TOKEN, parse_amount(text)
         token = self.token_by_symbol(client, unit)
         return token, token.parse(number)
@@ -113,61 +110,33 @@ def ask_password() -> str:
         return str(click.prompt("keystore password", hide_input=True))
     line = sys.stdin.readline() if sys.stdin is not None else ""
     if not line:
-        raise AccountError(f"the keystore needs a password and none was given: set {KEYSTORE_PASSWORD_ENV} or type it")
+        variable = settings.KEYSTORE_PASSWORD
+        raise AccountError(f"the keystore needs a password and none was given: set {variable} or type it")
     return line.rstrip("\r\n")
 
 
 @contextmanager
 def session(net: NetworkArgs, *, need_account: bool = True, tx: TxArgs | None = None) -> Iterator[Session]:
     progress(f"connecting to {net.network.label}")
-    connection = connect(net.network, expected_chain_id=net.chain_id, progress=progress)
+    found = cli_settings()
+    connection = connect(
+        net.network,
+        expected_chain_id=net.chain_id,
+        home=found.home,
+        node_binary=found.node_binary(net.network.kind),
+        progress=progress,
+    )
     try:
         account = None
-        if need_account or net.keystore or net.account_index is not None or os.environ.get(PRIVATE_KEY_ENV):
+        if need_account or net.keystore or net.account_index is not None or found.private_key:
             account = use_account(
                 connection.w3,
+                private_key=found.private_key,
                 keystore=net.keystore,
+                password=found.keystore_password,
                 index=net.account_index,
                 password_prompt=ask_password,
             )
         yield Session(connection, account, Registry(net.deployments), tx or TxArgs())
     finally:
         connection.close()
-
-
-_AMOUNT = re.compile(r"^\s*([0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)\s*([A-Za-z][A-Za-z0-9]*)?\s*$")
-
-
-def split_amount(text: str) -> tuple[str, str | None]:
-    """'12.5tUSD' -> ('12.5', 'tUSD'); '1000' -> ('1000', None)."""
-    match = _AMOUNT.match(text)
-    if match is None:
-        raise DappValueError(f"not an amount: {text!r} (e.g. 0.02ether, 12.5tUSD, or 12.5 with --currency)")
-    return match.group(1), match.group(2)
-
-
-def parse_duration(text: str) -> int:
-    """'604800', '7d', '48h', '30m', '90s' -> seconds."""
-    raw = text.strip().lower()
-    units = {"d": 86_400, "h": 3_600, "m": 60, "s": 1}
-    scale = units.get(raw[-1:], 1) if raw else 1
-    number = raw[:-1] if raw[-1:] in units else raw
-    if not number.isdigit():
-        raise DappValueError(f"not a duration: {text!r} (seconds, or e.g. 7d, 48h, 30m)")
-    return int(number) * scale
-
-
-def parse_amount(text: str) -> int:
-    """'10000' (wei), '0.02ether', '0.02 eth', '5gwei' -> wei. Fractions need a unit; nothing is rounded."""
-    raw = text.strip().lower().replace(" ", "").replace("_", "")
-    unit = next((u for u in sorted(_UNITS, key=len, reverse=True) if raw.endswith(u)), "wei")
-    number = raw[: len(raw) - len(unit)] if raw.endswith(unit) else raw
-    # Decimal's default 28 digits would round a 29-digit wei amount without a word.
-    with localcontext(prec=120):
-        try:
-            value = Decimal(number) * (Decimal(10) ** _UNITS[unit])
-        except InvalidOperation:
-            raise DappValueError(f"not an amount: {text!r} (wei, or a number with ether/gwei: 0.02ether)") from None
-        if not value.is_finite() or value != value.to_integral_value() or value < 0:
-            raise DappValueError(f"amount {text!r} is not a whole, non-negative number of wei")
-        return int(value)

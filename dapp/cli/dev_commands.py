@@ -5,16 +5,18 @@ from __future__ import annotations
 import contextlib
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import FrameType
 
 import click
 
+from dapp import settings
 from dapp.cli.common import session
 from dapp.cli.options import (
     NetworkArgs,
     TxArgs,
+    cli_settings,
     deployments_option,
     ipfs_api_option,
     json_option,
@@ -22,13 +24,14 @@ from dapp.cli.options import (
     tx_options,
 )
 from dapp.cli.output import emit, format_wei, progress, table
-from dapp.cli.store_commands import orders_table, products_table
+from dapp.cli.render import orders_table, products_table
+from dapp.cli.status import catalog_status
 from dapp.compile import REPO_ROOT, Artifact, compile_contracts, load_artifact, write_packaged_artifact
 from dapp.demo import Demo, Ports, run_demo
-from dapp.deploy import catalog_status, deploy_catalog
+from dapp.deploy import deploy_catalog
 from dapp.ipfs.documents import NameLookup
-from dapp.networks import DEV_NETWORKS, ensure_background_node, parse_network, running_node, stop_background_node
-from dapp.nodes import DEV_MNEMONIC
+from dapp.networks import DEV_NETWORKS, parse_network
+from dapp.nodes import DEV_MNEMONIC, ensure_background_node, running_node, stop_background_node
 from dapp.registry import Registry
 
 
@@ -148,7 +151,8 @@ def node() -> None:
 @click.argument("kind", type=click.Choice(DEV_NETWORKS), default="anvil")
 def node_start(kind: str) -> None:
     """Start a background node for this project (or show the running one)."""
-    record = ensure_background_node(kind, progress)
+    found = cli_settings()
+    record = ensure_background_node(found.home, kind, found.node_binary(kind), progress)
     click.echo(f"{kind} running at {record['url']} (pid {record['pid']}); stop it with `dapp node stop {kind}`")
 
 
@@ -156,32 +160,42 @@ def node_start(kind: str) -> None:
 @click.argument("kind", type=click.Choice(DEV_NETWORKS), default="anvil")
 def node_stop(kind: str) -> None:
     """Stop this project's background node of KIND (by its recorded PID)."""
-    pid = stop_background_node(kind)
+    pid = stop_background_node(cli_settings().home, kind)
     click.echo(f"stopped {kind} (pid {pid})" if pid else f"no {kind} node was running")
 
 
 @node.command("status")
 def node_status() -> None:
     """Show this project's background nodes."""
-    rows = [[kind, r["url"], r["pid"]] for kind in DEV_NETWORKS if (r := running_node(kind))]
+    rows = [[kind, r["url"], r["pid"]] for kind in DEV_NETWORKS if (r := running_node(cli_settings().home, kind))]
     click.echo(table(["node", "url", "pid"], rows) if rows else "no background nodes")
+
+
+def _port(name: str, default: int) -> Callable[[], int]:
+    """`dapp up`'s port option default: its setting, else `default`."""
+
+    def port() -> int:
+        value = getattr(cli_settings(), name)
+        return default if value is None else int(value)
+
+    return port
 
 
 @click.command("up")
 @click.option("--network", "-n", default="anvil", show_default=True,
               help="anvil or ganache (a fresh node, stopped on exit), embedded, or an RPC URL.")  # fmt: skip
-@click.option("--port", "rpc_port", type=click.IntRange(0, 65535), default=Ports.rpc, show_default=True,
-              envvar="DAPP_UP_RPC_PORT", help="Port of the anvil/Ganache started here (0: any; a free one if "
-              "taken). Env DAPP_UP_RPC_PORT.")  # fmt: skip
-@click.option("--gateway-port", type=click.IntRange(0, 65535), default=Ports.gateway, show_default=True,
-              envvar="DAPP_UP_GATEWAY_PORT", help="Port of our Kubo's gateway, which serves the page. "
-              "Env DAPP_UP_GATEWAY_PORT.")  # fmt: skip
-@click.option("--api-port", type=click.IntRange(0, 65535), default=Ports.api, show_default=True,
-              envvar="DAPP_UP_API_PORT", help="Port of our Kubo's RPC API (the page publishes reviews through it). "
-              "Env DAPP_UP_API_PORT.")  # fmt: skip
-@click.option("--indexer-port", type=click.IntRange(0, 65535), default=Ports.indexer, show_default=True,
-              envvar="DAPP_UP_INDEXER_PORT", help="Port of our Ponder indexer (a free one if taken). "
-              "Env DAPP_UP_INDEXER_PORT.")  # fmt: skip
+@click.option("--port", "rpc_port", type=click.IntRange(0, 65535), default=_port("up_rpc_port", Ports.rpc),
+              show_default=str(Ports.rpc), help="Port of the anvil/Ganache started here (0: any; a free one if "
+              f"taken). Env {settings.UP_RPC_PORT}.")  # fmt: skip
+@click.option("--gateway-port", type=click.IntRange(0, 65535), default=_port("up_gateway_port", Ports.gateway),
+              show_default=str(Ports.gateway), help="Port of our Kubo's gateway, which serves the page. "
+              f"Env {settings.UP_GATEWAY_PORT}.")  # fmt: skip
+@click.option("--api-port", type=click.IntRange(0, 65535), default=_port("up_api_port", Ports.api),
+              show_default=str(Ports.api), help="Port of our Kubo's RPC API (the page publishes reviews through it). "
+              f"Env {settings.UP_API_PORT}.")  # fmt: skip
+@click.option("--indexer-port", type=click.IntRange(0, 65535), default=_port("up_indexer_port", Ports.indexer),
+              show_default=str(Ports.indexer), help="Port of our Ponder indexer (a free one if taken). "
+              f"Env {settings.UP_INDEXER_PORT}.")  # fmt: skip
 @click.option("--seller", metavar="ADDRESS", help="Build the page as this seller's storefront (only their "
               "products, under their name and banner); the sample seller is dev account 1.")  # fmt: skip
 @deployments_option
@@ -196,7 +210,7 @@ def up(
     api_port: int,
     indexer_port: int,
     seller: str | None,
-    deployments: Path | None,
+    deployments: Path,
     ipfs_api: str | None,
     no_ipfs: bool,
     no_indexer: bool,
@@ -213,7 +227,8 @@ def up(
     try:
         with run_demo(
             choice, registry, artifact, ipfs_api=ipfs_api, with_ipfs=not no_ipfs, ports=ports, seller=seller,
-            with_indexer=with_indexer, progress=progress,
+            with_indexer=with_indexer, state_home=cli_settings().home,
+            node_binary=cli_settings().node_binary(choice.kind), progress=progress,
         ) as demo:  # fmt: skip
             names = {cid: NameLookup(cid, name) for cid, name in demo.names.items()}
             products_by_id = {p.id: p for p in demo.products}

@@ -6,10 +6,10 @@ from typing import TYPE_CHECKING
 
 import click
 
-from dapp.cli.options import NetworkArgs, network_options
+from dapp.cli.options import NetworkArgs, cli_settings, network_options
 from dapp.cli.output import emit, progress
 from dapp.exceptions import ConfigError, IndexerError
-from dapp.networks import Connection, connect, state_dir
+from dapp.networks import Connection, connect
 
 if TYPE_CHECKING:
     from dapp.indexer.process import IndexerProcess
@@ -42,9 +42,9 @@ def start(net: NetworkArgs, gateway: str | None, port: int, wait: bool, timeout:
     from dapp.registry import Registry
 
     progress(f"connecting to {net.network.label}")
-    with connect(net.network, expected_chain_id=net.chain_id, progress=progress) as connection:
+    with _connect(net) as connection:
         process = indexer_for(
-            connection.w3, Registry(net.deployments), rpc_url(connection), state_dir(), gateway_url=gateway
+            connection.w3, Registry(net.deployments), rpc_url(connection), cli_settings().home, gateway_url=gateway
         )
         progress("starting the indexer (Ponder: ~10-20 s until it answers)")
         info, started = process.start(port)
@@ -74,7 +74,7 @@ def status(net: NetworkArgs) -> None:
     """Whether this chain's indexer runs, how far it got, and where it answers."""
     from dapp.indexer.reader import IndexerReader
 
-    with connect(net.network, expected_chain_id=net.chain_id, progress=progress) as connection:
+    with _connect(net) as connection:
         process = _process(net, connection)
         info = process.running()
         head = int(connection.w3.eth.block_number)
@@ -102,6 +102,17 @@ def _process(net: NetworkArgs, connection: Connection | None = None) -> IndexerP
     from dapp.registry import Registry
 
     if connection is None:
-        with connect(net.network, expected_chain_id=net.chain_id, progress=progress) as own:
-            return indexer_for(own.w3, Registry(net.deployments), rpc_url(own), state_dir())
-    return indexer_for(connection.w3, Registry(net.deployments), rpc_url(connection), state_dir())
+        with _connect(net) as own:
+            return indexer_for(own.w3, Registry(net.deployments), rpc_url(own), cli_settings().home)
+    return indexer_for(connection.w3, Registry(net.deployments), rpc_url(connection), cli_settings().home)
+
+
+def _connect(net: NetworkArgs) -> Connection:
+    found = cli_settings()
+    return connect(
+        net.network,
+        expected_chain_id=net.chain_id,
+        home=found.home,
+        node_binary=found.node_binary(net.network.kind),
+        progress=progress,
+    )

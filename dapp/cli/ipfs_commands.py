@@ -8,7 +8,8 @@ from typing import Any
 
 import click
 
-from dapp.cli.options import ipfs_api_option, json_option
+from dapp import settings
+from dapp.cli.options import from_settings, ipfs_api_option, json_option
 from dapp.cli.output import emit, progress
 from dapp.exceptions import DappValueError
 from dapp.ipfs.car import write_car
@@ -20,7 +21,9 @@ from dapp.ipfs.unixfs import import_path
 @click.argument("directory", type=click.Path(path_type=Path))
 @ipfs_api_option
 @click.option("--remote", metavar="URL", help="Also pin on this IPFS Pinning Service API endpoint.")
-@click.option("--token", envvar="DAPP_PINNING_TOKEN", help="Access token for --remote (env DAPP_PINNING_TOKEN).")
+@click.option(
+    "--token", default=from_settings("pinning_token"), help=f"Access token for --remote (env {settings.PINNING_TOKEN})."
+)
 @click.option("--name", help="Name of the pin at the remote service (default: the directory's name).")
 @click.option(
     "--releases",

@@ -11,35 +11,50 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
-from dapp.ipfs import API_ENV, REPO_ENV
+from dapp import settings
+from dapp.cli.paramtypes import WEI
+from dapp.settings import Settings
 
 if TYPE_CHECKING:
     from dapp.networks import NetworkChoice
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+
+def cli_settings() -> Settings:
+    """The environment's settings (dapp.settings), read once per command line."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is None:
+        return settings.load()
+    meta = ctx.find_root().meta
+    if "dapp.settings" not in meta:
+        meta["dapp.settings"] = settings.load()
+    found: Settings = meta["dapp.settings"]
+    return found
+
+
+def from_settings(name: str) -> Callable[[], Any]:
+    """An option's default: the setting `name` (an environment variable, read by dapp.settings)."""
+    return lambda: getattr(cli_settings(), name)
+
+
 json_option = click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON on stdout.")
 
 ipfs_api_option = click.option(
     "--ipfs-api",
-    envvar=API_ENV,
+    default=from_settings("ipfs_api"),
     metavar="MULTIADDR_OR_URL",
-    help=f"Kubo RPC API to use, e.g. /ip4/127.0.0.1/tcp/5001 (env {API_ENV}). "
-    f"Default: start our own offline Kubo on the repo in ${REPO_ENV} or .cache/ipfs.",
+    help=f"Kubo RPC API to use, e.g. /ip4/127.0.0.1/tcp/5001 (env {settings.IPFS_API}). "
+    f"Default: start our own offline Kubo on the repo in ${settings.IPFS_REPO} or .cache/ipfs.",
 )
 
 deployments_option = click.option(
     "--deployments",
     type=click.Path(file_okay=False, path_type=Path),
-    envvar="DAPP_DEPLOYMENTS",
-    help="Deployment registry folder (default ./deployments; env DAPP_DEPLOYMENTS).",
+    default=from_settings("deployments"),
+    show_default=False,
+    help=f"Deployment registry folder (default ./deployments; env {settings.DEPLOYMENTS}).",
 )
-
-
-def _indexer_default() -> str | None:
-    from dapp import settings
-
-    return settings.indexer_url()
 
 
 def _indexer_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -55,15 +70,18 @@ def _indexer_url(ctx: click.Context, param: click.Parameter, value: str | None) 
 indexer_option = click.option(
     "--indexer",
     metavar="URL",
-    default=_indexer_default,
+    default=from_settings("indexer_url"),
     callback=_indexer_url,
-    help="Our Ponder indexer of this Catalog (`dapp indexer start` prints it; env DAPP_INDEXER_URL): "
+    help=f"Our Ponder indexer of this Catalog (`dapp indexer start` prints it; env {settings.INDEXER_URL}): "
     "histories come from it once it proves it follows this chain and Catalog up to the head; "
     "otherwise, and without one, from the chain's logs.",
 )
 
 
-NETWORK_HELP = "embedded, anvil, ganache, or an http(s):// RPC URL (default: $DAPP_NETWORK, $DAPP_RPC_URL, else anvil)."
+NETWORK_HELP = (
+    f"embedded, anvil, ganache, or an http(s):// RPC URL (default: ${settings.NETWORK}, ${settings.RPC_URL}, "
+    f"else {settings.DEFAULT_NETWORK})."
+)
 
 
 @dataclass(frozen=True)
@@ -73,9 +91,9 @@ class NetworkArgs:
     network: NetworkChoice
     account_index: int | None
     keystore: Path | None
-    deployments: Path | None
+    deployments: Path
     as_json: bool
-    chain_id: int | None = None  # the chain expected (--chain-id / $DAPP_CHAIN_ID); another is an error
+    chain_id: int | None = None  # the chain expected (--chain-id / its setting); another is an error
 
 
 @dataclass(frozen=True)
@@ -93,24 +111,23 @@ def tx_options(func: F) -> F:
 
     @functools.wraps(func)
     def command(
-        *args: Any, max_fee: str | None, priority_fee: str | None, gas_limit: int | None, timeout: float, **kwargs: Any
+        *args: Any, max_fee: int | None, priority_fee: int | None, gas_limit: int | None, timeout: float, **kwargs: Any
     ) -> Any:
-        from dapp.cli.common import parse_amount
-
-        tx = TxArgs(
-            max_fee=parse_amount(max_fee) if max_fee is not None else None,
-            priority_fee=parse_amount(priority_fee) if priority_fee is not None else None,
-            gas_limit=gas_limit,
-            timeout=timeout,
-        )
+        tx = TxArgs(max_fee=max_fee, priority_fee=priority_fee, gas_limit=gas_limit, timeout=timeout)
         return func(*args, tx=tx, **kwargs)
 
     options = [
         click.option(
-            "--max-fee", metavar="AMOUNT", help="Most to pay per gas, e.g. 30gwei (default: 2 x base fee + tip)."
+            "--max-fee",
+            type=WEI,
+            metavar="AMOUNT",
+            help="Most to pay per gas, e.g. 30gwei (default: 2 x base fee + tip).",
         ),
         click.option(
-            "--priority-fee", metavar="AMOUNT", help="Tip per gas for the block producer (default: recent median)."
+            "--priority-fee",
+            type=WEI,
+            metavar="AMOUNT",
+            help="Tip per gas for the block producer (default: recent median).",
         ),
         click.option("--gas-limit", type=click.IntRange(21_000), help="Gas limit (default: the estimate + 20%)."),
         click.option(
@@ -138,13 +155,16 @@ def network_options(func: F) -> F:
         chain_id: int | None,
         account_index: int | None,
         keystore: Path | None,
-        deployments: Path | None,
+        deployments: Path,
         as_json: bool,
         **kwargs: Any,
     ) -> Any:
         from dapp.networks import parse_network
 
-        net = NetworkArgs(parse_network(network), account_index, keystore, deployments, as_json, chain_id)
+        found = cli_settings()
+        choice = parse_network(network or found.network_choice)
+        chain_id = chain_id if chain_id is not None else found.chain_id
+        net = NetworkArgs(choice, account_index, keystore, deployments, as_json, chain_id)
         return func(*args, net=net, **kwargs)
 
     options = [
@@ -152,14 +172,13 @@ def network_options(func: F) -> F:
         click.option(
             "--chain-id",
             type=click.IntRange(1),
-            envvar="DAPP_CHAIN_ID",
-            help="The chain you mean (env DAPP_CHAIN_ID): any other is refused before anything is sent.",
+            help=f"The chain you mean (env {settings.CHAIN_ID}): any other is refused before anything is sent.",
         ),
         click.option("--account", "account_index", type=int, help="Unlocked dev-node account number (default 0)."),
         click.option(
             "--keystore",
             type=click.Path(dir_okay=False, path_type=Path),
-            help="Encrypted JSON keystore to sign with (password: $DAPP_KEYSTORE_PASSWORD or a prompt).",
+            help=f"Encrypted JSON keystore to sign with (password: ${settings.KEYSTORE_PASSWORD} or a prompt).",
         ),
         deployments_option,
         json_option,

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import os
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
+from dapp import settings
 from dapp._utils.validate import check_address
 from dapp.cli.common import session
-from dapp.cli.options import NetworkArgs, ipfs_api_option, json_option, network_options
+from dapp.cli.options import NetworkArgs, cli_settings, from_settings, ipfs_api_option, json_option, network_options
 from dapp.cli.output import emit, progress
-from dapp.deploy import live_deployment
 from dapp.exceptions import DappValueError
 from dapp.ipfs.cid import Cid
 from dapp.ipfs.kubo import open_kubo
+from dapp.liveness import live_deployment
 from dapp.page import DEFAULT_OUT, PageConfig, build_page, verify_page
 
 if TYPE_CHECKING:
@@ -61,20 +60,12 @@ def build(net: NetworkArgs, rpc_url: str | None, seller: str | None, seller_docu
     )
 
 
-CLUSTER_TOKEN_ENV = "DAPP_CLUSTER_TOKEN"
-
-
-def _token_env(name: str) -> str:
-    return "DAPP_PIN_TOKEN_" + re.sub(r"[^A-Z0-9]", "_", name.upper())
-
-
 def _token(env: str, endpoint: str) -> str:
     """An endpoint's token from $ENV, or from the file $ENV_FILE names (a secret store's mount)."""
-    token = os.environ.get(env, "").strip()
-    file = os.environ.get(f"{env}_FILE")
+    token, file = settings.secret(env)
     if not token and file:
         try:
-            token = Path(file).read_text(encoding="utf-8").strip()
+            token = file.read_text(encoding="utf-8").strip()
         except OSError as exc:
             raise DappValueError(
                 f"cannot read the token file of {endpoint} ({env}_FILE={file}): {exc.strerror}"
@@ -89,13 +80,13 @@ def _token(env: str, endpoint: str) -> str:
 def _endpoints(cluster: str | None, services: tuple[str, ...]) -> tuple[PinEndpoint | None, tuple[PinEndpoint, ...]]:
     from dapp.ipfs.pinsvc import PinEndpoint
 
-    ours = PinEndpoint("cluster", cluster, _token(CLUSTER_TOKEN_ENV, f"cluster ({cluster})")) if cluster else None
+    ours = PinEndpoint("cluster", cluster, _token(settings.CLUSTER_TOKEN, f"cluster ({cluster})")) if cluster else None
     remote = []
     for spec in services:
         name, sep, url = spec.partition("=")
         if not sep or not name or not url:
             raise DappValueError(f"--pin-service {spec!r}: write NAME=URL, e.g. pinata=https://api.pinata.cloud/psa")
-        remote.append(PinEndpoint(name, url, _token(_token_env(name), f"{name} ({url})")))
+        remote.append(PinEndpoint(name, url, _token(settings.pin_token_variable(name), f"{name} ({url})")))
     return ours, tuple(remote)
 
 
@@ -107,20 +98,22 @@ def _endpoints(cluster: str | None, services: tuple[str, ...]) -> tuple[PinEndpo
 @click.option("--name", "key_name", default="shop", show_default=True, metavar="KEYNAME",
               help="The IPNS name's key (.dapp/ipns/KEYNAME.key, created on first use: back it up).")  # fmt: skip
 @ipfs_api_option
-@click.option("--cluster", metavar="URL", envvar="DAPP_CLUSTER_URL",
-              help=f"Our IPFS Cluster's Pinning Service API (env DAPP_CLUSTER_URL; token ${CLUSTER_TOKEN_ENV} "
-              f"or ${CLUSTER_TOKEN_ENV}_FILE).")  # fmt: skip
-@click.option("--pin-service", "pin_services", metavar="NAME=URL", multiple=True, envvar="DAPP_PIN_SERVICES",
+@click.option("--cluster", metavar="URL", default=from_settings("cluster_url"),
+              help=f"Our IPFS Cluster's Pinning Service API (env {settings.CLUSTER_URL}; token "
+              f"${settings.CLUSTER_TOKEN} or ${settings.CLUSTER_TOKEN}_FILE).")  # fmt: skip
+@click.option("--pin-service", "pin_services", metavar="NAME=URL", multiple=True,
+              default=from_settings("pin_services"),
               help="A Pinning Service API endpoint to pin on through Kubo's `pin remote` (repeatable; "
-              "env DAPP_PIN_SERVICES, space-separated; token $DAPP_PIN_TOKEN_NAME or "
-              "$DAPP_PIN_TOKEN_NAME_FILE).")  # fmt: skip
+              f"env {settings.PIN_SERVICES}, space-separated; token ${settings.PIN_TOKEN_PREFIX}NAME or "
+              f"${settings.PIN_TOKEN_PREFIX}NAME_FILE).")  # fmt: skip
 @click.option("--pin-timeout", type=click.FloatRange(0, min_open=True), default=300.0, show_default=True,
               help="Seconds to wait for every endpoint to report the pin as pinned.")  # fmt: skip
 @click.option("--gateway", metavar="URL", help="Gateway to fetch the release back through (default: the Kubo's own).")
 @click.option("--domain", metavar="DOMAIN", help="The domain to print the DNSLink record for.")
-@click.option("--releases", type=click.Path(file_okay=False, path_type=Path), default=Path("releases"),
-              show_default=True, envvar="DAPP_RELEASES",
-              help="Folder of the release records (<chainId>.json).")  # fmt: skip
+@click.option("--releases", type=click.Path(file_okay=False, path_type=Path),
+              default=from_settings("releases"),
+              help=f"Folder of the release records, <chainId>.json (default releases; "
+              f"env {settings.RELEASES}).")  # fmt: skip
 @click.option("--rollback", metavar="CID", help="Point the name back at this earlier verified release instead.")
 def release(
     net: NetworkArgs,
@@ -140,7 +133,6 @@ def release(
     """Build the page for the Catalog on --network, check the build is reproducible, pin it everywhere
     configured, publish it under the shop's IPNS name, fetch it back and verify it, and record it in
     releases/<chainId>.json. With --rollback CID, point the name back at an earlier release."""
-    from dapp.networks import state_dir
     from dapp.release import ReleaseSettings, release_page, rollback as rollback_release
 
     if seller is not None:
@@ -149,7 +141,7 @@ def release(
     rollback_cid = Cid.parse(rollback) if rollback else None
     ours, remote = _endpoints(cluster, pin_services) if not rollback else (None, ())
     settings = ReleaseSettings(
-        key_name=key_name, state=state_dir(), releases=releases, work=Path("build") / "release",
+        key_name=key_name, state=cli_settings().home, releases=releases, work=Path("build") / "release",
         cluster=ours, pin_services=remote, pin_timeout=pin_timeout, domain=domain,
         gateway=gateway,
     )  # fmt: skip

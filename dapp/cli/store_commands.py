@@ -1,150 +1,40 @@
-"""The shop commands: list, browse, buy, settle, review and withdraw."""
+"""The shop commands: list, browse, buy, settle, review and withdraw (their tables and words: dapp.cli.render)."""
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import click
 
 from dapp._utils.validate import check_address
-from dapp.cli.common import parse_duration, session, split_amount
-from dapp.cli.explain import when
-from dapp.cli.options import F, NetworkArgs, TxArgs, indexer_option, ipfs_api_option, network_options, tx_options
-from dapp.cli.output import echo_err, emit, format_duration, progress, table
+from dapp.cli.common import session
+from dapp.cli.options import (
+    F,
+    NetworkArgs,
+    TxArgs,
+    cli_settings,
+    indexer_option,
+    ipfs_api_option,
+    network_options,
+    tx_options,
+)
+from dapp.cli.output import echo_err, emit, progress
+from dapp.cli.paramtypes import AMOUNT, DURATION, AmountType
+from dapp.cli.render import PAYMENT_WORDS, Names, orders_table, products_table, protection, settles
 from dapp.client import PAYMENTS, CatalogClient
-from dapp.exceptions import DappValueError, IpfsError
+from dapp.exceptions import DappValueError
 from dapp.ipfs.cid import Cid, Codec
-from dapp.ipfs.documents import NameLookup
+from dapp.ipfs.documents import lookup_names
 from dapp.ipfs.metadata import ProductMetadata, build_product_metadata, build_review_document
 from dapp.tokens import Token
-from dapp.types import ETH, Order, OrderRef, OrderState, Payment, Product
+from dapp.types import ETH, ListingTerms, OrderRef
 
 DEFAULT_HANDLING = 2 * 86_400  # an escrowed listing's handling time unless --handling says otherwise
 
 # Stands in for a document's CID while simulating, before the document is uploaded.
 PLACEHOLDER_CID = Cid(b"\x01" * 32, Codec.RAW)
-
-Names = dict[Cid, NameLookup]
-
-
-def short(address: str) -> str:
-    return address[:10] + "…"
-
-
-def settles(p: Product) -> str:
-    if p.settles_immediately:
-        return "now"
-    arbiter = f", arbiter {short(p.arbiter)}" if p.has_arbiter else ", no arbiter"
-    return f"ship {format_duration(p.handling_time)}, escrow {format_duration(p.escrow_window)}{arbiter}"
-
-
-def protection(p: Product) -> str:
-    """What protects the buyer of `p`, in words, said before every purchase."""
-    if p.settles_immediately:
-        return (
-            "This product settles at once: the seller is paid when your purchase is mined. There is no escrow, "
-            "no cancel and no dispute."
-        )
-    text = (
-        f"Escrowed: the seller has {format_duration(p.handling_time)} to ship, or you may cancel for a full refund. "
-        f"Once shipped you have {format_duration(p.escrow_window)} to confirm or dispute; after that anyone may "
-        f"release the payment to the seller."
-    )
-    if p.has_arbiter:
-        return text + (
-            f" Disputes go to the arbiter {p.arbiter}, who splits the amount between you and the seller "
-            f"and can keep none of it."
-        )
-    return text + (
-        " No arbiter: without an arbiter a disputed order stays frozen until the seller refunds or you confirm."
-    )
-
-
-def _product_rows(products: list[Product], tokens: dict[str, Token]) -> list[list[object]]:
-    return [
-        [
-            p.id,
-            tokens[p.currency].format(p.price),
-            p.stock,
-            settles(p),
-            f"{p.rating:.1f} ({p.rating_count})" if p.rating is not None else "-",
-            "yes" if p.listed else "delisted",
-            short(p.seller),
-            p.metadata_cid,
-        ]
-        for p in products
-    ]
-
-
-PRODUCT_HEADERS = ["id", "price", "stock", "settles", "rating", "listed", "seller", "metadata"]
-
-
-def products_table(products: list[Product], tokens: dict[str, Token], names: Names | None = None) -> str:
-    """The catalog as a table; with `names` (metadata CID -> name lookup) a name column too."""
-    if not products:
-        return "(no products yet)"
-    rows = _product_rows(products, tokens)
-    if names is None:
-        return table(PRODUCT_HEADERS, rows)
-    named = [[row[0], _name(names, p.metadata_cid), *row[1:]] for p, row in zip(products, rows, strict=True)]
-    return table([PRODUCT_HEADERS[0], "name", *PRODUCT_HEADERS[1:]], named)
-
-
-def _name(names: Names, cid: Cid) -> str:
-    found = names.get(cid)
-    return found.label if found else "?"
-
-
-def _next_step(o: Order) -> str:
-    if o.state is OrderState.PAID:
-        return f"ship by {when(o.deadline)}"
-    if o.state is OrderState.SHIPPED:
-        return f"dispute before {when(o.deadline)}"
-    if o.state is OrderState.DISPUTED:
-        return "frozen: arbiter, refund or confirm"
-    return "-"
-
-
-def orders_table(
-    orders: list[Order],
-    tokens: dict[str, Token],
-    names: Names | None = None,
-    products: dict[int, Product] | None = None,
-) -> str:
-    if not orders:
-        return "(no orders)"
-    with_names = names is not None and products is not None
-    rows = []
-    for o in orders:
-        row: list[object] = [str(o.ref)]
-        if with_names:
-            assert names is not None and products is not None
-            row.append(_name(names, products[o.product_id].metadata_cid))
-        placed = o.placed_at or o.shipped_at
-        row += [
-            short(o.buyer),
-            o.quantity,
-            tokens[o.currency].format(o.amount),
-            o.state.label,
-            datetime.fromtimestamp(placed, UTC).strftime("%Y-%m-%d %H:%M"),
-            _next_step(o),
-        ]
-        rows.append(row)
-    headers = [
-        "order",
-        *(["product"] if with_names else []),
-        "buyer",
-        "qty",
-        "paid",
-        "state",
-        "placed/shipped (UTC)",
-        "next",
-    ]
-    return table(headers, rows)
 
 
 def currency_tokens(client: CatalogClient, currencies: list[str]) -> dict[str, Token]:
@@ -166,35 +56,22 @@ def with_metadata_options(func: F) -> F:
 
 
 def fetch_names(cids: list[Cid], no_metadata: bool, gateway: str | None, ipfs_api: str | None) -> Names | None:
-    """Product names from the metadata documents (None with --no-metadata). A document that is missing or
-    fails its CID check gets a marker; without a reachable IPFS every uncached name is marked missing."""
+    """Product names from the metadata documents (None with --no-metadata)."""
     if no_metadata:
         return None
-    from dapp.ipfs.documents import DocumentCache, product_names
-    from dapp.networks import state_dir
-
-    cache = DocumentCache(state_dir() / "documents")
-    uncached = [cid for cid in cids if cache.get(cid) is None]
-    if not uncached or gateway:
-        return product_names(cids, gateway, cache)
-    from dapp.ipfs.kubo import open_kubo
-
-    progress(f"fetching {len(uncached)} metadata document(s) from IPFS and checking their CIDs")
-    try:
-        with open_kubo(ipfs_api) as kubo:
-            return product_names(cids, kubo, cache)
-    except IpfsError as exc:
-        progress(f"IPFS unavailable ({exc}); names not shown")
-        return product_names(cids, None, cache)
+    return lookup_names(cids, cli_settings().home / "documents", gateway=gateway, ipfs_api=ipfs_api, progress=progress)
 
 
 @click.command("list-product")
-@click.option("--price", required=True, help="Unit price: 0.02ether, 1000 (wei), 12.5tUSD, or 12.5 with --currency.")
+@click.option(
+    "--price", type=AMOUNT, required=True, help="Unit price: 0.02ether, 1000 (wei), 12.5tUSD, or 12.5 with --currency."
+)
 @click.option("--currency", help="Token ADDRESS (or the demo token's symbol, or ETH) the price is in.")
 @click.option("--stock", type=click.IntRange(0), required=True, help="Units available.")
 @click.option(
     "--escrow",
     "escrow_window",
+    type=DURATION,
     default="0",
     show_default=True,
     help="Time the buyer has after shipping to dispute (seconds, or 7d, 48h); 0 settles every sale at once.",
@@ -202,6 +79,7 @@ def fetch_names(cids: list[Cid], no_metadata: bool, gateway: str | None, ipfs_ap
 @click.option(
     "--handling",
     "handling_time",
+    type=DURATION,
     default=None,
     help="Time you have to ship an escrowed order before the buyer may cancel (default 2d when escrowed).",
 )
@@ -223,8 +101,8 @@ def list_product(
     price: str,
     currency: str | None,
     stock: int,
-    escrow_window: str,
-    handling_time: str | None,
+    escrow_window: int,
+    handling_time: int | None,
     arbiter: str | None,
     name: str | None,
     description: str,
@@ -235,9 +113,7 @@ def list_product(
     tx: TxArgs,
 ) -> None:
     """List a product for sale; you become its seller."""
-    split_amount(price)  # the amount's form is checked before connecting
-    window = parse_duration(escrow_window)
-    handling = parse_duration(handling_time) if handling_time is not None else (DEFAULT_HANDLING if window else 0)
+    handling = handling_time if handling_time is not None else (DEFAULT_HANDLING if escrow_window else 0)
     if bool(name) == bool(metadata_cid):
         raise DappValueError("give either --name (and --description/--image) or --metadata-cid")
     if metadata_cid and (description or images):
@@ -248,24 +124,20 @@ def list_product(
     with session(net, tx=tx) as s:
         client = s.client()
         token, units = s.price(client, price, currency)
-        terms: dict[str, Any] = {
-            "currency": token.address,
-            "escrow_window": window,
-            "handling_time": handling,
-            "arbiter": arbiter,
-        }
+        terms = ListingTerms(units, stock, metadata, token.address, escrow_window, handling, arbiter)
         if name:
             # Every check (ours and the contract's) before the upload: list_product with the placeholder,
             # simulated only.
-            client.check_listing(units, stock, PLACEHOLDER_CID, **terms)
+            client.check_listing(terms)
             from dapp.ipfs.kubo import open_kubo  # ipfshttpclient: only for commands that upload
             from dapp.ipfs.metadata import upload_product_metadata
 
             progress(f"adding {len(images)} image(s) and the metadata document to IPFS")
             with open_kubo(ipfs_api) as kubo:
-                metadata = upload_product_metadata(kubo, name, description, list(images))
+                uploaded = upload_product_metadata(kubo, name, description, list(images))
+            terms = dataclasses.replace(terms, metadata=uploaded)
         progress("sending listProduct")
-        listing = client.list_product(units, stock, metadata, **terms)
+        listing = client.list_product(terms)
         product = client.product(listing.product_id)
     emit(
         net.as_json,
@@ -380,18 +252,10 @@ def product(
     emit(net.as_json, data, text)
 
 
-PAYMENT_WORDS = {
-    Payment.ETH: "in ETH",
-    Payment.ALLOWANCE: "from the allowance you had already given the Catalog",
-    Payment.APPROVE: "after an approve of exactly that amount (two transactions)",
-    Payment.PERMIT: "with an EIP-2612 permit signed into the purchase (one transaction, no approve)",
-}
-
-
 @click.command("buy")
 @click.argument("product_id", type=click.IntRange(1))
 @click.option("--quantity", "-q", type=click.IntRange(1), default=1, show_default=True)
-@click.option("--expect-price", help="Unit price you agree to (default: the current price, read now).")
+@click.option("--expect-price", type=AMOUNT, help="Unit price you agree to (default: the current price, read now).")
 @click.option(
     "--payment",
     type=click.Choice(PAYMENTS),
@@ -410,8 +274,6 @@ def buy(
     tx: TxArgs,
 ) -> None:
     """Buy a product on the terms shown now (currency, price, terms version); paying quantity x price."""
-    if expect_price is not None:
-        split_amount(expect_price)
     with session(net, tx=tx) as s:
         client = s.client()
         item = client.product(product_id)
@@ -541,6 +403,7 @@ def ship(order: str, tracking_cid: str | None, net: NetworkArgs, tx: TxArgs) -> 
 @click.option(
     "--buyer-amount",
     required=True,
+    type=AmountType(words=("all",)),
     help="The buyer's share, in the order's currency (12.5, 12.5tUSD, 0.01ether) or 'all'; the seller gets the rest.",
 )
 @network_options
@@ -548,8 +411,6 @@ def ship(order: str, tracking_cid: str | None, net: NetworkArgs, tx: TxArgs) -> 
 def resolve(order: str, buyer_amount: str, net: NetworkArgs, tx: TxArgs) -> None:
     """Arbiter: split a disputed ORDER between its buyer and its seller (you get nothing)."""
     ref = OrderRef.parse(order)
-    if buyer_amount.strip().lower() != "all":
-        split_amount(buyer_amount)
     with session(net, tx=tx) as s:
         client = s.client()
         current = client.order(ref)

@@ -16,10 +16,9 @@ from typing import Any
 import click
 
 from dapp.cli.common import Session, session
-from dapp.cli.options import NetworkArgs, TxArgs, network_options, tx_options
+from dapp.cli.options import NetworkArgs, TxArgs, cli_settings, network_options, tx_options
 from dapp.cli.output import emit, format_wei, progress, table
 from dapp.exceptions import DappValueError
-from dapp.networks import state_dir
 from dapp.transactions import TransactionPipeline
 from dapp.transactions.journal import Journal, JournalEntry, TxState, find_entry
 from dapp.transactions.replace import replace_transaction
@@ -44,22 +43,22 @@ def _pipeline(s: Session, sender: str) -> TransactionPipeline:
     with contextlib.suppress(Exception):  # no Catalog here: failures are named without its error names
         errors = s.client().errors
     options = s.pipeline_options()
-    return TransactionPipeline(s.w3, sender, errors=errors, journal_root=state_dir(), **options)
+    return TransactionPipeline(s.w3, sender, errors=errors, journal_root=cli_settings().home, **options)
 
 
 def _entry(s: Session, tx_hash: str) -> tuple[Journal, JournalEntry]:
     """The journal's entry for the hash, else what the node knows of it (written to the journal)."""
     chain_id = s.connection.chain_id
-    found = find_entry(state_dir(), chain_id, tx_hash)
+    found = find_entry(cli_settings().home, chain_id, tx_hash)
     if found is not None:
         return found
     entry = entry_from_node(s.w3, tx_hash, chain_id)
     if entry is None:
         raise DappValueError(
-            f"{tx_hash} is neither in this project's journal for chain {chain_id} ({state_dir() / 'journal'}) "
+            f"{tx_hash} is neither in this project's journal for chain {chain_id} ({cli_settings().home / 'journal'}) "
             "nor known to the node: was it sent on this network?"
         )
-    journal = Journal(state_dir(), chain_id, entry.sender)
+    journal = Journal(cli_settings().home, chain_id, entry.sender)
     return journal, journal.record(entry)
 
 
@@ -94,7 +93,7 @@ def list_cmd(show_all: bool, net: NetworkArgs) -> None:
     """Your account's journalled transactions on this chain; in-flight ones are asked about again."""
     with session(net) as s:
         assert s.account is not None
-        journal = Journal(state_dir(), s.connection.chain_id, s.account)
+        journal = Journal(cli_settings().home, s.connection.chain_id, s.account)
         entries = [_refresh(s, journal, e) for e in journal.entries()]
     shown = entries if show_all else entries[-20:]
     emit(

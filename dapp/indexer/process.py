@@ -32,6 +32,7 @@ from dapp._utils.files import write_atomic
 from dapp._utils.ports import free_port
 from dapp._utils.process import ChildProcess, PidRecord
 from dapp.exceptions import IndexerError
+from dapp.settings import child_environ
 
 REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 APP_DIR = REPO_ROOT / "indexer"
@@ -118,13 +119,12 @@ _HTTP_SERVER = re.compile(r'"msg":"Created HTTP server","port":(\d+)')
 
 
 def _environment(settings_path: Path, schema: str, gateway_url: str | None, database_url: str | None) -> dict[str, str]:
-    env = {
-        **os.environ,
-        "CATALOG_INDEXER_CONFIG": str(settings_path),
-        "DATABASE_SCHEMA": schema,
-        "PONDER_TELEMETRY_DISABLED": "1",  # else it reports to ponder.sh and writes ~/.config/ponder-nodejs
-        "CATALOG_GATEWAY_URL": gateway_url or "",
-    }
+    env = child_environ(
+        CATALOG_INDEXER_CONFIG=str(settings_path),
+        DATABASE_SCHEMA=schema,
+        PONDER_TELEMETRY_DISABLED="1",  # else it reports to ponder.sh and writes ~/.config/ponder-nodejs
+        CATALOG_GATEWAY_URL=gateway_url or "",
+    )
     env.pop("DATABASE_URL", None)
     env.pop("DATABASE_PRIVATE_URL", None)
     if database_url:

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from web3 import Web3
 
-from dapp.deploy import live_deployment
 from dapp.exceptions import IndexerError
 from dapp.indexer.process import IndexerProcess, IndexerTarget, log_tail
 from dapp.indexer.reader import IndexerReader
+from dapp.liveness import live_deployment
 from dapp.registry import Registry
 
 PROGRESS_EVERY = 5.0  # seconds between progress lines while waiting for the first sync

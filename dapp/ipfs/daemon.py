@@ -26,6 +26,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from dapp import settings
 from dapp._utils.files import write_atomic
 from dapp._utils.process import ChildProcess
 from dapp.exceptions import IpfsError, KuboPortInUseError
@@ -35,12 +36,13 @@ START_TIMEOUT = 60.0
 STOP_TIMEOUT = 10.0
 
 
-def find_ipfs_binary() -> str:
-    """The Kubo executable: $DAPP_IPFS_BIN, else `ipfs` on PATH, else the one `make setup` built."""
-    configured = os.environ.get("DAPP_IPFS_BIN")
+def find_ipfs_binary(configured: str | None = None) -> str:
+    """The Kubo executable: `configured` (default $DAPP_IPFS_BIN), else `ipfs` on PATH, else the one
+    `make setup` built."""
+    configured = configured or settings.load().ipfs_bin
     if configured:
         if not os.access(configured, os.X_OK):
-            raise IpfsError(f"DAPP_IPFS_BIN={configured} is not an executable file")
+            raise IpfsError(f"{settings.IPFS_BIN}={configured} is not an executable file")
         return configured
     # Where `make setup` builds it (toolchain/ipfs.mk), so commands work without exporting anything.
     built = Path.home() / ".cache" / "ownerless-store" / f"kubo-v{KUBO_VERSION}" / "ipfs"
@@ -48,7 +50,7 @@ def find_ipfs_binary() -> str:
     if found is None:
         raise IpfsError(
             "Kubo (`ipfs`) not found: run `make setup` (builds Kubo v"
-            f"{KUBO_VERSION} into ~/.cache/ownerless-store) and export DAPP_IPFS_BIN, put `ipfs` on PATH, "
+            f"{KUBO_VERSION} into ~/.cache/ownerless-store) and export {settings.IPFS_BIN}, put `ipfs` on PATH, "
             "or pass --ipfs-api to use a running daemon such as IPFS Desktop"
         )
     return found
@@ -134,7 +136,7 @@ class KuboDaemon:
 
     def _env(self, repo: Path) -> dict[str, str]:
         # IPFS_TELEMETRY=off: Kubo >= 0.37 otherwise schedules a usage report (it cannot leave anyway).
-        return {**os.environ, "IPFS_PATH": str(repo), "IPFS_TELEMETRY": "off"}
+        return settings.child_environ(IPFS_PATH=str(repo), IPFS_TELEMETRY="off")
 
     def _run(self, binary: str, repo: Path, *args: str) -> None:
         result = subprocess.run(

@@ -12,7 +12,7 @@ name; listings show it as a clear marker rather than failing the whole command.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -107,3 +107,29 @@ def product_names(
             cache.put(cid, data)
         names[cid] = NameLookup(cid, metadata.name)
     return names
+
+
+def lookup_names(
+    cids: list[Cid],
+    cache_dir: Path,
+    *,
+    gateway: str | None = None,
+    ipfs_api: str | None = None,
+    progress: Callable[[str], None] = lambda message: None,
+) -> dict[Cid, NameLookup]:
+    """Product names for `cids`, from the cache in `cache_dir`, else through `gateway`, else through Kubo
+    (`ipfs_api`, or our own daemon). A document that is missing or fails its CID check gets a marker;
+    without a reachable IPFS every uncached name is marked missing."""
+    cache = DocumentCache(cache_dir)
+    uncached = [cid for cid in cids if cache.get(cid) is None]
+    if not uncached or gateway:
+        return product_names(cids, gateway, cache)
+    from dapp.ipfs.kubo import open_kubo  # ipfshttpclient: only when a document is fetched
+
+    progress(f"fetching {len(uncached)} metadata document(s) from IPFS and checking their CIDs")
+    try:
+        with open_kubo(ipfs_api) as kubo:
+            return product_names(cids, kubo, cache)
+    except IpfsError as exc:
+        progress(f"IPFS unavailable ({exc}); names not shown")
+        return product_names(cids, None, cache)

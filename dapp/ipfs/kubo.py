@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import secrets
 import urllib.error
 import urllib.parse
@@ -23,13 +22,13 @@ from typing import Any, TypeVar
 import ipfshttpclient
 import ipfshttpclient.exceptions
 
+from dapp import settings
 from dapp.exceptions import IpfsError
-from dapp.ipfs import API_ENV, REPO_ENV
 from dapp.ipfs.cid import Cid
 from dapp.ipfs.daemon import KuboDaemon, Listen, api_responds, multiaddr_to_url
 from dapp.ipfs.unixfs import iter_files
 
-DEFAULT_REPO = Path(".cache") / "ipfs"
+DEFAULT_REPO = settings.DEFAULT_IPFS_REPO
 # Options that make `add` produce the CIDs of `ipfs add --cid-version=1` (and of dapp.ipfs.unixfs) even
 # on a node whose Import.* config differs (IPFS Desktop users change chunkers). raw-leaves must be
 # explicit: ipfshttpclient always sends raw-leaves=false unless told otherwise. Settings no request can
@@ -252,7 +251,8 @@ def open_kubo(api: str | None = None, repo: Path | None = None, *, listen: Liste
     project-local repo ($DAPP_IPFS_REPO or .cache/ipfs, kept so published content survives), stopped
     on exit. `listen` (fixed ports, API origins) applies only to a daemon started here: the returned
     client's `ephemeral` is then True."""
-    api = api or os.environ.get(API_ENV) or None
+    found = settings.load()
+    api = api or found.ipfs_api
     if api:
         kubo = Kubo(api)
         kubo.version()  # fail now, with a clear message, if nothing listens there
@@ -261,7 +261,7 @@ def open_kubo(api: str | None = None, repo: Path | None = None, *, listen: Liste
         finally:
             kubo.close()
         return
-    repo = (repo or Path(os.environ.get(REPO_ENV) or DEFAULT_REPO)).resolve()
+    repo = (repo or found.ipfs_repo).resolve()
     running = _daemon_serving(repo)
     if running is not None:  # e.g. `make demo` keeps one up on this repo: share it (the repo is locked)
         kubo = Kubo(running)

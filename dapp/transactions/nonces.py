@@ -1,7 +1,7 @@
 """Nonces per (chain, account), handed out one sender at a time across threads and processes.
 
-Two `dapp buy` commands with one key used to read the same pending nonce and collide ("nonce too low",
-"replacement transaction underpriced"). A reservation now holds a thread lock and an exclusive file lock
+Two `dapp buy` commands with one key would otherwise read the same pending nonce and collide ("nonce too
+low", "replacement transaction underpriced"). A reservation holds a thread lock and an exclusive file lock
 (fcntl) from the moment the nonce is read until the send is settled (the node has the transaction, or
 it certainly does not), so the next reader's `eth_getTransactionCount(pending)` already counts it.
 

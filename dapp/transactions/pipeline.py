@@ -38,6 +38,7 @@ from typing import Any
 from web3 import Web3
 from web3.types import TxParams, TxReceipt, Wei
 
+from dapp import settings
 from dapp._utils.revert import ErrorDecoder, as_dapp_error
 from dapp.exceptions import (
     DappValueError,
@@ -54,7 +55,7 @@ from dapp.transactions.journal import Journal, JournalEntry, TxState
 from dapp.transactions.nonces import NonceManager
 from dapp.transactions.receipts import Pacer, WaitTarget, wait_for_receipt
 from dapp.transactions.rejections import refusal
-from dapp.transactions.signers import Signer
+from dapp.transactions.signers import Signer, signer_for
 from dapp.transactions.status import transaction_status
 from dapp.types import TxResult
 
@@ -191,17 +192,13 @@ class TransactionPipeline:
     @property
     def signer(self) -> Signer:
         if self._signer is None:
-            from dapp.accounts import signer_for
-
             self._signer = signer_for(self.w3, self.require_sender())
         return self._signer
 
     @property
     def journal(self) -> Journal:
         if self._journal is None:
-            from dapp.networks import state_dir
-
-            root = self._journal_root if self._journal_root is not None else state_dir()
+            root = self._journal_root if self._journal_root is not None else settings.load().home
             self._journal = Journal(root, int(self.w3.eth.chain_id), self.signer.address)
         return self._journal
 

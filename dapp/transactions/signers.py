@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any, Protocol
+from weakref import WeakKeyDictionary
 
 from eth_account.signers.local import LocalAccount
 from web3 import Web3
@@ -96,3 +97,18 @@ def rpc_tx(tx: dict[str, Any]) -> dict[str, Any]:
         else:
             out[key] = value
     return out
+
+
+# The keys `dapp.accounts.sign_locally` installed, per Web3 and address: the pipeline signs with them itself.
+_local_keys: WeakKeyDictionary[Web3, dict[str, LocalAccount]] = WeakKeyDictionary()
+
+
+def remember_key(w3: Web3, account: LocalAccount) -> None:
+    """Sign `account`'s transactions on this Web3 with its key (see `signer_for`)."""
+    _local_keys.setdefault(w3, {})[str(account.address).lower()] = account
+
+
+def signer_for(w3: Web3, address: str) -> Signer:
+    """Who signs for `address` on this Web3: the key remembered for it, else the node itself."""
+    local = _local_keys.get(w3, {}).get(address.lower())
+    return LocalSigner(local) if local is not None else NodeSigner(address)

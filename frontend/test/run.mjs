@@ -28,5 +28,6 @@ await esbuild.build({
   logLevel: 'warning',
 });
 const files = readdirSync(out).map((f) => join(out, f));
-const run = spawnSync(process.execPath, ['--test', ...files], { stdio: 'inherit' });
+// Arguments go to node's test runner (`make bench-suite` asks for a JUnit report).
+const run = spawnSync(process.execPath, ['--test', ...process.argv.slice(2), ...files], { stdio: 'inherit' });
 process.exit(run.status ?? 1);

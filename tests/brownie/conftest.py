@@ -14,11 +14,20 @@ as a plugin instead: the attack tests carry `@pytest.mark.reliability("attack")`
 `brownie test` puts the project root on sys.path, so `tests.support.reliability` imports.
 """
 
+import time
+import types
+
 import brownie
+import brownie.network.rpc
 import eth_abi
 import pytest
 
 pytest_plugins = ["tests.support.reliability"]
+
+# Brownie gives the node it launches 100 polls 0.1 s apart (~10 s) to answer, then kills it. Ganache takes
+# longer than that to start on a busy 2-core machine (`make test` runs its suites side by side): here the
+# polls are 0.6 s apart, ~60 s in all. That sleep is the only use of `time` in brownie.network.rpc.
+brownie.network.rpc.time = types.SimpleNamespace(sleep=lambda seconds: time.sleep(6 * seconds))
 
 DAY = 24 * 3600
 PRICE = 10**16  # 0.01 ether per unit

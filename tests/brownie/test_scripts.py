@@ -5,7 +5,7 @@ from brownie import web3
 
 from dapp.client import CatalogClient
 from dapp.demo import SAMPLE_PRODUCTS, metadata_document
-from dapp.deploy import live_deployment, live_token
+from dapp.liveness import live_deployment, live_token
 from dapp.registry import Registry
 from dapp.types import ETH
 from scripts import deploy, seed

@@ -16,7 +16,7 @@ must equal every view: products, stock, orders and their states, every balance.
 
 The random test runs on two chains:
 - `test_random_actions_quick`, on eth-tester with a small fixed budget (`contract-quick`), so that
-  `make test-fast`, with no node process, runs the machine too;
+  `make check`, with no node process, runs the machine too;
 - `test_random_actions_on_anvil`, on a real anvil (snapshots and time travel through its RPC), 9-16
   times as fast as eth-tester here (74-80 steps/s against 5-8, same budget, shared 2-core machine).
   `make test` runs a short budget (`contract-anvil-quick`, ~600 steps); `make fuzz` (the `fuzz`

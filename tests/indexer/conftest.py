@@ -26,6 +26,7 @@ from dapp.ipfs.kubo import Kubo
 from dapp.ipfs.metadata import canonical_json
 from dapp.nodes import AnvilNode
 from dapp.registry import Deployment, Registry
+from dapp.types import ListingTerms
 from tests.support.postgres import running_postgres
 
 from .recording_proxy import RecordingProxy
@@ -106,7 +107,7 @@ def indexed_store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempP
         # A document that is on the gateway and matches its digest, but is no product document.
         not_a_product = canonical_json({"schema": "ownerless-store/review@1", "rating": 5, "text": "hi"})
         kubo.add_bytes(not_a_product)
-        invalid = clients["s2"].list_product(7, 1, raw_cid(not_a_product)).product_id
+        invalid = clients["s2"].list_product(ListingTerms(7, 1, raw_cid(not_a_product))).product_id
         for index in range(WITH_DOCUMENTS):
             kubo.add_bytes(product_document(index))
         batch = BatchStore.deploy(Rpc(w3), deployment.address, accounts[7])

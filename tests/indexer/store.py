@@ -21,6 +21,7 @@ from dapp.compile import Artifact, compile_file
 from dapp.ipfs.cid import Cid, Codec
 from dapp.ipfs.metadata import PRODUCT_SCHEMA, canonical_json
 from dapp.registry import Deployment
+from dapp.types import ListingTerms
 
 REPO = Path(__file__).resolve().parents[2]
 BATCH_STORE = REPO / "bench" / "contracts" / "BatchStore.sol"
@@ -129,11 +130,11 @@ def every_event(clients: dict[str, CatalogClient], advance: Any) -> None:
     """A small shop through the client that emits every Catalog event at least once: sellers s1 and s2,
     buyers b1 and b2, arbiter arb (clients by role). `advance(seconds)` moves the chain's clock."""
     s1, s2, b1, b2, arb = (clients[k] for k in ("s1", "s2", "b1", "b2", "arb"))
-    a = s1.list_product(10_000, 20, raw_cid(product_document(900_001)), escrow_window=7 * DAY,
-                        handling_time=2 * DAY, arbiter=arb.account).product_id  # fmt: skip
-    b = s2.list_product(20_000, 20, raw_cid(product_document(900_002)), escrow_window=7 * DAY,
-                        handling_time=2 * DAY).product_id  # fmt: skip
-    c = s1.list_product(500, 5, raw_cid(product_document(900_003))).product_id
+    a = s1.list_product(ListingTerms(10_000, 20, raw_cid(product_document(900_001)), escrow_window=7 * DAY,
+                                     handling_time=2 * DAY, arbiter=arb.account)).product_id  # fmt: skip
+    b = s2.list_product(ListingTerms(20_000, 20, raw_cid(product_document(900_002)), escrow_window=7 * DAY,
+                                     handling_time=2 * DAY)).product_id  # fmt: skip
+    c = s1.list_product(ListingTerms(500, 5, raw_cid(product_document(900_003)))).product_id
     a1 = b1.buy(a, 2).order
     a2 = b2.buy(a, 1).order
     a3 = b1.buy(a, 3).order

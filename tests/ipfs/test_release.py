@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tests.fixtures import Cli
 
 from dapp.exceptions import (
     IpfsError,
@@ -29,6 +28,7 @@ from dapp.ipfs.pinsvc import KuboRemoteTarget, PinEndpoint, pin_everywhere
 from dapp.nodes import AnvilNode
 from dapp.page import PageBuild, PageConfig, build_page
 from dapp.release import ReleaseSettings, load_record, release_page, rollback
+from tests.support.fixtures import Cli
 from tests.support.ipfs_nodes import ClusterNode, KuboNode, NamePair
 
 pytestmark = [pytest.mark.kubo]

@@ -22,10 +22,10 @@ from web3 import Web3
 from web3.contract import Contract
 
 from dapp.compile import REPO_ROOT
-from dapp.deploy import code_hash
 from dapp.ipfs.daemon import KuboDaemon, Listen
 from dapp.ipfs.kubo import Kubo
 from dapp.ipfs.metadata import upload_product_metadata
+from dapp.liveness import code_hash
 from dapp.nodes import AnvilNode
 from dapp.page import PageConfig, build_page
 from tests.support.art import SHAPES, product_png

@@ -111,7 +111,7 @@ def test_verify_page_on_a_match_and_on_a_tampered_build(built: Path, kubo: Kubo,
 @pytest.mark.anvil
 @pytest.mark.kubo
 def test_dapp_page_build_writes_the_registry_deployment(shop: Any, tmp_path: Path) -> None:
-    from dapp.deploy import genesis_hash
+    from dapp.liveness import genesis_hash
     from dapp.registry import Deployment, Registry, abi_hash
 
     w3, catalog = shop.w3, shop.catalog

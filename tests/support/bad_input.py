@@ -21,12 +21,13 @@ from web3 import Web3
 from dapp.client import CatalogClient
 from dapp.compile import load_artifact
 from dapp.demo import mint_request
-from dapp.deploy import DEMO_TOKEN, deploy_catalog, deploy_contract
+from dapp.deploy import deploy_catalog, deploy_contract
 from dapp.ipfs.cid import Cid, Codec
 from dapp.ipfs.metadata import MAX_DOCUMENT, canonical_json
+from dapp.liveness import DEMO_TOKEN
 from dapp.registry import Deployment, Registry
 from dapp.transactions import TransactionPipeline
-from dapp.types import OrderRef
+from dapp.types import ListingTerms, OrderRef
 from tests.support.fixtures import CID, deploy_no_decimals_token
 from tests.support.http_server import LocalHTTPServer
 
@@ -162,9 +163,9 @@ def open_disputed_shop(w3: Web3, home: Path, key: str) -> DisputedShop:
     TransactionPipeline(w3, accounts[0]).execute(mint_request(usd, accounts[2], 1_000 * 10**6))
     shop = DisputedShop(deployment, usd, accounts, OrderRef(2, 1), deploy_no_decimals_token(w3))
     seller, buyer = shop.client(w3, 1), shop.client(w3, 2)
-    assert seller.list_product(1000, 1, Cid.parse(CID)).product_id == 1
+    assert seller.list_product(ListingTerms(1000, 1, Cid.parse(CID))).product_id == 1
     terms = {"currency": usd, "escrow_window": 86_400, "handling_time": 3_600, "arbiter": accounts[4]}
-    assert seller.list_product(12_500_000, 5, Cid.parse(CID), **terms).product_id == 2
+    assert seller.list_product(ListingTerms(12_500_000, 5, Cid.parse(CID), **terms)).product_id == 2
     assert buyer.buy(2, 1).order == shop.order
     seller.ship(shop.order)
     buyer.dispute(shop.order)

@@ -47,7 +47,7 @@ from dapp.networks import http_web3
 from dapp.registry import Deployment, Registry
 from dapp.transactions import TransactionPipeline, TxEvent, TxEventKind
 from dapp.transactions.status import find_receipt
-from dapp.types import ETH, Product, Purchase
+from dapp.types import ETH, ListingTerms, Product, Purchase
 
 SEED = 20261201
 BUYERS = 20
@@ -203,7 +203,7 @@ def run_load(
         if offer.escrowed:
             terms |= {"escrow_window": ESCROW, "handling_time": HANDLING}
             terms["arbiter"] = dev[ARBITER] if offer.arbiter else None
-        listing = client(dev[offer.seller], w3).list_product(offer.price, offer.stock, DOCUMENT, **terms)
+        listing = client(dev[offer.seller], w3).list_product(ListingTerms(offer.price, offer.stock, DOCUMENT, **terms))
         assert listing.product_id == expected_id
     keyed = keyed_account()
     buyer_accounts = [dev[FIRST_BUYER + i] for i in range(buyers)]

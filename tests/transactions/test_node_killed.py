@@ -27,7 +27,7 @@ import pytest
 import requests
 
 from dapp._utils.process import wait_until, wait_until_gone
-from dapp.deploy import code_hash
+from dapp.liveness import code_hash
 from dapp.transactions.journal import Journal, TxState
 from tests.support.fixtures import Cli
 from tests.support.rpc_proxy import Fault, FlakyRpcProxy

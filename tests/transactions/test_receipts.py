@@ -3,11 +3,13 @@ named as soon as the node shows it, a base-fee spike within the fee headroom sur
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 
 import pytest
 
+from dapp._utils.process import wait_until
 from dapp.exceptions import ReceiptTimeout, TransactionDroppedError, TransactionReplacedError
 from dapp.transactions import TxRequest
 from dapp.transactions.journal import TxState
@@ -34,6 +36,11 @@ def manual(start_anvil: StartAnvil) -> KeyedChain:
     return start_anvil(None, True)
 
 
+def _mine_after_first_poll(proxy: FlakyRpcProxy, chain: KeyedChain) -> None:
+    assert wait_until(lambda: proxy.count("eth_getTransactionReceipt") >= 1, timeout=60)
+    chain.rpc("evm_setIntervalMining", 1)
+
+
 def test_polls_are_paced_to_the_block_time(start_anvil: StartAnvil, tmp_path: Path) -> None:
     chain = start_anvil(1)
     buyer = key(1)
@@ -44,9 +51,15 @@ def test_polls_are_paced_to_the_block_time(start_anvil: StartAnvil, tmp_path: Pa
         w3 = rpc_web3(proxy.url)
         assert block_time(w3) == pytest.approx(1.0, abs=0.35)
         sender = make_pipeline(proxy.url, buyer, tmp_path, poll_interval=None)
+        # Nothing is mined between the send and the wait's first poll, however slow the machine: mining
+        # resumes (a block a second) once that poll has found no receipt.
+        chain.rpc("evm_setIntervalMining", 0)
         entry = send(sender, TxRequest("transfer", buyer.address, b"", 1), gas=21_000)
         proxy.reset_counts()
+        resume = threading.Thread(target=_mine_after_first_poll, args=(proxy, chain))
+        resume.start()
         sender.wait(entry)
+        resume.join()
         # One poll at once, two headers to learn the pace, then a poll every half block: a block is at
         # most 1 s away, so at most 1 + 2 + 1 s / 0.5 s (+1 for scheduling) polls. Before: 20 a second.
         assert proxy.count("eth_getBlockByNumber") == 2
