@@ -5,6 +5,7 @@ verified documents, the cross-checks that make the client fall back to the log s
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 import pytest
@@ -13,11 +14,12 @@ from web3 import Web3
 from dapp.deploy import deploy_catalog
 from dapp.exceptions import IndexerError
 from dapp.indexer.reader import IndexerReader
+from dapp.indexer.service import wait_synced
 from dapp.nodes import AnvilNode
 from dapp.registry import Registry
 from dapp.types import ETH, Order, OrderRef, Product
 
-from .conftest import BUYERS, ORDERS, PRODUCTS, WITH_DOCUMENTS, IndexedStore
+from .conftest import BUYERS, ORDERS, PRODUCTS, SYNC_TIMEOUT, WITH_DOCUMENTS, IndexedStore
 from .store import product_document
 
 PONDER_FINALITY = 30  # blocks Ponder treats as unfinalized on a chain it does not know (ponder/utils/finality)
@@ -260,3 +262,29 @@ def test_the_cli_reads_histories_from_the_indexer_it_is_given(indexed_store: Ind
     assert refused.exit_code == 2
     assert "--indexer must be an http(s):// URL, got 'localhost:42069'" in refused.stderr
     assert "connecting" not in refused.stderr
+
+
+@pytest.mark.postgres
+def test_a_ponder_serve_replica_answers_what_the_postgres_writer_answers(indexed_store: IndexedStore) -> None:
+    """The production layout, once, against a real PostgreSQL: `ponder start` writing the session's store
+    into Postgres (started beside the session's indexer, see conftest) and a `ponder serve` replica (another
+    process, as on another machine) reading the same schema answer exactly what the session's PGlite
+    indexer and the chain answer. In this file: pytest-xdist's --dist loadfile keeps it on the worker that
+    holds the session's store."""
+    store = indexed_store
+    assert store.postgres is not None
+    writer = store.postgres.result(timeout=SYNC_TIMEOUT)
+    indexed = wait_synced(writer.process, writer.url, store.w3, SYNC_TIMEOUT)
+    reader, writing = IndexerReader(writer.replica.url), IndexerReader(writer.url)
+    deadline = time.monotonic() + 60
+    while reader.indexed_block() < indexed:  # the replica reads the writer's progress from Postgres
+        assert time.monotonic() < deadline, "the replica never saw the writer's progress"
+        time.sleep(0.2)
+    assert reader.catalog() == writing.catalog()
+    products = all_indexed_products(reader)
+    assert products == all_indexed_products(writing) == all_indexed_products(IndexerReader(store.url))
+    assert len(products) == len(store.client().products())
+    assert all_indexed_orders(reader) == all_indexed_orders(writing) == all_indexed_orders(IndexerReader(store.url))
+    buyer = store.accounts[2]
+    assert reader.orders_of(buyer) == store.client().orders_of(buyer)
+    assert reader.search("Vinyl 13") == writing.search("Vinyl 13") != []
