@@ -52,9 +52,9 @@ from dapp.types import (
     Settlement,
     TxResult,
     Withdrawal,
-    document_args,
     check_order_data,
     check_windows,
+    document_args,
 )
 
 T = TypeVar("T")

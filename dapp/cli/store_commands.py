@@ -23,7 +23,7 @@ from dapp.cli.options import (
 )
 from dapp.cli.output import echo_err, emit, progress
 from dapp.cli.paramtypes import AMOUNT, DURATION, AmountType
-from dapp.cli.render import PAYMENT_WORDS, Names, orders_table, products_table, protection, settles
+from dapp.cli.render import ORDER_DATA_WORDS, PAYMENT_WORDS, Names, orders_table, products_table, protection, settles
 from dapp.client import PAYMENTS, CatalogClient
 from dapp.exceptions import DappValueError
 from dapp.ipfs.cid import Cid, Codec
