@@ -1,4 +1,4 @@
-// The Catalog's state rebuilt from its events, as tests/contract/replay.py does, plus what the views
+// The Catalog's state rebuilt from its events, as tests/support/replay.py does, plus what the views
 // cannot answer: who bought what, a seller's inbox, reviews in order, and product search.
 // Amounts are numeric(78) (uint256); `position` orders rows by the event that created them
 // (block * 1e6 + log index), the order a log scan returns them in.
@@ -52,12 +52,15 @@ export const order = onchainTable(
     unitPrice: t.bigint().notNull(),
     amount: t.bigint().notNull(),
     termsVersion: t.bigint().notNull(),
-    state: t.integer().notNull(), // Catalog.OrderState: 1 paid .. 8 reviewed
+    state: t.integer().notNull(), // Catalog.OrderState: 1 paid .. 8 reviewed, 9 settled
     placedAt: t.bigint().notNull(),
     shippedAt: t.bigint().notNull(),
     deadline: t.bigint().notNull(),
     escrowed: t.boolean().notNull(),
-    orderData: t.hex(), // the purchase's orderData bytes once the Catalog's event carries them
+    orderData: t.hex(), // the purchase's orderData bytes ("0x" for none; null from a Catalog before v3)
+    // The open settlement offer: its author (the zero address: none is open) and what it gives the buyer.
+    offerBy: t.hex().notNull(),
+    offerBuyerAmount: t.bigint().notNull(),
     position: t.bigint().notNull(),
     blockNumber: t.bigint().notNull(),
     txHash: t.hex().notNull(),

@@ -14,7 +14,14 @@ interface ICatalog {
         uint8 metadataCodec
     ) external returns (uint256 productId);
 
-    function buy(uint256 productId, uint256 quantity, address currency, uint256 unitPrice, uint256 termsVersion)
+    function buy(
+        uint256 productId,
+        uint256 quantity,
+        address currency,
+        uint256 unitPrice,
+        uint256 termsVersion,
+        bytes calldata orderData
+    )
         external
         payable
         returns (uint256 orderNo);
@@ -40,7 +47,7 @@ contract Buyer {
     /// @param unitPrice The unit price (msg.value = quantity * unitPrice).
     function buy(ICatalog catalog, uint256 productId, uint256 quantity, uint256 unitPrice) external payable {
         if (msg.sender != store) revert BuyerNotItsStore(msg.sender);
-        catalog.buy{value: msg.value}(productId, quantity, address(0), unitPrice, 0);
+        catalog.buy{value: msg.value}(productId, quantity, address(0), unitPrice, 0, "");
     }
 }
 

@@ -23,8 +23,8 @@ from eth_utils.address import to_checksum_address
 from web3 import Web3
 
 from dapp.exceptions import IndexerBehindError, IndexerError, IndexerMismatchError
-from dapp.ipfs.cid import Codec
-from dapp.types import Order, OrderState, Product, Review
+from dapp.ipfs.cid import Cid, Codec
+from dapp.types import Order, OrderRef, OrderState, Product, Review
 
 PROTOCOL = "ownerless-store/catalog@1"
 PAGE = 1000  # Ponder's GraphQL limit per page
@@ -58,7 +58,7 @@ class SearchHit:
 _PRODUCT_FIELDS = """id seller currency price stock handlingTime escrowWindow arbiter orderCount termsVersion
 ratingCount ratingSum metadataDigest metadataCodec listed"""
 _ORDER_FIELDS = """productId orderNo buyer currency quantity unitPrice amount termsVersion state placedAt shippedAt
-deadline"""
+deadline offerBy offerBuyerAmount"""
 _REVIEW_FIELDS = "productId orderNo reviewer rating reviewDigest reviewCodec blockNumber txHash"
 
 
@@ -215,6 +215,22 @@ class IndexerReader:
         rows = self._all("reviews", _REVIEW_FIELDS, "{productId: $id}", {"id": ("BigInt!", str(product_id))})
         return [_review(row) for row in rows]
 
+    def order_data(self, ref: OrderRef) -> bytes | None:
+        """The orderData of order `ref`'s Purchased event; None if the indexer has no such order."""
+        row = self.query(
+            "query($id: String!) { order(id: $id) { orderData } }", {"id": f"{ref.product_id}-{ref.order_no}"}
+        )
+        found = row["order"]
+        return bytes.fromhex((found["orderData"] or "0x")[2:]) if found else None
+
+    def profile(self, seller: str) -> Cid | None:
+        """The document of `seller`'s latest ProfileSet event; None if none was set or the last one cleared it."""
+        text = "query($who: String!) { seller(address: $who) { profileDigest profileCodec } }"
+        row = self.query(text, {"who": seller.lower()})["seller"]
+        if not row or row["profileDigest"] is None:
+            return None
+        return Cid(bytes.fromhex(row["profileDigest"][2:]), Codec(int(row["profileCodec"])))
+
     def search(self, text: str, limit: int = 50) -> list[SearchHit]:
         """Products whose verified name or description contains `text` (any case), lowest id first."""
         query = f"""query Search($text: String!) {{
@@ -251,6 +267,8 @@ def _order(row: dict[str, Any]) -> Order:
         placed_at=int(row["placedAt"]),
         shipped_at=int(row["shippedAt"]),
         deadline=int(row["deadline"]),
+        offer_by=to_checksum_address(row["offerBy"]),
+        offer_buyer_amount=int(row["offerBuyerAmount"]),
     )
 
 

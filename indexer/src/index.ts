@@ -1,4 +1,4 @@
-// One handler per Catalog event, each applying exactly what tests/contract/replay.py applies, so that
+// One handler per Catalog event, each applying exactly what tests/support/replay.py applies, so that
 // the tables equal the contract's views. A handler registers only if the deployment's ABI has its event:
 // the same app indexes older Catalogs, and a new event needs one handler here and nothing else.
 import { ponder } from "ponder:registry";
@@ -7,6 +7,8 @@ import { settings } from "../ponder.config";
 import { fetchProductDocument } from "./metadata";
 
 const UINT32_MAX = 2n ** 32n - 1n;
+const NO_OFFER = "0x0000000000000000000000000000000000000000";
+const ZERO_DIGEST = `0x${"0".repeat(64)}`;
 const enum State {
   Paid = 1,
   Shipped = 2,
@@ -16,6 +18,7 @@ const enum State {
   Cancelled = 6,
   Resolved = 7,
   Reviewed = 8,
+  Settled = 9,
 }
 
 const events = new Set(settings.abi.filter((item) => item.type === "event").map((item) => item.name));
@@ -124,6 +127,8 @@ on("Purchased", async ({ event, context }) => {
     deadline: a.escrowed ? now + p.handlingTime : 0n,
     escrowed: a.escrowed,
     orderData: a.orderData ?? null,
+    offerBy: NO_OFFER,
+    offerBuyerAmount: 0n,
     position: position(event),
     blockNumber: event.block.number,
     txHash: event.transaction.hash,
@@ -133,11 +138,26 @@ on("Purchased", async ({ event, context }) => {
   if (!a.escrowed) await credit(context, p.seller, p.currency, amount);
 });
 
+const orderId = (event: any) => `${event.args.productId}-${event.args.orderNo}`;
+
+// The order moves to `state`; an order that ends (any state but Shipped) loses its open offer with it.
 async function settle(event: any, context: any, state: State, fields: Record<string, unknown> = {}) {
-  const id = `${event.args.productId}-${event.args.orderNo}`;
+  const id = orderId(event);
   const o = await context.db.find(order, { id });
-  await context.db.update(order, { id }).set({ state, deadline: 0n, updatedAt: event.block.timestamp, ...fields });
+  const ends = state !== State.Shipped ? { offerBy: NO_OFFER, offerBuyerAmount: 0n } : {};
+  await context.db
+    .update(order, { id })
+    .set({ state, deadline: 0n, updatedAt: event.block.timestamp, ...ends, ...fields });
   return o;
+}
+
+// Units of an order that ends unshipped go back on sale, if the product is still listed.
+async function restock(event: any, context: any, o: any) {
+  const p = await context.db.find(product, { id: event.args.productId });
+  if (o.shippedAt === 0n && p.listed) {
+    const restocked = p.stock + o.quantity;
+    await context.db.update(product, { id: p.id }).set({ stock: restocked < UINT32_MAX ? restocked : UINT32_MAX });
+  }
 }
 
 on("OrderShipped", async ({ event, context }) => {
@@ -146,9 +166,11 @@ on("OrderShipped", async ({ event, context }) => {
   await settle(event, context, State.Shipped, { placedAt: 0n, shippedAt: now, deadline: now + p.escrowWindow });
 });
 
+// A disputed order has no release time; its open offer stays.
 on("OrderDisputed", async ({ event, context }) => {
-  const id = `${event.args.productId}-${event.args.orderNo}`;
-  await context.db.update(order, { id }).set({ state: State.Disputed, updatedAt: event.block.timestamp });
+  await context.db
+    .update(order, { id: orderId(event) })
+    .set({ state: State.Disputed, deadline: 0n, updatedAt: event.block.timestamp });
 });
 
 for (const name of ["OrderConfirmed", "OrderReleased"]) {
@@ -162,11 +184,7 @@ for (const name of ["OrderRefunded", "OrderCancelled"]) {
   on(name, async ({ event, context }) => {
     const o = await settle(event, context, name === "OrderRefunded" ? State.Refunded : State.Cancelled);
     await credit(context, o.buyer, o.currency, o.amount);
-    const p = await context.db.find(product, { id: event.args.productId });
-    if (p.listed) {
-      const restocked = p.stock + o.quantity;
-      await context.db.update(product, { id: p.id }).set({ stock: restocked < UINT32_MAX ? restocked : UINT32_MAX });
-    }
+    await restock(event, context, o);
   });
 }
 
@@ -174,6 +192,36 @@ on("OrderResolved", async ({ event, context }) => {
   const o = await settle(event, context, State.Resolved);
   await credit(context, o.buyer, o.currency, event.args.buyerAmount);
   await credit(context, o.seller, o.currency, event.args.sellerAmount);
+});
+
+on("OrderSettled", async ({ event, context }) => {
+  const o = await settle(event, context, State.Settled);
+  await credit(context, o.buyer, o.currency, event.args.buyerAmount);
+  await credit(context, o.seller, o.currency, event.args.sellerAmount);
+  await restock(event, context, o);
+});
+
+on("SettlementOffered", async ({ event, context }) => {
+  await context.db
+    .update(order, { id: orderId(event) })
+    .set({ offerBy: event.args.by, offerBuyerAmount: event.args.buyerAmount, updatedAt: event.block.timestamp });
+});
+
+on("SettlementWithdrawn", async ({ event, context }) => {
+  await context.db
+    .update(order, { id: orderId(event) })
+    .set({ offerBy: NO_OFFER, offerBuyerAmount: 0n, updatedAt: event.block.timestamp });
+});
+
+// The seller's profile document; the latest event wins and a zero digest clears it.
+on("ProfileSet", async ({ event, context }) => {
+  const a = event.args;
+  const cleared = a.digest === ZERO_DIGEST;
+  const profile = { profileDigest: cleared ? null : a.digest, profileCodec: cleared ? null : Number(a.codec) };
+  await context.db
+    .insert(seller)
+    .values({ address: a.seller, productCount: 0, orderCount: 0, ...profile })
+    .onConflictDoUpdate(profile);
 });
 
 on("Reviewed", async ({ event, context }) => {

@@ -145,15 +145,40 @@ def every_event(clients: dict[str, CatalogClient], advance: Any) -> None:
     s2.set_metadata(b, raw_cid(product_document(900_004)))
     s1.set_stock(c, 9)
     a4 = b2.buy(a, 1).order
+    a5 = b1.buy(a, 2, order_data=b"sealed shipping details of a5").order
+    a6 = b2.buy(a, 1).order
+    b_3 = b1.buy(b, 2).order
+    b_4 = b2.buy(b, 1).order
     s1.ship(a1)
     s1.ship(a3)
+    s1.ship(a6)
     s2.ship(b_1)
+    s2.ship(b_3)
     b1.dispute(a1)
     arb.resolve(a1, 7_000)
     b2.confirm(a2)
-    s1.refund(a4)
+    s1.refund(a4)  # never shipped: its unit goes back on sale
+    s1.refund(a6)  # shipped: its unit does not
     b2.review(a2, 4, raw_cid(b"review a2"))
     b2.review(c1, 5, raw_cid(b"review c1"))
+    b1.review(a1, 2, raw_cid(b"review a1"))  # after a ruling
+    # Settlement: an offer replaced, withdrawn, made again and accepted, on an unshipped order (restocks)
+    # and on a shipped one (does not); an open offer that survives shipping and a dispute stays open.
+    b1.offer_settlement(a5, 50_000)
+    s1.offer_settlement(a5, 20_000)
+    s1.withdraw_settlement(a5)
+    s1.offer_settlement(a5, 25_000)
+    b1.accept_settlement(a5, 25_000)
+    b1.review(a5, 3, raw_cid(b"review a5"))  # after a settlement
+    b1.offer_settlement(b_3, 10_000)
+    s2.accept_settlement(b_3, 10_000)
+    b2.offer_settlement(b_4, 5_000)
+    s2.ship(b_4)
+    b2.dispute(b_4)
+    # Profiles: the latest event wins, a zero digest clears.
+    s1.set_profile(raw_cid(b"profile s1"))
+    s2.set_profile(raw_cid(b"profile s2 first"))
+    s2.set_profile(None)
     advance(8 * DAY)
     b2.release(a3)
     b1.cancel(b_2)

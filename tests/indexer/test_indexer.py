@@ -73,6 +73,26 @@ def test_the_indexer_equals_every_view(indexed_store: IndexedStore) -> None:
             assert client.withdrawable(account, currency) == indexed.get((account, currency), 0), (account, currency)
 
 
+def test_order_data_and_seller_profiles_equal_the_events(indexed_store: IndexedStore) -> None:
+    """Each order's orderData is its Purchased event's (empty for none) and each seller's profile is its
+    latest ProfileSet event's: one set, one set then cleared, one never set."""
+    store = indexed_store
+    store.synced()
+    client = store.client()
+    reader = IndexerReader(store.url)
+    scripted = [p for p in client.products() if p.seller in store.accounts[1:3]]
+    refs = [OrderRef(p.id, n) for p in scripted for n in range(1, p.order_count + 1)]
+    data = {ref: client.order_data(ref) for ref in refs}
+    assert b"sealed shipping details of a5" in data.values() and b"" in data.values()
+    assert {ref: reader.order_data(ref) for ref in refs} == data
+    profiles = {}
+    for seller in [*store.accounts[1:3], store.batch.address]:  # type: ignore[union-attr]
+        found = client.profile(seller)
+        profiles[seller] = found.document if found else None
+    assert profiles[store.accounts[1]] is not None and profiles[store.accounts[2]] is None
+    assert {seller: reader.profile(seller) for seller in profiles} == profiles
+
+
 def test_sql_over_http_reads_the_same_tables(indexed_store: IndexedStore) -> None:
     reader = IndexerReader(indexed_store.url)
     orders = all_indexed_orders(reader)
