@@ -6,9 +6,10 @@ from collections.abc import Callable
 
 import click
 
-from dapp.cli.common import session, split_amount
+from dapp.cli.common import session
 from dapp.cli.options import NetworkArgs, TxArgs, network_options, tx_options
 from dapp.cli.output import echo_err, emit, progress
+from dapp.cli.paramtypes import split_amount
 from dapp.exceptions import DappValueError
 from dapp.types import Order, OrderRef, SettlementOffer
 
