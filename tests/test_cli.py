@@ -65,6 +65,7 @@ def test_readme_flow_on_ganache(cli: Cli) -> None:
         "amountText": "0.04 ETH",
         "escrowed": True,
         "payment": "eth",
+        "orderDataBytes": 0,
     }
     cli.run("ship", "1-1", *net, "--account", "0")
     cli.run("confirm", "1-1", *net, "--account", "2")
