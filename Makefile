@@ -11,13 +11,14 @@ SOLC_VERSION := 0.8.30
 export SOLCX_BINARY_PATH := $(CURDIR)/.solcx
 export PATH := $(CURDIR)/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: help setup demo test check lint bench fuzz clean artifacts lock
+.PHONY: help setup demo test check lint bench scale fuzz clean artifacts lock
 
 help:
 	@echo "make demo   - install what is missing, then run the store on a local anvil (Ctrl-C stops it)"
 	@echo "make test   - install what is missing, then run every test (lint, unit, integration)"
 	@echo "make check  - lint and the tests that need no node (no chain, IPFS or browser process)"
 	@echo "make bench  - gas, read, page and network benchmarks, written to bench/results/"
+	@echo "make scale  - 100,000 products and 1,000,000 orders with and without the indexer (long; SCALE=0.01 for 1/100)"
 	@echo "make fuzz   - long property tests, faults, attacks, bad inputs, load and slither: bench/results/reliability.json"
 	@echo "make mutation - slither-mutate on the Catalog against the contract tests: bench/results/mutation.json (hours)"
 	@echo "make setup  - only install (idempotent)"
@@ -26,8 +27,9 @@ include toolchain/ipfs.mk
 include toolchain/page.mk
 include toolchain/slither.mk
 include toolchain/mutation.mk
+include toolchain/indexer.mk
 
-setup: $(VENV)/.stamp node_modules/.stamp $(SOLCX_BINARY_PATH)/solc-v$(SOLC_VERSION) setup-brownie setup-ipfs setup-page setup-slither
+setup: $(VENV)/.stamp node_modules/.stamp $(SOLCX_BINARY_PATH)/solc-v$(SOLC_VERSION) setup-brownie setup-ipfs setup-page setup-slither setup-indexer
 
 $(VENV)/.stamp: requirements/main.lock pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -79,7 +81,7 @@ test-pytest: setup
 # `make check`: lint, and every test that needs no node process (no anvil, Ganache, Kubo, IPFS Cluster or
 # Chromium): the rest of the main suite's unit tests, the contract state machine on eth-tester, and the
 # page's node tests. What `make test` runs besides is selected by these same marks.
-NO_NODE := not anvil and not ganache and not kubo and not cluster and not chromium
+NO_NODE := not anvil and not ganache and not kubo and not cluster and not chromium and not ponder and not postgres
 check: setup
 	$(MAKE) --no-print-directory -k -j3 --output-sync=target lint test-page check-pytest
 
@@ -94,6 +96,12 @@ junit = $(if $(TEST_REPORTS),--junitxml=$(abspath $(TEST_REPORTS))/$(1).xml)
 
 bench: setup
 	$(PY) bench/run.py
+
+# A store of 100,000 products and 1,000,000 orders, with and without the indexer (long; not in `make test`).
+# SCALE=0.01 runs it at 1/100 of that size.
+SCALE ?= 1
+scale: setup
+	$(PY) bench/bench_scale.py --scale $(SCALE)
 
 # The wall times of `make test` and `make check` on fresh clones of HEAD: bench/results/suite.json.
 .PHONY: bench-suite

@@ -8,8 +8,9 @@ values this client returns.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+import warnings
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
 
 from eth_typing import HexStr
 from web3 import Web3
@@ -21,10 +22,13 @@ from dapp._utils.validate import UINT32_MAX, UINT96_MAX, check_address, check_ui
 from dapp.exceptions import (
     ContractRevert,
     DappValueError,
+    IndexerError,
+    IndexerMismatchError,
     InsufficientFundsError,
     NetworkError,
     NotDeployedError,
 )
+from dapp.indexer.reader import IndexerFallbackWarning, IndexerReader
 from dapp.ipfs.cid import Cid, Codec
 from dapp.liveness import DEV_CHAIN_IDS, stale_reason
 from dapp.registry import Deployment
@@ -52,6 +56,7 @@ from dapp.types import (
     document_args,
 )
 
+T = TypeVar("T")
 PAYMENTS = ("auto", "permit", "approve")
 PAGE_SIZE = 250  # products per getProducts call: one eth_call stays well under node response limits
 
@@ -72,10 +77,18 @@ class CatalogClient:
         tokens: Tokens | None = None,
         deployment: Deployment | None = None,
         verified: bool = True,
+        indexer: str | IndexerReader | None = None,
+        indexer_sync_timeout: float = 5.0,
+        on_warning: Callable[[str], None] | None = None,
         **pipeline: Any,
     ) -> None:
         """`verified=False`: the contract is checked on first use (`live_deployment(check="on_use")`): the
         first view that returns data proves it, and before a first write with no view yet, eth_getCode.
+        `indexer`: the URL of our Ponder indexer for this deployment; `orders_of`, `products_of` and
+        `reviews` then ask it instead of scanning logs from the deployment block, once it has proved it
+        follows this chain and Catalog and has reached the chain's head (waiting up to
+        `indexer_sync_timeout` s). An indexer that cannot be used is reported through `on_warning` (by
+        default a `warnings.warn`) and the log scan answers instead.
         `pipeline` options go to the TransactionPipeline: signer, fees, journal_root, on_event."""
         self.w3 = w3
         self.deployment = deployment
@@ -96,6 +109,10 @@ class CatalogClient:
         self.tokens = tokens or Tokens(w3)
         self._functions: dict[str, AbiFunction] = {}
         self._events: dict[str, AbiEvent] = {}
+        self.indexer = IndexerReader(indexer) if isinstance(indexer, str) else indexer
+        self.indexer_sync_timeout = indexer_sync_timeout
+        self._indexer_checked = False
+        self._warn = on_warning or _warn
 
     @classmethod
     def from_deployment(
@@ -207,21 +224,56 @@ class CatalogClient:
         logs = get_logs(self.w3, self.address, [event.topic_hex, *topics], self.deployed_on_block)
         return [(event.decode(log), log) for log in logs]
 
+    def _indexed(self, query: Callable[[IndexerReader], T]) -> T | None:
+        """`query`'s answer from the indexer once it passes its checks; None (and a warning) when there is
+        no usable indexer, for the caller to scan the logs instead. The chain id, the address and the
+        contract's code are checked once; the indexer's height at every query."""
+        if self.indexer is None:
+            return None
+        try:
+            if not self._indexer_checked:
+                self.indexer.check(self.w3, self.address, self.indexer_sync_timeout)
+                if not self._verified:
+                    self._verify()
+                self._indexer_checked = True
+            else:
+                self.indexer.check_height(self.w3, self.indexer_sync_timeout)
+            return query(self.indexer)
+        except IndexerMismatchError as exc:
+            self._warn(f"{exc}; not using it, reading the chain's logs instead")
+            self.indexer = None  # it will not become the right indexer later
+        except IndexerError as exc:
+            self._warn(f"{exc}; reading the chain's logs instead")
+        return None
+
     def order_refs_of(self, buyer: str) -> list[OrderRef]:
         """Every order `buyer` placed, from the Purchased event's indexed buyer topic."""
         events = self._history("Purchased", [None, self._address_topic(check_address("buyer", buyer))])
         return [OrderRef(args["productId"], args["orderNo"]) for args, _ in events]
 
     def orders_of(self, buyer: str) -> list[Order]:
-        """Every order `buyer` placed, read through the views."""
+        """Every order `buyer` placed, in the order placed: from the indexer, else the views."""
+        buyer = check_address("buyer", buyer)
+        indexed = self._indexed(lambda indexer: indexer.orders_of(buyer))
+        if indexed is not None:
+            return indexed
         return [self.order(ref) for ref in self.order_refs_of(buyer)]
 
     def products_of(self, seller: str) -> list[Product]:
+        """Every product `seller` listed, by id: from the indexer, else the views."""
+        seller = check_address("seller", seller)
+        indexed = self._indexed(lambda indexer: indexer.products_of(seller))
+        if indexed is not None:
+            return indexed
         events = self._history("ProductListed", [None, self._address_topic(check_address("seller", seller))])
         return [self.product(args["productId"]) for args, _ in events]
 
     def reviews(self, product_id: int) -> list[Review]:
+        """Every review of a product, in the order written: from the indexer, else the Reviewed events."""
         check_uint("product id", product_id)
+        indexed = self._indexed(lambda indexer: indexer.reviews(product_id))
+        if indexed is not None:
+            return indexed
         events = self._history("Reviewed", ["0x" + product_id.to_bytes(32, "big").hex()])
         return [
             Review(
@@ -486,6 +538,10 @@ class CatalogClient:
         if not self._verified:  # a call to an address without code would "succeed" and send the value there
             self._verify()
         return self.transactions.execute(self._request(name, args, value))
+
+
+def _warn(message: str) -> None:
+    warnings.warn(message, IndexerFallbackWarning, stacklevel=4)
 
 
 def _from(logs: Sequence[Mapping[str, Any]], address: str) -> list[Mapping[str, Any]]:

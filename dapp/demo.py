@@ -23,7 +23,7 @@ from web3.types import RPCEndpoint
 
 from dapp._utils.abi import AbiFunction
 from dapp._utils.art import banner as draw_banner, draw
-from dapp._utils.ports import choose_port
+from dapp._utils.ports import PortChoice, choose_port
 from dapp._utils.validate import check_address
 from dapp.accounts import use_account
 from dapp.client import CatalogClient
@@ -32,6 +32,7 @@ from dapp.deploy import DeployResult, deploy_catalog, deploy_contract
 from dapp.exceptions import (
     CidMismatchError,
     DappValueError,
+    IndexerError,
     IpfsError,
     KuboPortInUseError,
     NetworkError,
@@ -50,6 +51,7 @@ from dapp.liveness import DEMO_TOKEN
 from dapp.networks import Connection, NetworkChoice, connect, http_web3
 from dapp.nodes import NODE_KINDS
 from dapp.registry import Deployment, Registry
+from dapp.settings import DEFAULT_HOME
 from dapp.shipping import OrderContext, ShippingDetails, ShippingKeyPair, derive_keypair_checked, seal
 from dapp.tokens import Token
 from dapp.transactions import TransactionPipeline, TxRequest
@@ -272,6 +274,7 @@ class Ports:
     rpc: int = 8545  # anvil or Ganache started here
     gateway: int = 8080  # Kubo's HTTP gateway: the page and its documents
     api: int = 5001  # Kubo's RPC API: the page publishes review documents through it
+    indexer: int = 42069  # our Ponder indexer (Ponder's own default port)
 
 
 PORT_ATTEMPTS = 3  # Kubo restarted on other ports when a chosen port is taken before it binds
@@ -284,6 +287,16 @@ class ShopPage:
     urls: PageUrls
     config: PageConfig
     notes: tuple[str, ...]  # ports that fell back, CORS left to the user: said once the shop is up
+
+
+@dataclass(frozen=True)
+class DemoIndexer:
+    """Our Ponder indexer of the demo's Catalog, started in the background: the URL is printed (and in the
+    page's config.json) before it answers; the catalog reads the chain until it has caught up."""
+
+    url: str
+    pid: int
+    log: Path
 
 
 @dataclass(frozen=True)
@@ -301,6 +314,7 @@ class Demo:
     seller: str  # the sample seller (dev account 1)
     rpc_url: str | None  # where wallets and the page reach the chain; None on the in-process chain
     page: ShopPage | None  # None without IPFS, without an RPC URL, or without the page's build tools
+    indexer: DemoIndexer | None = None  # None when not asked for, or without an RPC URL or Ponder
     notes: tuple[str, ...] = ()  # what changed from what was asked (a port taken), for the summary
 
     @property
@@ -319,13 +333,17 @@ def run_demo(
     with_ipfs: bool = True,
     ports: Ports = Ports(),
     seller: str | None = None,
+    with_indexer: bool = False,
+    state_home: Path = DEFAULT_HOME,
     node_binary: str | None = None,
     progress: Progress = lambda message: None,
 ) -> Iterator[Demo]:
     """Start the network (a fresh node for anvil/ganache on `ports.rpc`, from `node_binary` if given),
     deploy, seed the sample shop if it is empty, add its documents to IPFS and publish the shop page there
     (unless `with_ipfs` is False), and keep everything up until the context exits. `seller`: build the
-    page as that seller's storefront."""
+    page as that seller's storefront. `with_indexer`: start our Ponder indexer on `ports.indexer` too,
+    without waiting for it, and name it in the page's config.json; its database lives under
+    `state_home` unless the chain is a node started here."""
     storefront = check_address("seller", seller) if seller is not None else None
     with contextlib.ExitStack() as stack:
         # esbuild runs while the chain is seeded: the bundle needs nothing from the deployment.
@@ -355,11 +373,24 @@ def run_demo(
         gateway, page = None, None
         if with_ipfs and rpc_url is None:
             notes += ("no shop page: a browser cannot reach the in-process chain (use --network anvil)",)
+        indexer_port: PortChoice | None = None
+        if with_indexer:
+            indexer_port, note = _indexer_port(ports, connection, rpc_url)
+            notes += (note,) if note else ()
+        indexer_url = f"http://127.0.0.1:{indexer_port.port}" if indexer_port else None
         if with_ipfs:
             page_plan = None
             if template is not None and rpc_url is not None:
-                page_plan = _PagePlan(template, deployed.deployment, rpc_url, storefront, sample_seller, sample_profile)
-            gateway, page = _serve_ipfs(stack, ipfs_api, documents, ports, connection, page_plan, progress)
+                page_plan = _PagePlan(
+                    template, deployed.deployment, rpc_url, storefront, sample_seller, sample_profile, indexer_url
+                )
+            taken = frozenset({indexer_port.port} if indexer_port else ())
+            gateway, page = _serve_ipfs(stack, ipfs_api, documents, ports, connection, page_plan, taken, progress)
+        indexer = None
+        if indexer_port is not None and rpc_url is not None:
+            indexer = _start_indexer(
+                stack, connection, registry, rpc_url, gateway, indexer_port.port, state_home, progress
+            )
         products = client.products()
         metadata_cids = {p.metadata_cid for p in products}
         names = {cid: parse_product_metadata(cid, doc).name for cid, doc in documents.items() if cid in metadata_cids}
@@ -368,7 +399,7 @@ def run_demo(
         all_notes = notes + (page.notes if page else ())
         yield Demo(
             connection, deployed, token, products, orders, tokens, names, gateway, sample_seller, rpc_url, page,
-            all_notes,
+            indexer, all_notes,
         )  # fmt: skip
 
 
@@ -386,6 +417,49 @@ def _start_chain(
         notes = (f"port {port} is taken, so {network.kind} listens on {node.port}",)
         progress(notes[0])
     return stack.enter_context(Connection(http_web3(node.url), network, node)), notes
+
+
+def _indexer_port(ports: Ports, connection: Connection, rpc_url: str | None) -> tuple[PortChoice | None, str | None]:
+    """The indexer's port (a free one if `ports.indexer` is taken), or None and why there is no indexer."""
+    from dapp.indexer.process import find_ponder
+
+    if rpc_url is None:
+        return None, "no indexer: it reads the chain over HTTP, and the in-process chain has no URL"
+    try:
+        find_ponder()
+    except IndexerError as exc:
+        return None, f"no indexer: {exc}"
+    taken = frozenset({connection.node.port} if connection.node else ())
+    choice = choose_port(ports.indexer, avoid=taken | {ports.gateway, ports.api})
+    note = f"port {choice.wanted} is taken, so the indexer listens on {choice.port}" if choice.fell_back else None
+    return choice, note
+
+
+def _start_indexer(
+    stack: contextlib.ExitStack,
+    connection: Connection,
+    registry: Registry,
+    rpc_url: str,
+    gateway: str | None,
+    port: int,
+    state_home: Path,
+    progress: Progress,
+) -> DemoIndexer:
+    """`ponder start` in the background, stopped with the stack. Its database lives in a temporary folder
+    when the chain is our own node (a new chain each run), else in the state folder, where the next
+    `dapp up` against the same chain resumes from it."""
+    from dapp.indexer.service import indexer_for
+
+    if connection.node is not None:
+        home = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="dapp-up-indexer-")))
+    else:
+        home = state_home
+    process = indexer_for(connection.w3, registry, rpc_url, home, gateway_url=gateway, polling_interval_ms=500)
+    progress(f"starting the indexer on port {port} in the background (it answers in ~10-20 s, then catches up)")
+    child = process.launch(port)
+    stack.callback(child.stop)
+    assert child.pid is not None
+    return DemoIndexer(f"http://127.0.0.1:{port}", child.pid, process.log_path)
 
 
 def _build_template(stack: contextlib.ExitStack, progress: Progress) -> Future[PageBuild | None]:
@@ -415,13 +489,15 @@ class _PagePlan:
     storefront: str | None
     sample_seller: str
     sample_profile: Cid | None  # the sample seller's profile document, when this run seeded it
+    indexer: str | None = None
 
     def config(self, ipfs_api: str, seller_document: Cid | None) -> PageConfig:
         from dapp.page import PageConfig
 
         return PageConfig.for_deployment(
-            self.deployment, self.rpc_url, seller=self.storefront, seller_document=seller_document, ipfs_api=ipfs_api
-        )
+            self.deployment, self.rpc_url, seller=self.storefront, seller_document=seller_document, ipfs_api=ipfs_api,
+            indexer=self.indexer,
+        )  # fmt: skip
 
 
 def _serve_ipfs(
@@ -431,6 +507,7 @@ def _serve_ipfs(
     ports: Ports,
     connection: Connection,
     plan: _PagePlan | None,
+    promised: frozenset[int],
     progress: Progress,
 ) -> tuple[str | None, ShopPage | None]:
     """Start Kubo (ours unless an API is given), add the seeded documents and the shop page, keep it up.
@@ -455,7 +532,7 @@ def _serve_ipfs(
 
     try:
         progress("starting IPFS, adding the metadata and review documents and the shop page")
-        taken = frozenset({connection.node.port} if connection.node else ())
+        taken = frozenset({connection.node.port} if connection.node else ()) | promised
         kubo, page, urls, notes = _start_kubo(stack, ipfs_api, ports, taken, configure, progress)
         for cid, data in documents.items():
             added = kubo.add_bytes(data, pin=True)

@@ -317,3 +317,24 @@ def revert_class(name: str) -> type[ContractRevert]:
         cls = type(name, (ContractRevert,), {"__doc__": f"The contract reverted with {name}."})
         _revert_classes[name] = cls
     return cls
+
+
+class IndexerError(DappError):
+    """The indexer could not be started, reached or used. The client then reads the chain itself."""
+
+
+class IndexerMismatchError(IndexerError):
+    """The indexer answers, but for something else: another chain, another Catalog, or not a Catalog
+    indexer at all. Nothing it says about this deployment can be used."""
+
+
+class IndexerBehindError(IndexerError):
+    """The indexer's last indexed block is behind the chain's head: its answers would miss recent events."""
+
+    def __init__(self, indexed: int, head: int, waited: float) -> None:
+        self.indexed = indexed
+        self.head = head
+        super().__init__(
+            f"the indexer is {head - indexed} blocks behind the chain (block {indexed} of {head}, "
+            f"after waiting {waited:g} s)"
+        )

@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from dapp._utils.validate import check_address
+from dapp._utils.validate import check_address, check_http_url
 from dapp.compile import REPO_ROOT
 from dapp.exceptions import CidMismatchError, DappValueError, IpfsError, PageBuildError
 from dapp.ipfs.cid import Cid
@@ -51,6 +51,7 @@ class PageConfig:
     seller: str | None = None
     seller_document: Cid | None = None
     ipfs_api: str | None = None
+    indexer: str | None = None  # our Ponder indexer of this Catalog (a convenience: the page checks the chain)
     # What a release embeds so the page can say which release it runs (none of it changes between two
     # builds of one commit, so the CID stays reproducible): the IPNS name it is published under, and the
     # commit it was built from with that commit's date. `source_dirty`: files differed from the commit.
@@ -68,6 +69,7 @@ class PageConfig:
         seller: str | None = None,
         seller_document: Cid | None = None,
         ipfs_api: str | None = None,
+        indexer: str | None = None,
     ) -> PageConfig:
         if not rpc_url.startswith(("http://", "https://")):
             raise DappValueError(f"the page reads the chain over http(s); got RPC URL {rpc_url!r}")
@@ -81,6 +83,7 @@ class PageConfig:
             seller=check_address("seller", seller) if seller is not None else None,
             seller_document=seller_document,
             ipfs_api=ipfs_api,
+            indexer=check_http_url("indexer", indexer) if indexer is not None else None,
         )
 
     def to_json(self) -> bytes:
@@ -94,6 +97,7 @@ class PageConfig:
             "seller": self.seller,
             "sellerDocument": str(self.seller_document) if self.seller_document else None,
             "ipfsApi": self.ipfs_api,
+            "indexer": self.indexer,
             "ipnsName": self.ipns_name,
             "sourceCommit": self.source_commit,
             "sourceDate": self.source_date,
@@ -116,6 +120,7 @@ class PageConfig:
                 seller=data.get("seller"),
                 seller_document=Cid.parse(data["sellerDocument"]) if data.get("sellerDocument") else None,
                 ipfs_api=data.get("ipfsApi"),
+                indexer=data.get("indexer"),
                 ipns_name=data.get("ipnsName"),
                 source_commit=data.get("sourceCommit"),
                 source_date=data.get("sourceDate"),

@@ -29,6 +29,8 @@ Two entry points still fall back to `load()` when given nothing, on purpose:
     DAPP_UP_RPC_PORT        `dapp up`: the dev node's port
     DAPP_UP_GATEWAY_PORT    `dapp up`: our Kubo's gateway port
     DAPP_UP_API_PORT        `dapp up`: our Kubo's RPC API port
+    DAPP_UP_INDEXER_PORT    `dapp up`: our Ponder indexer's port
+    DAPP_INDEXER_URL        our Ponder indexer of the registered Catalog (`--indexer`); unset: scan the logs
     DAPP_RELEASES           `dapp page release`: the release records' folder (default releases)
     DAPP_CLUSTER_URL        `dapp page release`: our IPFS Cluster's Pinning Service API
     DAPP_PIN_SERVICES       `dapp page release`: NAME=URL pinning services, space-separated
@@ -44,6 +46,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from dapp._utils.validate import check_http_url
 from dapp.exceptions import ConfigError
 
 HOME = "DAPP_HOME"
@@ -62,6 +65,8 @@ PINNING_TOKEN = "DAPP_PINNING_TOKEN"
 UP_RPC_PORT = "DAPP_UP_RPC_PORT"
 UP_GATEWAY_PORT = "DAPP_UP_GATEWAY_PORT"
 UP_API_PORT = "DAPP_UP_API_PORT"
+UP_INDEXER_PORT = "DAPP_UP_INDEXER_PORT"
+INDEXER_URL = "DAPP_INDEXER_URL"
 RELEASES = "DAPP_RELEASES"
 CLUSTER_URL = "DAPP_CLUSTER_URL"
 PIN_SERVICES = "DAPP_PIN_SERVICES"
@@ -96,6 +101,8 @@ class Settings:
     up_rpc_port: int | None = None
     up_gateway_port: int | None = None
     up_api_port: int | None = None
+    up_indexer_port: int | None = None
+    indexer_url: str | None = None
     solcx_binary_path: Path | None = None
     releases: Path = DEFAULT_RELEASES
     cluster_url: str | None = None
@@ -135,6 +142,8 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
         up_rpc_port=_integer(env, UP_RPC_PORT, minimum=0, maximum=65535),
         up_gateway_port=_integer(env, UP_GATEWAY_PORT, minimum=0, maximum=65535),
         up_api_port=_integer(env, UP_API_PORT, minimum=0, maximum=65535),
+        up_indexer_port=_integer(env, UP_INDEXER_PORT, minimum=0, maximum=65535),
+        indexer_url=_http_url(env, INDEXER_URL),
         solcx_binary_path=Path(env[SOLCX_BINARY_PATH]) if env.get(SOLCX_BINARY_PATH) else None,
         releases=Path(env.get(RELEASES) or DEFAULT_RELEASES),
         cluster_url=text(CLUSTER_URL),
@@ -155,6 +164,16 @@ def secret(name: str, environ: Mapping[str, str] | None = None) -> tuple[str | N
     value = (env.get(name) or "").strip() or None
     file = env.get(f"{name}_FILE") or None
     return value, Path(file) if file else None
+
+
+def _http_url(env: Mapping[str, str], name: str) -> str | None:
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        return check_http_url(name, raw)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 def _integer(env: Mapping[str, str], name: str, *, minimum: int, maximum: int | None = None) -> int | None:

@@ -9,11 +9,14 @@ from __future__ import annotations
 import json
 import os
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from dapp.exceptions import IndexerError
+from dapp.indexer.reader import IndexerReader
 from dapp.networks import http_web3
 from dapp.nodes import AnvilNode
 from dapp.types import ETH
@@ -143,6 +146,7 @@ def test_background_node_is_reused_and_stopped_by_pid(cli: Cli) -> None:
 
 
 @pytest.mark.anvil
+@pytest.mark.ponder
 def test_up_seeds_serves_and_stops_its_node_on_ctrl_c(tmp_path: Path) -> None:
     with Up(Cli(tmp_path), "--no-ipfs") as up:  # the page and IPFS: tests/page/test_up.py
         chain = re.search(r"^Catalog .* \((http://[^)]+)\)$", up.text, re.MULTILINE)
@@ -156,9 +160,24 @@ def test_up_seeds_serves_and_stops_its_node_on_ctrl_c(tmp_path: Path) -> None:
             assert f"  {state}  " in text, state
         assert "12.00 tUSD" in text and "0.02 ETH" in text and re.search(r"^Test USD +0x", text, re.MULTILINE)
         assert "chain id 31337" in text and "Burner wallet" in text  # how to connect a wallet
+        # The indexer was started in the background: the shop was served without waiting for it. It follows
+        # this Catalog once it answers.
+        indexer = up.field("Indexer")
+        reader = IndexerReader(indexer, timeout=5)
+        deadline = time.monotonic() + 180
+        while True:
+            try:
+                catalog = reader.catalog()
+                break
+            except IndexerError:
+                assert time.monotonic() < deadline, "the indexer dapp up started never answered"
+                time.sleep(0.5)
+        assert (catalog.chain_id, catalog.address) == (31337, up.field("Catalog"))
         # The handlers are in place before the serving line: a Ctrl-C right after it stops cleanly.
         assert up.interrupt() == 0
         assert not w3.is_connected()  # the node went down with it
+        with pytest.raises(IndexerError, match="does not answer"):
+            reader.catalog()  # and the indexer too
 
 
 # --- Catalog v2 on the demo shop: tokens, shipping, disputes, the arbiter ---------------------------------

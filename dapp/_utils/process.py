@@ -42,6 +42,7 @@ class ChildProcess:
         log_path: Path | None = None,
         error: type[DappError] = DappError,
         stop_timeout: float = 10.0,
+        cwd: Path | None = None,
     ) -> None:
         """`log_path`: where output goes (kept); None: a temporary file, gone when the child is stopped.
         `error`: the exception raised when the child fails to start (each caller's own domain error)."""
@@ -51,6 +52,7 @@ class ChildProcess:
         self.log_path = log_path
         self.error = error
         self.stop_timeout = stop_timeout
+        self.cwd = cwd
         self._process: subprocess.Popen[bytes] | None = None
         self._log: IO[bytes] | None = None
 
@@ -68,6 +70,7 @@ class ChildProcess:
         self._process = subprocess.Popen(
             self.argv,
             env=self.env,
+            cwd=self.cwd,
             stdout=self._log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import urllib.parse
+
 from eth_utils.address import is_address, is_checksum_address, to_checksum_address
 
 from dapp.exceptions import DappValueError
@@ -36,3 +38,15 @@ def check_address(name: str, value: object) -> str:
             "Copy the address again"
         )
     return str(to_checksum_address(value))
+
+
+def check_http_url(name: str, value: object) -> str:
+    """An http(s) URL with a host, without a trailing slash, or DappValueError naming the argument."""
+    parsed = urllib.parse.urlsplit(value) if isinstance(value, str) else None
+    if parsed is None or parsed.scheme not in ("http", "https") or not parsed.hostname:
+        raise DappValueError(f"{name} must be an http(s):// URL, got {value!r}")
+    try:
+        parsed.port  # noqa: B018 - raises on a port that is no number or out of range
+    except ValueError:
+        raise DappValueError(f"{name} has a bad port: {value!r}") from None
+    return str(value).rstrip("/")

@@ -46,6 +46,7 @@ class DappGroup(click.Group):
         "status": "dapp.cli.dev_commands:status",
         "node": "dapp.cli.dev_commands:node",
         "up": "dapp.cli.dev_commands:up",
+        "indexer": "dapp.cli.indexer_commands:indexer",
         "list-product": "dapp.cli.store_commands:list_product",
         "products": "dapp.cli.store_commands:products",
         "product": "dapp.cli.store_commands:product",

@@ -45,12 +45,15 @@ class Session:
         fees = FeeOverrides(self.tx.max_fee, self.tx.priority_fee, self.tx.gas_limit)
         return {"fees": fees, "receipt_timeout": self.tx.timeout, "on_event": announce}
 
-    def client(self) -> CatalogClient:
+    def client(self, indexer: str | None = None) -> CatalogClient:
+        """`indexer`: histories from that indexer once it passes its checks (a warning on stderr and the
+        log scan otherwise)."""
         # The registered contract is checked by the client's first call, not by two extra round trips here.
         deployment, abi = live_deployment(self.w3, self.registry, check="on_use")
         return CatalogClient.from_deployment(
-            self.w3, deployment, abi, account=self.account, verified=False, **self.pipeline_options()
-        )
+            self.w3, deployment, abi, account=self.account, verified=False, indexer=indexer,
+            on_warning=lambda message: progress(f"warning: {message}"), **self.pipeline_options(),
+        )  # fmt: skip
 
     def currency(self, client: CatalogClient, text: str | None) -> Token:
         """--currency: an address, ETH, or the symbol of the demo stablecoin registered on this chain."""

@@ -193,32 +193,41 @@ def _port(name: str, default: int) -> Callable[[], int]:
 @click.option("--api-port", type=click.IntRange(0, 65535), default=_port("up_api_port", Ports.api),
               show_default=str(Ports.api), help="Port of our Kubo's RPC API (the page publishes reviews through it). "
               f"Env {settings.UP_API_PORT}.")  # fmt: skip
+@click.option("--indexer-port", type=click.IntRange(0, 65535), default=_port("up_indexer_port", Ports.indexer),
+              show_default=str(Ports.indexer), help="Port of our Ponder indexer (a free one if taken). "
+              f"Env {settings.UP_INDEXER_PORT}.")  # fmt: skip
 @click.option("--seller", metavar="ADDRESS", help="Build the page as this seller's storefront (only their "
               "products, under their name and banner); the sample seller is dev account 1.")  # fmt: skip
 @deployments_option
 @ipfs_api_option
 @click.option("--no-ipfs", is_flag=True, help="Do not start IPFS: no documents, no page.")
+@click.option("--no-indexer", is_flag=True, help="Do not start the indexer: every view reads the chain's logs.")
 @click.option("--no-wait", is_flag=True, help="Exit after seeding instead of serving until Ctrl-C.")
 def up(
     network: str,
     rpc_port: int,
     gateway_port: int,
     api_port: int,
+    indexer_port: int,
     seller: str | None,
     deployments: Path,
     ipfs_api: str | None,
     no_ipfs: bool,
+    no_indexer: bool,
     no_wait: bool,
 ) -> None:
-    """The demo: start a chain and IPFS, deploy, seed a sample merch shop, publish the shop page, and serve
-    until Ctrl-C, which stops every process started here."""
+    """The demo: start a chain and IPFS, deploy, seed a sample merch shop, publish the shop page, start the
+    indexer in the background, and serve until Ctrl-C, which stops every process started here."""
     choice = parse_network(network)
     artifact = current_artifact()
     registry = Registry(deployments)
-    ports = Ports(rpc_port, gateway_port, api_port)
+    ports = Ports(rpc_port, gateway_port, api_port, indexer_port)
+    # With --no-wait everything stops as soon as the shop is seeded: an indexer would not outlive its start.
+    with_indexer = not (no_indexer or no_wait)
     try:
         with run_demo(
             choice, registry, artifact, ipfs_api=ipfs_api, with_ipfs=not no_ipfs, ports=ports, seller=seller,
+            with_indexer=with_indexer, state_home=cli_settings().home,
             node_binary=cli_settings().node_binary(choice.kind), progress=progress,
         ) as demo:  # fmt: skip
             names = {cid: NameLookup(cid, name) for cid, name in demo.names.items()}
@@ -259,6 +268,12 @@ def _summary(demo: Demo) -> str:
         f"Test USD     {demo.token.address} (tUSD); the sample buyers, dev accounts 2 and 3, hold some",
         f"registry     {demo.deployed.registry_path}",
     ]
+    if demo.indexer:
+        url = demo.indexer.url
+        lines += [
+            f"Indexer      {url} (starting in the background: the shop reads the chain until it has caught up)",
+            f"  GraphQL    {url}/graphql   use it: dapp orders --indexer {url}   log {demo.indexer.log}",
+        ]
     if demo.rpc_url:
         name = {31337: "Local anvil", 1337: "Local Ganache"}.get(chain_id, f"chain {chain_id}")
         lines += [

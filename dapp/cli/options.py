@@ -56,6 +56,28 @@ deployments_option = click.option(
     help=f"Deployment registry folder (default ./deployments; env {settings.DEPLOYMENTS}).",
 )
 
+
+def _indexer_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from dapp._utils.validate import check_http_url
+    from dapp.exceptions import DappValueError
+
+    try:
+        return check_http_url("--indexer", value) if value else None
+    except DappValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+indexer_option = click.option(
+    "--indexer",
+    metavar="URL",
+    default=from_settings("indexer_url"),
+    callback=_indexer_url,
+    help=f"Our Ponder indexer of this Catalog (`dapp indexer start` prints it; env {settings.INDEXER_URL}): "
+    "histories come from it once it proves it follows this chain and Catalog up to the head; "
+    "otherwise, and without one, from the chain's logs.",
+)
+
+
 NETWORK_HELP = (
     f"embedded, anvil, ganache, or an http(s):// RPC URL (default: ${settings.NETWORK}, ${settings.RPC_URL}, "
     f"else {settings.DEFAULT_NETWORK})."

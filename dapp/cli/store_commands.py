@@ -11,7 +11,16 @@ import click
 
 from dapp._utils.validate import check_address
 from dapp.cli.common import session
-from dapp.cli.options import F, NetworkArgs, TxArgs, cli_settings, ipfs_api_option, network_options, tx_options
+from dapp.cli.options import (
+    F,
+    NetworkArgs,
+    TxArgs,
+    cli_settings,
+    indexer_option,
+    ipfs_api_option,
+    network_options,
+    tx_options,
+)
 from dapp.cli.output import echo_err, emit, progress
 from dapp.cli.paramtypes import AMOUNT, DURATION, AmountType
 from dapp.cli.render import (
@@ -159,6 +168,7 @@ def list_product(
 @click.option("--limit", type=click.IntRange(0), default=None, help="Most products to show (default: all).")
 @click.option("--seller", help="Only products listed by this address (from indexed events).")
 @with_metadata_options
+@indexer_option
 @network_options
 def products(
     offset: int,
@@ -167,11 +177,13 @@ def products(
     no_metadata: bool,
     gateway: str | None,
     ipfs_api: str | None,
+    indexer: str | None,
     net: NetworkArgs,
 ) -> None:
-    """Show the catalog with product names, read a page at a time through the contract's views."""
+    """Show the catalog with product names, read a page at a time through the contract's views (a seller's
+    products: from --indexer if given, else from their Listed events)."""
     with session(net, need_account=False) as s:
-        client = s.client()
+        client = s.client(indexer)
         items = client.products_of(seller) if seller else client.products(offset, limit)
         tokens = currency_tokens(client, [p.currency for p in items])
     names = fetch_names([p.metadata_cid for p in items], no_metadata, gateway, ipfs_api)
@@ -197,11 +209,19 @@ def products(
 )
 @click.option("--gateway", metavar="URL", help="Fetch documents through this IPFS gateway instead of Kubo's API.")
 @ipfs_api_option
+@indexer_option
 @network_options
-def product(product_id: int, with_metadata: bool, gateway: str | None, ipfs_api: str | None, net: NetworkArgs) -> None:
-    """Show one product with its orders and reviews, and what protects its buyers."""
+def product(
+    product_id: int,
+    with_metadata: bool,
+    gateway: str | None,
+    ipfs_api: str | None,
+    indexer: str | None,
+    net: NetworkArgs,
+) -> None:
+    """Show one product with its orders and reviews (from --indexer if given), and what protects its buyers."""
     with session(net, need_account=False) as s:
-        client = s.client()
+        client = s.client(indexer)
         item = client.product(product_id)
         orders = client.orders(product_id)
         reviews = client.reviews(product_id)
@@ -309,6 +329,7 @@ def buy(
 @click.option("--buyer", help="Orders placed by this address (default: your account).")
 @click.option("--product", "product_id", type=click.IntRange(1), help="All orders of one product.")
 @with_metadata_options
+@indexer_option
 @network_options
 def orders(
     buyer: str | None,
@@ -316,11 +337,13 @@ def orders(
     no_metadata: bool,
     gateway: str | None,
     ipfs_api: str | None,
+    indexer: str | None,
     net: NetworkArgs,
 ) -> None:
-    """Show orders with their product names: yours (through the indexed buyer topic), or one product's."""
+    """Show orders with their product names: yours (from --indexer if given, else through the indexed buyer
+    topic of the logs), or one product's (its views)."""
     with session(net, need_account=product_id is None and not buyer) as s:
-        client = s.client()
+        client = s.client(indexer)
         if product_id is not None:
             items = client.orders(product_id)
         else:

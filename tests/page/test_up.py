@@ -64,6 +64,7 @@ def test_up_publishes_the_page_it_prints_and_ctrl_c_stops_everything(
         assert status == 200 and b"<title>" in body
         config = json.loads(_get(f"{gateway}/ipfs/{cid}/config.json")[1])
         assert config["rpcUrl"] == rpc and config["chainId"] == 31337
+        assert config["indexer"] == up.field("Indexer")  # started in the background, named for the page
 
         page = _open(browser, url)  # the subdomain form, as printed: no wallet at all
         cards = page.locator("a.card")

@@ -63,10 +63,11 @@ class Cli:
             "DAPP_UP_RPC_PORT": "0",
             "DAPP_UP_GATEWAY_PORT": "0",
             "DAPP_UP_API_PORT": "0",
+            "DAPP_UP_INDEXER_PORT": "0",
         }
         # The developer's own settings must not leak into the tests (their IPFS node, their RPC URL, ...).
         for name in ("DAPP_NETWORK", "DAPP_RPC_URL", "DAPP_PRIVATE_KEY", "DAPP_KEYSTORE_PASSWORD",
-                     "DAPP_IPFS_API", "DAPP_IPFS_REPO"):  # fmt: skip
+                     "DAPP_IPFS_API", "DAPP_IPFS_REPO", "DAPP_INDEXER_URL"):  # fmt: skip
             self.env.pop(name, None)
 
     def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:

@@ -1,0 +1,118 @@
+"""dapp indexer start|stop|status: the Ponder indexer of this chain's registered Catalog."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import click
+
+from dapp.cli.options import NetworkArgs, cli_settings, network_options
+from dapp.cli.output import emit, progress
+from dapp.exceptions import ConfigError, IndexerError
+from dapp.networks import Connection, connect
+
+if TYPE_CHECKING:
+    from dapp.indexer.process import IndexerProcess
+
+
+def rpc_url(connection: Connection) -> str:
+    """The URL the indexer (another process) reaches this chain at: the in-process chain has none."""
+    url = getattr(connection.w3.provider, "endpoint_uri", None)
+    if not url:
+        raise ConfigError("the indexer needs a chain reachable over HTTP: use --network anvil, ganache or a URL")
+    return str(url)
+
+
+@click.group("indexer")
+def indexer() -> None:
+    """The Ponder indexer of this chain's Catalog: orders, inboxes, reviews and search without log scans."""
+
+
+@indexer.command("start")
+@network_options
+@click.option("--gateway", metavar="URL", help="IPFS gateway the indexer fetches product documents from "
+              "(checked against the digests on chain); without one, names are not indexed.")  # fmt: skip
+@click.option("--port", type=click.IntRange(0, 65535), default=0, help="HTTP port (0: a free one).")
+@click.option("--wait/--no-wait", default=True, show_default=True, help="Wait until it has caught up.")
+@click.option("--timeout", type=click.FloatRange(1), default=3600, show_default=True,
+              help="Seconds to wait for the first sync.")  # fmt: skip
+def start(net: NetworkArgs, gateway: str | None, port: int, wait: bool, timeout: float) -> None:
+    """Start the indexer in the background (or find the running one); its database lives in the state folder."""
+    from dapp.indexer.service import indexer_for, wait_synced
+    from dapp.registry import Registry
+
+    progress(f"connecting to {net.network.label}")
+    with _connect(net) as connection:
+        process = indexer_for(
+            connection.w3, Registry(net.deployments), rpc_url(connection), cli_settings().home, gateway_url=gateway
+        )
+        progress("starting the indexer (Ponder: ~10-20 s until it answers)")
+        info, started = process.start(port)
+        if not started:
+            progress(f"the indexer of this Catalog already runs (pid {info.pid})")
+        indexed = wait_synced(process, info.url, connection.w3, timeout, progress) if wait else None
+    state = f"caught up at block {indexed}" if indexed is not None else "catching up"
+    text = (
+        f"indexer at {info.url} (pid {info.pid}), {state}; GraphQL {info.url}/graphql, SQL {info.url}/sql\n"
+        f"  use it: export DAPP_INDEXER_URL={info.url}   stop it: dapp indexer stop   log: {info.log}"
+    )
+    emit(net.as_json, {**info.to_json(), "started": started, "indexedBlock": indexed}, text)
+
+
+@indexer.command("stop")
+@network_options
+def stop(net: NetworkArgs) -> None:
+    """Stop this chain's indexer (by its recorded PID). Its database stays: a restart resumes from it."""
+    process = _process(net)
+    pid = process.stop()
+    click.echo(f"stopped the indexer (pid {pid})" if pid else "no indexer was running for this Catalog")
+
+
+@indexer.command("status")
+@network_options
+def status(net: NetworkArgs) -> None:
+    """Whether this chain's indexer runs, how far it got, and where it answers."""
+    from dapp.indexer.reader import IndexerReader
+
+    with _connect(net) as connection:
+        process = _process(net, connection)
+        info = process.running()
+        head = int(connection.w3.eth.block_number)
+        indexed, ready = -1, False
+        if info is None:
+            report = {"running": False, "folder": str(process.folder), "head": head}
+        else:
+            reader = IndexerReader(info.url)
+            try:
+                indexed, ready = reader.indexed_block(), reader.ready()
+            except IndexerError:
+                indexed, ready = -1, False
+            report = {**info.to_json(), "running": True, "ready": ready, "indexedBlock": indexed, "head": head}
+    if info is None:
+        text = f"no indexer runs for this Catalog (chain head {head}); `dapp indexer start` starts one"
+    else:
+        behind = head - indexed
+        sync = "caught up" if behind <= 0 and ready else f"{behind} blocks behind, syncing"
+        text = f"indexer at {info.url} (pid {info.pid}): block {indexed} of {head}, {sync}"
+    emit(net.as_json, report, text)
+
+
+def _process(net: NetworkArgs, connection: Connection | None = None) -> IndexerProcess:
+    from dapp.indexer.service import indexer_for
+    from dapp.registry import Registry
+
+    if connection is None:
+        with _connect(net) as own:
+            return indexer_for(own.w3, Registry(net.deployments), rpc_url(own), cli_settings().home)
+    return indexer_for(connection.w3, Registry(net.deployments), rpc_url(connection), cli_settings().home)
+
+
+def _connect(net: NetworkArgs) -> Connection:
+    found = cli_settings()
+    return connect(
+        net.network,
+        expected_chain_id=net.chain_id,
+        home=found.home,
+        node_binary=found.node_binary(net.network.kind),
+        progress=progress,
+    )
