@@ -150,6 +150,9 @@ def main() -> int:
     parser.add_argument("--index-rpc", choices=("direct", "capped"), default="direct",
                         help="what Ponder reads the chain through for its first sync")  # fmt: skip
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--hold", type=Path, metavar="FILE",
+                        help="once measured, write the running store's URLs to FILE and keep the chain, the "
+                        "indexer and the gateway up until FILE is deleted (to measure the page on it)")  # fmt: skip
     args = parser.parse_args()
     sizes = {key: max(1, round(value * args.scale)) for key, value in FULL.items()}
     os.environ.setdefault("PONDER_TELEMETRY_DISABLED", "1")
@@ -244,15 +247,35 @@ def main() -> int:
                 python_s, answered = timed(lambda: client.orders_of(buyer))
                 assert answered == scanned
                 result["python_orders_of_s"] = round(python_s, 3)
+                if args.hold:
+                    write_result(args.out, result)
+                    hold(args.hold, {
+                        "rpcUrl": node.url, "cappedRpcUrl": capped.url, "indexerUrl": info.url,
+                        "gatewayUrl": gateway.url, "chainId": deployment.chain_id, "catalog": deployment.address,
+                        "deployments": str(registry.directory), "buyer": buyer, "buyerOrders": per_buyer[buyer],
+                        "seller": batch.address, "searchName": name, "sizes": sizes, "results": str(args.out),
+                    })  # fmt: skip
             finally:
                 process.stop()
-    result["machine"]["load_at_end"] = os.getloadavg()[0]
-    result["measured_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=2) + "\n")
-    log(f"wrote {args.out}")
+    write_result(args.out, result)
     print(json.dumps(result, indent=2))
     return 0
+
+
+def write_result(out: Path, result: dict[str, Any]) -> None:
+    result["machine"]["load_at_end"] = os.getloadavg()[0]
+    result["measured_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2) + "\n")
+    log(f"wrote {out}")
+
+
+def hold(path: Path, store: dict[str, Any]) -> None:
+    """Keep the store up for other measurements until `path` is deleted (a condition, not a timer)."""
+    path.write_text(json.dumps(store, indent=2) + "\n")
+    log(f"holding the store up: {path} (delete it to stop)")
+    while path.exists():
+        time.sleep(5)
 
 
 if __name__ == "__main__":
