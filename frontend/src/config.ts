@@ -6,6 +6,9 @@ export class ConfigError extends Error {}
 
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 const HASH = /^0x[0-9a-fA-F]{64}$/;
+// An IPNS name as `dapp page release` writes it: a libp2p-key CIDv1 in base36 (`k51…`).
+const IPNS_NAME = /^k[0-9a-z]{40,100}$/;
+const COMMIT = /^[0-9a-f]{40}([0-9a-f]{24})?$/; // a git commit id: sha1, or sha256 repositories'
 export const LOCAL_CHAINS = new Set([31337, 1337]);
 
 export interface Config {
@@ -21,6 +24,17 @@ export interface Config {
   /** A Kubo API that accepts the page's uploads (local runs only). */
   readonly ipfsApi: string | null;
   readonly local: boolean;
+  /** What a release (`dapp page release`) embeds so the page can say which release it runs: the IPNS name
+   * it is published under, the commit it was built from, that commit's date, and whether the checkout had
+   * changes the commit does not hold. */
+  readonly release: ReleaseSource;
+}
+
+export interface ReleaseSource {
+  readonly ipnsName: string | null;
+  readonly sourceCommit: string | null;
+  readonly sourceDate: string | null;
+  readonly sourceDirty: boolean;
 }
 
 function httpUrl(value: unknown, what: string): string {
@@ -69,6 +83,24 @@ export function parseConfig(raw: unknown, search = ''): Config {
     'config.json: sellerDocument is a CIDv0: add the document with `ipfs add --cid-version=1` and use that CID',
   );
 
+  const ipnsName = r.ipnsName ?? null;
+  need(
+    ipnsName === null || (typeof ipnsName === 'string' && IPNS_NAME.test(ipnsName)),
+    'config.json: ipnsName must be an IPNS name in base36 (k51…)',
+  );
+  const sourceCommit = r.sourceCommit ?? null;
+  need(
+    sourceCommit === null || (typeof sourceCommit === 'string' && COMMIT.test(sourceCommit)),
+    'config.json: sourceCommit must be a git commit id (40 hex digits)',
+  );
+  const sourceDate = r.sourceDate ?? null;
+  need(
+    sourceDate === null || (typeof sourceDate === 'string' && !Number.isNaN(Date.parse(sourceDate))),
+    'config.json: sourceDate must be an ISO 8601 date',
+  );
+  const sourceDirty = r.sourceDirty ?? false;
+  need(typeof sourceDirty === 'boolean', 'config.json: sourceDirty must be true or false');
+
   const ipfsApi = r.ipfsApi ? httpUrl(r.ipfsApi, 'config.json: ipfsApi') : null;
   const override = new URLSearchParams(search).get('rpc');
   const id = chainId as number;
@@ -84,5 +116,6 @@ export function parseConfig(raw: unknown, search = ''): Config {
     sellerDocument: sellerDocument === null ? null : normalizeCid(sellerDocument),
     ipfsApi,
     local: LOCAL_CHAINS.has(id),
+    release: Object.freeze({ ipnsName, sourceCommit, sourceDate, sourceDirty }),
   });
 }

@@ -7,6 +7,8 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { closeWalletDialog, connectEntry, disconnect, openWalletDialog, useBurner } from './actions';
 import { describeError } from './errors';
 import { formatAmount, shortAddress } from './format';
+import { gatewayFor, type Gateway } from './gateway';
+import { learnRelease, shortCid, type Release } from './release';
 import { activeLink, parseRoute, type Route } from './router';
 import type { Banner, Shop, TxCard } from './state';
 import { CatalogView } from './views/catalog';
@@ -276,6 +278,60 @@ export function Footer() {
         <span data-deployment={status}>{STATUS[status]}</span>
         {c.rpcOverridden ? ` · RPC ${c.rpcUrl}` : ''}
       </p>
+      <ReleaseLine />
+    </>
+  );
+}
+
+/** Which release this is (CID, commit, its date) and, under an /ipfs/ address, whether the shop's name now
+ * points at another release. Learnt after the first render; `data-release` says how far it got. */
+export function ReleaseLine({ where }: { where?: { gateway: Gateway; self: string } }) {
+  const source = useShop().config.release;
+  const [release, setRelease] = useState<Release | 'checking'>('checking');
+  const at = where ?? { gateway: gatewayFor(location), self: new URL('./', location.href).href };
+  useEffect(() => {
+    let live = true;
+    void learnRelease(at.gateway, source, at.self).then((r) => live && setRelease(r));
+    return () => {
+      live = false;
+    };
+  }, []);
+  if (release === 'checking') return <p class="release" data-release="checking" hidden />;
+  const { cid, newer } = release;
+  const immutable = (id: string) => at.gateway.url(id).replace(/\/?$/, '/');
+  const commit = source.sourceCommit;
+  const date = source.sourceDate ? new Date(source.sourceDate).toISOString().slice(0, 10) : null;
+  const state = newer ? 'newer' : cid ? 'known' : 'unknown';
+  return (
+    <>
+      <p class="small muted release" data-release={state} hidden={!cid && !commit}>
+        {cid ? (
+          <>
+            {'Release '}
+            <a class="mono" href={immutable(cid)} title={cid} data-cid={cid}>
+              {shortCid(cid)}
+            </a>
+          </>
+        ) : null}
+        {commit ? (
+          <>
+            {cid ? ' · built from commit ' : 'Built from commit '}
+            <span class="mono" title={commit} data-commit={commit}>
+              {commit.slice(0, 8)}
+            </span>
+            {source.sourceDirty ? ' with uncommitted changes' : ''}
+            {date ? ` (${date})` : ''}
+          </>
+        ) : null}
+      </p>
+      {newer ? (
+        <p class="small release-newer" role="status">
+          A newer release of this shop exists.{' '}
+          <a href={newer.url} data-newer-cid={newer.cid}>
+            Open the latest release
+          </a>
+        </p>
+      ) : null}
     </>
   );
 }

@@ -73,3 +73,29 @@ test('every required field is checked', () => {
   assert.throws(() => parseConfig(null), ConfigError);
   assert.throws(() => parseConfig([]), ConfigError);
 });
+
+test('release fields: what `dapp page release` embeds, each checked', () => {
+  const none = parseConfig(GOOD).release;
+  assert.deepEqual(none, { ipnsName: null, sourceCommit: null, sourceDate: null, sourceDirty: false });
+  const name = 'k51qzi5uqu5dk0o4xqkfp0yb4wzjras6uckl4g1gn869sxxoqvi44rks5mo8yj';
+  const commit = 'ebe5b4c'.padEnd(40, '0');
+  const release = parseConfig({
+    ...GOOD,
+    ipnsName: name,
+    sourceCommit: commit,
+    sourceDate: '2026-12-05T06:00:00+00:00',
+    sourceDirty: true,
+  }).release;
+  assert.deepEqual(release, {
+    ipnsName: name,
+    sourceCommit: commit,
+    sourceDate: '2026-12-05T06:00:00+00:00',
+    sourceDirty: true,
+  });
+  assert.ok(Object.isFrozen(release));
+  assert.throws(() => parseConfig({ ...GOOD, ipnsName: 'shop.example' }), /ipnsName must be an IPNS name/);
+  assert.throws(() => parseConfig({ ...GOOD, ipnsName: 42 }), /ipnsName/);
+  assert.throws(() => parseConfig({ ...GOOD, sourceCommit: 'ebe5b4c' }), /sourceCommit must be a git commit id/);
+  assert.throws(() => parseConfig({ ...GOOD, sourceDate: 'yesterday' }), /sourceDate must be an ISO 8601 date/);
+  assert.throws(() => parseConfig({ ...GOOD, sourceDirty: 'yes' }), /sourceDirty must be true or false/);
+});
