@@ -57,7 +57,8 @@ export async function learnRelease(
     // the instant between loading and this request would name its successor, which the link then opens).
     return { cid: await rootAt(self, fetcher), newer: null };
   }
-  if (!source.ipnsName) return { cid: pageCid, newer: null };
+  // A page built by `dapp page build`/`dapp up` is no release: its CID is in the address bar already.
+  if (!source.ipnsName) return { cid: source.sourceCommit ? pageCid : null, newer: null };
   const url = gateway.nameUrl(source.ipnsName);
   const current = await rootAt(url, fetcher);
   return { cid: pageCid, newer: current !== null && current !== pageCid ? { cid: current, url } : null };

@@ -81,9 +81,18 @@ test('under /ipfs/CID the name is resolved on the same gateway: another CID is a
     cid: A,
     newer: null,
   });
+  // No name to ask about: nothing is asked; a page that is no release at all says nothing.
   const noName = gateway({});
+  const commit = 'ebe5b4c'.padEnd(40, '0');
+  const built = await learnRelease(
+    gatewayFor(loc(page)),
+    { ...SOURCE, ipnsName: null, sourceCommit: commit },
+    page,
+    noName.fetcher,
+  );
+  assert.deepEqual(built, { cid: A, newer: null });
   const plain = await learnRelease(gatewayFor(loc(page)), { ...SOURCE, ipnsName: null }, page, noName.fetcher);
-  assert.deepEqual(plain, { cid: A, newer: null });
+  assert.deepEqual(plain, { cid: null, newer: null });
   assert.equal(noName.asked.length, 0);
 });
 

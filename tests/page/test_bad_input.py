@@ -394,6 +394,10 @@ ROWS = [
         banner_says("config", "config.json: chainId must be a positive integer")),
     row("config-other-contract", config_page(codeHash="0x" + "12" * 32),
         banner_says("deployment", "This store cannot be trusted on this network")),
+    row("config-ipns-name", config_page(ipnsName="shop.example"),
+        banner_says("config", "config.json: ipnsName must be an IPNS name in base36 (k51…)")),
+    row("config-source-commit", config_page(sourceCommit="main"),
+        banner_says("config", "config.json: sourceCommit must be a git commit id (40 hex digits)")),
     # --- an RPC URL that is not a node -----------------------------------------------------------
     row("rpc-web-page", rpc("html"), banner_says("rpc", *UNREACHABLE, "is not an Ethereum node")),
     row("rpc-json-api", rpc("json_api"), banner_says("rpc", *UNREACHABLE, "is not an Ethereum node")),

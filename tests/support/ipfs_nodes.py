@@ -108,10 +108,11 @@ DHT_ON_LOOPBACK = {"Routing.Type": "dht"}
 
 
 @contextlib.contextmanager
-def name_pair() -> Iterator[NamePair]:
+def name_pair(resolver_config: dict[str, object] | None = None) -> Iterator[NamePair]:
+    """`resolver_config`: extra Kubo settings for the second node (e.g. the cache of its gateway)."""
     with (
         KuboDaemon(offline=False, config=DHT_ON_LOOPBACK) as first,
-        KuboDaemon(offline=False, config=DHT_ON_LOOPBACK) as second,
+        KuboDaemon(offline=False, config={**DHT_ON_LOOPBACK, **(resolver_config or {})}) as second,
     ):
         publisher, resolver = Kubo(first.api_multiaddr, gateway_url=first.gateway_url), Kubo(second.api_multiaddr)
         resolver.swarm_connect(publisher.addresses())
