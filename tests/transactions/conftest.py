@@ -198,6 +198,20 @@ def shop(chain: KeyedChain) -> Shop:
 
 
 @pytest.fixture
+def manual(start_anvil: StartAnvil) -> KeyedChain:
+    """anvil --no-mining: blocks only when the test mines one."""
+    return start_anvil(None, True)
+
+
+@pytest.fixture
+def manual_shop(manual: KeyedChain) -> Shop:
+    """A Catalog on `manual`, and the buyer (key 1) funded: where the receipt and replacement tests start."""
+    shop = open_shop(manual)
+    manual.fund(key(1).address)
+    return shop
+
+
+@pytest.fixture
 def proxy(chain: KeyedChain) -> Iterator[FlakyRpcProxy]:
     with FlakyRpcProxy(chain.url) as flaky:
         yield flaky

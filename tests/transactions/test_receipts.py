@@ -21,19 +21,12 @@ from tests.transactions.conftest import (
     StartAnvil,
     key,
     make_pipeline,
-    open_shop,
     rpc_web3,
     send,
     transact,
 )
 
 pytestmark = pytest.mark.anvil
-
-
-@pytest.fixture
-def manual(start_anvil: StartAnvil) -> KeyedChain:
-    """anvil --no-mining: blocks only when the test mines one."""
-    return start_anvil(None, True)
 
 
 def _mine_after_first_poll(proxy: FlakyRpcProxy, chain: KeyedChain) -> None:
@@ -67,12 +60,10 @@ def test_polls_are_paced_to_the_block_time(start_anvil: StartAnvil, tmp_path: Pa
 
 
 @pytest.mark.reliability("fault")
-def test_a_dropped_transaction_is_named_not_waited_for(manual: KeyedChain, tmp_path: Path) -> None:
-    shop = open_shop(manual)
+def test_a_dropped_transaction_is_named_not_waited_for(manual: KeyedChain, manual_shop: Shop, tmp_path: Path) -> None:
     buyer = key(1)
-    manual.fund(buyer.address)
     sender = make_pipeline(manual.url, buyer, tmp_path, timeout=60)
-    entry = send(sender, shop.buy())
+    entry = send(sender, manual_shop.buy())
     manual.rpc("anvil_dropTransaction", entry.hash)
     with pytest.raises(TransactionDroppedError) as raised:
         sender.wait(entry)
@@ -86,13 +77,13 @@ def test_a_dropped_transaction_is_named_not_waited_for(manual: KeyedChain, tmp_p
 
 
 @pytest.mark.reliability("fault")
-def test_a_transaction_dropped_while_waiting_is_named_at_the_timeout(manual: KeyedChain, tmp_path: Path) -> None:
+def test_a_transaction_dropped_while_waiting_is_named_at_the_timeout(
+    manual: KeyedChain, manual_shop: Shop, tmp_path: Path
+) -> None:
     """The node drops the purchase during the first pause between polls; the wait gives up at its timeout
     (1 s on a clock the test drives, before any presence check) and says dropped, with the hash."""
-    shop = open_shop(manual)
     buyer = key(1)
-    manual.fund(buyer.address)
-    entry = send(make_pipeline(manual.url, buyer, tmp_path), shop.buy())
+    entry = send(make_pipeline(manual.url, buyer, tmp_path), manual_shop.buy())
     now = [0.0]
 
     def pause(seconds: float) -> None:
@@ -108,44 +99,44 @@ def test_a_transaction_dropped_while_waiting_is_named_at_the_timeout(manual: Key
     assert raised.value.tx_hash == entry.hash and entry.hash in str(raised.value)
     assert "nonce 0 still free" in str(raised.value)
     manual.mine()
-    assert shop.orders_by(buyer.address) == 0
+    assert manual_shop.orders_by(buyer.address) == 0
 
 
-def test_a_base_fee_rise_within_the_headroom_does_not_strand_the_purchase(manual: KeyedChain, tmp_path: Path) -> None:
-    shop = open_shop(manual)
+def test_a_base_fee_rise_within_the_headroom_does_not_strand_the_purchase(
+    manual: KeyedChain, manual_shop: Shop, tmp_path: Path
+) -> None:
     buyer = key(1)
-    manual.fund(buyer.address)
     sender = make_pipeline(manual.url, buyer, tmp_path)
-    entry = send(sender, shop.buy())
+    entry = send(sender, manual_shop.buy())
     assert entry.max_fee is not None
     manual.rpc("anvil_setNextBlockBaseFeePerGas", hex(entry.max_fee * 9 // 10))  # ~1.8x the base fee
     manual.mine()
     assert sender.wait(entry)["status"] == 1
-    assert shop.orders_by(buyer.address) == 1
+    assert manual_shop.orders_by(buyer.address) == 1
 
 
-def test_a_base_fee_spike_beyond_the_headroom_is_named_dropped(manual: KeyedChain, tmp_path: Path) -> None:
+def test_a_base_fee_spike_beyond_the_headroom_is_named_dropped(
+    manual: KeyedChain, manual_shop: Shop, tmp_path: Path
+) -> None:
     """The issue's case: anvil drops a transaction the base fee has outgrown; the client kept polling
     for 120 s. Now it says so at the first check."""
-    shop = open_shop(manual)
     buyer = key(1)
-    manual.fund(buyer.address)
     sender = make_pipeline(manual.url, buyer, tmp_path, timeout=60)
-    entry = send(sender, shop.buy())
+    entry = send(sender, manual_shop.buy())
     assert entry.max_fee is not None
     manual.rpc("anvil_setNextBlockBaseFeePerGas", hex(entry.max_fee * 3 // 2))  # ~3x the base fee
     manual.mine()
     with pytest.raises(TransactionDroppedError, match="nonce 0 still free"):
         sender.wait(entry)
-    assert shop.orders_by(buyer.address) == 0
+    assert manual_shop.orders_by(buyer.address) == 0
 
 
-def test_a_transaction_replaced_by_another_wallet_is_named(manual: KeyedChain, tmp_path: Path) -> None:
-    shop = open_shop(manual)
+def test_a_transaction_replaced_by_another_wallet_is_named(
+    manual: KeyedChain, manual_shop: Shop, tmp_path: Path
+) -> None:
     buyer = key(1)
-    manual.fund(buyer.address)
     sender = make_pipeline(manual.url, buyer, tmp_path, timeout=60)
-    entry = send(sender, shop.buy())
+    entry = send(sender, manual_shop.buy())
     assert entry.max_fee is not None
     other = buyer.sign_transaction(
         {"to": buyer.address, "value": 0, "gas": 21_000, "maxFeePerGas": entry.max_fee * 2,
@@ -161,12 +152,10 @@ def test_a_transaction_replaced_by_another_wallet_is_named(manual: KeyedChain, t
     assert saved is not None and saved.state is TxState.REPLACED
 
 
-def test_a_timeout_says_still_pending_and_what_to_do(manual: KeyedChain, tmp_path: Path) -> None:
-    shop = open_shop(manual)
+def test_a_timeout_says_still_pending_and_what_to_do(manual: KeyedChain, manual_shop: Shop, tmp_path: Path) -> None:
     buyer = key(1)
-    manual.fund(buyer.address)
     sender = make_pipeline(manual.url, buyer, tmp_path, timeout=0.3)
-    entry = send(sender, shop.buy())
+    entry = send(sender, manual_shop.buy())
     with pytest.raises(ReceiptTimeout) as raised:
         sender.wait(entry)
     assert str(raised.value) == (

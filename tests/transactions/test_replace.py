@@ -14,27 +14,13 @@ from tests.transactions.conftest import (
     BUY_GAS,
     KeyedChain,
     Shop,
-    StartAnvil,
     key,
     make_pipeline,
-    open_shop,
     send,
     transact,
 )
 
 pytestmark = pytest.mark.anvil
-
-
-@pytest.fixture
-def manual(start_anvil: StartAnvil) -> KeyedChain:
-    return start_anvil(None, True)
-
-
-@pytest.fixture
-def manual_shop(manual: KeyedChain) -> Shop:
-    shop = open_shop(manual)
-    manual.fund(key(1).address)
-    return shop
 
 
 def test_speedup_replaces_and_the_purchase_happens_once(manual: KeyedChain, manual_shop: Shop, tmp_path: Path) -> None:
