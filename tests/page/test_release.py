@@ -5,10 +5,15 @@ rollback, anvil with a Catalog, Chromium.
 
 The second node's gateway keeps no IPNS cache (`Ipns.MaxCacheTTL` 0s): with its default it would answer
 from cache for the record's TTL (1 min), and the test would wait that long after each publish. The test
-still waits, on a condition, until that gateway serves the CID it expects before opening a page."""
+still waits, on a condition, until that gateway serves the CID it expects before opening a page.
+
+DNSLink without the internet: the second node asks a DNS-over-HTTPS server of the test's for `.test`
+names (Kubo's `DNS.Resolvers`; it trusts the server's CA through SSL_CERT_FILE), and a Chromium launched
+with `--host-resolver-rules` takes `shop.test` to that gateway, which serves the name the TXT record names."""
 
 from __future__ import annotations
 
+import contextlib
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,15 +25,40 @@ from playwright.sync_api import expect
 from dapp._utils.process import wait_until
 from dapp.release import ReleaseEntry, ReleaseSettings, release_page, rollback
 from tests.page.conftest import LAPTOP, PHONE, Shop, screenshot
+from tests.support.browser import CHROMIUM, LAUNCH_ARGS
+from tests.support.doh import DohServer
 from tests.support.ipfs_nodes import NamePair, name_pair
 
 pytestmark = [pytest.mark.anvil, pytest.mark.kubo, pytest.mark.chromium]
 
 
+DOMAIN = "shop.test"
+
+
 @pytest.fixture(scope="module")
-def names() -> Iterator[NamePair]:
-    with name_pair(resolver_config={"Ipns.MaxCacheTTL": "0s"}) as pair:
+def doh(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DohServer]:
+    with DohServer(tmp_path_factory.mktemp("doh")) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def names(doh: DohServer) -> Iterator[NamePair]:
+    config = {"Ipns.MaxCacheTTL": "0s", "DNS.Resolvers": {"test.": doh.url}}
+    with contextlib.ExitStack() as stack:
+        with pytest.MonkeyPatch.context() as env:  # for the daemons' start only
+            env.setenv("SSL_CERT_FILE", str(doh.ca))
+            pair = stack.enter_context(name_pair(resolver_config=config))
         yield pair
+
+
+@pytest.fixture(scope="module")
+def dnslink_browser(browser: Any) -> Iterator[Any]:
+    """Chromium that resolves shop.test to 127.0.0.1 (nothing else changes)."""
+    launched = browser.browser_type.launch(
+        executable_path=CHROMIUM, args=[*LAUNCH_ARGS, f"--host-resolver-rules=MAP {DOMAIN} 127.0.0.1"]
+    )
+    yield launched
+    launched.close()
 
 
 def _gateway(names: NamePair) -> str:
@@ -110,6 +140,29 @@ def test_release_line_and_newer_release_notice(names: NamePair, shop: Shop, open
     expect(again.locator("#footer p.release")).to_have_attribute("data-release", "known")
     expect(again.locator("#footer a[data-cid]")).to_have_attribute("data-cid", first.cid)
     expect(again.locator("#footer .release-newer")).to_have_count(0)
+
+
+def test_under_a_dnslink_domain_the_page_names_its_release(
+    names: NamePair, doh: DohServer, dnslink_browser: Any, shop: Shop, tmp_path: Path
+) -> None:
+    settings = ReleaseSettings(key_name="dnslink", state=tmp_path / ".dapp", releases=tmp_path / "releases",
+                               work=tmp_path / "work")  # fmt: skip
+    gateway = _gateway(names)
+    entry = release_page(names.publisher, shop.page_config(), settings)
+    doh.records[f"_dnslink.{DOMAIN}."] = f"dnslink=/ipns/{entry.ipns_name}"
+    _wait_serves(gateway, entry)
+    context = dnslink_browser.new_context(viewport=LAPTOP, device_scale_factor=1)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        page.goto(f"http://{DOMAIN}:{gateway.rsplit(':', 1)[1]}/")
+        line = page.locator("#footer p.release")
+        expect(line).to_have_attribute("data-release", "known")
+        expect(line.locator("a[data-cid]")).to_have_attribute("data-cid", entry.cid)
+        expect(line).to_contain_text(f"built from commit {str(entry.source_commit)[:8]}")
+        expect(page.locator("#footer .release-newer")).to_have_count(0)
+    finally:
+        context.close()
 
 
 def test_a_page_that_is_no_release_shows_no_release_line(shop: Shop, publish: Any, open_page: Any) -> None:
