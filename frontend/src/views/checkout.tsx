@@ -218,7 +218,7 @@ export function Checkout({
           {field('line2', 'Address line 2 (optional)', { autocomplete: 'address-line2', maxLength: 100 })}
           <div class="field-row">
             {field('city', 'Town or city', { autocomplete: 'address-level2', maxLength: 64 })}
-            {field('region', 'County, state or region (optional)', { autocomplete: 'address-level1', maxLength: 64 })}
+            {field('region', 'State or county (optional)', { autocomplete: 'address-level1', maxLength: 64 })}
           </div>
           <div class="field-row">
             {field('postcode', 'Postcode or ZIP', { autocomplete: 'postal-code', maxLength: 16 })}
