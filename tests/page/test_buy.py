@@ -212,6 +212,7 @@ OPEN_WITH_MY_KEY = """async ([url, chainId, catalog, productId, buyer, orderData
     }
 }"""
 
+
 def top_of(element: Any) -> None:
     """Scroll so that `element` starts just below the sticky top bar (for a screenshot of it)."""
     element.evaluate(
