@@ -517,7 +517,7 @@ test('the checkout form says what is wrong with each field, by the rules of the 
     city: 'Town or city is missing.',
     postcode: 'Postcode is missing.',
     email: 'Email is not an email address.',
-    phone: 'Phone may hold only digits, a leading +, spaces and ( ) - ..',
+    phone: 'Phone may hold only digits, a leading +, spaces and ( ) - .',
     note: 'Note is too long (281 bytes, at most 280).',
   });
   const good = {

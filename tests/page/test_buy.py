@@ -3,6 +3,7 @@ the wallet on another chain). Every flow asserts the chain afterwards."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -338,6 +339,12 @@ def test_checkout_with_a_private_address_and_a_size(
     page.get_by_role("button", name="Buy now").click()
     expect(page.get_by_label("Town or city")).to_have_value("London")
     expect(page.get_by_label("Note to the seller")).to_have_value("")
+    saved = json.loads(page.evaluate("localStorage.getItem('ownerless-store:ship-to')"))
+    assert saved["postcode"] == "N1 9GU" and "note" not in saved
+    page.get_by_role("button", name="Forget the saved address").click()
+    expect(page.get_by_label("Town or city")).to_have_value("")
+    expect(page.get_by_label("Remember this address in this browser")).not_to_be_checked()
+    assert page.evaluate("localStorage.getItem('ownerless-store:ship-to')") is None
 
     # Another wallet, in another browser context: its key does not open the order's details.
     (chunk,) = (path.name for path in (page_template / "chunks").glob("order-data-*.js"))
@@ -358,3 +365,41 @@ def test_checkout_with_a_private_address_and_a_size(
     other.goto(f"{site.path_url}#/orders")
     connect(other)
     expect(other.locator(".empty")).to_contain_text("No orders yet")
+
+
+def test_checkout_in_test_usd_with_permit_carries_the_address(shop: Shop, publish: Any, open_page: Any) -> None:
+    """The token path: a permit signed in the wallet, then buyWithPermit with the sealed address as orderData."""
+    from dapp.shipping import OrderContext, open_envelope
+
+    seller_keys = shop.shipping_keys(shop.seller)
+    shop.set_profile("Night Owls", encryption_key=seller_keys.public_key)
+    pid = shop.list_product("Signed Poster", price=12_500_000, token=True, kind="poster")
+    page = open_page(f"{publish().path_url}#/product/{pid}")
+    connect(page)
+    page.get_by_role("button", name="Buy now").click()
+    checkout = page.locator("section.checkout")
+    fields = {
+        "Full name": "Ana Lima",
+        "Address": "Rua Augusta 10",
+        "Town or city": "Lisboa",
+        "Postcode or ZIP": "1100-053",
+    }
+    for label, value in fields.items():
+        checkout.get_by_label(label, exact=True).fill(value)
+    checkout.get_by_label("Country").select_option("PT")
+    card = transact(page, checkout.get_by_role("button", name="Pay 12.50 tUSD").click)
+    expect(card.locator("li").first).to_contain_text("Sign a permit for 12.50 tUSD")
+    requests = page.evaluate("window.__testWallet.requests")
+    assert requests.count("personal_sign") == 2 and "eth_signTypedData_v4" in requests
+    (log,) = shop.catalog.events.Purchased().get_logs(from_block=shop.deploy_block)
+    context = OrderContext(int(shop.w3.eth.chain_id), shop.catalog.address, pid, shop.buyer)
+    details = open_envelope(bytes(log["args"]["orderData"]), seller_keys, context)
+    assert (details.name, details.lines, details.city, details.postcode, details.country, details.options) == (
+        "Ana Lima",
+        ("Rua Augusta 10",),
+        "Lisboa",
+        "1100-053",
+        "PT",
+        {},
+    )
+    assert shop.order(pid, 1)[3] == shop.token.address

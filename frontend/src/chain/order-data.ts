@@ -125,7 +125,8 @@ const WORDS: Record<FieldName, string> = {
 function problemOf(error: unknown): [FieldName | null, string] {
   if (!(error instanceof ShippingDetailsError)) throw error;
   const field = FIELD_OF[error.field] ?? null;
-  return [field, `${field ? WORDS[field] : error.field} ${error.problem}.`];
+  const end = error.problem.endsWith('.') ? '' : '.';
+  return [field, `${field ? WORDS[field] : error.field} ${error.problem}${end}`];
 }
 
 /** What is wrong with each field (nothing: an empty object), and with the whole (`form`). */
