@@ -47,14 +47,21 @@ export function groupCards(products: readonly Product[], variantOf: (p: Product)
   return cards.map((c) => (c.group && c.group.length > 1 ? c : { product: c.product, group: null }));
 }
 
-/** The members of `current`'s group among `candidates` (`current` included, listing order). */
-export function groupOf(current: Member, candidates: readonly Member[]): Member[] {
+/**
+ * The members of `current`'s group among `candidates` (`current` included, listing order): those whose
+ * choices agree with the group's first product's. Null when `current` itself disagrees with that first
+ * product: it is shown on its own, like its catalog card.
+ */
+export function groupOf(current: Member, candidates: readonly Member[]): Member[] | null {
   const k = key(current.product, current.variant);
-  const out = candidates.filter(
-    (m) =>
-      m.product.id !== current.product.id && key(m.product, m.variant) === k && sameChoices(m.variant, current.variant),
-  );
-  return [...out, current].sort((a, b) => (a.product.id < b.product.id ? -1 : 1));
+  const all = [
+    current,
+    ...candidates.filter((m) => m.product.id !== current.product.id && key(m.product, m.variant) === k),
+  ];
+  all.sort((a, b) => (a.product.id < b.product.id ? -1 : 1));
+  const first = all[0]!;
+  if (!sameChoices(first.variant, current.variant)) return null;
+  return all.filter((m) => sameChoices(m.variant, first.variant));
 }
 
 export interface Choice {

@@ -483,7 +483,16 @@ test('the product page offers a picker: each size its own product, with its stoc
   assert.match(page, /data-value="XL" data-state="missing"/);
   assert.match(page, /Only 2 left in M/);
   assert.match(page, /0\.03 ETH/); // L's own price, read from the chain
-  // A product without options has no picker, and an invalid "variant" leaves the document untrusted.
+  // Choices that disagree with the group's first product's: shown on its own, without a picker.
+  const odd = await loadProduct(shop, 5n);
+  if (odd.closed !== undefined) assert.fail(odd.closed);
+  assert.equal(odd.group, null);
+  assert.doesNotMatch(
+    html(shop, <ProductPage product={odd.product} doc={odd.doc} group={odd.group} />),
+    /class="options"/,
+  );
+  // Alone in its group: a group of one (its picker offers only its own values); an invalid "variant" leaves the
+  // document untrusted.
   const lone = await loadProduct(shop, 4n);
   if (lone.closed !== undefined) assert.fail(lone.closed);
   assert.deepEqual(

@@ -39,8 +39,8 @@ export async function loadProduct(shop: Shop, id: bigint): Promise<ProductData> 
   return { product, doc, group: variant ? await loadGroup(shop, { product, variant }) : null };
 }
 
-/** The listed products of the seller's that are in `current`'s group, with `current`. */
-async function loadGroup(shop: Shop, current: Member): Promise<Member[]> {
+/** The seller's listed products in `current`'s group, with `current` (null: it is shown on its own). */
+async function loadGroup(shop: Shop, current: Member): Promise<Member[] | null> {
   const seller = current.product.seller.toLowerCase();
   const candidates = (await shop.reader.products()).filter(
     (p) => p.listed && p.seller.toLowerCase() === seller && p.id !== current.product.id,
