@@ -274,6 +274,10 @@ def test_checkout_with_a_private_address_and_a_size(
     expect(checkout.locator(".field[data-field='name'] .field-error")).to_have_text("Full name is missing.")
     top_of(checkout)
     screenshot(page, "checkout-errors-1280x800")
+    page.set_viewport_size(PHONE)
+    top_of(checkout.locator("fieldset").first)
+    screenshot(page, "checkout-errors-390x844")
+    page.set_viewport_size(LAPTOP)
     address = {
         "Full name": "Zoë Müller",
         "Address": "Flat 3",
