@@ -135,8 +135,15 @@ function wellFormed(data: Record<string, unknown>, schema: Schema): boolean {
 
 const GROUP = /^[a-z0-9-]{1,64}$/;
 const OPTION_NAME = /^[a-z][a-z0-9 -]{0,19}$/;
-// Python's str.isprintable(): no control, format, private-use or unassigned character, no separator but space.
-const PRINTABLE = /^(?:[^\p{C}\p{Z}]| )+$/u;
+// A value as dapp.ipfs.metadata checks it: no control character, no surrounding white space (Python's
+// str.isspace() set, so both sides refuse the same values).
+const CONTROL = /[\x00-\x1f\x7f-\x9f]/;
+const SPACE = /^[\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/;
+const optionValue = (v: unknown): boolean => {
+  if (typeof v !== 'string') return false;
+  const chars = [...v];
+  return chars.length >= 1 && chars.length <= 20 && !CONTROL.test(v) && !SPACE.test(v) && !SPACE.test(chars.at(-1)!);
+};
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 const sameKeys = (a: object, b: readonly string[]) =>
@@ -154,9 +161,7 @@ export function parseVariant(value: unknown): Variant | null {
   for (const name of names) {
     const values = choices[name];
     if (!OPTION_NAME.test(name) || !Array.isArray(values) || values.length < 1 || values.length > 20) return null;
-    for (const v of values) {
-      if (typeof v !== 'string' || !PRINTABLE.test(v) || [...v].length > 20) return null;
-    }
+    if (!values.every(optionValue)) return null;
     if (new Set(values).size !== values.length) return null;
     if (!values.includes(options[name])) return null;
     out[name] = values as string[];

@@ -403,6 +403,8 @@ test('a product document\'s "variant" is taken only as MERCH-SPEC §1 allows it'
   assert.deepEqual(parseVariant(tee('M')), tee('M'));
   const colours = { size: ['S', 'M'], colour: ['navy', 'sand'] };
   assert.ok(parseVariant({ group: 'g-1', options: { size: 'S', colour: 'sand' }, choices: colours }));
+  // As dapp.ipfs.metadata: inner spaces and any printable text (an emoji joined by ZWJ) are values.
+  assert.ok(parseVariant(tee('Kids M', 'g', { size: ['Kids M', '👩‍👩‍👧'] })));
   const bad: [string, unknown][] = [
     ['not an object', 'M'],
     ['group with capitals', tee('M', 'Tour')],
@@ -420,6 +422,8 @@ test('a product document\'s "variant" is taken only as MERCH-SPEC §1 allows it'
     ['a value of 21 characters', tee('x'.repeat(21), 'g', { size: ['x'.repeat(21)] })],
     ['an empty value', tee('', 'g', { size: [''] })],
     ['a control character', tee('M\n', 'g', { size: ['M\n'] })],
+    ['a surrounding space', tee(' M', 'g', { size: [' M'] })],
+    ['a blank value', tee('\u3000', 'g', { size: ['\u3000'] })],
     ['a repeated value', tee('M', 'g', { size: ['M', 'M'] })],
     ['a value that is not text', tee('M', 'g', { size: ['M', 3 as unknown as string] })],
   ];
