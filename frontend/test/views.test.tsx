@@ -454,6 +454,10 @@ test('the catalog shows one card per group: same seller, same group id, same cho
   assert.doesNotMatch(page, /data-product="3"/);
   for (const id of [4, 5, 6, 7]) assert.match(page, new RegExp(`data-product="${id}">`));
   assert.match(page, /Size: S, M, L, XL/);
+  assert.doesNotMatch(page, /from 0\./); // one price for the group
+  const dearer = products.map((p) => (p.id === 3n ? { ...p, price: 3n * 10n ** 16n } : p));
+  const from = html(shopWith(new FakeReader(dearer)), <Catalog seller={null} products={dearer} variants={variants} />);
+  assert.match(from, /data-group="1 2 3".*?from 0\.02 ETH/s);
   // The group's card counts every option's stock: product 1 (S) is sold out, the group is not.
   assert.match(page, /data-group="1 2 3".*?8 in stock/s);
 });

@@ -175,7 +175,15 @@ function optionsLine(group: readonly Member[]): string {
     .join(' · ');
 }
 
+/** A group's lowest price in the card's currency, when its options are not all at the card's price. */
+function fromPrice(product: Product, group: readonly Member[] | null): bigint | null {
+  const same = (group ?? []).filter((m) => m.product.currency.toLowerCase() === product.currency.toLowerCase());
+  const prices = same.map((m) => m.product.price);
+  return prices.some((p) => p !== product.price) ? prices.reduce((a, b) => (b < a ? b : a)) : null;
+}
+
 function Card({ product, seller, group }: { product: Product; seller: Address | null; group: Member[] | null }) {
+  const from = fromPrice(product, group);
   return (
     <a
       class="card"
@@ -187,7 +195,13 @@ function Card({ product, seller, group }: { product: Product; seller: Address | 
       <div class="card-body">
         <ProductName product={product} tag="h3" />
         <div class="price">
-          <PriceText product={product} />
+          {from === null ? (
+            <PriceText product={product} />
+          ) : (
+            <>
+              from <PriceText product={{ ...product, price: from }} />
+            </>
+          )}
         </div>
         <div class="meta">
           {/* a group's stock is its options' together: sold out only when every option is */}
