@@ -265,10 +265,15 @@ def test_checkout_with_a_private_address_and_a_size(
     screenshot(page, "option-picker-390x844")
     page.set_viewport_size(LAPTOP)
 
-    # Checkout: the form first, with a message next to each missing field.
+    # Checkout: the form first, with a message next to each missing field. Its code (checks, keys,
+    # encryption) arrives only now.
     connect(page)
+    loaded = "performance.getEntriesByType('resource').some((e) => e.name.includes('/chunks/order-data-'))"
+    assert not page.evaluate(loaded)
     page.get_by_role("button", name="Buy now").click()
     checkout = page.locator("section.checkout")
+    expect(checkout).to_be_visible()
+    assert page.evaluate(loaded)
     expect(checkout.locator(".chosen")).to_have_text("Size: M")
     checkout.get_by_role("button", name="Pay 0.025 ETH").click()
     expect(checkout.locator(".field[data-field='name'] .field-error")).to_have_text("Full name is missing.")
