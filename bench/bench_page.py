@@ -7,6 +7,12 @@
   after navigation, in headless Chromium from a local Kubo gateway, median of 5 cold loads;
 - rpc_requests: HTTP requests to the JSON-RPC node before that render (JSON-RPC batching packs several
   calls into one; rpc_calls counts the calls).
+- checkout_js_gzip_bytes: the chunks the checkout loads when the buyer starts it (order-data: the address
+  checks, the shipping key, the HPKE encryption; checkout: the purchase's transactions), gzip -9;
+- encrypt_ms, decrypt_ms: sealing a buyer's shipping details to the seller and the buyer, and opening them
+  again, with the page's own order-data chunk in the same Chromium (the performance measures the chunk
+  takes around seal and open; the key derivation, a wallet prompt, is not counted), median of CRYPTO_RUNS
+  after one warm-up; envelope_bytes is the size of that order's orderData;
 - demo_s: `make demo` with everything installed, from the command to the line that prints the page's
   URL (median of DEMO_RUNS; each run is then stopped with Ctrl-C's SIGINT to its process group, as a
   terminal sends it). It asks for the default ports and falls back to free ones if they are taken.
@@ -46,6 +52,8 @@ ZERO = "0x" + "00" * 20
 PRODUCTS = 100
 LOADS = 5
 DEMO_RUNS = 3
+CRYPTO_RUNS = 20
+CHECKOUT_CHUNKS = ("chunks/order-data-", "chunks/checkout-")
 GOALS = {
     "js_gzip_bytes": 60 * 1024,
     "page_gzip_bytes": 80 * 1024,
@@ -130,6 +138,46 @@ def measure_loads(url: str, rpc_url: str) -> list[dict[str, float]]:
     return runs
 
 
+# In the served page: import the order-data chunk and seal and open one order's details CRYPTO_RUNS + 1
+# times. Wallets are stand-ins that return fixed signatures (the keys they derive are real X25519 keys).
+MEASURE_CRYPTO = """async ([url, runs]) => {
+    const kit = await import(url);
+    const signature = (s) => '0x' + '11'.repeat(32) + s.repeat(32) + '1b';
+    const wallet = (account, s) => ({ account, signMessage: async () => signature(s) });
+    const config = { chainId: 31337, address: '0x5FbDB2315678afecb367f032d93F642f64180aa3' };
+    const seller = await kit.buyerKeyPair({ config }, wallet('0x70997970C51812dc3A010C7d01b50e0d17dc79C8', '22'));
+    const sellerKey = '0x' + [...seller.publicKey].map((b) => b.toString(16).padStart(2, '0')).join('');
+    const buyer = wallet('0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC', '33');
+    const shop = { config };
+    const fields = { name: 'Zoë Müller', line1: 'Flat 3', line2: '12 Rose Street', city: 'London', region: '',
+        postcode: 'N1 9GU', country: 'GB', email: 'zoe@example.org', phone: '', note: 'Ring twice' };
+    const details = kit.detailsOf(fields, { size: 'M' });
+    const last = (name) => performance.getEntriesByName(name).at(-1).duration;
+    const encrypt = [], decrypt = [];
+    let data;
+    for (let i = 0; i <= runs; i++) {
+        data = await kit.sealOrderData(shop, buyer, { id: 1n }, details, sellerKey);
+        encrypt.push(last('ownerless-encrypt'));
+        await kit.openMyOrderData(shop, buyer, 1n, data);
+        decrypt.push(last('ownerless-decrypt'));
+    }
+    return { encrypt: encrypt.slice(1), decrypt: decrypt.slice(1), bytes: (data.length - 2) / 2 };
+}"""
+
+
+def measure_crypto(url: str, chunk: str) -> dict[str, Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        page = browser.new_page()
+        page.goto(url)
+        page.wait_for_selector("body[data-rendered='catalog']", timeout=30_000)
+        result: dict[str, Any] = page.evaluate(MEASURE_CRYPTO, [url + chunk, CRYPTO_RUNS])
+        browser.close()
+    return result
+
+
 def measure_demo() -> float:
     """Seconds from `make demo` to its `serving ...` line; the demo is then stopped as Ctrl-C stops it."""
     started = time.monotonic()
@@ -178,6 +226,11 @@ def main() -> int:
         url = f"{info.gateway_url.replace('localhost', '127.0.0.1')}/ipfs/{cid}/"
         runs = measure_loads(url, node.url.rstrip("/"))
         burner = sum(gz(p) for p in lazy)
+        checkout = [f for f in built.lazy_js if f.startswith(CHECKOUT_CHUNKS)]
+        assert len(checkout) == len(CHECKOUT_CHUNKS), built.lazy_js
+        checkout_bytes = sum(gz(built.directory / f) for f in checkout)
+        (order_data,) = (f for f in checkout if f.startswith(CHECKOUT_CHUNKS[0]))
+        crypto = measure_crypto(url, order_data)
         kubo.close()
     if keep_demo:
         demo_runs = json.loads(RESULTS.read_text())["demo_runs_s"]
@@ -187,6 +240,11 @@ def main() -> int:
         "js_gzip_bytes": initial,
         "page_gzip_bytes": page_bytes,
         "burner_gzip_bytes": burner,
+        "checkout_js_gzip_bytes": checkout_bytes,
+        "encrypt_ms": round(statistics.median(crypto["encrypt"]), 2),
+        "decrypt_ms": round(statistics.median(crypto["decrypt"]), 2),
+        "crypto_runs": CRYPTO_RUNS,
+        "envelope_bytes": crypto["bytes"],
         "first_render_s": round(statistics.median(r["render_s"] for r in runs), 3),
         "first_render_runs_s": [round(r["render_s"], 3) for r in runs],
         "rpc_requests": max(r["requests"] for r in runs),

@@ -21,6 +21,17 @@ export interface DocData {
   rating: number | null;
   images: string[];
   banner: string | null;
+  /** A product's place in a group of options (sizes, colours): MERCH-SPEC §1. */
+  variant: Variant | null;
+  /** A seller's X25519 public key for shipping details (0x + 64 hex), or null when it published none. */
+  encryptionKey: string | null;
+}
+
+/** One product of a group: its value for every option name, and the group's names -> values in order. */
+export interface Variant {
+  group: string;
+  options: Readonly<Record<string, string>>;
+  choices: Readonly<Record<string, readonly string[]>>;
 }
 
 export type Doc =
@@ -107,14 +118,62 @@ function wellFormed(data: Record<string, unknown>, schema: Schema): boolean {
       typeof data.name === 'string' &&
       data.name.trim() !== '' &&
       isText(data.description) &&
-      (data.images === undefined || Array.isArray(data.images))
+      (data.images === undefined || Array.isArray(data.images)) &&
+      (data.variant === undefined || parseVariant(data.variant) !== null)
     );
   }
   if (schema === SCHEMAS.review)
     return (
       Number.isInteger(data.rating) && (data.rating as number) >= 1 && (data.rating as number) <= 5 && isText(data.text)
     );
-  return isText(data.name) && isText(data.description);
+  return (
+    isText(data.name) &&
+    isText(data.description) &&
+    (data.encryptionKey === undefined || parseKey(data.encryptionKey) !== null)
+  );
+}
+
+const GROUP = /^[a-z0-9-]{1,64}$/;
+const OPTION_NAME = /^[a-z][a-z0-9 -]{0,19}$/;
+// A value as dapp.ipfs.metadata checks it: no control character, no surrounding white space (Python's
+// str.isspace() set, so both sides refuse the same values).
+const CONTROL = /[\x00-\x1f\x7f-\x9f]/;
+const SPACE = /^[\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/;
+const optionValue = (v: unknown): boolean => {
+  if (typeof v !== 'string') return false;
+  const chars = [...v];
+  return chars.length >= 1 && chars.length <= 20 && !CONTROL.test(v) && !SPACE.test(v) && !SPACE.test(chars.at(-1)!);
+};
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const sameKeys = (a: object, b: readonly string[]) =>
+  Object.keys(a).length === b.length && b.every((k) => Object.hasOwn(a, k));
+
+/** A product document's "variant" as MERCH-SPEC §1 allows it, or null: a document with anything else in it
+ * is not trusted at all (docs marks it unavailable), like dapp.ipfs.metadata's MetadataError. */
+export function parseVariant(value: unknown): Variant | null {
+  if (!isRecord(value) || !sameKeys(value, ['group', 'options', 'choices'])) return null;
+  const { group, options, choices } = value;
+  if (typeof group !== 'string' || !GROUP.test(group) || !isRecord(choices) || !isRecord(options)) return null;
+  const names = Object.keys(choices);
+  if (names.length < 1 || names.length > 3 || !sameKeys(options, names)) return null;
+  const out: Record<string, string[]> = {};
+  for (const name of names) {
+    const values = choices[name];
+    if (!OPTION_NAME.test(name) || !Array.isArray(values) || values.length < 1 || values.length > 20) return null;
+    if (!values.every(optionValue)) return null;
+    if (new Set(values).size !== values.length) return null;
+    if (!values.includes(options[name])) return null;
+    out[name] = values as string[];
+  }
+  return { group, options: options as Record<string, string>, choices: out };
+}
+
+const KEY = /^(?:0x)?([0-9a-fA-F]{64})$/;
+/** A profile's encryptionKey: 32 bytes of hex, not all zero (dapp.shipping.keys.parse_public_key). */
+function parseKey(value: unknown): string | null {
+  const hex = typeof value === 'string' ? KEY.exec(value)?.[1] : undefined;
+  return hex && !/^0+$/.test(hex) ? `0x${hex.toLowerCase()}` : null;
 }
 
 const text = (value: unknown, limit: number) => (typeof value === 'string' ? value.slice(0, limit) : '');
@@ -133,6 +192,8 @@ function clean(data: Record<string, unknown>): DocData {
           .slice(0, 12)
       : [],
     banner: normalizeCid(data.banner ?? ''),
+    variant: data.variant === undefined ? null : parseVariant(data.variant),
+    encryptionKey: data.encryptionKey === undefined ? null : parseKey(data.encryptionKey),
   };
 }
 

@@ -15,16 +15,18 @@ export interface Storefront {
 }
 
 export type Profile =
-  | ({ status: 'ok'; source: 'chain' | 'build'; cid: string } & Storefront)
+  | ({ status: 'ok'; source: 'chain' | 'build'; cid: string; encryptionKey: string | null } & Storefront)
   | { status: 'none' }
   | { status: 'unavailable'; source: 'chain' | 'build'; cid: string; reason: string };
 
 function fromDoc(doc: Doc, source: 'chain' | 'build'): Profile {
   if (doc.status === 'none') return { status: 'none' };
   if (doc.status === 'unavailable') return { status: 'unavailable', source, cid: doc.cid, reason: doc.reason };
-  const { name, description, banner } = doc.data;
+  const { name, description, banner, encryptionKey } = doc.data;
   // A profile without a name gives the storefront nothing to call itself: the address stays its title.
-  return name.trim() ? { status: 'ok', source, cid: doc.cid, name, description, banner } : { status: 'none' };
+  return name.trim()
+    ? { status: 'ok', source, cid: doc.cid, name, description, banner, encryptionKey }
+    : { status: 'none' };
 }
 
 async function readProfile(shop: Shop, seller: Address): Promise<Profile> {
@@ -50,4 +52,15 @@ export function loadProfile(shop: Shop, seller: Address): Promise<Profile> {
   let profile = shop.profiles.get(key);
   if (!profile) shop.profiles.set(key, (profile = readProfile(shop, seller)));
   return profile;
+}
+
+/** Where the seller's shipping key stands: its public key, none published, or its profile unreadable. */
+export type SellerKey = { status: 'key'; key: string } | { status: 'none' } | { status: 'unavailable'; reason: string };
+
+/** The seller's shipping key from its profile (read from the chain, its document checked against the digest). */
+export async function sellerKey(shop: Shop, seller: Address): Promise<SellerKey> {
+  const profile = await loadProfile(shop, seller);
+  if (profile.status === 'unavailable') return { status: 'unavailable', reason: profile.reason };
+  if (profile.status === 'ok' && profile.encryptionKey) return { status: 'key', key: profile.encryptionKey };
+  return { status: 'none' };
 }

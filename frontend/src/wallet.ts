@@ -43,6 +43,8 @@ export interface ShopWallet {
   send(call: Call): Promise<Hex>;
   /** EIP-712; returns the 65-byte signature. */
   signTypedData(typedData: TypedDataDefinition): Promise<Hex>;
+  /** personal_sign of a text (the shipping key's message); returns the 65-byte signature. */
+  signMessage(message: string): Promise<Hex>;
   /** The burner's ETH balance and its dev-node faucet (local chains only). */
   balance?(): Promise<bigint>;
   fund?(): Promise<string[]>;
@@ -168,6 +170,11 @@ export class Wallet implements ShopWallet {
   async signTypedData(typedData: TypedDataDefinition): Promise<Hex> {
     const { typedDataJson } = await import('./chain/typed-data');
     return this.request('eth_signTypedData_v4', [this.account, typedDataJson(typedData)]);
+  }
+
+  signMessage(message: string): Promise<Hex> {
+    const hex = `0x${Array.from(new TextEncoder().encode(message), (b) => b.toString(16).padStart(2, '0')).join('')}`;
+    return this.request('personal_sign', [hex, this.account]);
   }
 
   disconnect(): void {

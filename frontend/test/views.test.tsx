@@ -7,7 +7,8 @@ import type { Address, Hex } from 'viem';
 import { ZERO_ADDRESS, type Order, type Product } from '../src/chain/contract';
 import type { ChainReader, ProfileLog, PurchasedLog, Reader } from '../src/chain/reader';
 import { parseConfig } from '../src/config';
-import type { Doc, DocumentSource } from '../src/docs';
+import { parseVariant, type Doc, type DocumentSource } from '../src/docs';
+import { detailsOf, detailsOptions, fieldErrors, sealedSize, type AddressFields } from '../src/chain/order-data';
 import type { CurrencyInfo } from '../src/format';
 import { STATE } from '../src/orders';
 import { parseRoute } from '../src/router';
@@ -17,7 +18,7 @@ import { ShopContext } from '../src/views/common';
 import { MyOrdersList, loadMyOrders } from '../src/views/orders';
 import { SellerDesk, loadSeller } from '../src/views/seller';
 import { Disputes, loadArbiter } from '../src/views/arbiter';
-import { ProductPage } from '../src/views/product';
+import { ProductPage, loadProduct } from '../src/views/product';
 import { loadProfile } from '../src/profiles';
 import { digestToCid } from '../src/cid';
 
@@ -333,7 +334,16 @@ test("profiles: the seller's latest ProfileSet wins; the build-time document onl
     },
     loadCid: async (cid): Promise<Doc> => ({ status: 'ok', cid, data: { ...blank, name: 'Build-time Shop' } }),
   };
-  const blank = { name: '', description: '', text: '', rating: null, images: [], banner: null };
+  const blank = {
+    name: '',
+    description: '',
+    text: '',
+    rating: null,
+    images: [],
+    banner: null,
+    variant: null,
+    encryptionKey: null,
+  };
   const other: Address = '0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65';
   const make = (logs: [Address, Hex][]) => {
     const reader = new FakeReader([]);
@@ -361,4 +371,187 @@ test("profiles: the seller's latest ProfileSet wins; the build-time document onl
   assert.deepEqual(await loadProfile(make([]), other), { status: 'none' });
   const theirs = await loadProfile(make([[other, GOOD]]), other);
   assert.ok(theirs.status === 'ok' && theirs.name === 'On-chain Shop');
+});
+
+// --- options (MERCH-SPEC §1) and the checkout's checks --------------------------------------------------
+
+const TEE_CHOICES = { size: ['S', 'M', 'L', 'XL'] };
+const tee = (size: string, group = 'tour-tee-2026', choices: Record<string, string[]> = TEE_CHOICES) => ({
+  group,
+  options: { size },
+  choices,
+});
+const digestOf = (n: number): Hex => `0x${n.toString(16).padStart(64, '0')}`;
+
+/** Documents by digest: product n's document is docsBy.get(n). */
+function variantDocs(byId: Map<number, unknown>): DocumentSource {
+  return {
+    imageUrl: (cid) => `http://gw/ipfs/${cid}`,
+    load: async (digest): Promise<Doc> => {
+      const id = Number(BigInt(digest));
+      const variant = byId.get(id);
+      const base = { description: '', text: '', rating: null, images: [], banner: null, encryptionKey: null };
+      const parsed = variant === undefined ? null : parseVariant(variant);
+      if (variant !== undefined && !parsed) return { status: 'unavailable', cid: `bafk${id}`, reason: 'invalid' };
+      return { status: 'ok', cid: `bafk${id}`, data: { ...base, name: `Tee ${id}`, variant: parsed } };
+    },
+    loadCid: async (): Promise<Doc> => ({ status: 'none' }),
+  };
+}
+
+test('a product document\'s "variant" is taken only as MERCH-SPEC §1 allows it', () => {
+  assert.deepEqual(parseVariant(tee('M')), tee('M'));
+  const colours = { size: ['S', 'M'], colour: ['navy', 'sand'] };
+  assert.ok(parseVariant({ group: 'g-1', options: { size: 'S', colour: 'sand' }, choices: colours }));
+  // As dapp.ipfs.metadata: inner spaces and any printable text (an emoji joined by ZWJ) are values.
+  assert.ok(parseVariant(tee('Kids M', 'g', { size: ['Kids M', '👩‍👩‍👧'] })));
+  const bad: [string, unknown][] = [
+    ['not an object', 'M'],
+    ['group with capitals', tee('M', 'Tour')],
+    ['group too long', tee('M', 'a'.repeat(65))],
+    ['a value not among the choices', tee('XXL')],
+    ['options naming other keys', { group: 'g', options: { colour: 'M' }, choices: TEE_CHOICES }],
+    ['an option missing', { group: 'g', options: {}, choices: TEE_CHOICES }],
+    ['an extra key', { ...tee('M'), price: 1 }],
+    ['an option name with capitals', { group: 'g', options: { Size: 'M' }, choices: { Size: ['M'] } }],
+    [
+      'four option names',
+      { group: 'g', options: { a: '1', b: '1', c: '1', d: '1' }, choices: { a: ['1'], b: ['1'], c: ['1'], d: ['1'] } },
+    ],
+    ['21 values', tee('1', 'g', { size: Array.from({ length: 21 }, (_, i) => String(i)) })],
+    ['a value of 21 characters', tee('x'.repeat(21), 'g', { size: ['x'.repeat(21)] })],
+    ['an empty value', tee('', 'g', { size: [''] })],
+    ['a control character', tee('M\n', 'g', { size: ['M\n'] })],
+    ['a surrounding space', tee(' M', 'g', { size: [' M'] })],
+    ['a blank value', tee('\u3000', 'g', { size: ['\u3000'] })],
+    ['a repeated value', tee('M', 'g', { size: ['M', 'M'] })],
+    ['a value that is not text', tee('M', 'g', { size: ['M', 3 as unknown as string] })],
+  ];
+  for (const [why, variant] of bad) assert.equal(parseVariant(variant), null, why);
+});
+
+test('the catalog shows one card per group: same seller, same group id, same choices', () => {
+  const other: Address = '0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65';
+  const products = [1, 2, 3, 4, 5, 6, 7].map((n) =>
+    product(n, { metadataDigest: digestOf(n), seller: n === 5 ? other : SELLER, stock: n === 1 ? 0n : 4n }),
+  );
+  const variants = new Map(
+    [
+      [1n, tee('S')],
+      [2n, tee('M')],
+      [3n, tee('L')],
+      [5n, tee('XL')], // another seller's product in a group of the same name
+      [6n, tee('M', 'tour-tee-2026', { size: ['M', 'L'] })], // choices that disagree with the group's first
+    ].map(([id, v]) => [id as bigint, parseVariant(v)!]),
+  );
+  const page = html(
+    shopWith(new FakeReader(products)),
+    <Catalog seller={null} products={products} variants={variants} />,
+  );
+  assert.match(page, /data-count="5"/);
+  assert.match(page, /data-product="1" data-group="1 2 3"/);
+  assert.doesNotMatch(page, /data-product="2"/);
+  assert.doesNotMatch(page, /data-product="3"/);
+  for (const id of [4, 5, 6, 7]) assert.match(page, new RegExp(`data-product="${id}">`));
+  assert.match(page, /Size: S, M, L, XL/);
+  assert.doesNotMatch(page, /from 0\./); // one price for the group
+  const dearer = products.map((p) => (p.id === 3n ? { ...p, price: 3n * 10n ** 16n } : p));
+  const from = html(shopWith(new FakeReader(dearer)), <Catalog seller={null} products={dearer} variants={variants} />);
+  assert.match(from, /data-group="1 2 3".*?from 0\.02 ETH/s);
+  // The group's card counts every option's stock: product 1 (S) is sold out, the group is not.
+  assert.match(page, /data-group="1 2 3".*?8 in stock/s);
+});
+
+test('the product page offers a picker: each size its own product, with its stock in words', async () => {
+  const stock: Record<number, bigint> = { 1: 0n, 2: 2n, 3: 9n, 4: 5n };
+  const products = [1, 2, 3, 4, 5].map((n) =>
+    product(n, { metadataDigest: digestOf(n), stock: stock[n] ?? 1n, price: BigInt(n) * 10n ** 16n }),
+  );
+  const docsBy = new Map<number, unknown>([
+    [1, tee('S')],
+    [2, tee('M')],
+    [3, tee('L')],
+    [4, tee('XL', 'another-group')],
+    [5, tee('XL', 'tour-tee-2026', { size: ['M', 'XL'] })],
+  ]);
+  const reader = new FakeReader(products);
+  const shop = shopWith(reader);
+  (shop as { docs: DocumentSource }).docs = variantDocs(docsBy);
+  const data = await loadProduct(shop, 3n);
+  if (data.closed !== undefined) assert.fail(data.closed);
+  assert.deepEqual(
+    data.group?.map((m) => m.product.id),
+    [1n, 2n, 3n],
+  );
+  const page = html(shop, <ProductPage product={data.product} doc={data.doc} group={data.group} />);
+  assert.match(page, /<legend>Size: <strong>L<\/strong><\/legend>/);
+  assert.match(page, /href="#\/product\/1"[^>]*data-state="sold-out"[^>]*>.*?S.*?sold out/s);
+  assert.match(page, /href="#\/product\/2"[^>]*data-state="low"/);
+  assert.match(page, /aria-current="true" data-value="L"/);
+  assert.match(page, /data-value="XL" data-state="missing"/);
+  assert.match(page, /Only 2 left in M/);
+  assert.match(page, /0\.03 ETH/); // L's own price, read from the chain
+  // Choices that disagree with the group's first product's: shown on its own, without a picker.
+  const odd = await loadProduct(shop, 5n);
+  if (odd.closed !== undefined) assert.fail(odd.closed);
+  assert.equal(odd.group, null);
+  assert.doesNotMatch(
+    html(shop, <ProductPage product={odd.product} doc={odd.doc} group={odd.group} />),
+    /class="options"/,
+  );
+  // Alone in its group: a group of one (its picker offers only its own values); an invalid "variant" leaves the
+  // document untrusted.
+  const lone = await loadProduct(shop, 4n);
+  if (lone.closed !== undefined) assert.fail(lone.closed);
+  assert.deepEqual(
+    lone.group?.map((m) => m.product.id),
+    [4n],
+  );
+  docsBy.set(6, { group: 'BAD' });
+  reader.all.push(product(6, { metadataDigest: digestOf(6) }));
+  const invalid = await loadProduct(shop, 6n);
+  if (invalid.closed !== undefined) assert.fail(invalid.closed);
+  assert.equal(invalid.doc.status, 'unavailable');
+  assert.equal(invalid.group, null);
+});
+
+test('the checkout form says what is wrong with each field, by the rules of the shipping details', () => {
+  const fields: AddressFields = {
+    name: '',
+    line1: '',
+    line2: '',
+    city: '  ',
+    region: '',
+    postcode: '',
+    country: 'GB',
+    email: 'not-an-email',
+    phone: 'call me',
+    note: 'x'.repeat(281),
+  };
+  assert.deepEqual(fieldErrors(fields), {
+    name: 'Full name is missing.',
+    line1: 'Address is missing.',
+    city: 'Town or city is missing.',
+    postcode: 'Postcode is missing.',
+    email: 'Email is not an email address.',
+    phone: 'Phone may hold only digits, a leading +, spaces and ( ) - .',
+    note: 'Note is too long (281 bytes, at most 280).',
+  });
+  const good = {
+    ...fields,
+    name: 'Zoë',
+    line1: '1 Rose St',
+    city: 'London',
+    postcode: 'N1 9GU',
+    email: '',
+    phone: '',
+    note: '',
+  };
+  assert.deepEqual(fieldErrors(good, { size: 'M' }), {});
+  // Countries without postcodes need none; an unknown country is named.
+  assert.deepEqual(fieldErrors({ ...good, postcode: '', country: 'AE' }), {});
+  assert.deepEqual(fieldErrors({ ...good, country: '' }), { country: 'Country is missing.' });
+  const details = detailsOf(good, detailsOptions({ 'pack size': '3' }));
+  assert.deepEqual(details.options, { 'pack-size': '3' });
+  assert.equal(sealedSize(details) % 32, 177 % 32);
 });

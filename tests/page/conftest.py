@@ -22,13 +22,15 @@ from web3 import Web3
 from web3.contract import Contract
 
 from dapp.compile import REPO_ROOT
+from dapp.demo import shipping_keypair
 from dapp.ipfs.cid import Cid
 from dapp.ipfs.daemon import KuboDaemon, Listen
 from dapp.ipfs.kubo import Kubo
-from dapp.ipfs.metadata import upload_product_metadata
+from dapp.ipfs.metadata import PRODUCT_SCHEMA, build_profile_document, canonical_json, upload_product_metadata
 from dapp.liveness import code_hash
 from dapp.nodes import AnvilNode
 from dapp.page import PageConfig, build_page, build_seller_document
+from dapp.shipping import ShippingKeyPair
 from tests.support.art import SHAPES, product_png
 from tests.support.browser import CHROMIUM, LAUNCH_ARGS
 
@@ -163,9 +165,33 @@ class Shop:
         self.send(fn, buyer or self.buyer, value)
         return int(self.catalog.functions.getProduct(product_id).call()[8])
 
-    def set_profile(self, name: str, description: str = "", seller: str | None = None) -> Cid:
+    def variant_document(
+        self, name: str, variant: dict[str, Any], kind: str = "tshirt", hue: float = 0.0
+    ) -> tuple[bytes, int]:
+        """A product document with options (MERCH-SPEC §1) and a picture, added to Kubo: (digest, codec)."""
+        image = self.tmp / f"{kind}-{hue:.3f}.png"
+        image.write_bytes(product_png(kind, hue, int(hue * 100)))
+        picture = self.kubo.add_path(image)[-1].cid
+        document = canonical_json(
+            {"schema": PRODUCT_SCHEMA, "name": name, "description": "", "images": [str(picture)], "variant": variant}
+        )
+        cid = self.kubo.add_bytes(document)
+        return cid.digest, int(cid.codec)
+
+    def shipping_keys(self, account: str) -> ShippingKeyPair:
+        """`account`'s shipping key for this Catalog, from its signature as the page derives it."""
+        keys = shipping_keypair(self.w3, account, self.catalog.address)
+        assert keys is not None
+        return keys
+
+    def set_profile(
+        self, name: str, description: str = "", seller: str | None = None, encryption_key: bytes | None = None
+    ) -> Cid:
         """Publish a seller profile document on Kubo and point the seller's ProfileSet event at it."""
-        document, cid = build_seller_document(name, description)
+        if encryption_key is None:
+            document, cid = build_seller_document(name, description)
+        else:
+            document, cid = build_profile_document(name, description, encryption_key=encryption_key)
         assert self.kubo.add_bytes(document) == cid
         self.send(self.catalog.functions.setProfile(cid.digest, int(cid.codec)), seller or self.seller)
         return cid

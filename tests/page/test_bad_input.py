@@ -7,9 +7,12 @@ eth_sendTransaction, and the chain must not have moved (no block mined: nothing 
 Each row counts as a `bad_input` in the reliability tally.
 
 Catalog v3 adds: a settlement offer's amount (negative, fractional, more than the order), an offer that
-changed between the view and the click on Accept, order data over the contract's cap (the order-data
-module, which the checkout's shipping form will fill, replaced by one that returns too much), and seller
-profiles whose document fails verification.
+changed between the view and the click on Accept, and seller profiles whose document fails verification.
+
+Issue 17 adds the checkout's shipping address: an incomplete address, a wallet that refuses to sign (no
+shipping key), a wallet whose signatures change every time (its key would too), a seller with no key (the
+page says so before anything is sent), and details whose sealed envelope would exceed the contract's cap on
+orderData (said in the form, before any signature).
 
 Cells left out, because the page takes no such input: a keystore and its password (the page signs
 through the browser wallet; the burner keeps its key in the browser), and a currency address typed by a
@@ -88,6 +91,10 @@ def world(kubo: Kubo, page_template: Path, tmp_path_factory: pytest.TempPathFact
         fn = catalog.functions.listProduct(not_a_token.address, 5, 1, 0, 0, ZERO, docs["invalid"].cid.digest, 0)
         shop.send(fn, shop.seller)
         ids["not_a_token"] = int(catalog.functions.productCount().call())
+        # A seller that published a shipping key: its products get the checkout's address form.
+        keyed = shop.accounts[7]
+        shop.set_profile("Keyed Shop", seller=keyed, encryption_key=shop.shipping_keys(keyed).public_key)
+        ids["keyed"] = shop.list_product("Tour Hoodie", price=3 * 10**16, kind="hoodie", seller=keyed)
         ids["offered"] = shop.list_product("Signed Poster", price=10**17, kind="poster")
         shop.buy(ids["offered"])
         shop.send(catalog.functions.ship(ids["offered"], 1, b"\0" * 32, 0), shop.seller)
@@ -258,19 +265,99 @@ def accept_withdrawn_offer(page: Any, w: World) -> None:
     assert w.shop.order(pid, 2)[8] == 1  # still Paid
 
 
-# The order-data module the checkout loads, as a shipping form that made too much would be.
-TOO_MUCH = "export async function orderData() { return '0x' + 'ab'.repeat(1025); }"
+ADDRESS = {
+    "Full name": "Zoë Müller",
+    "Address": "12 Rose Street",
+    "Town or city": "London",
+    "Postcode or ZIP": "N1 9GU",
+}
+
+
+def start_checkout(page: Any, fields: dict[str, str], country: str = "GB") -> Any:
+    """Connect, start checkout and fill the form; returns the checkout section."""
+    connect(page)
+    page.get_by_role("button", name="Buy now").click()
+    checkout = page.locator("section.checkout")
+    expect(checkout).to_be_visible()
+    for label, value in fields.items():
+        checkout.get_by_label(label, exact=True).fill(value)
+    if country:
+        checkout.get_by_label("Country").select_option(country)
+    return checkout
+
+
+def pay_refused(checkout: Any, message: str) -> None:
+    checkout.get_by_role("button", name="Pay").click()
+    expect(checkout.locator(".form-error")).to_have_text(message)
+    expect(checkout.page.locator(".tx-card")).to_have_count(0)
+
+
+def incomplete_address(page: Any, w: World) -> None:
+    checkout = start_checkout(page, {"Full name": "Zoë Müller"}, country="")
+    pay_refused(checkout, "Some details need your attention: see the fields marked above.")
+    errors = {
+        "line1": "Address is missing.",
+        "city": "Town or city is missing.",
+        "postcode": "Postcode is missing.",
+        "country": "Country is missing.",
+    }
+    for field, message in errors.items():
+        expect(checkout.locator(f".field[data-field='{field}'] .field-error")).to_have_text(message)
+    expect(checkout.locator(".field-error")).to_have_count(len(errors))
+    expect(checkout.get_by_label("Address", exact=True)).to_be_focused()
+    assert "personal_sign" not in page.evaluate("window.__testWallet.requests")
+
+
+def refuses_to_sign(page: Any, w: World) -> None:
+    checkout = start_checkout(page, ADDRESS)
+    page.evaluate("window.__testWallet.rejectNext = true")
+    pay_refused(
+        checkout, "You declined to sign in your wallet, so no key could encrypt your address. Nothing was sent."
+    )
+
+
+def nondeterministic_signer(page: Any, w: World) -> None:
+    checkout = start_checkout(page, ADDRESS)
+    page.evaluate("window.__testWallet.nondeterministic = true")
+    pay_refused(
+        checkout,
+        "this wallet does not sign deterministically (two signatures of the same message differ), so it cannot "
+        "hold a shipping key: use a wallet whose signatures are deterministic (RFC 6979), as most are, or the dapp "
+        "CLI. Nothing was sent.",
+    )
+    assert page.evaluate("window.__testWallet.requests").count("personal_sign") == 2
+
+
+def seller_without_key(page: Any, w: World) -> None:
+    connect(page)
+    expect(page.locator(".no-key")).to_have_text(
+        "This seller has published no shipping key, so this page cannot send it your address: buying sends none. "
+        "If the item needs shipping, arrange delivery with the seller yourself, or do not buy."
+    )
+    expect(page.locator("section.checkout")).to_have_count(0)
 
 
 def order_data_too_large(page: Any, w: World) -> None:
-    page.route("**/chunks/order-data-*.js", lambda route: route.fulfill(content_type="text/javascript", body=TOO_MUCH))
-    connect(page)
-    page.get_by_role("button", name="Buy now").click()
-    card = page.locator(".tx-card").last
-    expect(card).to_have_attribute("data-error", "CatalogOrderDataTooLarge")
-    expect(card.locator(".tx-message")).to_have_text(
-        "The order details are 1025 bytes; the store takes at most 1024. Nothing was sent."
+    # Every field at its limit: the details pass their own checks, but sealed they exceed MAX_ORDER_DATA.
+    long = {
+        **ADDRESS,
+        "Full name": "N" * 100,
+        "Address": "A" * 100,
+        "Address line 2 (optional)": "B" * 100,
+        "State or county (optional)": "R" * 64,
+        "Email": "e" * 200 + "@example.org",
+        "Note to the seller": "n" * 280,
+    }
+    checkout = start_checkout(page, long)
+    expect(checkout.locator(".onchain")).to_contain_text("bytes on chain")
+    size = int(checkout.locator(".onchain").get_attribute("data-bytes"))
+    assert size > 1024
+    pay_refused(
+        checkout,
+        f"Encrypted, these details come to {size} bytes; the store takes at most 1024. "
+        "Shorten the note or the address lines. Nothing was sent.",
     )
+    assert "personal_sign" not in page.evaluate("window.__testWallet.requests")
 
 
 def profile_unavailable(reason: str) -> Steps:
@@ -357,8 +444,12 @@ ROWS = [
     row("offer-huge", lambda w: f"{w.url}#/orders", offer("11")),
     row("accept-changed-offer", lambda w: f"{w.url}#/orders", accept_changed_offer),
     row("accept-withdrawn-offer", lambda w: f"{w.url}#/orders", accept_withdrawn_offer),
-    # --- order data --------------------------------------------------------------------------------
-    row("order-data-too-large", product("mug"), order_data_too_large),
+    # --- the shipping address (issue 17) ----------------------------------------------------------
+    row("checkout-incomplete-address", product("keyed"), incomplete_address),
+    row("checkout-wallet-refuses-to-sign", product("keyed"), refuses_to_sign),
+    row("checkout-nondeterministic-signer", product("keyed"), nondeterministic_signer),
+    row("checkout-seller-without-key", product("mug"), seller_without_key),
+    row("order-data-too-large", product("keyed"), order_data_too_large),
     # --- a token address that is not a token -----------------------------------------------------
     row("token-not-a-token", product("not_a_token"), not_a_token),
     # --- ids -------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ the wallet on another chain). Every flow asserts the chain afterwards."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -190,3 +191,224 @@ def test_a_seller_is_not_offered_buy_on_its_own_product(shop: Shop, publish: Any
     expect(page.locator(".protection li[data-rule='ship']")).to_contain_text("From then on it can no longer ship")
     expect(page.locator(".protection li[data-rule='settle']")).to_contain_text("settle by agreement")
     assert shop.product(pid)[8] == 0
+
+
+# In a page of the shop: open an order's details with this wallet's key (personal_sign through the test
+# wallet), under the real order's context (its buyer, product, Catalog and chain).
+OPEN_WITH_MY_KEY = """async ([url, chainId, catalog, productId, buyer, orderData]) => {
+    let provider;
+    window.addEventListener('eip6963:announceProvider', (e) => { provider = e.detail.provider; });
+    window.dispatchEvent(new Event('eip6963:requestProvider'));
+    const me = window.__testWallet.account;
+    const bytes = (text) => [...new TextEncoder().encode(text)];
+    const hex = (text) => '0x' + bytes(text).map((b) => b.toString(16).padStart(2, '0')).join('');
+    const sign = (m) => provider.request({ method: 'personal_sign', params: [hex(m), me] });
+    const kit = await import(url);
+    try {
+        const shop = { config: { chainId, address: catalog } };
+        await kit.openMyOrderData(shop, { account: buyer, signMessage: sign }, BigInt(productId), orderData);
+        return 'opened';
+    } catch (error) {
+        return `${error.name}: ${error.message}`;
+    }
+}"""
+
+
+def top_of(element: Any) -> None:
+    """Scroll so that `element` starts just below the sticky top bar (for a screenshot of it)."""
+    element.evaluate(
+        "(e) => window.scrollTo(0, e.getBoundingClientRect().top + window.scrollY"
+        " - document.querySelector('header.topbar').getBoundingClientRect().height - 16)"
+    )
+
+
+TEE = {"group": "tour-tee-2026", "choices": {"size": ["S", "M", "L", "XL"]}}
+
+
+def test_checkout_with_a_private_address_and_a_size(
+    shop: Shop, publish: Any, open_page: Any, page_template: Any
+) -> None:
+    """Issue 17: the buyer picks a size, fills the address, signs for its key and pays; the order's orderData
+    opens in Python (dapp.shipping) to exactly that address and size, for the seller and for the buyer; the
+    buyer reads it back on its order card; another wallet's key does not open it."""
+    from dapp.shipping import OrderContext, open_envelope
+
+    seller_keys = shop.shipping_keys(shop.seller)
+    shop.set_profile("Night Owls", encryption_key=seller_keys.public_key)
+    ids = {}
+    for size, stock in (("S", 5), ("M", 2), ("L", 0), ("XL", 7)):
+        variant = {**TEE, "options": {"size": size}}
+        document = shop.variant_document("Tour T-shirt 2026", variant, hue=0.02)
+        ids[size] = shop.list_product("Tour T-shirt 2026", price=25 * 10**15, stock=stock, document=document)
+    lone = shop.list_product("Enamel Mug", kind="mug", hue=0.12)
+    site = publish()
+
+    # One card for the group; the picker on the product page.
+    page = open_page(site.path_url)
+    expect(page.locator(".card")).to_have_count(2)
+    card = page.locator(f".card[data-product='{ids['S']}']")
+    expect(card).to_have_attribute("data-group", " ".join(str(ids[s]) for s in ("S", "M", "L", "XL")))
+    expect(card.locator(".card-options")).to_have_text("Size: S, M, L, XL")
+    expect(page.locator(f".card[data-product='{lone}']")).to_be_visible()
+    card.click()
+    picker = page.locator(".option[data-option='size']")
+    expect(picker.locator("legend")).to_have_text("Size: S")
+    expect(picker.locator(".option-stock")).to_have_text("Only 2 left in M")
+    expect(picker.locator(".choice[data-value='L']")).to_contain_text("sold out")
+    picker.locator(".choice[data-value='M']").click()
+    expect(page).to_have_url(f"{site.path_url}#/product/{ids['M']}")
+    expect(picker.locator("legend")).to_have_text("Size: M")
+    expect(page.locator(".buybox .stock")).to_have_text("Only 2 left")
+    expect(page.locator(".gallery .media.loaded")).to_be_visible()
+    screenshot(page, "option-picker-1280x800")
+    page.set_viewport_size(PHONE)
+    screenshot(page, "option-picker-390x844")
+    page.set_viewport_size(LAPTOP)
+
+    # Checkout: the form first, with a message next to each missing field. Its code (checks, keys,
+    # encryption) arrives only now.
+    connect(page)
+    loaded = "performance.getEntriesByType('resource').some((e) => e.name.includes('/chunks/order-data-'))"
+    assert not page.evaluate(loaded)
+    page.get_by_role("button", name="Buy now").click()
+    checkout = page.locator("section.checkout")
+    expect(checkout).to_be_visible()
+    assert page.evaluate(loaded)
+    expect(checkout.locator(".chosen")).to_have_text("Size: M")
+    checkout.get_by_role("button", name="Pay 0.025 ETH").click()
+    expect(checkout.locator(".field[data-field='name'] .field-error")).to_have_text("Full name is missing.")
+    top_of(checkout)
+    screenshot(page, "checkout-errors-1280x800")
+    page.set_viewport_size(PHONE)
+    top_of(checkout.locator("fieldset").first)
+    screenshot(page, "checkout-errors-390x844")
+    page.set_viewport_size(LAPTOP)
+    address = {
+        "Full name": "Zoë Müller",
+        "Address": "Flat 3",
+        "Address line 2 (optional)": "12 Rose Street",
+        "Town or city": "London",
+        "Postcode or ZIP": "N1 9GU",
+        "Email": "zoe@example.org",
+        "Note to the seller": "Ring twice",
+    }
+    for label, value in address.items():
+        checkout.get_by_label(label, exact=True).fill(value)
+    checkout.get_by_label("Country").select_option("GB")
+    checkout.get_by_label("Remember this address in this browser").check()
+    expect(checkout.locator(".field-error")).to_have_count(0)
+    expect(checkout.locator(".onchain")).to_contain_text("bytes on chain")
+    shown_size = int(checkout.locator(".onchain").get_attribute("data-bytes"))
+    top_of(checkout)
+    screenshot(page, "checkout-1280x800")
+    page.set_viewport_size(PHONE)
+    top_of(checkout)
+    screenshot(page, "checkout-390x844")
+    page.set_viewport_size(LAPTOP)
+    transact(page, checkout.get_by_role("button", name="Pay 0.025 ETH").click)
+    expect(page.locator("section.checkout.done")).to_contain_text(f"encrypted ({shown_size} bytes on chain)")
+    assert page.evaluate("window.__testWallet.requests").count("personal_sign") == 2
+
+    # On chain: an order of M, whose orderData opens in Python to exactly that address and size.
+    order = shop.order(ids["M"], 1)
+    assert (order[2], order[8]) == (shop.buyer, PAID)
+    (log,) = shop.catalog.events.Purchased().get_logs(from_block=shop.deploy_block)
+    data = bytes(log["args"]["orderData"])
+    assert len(data) == shown_size
+    context = OrderContext(
+        chain_id=int(shop.w3.eth.chain_id), catalog=shop.catalog.address, product_id=ids["M"], buyer=shop.buyer
+    )
+    for keys in (seller_keys, shop.shipping_keys(shop.buyer)):
+        details = open_envelope(data, keys, context)
+        assert (details.name, details.lines, details.city, details.postcode, details.country) == (
+            "Zoë Müller",
+            ("Flat 3", "12 Rose Street"),
+            "London",
+            "N1 9GU",
+            "GB",
+        )
+        assert (details.email, details.note, details.options, details.region, details.phone) == (
+            "zoe@example.org",
+            "Ring twice",
+            {"size": "M"},
+            "",
+            "",
+        )
+
+    # The buyer reads it back on its order card (the key is kept for this page load: no new signature).
+    page.goto(f"{site.path_url}#/orders")
+    order_card = page.locator(f"article.order[data-order='{ids['M']}-1']")
+    order_card.get_by_role("button", name="Show my address").click()
+    lines = order_card.locator("address > span")
+    expect(lines).to_have_text(["Zoë Müller", "Flat 3", "12 Rose Street", "London, N1 9GU", "GB"])
+    expect(order_card.locator(".sent-options")).to_have_text("size: M")
+    assert page.evaluate("window.__testWallet.requests").count("personal_sign") == 2
+    # Remembered in this browser, as asked: a new checkout starts filled in.
+    page.goto(f"{site.path_url}#/product/{ids['S']}")
+    page.get_by_role("button", name="Buy now").click()
+    expect(page.get_by_label("Town or city")).to_have_value("London")
+    expect(page.get_by_label("Note to the seller")).to_have_value("")
+    saved = json.loads(page.evaluate("localStorage.getItem('ownerless-store:ship-to')"))
+    assert saved["postcode"] == "N1 9GU" and "note" not in saved
+    page.get_by_role("button", name="Forget the saved address").click()
+    expect(page.get_by_label("Town or city")).to_have_value("")
+    expect(page.get_by_label("Remember this address in this browser")).not_to_be_checked()
+    assert page.evaluate("localStorage.getItem('ownerless-store:ship-to')") is None
+
+    # Another wallet, in another browser context: its key does not open the order's details.
+    (chunk,) = (path.name for path in (page_template / "chunks").glob("order-data-*.js"))
+    other = open_page(site.path_url, account=4)
+    expect(other.locator("body[data-rendered]")).to_have_count(1)
+    result = other.evaluate(
+        OPEN_WITH_MY_KEY,
+        [
+            f"{site.path_url}chunks/{chunk}",
+            int(shop.w3.eth.chain_id),
+            shop.catalog.address,
+            ids["M"],
+            shop.buyer,
+            "0x" + data.hex(),
+        ],
+    )
+    assert result.startswith("DecryptionError: cannot decrypt the shipping details: this key does not open it"), result
+    other.goto(f"{site.path_url}#/orders")
+    connect(other)
+    expect(other.locator(".empty")).to_contain_text("No orders yet")
+
+
+def test_checkout_in_test_usd_with_permit_carries_the_address(shop: Shop, publish: Any, open_page: Any) -> None:
+    """The token path: a permit signed in the wallet, then buyWithPermit with the sealed address as orderData."""
+    from dapp.shipping import OrderContext, open_envelope
+
+    seller_keys = shop.shipping_keys(shop.seller)
+    shop.set_profile("Night Owls", encryption_key=seller_keys.public_key)
+    pid = shop.list_product("Signed Poster", price=12_500_000, token=True, kind="poster")
+    page = open_page(f"{publish().path_url}#/product/{pid}")
+    connect(page)
+    page.get_by_role("button", name="Buy now").click()
+    checkout = page.locator("section.checkout")
+    fields = {
+        "Full name": "Ana Lima",
+        "Address": "Rua Augusta 10",
+        "Town or city": "Lisboa",
+        "Postcode or ZIP": "1100-053",
+    }
+    for label, value in fields.items():
+        checkout.get_by_label(label, exact=True).fill(value)
+    checkout.get_by_label("Country").select_option("PT")
+    card = transact(page, checkout.get_by_role("button", name="Pay 12.50 tUSD").click)
+    expect(card.locator("li").first).to_contain_text("Sign a permit for 12.50 tUSD")
+    requests = page.evaluate("window.__testWallet.requests")
+    assert requests.count("personal_sign") == 2 and "eth_signTypedData_v4" in requests
+    (log,) = shop.catalog.events.Purchased().get_logs(from_block=shop.deploy_block)
+    context = OrderContext(int(shop.w3.eth.chain_id), shop.catalog.address, pid, shop.buyer)
+    details = open_envelope(bytes(log["args"]["orderData"]), seller_keys, context)
+    assert (details.name, details.lines, details.city, details.postcode, details.country, details.options) == (
+        "Ana Lima",
+        ("Rua Augusta 10",),
+        "Lisboa",
+        "1100-053",
+        "PT",
+        {},
+    )
+    assert shop.order(pid, 1)[3] == shop.token.address

@@ -1,7 +1,8 @@
 // An EIP-1193 test wallet for the page tests, injected with context.add_init_script before the page's own
 // scripts. It announces itself through EIP-6963 and forwards to the test's anvil, whose unlocked dev
 // accounts sign. window.__testWallet lets a test act as the user: reject the next request, start on a
-// wrong chain. Parameters are substituted by the Python fixture (__WALLET_CONFIG__).
+// wrong chain, sign messages non-deterministically (every other personal_sign gives another signature).
+// Parameters are substituted by the Python fixture (__WALLET_CONFIG__).
 (() => {
   const config = __WALLET_CONFIG__;
   const state = {
@@ -9,6 +10,8 @@
     chainId: config.chainId, // what the wallet says it is on; anvil's own id unless a test changes it
     knownChains: new Set([config.anvilChainId]),
     rejectNext: false,
+    nondeterministic: false,
+    signatures: 0,
     // Like a real wallet, it remembers that this site was allowed (across reloads, per origin).
     connected: Boolean(config.connected || sessionStorage.getItem('test-wallet-connected')),
     requests: [],
@@ -27,7 +30,7 @@
     if (body.error) throw Object.assign(new Error(body.error.message), { code: body.error.code, data: body.error.data });
     return body.result;
   }
-  const prompts = new Set(['eth_requestAccounts', 'eth_sendTransaction', 'eth_signTypedData_v4', 'wallet_switchEthereumChain', 'wallet_addEthereumChain']);
+  const prompts = new Set(['eth_requestAccounts', 'eth_sendTransaction', 'eth_signTypedData_v4', 'personal_sign', 'wallet_switchEthereumChain', 'wallet_addEthereumChain']);
   const provider = {
     isTestWallet: true,
     async request({ method, params }) {
@@ -56,6 +59,13 @@
           state.knownChains.add(parseInt(params[0].chainId, 16));
           state.added = params[0];
           return null;
+        case 'personal_sign': {
+          const signature = await forward(method, params);
+          if (!state.nondeterministic || state.signatures++ % 2 === 0) return signature;
+          // Another valid-looking signature of the same message: r's last byte changed.
+          const last = (parseInt(signature.slice(64, 66), 16) ^ 1).toString(16).padStart(2, '0');
+          return signature.slice(0, 64) + last + signature.slice(66);
+        }
         case 'eth_sendTransaction':
           if (state.chainId !== config.anvilChainId) throw rpcError(4901, 'The wallet is on another chain.');
           return forward(method, [{ ...params[0], from: state.account }]);

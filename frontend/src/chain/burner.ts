@@ -57,6 +57,9 @@ export function createBurner(config: Config, node: Reader): ShopWallet {
     signTypedData(typedData) {
       return account.signTypedData(typedData);
     },
+    signMessage(message) {
+      return account.signMessage({ message });
+    },
     balance() {
       return getBalance(client, { address: account.address });
     },

@@ -104,7 +104,7 @@ export function splitSignature(signature: Hex): [number, Hex, Hex] {
 
 /**
  * Buy `quantity` of `product` with the wallet, carrying `orderData` (order-data.ts; `0x` for none); the card
- * says how it went.
+ * says how it went. True when the purchase confirmed.
  */
 export async function purchase(
   shop: Shop,
@@ -113,7 +113,7 @@ export async function purchase(
   quantity: number,
   orderData: Hex,
   onDone: () => void,
-): Promise<void> {
+): Promise<boolean> {
   const store = shop.config.address;
   const amount = product.price * BigInt(quantity);
   const fmt = moneyIn(currencyInfo(product.currency, shop.reader.tokens));
@@ -128,12 +128,11 @@ export async function purchase(
     if (BigInt(size(orderData)) > max) {
       const said = describeError(tooLarge(BigInt(size(orderData)), max), abi);
       refuse(shop, title, pay, said.message, said.name);
-      return;
+      return false;
     }
   }
   if (isZeroAddress(product.currency)) {
-    await run([{ label: pay, call: () => catalogCall(store, 'buy', [...terms, orderData], amount) }]);
-    return;
+    return run([{ label: pay, call: () => catalogCall(store, 'buy', [...terms, orderData], amount) }]);
   }
   const owner = wallet.account;
   const token = product.currency;
@@ -147,13 +146,13 @@ export async function purchase(
     const topUp = wallet.burner ? ' Get test funds from the wallet menu, then try again.' : '';
     const message = `You have ${fmt.amount(balance)}; this costs ${fmt.amount(amount)}. Nothing was sent.${topUp}`;
     refuse(shop, title, pay, message);
-    return;
+    return false;
   }
   if (allowance >= amount) {
-    await run([{ label: pay, call: () => catalogCall(store, 'buy', [...terms, orderData]) }]);
+    return run([{ label: pay, call: () => catalogCall(store, 'buy', [...terms, orderData]) }]);
   } else if (permit) {
     const deadline = BigInt((await shop.reader.now()) + 3600);
-    await run([
+    return run([
       {
         label: `Sign a permit for ${fmt.amount(amount)} (no transaction, no gas)`,
         key: 'signature',
@@ -172,7 +171,7 @@ export async function purchase(
       },
     ]);
   } else {
-    await run([
+    return run([
       {
         label: `Allow the store to take ${fmt.amount(amount)}`,
         call: () => tokenCall(token, 'approve', [store, amount]),

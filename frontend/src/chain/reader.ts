@@ -51,7 +51,8 @@ export interface Receipt {
   status: 'success' | 'reverted';
   blockNumber: bigint;
 }
-export type PurchasedLog = { productId: bigint; buyer: Address; orderNo: bigint };
+/** `orderData`: what the purchase carried (the sealed shipping details, or `0x`); the event is its only copy. */
+export type PurchasedLog = { productId: bigint; buyer: Address; orderNo: bigint; orderData?: Hex };
 /** A seller's latest ProfileSet: its profile document's digest (zero: cleared) and codec. */
 export type ProfileLog = { seller: Address; digest: Hex; codec: number };
 export type ReviewedLog = {

@@ -1,8 +1,10 @@
 // The catalog grid (`#/`, `#/seller/ADDRESS`): every listed product from the paginated view, in one or
 // two JSON-RPC requests; names and images fill in from IPFS as their documents arrive and check out.
-import { useLayoutEffect } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { Address } from 'viem';
 import type { Product } from '../chain/contract';
+import { SCHEMAS, type Variant } from '../docs';
+import { groupCards, type Member } from '../variants';
 import { shortAddress } from '../format';
 import type { Shop } from '../state';
 import {
@@ -58,18 +60,54 @@ export function CatalogView({ seller }: { seller: Address | null }) {
   return <Catalog seller={seller} products={state.data.products} />;
 }
 
-export function Catalog({ seller, products }: { seller: Address | null; products: readonly Product[] }) {
+/**
+ * The options (MERCH-SPEC §1) of the products whose documents have arrived and name a group. The cards show
+ * at once; a group folds into its first product's card when its documents are in. Only a document with
+ * options re-renders the grid: a store without options never does.
+ */
+function useVariants(products: readonly Product[], initial?: ReadonlyMap<bigint, Variant>) {
+  const shop = useShop();
+  const found = useRef(new Map<bigint, Variant>(initial));
+  const [, setCount] = useState(0);
+  useEffect(() => {
+    let live = true;
+    for (const p of products) {
+      void shop.docs.load(p.metadataDigest, p.metadataCodec, SCHEMAS.product).then((doc) => {
+        if (!live || doc.status !== 'ok' || !doc.data.variant || found.current.has(p.id)) return;
+        found.current.set(p.id, doc.data.variant);
+        setCount(found.current.size);
+      });
+    }
+    return () => {
+      live = false;
+    };
+  }, [products]);
+  return found.current;
+}
+
+export function Catalog({
+  seller,
+  products,
+  variants: known,
+}: {
+  seller: Address | null;
+  products: readonly Product[];
+  /** Options already known (view tests, which render once). */
+  variants?: ReadonlyMap<bigint, Variant>;
+}) {
   useLayoutEffect(() => {
     document.body.dataset.rendered = 'catalog';
     performance.mark('catalog-rendered');
   }, []);
+  const variants = useVariants(products, known);
+  const cards = groupCards(products, (p) => variants.get(p.id) ?? null);
   return (
     <>
       <Hero seller={seller} count={products.length} />
       {products.length ? (
-        <div class="grid" data-count={products.length}>
-          {products.map((p) => (
-            <Card key={String(p.id)} product={p} seller={seller} />
+        <div class="grid" data-count={cards.length}>
+          {cards.map(({ product, group }) => (
+            <Card key={String(product.id)} product={product} seller={seller} group={group} />
           ))}
         </div>
       ) : (
@@ -130,19 +168,49 @@ function Hero({ seller, count }: { seller: Address | null; count?: number }) {
   );
 }
 
-function Card({ product, seller }: { product: Product; seller: Address | null }) {
+/** "Size: S, M, L, XL": the options a group's card offers. */
+function optionsLine(group: readonly Member[]): string {
+  return Object.entries(group[0]!.variant.choices)
+    .map(([name, values]) => `${name.charAt(0).toUpperCase()}${name.slice(1)}: ${values.join(', ')}`)
+    .join(' · ');
+}
+
+/** A group's lowest price in the card's currency, when its options are not all at the card's price. */
+function fromPrice(product: Product, group: readonly Member[] | null): bigint | null {
+  const same = (group ?? []).filter((m) => m.product.currency.toLowerCase() === product.currency.toLowerCase());
+  const prices = same.map((m) => m.product.price);
+  return prices.some((p) => p !== product.price) ? prices.reduce((a, b) => (b < a ? b : a)) : null;
+}
+
+function Card({ product, seller, group }: { product: Product; seller: Address | null; group: Member[] | null }) {
+  const from = fromPrice(product, group);
   return (
-    <a class="card" href={`#/product/${product.id}`} data-product={String(product.id)}>
+    <a
+      class="card"
+      href={`#/product/${product.id}`}
+      data-product={String(product.id)}
+      data-group={group ? group.map((m) => String(m.product.id)).join(' ') : undefined}
+    >
       <ImageBox product={product} />
       <div class="card-body">
         <ProductName product={product} tag="h3" />
         <div class="price">
-          <PriceText product={product} />
+          {from === null ? (
+            <PriceText product={product} />
+          ) : (
+            <>
+              from <PriceText product={{ ...product, price: from }} />
+            </>
+          )}
         </div>
         <div class="meta">
-          <StockText product={product} />
+          {/* a group's stock is its options' together: sold out only when every option is */}
+          <StockText
+            product={group ? { ...product, stock: group.reduce((n, m) => n + m.product.stock, 0n) } : product}
+          />
           <RatingLine product={product} />
         </div>
+        {group ? <div class="card-options small">{optionsLine(group)}</div> : null}
         <Badges product={product} />
         {seller ? null : (
           <div class="by small muted">

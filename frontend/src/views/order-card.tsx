@@ -2,8 +2,8 @@
 // actions the contract would accept now; the open settlement offer; the review, offer and split forms; the
 // balances ready to withdraw.
 import { useState } from 'preact/hooks';
-import type { Address } from 'viem';
-import { act, readyWallet, refresh } from '../actions';
+import type { Address, Hex } from 'viem';
+import { act, readyWallet, refresh, said } from '../actions';
 import { catalogCall, isZeroAddress, ZERO_ADDRESS, type Order, type Product } from '../chain/contract';
 import type { ChainReader } from '../chain/reader';
 import type { Step } from '../chain/tx';
@@ -117,7 +117,20 @@ async function acceptOffer(shop: Shop, order: Order, product: Product): Promise<
   await accept(shop, wallet, order, money(shop, product.currency), () => refresh(shop));
 }
 
-export function OrderCard({ order, product, now, role }: { order: Order; product: Product; now: number; role: Role }) {
+export function OrderCard({
+  order,
+  product,
+  now,
+  role,
+  orderData,
+}: {
+  order: Order;
+  product: Product;
+  now: number;
+  role: Role;
+  /** What the purchase carried (the buyer's view reads it from the Purchased event). */
+  orderData?: Hex | undefined;
+}) {
   const shop = useShop();
   const fmt = money(shop, product.currency);
   const actions = allowedActions(order, product, role, now);
@@ -161,6 +174,9 @@ export function OrderCard({ order, product, now, role }: { order: Order; product
           )}
         </p>
         <p class="note">{stateNote(order, product, now, role)}</p>
+        {role === 'buyer' && orderData && orderData !== '0x' ? (
+          <SentAddress order={order} orderData={orderData} />
+        ) : null}
         {offer ? (
           <p class="offer small" data-offer={offerSide(order, role)} data-amount={String(order.offerBuyerAmount)}>
             {offer}
@@ -189,6 +205,78 @@ export function OrderCard({ order, product, now, role }: { order: Order; product
         </div>
       </div>
     </article>
+  );
+}
+
+type Opened =
+  | { status: 'closed' | 'busy' }
+  | { status: 'open'; details: import('../chain/order-data').ShippingDetails }
+  | { status: 'error'; message: string };
+
+/** The address the buyer sent with the order, decrypted in the page on demand with the buyer's own key. */
+function SentAddress({ order, orderData }: { order: Order; orderData: Hex }) {
+  const shop = useShop();
+  const [state, setState] = useState<Opened>({ status: 'closed' });
+  const show = async () => {
+    const wallet = await readyWallet(shop);
+    if (!wallet) return;
+    setState({ status: 'busy' });
+    const kit = await import('../chain/order-data');
+    try {
+      setState({ status: 'open', details: await kit.openMyOrderData(shop, wallet, order.productId, orderData) });
+    } catch (error) {
+      const message =
+        error instanceof kit.DecryptionError
+          ? `This address cannot be read with your key: ${error.reason}.`
+          : error instanceof kit.NondeterministicSignerError
+            ? `${error.message}.`
+            : said(error).kind === 'rejected'
+              ? 'You declined to sign, so your key could not be made: the address stays encrypted.'
+              : said(error).message;
+      setState({ status: 'error', message });
+    }
+  };
+  if (state.status === 'open') {
+    const d = state.details;
+    const place = [d.city, d.region, d.postcode].filter(Boolean).join(', ');
+    const options = Object.entries(d.options).map(([k, v]) => `${k}: ${v}`);
+    return (
+      <div class="sent-address" data-open="true">
+        <p class="small muted">Sent with this order, encrypted for the seller and you:</p>
+        <address>
+          {[d.name, ...d.lines, place, d.country].map((line, i) => (
+            <span key={i}>
+              {line}
+              <br />
+            </span>
+          ))}
+        </address>
+        {d.email || d.phone ? <p class="small">{[d.email, d.phone].filter(Boolean).join(' · ')}</p> : null}
+        {options.length ? <p class="small sent-options">{options.join(' · ')}</p> : null}
+        {d.note ? <p class="small sent-note">{`Note: ${d.note}`}</p> : null}
+        <button class="link small" type="button" onClick={() => setState({ status: 'closed' })}>
+          Hide
+        </button>
+      </div>
+    );
+  }
+  return (
+    <div class="sent-address">
+      <button
+        class="btn secondary"
+        type="button"
+        data-action="show-address"
+        disabled={state.status === 'busy'}
+        onClick={show}
+      >
+        {state.status === 'busy' ? 'Sign in your wallet…' : 'Show my address'}
+      </button>
+      {state.status === 'error' ? (
+        <p class="small warn-text" role="alert">
+          {state.message}
+        </p>
+      ) : null}
+    </div>
   );
 }
 

@@ -1,6 +1,6 @@
 // My orders (`#/orders`): every order the connected account placed, newest first, with what it may do now,
 // and the refunds and settlements credited to it.
-import type { Address } from 'viem';
+import type { Address, Hex } from 'viem';
 import type { Order, Product } from '../chain/contract';
 import type { Shop } from '../state';
 import { Empty, NeedWallet, useChainData, useShop } from './common';
@@ -8,7 +8,7 @@ import { ViewError } from './error';
 import { BalancesPanel, OrderCard, balancesFor, orderRef, type Balance } from './order-card';
 
 export interface MyOrders {
-  orders: { order: Order; product: Product }[];
+  orders: { order: Order; product: Product; orderData?: Hex }[];
   balances: Balance[];
   now: number;
 }
@@ -27,7 +27,9 @@ export async function loadMyOrders(shop: Shop, account: Address): Promise<MyOrde
   await reader.loadTokens(products.map((p) => p.currency));
   const balances = await balancesFor(reader, account, products);
   return {
-    orders: orders.reverse().map((order) => ({ order, product: byId.get(order.productId)! })),
+    orders: orders
+      .map((order, i) => ({ order, product: byId.get(order.productId)!, orderData: refs[i]!.orderData }))
+      .reverse(),
     balances,
     now,
   };
@@ -61,8 +63,15 @@ export function MyOrdersList({ orders, balances, now }: MyOrders) {
       <BalancesPanel balances={balances} caption="Refunds and settlements credited to you" />
       {orders.length ? (
         <div class="orders">
-          {orders.map(({ order, product }) => (
-            <OrderCard key={orderRef(order)} order={order} product={product} now={now} role="buyer" />
+          {orders.map(({ order, product, orderData }) => (
+            <OrderCard
+              key={orderRef(order)}
+              order={order}
+              product={product}
+              now={now}
+              role="buyer"
+              orderData={orderData}
+            />
           ))}
         </div>
       ) : (

@@ -5,6 +5,9 @@ import { canTransact, readyWallet, refresh } from '../actions';
 import { isZeroAddress, type Order, type Product } from '../chain/contract';
 import type { ReviewedLog } from '../chain/reader';
 import { SCHEMAS, type Doc } from '../docs';
+import { sellerKey, type SellerKey } from '../profiles';
+import { groupOf, picker, type Member } from '../variants';
+import { Checkout, type Kit } from './checkout';
 import { formatDate, formatDuration, parseQuantity, shortAddress } from '../format';
 import { money, type Shop } from '../state';
 import {
@@ -24,14 +27,32 @@ import {
 } from './common';
 import { ViewError } from './error';
 
-export type ProductData = { closed: string } | { closed?: undefined; product: Product; doc: Doc };
+export type ProductData =
+  { closed: string } | { closed?: undefined; product: Product; doc: Doc; group: readonly Member[] | null };
 
 export async function loadProduct(shop: Shop, id: bigint): Promise<ProductData> {
   const [deployment, product] = await Promise.all([shop.checked, shop.reader.product(id)]);
   if (deployment.status === 'bad') return { closed: deployment.reason };
   await shop.reader.loadTokens([product.currency]);
   const doc = await shop.docs.load(product.metadataDigest, product.metadataCodec, SCHEMAS.product);
-  return { product, doc };
+  const variant = doc.status === 'ok' ? doc.data.variant : null;
+  return { product, doc, group: variant ? await loadGroup(shop, { product, variant }) : null };
+}
+
+/** The seller's listed products in `current`'s group, with `current` (null: it is shown on its own). */
+async function loadGroup(shop: Shop, current: Member): Promise<Member[] | null> {
+  const seller = current.product.seller.toLowerCase();
+  const candidates = (await shop.reader.products()).filter(
+    (p) => p.listed && p.seller.toLowerCase() === seller && p.id !== current.product.id,
+  );
+  const docs = await Promise.all(
+    candidates.map((p) => shop.docs.load(p.metadataDigest, p.metadataCodec, SCHEMAS.product)),
+  );
+  const members = candidates.flatMap((product, i) => {
+    const doc = docs[i]!;
+    return doc.status === 'ok' && doc.data.variant ? [{ product, variant: doc.data.variant }] : [];
+  });
+  return groupOf(current, members);
 }
 
 export function ProductView({ id }: { id: bigint }) {
@@ -58,10 +79,18 @@ export function ProductView({ id }: { id: bigint }) {
       </Empty>
     );
   }
-  return <ProductPage product={state.data.product} doc={state.data.doc} />;
+  return <ProductPage product={state.data.product} doc={state.data.doc} group={state.data.group} />;
 }
 
-export function ProductPage({ product, doc }: { product: Product; doc: Doc }) {
+export function ProductPage({
+  product,
+  doc,
+  group = null,
+}: {
+  product: Product;
+  doc: Doc;
+  group?: readonly Member[] | null;
+}) {
   const shop = useShop();
   const name = doc.status === 'ok' ? doc.data.name : `Product #${product.id}`;
   const shopName = shop.shopName.value;
@@ -94,7 +123,14 @@ export function ProductPage({ product, doc }: { product: Product; doc: Doc }) {
             <PriceText product={product} />
           </div>
           <Badges product={product} />
-          <BuyBox key={String(product.id)} product={product} />
+          {group && doc.status === 'ok' && doc.data.variant ? (
+            <OptionPicker current={{ product, variant: doc.data.variant }} members={group} />
+          ) : null}
+          <BuyBox
+            key={String(product.id)}
+            product={product}
+            options={doc.status === 'ok' && doc.data.variant ? doc.data.variant.options : {}}
+          />
           <Protection product={product} />
         </div>
       </article>
@@ -200,7 +236,74 @@ function Protection({ product }: { product: Product }) {
   );
 }
 
-function BuyBox({ product }: { product: Product }) {
+const LOW_STOCK = 3;
+const titleCase = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
+/** One row per option name: its values, each a link to the product that has it, with its stock in words. */
+function OptionPicker({ current, members }: { current: Member; members: readonly Member[] }) {
+  return (
+    <div class="options">
+      {picker(current, members).map(([name, choices]) => {
+        const selected = choices.find((c) => c.selected)?.value ?? '';
+        const low: string[] = [];
+        return (
+          <fieldset class="option" key={name} data-option={name}>
+            <legend>
+              {`${titleCase(name)}: `}
+              <strong>{selected}</strong>
+            </legend>
+            <div class="choices">
+              {choices.map((c) => {
+                const stock = c.target ? Number(c.target.stock) : 0;
+                const state = !c.target
+                  ? 'missing'
+                  : !c.target.listed || stock === 0
+                    ? 'sold-out'
+                    : stock <= LOW_STOCK
+                      ? 'low'
+                      : 'ok';
+                if (state === 'low') low.push(`Only ${stock} left in ${c.value}`);
+                const words = state === 'sold-out' ? 'sold out' : state === 'missing' ? 'not offered' : '';
+                const body = (
+                  <>
+                    <span class="value">{c.value}</span>
+                    {words ? <small>{words}</small> : null}
+                  </>
+                );
+                const attrs = { key: c.value, 'data-value': c.value, 'data-state': state };
+                if (c.selected)
+                  return (
+                    <span class={`choice selected ${state}`} aria-current="true" {...attrs}>
+                      {body}
+                    </span>
+                  );
+                if (!c.target)
+                  return (
+                    <span class={`choice ${state}`} aria-disabled="true" {...attrs}>
+                      {body}
+                    </span>
+                  );
+                return (
+                  <a
+                    class={`choice ${state}`}
+                    href={`#/product/${c.target.id}`}
+                    aria-label={`${titleCase(name)} ${c.value}${words ? `, ${words}` : ''}`}
+                    {...attrs}
+                  >
+                    {body}
+                  </a>
+                );
+              })}
+            </div>
+            {low.length ? <p class="option-stock small">{low.join(' · ')}</p> : null}
+          </fieldset>
+        );
+      })}
+    </div>
+  );
+}
+
+function BuyBox({ product, options }: { product: Product; options: Readonly<Record<string, string>> }) {
   const shop = useShop();
   const stock = Number(product.stock);
   const fmt = money(shop, product.currency);
@@ -208,6 +311,10 @@ function BuyBox({ product }: { product: Product }) {
   // refused in words, never rounded or clamped into another purchase. It survives re-renders (a wallet
   // connecting, a transaction confirming) as this component's state.
   const [typed, setTyped] = useState('1');
+  // The checkout step, once started: its code (checks, keys, encryption) arrives with the first click.
+  const [kit, setKit] = useState<Kit | null>(null);
+  const [checkout, setCheckout] = useState<{ quantity: number; key: string } | null>(null);
+  const key = usePromise<SellerKey>(() => sellerKey(shop, product.seller), [product.seller]);
   const q = parseQuantity(typed, stock);
   const total = q.error === undefined && q.value > 1 ? `Total ${fmt.amount(product.price * BigInt(q.value))}` : '';
   const available = product.listed && stock > 0;
@@ -219,14 +326,18 @@ function BuyBox({ product }: { product: Product }) {
   const own = account !== null && account.toLowerCase() === product.seller.toLowerCase();
   const buy = async () => {
     if (q.error !== undefined) return;
+    const known = key ?? (await sellerKey(shop, product.seller));
+    if (known.status === 'key') {
+      // Where it goes first, then the wallet: the form is the checkout's first step.
+      setKit(await import('../chain/order-data'));
+      setCheckout({ quantity: q.value, key: known.key });
+      return;
+    }
+    // No key to encrypt to: the buyer was told so below the button, and buys without an address.
     const wallet = await readyWallet(shop);
     if (!wallet) return;
-    const [{ purchase }, { orderData }] = await Promise.all([
-      import('../chain/checkout'),
-      import('../chain/order-data'),
-    ]);
-    const data = await orderData(shop, product, wallet.account);
-    await purchase(shop, wallet, product, q.value, data, () => refresh(shop));
+    const { purchase } = await import('../chain/checkout');
+    await purchase(shop, wallet, product, q.value, '0x', () => refresh(shop));
   };
   if (own) {
     return (
@@ -235,6 +346,24 @@ function BuyBox({ product }: { product: Product }) {
           <StockText product={product} />
         </div>
         <p class="small muted own-product">This is your product: sellers cannot buy their own products.</p>
+      </div>
+    );
+  }
+  if (kit && checkout) {
+    return (
+      <div class="buybox checking-out">
+        <p class="small muted">
+          {`${checkout.quantity} × ${fmt.amount(product.price)}`}
+          {Object.entries(options).map(([k, v]) => ` · ${k} ${v}`)}
+        </p>
+        <Checkout
+          kit={kit}
+          product={product}
+          quantity={checkout.quantity}
+          options={options}
+          sellerKey={checkout.key}
+          onClose={() => setCheckout(null)}
+        />
       </div>
     );
   }
@@ -274,6 +403,14 @@ function BuyBox({ product }: { product: Product }) {
       <p class="small warn-text qty-error" role="alert" hidden={q.error === undefined}>
         {q.error ?? ''}
       </p>
+      {available && key && key.status !== 'key' ? (
+        <p class="small no-key" data-key={key.status}>
+          {key.status === 'none'
+            ? 'This seller has published no shipping key, so this page cannot send it your address: '
+            : "This seller's profile cannot be read, so this page cannot send it your address: "}
+          buying sends none. If the item needs shipping, arrange delivery with the seller yourself, or do not buy.
+        </p>
+      ) : null}
       {!payable ? (
         <p class="small warn-text currency-error" role="alert">
           This product is priced in {product.currency}, which is not a token this page can read: it cannot be bought
