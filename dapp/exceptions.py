@@ -299,12 +299,14 @@ class NondeterministicSignerError(ShippingKeyError):
 
 
 class DecryptionError(ShippingError):
-    """An order's shipping details cannot be read with this key. The message says why as far as it can be
-    known: an AEAD cannot tell a wrong key from an altered ciphertext or one copied from another order."""
+    """An order's shipping details (or its seller's tracking note) cannot be read with this key. The message
+    says why as far as it can be known: an AEAD cannot tell a wrong key from an altered ciphertext or one
+    copied from another order."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, what: str = "the shipping details") -> None:
         self.reason = reason
-        super().__init__(f"cannot decrypt the shipping details: {reason}")
+        self.what = what
+        super().__init__(f"cannot decrypt {what}: {reason}")
 
 
 _revert_classes: dict[str, type[ContractRevert]] = {}

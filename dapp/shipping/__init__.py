@@ -12,11 +12,11 @@
 
 The page does the same in frontend/src/crypto/ with the same format (tests/shipping/ runs one against the
 other). details.py: the fields and their text; keys.py: keys from wallet signatures; envelope.py: the
-envelope.
+envelope; note.py: the seller's tracking note, encrypted to the buyer with the envelope's content key.
 """
 
 from dapp.shipping.details import ShippingDetails, decode_details, encode_details
-from dapp.shipping.envelope import OrderContext, envelope_size, open_envelope, seal
+from dapp.shipping.envelope import OrderContext, content_key, envelope_size, open_envelope, seal
 from dapp.shipping.keys import (
     ShippingKeyPair,
     account_keypair,
@@ -25,12 +25,15 @@ from dapp.shipping.keys import (
     key_message,
     parse_public_key,
 )
+from dapp.shipping.note import check_note, open_note, seal_note
 
 __all__ = [
     "OrderContext",
     "ShippingDetails",
     "ShippingKeyPair",
     "account_keypair",
+    "check_note",
+    "content_key",
     "decode_details",
     "derive_keypair",
     "derive_keypair_checked",
@@ -38,6 +41,8 @@ __all__ = [
     "envelope_size",
     "key_message",
     "open_envelope",
+    "open_note",
     "parse_public_key",
     "seal",
+    "seal_note",
 ]

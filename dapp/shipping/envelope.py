@@ -124,6 +124,25 @@ def open_envelope(envelope: bytes | str, keypair: ShippingKeyPair, context: Orde
 
     DecryptionError (never another exception, never other details) if the envelope is of an unknown version,
     truncated, altered, sealed to other keys, or bound to another product, buyer, Catalog or chain."""
+    _, plaintext = _open(envelope, keypair, context)
+    try:
+        return decode_details(plaintext)
+    except ShippingDetailsError as exc:
+        raise DecryptionError(
+            f"it opens, but does not hold valid shipping details ({exc.field}: {exc.problem})"
+        ) from None
+
+
+def content_key(envelope: bytes | str, keypair: ShippingKeyPair, context: OrderContext) -> bytes:
+    """The 32-byte content key of `envelope`, once the whole envelope opened with this key pair (the payload
+    included, so an altered envelope gives no key): what the seller's tracking note is derived from
+    (note.py). The same DecryptionError cases as open_envelope."""
+    key, _ = _open(envelope, keypair, context)
+    return key
+
+
+def _open(envelope: bytes | str, keypair: ShippingKeyPair, context: OrderContext) -> tuple[bytes, bytes]:
+    """(content key, padded plaintext) of an envelope that opens with this key pair in this context."""
     data = _envelope_bytes(envelope)
     if not data:
         raise DecryptionError("the order carries no encrypted shipping details")
@@ -134,27 +153,21 @@ def open_envelope(envelope: bytes | str, keypair: ShippingKeyPair, context: Orde
     header, payload = data[:_HEADER], data[_HEADER:]
     aad = context.associated_data()
     private_key = keypair._kem_private_key()
-    content_key = None
+    key = None
     for index, role in enumerate(ROLES):
         start = 1 + index * _STANZA
-        content_key = _unwrap(header[start : start + _STANZA], private_key, _INFO[role], aad)
-        if content_key is not None:
+        key = _unwrap(header[start : start + _STANZA], private_key, _INFO[role], aad)
+        if key is not None:
             break
-    if content_key is None:
+    if key is None:
         raise DecryptionError(
             "this key does not open it: it was sealed to other keys, altered, or belongs to another order "
             "(another product, buyer, Catalog or chain)"
         )
     try:
-        plaintext = ChaCha20Poly1305(content_key).decrypt(_NONCE, payload, aad + header)
+        return key, ChaCha20Poly1305(key).decrypt(_NONCE, payload, aad + header)
     except InvalidTag:
         raise DecryptionError("its encrypted details were altered") from None
-    try:
-        return decode_details(plaintext)
-    except ShippingDetailsError as exc:
-        raise DecryptionError(
-            f"it opens, but does not hold valid shipping details ({exc.field}: {exc.problem})"
-        ) from None
 
 
 def _unwrap(stanza: bytes, private_key: KEMKeyInterface, info: bytes, aad: bytes) -> bytes | None:

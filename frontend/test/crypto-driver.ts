@@ -10,11 +10,14 @@ import {
   deriveKeyPair,
   deriveKeyPairChecked,
   keyMessage,
+  openContentKey,
   openEnvelope,
+  openNote,
+  sealNote,
   seal,
   shippingDetails,
 } from '../src/crypto';
-import { bytesToHex } from '../src/crypto/keys';
+import { bytesToHex, hexToBytes } from '../src/crypto/keys';
 
 type Request = Record<string, unknown> & { op: string };
 const pairs = new Map<string, ShippingKeyPair>();
@@ -51,6 +54,17 @@ const ops: Record<string, (r: Request) => Promise<unknown>> = {
       ),
     ),
   open: async (r) => openEnvelope(r.envelope as string, pair(r.key), r.context as OrderContext),
+  // The content key stays here too: a note is sealed or opened with the key of an envelope this process opens.
+  sealNote: async (r) => {
+    const context = r.context as OrderContext;
+    const key = await openContentKey(r.envelope as string, pair(r.key), context);
+    return bytesToHex(await sealNote(key, context, BigInt(r.orderNo as string), r.text as string));
+  },
+  openNote: async (r) => {
+    const context = r.context as OrderContext;
+    const key = await openContentKey(r.envelope as string, pair(r.key), context);
+    return openNote(hexToBytes('the note', r.note as string), key, context, BigInt(r.orderNo as string));
+  },
   time: async (r) => {
     const details = shippingDetails(r.input as ShippingInput);
     const context = r.context as OrderContext;

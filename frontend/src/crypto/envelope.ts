@@ -25,8 +25,8 @@ const info = (role: (typeof ROLES)[number]): Uint8Array =>
 /** The details of this order cannot be read with this key; `reason` says why as far as it can be known. */
 export class DecryptionError extends Error {
   readonly reason: string;
-  constructor(reason: string) {
-    super(`cannot decrypt the shipping details: ${reason}`);
+  constructor(reason: string, what = 'the shipping details') {
+    super(`cannot decrypt ${what}: ${reason}`);
     this.name = 'DecryptionError';
     this.reason = reason;
   }
@@ -64,7 +64,7 @@ export function associatedData(context: OrderContext): Uint8Array {
   );
 }
 
-function concat(...parts: Uint8Array[]): Uint8Array {
+export function concat(...parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
   for (const part of parts) {
@@ -122,6 +122,35 @@ export async function openEnvelope(
   keyPair: ShippingKeyPair,
   context: OrderContext,
 ): Promise<ShippingDetails> {
+  const { contentKey, plaintext } = await open(envelope, keyPair, context);
+  contentKey.fill(0);
+  try {
+    return decodeDetails(plaintext);
+  } catch (error) {
+    if (error instanceof ShippingDetailsError) {
+      throw new DecryptionError(
+        `it opens, but does not hold valid shipping details (${error.field}: ${error.problem})`,
+      );
+    }
+    throw error;
+  }
+}
+
+/** The 32-byte content key of `envelope`, once the whole envelope opened (the payload too, so an altered
+ * envelope gives no key): what the tracking note is derived from (note.ts). DecryptionError as openEnvelope. */
+export async function openContentKey(
+  envelope: string | Uint8Array,
+  keyPair: ShippingKeyPair,
+  context: OrderContext,
+): Promise<Uint8Array> {
+  return (await open(envelope, keyPair, context)).contentKey;
+}
+
+async function open(
+  envelope: string | Uint8Array,
+  keyPair: ShippingKeyPair,
+  context: OrderContext,
+): Promise<{ contentKey: Uint8Array; plaintext: Uint8Array }> {
   let data: Uint8Array;
   try {
     data = typeof envelope === 'string' ? hexToBytes('the envelope', envelope) : envelope;
@@ -150,24 +179,12 @@ export async function openEnvelope(
         '(another product, buyer, Catalog or chain)',
     );
   }
-  let plaintext: Uint8Array;
   try {
     const aead = new Chacha20Poly1305().createEncryptionContext(contentKey);
-    plaintext = new Uint8Array(await aead.open(NONCE, payload, concat(aad, header)));
+    return { contentKey, plaintext: new Uint8Array(await aead.open(NONCE, payload, concat(aad, header))) };
   } catch {
-    throw new DecryptionError('its encrypted details were altered');
-  } finally {
     contentKey.fill(0);
-  }
-  try {
-    return decodeDetails(plaintext);
-  } catch (error) {
-    if (error instanceof ShippingDetailsError) {
-      throw new DecryptionError(
-        `it opens, but does not hold valid shipping details (${error.field}: ${error.problem})`,
-      );
-    }
-    throw error;
+    throw new DecryptionError('its encrypted details were altered');
   }
 }
 

@@ -8,7 +8,16 @@ export {
   encodeDetails,
   shippingDetails,
 } from './details';
-export { DecryptionError, type OrderContext, associatedData, envelopeSize, openEnvelope, seal } from './envelope';
+export {
+  DecryptionError,
+  type OrderContext,
+  associatedData,
+  envelopeSize,
+  openContentKey,
+  openEnvelope,
+  seal,
+} from './envelope';
+export { MAX_NOTE, checkNote, openNote, sealNote } from './note';
 export {
   NondeterministicSignerError,
   ShippingKeyError,
