@@ -121,6 +121,35 @@ const LAZY = {
   logs: 'src/chain/logs.ts',
   'order-data': 'src/chain/order-data.ts',
   'typed-data': 'src/chain/typed-data.ts',
+  crypto: 'src/crypto/index.ts',
+  workspace: 'src/workspace/index.ts',
+};
+
+// A lazy module with views (the seller's workspace) renders inside the page's own Preact: a second copy
+// would not. Its Preact and signals imports are pointed at what the seller view hands over before it imports
+// the module (src/workspace/kit.ts: globalThis.__ownerlessStoreKit).
+const UI_SHIMS = {
+  preact: ['preact', ['Fragment']],
+  'preact/jsx-runtime': ['jsxRuntime', ['jsx', 'jsxs', 'Fragment']],
+  'preact/hooks': ['hooks', ['useState', 'useEffect', 'useRef', 'useMemo']],
+  '@preact/signals': ['signals', ['signal', 'computed']],
+};
+const uiShims = {
+  name: 'ui-shims',
+  setup(build) {
+    build.onResolve({ filter: /^(?:preact|preact\/jsx-runtime|preact\/hooks|@preact\/signals)$/ }, (args) => ({
+      path: args.path,
+      namespace: 'ui-shim',
+    }));
+    build.onLoad({ filter: /.*/, namespace: 'ui-shim' }, (args) => {
+      const [part, names] = UI_SHIMS[args.path];
+      const lines = names.map((n) => `export const ${n} = ui.${n};`);
+      return {
+        contents: `const ui = globalThis.__ownerlessStoreKit.${part};\n${lines.join('\n')}\n`,
+        loader: 'js',
+      };
+    });
+  },
 };
 const common = {
   bundle: true,
@@ -139,7 +168,7 @@ const common = {
 };
 const lazyBuild = await esbuild.build({
   ...common,
-  plugins: [artifactPlugin, noExternalLinks],
+  plugins: [artifactPlugin, noExternalLinks, uiShims],
   entryPoints: Object.fromEntries(Object.entries(LAZY).map(([name, file]) => [name, join(here, file)])),
   entryNames: 'chunks/[name]-[hash]',
 });

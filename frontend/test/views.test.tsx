@@ -111,6 +111,11 @@ class FakeReader implements ChainReader {
     }
     return logs;
   }
+  async sales(productIds: readonly bigint[]): Promise<PurchasedLog[]> {
+    return [...this.byProduct.entries()]
+      .filter(([id]) => productIds.includes(id))
+      .flatMap(([, orders]) => orders.map((o) => ({ ...o, orderData: '0x' as Hex })));
+  }
   async reviews() {
     return [];
   }

@@ -14,6 +14,10 @@ shipping key), a wallet whose signatures change every time (its key would too), 
 page says so before anything is sent), and details whose sealed envelope would exceed the contract's cap on
 orderData (said in the form, before any signature).
 
+The seller's workspace (issue 17) adds: an unreachable IPFS API, an IPFS API that reports another CID than
+the page computed (both when shipping with an encrypted note: the order stays Paid), a wallet that refuses
+to sign the key message, a wallet that does not sign deterministically, and a tampered sealed address.
+
 Cells left out, because the page takes no such input: a keystore and its password (the page signs
 through the browser wallet; the burner keeps its key in the browser), and a currency address typed by a
 seller (listing stays in the command line). A token address that is not a token reaches the page as a
@@ -37,6 +41,7 @@ from dapp.ipfs.kubo import Kubo
 from dapp.nodes import AnvilNode
 from dapp.page import build_seller_document
 from tests.page.conftest import WALLET_JS, ZERO, Shop, deploy, open_shop
+from tests.page.test_workspace import ALICE, buy_sealed, node_keys
 from tests.support.bad_input import CIDV0, SCRIPT_NAME, SENDS, Doc, FakeServer, bad_documents, wrong_checksum
 
 pytestmark = [pytest.mark.anvil, pytest.mark.kubo, pytest.mark.chromium]
@@ -50,6 +55,7 @@ class World:
     gateway: FakeServer
     html: FakeServer
     json_api: FakeServer
+    liar: FakeServer  # a Kubo API that reports another CID than the one it was given
     tmp: Path
     ids: dict[str, int]  # product ids by role
     publish: Callable[..., str]  # publish(config bytes | None) -> the page's URL
@@ -101,6 +107,11 @@ def world(kubo: Kubo, page_template: Path, tmp_path_factory: pytest.TempPathFact
         shop.send(catalog.functions.offerSettlement(ids["offered"], 1, 3 * 10**16), shop.seller)
         shop.buy(ids["offered"])
         shop.send(catalog.functions.offerSettlement(ids["offered"], 2, 2 * 10**16), shop.seller)
+        # Two orders with sealed addresses: 1 as the buyer sealed it, 2 with its encrypted details altered.
+        ids["parcel"] = shop.list_product("Tour Sweatshirt", kind="hoodie", hue=0.6)
+        seller_key = node_keys(shop, shop.seller).public_key
+        buy_sealed(shop, ids["parcel"], shop.buyer, ALICE, seller_key)
+        buy_sealed(shop, ids["parcel"], shop.buyer, ALICE, seller_key, tamper=True)
 
         # Profiles: one whose gateway serves other bytes than the digest names, one that is no profile.
         liar, not_a_profile = shop.accounts[5], shop.accounts[6]
@@ -118,6 +129,7 @@ def world(kubo: Kubo, page_template: Path, tmp_path_factory: pytest.TempPathFact
             FakeServer.gateway(files, upstream) as gateway,
             FakeServer.html() as html,
             FakeServer.not_json_rpc() as json_api,
+            FakeServer.lying_kubo(str(honest_cid)) as lying_kubo,
         ):
             published: dict[bytes | None, str] = {}
 
@@ -132,7 +144,7 @@ def world(kubo: Kubo, page_template: Path, tmp_path_factory: pytest.TempPathFact
                     published[config] = f"{gateway.url}/ipfs/{cid}/"
                 return published[config]
 
-            yield World(shop, gateway, html, json_api, tmp, ids, publish, profiles)
+            yield World(shop, gateway, html, json_api, lying_kubo, tmp, ids, publish, profiles)
 
 
 def connect(page: Any) -> None:
@@ -396,6 +408,58 @@ def sell_page(w: World) -> str:
     return f"{w.url}#/sell"
 
 
+def sell_with(**changes: Any) -> Callable[[World], str]:
+    """The seller's page, with these config.json changes."""
+    return lambda w: config_page(**changes)(w) + "#/sell"
+
+
+def parcel(page: Any, w: World, order_no: int) -> Any:
+    return page.locator(f"article.order[data-order='{w.ids['parcel']}-{order_no}']")
+
+
+def show_addresses(page: Any, w: World) -> None:
+    connect(page)
+    page.locator("button[data-action='unlock']").click()
+    expect(parcel(page, w, 1).locator("[data-address='ok']")).to_contain_text("Alice Moreau")
+
+
+def ship_with_note(*texts: str) -> Steps:
+    """Ship order 1 with an encrypted note: refused with these words, before anything is sent."""
+
+    def steps(page: Any, w: World) -> None:
+        show_addresses(page, w)
+        order = parcel(page, w, 1)
+        order.locator("button[data-action='ship']").click()
+        order.get_by_label("Tracking note").fill("DHL 00340434161094042557")
+        order.locator("button[data-action='ship-send']").click()
+        card = page.locator(".tx-card").last
+        expect(card).to_have_attribute("data-status", "error")
+        for text in texts:
+            expect(card.locator(".tx-message")).to_contain_text(text)
+        assert w.shop.order(w.ids["parcel"], 1)[8] == 1  # still Paid
+
+    return steps
+
+
+def signer(problem: str, message: str) -> Steps:
+    """Show addresses with a wallet that `problem`s (a script run in the page): said, addresses locked."""
+
+    def steps(page: Any, w: World) -> None:
+        connect(page)
+        page.evaluate(problem)
+        page.locator("button[data-action='unlock']").click()
+        expect(page.locator("[data-problem='inbox']")).to_contain_text(message)
+        expect(parcel(page, w, 1).locator("[data-address='locked']")).to_be_visible()
+
+    return steps
+
+
+def tampered_address(page: Any, w: World) -> None:
+    show_addresses(page, w)
+    failed = parcel(page, w, 2).locator("[data-address='failed']")
+    expect(failed).to_have_text("Cannot decrypt this address: its encrypted details were altered.")
+
+
 def rpc(server: str) -> Callable[[World], str]:
     return lambda w: f"{w.url}?rpc={getattr(w, server).url}#/"
 
@@ -450,6 +514,17 @@ ROWS = [
     row("checkout-nondeterministic-signer", product("keyed"), nondeterministic_signer),
     row("checkout-seller-without-key", product("mug"), seller_without_key),
     row("order-data-too-large", product("keyed"), order_data_too_large),
+    # --- the seller's workspace: IPFS writes, the shop key, sealed addresses ----------------------
+    row("ipfs-unreachable", sell_with(ipfsApi="http://127.0.0.1:9"),
+        ship_with_note("the IPFS node at http://127.0.0.1:9 does not answer", "Nothing was sent on chain."),
+        account=1),
+    row("ipfs-cid-mismatch", sell_with(ipfsApi=lambda w: w.liar.url),
+        ship_with_note("(the CID this page computed)", "Nothing was sent on chain."), account=1),
+    row("wallet-refuses-to-sign", sell_page, signer("window.__testWallet.rejectNext = true",
+        "You declined the signature in your wallet, so the addresses stay encrypted."), account=1),
+    row("signer-nondeterministic", sell_page, signer("window.__testWallet.nondeterministic = true",
+        "this wallet does not sign deterministically"), account=1),
+    row("ciphertext-tampered", sell_page, tampered_address, account=1),
     # --- a token address that is not a token -----------------------------------------------------
     row("token-not-a-token", product("not_a_token"), not_a_token),
     # --- ids -------------------------------------------------------------------------------------

@@ -72,7 +72,7 @@ class FakeServer(LocalHTTPServer):
     """An HTTP server on 127.0.0.1 that is not what a caller hopes for; records the JSON-RPC methods it was
     asked (a body that is not JSON-RPC is recorded as '?')."""
 
-    def __init__(self, answer: Callable[[str, bytes], tuple[int, str, bytes]]) -> None:
+    def __init__(self, answer: Callable[[str, bytes], tuple[int, str, bytes]], *, cors: bool = False) -> None:
         self.methods: list[str] = []
         server = self
 
@@ -89,6 +89,8 @@ class FakeServer(LocalHTTPServer):
                 self.send_response(status)
                 self.send_header("Content-Type", ctype)
                 self.send_header("Content-Length", str(len(payload)))
+                if cors:  # a server a page on another origin may read (an IPFS API that allows the page)
+                    self.send_header("Access-Control-Allow-Origin", "*")
                 self.end_headers()
                 self.wfile.write(payload)
 
@@ -113,6 +115,13 @@ class FakeServer(LocalHTTPServer):
     def not_json_rpc(cls) -> FakeServer:
         """A JSON API that is not JSON-RPC (a REST service, an IPFS API on the wrong port)."""
         return cls(lambda path, body: (200, "application/json", b'{"Message": "404 page not found", "Code": 0}'))
+
+    @classmethod
+    def lying_kubo(cls, cid: str) -> FakeServer:
+        """A Kubo RPC API that accepts any block and says it stored it under `cid` (a node with other import
+        settings, or one that lies), to any origin."""
+        answer = json.dumps({"Key": cid, "Size": 1}).encode()
+        return cls(lambda path, body: (200, "application/json", answer), cors=True)
 
     @classmethod
     def gateway(cls, files: dict[str, bytes], upstream: str | None = None) -> FakeServer:

@@ -76,6 +76,8 @@ export interface ChainReader {
   withdrawable(account: Address, currency: Address): Promise<bigint>;
   loadTokens(currencies: readonly string[]): Promise<ReadonlyMap<string, CurrencyInfo>>;
   purchases(buyer: Address): Promise<PurchasedLog[]>;
+  /** The purchases of these products with their orderData (the sealed shipping details), oldest first. */
+  sales(productIds: readonly bigint[]): Promise<PurchasedLog[]>;
   reviews(productId: bigint): Promise<ReviewedLog[]>;
   /** The seller's latest ProfileSet event, or null when it never set a profile. */
   profile(seller: Address): Promise<ProfileLog | null>;
@@ -240,6 +242,12 @@ export class Reader implements ChainReader {
   /** The buyer's purchases, oldest first (Purchased logs since the deployment block). */
   async purchases(buyer: Address): Promise<PurchasedLog[]> {
     const logs = await this.logs('Purchased', { buyer });
+    return logs.map((l) => l.args as PurchasedLog);
+  }
+
+  async sales(productIds: readonly bigint[]): Promise<PurchasedLog[]> {
+    if (!productIds.length) return [];
+    const logs = await this.logs('Purchased', { productId: [...productIds] });
     return logs.map((l) => l.args as PurchasedLog);
   }
 

@@ -1,6 +1,7 @@
 // One order as a card, for whoever looks at it (buyer, seller, arbiter): its state in words and only the
 // actions the contract would accept now; the open settlement offer; the review, offer and split forms; the
 // balances ready to withdraw.
+import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import type { Address, Hex } from 'viem';
 import { act, readyWallet, refresh, said } from '../actions';
@@ -117,35 +118,43 @@ async function acceptOffer(shop: Shop, order: Order, product: Product): Promise<
   await accept(shop, wallet, order, money(shop, product.currency), () => refresh(shop));
 }
 
-export function OrderCard({
-  order,
-  product,
-  now,
-  role,
-  orderData,
-}: {
+export interface OrderCardProps {
   order: Order;
   product: Product;
   now: number;
   role: Role;
   /** What the purchase carried (the buyer's view reads it from the Purchased event). */
   orderData?: Hex | undefined;
-}) {
+  /** Shown under the order's state (the seller's inbox: the decrypted address). */
+  extra?: ComponentChildren;
+  /** When given, "Mark shipped" opens this form (a tracking note) instead of shipping at once. */
+  shipForm?: ComponentChildren;
+  /** Marked new (it arrived while the seller's inbox was open, or since the last visit). */
+  fresh?: boolean;
+}
+
+export function OrderCard({ order, product, now, role, orderData, extra, shipForm, fresh }: OrderCardProps) {
   const shop = useShop();
   const fmt = money(shop, product.currency);
   const actions = allowedActions(order, product, role, now);
-  // The form the user opened on this order (a review, a split, an offer) stays open across re-renders while
-  // the order still allows it.
-  const [opened, setOpened] = useState<Form | null>(null);
+  // The form the user opened on this order (a review, a split, an offer, shipping) stays open across
+  // re-renders while the order still allows it.
+  const [opened, setOpened] = useState<Form | 'ship' | null>(null);
   const form = opened && actions.includes(opened) ? opened : null;
   const onAction = (action: OrderAction) => {
     if ((FORMS as readonly string[]).includes(action)) setOpened(action as Form);
+    else if (action === 'ship' && shipForm) setOpened('ship');
     else if (action === 'accept') void acceptOffer(shop, order, product);
     else simpleAction(shop, action, order, product);
   };
   const offer = offerNote(order, role, fmt);
   return (
-    <article class="order" data-order={orderRef(order)} data-state={String(order.state)}>
+    <article
+      class="order"
+      data-order={orderRef(order)}
+      data-state={String(order.state)}
+      data-new={fresh ? 'true' : undefined}
+    >
       <a class="order-thumb" href={`#/product/${product.id}`}>
         <ImageBox product={product} cls="media small" />
       </a>
@@ -154,8 +163,11 @@ export function OrderCard({
           <a href={`#/product/${product.id}`}>
             <ProductName product={product} tag="strong" />
           </a>
-          <span class={`state ${stateTone(order.state)}`} data-state={String(order.state)}>
-            {stateLabel(order.state)}
+          <span class="order-tags">
+            {fresh ? <span class="new-tag">New</span> : null}
+            <span class={`state ${stateTone(order.state)}`} data-state={String(order.state)}>
+              {stateLabel(order.state)}
+            </span>
           </span>
         </div>
         <p class="small muted">
@@ -177,6 +189,7 @@ export function OrderCard({
         {role === 'buyer' && orderData && orderData !== '0x' ? (
           <SentAddress order={order} orderData={orderData} />
         ) : null}
+        {extra}
         {offer ? (
           <p class="offer small" data-offer={offerSide(order, role)} data-amount={String(order.offerBuyerAmount)}>
             {offer}
@@ -198,6 +211,7 @@ export function OrderCard({
           </div>
         ) : null}
         <div class="order-form">
+          {form === 'ship' ? shipForm : null}
           {form === 'review' ? <ReviewForm order={order} product={product} /> : null}
           {form === 'resolve' || form === 'offer' ? (
             <SplitControl key={form} order={order} product={product} mode={form} />

@@ -1,13 +1,20 @@
-// Seller (`#/sell`): the connected account's products (price and stock edits), the orders to ship or settle,
-// and the payments ready to withdraw.
-import { useState } from 'preact/hooks';
-import type { Address } from 'viem';
-import { act } from '../actions';
+// Seller (`#/sell`), the artist's workspace: the orders to handle, the products (price and stock edits) and
+// the payments ready to withdraw. The order inbox (addresses decrypted, CSV, new orders live, ship with an
+// encrypted tracking note) and the shop's profile with its encryption key come from ../workspace, a lazy
+// chunk; until it arrives (and in tests that render to a string) the orders show as plain cards.
+import { computed, signal } from '@preact/signals';
+import { Fragment } from 'preact';
+import { jsx, jsxs } from 'preact/jsx-runtime';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import type { Address, Hex } from 'viem';
+import { act, readyWallet, refresh, said } from '../actions';
 import { catalogCall, type Order, type Product } from '../chain/contract';
 import { parseUnits, plainAmount } from '../format';
+import { loadProfile } from '../profiles';
 import { STATE } from '../orders';
 import { money, type Shop } from '../state';
 import { ImageBox, NeedWallet, ProductName, StockText, useChainData, useShop } from './common';
+import { installKit } from '../workspace/kit';
 import { ViewError } from './error';
 import { BalancesPanel, OrderCard, balancesFor, orderRef, type Balance } from './order-card';
 
@@ -19,6 +26,9 @@ export interface SellerData {
   open: { order: Order; product: Product }[];
   balances: Balance[];
   now: number;
+  /** Each order's orderData (the buyer's sealed shipping details) by `productId-orderNo`, from its Purchased log. */
+  orderData: Record<string, Hex>;
+  account: Address;
 }
 
 export async function loadSeller(shop: Shop, account: Address): Promise<SellerData> {
@@ -27,11 +37,15 @@ export async function loadSeller(shop: Shop, account: Address): Promise<SellerDa
   const all = await reader.products();
   const mine = all.filter((p) => p.seller.toLowerCase() === account.toLowerCase());
   await reader.loadTokens(mine.map((p) => p.currency));
-  const [ordersPer, balances, now] = await Promise.all([
+  const sold = mine.filter((p) => p.orderCount > 0n).map((p) => p.id);
+  const [ordersPer, balances, now, sales] = await Promise.all([
     Promise.all(mine.map((p) => (p.orderCount > 0n ? reader.orders(p.id, p.orderCount) : []))),
     balancesFor(reader, account, mine),
     reader.now(),
+    reader.sales(sold),
   ]);
+  const orderData: Record<string, Hex> = {};
+  for (const sale of sales) if (sale.orderData) orderData[`${sale.productId}-${sale.orderNo}`] = sale.orderData;
   const open: SellerData['open'] = [];
   const pending: number[] = [STATE.Paid, STATE.Shipped, STATE.Disputed];
   mine.forEach((product, i) => {
@@ -41,7 +55,7 @@ export async function loadSeller(shop: Shop, account: Address): Promise<SellerDa
   open.sort(
     (a, b) => Number(a.order.state) - Number(b.order.state) || Number(a.order.deadline) - Number(b.order.deadline),
   );
-  return { products: mine, open, balances, now };
+  return { products: mine, open, balances, now, orderData, account };
 }
 
 export function SellerView() {
@@ -62,10 +76,60 @@ function SellerPage({ account }: { account: Address }) {
     );
   }
   if (state.status === 'error') return <ViewError error={state.error} />;
-  return <SellerDesk {...state.data} />;
+  return <LiveDesk {...state.data} />;
 }
 
-export function SellerDesk({ products, open, balances, now }: SellerData) {
+/** The desk in the browser: with the workspace (inbox, profile) once its chunk arrived. */
+function LiveDesk(data: SellerData) {
+  const ws = useWorkspace();
+  return <SellerDesk {...data} workspace={ws} />;
+}
+
+type Workspace = typeof import('../workspace');
+let workspaceModule: Promise<Workspace> | undefined;
+
+/** The workspace chunk, loaded once, after the page handed it the Preact and transaction code it shares. */
+function useWorkspace(): Workspace | null {
+  const [ws, setWs] = useState<Workspace | null>(null);
+  useEffect(() => {
+    let live = true;
+    workspaceModule ??= (async () => {
+      installKit({
+        preact: { Fragment },
+        jsxRuntime: { jsx, jsxs, Fragment },
+        hooks: { useState, useEffect, useRef, useMemo },
+        signals: { signal, computed },
+        act,
+        readyWallet,
+        refresh,
+        said,
+        catalogCall,
+        loadProfile,
+        loadCrypto: () => import('../crypto'),
+      });
+      return import('../workspace');
+    })();
+    workspaceModule.then(
+      (m) => live && setWs(() => m),
+      () => {}, // without it the desk still lists the orders and ships them
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+  return ws;
+}
+
+export function SellerDesk({
+  products,
+  open,
+  balances,
+  now,
+  orderData,
+  account,
+  workspace,
+}: SellerData & { workspace?: Workspace | null }) {
+  const shop = useShop();
   return (
     <>
       <h1>Your shop</h1>
@@ -75,16 +139,18 @@ export function SellerDesk({ products, open, balances, now }: SellerData) {
         {'): it needs an IPFS node to publish the pictures.'}
       </p>
       <BalancesPanel balances={balances} caption="Payments for completed orders" />
-      <section>
+      <section class="inbox" data-workspace={workspace ? 'ready' : undefined}>
         <h2>Orders to handle ({open.length})</h2>
-        {open.length ? (
+        {!open.length ? (
+          <p class="muted">Nothing to ship or settle.</p>
+        ) : workspace ? (
+          <workspace.Inbox shop={shop} account={account} open={open} orderData={orderData} now={now} Card={OrderCard} />
+        ) : (
           <div class="orders">
             {open.map(({ order, product }) => (
               <OrderCard key={orderRef(order)} order={order} product={product} now={now} role="seller" />
             ))}
           </div>
-        ) : (
-          <p class="muted">Nothing to ship or settle.</p>
         )}
       </section>
       <section>
@@ -99,6 +165,7 @@ export function SellerDesk({ products, open, balances, now }: SellerData) {
           <p class="muted">You have not listed anything yet.</p>
         )}
       </section>
+      {workspace ? <workspace.ProfilePanel shop={shop} account={account} /> : null}
     </>
   );
 }

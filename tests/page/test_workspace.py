@@ -1,0 +1,178 @@
+"""The artist's workspace in `#/sell` (issue 17 §3): the order inbox decrypts a buyer's sealed address in the
+page, ships with a tracking note encrypted to the buyer (read back in Python by both readers), shows a new
+order live, exports the orders to ship as CSV; the shop's profile is published with its encryption key; and
+a wallet that is not one of the order's two readers cannot read the address."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from dapp.ipfs.cid import Cid, Codec
+from dapp.ipfs.metadata import canonical_json
+from dapp.shipping import (
+    OrderContext,
+    ShippingDetails,
+    ShippingKeyPair,
+    content_key,
+    derive_keypair_checked,
+    open_note,
+    seal,
+)
+from dapp.transactions.signers import sign_text
+from tests.page.conftest import LAPTOP, PHONE, Shop, screenshot
+from tests.page.test_buy import connect, transact
+
+pytestmark = [pytest.mark.anvil, pytest.mark.kubo, pytest.mark.chromium]
+
+PAID, SHIPPED = 1, 2
+ALICE = ShippingDetails(
+    name="Alice Moreau", lines=("12 Rue des Lilas", "Bâtiment B"), city="Lyon", postcode="69003", country="FR",
+    email="alice@example.org", note="Leave it with the concierge", options={"size": "M", "colour": "black"},
+)  # fmt: skip
+BOB = ShippingDetails(name="Bob Tanaka", lines=("4-2-8 Shibakoen",), city="Tokyo", postcode="105-0011", country="JP")
+NOTE = "Posted today with La Poste: tracking 6A12345678901. Thank you! 🎸"
+
+
+def node_keys(shop: Shop, account: str) -> ShippingKeyPair:
+    """`account`'s shipping key, from the dev node's signatures of the key message, as the page derives it."""
+    return derive_keypair_checked(
+        lambda text: sign_text(shop.w3, account, text), int(shop.w3.eth.chain_id), shop.catalog.address
+    )
+
+
+def buy_sealed(
+    shop: Shop, product_id: int, buyer: str, details: ShippingDetails, seller_key: bytes, *, tamper: bool = False
+) -> tuple[int, bytes]:
+    """`buyer` buys one of `product_id` (ETH) with `details` sealed to `seller_key` and the buyer's own key
+    (with `tamper`, one bit of the encrypted details flipped)."""
+    context = OrderContext(int(shop.w3.eth.chain_id), shop.catalog.address, product_id, buyer)
+    envelope = seal(details, seller_key, node_keys(shop, buyer).public_key, context)
+    if tamper:
+        envelope = envelope[:-20] + bytes([envelope[-20] ^ 1]) + envelope[-19:]
+    p = shop.product(product_id)
+    fn = shop.catalog.functions.buy(product_id, 1, p[2], p[3], p[9], envelope)
+    shop.send(fn, buyer, p[3])
+    return int(shop.product(product_id)[8]), envelope
+
+
+def shipped_note(shop: Shop, product_id: int, order_no: int) -> Cid:
+    """The tracking document's CID the OrderShipped event of this order names."""
+    logs = shop.catalog.events.OrderShipped().get_logs(from_block=shop.deploy_block)
+    (log,) = [entry for entry in logs if entry.args.productId == product_id and entry.args.orderNo == order_no]
+    return Cid(bytes(log.args.trackingDigest), int(log.args.trackingCodec))
+
+
+def card(page: Any, pid: int, no: int) -> Any:
+    return page.locator(f"article.order[data-order='{pid}-{no}']")
+
+
+def test_inbox_decrypts_ships_with_a_note_and_shows_new_orders(
+    shop: Shop, publish: Any, open_page: Any, kubo_daemon: Any
+) -> None:
+    pid = shop.list_product("Tour T-shirt 2026", price=25 * 10**15, hue=0.02)
+    seller_keys = node_keys(shop, shop.seller)
+    alice, bob = shop.accounts[2], shop.accounts[3]
+    alice_no, envelope = buy_sealed(shop, pid, alice, ALICE, seller_keys.public_key)
+    url = publish(shop.page_config(ipfs_api=kubo_daemon.info.api_url)).path_url
+
+    seller = open_page(f"{url}#/sell", account=1)
+    connect(seller)
+    order = card(seller, pid, alice_no)
+    expect(order.locator("[data-address='locked']")).to_be_visible()
+    expect(seller.locator("button[data-action='export-csv']")).to_be_disabled()
+    seller.locator("button[data-action='unlock']").click()
+    address = order.locator("[data-address='ok']")
+    expect(address).to_contain_text("Alice Moreau")
+    expect(address).to_contain_text("12 Rue des Lilas")
+    expect(address).to_contain_text("69003 Lyon")
+    expect(address).to_contain_text("Size: M")
+    expect(address).to_contain_text("Colour: black")
+    expect(address).to_contain_text("Leave it with the concierge")
+    signs = [m for m in seller.evaluate("window.__testWallet.requests") if m == "personal_sign"]
+    assert len(signs) == 2  # derived twice and compared, once for the session
+
+    # A new order arrives while the inbox is open: it appears without a reload, marked new, decrypted.
+    bob_no, _ = buy_sealed(shop, pid, bob, BOB, seller_keys.public_key)
+    fresh = card(seller, pid, bob_no)
+    expect(fresh).to_have_attribute("data-new", "true", timeout=30_000)
+    expect(fresh.locator(".new-tag")).to_have_text("New")
+    expect(fresh.locator("[data-address='ok']")).to_contain_text("Bob Tanaka")
+    expect(order).not_to_have_attribute("data-new", "true")
+    assert len([m for m in seller.evaluate("window.__testWallet.requests") if m == "personal_sign"]) == 2
+
+    with seller.expect_download() as download:
+        seller.locator("button[data-action='export-csv']").click()
+    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8"))))
+    assert [(r["order"], r["name"], r["country"]) for r in rows] == [
+        (f"{pid}-{alice_no}", "Alice Moreau", "FR"),
+        (f"{pid}-{bob_no}", "Bob Tanaka", "JP"),
+    ]
+    assert rows[0]["options"] == "colour=black; size=M"
+
+    expect(seller.locator("section.profile-panel")).to_be_visible()
+    seller.locator("body").evaluate("() => window.scrollTo(0, 0)")
+    screenshot(seller, "inbox-1280x800")
+    seller.set_viewport_size(PHONE)
+    screenshot(seller, "inbox-390x844")
+    seller.set_viewport_size(LAPTOP)
+
+    order.locator("button[data-action='ship']").click()
+    order.get_by_label("Tracking note").fill(NOTE)
+    transact(seller, order.locator("button[data-action='ship-send']").click)
+    assert shop.order(pid, alice_no)[8] == SHIPPED
+
+    # The note on IPFS is the CID on chain, and both readers of the order (and only they) open it in Python.
+    note_cid = shipped_note(shop, pid, alice_no)
+    blob = shop.kubo.cat(note_cid)
+    assert note_cid == Cid.of_block(Codec.RAW, blob) and blob[0] == 1  # a raw block: version 1 of the note
+    context = OrderContext(int(shop.w3.eth.chain_id), shop.catalog.address, pid, alice)
+    for reader in (shop.seller, alice):
+        key = content_key(envelope, node_keys(shop, reader), context)
+        assert open_note(blob, key, context, alice_no) == NOTE
+
+
+def test_a_profile_with_its_key_is_published(shop: Shop, publish: Any, open_page: Any, kubo_daemon: Any) -> None:
+    shop.list_product("Enamel Pin", kind="cap", hue=0.4)
+    url = publish(shop.page_config(ipfs_api=kubo_daemon.info.api_url)).path_url
+    seller = open_page(f"{url}#/sell", account=1)
+    connect(seller)
+    panel = seller.locator("section.profile-panel")
+    expect(panel.locator("[data-key]")).to_have_attribute("data-key", "none")
+    expect(panel).to_contain_text("buyers cannot send you a shipping address")
+    panel.get_by_label("Shop name").fill("Moonwave Merch")
+    panel.get_by_label("Description").fill("Tour merch, shipped from Lisbon.")
+    transact(seller, panel.locator("button[data-action='publish-profile']").click)
+
+    logs = shop.catalog.events.ProfileSet().get_logs(from_block=shop.deploy_block)
+    assert [log.args.seller for log in logs] == [shop.seller]
+    cid = Cid(bytes(logs[-1].args.digest), int(logs[-1].args.codec))
+    key = node_keys(shop, shop.seller)
+    expected = canonical_json({
+        "schema": "ownerless-store/seller@1", "name": "Moonwave Merch",
+        "description": "Tour merch, shipped from Lisbon.", "encryptionKey": key.public_hex,
+    })  # fmt: skip
+    assert shop.kubo.cat(cid) == expected  # byte for byte what the CLI builds, so the same CID
+    expect(panel.locator("[data-key]")).to_have_attribute("data-key", "ok")
+    expect(panel).to_contain_text("Moonwave Merch (on chain)")
+    expect(panel).to_contain_text("Encryption key published")
+
+
+def test_another_wallet_cannot_read_the_address(shop: Shop, publish: Any, open_page: Any) -> None:
+    """Account 4 sells a product whose order carries an address sealed to account 1 (the shop key of another
+    wallet) and the buyer: in account 4's inbox it is a clear "cannot decrypt", never the address."""
+    other = shop.accounts[4]
+    pid = shop.list_product("Tour Poster", kind="poster", seller=other)
+    order_no, _ = buy_sealed(shop, pid, shop.accounts[2], ALICE, node_keys(shop, shop.seller).public_key)
+    page = open_page(f"{publish().path_url}#/sell", account=4)
+    connect(page)
+    page.locator("button[data-action='unlock']").click()
+    failed = card(page, pid, order_no).locator("[data-address='failed']")
+    expect(failed).to_contain_text("Cannot decrypt this address: this key does not open it")
+    expect(page.locator("#view")).not_to_contain_text("Alice")
+    expect(page.locator("#view")).not_to_contain_text("Lilas")
