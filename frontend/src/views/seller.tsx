@@ -45,7 +45,10 @@ export async function loadSeller(shop: Shop, account: Address): Promise<SellerDa
     reader.sales(sold),
   ]);
   const orderData: Record<string, Hex> = {};
-  for (const sale of sales) if (sale.orderData) orderData[`${sale.productId}-${sale.orderNo}`] = sale.orderData;
+  // only orders that carry something: an empty orderData (`0x`) is an order without an address
+  for (const sale of sales) {
+    if (sale.orderData && sale.orderData !== '0x') orderData[`${sale.productId}-${sale.orderNo}`] = sale.orderData;
+  }
   const open: SellerData['open'] = [];
   const pending: number[] = [STATE.Paid, STATE.Shipped, STATE.Disputed];
   mine.forEach((product, i) => {
