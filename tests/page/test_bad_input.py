@@ -16,13 +16,14 @@ orderData (said in the form, before any signature).
 
 The seller's workspace (issue 17) adds: an unreachable IPFS API, an IPFS API that reports another CID than
 the page computed (both when shipping with an encrypted note: the order stays Paid), a wallet that refuses
-to sign the key message, a wallet that does not sign deterministically, and a tampered sealed address.
+to sign the key message, a wallet that does not sign deterministically, a tampered sealed address, and, in
+the listing form, a 30 MB photo, a file that is not an image and one that only claims to be.
 
 Cells left out, because the page takes no such input: a keystore and its password (the page signs
 through the browser wallet; the burner keeps its key in the browser), and a currency address typed by a
-seller (listing stays in the command line). A token address that is not a token reaches the page as a
-product's currency; the registry file reaches it as the page's config.json; CIDs as config.json's
-sellerDocument.
+seller (the listing form offers ETH and the tokens the shop already prices in). A token address that is
+not a token reaches the page as a product's currency; the registry file reaches it as the page's
+config.json; CIDs as config.json's sellerDocument.
 """
 
 from __future__ import annotations
@@ -454,6 +455,23 @@ def signer(problem: str, message: str) -> Steps:
     return steps
 
 
+def photo(name: str, size: int, message: str) -> Steps:
+    """Choose `name` (`size` bytes of text) as a photo in the listing form: refused, nothing uploaded."""
+
+    def steps(page: Any, w: World) -> None:
+        path = w.tmp / name
+        if not path.exists():
+            with path.open("wb") as out:
+                out.truncate(size)  # sparse: no 30 MB written to disk
+        connect(page)
+        panel = page.locator("section.listing-panel")
+        panel.get_by_label("Photos").set_input_files(str(path))
+        expect(panel.locator("[data-problem='listing']")).to_have_text(message)
+        expect(panel.locator(".photo-strip figure")).to_have_count(0)
+
+    return steps
+
+
 def tampered_address(page: Any, w: World) -> None:
     show_addresses(page, w)
     failed = parcel(page, w, 2).locator("[data-address='failed']")
@@ -525,6 +543,12 @@ ROWS = [
     row("signer-nondeterministic", sell_page, signer("window.__testWallet.nondeterministic = true",
         "this wallet does not sign deterministically"), account=1),
     row("ciphertext-tampered", sell_page, tampered_address, account=1),
+    row("photo-30mb", sell_page, photo("IMG_0001.jpg", 30 * 1024 * 1024,
+        "Photo refused: IMG_0001.jpg is 30.0 MB; a photo can be at most 20.0 MB."), account=1),
+    row("photo-not-an-image", sell_page, photo("notes.txt", 200,
+        "Photo refused: notes.txt is not an image (text/plain): choose a JPEG, PNG or WebP photo."), account=1),
+    row("photo-undecodable", sell_page, photo("broken.png", 200,
+        "Photo refused: broken.png is not an image this browser can read."), account=1),
     # --- a token address that is not a token -----------------------------------------------------
     row("token-not-a-token", product("not_a_token"), not_a_token),
     # --- ids -------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 from dapp.ipfs.cid import Cid, Codec
-from dapp.ipfs.metadata import canonical_json
+from dapp.ipfs.metadata import canonical_json, parse_product_metadata
 from dapp.shipping import (
     OrderContext,
     ShippingDetails,
@@ -25,7 +26,7 @@ from dapp.shipping import (
     seal,
 )
 from dapp.transactions.signers import sign_text
-from tests.page.conftest import LAPTOP, PHONE, Shop, screenshot
+from tests.page.conftest import DAY, LAPTOP, PHONE, Shop, screenshot
 from tests.page.test_buy import connect, transact
 
 pytestmark = [pytest.mark.anvil, pytest.mark.kubo, pytest.mark.chromium]
@@ -176,3 +177,77 @@ def test_another_wallet_cannot_read_the_address(shop: Shop, publish: Any, open_p
     expect(failed).to_contain_text("Cannot decrypt this address: this key does not open it")
     expect(page.locator("#view")).not_to_contain_text("Alice")
     expect(page.locator("#view")).not_to_contain_text("Lilas")
+
+
+GPS_MARKER = b"GPS 38.7223N 9.1393W secret studio"
+
+
+def camera_jpeg(page: Any, path: Path, hue: int) -> Path:
+    """A 2400x1600 JPEG drawn by the browser, with an EXIF segment carrying a location, as a phone writes."""
+    data = page.evaluate(
+        """async (hue) => {
+            const c = document.createElement('canvas'); c.width = 2400; c.height = 1600;
+            const g = c.getContext('2d');
+            for (let i = 0; i < 24; i++) { g.fillStyle = `hsl(${hue + i * 9} 70% ${30 + i * 2}%)`;
+              g.fillRect(i * 100, 0, 100, 1600); }
+            g.fillStyle = '#fff'; g.font = 'bold 220px sans-serif'; g.fillText('MOONWAVE', 300, 900);
+            const blob = await new Promise((r) => c.toBlob(r, 'image/jpeg', 0.95));
+            return Array.from(new Uint8Array(await blob.arrayBuffer()));
+        }""",
+        hue,
+    )
+    jpeg = bytes(data)
+    tiff = b"MM\x00*\x00\x00\x00\x08\x00\x00\x00\x00\x00\x00" + GPS_MARKER
+    app1 = b"Exif\x00\x00" + tiff
+    path.write_bytes(jpeg[:2] + b"\xff\xe1" + (len(app1) + 2).to_bytes(2, "big") + app1 + jpeg[2:])
+    return path
+
+
+def test_the_artist_lists_a_product_with_two_photos(
+    shop: Shop, publish: Any, open_page: Any, kubo_daemon: Any, tmp_path: Path
+) -> None:
+    url = publish(shop.page_config(ipfs_api=kubo_daemon.info.api_url)).path_url
+    seller = open_page(f"{url}#/sell", account=1)
+    connect(seller)
+    panel = seller.locator("section.listing-panel")
+    photos = [camera_jpeg(seller, tmp_path / f"IMG_{n}.jpg", hue) for n, hue in ((4031, 200), (4032, 20))]
+    assert all(GPS_MARKER in p.read_bytes() for p in photos)
+    panel.get_by_label("Title").fill("Tour Hoodie 2026")
+    panel.get_by_label("Description").fill("Heavyweight, screen-printed in Lisbon.")
+    panel.get_by_label("Photos").set_input_files([str(p) for p in photos])
+    expect(panel.locator(".photo-strip figure")).to_have_count(2)
+    panel.get_by_label("Price").fill("0.045")
+    panel.get_by_label("Stock").fill("12")
+    panel.get_by_label("Escrow window (days; 0: paid at once)").fill("14")
+    panel.get_by_label("Handling time (days to ship)").fill("3")
+    panel.get_by_label("Arbiter (optional)").fill(shop.arbiter)
+    panel.scroll_into_view_if_needed()
+    screenshot(seller, "listing-1280x800")
+    seller.set_viewport_size(PHONE)
+    panel.scroll_into_view_if_needed()
+    screenshot(seller, "listing-390x844")
+    seller.set_viewport_size(LAPTOP)
+
+    started = time.monotonic()
+    transact(seller, panel.locator("button[data-action='list-product']").click)
+    expect(panel.locator("[data-listed]")).to_have_attribute("data-listed", "1")
+    seller.goto(f"{url}#/")
+    card = seller.locator("a.card[data-product='1']")
+    expect(card).to_contain_text("Tour Hoodie 2026")
+    expect(card.locator(".media.loaded")).to_have_count(1)
+    list_product_s = time.monotonic() - started
+    print(f"list_product_s {list_product_s:.2f}")
+
+    (pid, seller_of, currency, price, stock, handling, escrow, arbiter, *_, digest, codec, listed) = shop.product(1)
+    assert (pid, seller_of, currency, price, stock) == (1, shop.seller, "0x" + "00" * 20, 45 * 10**15, 12)
+    assert (handling, escrow, arbiter, listed) == (3 * DAY, 14 * DAY, shop.arbiter, True)
+    document = Cid(bytes(digest), int(codec))
+    assert document.codec == Codec.RAW
+    metadata = parse_product_metadata(document, shop.kubo.cat(document))
+    assert (metadata.name, metadata.description) == ("Tour Hoodie 2026", "Heavyweight, screen-printed in Lisbon.")
+    assert len(metadata.images) == 2
+    for image in metadata.images:
+        data = shop.kubo.cat(image)
+        assert data[:2] == b"\xff\xd8" and len(data) <= 256 * 1024  # a JPEG, one raw block
+        assert GPS_MARKER not in data and b"Exif" not in data  # re-encoded: the location is gone
+        assert str(Cid.of_block(Codec.RAW, data)) == image  # the CID `dapp cid` gives a file of one block

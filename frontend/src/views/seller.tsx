@@ -136,11 +136,12 @@ export function SellerDesk({
   return (
     <>
       <h1>Your shop</h1>
-      <p class="muted small">
-        {'Listing a new product stays in the command line ('}
-        <code>dapp list-product</code>
-        {'): it needs an IPFS node to publish the pictures.'}
-      </p>
+      {workspace ? null : (
+        <p class="muted small">
+          {'Listing a new product from this page needs its workspace; from the command line: '}
+          <code>dapp list-product</code>
+        </p>
+      )}
       <BalancesPanel balances={balances} caption="Payments for completed orders" />
       <section class="inbox" data-workspace={workspace ? 'ready' : undefined}>
         <h2>Orders to handle ({open.length})</h2>
@@ -168,6 +169,7 @@ export function SellerDesk({
           <p class="muted">You have not listed anything yet.</p>
         )}
       </section>
+      {workspace ? <workspace.ListingPanel shop={shop} account={account} products={products} /> : null}
       {workspace ? <workspace.ProfilePanel shop={shop} account={account} /> : null}
     </>
   );
@@ -210,6 +212,13 @@ function ProductRow({ product }: { product: Product }) {
       { label: `Set stock to ${units}`, call: () => catalogCall(store, 'setStock', [product.id, units]) },
     ]);
   };
+  const delist = () => {
+    // Delisting is final for this listing (a new one is listed again): asked before the wallet is.
+    if (!confirm(`Delist #${product.id}? It can no longer be bought; open orders go on as they are.`)) return;
+    void act(shop, `Delist #${product.id}`, product.currency, () => [
+      { label: 'Delist', call: () => catalogCall(store, 'delist', [product.id]) },
+    ]);
+  };
   return (
     <article class="seller-product" data-product={String(product.id)}>
       <a class="order-thumb" href={`#/product/${product.id}`}>
@@ -250,6 +259,9 @@ function ProductRow({ product }: { product: Product }) {
                 Save
               </button>
             </label>
+            <button class="btn ghost" type="button" data-action="delist" onClick={delist}>
+              Delist
+            </button>
           </div>
         ) : null}
         <p class="small warn-text">{error}</p>

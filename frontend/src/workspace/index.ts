@@ -1,4 +1,5 @@
 // The seller's workspace (`#/sell`): the order inbox and the shop's profile. A lazy chunk of its own,
 // loaded by the seller view after it handed over its kit (kit.ts); importing it runs nothing.
 export { Inbox, type CardProps } from './inbox';
+export { ListingPanel } from './listing';
 export { ProfilePanel } from './profile';

@@ -1,0 +1,365 @@
+// List a product from the page: title, description, photos, price in ETH or a token the shop prices in,
+// stock, handling time, escrow window, arbiter. Photos are re-encoded through a canvas (resized, and a
+// canvas keeps no EXIF: no location, no camera serial), each to one raw block of at most 256 KiB, so the
+// page's CIDs are the ones `ipfs add --cid-version=1 --raw-leaves` and `dapp cid` give without chunking
+// (a photo that would not fit even at 640 px is refused, and the message says so). The product@1 document
+// is canonical JSON as dapp.ipfs.metadata builds it. Every CID the node reports is checked against the page's
+// before listProduct goes on chain; the listing is simulated before anything is uploaded.
+import { useState } from 'preact/hooks';
+import { getAddress, isAddress, type Address } from 'viem';
+import type { Product } from '../chain/contract';
+import { parseUnits } from '../format';
+import type { Shop } from '../state';
+import { ipfsApi } from './inbox';
+import { MAX_BLOCK, apiUrl, putBlock, rawBlock, type RawBlock } from './ipfs';
+import { kit } from './kit';
+
+const PRODUCT_SCHEMA = 'ownerless-store/product@1';
+const ZERO_ADDRESS = '0x0000000000000000000000000000000000000000';
+export const MAX_PHOTO_BYTES = 20 * 1024 * 1024; // what a phone camera gives, with room; a 30 MB file is refused
+const MAX_PHOTOS = 6;
+const LONG_SIDE = 1600;
+const MIN_LONG_SIDE = 640;
+const DAY = 86400;
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]|\r(?!\n)/;
+
+export interface Photo {
+  name: string;
+  bytes: Uint8Array;
+  block: RawBlock;
+  url: string;
+  width: number;
+  height: number;
+}
+
+const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+
+/** A photo file made ready to publish: checked, resized, re-encoded as JPEG (no EXIF), one raw block. */
+export async function preparePhoto(file: File): Promise<Photo> {
+  if (file.size > MAX_PHOTO_BYTES) {
+    throw new Error(`${file.name} is ${mb(file.size)}; a photo can be at most ${mb(MAX_PHOTO_BYTES)}`);
+  }
+  if (!file.type.startsWith('image/')) {
+    throw new Error(`${file.name} is not an image (${file.type || 'unknown type'}): choose a JPEG, PNG or WebP photo`);
+  }
+  let bitmap: ImageBitmap;
+  try {
+    bitmap = await createImageBitmap(file);
+  } catch {
+    throw new Error(`${file.name} is not an image this browser can read`);
+  }
+  try {
+    for (let side = LONG_SIDE; side >= MIN_LONG_SIDE; side = Math.floor(side * 0.8)) {
+      const scale = Math.min(1, side / Math.max(bitmap.width, bitmap.height));
+      const width = Math.max(1, Math.round(bitmap.width * scale));
+      const height = Math.max(1, Math.round(bitmap.height * scale));
+      const canvas = document.createElement('canvas');
+      canvas.width = width;
+      canvas.height = height;
+      const context = canvas.getContext('2d');
+      if (!context) throw new Error('this browser cannot draw images (no canvas)');
+      context.fillStyle = '#fff'; // a transparent PNG gets a white background, as JPEG has no alpha
+      context.fillRect(0, 0, width, height);
+      context.drawImage(bitmap, 0, 0, width, height);
+      const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/jpeg', 0.85));
+      if (!blob) throw new Error(`${file.name} could not be re-encoded`);
+      if (blob.size > MAX_BLOCK) continue;
+      const bytes = new Uint8Array(await blob.arrayBuffer());
+      return { name: file.name, bytes, block: await rawBlock(bytes), url: URL.createObjectURL(blob), width, height };
+    }
+  } finally {
+    bitmap.close();
+  }
+  throw new Error(`${file.name} does not fit in 256 KiB even at ${MIN_LONG_SIDE} px (one IPFS block); crop it`);
+}
+
+/** The product@1 document's canonical bytes (sorted keys, no spaces), as dapp.ipfs.metadata builds it. */
+export function productDocument(name: string, description: string, images: readonly string[]): Uint8Array {
+  if (!name.trim()) throw new Error('Title: must not be empty');
+  if (name.length > 200) throw new Error(`Title: ${name.length} characters; at most 200`);
+  if (description.length > 10000) throw new Error(`Description: ${description.length} characters; at most 10000`);
+  if (CONTROL.test(name) || CONTROL.test(description)) throw new Error('Title and description: only text, please');
+  return new TextEncoder().encode(JSON.stringify({ description, images, name, schema: PRODUCT_SCHEMA }));
+}
+
+/** Days as typed ("3", "0.5") to whole seconds; null when it is not a number of days. */
+function days(text: string): number | null {
+  if (!/^\d+(\.\d+)?$/.test(text.trim())) return null;
+  return Math.round(Number(text) * DAY);
+}
+
+interface Terms {
+  currency: Address;
+  price: bigint;
+  stock: bigint;
+  handling: bigint;
+  escrow: bigint;
+  arbiter: Address;
+}
+
+/** The listing terms as the contract takes them, or the first problem in words (said before any prompt). */
+export function listingTerms(
+  fields: { currency: string; price: string; stock: string; handling: string; escrow: string; arbiter: string },
+  decimals: number,
+  seller: string,
+): Terms {
+  let price: bigint;
+  try {
+    price = parseUnits(fields.price, decimals);
+  } catch (error) {
+    throw new Error(`Price: ${(error as Error).message}`);
+  }
+  if (price === 0n) throw new Error('Price: must be more than 0');
+  if (price >= 2n ** 96n) throw new Error('Price: too large');
+  if (!/^\d+$/.test(fields.stock.trim())) throw new Error('Stock: a whole number');
+  const stock = BigInt(fields.stock.trim());
+  if (stock >= 2n ** 32n) throw new Error(`Stock: at most ${2n ** 32n - 1n}`);
+  const escrow = days(fields.escrow);
+  if (escrow === null) throw new Error('Escrow window: a number of days (0: paid to you at once)');
+  if (escrow !== 0 && (escrow < DAY || escrow > 365 * DAY)) throw new Error('Escrow window: 1 to 365 days, or 0');
+  let handling = 0;
+  if (escrow) {
+    const typed = days(fields.handling);
+    if (typed === null || typed < 3600 || typed > 365 * DAY) {
+      throw new Error('Handling time: 1 hour (0.05 days) to 365 days to ship an order');
+    }
+    handling = typed;
+  }
+  let arbiter: Address = ZERO_ADDRESS;
+  if (fields.arbiter.trim()) {
+    const typed = fields.arbiter.trim();
+    if (!isAddress(typed, { strict: false })) throw new Error(`Arbiter: “${typed}” is not an address`);
+    if (typed !== typed.toLowerCase() && !isAddress(typed)) throw new Error('Arbiter: the address fails its checksum');
+    if (!escrow) throw new Error('Arbiter: only an escrowed product (escrow window above 0) has disputes to settle');
+    if (typed.toLowerCase() === seller.toLowerCase()) throw new Error('Arbiter: you cannot arbitrate your own sales');
+    arbiter = getAddress(typed);
+  }
+  return {
+    currency: fields.currency as Address,
+    price,
+    stock,
+    handling: BigInt(handling),
+    escrow: BigInt(escrow),
+    arbiter,
+  };
+}
+
+export function ListingPanel({
+  shop,
+  account,
+  products,
+}: {
+  shop: Shop;
+  account: Address;
+  products: readonly Product[];
+}) {
+  const [name, setName] = useState('');
+  const [description, setDescription] = useState('');
+  const [photos, setPhotos] = useState<Photo[]>([]);
+  const [currency, setCurrency] = useState<string>(ZERO_ADDRESS);
+  const [price, setPrice] = useState('');
+  const [stock, setStock] = useState('10');
+  const [handling, setHandling] = useState('3');
+  const [escrow, setEscrow] = useState('14');
+  const [arbiter, setArbiter] = useState('');
+  const [problem, setProblem] = useState('');
+  const [preparing, setPreparing] = useState(false);
+  const [listed, setListed] = useState<bigint | null>(null);
+  const api = ipfsApi(shop);
+  // ETH, and every token this shop already prices in (their symbols and decimals are read)
+  const tokens = [...new Set(products.map((p) => p.currency.toLowerCase()))].filter((c) => c !== ZERO_ADDRESS);
+  const info = (c: string) =>
+    c === ZERO_ADDRESS ? { symbol: 'ETH', decimals: 18 } : (shop.reader.tokens.get(c) ?? { symbol: c, decimals: 18 });
+
+  const addPhotos = async (files: FileList | null) => {
+    if (!files?.length) return;
+    setProblem('');
+    setPreparing(true);
+    const ready: Photo[] = [];
+    const refused: string[] = [];
+    for (const file of Array.from(files)) {
+      if (photos.length + ready.length >= MAX_PHOTOS) {
+        refused.push(`at most ${MAX_PHOTOS} photos`);
+        break;
+      }
+      try {
+        ready.push(await preparePhoto(file));
+      } catch (error) {
+        refused.push((error as Error).message);
+      }
+    }
+    setPhotos([...photos, ...ready]);
+    setPreparing(false);
+    if (refused.length) setProblem(`Photo refused: ${refused.join('; ')}.`);
+  };
+
+  const list = async () => {
+    setProblem('');
+    setListed(null);
+    let terms: Terms;
+    let document: Uint8Array;
+    try {
+      terms = listingTerms({ currency, price, stock, handling, escrow, arbiter }, info(currency).decimals, account);
+      document = productDocument(
+        name,
+        description,
+        photos.map((p) => p.block.cid),
+      );
+    } catch (error) {
+      return setProblem((error as Error).message);
+    }
+    if (!api) return setProblem('No IPFS node to add the photos and description to: enter a Kubo RPC API above.');
+    let endpoint: string;
+    try {
+      endpoint = apiUrl(api);
+    } catch (error) {
+      return setProblem((error as Error).message);
+    }
+    const doc = await rawBlock(document);
+    const { act, catalogCall } = kit();
+    const call = catalogCall(shop.config.address, 'listProduct', [
+      terms.currency,
+      terms.price,
+      terms.stock,
+      terms.handling,
+      terms.escrow,
+      terms.arbiter,
+      doc.digest,
+      doc.codec,
+    ]);
+    const ok = await act(shop, `List “${name.trim()}”`, terms.currency, (wallet) => [
+      {
+        label: `Add ${photos.length} photo${photos.length === 1 ? '' : 's'} and the description to IPFS`,
+        waiting: 'checking, then uploading',
+        doneNote: `${doc.cid.slice(0, 16)}…`,
+        send: async () => {
+          await shop.node.simulate(call, wallet.account); // a listing the chain would refuse uploads nothing
+          for (const photo of photos) await putBlock(endpoint, photo.bytes, photo.block);
+          return putBlock(endpoint, document, doc);
+        },
+      },
+      { label: 'List it on chain', call: () => call },
+    ]);
+    if (ok) {
+      setListed(await shop.node.read('productCount', []));
+      setName('');
+      setDescription('');
+      setPhotos([]);
+      setPrice('');
+    }
+  };
+
+  const cli =
+    `dapp list-product --name ${JSON.stringify(name || 'Tour T-shirt')} --price ${price || '0.02'}` +
+    `${currency === ZERO_ADDRESS ? 'ether' : ` --currency ${currency}`} --stock ${stock || 10}` +
+    `${Number(escrow) ? ` --escrow ${escrow}d --handling ${handling}d` : ''}` +
+    `${photos.map((p) => ` --image ${JSON.stringify(p.name)}`).join('')}`;
+
+  return (
+    <section class="listing-panel">
+      <h2>List a product</h2>
+      <div class="listing-grid">
+        <label>
+          Title
+          <input type="text" maxLength={200} value={name} onInput={(e) => setName(e.currentTarget.value)} />
+        </label>
+        <label>
+          Description
+          <textarea rows={3} value={description} onInput={(e) => setDescription(e.currentTarget.value)} />
+        </label>
+        <label>
+          Photos (resized in your browser, location and camera data removed)
+          <input
+            type="file"
+            accept="image/*"
+            multiple
+            aria-label="Photos"
+            onChange={(e) => {
+              void addPhotos(e.currentTarget.files);
+              e.currentTarget.value = '';
+            }}
+          />
+        </label>
+        {photos.length || preparing ? (
+          <div class="photo-strip">
+            {photos.map((p, i) => (
+              <figure key={p.block.cid} data-cid={p.block.cid}>
+                <img src={p.url} alt={p.name} width={96} height={96} />
+                <figcaption class="small muted">
+                  {`${p.width}×${p.height} · ${Math.ceil(p.bytes.length / 1024)} KB `}
+                  <button class="link" type="button" onClick={() => setPhotos(photos.filter((_, j) => j !== i))}>
+                    remove
+                  </button>
+                </figcaption>
+              </figure>
+            ))}
+            {preparing ? <span class="small muted">Preparing…</span> : null}
+          </div>
+        ) : null}
+        <div class="listing-row">
+          <label>
+            Price
+            <input type="text" inputMode="decimal" value={price} onInput={(e) => setPrice(e.currentTarget.value)} />
+          </label>
+          <label>
+            Currency
+            <select value={currency} onChange={(e) => setCurrency(e.currentTarget.value)}>
+              <option value={ZERO_ADDRESS}>ETH</option>
+              {tokens.map((t) => (
+                <option key={t} value={t}>
+                  {info(t).symbol}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Stock
+            <input type="number" min={0} value={stock} onInput={(e) => setStock(e.currentTarget.value)} />
+          </label>
+        </div>
+        <div class="listing-row">
+          <label>
+            Escrow window (days; 0: paid at once)
+            <input type="text" inputMode="decimal" value={escrow} onInput={(e) => setEscrow(e.currentTarget.value)} />
+          </label>
+          <label>
+            Handling time (days to ship)
+            <input
+              type="text"
+              inputMode="decimal"
+              value={handling}
+              disabled={!Number(escrow)}
+              onInput={(e) => setHandling(e.currentTarget.value)}
+            />
+          </label>
+          <label>
+            Arbiter (optional)
+            <input type="text" value={arbiter} placeholder="0x…" onInput={(e) => setArbiter(e.currentTarget.value)} />
+          </label>
+        </div>
+      </div>
+      {!api ? (
+        <p class="small muted">
+          {'No writable IPFS node: enter a Kubo RPC API under “Shop profile”, or list from the command line: '}
+          <code>{cli}</code>
+        </p>
+      ) : null}
+      <div class="actions">
+        <button class="btn primary" type="button" data-action="list-product" disabled={preparing} onClick={list}>
+          List
+        </button>
+      </div>
+      {listed ? (
+        <p class="small" data-listed={String(listed)}>
+          {'Listed: '}
+          <a href={`#/product/${listed}`}>{`product #${listed}`}</a>
+          {' is in the catalog.'}
+        </p>
+      ) : null}
+      <p class="small warn-text" data-problem="listing">
+        {problem}
+      </p>
+    </section>
+  );
+}
