@@ -48,6 +48,7 @@ from tests.support.art import SHAPES, product_png  # noqa: E402
 from tests.support.browser import CHROMIUM, LAUNCH_ARGS  # noqa: E402
 
 RESULTS = REPO / "bench" / "results" / "page.json"
+CARRIED = ("list_product_s", "list_product_runs_s", "list_product_setup")
 ZERO = "0x" + "00" * 20
 PRODUCTS = 100
 LOADS = 5
@@ -256,6 +257,9 @@ def main() -> int:
         "demo_s: make demo on a 2-core machine shared with other work, everything installed",
         "goals": GOALS,
     }
+    # figures another run measures (the listing flow, by tests/page/test_workspace.py): kept as they were
+    previous = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    result.update({key: previous[key] for key in CARRIED if key in previous})
     RESULTS.write_text(json.dumps(result, indent=2) + "\n")
     for key, goal in GOALS.items():
         verdict = "ok" if result[key] <= goal else "OVER GOAL"
