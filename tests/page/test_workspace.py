@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
+from web3 import Web3
 
 from dapp.ipfs.cid import Cid, Codec
 from dapp.ipfs.metadata import canonical_json, parse_product_metadata
@@ -26,8 +28,9 @@ from dapp.shipping import (
     seal,
 )
 from dapp.transactions.signers import sign_text
-from tests.page.conftest import DAY, LAPTOP, PHONE, Shop, screenshot
+from tests.page.conftest import DAY, LAPTOP, PHONE, WALLET_JS, Shop, screenshot
 from tests.page.test_buy import connect, transact
+from tests.support.fixtures import Cli, Up
 
 pytestmark = [pytest.mark.anvil, pytest.mark.kubo, pytest.mark.chromium]
 
@@ -251,3 +254,39 @@ def test_the_artist_lists_a_product_with_two_photos(
         assert data[:2] == b"\xff\xd8" and len(data) <= 256 * 1024  # a JPEG, one raw block
         assert GPS_MARKER not in data and b"Exif" not in data  # re-encoded: the location is gone
         assert str(Cid.of_block(Codec.RAW, data)) == image  # the CID `dapp cid` gives a file of one block
+
+
+def test_on_the_demo_the_inbox_reads_the_seeded_addresses_and_a_product_is_listed(tmp_path: Path, browser: Any) -> None:
+    """`dapp up` as a newcomer runs it: the sample seller's inbox decrypts the seeded orders' addresses, and a
+    product listed from the page (through the demo's own Kubo API) appears in the catalog; the time from the
+    click on List to its card, picture included, is list_product_s."""
+    with Up(Cli(tmp_path)) as up:
+        url, rpc = up.field("open"), up.text.split("RPC URL ")[1].split(",")[0]
+        accounts = Web3(Web3.HTTPProvider(rpc)).eth.accounts
+        context = browser.new_context(viewport=LAPTOP, device_scale_factor=1)
+        wallet = {"account": accounts[1], "rpcUrl": rpc, "anvilChainId": 31337, "chainId": 31337, "announce": True}
+        context.add_init_script(WALLET_JS.replace("__WALLET_CONFIG__", json.dumps(wallet)))
+        seller = context.new_page()
+        seller.set_default_timeout(20_000)
+        seller.goto(f"{url}#/sell")
+        connect(seller)
+        seller.locator("button[data-action='unlock']").click()
+        addresses = seller.locator("[data-address='ok']")
+        expect(addresses.filter(has_text="Alice Moreau")).to_contain_text("Size: M")
+        expect(addresses.filter(has_text="Bob Tanaka")).to_contain_text("105-0011 Tokyo")
+
+        panel = seller.locator("section.listing-panel")
+        panel.get_by_label("Title").fill("Tour Cap 2026")
+        panel.get_by_label("Photos").set_input_files(str(camera_jpeg(seller, tmp_path / "IMG_5001.jpg", 120)))
+        expect(panel.locator(".photo-strip figure")).to_have_count(1)
+        panel.get_by_label("Price").fill("0.015")
+        started = time.monotonic()
+        transact(seller, panel.locator("button[data-action='list-product']").click)
+        listed = panel.locator("[data-listed]").get_attribute("data-listed")
+        seller.goto(f"{url}#/")
+        card = seller.locator(f"a.card[data-product='{listed}']")
+        expect(card).to_contain_text("Tour Cap 2026")
+        expect(card.locator(".media.loaded")).to_have_count(1)
+        print(f"list_product_s (demo) {time.monotonic() - started:.2f}")
+        context.close()
+        assert up.interrupt() == 0
