@@ -72,12 +72,32 @@ def shipped_note(shop: Shop, product_id: int, order_no: int) -> Cid:
     return Cid(bytes(log.args.trackingDigest), int(log.args.trackingCodec))
 
 
+# In the buyer's page: the wallet announced through EIP-6963 signs the key message (twice, compared), and the
+# page's crypto chunk derives the key, recovers the order's content key and opens the note block.
+BUYER_READS_NOTE = """async (a) => {
+    const provider = await new Promise((resolve) => {
+        window.addEventListener('eip6963:announceProvider', (e) => resolve(e.detail.provider), { once: true });
+        window.dispatchEvent(new Event('eip6963:requestProvider'));
+    });
+    const [account] = await provider.request({ method: 'eth_requestAccounts' });
+    const hex = (text) => '0x' + Array.from(new TextEncoder().encode(text),
+        (b) => b.toString(16).padStart(2, '0')).join('');
+    const sign = (text) => provider.request({ method: 'personal_sign', params: [hex(text), account] });
+    const m = await import(a.chunk);
+    const key = await m.deriveKeyPairChecked(sign, a.chainId, a.catalog);
+    const context = { chainId: a.chainId, catalog: a.catalog, productId: BigInt(a.productId), buyer: a.buyer };
+    const contentKey = await m.openContentKey(a.orderData, key, context);
+    const blob = new Uint8Array(await (await fetch(a.note)).arrayBuffer());
+    return m.openNote(blob, contentKey, context, BigInt(a.orderNo));
+}"""
+
+
 def card(page: Any, pid: int, no: int) -> Any:
     return page.locator(f"article.order[data-order='{pid}-{no}']")
 
 
 def test_inbox_decrypts_ships_with_a_note_and_shows_new_orders(
-    shop: Shop, publish: Any, open_page: Any, kubo_daemon: Any
+    shop: Shop, publish: Any, open_page: Any, kubo_daemon: Any, page_template: Path
 ) -> None:
     pid = shop.list_product("Tour T-shirt 2026", price=25 * 10**15, hue=0.02)
     seller_keys = node_keys(shop, shop.seller)
@@ -139,6 +159,25 @@ def test_inbox_decrypts_ships_with_a_note_and_shows_new_orders(
     for reader in (shop.seller, alice):
         key = content_key(envelope, node_keys(shop, reader), context)
         assert open_note(blob, key, context, alice_no) == NOTE
+
+    # The buyer, in a browser of her own: her wallet's key and the page's own note module (its crypto chunk)
+    # open the note fetched from the gateway. (The buyer's order view does not show notes yet.)
+    buyer = open_page(url, account=2)
+    crypto_chunk = next((page_template / "chunks").glob("crypto-*.js")).name
+    opened = buyer.evaluate(
+        BUYER_READS_NOTE,
+        {
+            "chunk": f"./chunks/{crypto_chunk}",
+            "chainId": int(shop.w3.eth.chain_id),
+            "catalog": shop.catalog.address,
+            "productId": pid,
+            "orderNo": alice_no,
+            "buyer": alice,
+            "orderData": "0x" + envelope.hex(),
+            "note": f"{kubo_daemon.info.gateway_url.replace('localhost', '127.0.0.1')}/ipfs/{note_cid}",
+        },
+    )
+    assert opened == NOTE
 
 
 def test_a_profile_with_its_key_is_published(shop: Shop, publish: Any, open_page: Any, kubo_daemon: Any) -> None:
@@ -254,6 +293,14 @@ def test_the_artist_lists_a_product_with_two_photos(
         assert data[:2] == b"\xff\xd8" and len(data) <= 256 * 1024  # a JPEG, one raw block
         assert GPS_MARKER not in data and b"Exif" not in data  # re-encoded: the location is gone
         assert str(Cid.of_block(Codec.RAW, data)) == image  # the CID `dapp cid` gives a file of one block
+
+    # Edit: delist it (the page asks first; the wallet only after the seller agreed)
+    seller.goto(f"{url}#/sell")
+    row = seller.locator("article.seller-product[data-product='1']")
+    seller.once("dialog", lambda dialog: dialog.accept())
+    transact(seller, row.locator("button[data-action='delist']").click)
+    assert shop.product(1)[14] is False
+    expect(row.locator(".stock.off")).to_have_text("Delisted")
 
 
 def test_on_the_demo_the_inbox_reads_the_seeded_addresses_and_a_product_is_listed(tmp_path: Path, browser: Any) -> None:
