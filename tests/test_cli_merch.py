@@ -12,6 +12,7 @@ import subprocess
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -40,6 +41,10 @@ ADDRESS = {
 def kubo_api() -> Iterator[str]:
     with KuboDaemon() as info:
         yield info.api_multiaddr
+
+
+def _json(cli: Cli, *args: str) -> Any:
+    return cli.json(*args)
 
 
 class Watch:
@@ -98,13 +103,14 @@ def test_sizes_sealed_address_inbox_csv_and_watch(tmp_path: Path, anvil_node: An
     # A group of three sizes in one command, each its own product, stock and document.
     image = tmp_path / "tee.png"
     image.write_bytes(product_png("tshirt", 0.1))
-    listed = cli.json(
+    listed = _json(
+        cli,
         "list-product", *net, "--account", "1", "--price", "0.01ether", "--escrow", "1d", "--name", "Fest tee",
         "--image", str(image), "--option", "size=S,M,L", "--stock", "S=1,M=2,L=0",
     )  # fmt: skip
-    assert listed["group"] == "fest-tee" and listed["choices"] == {"size": ["S", "M", "L"]}  # type: ignore[index]
-    ids = {p["options"]["size"]: p["productId"] for p in listed["products"]}  # type: ignore[index]
-    products = {p["id"]: p for p in cli.json("products", *net, "--seller", seller)}  # type: ignore[union-attr,index]
+    assert listed["group"] == "fest-tee" and listed["choices"] == {"size": ["S", "M", "L"]}
+    ids = {p["options"]["size"]: p["productId"] for p in listed["products"]}
+    products = {p["id"]: p for p in _json(cli, "products", *net, "--seller", seller)}
     for size, stock in (("S", 1), ("M", 2), ("L", 0)):
         shown_product = products[ids[size]]
         assert shown_product["stock"] == stock and shown_product["name"] == "Fest tee"
@@ -142,9 +148,9 @@ def test_sizes_sealed_address_inbox_csv_and_watch(tmp_path: Path, anvil_node: An
     # Bob sends bytes that are no envelope: a "cannot decrypt" row, never a crash.
     junk = tmp_path / "junk.bin"
     junk.write_bytes(b"\x01" + bytes(300))
-    tampered = cli.json("buy", str(ids["S"]), *net, "--order-data", str(junk), "--account", "3")["order"]  # type: ignore[index]
+    tampered = _json(cli, "buy", str(ids["S"]), *net, "--order-data", str(junk), "--account", "3")["order"]
 
-    rows = {r["order"]: r for r in cli.json("orders", *net, "--seller", "--decrypt", "--account", "1")}  # type: ignore[union-attr,index]
+    rows = {r["order"]: r for r in _json(cli, "orders", *net, "--seller", "--decrypt", "--account", "1")}
     opened = rows[order]["shipTo"]
     assert opened["name"] == "Ada Lovelace" and opened["country"] == "GB" and opened["options"] == {"size": "M"}
     assert rows[tampered]["shipTo"] is None and rows[tampered]["shipToProblem"].startswith("cannot decrypt")
@@ -152,9 +158,9 @@ def test_sizes_sealed_address_inbox_csv_and_watch(tmp_path: Path, anvil_node: An
     assert "N1 9GU London" in text and "cannot decrypt" in text
     assert seller_keys.public_hex[2:] not in text and "private" not in text.lower()
     # Another account cannot read it; the buyer reads her own back.
-    foreign = {r["order"]: r for r in cli.json("orders", *net, "--seller", seller, "--decrypt", "--account", "3")}  # type: ignore[union-attr,index]
+    foreign = {r["order"]: r for r in _json(cli, "orders", *net, "--seller", seller, "--decrypt", "--account", "3")}
     assert foreign[order]["shipTo"] is None and "cannot decrypt" in foreign[order]["shipToProblem"]
-    own = {r["order"]: r for r in cli.json("orders", *net, "--decrypt", "--account", "2")}  # type: ignore[union-attr,index]
+    own = {r["order"]: r for r in _json(cli, "orders", *net, "--decrypt", "--account", "2")}
     assert own[order]["shipTo"]["lines"] == ["12 Rose Street", "Flat 2"]
 
     # The CSV of orders to ship: only paid ones, the phone kept as typed.
