@@ -7,10 +7,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import pty
 import signal
 import subprocess
+import termios
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +49,33 @@ def kubo_api() -> Iterator[str]:
 
 def _json(cli: Cli, *args: str) -> Any:
     return cli.json(*args)
+
+
+@dataclass
+class Typed:
+    out: str
+    err: str
+
+
+def _at_a_terminal(cli: Cli, args: list[str], lines: list[str], timeout: float = 180) -> Typed:
+    """`dapp ARGS` with its standard input a terminal (a pty) on which `lines` are typed; stdout and
+    stderr are pipes. Everything typed goes in at once: the terminal hands the program one line per read."""
+    controller, terminal = pty.openpty()
+    attributes = termios.tcgetattr(terminal)
+    attributes[3] &= ~termios.ECHO  # no echo: nothing to drain on the controller side
+    termios.tcsetattr(terminal, termios.TCSANOW, attributes)
+    process = subprocess.Popen(
+        [*DAPP, *args], env=cli.env, cwd=cli.home, stdin=terminal, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    os.close(terminal)
+    os.write(controller, "".join(line + "\n" for line in lines).encode())
+    try:
+        out, err = process.communicate(timeout=timeout)
+    finally:
+        os.close(controller)
+    assert process.returncode == 0, err
+    return Typed(out, err)
 
 
 class Watch:
@@ -150,7 +181,15 @@ def test_sizes_sealed_address_inbox_csv_and_watch(tmp_path: Path, anvil_node: An
     junk.write_bytes(b"\x01" + bytes(300))
     tampered = _json(cli, "buy", str(ids["S"]), *net, "--order-data", str(junk), "--account", "3")["order"]
 
+    # At a terminal, without --ship-to, the address is asked for field by field (the seller has a key);
+    # a missing city is asked for again.
+    typed = ["Bea Martin", "3 Rue Oberkampf", "", "", "", "75011", "fr", "", "", "", "Paris"]
+    prompted = _at_a_terminal(cli, ["buy", str(ids["M"]), *net, "--account", "4", "--json"], typed)
+    assert "city is missing" in prompted.err and "Name" in prompted.err
+    by_terminal = json.loads(prompted.out)["order"]
+
     rows = {r["order"]: r for r in _json(cli, "orders", *net, "--seller", "--decrypt", "--account", "1")}
+    assert rows[by_terminal]["shipTo"]["city"] == "Paris" and rows[by_terminal]["shipTo"]["options"] == {"size": "M"}
     opened = rows[order]["shipTo"]
     assert opened["name"] == "Ada Lovelace" and opened["country"] == "GB" and opened["options"] == {"size": "M"}
     assert rows[tampered]["shipTo"] is None and rows[tampered]["shipToProblem"].startswith("cannot decrypt")
