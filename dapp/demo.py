@@ -351,6 +351,7 @@ class Demo:
     page: ShopPage | None  # None without IPFS, without an RPC URL, or without the page's build tools
     indexer: DemoIndexer | None = None  # None when not asked for, or without an RPC URL or Ponder
     notes: tuple[str, ...] = ()  # what changed from what was asked (a port taken), for the summary
+    variants: dict[Cid, Variant] = dataclasses.field(default_factory=dict)  # metadata CID -> its options
 
     @property
     def where(self) -> str:
@@ -428,13 +429,15 @@ def run_demo(
             )
         products = client.products()
         metadata_cids = {p.metadata_cid for p in products}
-        names = {cid: parse_product_metadata(cid, doc).name for cid, doc in documents.items() if cid in metadata_cids}
+        metadata = {cid: parse_product_metadata(cid, doc) for cid, doc in documents.items() if cid in metadata_cids}
+        names = {cid: m.name for cid, m in metadata.items()}
+        variants = {cid: m.variant for cid, m in metadata.items() if m.variant is not None}
         orders = [o for p in products for o in client.orders(p.id)]
         tokens = {p.currency: client.token(p.currency) for p in products}
         all_notes = notes + (page.notes if page else ())
         yield Demo(
             connection, deployed, token, products, orders, tokens, names, gateway, sample_seller, rpc_url, page,
-            indexer, all_notes,
+            indexer, all_notes, variants,
         )  # fmt: skip
 
 
