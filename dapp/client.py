@@ -268,6 +268,51 @@ class CatalogClient:
         events = self._history("ProductListed", [None, self._address_topic(check_address("seller", seller))])
         return [self.product(args["productId"]) for args, _ in events]
 
+    def seller_orders(self, seller: str) -> list[tuple[Order, bytes]]:
+        """A seller's inbox: every order of its products with the order's orderData, oldest first: from the
+        indexer, else the ProductListed and Purchased events (one log query each) and the views."""
+        seller = check_address("seller", seller)
+        indexed = self._indexed(lambda indexer: _indexed_seller_orders(indexer, seller))
+        if indexed is None:
+            ids = self.product_ids_of(seller)
+            data = {ref: order_data for ref, _, order_data in self.purchases(ids)} if ids else {}
+            indexed = [(o, data.get(o.ref, b"")) for pid in ids for o in self.orders(pid)]
+        return sorted(
+            indexed, key=lambda pair: (pair[0].placed_at or pair[0].shipped_at, pair[0].product_id, pair[0].order_no)
+        )
+
+    def product_ids_of(self, seller: str, from_block: int | None = None, to_block: int | None = None) -> list[int]:
+        """The ids of the products `seller` listed in [from_block (default: the deployment block), to_block]."""
+        topics = [self._event("ProductListed").topic_hex, None, self._address_topic(check_address("seller", seller))]
+        start = self.deployed_on_block if from_block is None else from_block
+        event = self._event("ProductListed")
+        return [int(event.decode(log)["productId"]) for log in get_logs(self.w3, self.address, topics, start, to_block)]
+
+    def purchases(
+        self,
+        product_ids: Sequence[int] | None = None,
+        buyer: str | None = None,
+        from_block: int | None = None,
+        to_block: int | None = None,
+    ) -> list[tuple[OrderRef, int, bytes]]:
+        """(order, block number, orderData) of each Purchased event of these products (default: all) or
+        this buyer, from `from_block` (default: the deployment block) to `to_block` (default: the head)."""
+        topics: list[Any] = [self._event("Purchased").topic_hex]
+        topics.append(
+            ["0x" + check_uint("product id", p).to_bytes(32, "big").hex() for p in product_ids]
+            if product_ids is not None
+            else None
+        )
+        topics.append(self._address_topic(check_address("buyer", buyer)) if buyer is not None else None)
+        start = self.deployed_on_block if from_block is None else from_block
+        logs = get_logs(self.w3, self.address, topics, start, to_block)
+        event = self._event("Purchased")
+        return [
+            (OrderRef(args["productId"], args["orderNo"]), int(log["blockNumber"]), bytes(args["orderData"]))
+            for log in logs
+            for args in (event.decode(log),)
+        ]  # fmt: skip
+
     def reviews(self, product_id: int) -> list[Review]:
         """Every review of a product, in the order written: from the indexer, else the Reviewed events."""
         check_uint("product id", product_id)
@@ -542,6 +587,16 @@ class CatalogClient:
 
 def _warn(message: str) -> None:
     warnings.warn(message, IndexerFallbackWarning, stacklevel=4)
+
+
+def _indexed_seller_orders(indexer: IndexerReader, seller: str) -> list[tuple[Order, bytes]]:
+    found: list[tuple[Order, bytes]] = []
+    cursor: str | None = None
+    while True:
+        page, cursor = indexer.orders_for_seller(seller, after=cursor)
+        found += [(o, indexer.order_data(o.ref) or b"") for o in page]
+        if cursor is None:
+            return found
 
 
 def _from(logs: Sequence[Mapping[str, Any]], address: str) -> list[Mapping[str, Any]]:

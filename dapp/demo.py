@@ -9,6 +9,7 @@ permit), records it in the same registry file under its own name, and funds the 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import tempfile
 from collections.abc import Callable, Iterator
@@ -41,9 +42,11 @@ from dapp.exceptions import (
 from dapp.ipfs.cid import Cid
 from dapp.ipfs.daemon import Listen
 from dapp.ipfs.metadata import (
+    Variant,
     build_product_metadata,
     build_profile_document,
     build_review_document,
+    make_variant,
     parse_product_metadata,
 )
 from dapp.ipfs.unixfs import data_cid
@@ -80,11 +83,25 @@ class SampleProduct:
     handling_time: int
     with_arbiter: bool  # the sample arbiter (dev account 4) splits its disputes
     image: str  # which drawing (dapp._utils.art)
+    size: str = ""  # this listing's size, for a product sold in sizes (each size its own product and stock)
+    other_sizes: tuple[tuple[str, int], ...] = ()  # the group's other sizes and their stock, listed after the six
+    group: str = ""  # the group id of its sizes (MERCH-SPEC §1)
 
+    def variant(self, size: str | None = None) -> Variant | None:
+        """The variant of this product in `size` (default: its own), or None if it has no sizes."""
+        if not self.size:
+            return None
+        sizes = {self.size, *(s for s, _ in self.other_sizes)}
+        choices = [s for s in SIZES if s in sizes]
+        return make_variant(self.group, {"size": size or self.size}, {"size": choices})
+
+
+SIZES = ("XS", "S", "M", "L", "XL", "XXL")  # display order
 
 SAMPLE_PRODUCTS = [
     SampleProduct("Tour T-shirt, black", "Heavy cotton tee with the 2026 tour dates on the back.", 2 * ETHER // 100,
-                  "ETH", 50, 7 * DAY, 3 * DAY, False, "tshirt"),
+                  "ETH", 50, 7 * DAY, 3 * DAY, False, "tshirt", "M", (("S", 12), ("L", 20), ("XL", 2)),
+                  "tour-tee-2026"),
     SampleProduct("Enamel pin set", "Three hard-enamel pins: moon, wave, cassette.", 5 * ETHER // 1000, "ETH", 200,
                   0, 0, False, "pins"),
     SampleProduct("Signed vinyl LP", "First pressing, signed on the sleeve.", 8 * ETHER // 100, "ETH", 10, 14 * DAY,
@@ -94,7 +111,7 @@ SAMPLE_PRODUCTS = [
     SampleProduct("Canvas tote bag", "Natural canvas, screen-printed logo.", 9 * USD + USD // 2, "tUSD", 100, 7 * DAY,
                   2 * DAY, True, "tote"),
     SampleProduct("Hoodie, heather grey", "Brushed fleece, embroidered logo, unisex cut.", 45 * USD, "tUSD", 30,
-                  7 * DAY, 3 * DAY, False, "hoodie"),
+                  7 * DAY, 3 * DAY, False, "hoodie", "M", (("S", 6), ("L", 10), ("XL", 0)), "hoodie-grey-2026"),
 ]  # fmt: skip
 
 
@@ -103,16 +120,20 @@ def image_document(product: SampleProduct) -> tuple[bytes, Cid]:
     return picture, data_cid(picture)
 
 
-def metadata_document(product: SampleProduct) -> tuple[bytes, Cid]:
+def metadata_document(product: SampleProduct, size: str | None = None) -> tuple[bytes, Cid]:
+    """The product's metadata document (in `size`, for one sold in sizes; default: its own size)."""
     _, image = image_document(product)
-    return build_product_metadata(product.name, product.description, [image])
+    return build_product_metadata(product.name, product.description, [image], product.variant(size))
 
 
 def sample_documents() -> dict[Cid, bytes]:
-    """Every sample product's metadata document and picture, by CID."""
+    """Every sample product's metadata document (each size's) and picture, by CID."""
     documents: dict[Cid, bytes] = {}
     for sample in SAMPLE_PRODUCTS:
         for document, cid in (image_document(sample), metadata_document(sample)):
+            documents[cid] = document
+        for size, _ in sample.other_sizes:
+            document, cid = metadata_document(sample, size)
             documents[cid] = document
     return documents
 
@@ -128,13 +149,14 @@ class SeedResult:
 # sample seller's on-chain profile.
 SHOP_NAME = "Moonwave Merch"
 SHOP_DESCRIPTION = "Official merch of the Moonwave 2026 tour: tees, pins, prints and records, shipped from Lisbon."
+# The sample buyers' addresses; each sealed copy also carries the options of the product bought (its size).
 SAMPLE_ADDRESSES = {
     "alice": ShippingDetails(
         name="Alice Moreau", lines=("12 Rue des Lilas",), city="Lyon", postcode="69003", country="FR",
-        options={"size": "M"},
+        email="alice@example.org",
     ),
     "bob": ShippingDetails(name="Bob Tanaka", lines=("4-2-8 Shibakoen",), city="Tokyo", postcode="105-0011",
-                           country="JP"),
+                           country="JP", note="Leave it with the concierge, please."),
 }  # fmt: skip
 
 
@@ -172,8 +194,10 @@ def seed_catalog(w3: Web3, address: str, abi: list[dict[str, object]], token: st
     """List the sample products as account 1 (with account 4 as the arbiter where named), publish its
     profile (name, description, banner, shipping key), fund accounts 2 and 3 with TestUSD, and leave orders
     in every state: paid, shipped, disputed, completed (confirmed and released), refunded, cancelled,
-    resolved, reviewed, settled, and a shipped order with an open settlement offer. Two orders carry sealed
-    shipping details (orderData) the seller's key opens, where the node signs the key messages."""
+    resolved, reviewed, settled, and a shipped order with an open settlement offer. The T-shirt and the
+    hoodie come in sizes (products 1 and 6 in M, their other sizes listed after the six). Four orders carry
+    sealed shipping details (orderData) the seller's key opens, with the size bought, where the node signs
+    the key messages."""
     accounts: list[str] = [str(account) for account in w3.eth.accounts]
     funder, seller, alice, bob, arbiter = accounts[:5]
 
@@ -185,22 +209,29 @@ def seed_catalog(w3: Web3, address: str, abi: list[dict[str, object]], token: st
     for buyer in (alice, bob):
         faucet.execute(mint_request(token, buyer, BUYER_FUNDS))
     documents = sample_documents()
-    ids = []
-    for sample in SAMPLE_PRODUCTS:
-        ids.append(
-            shop.list_product(
-                ListingTerms(
-                    sample.price,
-                    sample.stock,
-                    metadata_document(sample)[1],
-                    currency=ETH if sample.currency == "ETH" else token,
-                    escrow_window=sample.escrow_window,
-                    handling_time=sample.handling_time,
-                    arbiter=arbiter if sample.with_arbiter else None,
-                )
-            ).product_id
-        )
+
+    def listing(sample: SampleProduct, stock: int, size: str | None = None) -> int:
+        return shop.list_product(
+            ListingTerms(
+                sample.price,
+                stock,
+                metadata_document(sample, size)[1],
+                currency=ETH if sample.currency == "ETH" else token,
+                escrow_window=sample.escrow_window,
+                handling_time=sample.handling_time,
+                arbiter=arbiter if sample.with_arbiter else None,
+            )
+        ).product_id
+
+    ids = [listing(sample, sample.stock) for sample in SAMPLE_PRODUCTS]
     tee, pins, vinyl, poster, tote, hoodie = ids
+    # The other sizes of the tee and the hoodie, after the six (whose ids the tests and the docs know).
+    sized = {(sample.image, sample.size): pid for sample, pid in zip(SAMPLE_PRODUCTS, ids, strict=True) if sample.size}
+    for sample in SAMPLE_PRODUCTS:
+        for size, stock in sample.other_sizes:
+            sized[(sample.image, size)] = pid = listing(sample, stock, size)
+            ids.append(pid)
+    options = {pid: {"size": size} for (_, size), pid in sized.items()}
 
     picture = draw_banner()
     banner = data_cid(picture)
@@ -218,7 +249,8 @@ def seed_catalog(w3: Web3, address: str, abi: list[dict[str, object]], token: st
         if seller_keys is None or buyer_keys is None:
             return b""
         context = OrderContext(chain_id, address, product_id, buyer)
-        return seal(SAMPLE_ADDRESSES[who], seller_keys.public_key, buyer_keys.public_key, context)
+        details = dataclasses.replace(SAMPLE_ADDRESSES[who], options=options.get(product_id, {}))
+        return seal(details, seller_keys.public_key, buyer_keys.public_key, context)
 
     def review(who: CatalogClient, order: OrderRef, rating: int, text: str) -> None:
         doc, cid = build_review_document(rating, text)
@@ -261,6 +293,9 @@ def seed_catalog(w3: Web3, address: str, abi: list[dict[str, object]], token: st
     offered = as_bob.buy(tee, 1, order_data=sealed(bob, "bob", tee)).order
     shop.ship(offered)
     as_bob.offer_settlement(offered, as_bob.order(offered).amount // 4)  # open: the seller has yet to answer
+    # The inbox: paid orders of sizes with sealed addresses, for the seller to ship.
+    as_alice.buy(sized[("tshirt", "L")], 1, order_data=sealed(alice, "alice", sized[("tshirt", "L")]))
+    as_bob.buy(sized[("hoodie", "S")], 1, order_data=sealed(bob, "bob", sized[("hoodie", "S")]))
     return SeedResult(product_ids=ids, documents=documents, profile=profile)
 
 
@@ -316,6 +351,7 @@ class Demo:
     page: ShopPage | None  # None without IPFS, without an RPC URL, or without the page's build tools
     indexer: DemoIndexer | None = None  # None when not asked for, or without an RPC URL or Ponder
     notes: tuple[str, ...] = ()  # what changed from what was asked (a port taken), for the summary
+    variants: dict[Cid, Variant] = dataclasses.field(default_factory=dict)  # metadata CID -> its options
 
     @property
     def where(self) -> str:
@@ -393,13 +429,15 @@ def run_demo(
             )
         products = client.products()
         metadata_cids = {p.metadata_cid for p in products}
-        names = {cid: parse_product_metadata(cid, doc).name for cid, doc in documents.items() if cid in metadata_cids}
+        metadata = {cid: parse_product_metadata(cid, doc) for cid, doc in documents.items() if cid in metadata_cids}
+        names = {cid: m.name for cid, m in metadata.items()}
+        variants = {cid: m.variant for cid, m in metadata.items() if m.variant is not None}
         orders = [o for p in products for o in client.orders(p.id)]
         tokens = {p.currency: client.token(p.currency) for p in products}
         all_notes = notes + (page.notes if page else ())
         yield Demo(
             connection, deployed, token, products, orders, tokens, names, gateway, sample_seller, rpc_url, page,
-            indexer, all_notes,
+            indexer, all_notes, variants,
         )  # fmt: skip
 
 

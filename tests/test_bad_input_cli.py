@@ -13,6 +13,7 @@ table. `test_the_fork_server_runs_dapp_as_python_m_dapp` runs some rows both way
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -75,6 +76,8 @@ def world(anvil_node: AnvilNode, tmp_path_factory: pytest.TempPathFactory) -> It
     docs = bad_documents()
     ids = {name: str(seller.list_product(ListingTerms(1000, 1, doc.cid)).product_id) for name, doc in docs.items()}
     w3.provider.make_request("anvil_setBalance", [Account.from_key(KEY).address, hex(10**18)])  # type: ignore[arg-type]
+    for name, text in SHIP_TO_FILES.items():
+        (home / name).write_bytes(text)
 
     env = Cli(home).env
     with (
@@ -125,8 +128,21 @@ def row(id: str, *args: str, message: str, env: dict[str, str] | None = None, st
     )
 
 
+ADDRESS = {"name": "Ada Lovelace", "lines": ["12 Rose Street"], "city": "London", "postcode": "N1 9GU", "country": "GB"}
+SHIP_TO_FILES = {
+    "address.json": json.dumps(ADDRESS).encode(),
+    "address-no-city.json": json.dumps({**ADDRESS, "city": ""}).encode(),
+    "address-no-postcode.json": json.dumps({**ADDRESS, "postcode": " "}).encode(),
+    "address-bad-country.json": json.dumps({**ADDRESS, "country": "England"}).encode(),
+    "address-huge.json": json.dumps({**ADDRESS, "name": "A" * 100, "lines": ["L" * 100] * 3, "note": "n" * 280,
+                                     "email": "e" * 240 + "@example.org"}).encode(),
+    "address-binary.json": b"\x89PNG\r\n\x1a\n\xff\xfe",
+    "address-list.json": b"[]",
+}  # fmt: skip
+
 # fmt: off
 LIST = ("list-product", "--stock", "1")
+GROUP = ("list-product", "--price", "1", "--name", "Tee", "--account", "1")
 ROWS = [
     # --- addresses -------------------------------------------------------------------------------
     row("address-malformed", "orders", "--buyer", "0x123", message="buyer is not an Ethereum address: '0x123'"),
@@ -149,7 +165,7 @@ ROWS = [
     row("quantity-over-stock", "buy", "1", "--quantity", str(2**32 - 1),
         message="(CatalogInsufficientStock) CatalogInsufficientStock(productId=1, requested=4294967295"),
     row("stock-negative", "list-product", "--stock", "-1", "--price", "1", "--metadata-cid", CID,
-        message="-1 is not in the range x>=0"),
+        message="--stock must be a whole number of units, got '-1'"),
     row("stock-huge", "list-product", "--stock", str(2**32), "--price", "1", "--metadata-cid", CID,
         message="stock must be between 0 and 4294967295"),
     # --- prices ----------------------------------------------------------------------------------
@@ -188,6 +204,28 @@ ROWS = [
     row("order-data-oversized", "buy", "1", "--order-data", "order-data-1025.bin",
         message="order data is 1025 bytes; a purchase carries at most 1024"),
     row("order-data-missing", "buy", "1", "--order-data", "nowhere.bin", message="does not exist"),
+    # --- shipping addresses (buy --ship-to) and groups of options (list-product --option) ---------
+    row("ship-to-incomplete", "buy", "1", "--ship-to", "address-no-city.json", message="city is missing"),
+    row("ship-to-no-postcode", "buy", "1", "--ship-to", "address-no-postcode.json", message="postcode is missing"),
+    row("ship-to-bad-country", "buy", "1", "--ship-to", "address-bad-country.json",
+        message="country must be a two-letter ISO 3166 code"),
+    row("ship-to-oversized", "buy", "1", "--ship-to", "address-huge.json",
+        message="the sealed address would be 1137 bytes and a purchase carries at most 1024"),
+    row("ship-to-missing", "buy", "1", "--ship-to", "nowhere.json", message="nowhere.json: cannot read it"),
+    row("ship-to-not-text", "buy", "1", "--ship-to", "address-binary.json", message="not UTF-8 text"),
+    row("ship-to-not-object", "buy", "1", "--ship-to", "address-list.json", message="a JSON object of address"),
+    row("ship-to-seller-without-key", "buy", "1", "--ship-to", "address.json", "--account", "2",
+        message="has published no shipping key, so it cannot receive an address; nothing was sent"),
+    row("ship-to-and-order-data", "buy", "1", "--ship-to", "address.json", "--order-data", "order-data-1025.bin",
+        message="give one of --ship-to, --no-address and --order-data"),
+    row("option-name-capital", *GROUP, "--option", "Size=S,M", "--stock", "1", message="option name \"Size\""),
+    row("option-stock-missing", *GROUP, "--option", "size=S,M", "--stock", "S=1", message="no stock for 'M'"),
+    row("option-value-twice", *GROUP, "--option", "size=S,S", "--stock", "1", message="names a value twice"),
+    row("option-too-many-values", *GROUP, "--option", "size=" + ",".join(map(str, range(21))), "--stock", "1",
+        message="has 21 values; at most 20"),
+    row("option-with-metadata-cid", "list-product", "--price", "1", "--metadata-cid", CID, "--option", "size=S",
+        "--stock", "1", message="--option makes one document per combination"),
+    row("orders-csv-without-seller", "orders", "--csv", message="--csv writes a seller's orders to ship"),
     row("arbiter-is-catalog", *LIST, "--price", "1000", "--escrow", "1d", "--arbiter", "{catalog}",
         "--metadata-cid", CID, message="the arbiter must not be the Catalog itself"),
     row("escrow-window-too-short", *LIST, "--price", "1000", "--escrow", "23h", "--metadata-cid", CID,

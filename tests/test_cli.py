@@ -354,3 +354,66 @@ def test_node_executables_come_from_the_settings(cli: Cli) -> None:
             assert result.returncode != 0, args
             assert f"{variable}={missing} does not exist" in result.stderr, (args, result.stderr)
         assert not (cli.home / ".dapp" / "nodes" / f"{kind}.json").exists()
+
+
+@pytest.mark.anvil
+def test_merch_bad_input_is_one_line_exit_2_and_sends_nothing(shop: tuple[Cli, str], tmp_path: Path) -> None:
+    """Shipping addresses and groups of options: each bad input named, before anything is sent."""
+    cli, url = shop
+    w3 = http_web3(url)
+    net = ("--network", url)
+    keyless = cli.json("list-product", *net, "--price", "1", "--stock", "5", "--metadata-cid", CID, "--account", "5")
+    address = {"name": "Ada Lovelace", "lines": ["12 Rose Street"], "city": "London", "postcode": "N1 9GU",
+               "country": "GB"}  # fmt: skip
+    files = {
+        "good.json": json.dumps(address),
+        "no-city.json": json.dumps({**address, "city": " "}),
+        "no-postcode.json": json.dumps({**address, "postcode": ""}),
+        "not-json.json": "name: Ada",
+        "huge.json": json.dumps(
+            {
+                **address,
+                "name": "A" * 100,
+                "lines": ["L" * 100] * 3,
+                "note": "n" * 280,
+                "email": "e" * 240 + "@example.org",
+            }
+        ),
+        "options.json": json.dumps({**address, "options": {"size": "XL"}}),
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    (tmp_path / "binary.json").write_bytes(b"\x89PNG\r\n\x1a\n\xff\xfe")  # a picture given by mistake
+    buy = ("buy", "1", *net, "--account", "2", "--ship-to")
+    listing = ("list-product", *net, "--price", "1", "--name", "Tee", "--account", "1")
+    block = w3.eth.block_number
+    cases = [
+        ([*buy, str(tmp_path / "no-city.json")], "address is incomplete or wrong: shipping details: city is missing"),
+        ([*buy, str(tmp_path / "no-postcode.json")], "postcode is missing"),
+        ([*buy, str(tmp_path / "missing.json")], "missing.json: cannot read it"),
+        ([*buy, str(tmp_path / "binary.json")], "binary.json: not UTF-8 text"),
+        ([*buy, str(tmp_path / "not-json.json")], "not-json.json: not JSON"),
+        ([*buy, str(tmp_path / "options.json")], "leave out options: they come from the product you buy"),
+        ([*buy, str(tmp_path / "huge.json")], "a purchase carries at most 1024: shorten the note"),
+        (["buy", str(keyless["productId"]), *net, "--account", "2", "--ship-to", str(tmp_path / "good.json")],  # type: ignore[index]
+         "has published no shipping key, so it cannot receive an address; nothing was sent (--no-address"),
+        ([*buy, str(tmp_path / "good.json"), "--no-address"], "give one of --ship-to, --no-address and --order-data"),
+        ([*listing, "--option", "Size=S,M", "--stock", "1"], "option name \"Size\" must be a lower-case letter"),
+        ([*listing, "--option", "size=S,M", "--stock", "S=1"], "--stock gives no stock for 'M'"),
+        ([*listing, "--option", "size=S,M", "--stock", "S=1,M=1,XL=2"], "--stock names 'XL', which is no combination"),
+        ([*listing, "--option", "size=S,S", "--stock", "1"], "variant.choices['size'] names a value twice"),
+        ([*listing, "--option", "size", "--stock", "1"], "--option 'size': give NAME=VALUE,VALUE,..."),
+        ([*listing, "--option", "size=" + ",".join(map(str, range(21))), "--stock", "1"], "has 21 values; at most 20"),
+        ([*listing, "--option", "a=1", "--option", "b=1", "--option", "c=1", "--option", "d=1", "--stock", "1"],
+         "has 4 option names; at most 3"),
+        ([*listing, "--option", "size=" + "X" * 21, "--stock", "1"], "must be 1 to 20 characters"),
+        ([*listing, "--stock", "S=1"], "--stock must be a whole number of units"),
+        (["list-product", *net, "--price", "1", "--metadata-cid", CID, "--option", "size=S", "--stock", "1"],
+         "--option makes one document per combination: give --name"),
+        (["orders", *net, "--csv"], "--csv writes a seller's orders to ship: give --seller"),
+        (["orders", *net, "--max-events", "1"], "--max-events goes with --watch"),
+        (["orders", *net, "--seller", "nobody"], "--seller is not an Ethereum address"),
+    ]  # fmt: skip
+    for args, message in cases:
+        assert message in _failure(cli, *args), args
+    assert w3.eth.block_number == block  # nothing was sent

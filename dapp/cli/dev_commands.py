@@ -230,7 +230,7 @@ def up(
             with_indexer=with_indexer, state_home=cli_settings().home,
             node_binary=cli_settings().node_binary(choice.kind), progress=progress,
         ) as demo:  # fmt: skip
-            names = {cid: NameLookup(cid, name) for cid, name in demo.names.items()}
+            names = {cid: NameLookup(cid, name, variant=demo.variants.get(cid)) for cid, name in demo.names.items()}
             products_by_id = {p.id: p for p in demo.products}
             click.echo("\n" + products_table(demo.products, demo.tokens, names))
             click.echo("\n" + orders_table(demo.orders, demo.tokens, names, products_by_id))

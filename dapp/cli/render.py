@@ -93,8 +93,20 @@ def products_table(products: list[Product], tokens: dict[str, Token], names: Nam
     rows = _product_rows(products, tokens)
     if names is None:
         return table(PRODUCT_HEADERS, rows)
-    named = [[row[0], _name(names, p.metadata_cid), *row[1:]] for p, row in zip(products, rows, strict=True)]
-    return table([PRODUCT_HEADERS[0], "name", *PRODUCT_HEADERS[1:]], named)
+    found = [names.get(p.metadata_cid) for p in products]
+    if not any(n is not None and n.variant is not None for n in found):
+        named = [[row[0], _name(names, p.metadata_cid), *row[1:]] for p, row in zip(products, rows, strict=True)]
+        return table([PRODUCT_HEADERS[0], "name", *PRODUCT_HEADERS[1:]], named)
+    with_options = [
+        [row[0], _name(names, p.metadata_cid), option_label(n), *row[1:]]
+        for p, n, row in zip(products, found, rows, strict=True)
+    ]
+    return table([PRODUCT_HEADERS[0], "name", "options", *PRODUCT_HEADERS[1:]], with_options)
+
+
+def option_label(found: NameLookup | None) -> str:
+    """ "size M" for a product with options (its group: `group` in --json), "-" for one without."""
+    return found.variant.label if found is not None and found.variant is not None else "-"
 
 
 def _name(names: Names, cid: Cid) -> str:

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from dapp._utils.validate import check_address
-from dapp.cli.common import session
+from dapp.cli.common import Session, session
 from dapp.cli.options import (
     F,
     NetworkArgs,
@@ -33,13 +36,18 @@ from dapp.cli.render import (
     settles,
 )
 from dapp.client import PAYMENTS, CatalogClient
-from dapp.exceptions import DappValueError
+from dapp.exceptions import DappError, DappValueError
 from dapp.ipfs.cid import Cid, Codec
 from dapp.ipfs.documents import lookup_names
 from dapp.ipfs.metadata import ProductMetadata, build_product_metadata, build_review_document
 from dapp.tokens import Token
-from dapp.types import ETH, MAX_ORDER_DATA, ListingTerms, OrderRef, check_order_data, check_windows
+from dapp.types import ETH, MAX_ORDER_DATA, ListingTerms, OrderRef, Product, check_order_data, check_windows
 
+if TYPE_CHECKING:
+    from dapp.ipfs.kubo import Kubo
+    from dapp.shipping import ShippingDetails, ShippingKeyPair
+
+ME = "me"  # `orders --seller` with no address: your own inbox
 DEFAULT_HANDLING = 2 * 86_400  # an escrowed listing's handling time unless --handling says otherwise
 
 # Stands in for a document's CID while simulating, before the document is uploaded.
@@ -76,7 +84,12 @@ def fetch_names(cids: list[Cid], no_metadata: bool, gateway: str | None, ipfs_ap
     "--price", type=AMOUNT, required=True, help="Unit price: 0.02ether, 1000 (wei), 12.5tUSD, or 12.5 with --currency."
 )
 @click.option("--currency", help="Token ADDRESS (or the demo token's symbol, or ETH) the price is in.")
-@click.option("--stock", type=click.IntRange(0), required=True, help="Units available.")
+@click.option(
+    "--stock",
+    required=True,
+    help="Units available. With --option: N for every combination, or VALUE=N,... for each (values of several "
+    "options joined by /, as M/black=3).",
+)
 @click.option(
     "--escrow",
     "escrow_window",
@@ -104,13 +117,22 @@ def fetch_names(cids: list[Cid], no_metadata: bool, gateway: str | None, ipfs_ap
     help="Image file to add to IPFS and name in the metadata (repeatable).",
 )
 @click.option("--metadata-cid", help="Instead of --name: CID of a metadata document already on IPFS.")
+@click.option(
+    "--option",
+    "option_texts",
+    multiple=True,
+    metavar="NAME=V1,V2,...",
+    help="List a group: one product per combination of the options (repeatable, at most 3), e.g. "
+    "--option size=S,M,L,XL; each gets its own stock and document.",
+)
+@click.option("--group", help="The group's id with --option ([a-z0-9-], default: from --name).")
 @ipfs_api_option
 @network_options
 @tx_options
 def list_product(
     price: str,
     currency: str | None,
-    stock: int,
+    stock: str,
     escrow_window: int,
     handling_time: int | None,
     arbiter: str | None,
@@ -118,24 +140,39 @@ def list_product(
     description: str,
     images: tuple[Path, ...],
     metadata_cid: str | None,
+    option_texts: tuple[str, ...],
+    group: str | None,
     ipfs_api: str | None,
     net: NetworkArgs,
     tx: TxArgs,
 ) -> None:
-    """List a product for sale; you become its seller."""
+    """List a product for sale, or with --option a group of them (sizes, colours); you become its seller."""
     handling = handling_time if handling_time is not None else (DEFAULT_HANDLING if escrow_window else 0)
     check_windows(escrow_window, handling)  # the contract's bounds, said before connecting
     if bool(name) == bool(metadata_cid):
         raise DappValueError("give either --name (and --description/--image) or --metadata-cid")
     if metadata_cid and (description or images):
         raise DappValueError("--description and --image describe a new document: use them with --name")
+    if option_texts:
+        if metadata_cid:
+            raise DappValueError("--option makes one document per combination: give --name, not --metadata-cid")
+        _list_group(
+            price, currency, stock, escrow_window, handling, arbiter, name or "", description, images,
+            option_texts, group, ipfs_api, net, tx,
+        )  # fmt: skip
+        return
+    if group:
+        raise DappValueError("--group names the group of --option: give --option too")
+    if not stock.strip().isdigit():
+        raise DappValueError(f"--stock must be a whole number of units, got {stock!r}")
+    units_in_stock = int(stock)
     metadata = Cid.parse_document(metadata_cid) if metadata_cid else PLACEHOLDER_CID
     if not metadata_cid:
         build_product_metadata(name or "", description, [])  # check name and description before any upload
     with session(net, tx=tx) as s:
         client = s.client()
         token, units = s.price(client, price, currency)
-        terms = ListingTerms(units, stock, metadata, token.address, escrow_window, handling, arbiter)
+        terms = ListingTerms(units, units_in_stock, metadata, token.address, escrow_window, handling, arbiter)
         if name:
             # Every check (ours and the contract's) before the upload: list_product with the placeholder,
             # simulated only.
@@ -160,6 +197,79 @@ def list_product(
         },
         f"listed product {listing.product_id} at {token.format(units)} ({settles(product)}), "
         f"metadata {product.metadata_cid} (tx {listing.tx.tx_hash})",
+    )
+
+
+def _list_group(
+    price: str,
+    currency: str | None,
+    stock: str,
+    escrow_window: int,
+    handling: int,
+    arbiter: str | None,
+    name: str,
+    description: str,
+    images: tuple[Path, ...],
+    option_texts: tuple[str, ...],
+    group: str | None,
+    ipfs_api: str | None,
+    net: NetworkArgs,
+    tx: TxArgs,
+) -> None:
+    """One product per combination, each its own document and stock: the contract lists one product per
+    transaction, so a group of N is N transactions, sent after every check and upload."""
+    from dapp.cli.merch import combinations, group_variants, parse_options, slug
+
+    choices = parse_options(option_texts)
+    group_id = group if group is not None else slug(name)
+    if not group_id:
+        raise DappValueError(f"cannot make a group id from the name {name!r}: give --group ID ([a-z0-9-])")
+    combos = combinations(choices, stock)
+    variants = group_variants(group_id, choices, combos)  # every rule of the variant, before connecting
+    build_product_metadata(name, description, [], variants[0])
+    with session(net, tx=tx) as s:
+        client = s.client()
+        token, units = s.price(client, price, currency)
+        terms = [
+            ListingTerms(units, c.stock, PLACEHOLDER_CID, token.address, escrow_window, handling, arbiter)
+            for c in combos
+        ]
+        for t in terms:
+            client.check_listing(t)
+        from dapp.ipfs.kubo import open_kubo
+        from dapp.ipfs.metadata import upload_document, upload_images
+
+        progress(f"adding {len(images)} image(s) and {len(combos)} metadata documents to IPFS")
+        with open_kubo(ipfs_api) as kubo:
+            image_cids: list[Cid | str] = list(upload_images(kubo, list(images)))
+            documents = [
+                upload_document(kubo, *build_product_metadata(name, description, image_cids, v)) for v in variants
+            ]
+        listed: list[tuple[int, str, str]] = []
+        for combo, t, document in zip(combos, terms, documents, strict=True):
+            progress(f"sending listProduct {len(listed) + 1}/{len(combos)} ({combo.key}, stock {combo.stock})")
+            try:
+                listing = client.list_product(dataclasses.replace(t, metadata=document))
+            except DappError:
+                if listed:
+                    echo_err(
+                        "listed before the failure: "
+                        + ", ".join(f"product {pid} ({key})" for pid, key, _ in listed)
+                        + f"; the rest of group {group_id} was not listed"
+                    )
+                raise
+            listed.append((listing.product_id, combo.key, listing.tx.tx_hash))
+    products_json = [
+        {"productId": pid, "options": c.options, "stock": c.stock, "metadata": str(d), "tx": tx_hash}
+        for (pid, _, tx_hash), c, d in zip(listed, combos, documents, strict=True)
+    ]
+    emit(
+        net.as_json,
+        {"group": group_id, "choices": choices, "products": products_json, "token": token.to_json()},
+        "\n".join(
+            [f"listed group {group_id}: {len(listed)} products at {token.format(units)} each"]
+            + [f"  product {pid}  {c.key}  stock {c.stock}" for (pid, _, _), c in zip(listed, combos, strict=True)]
+        ),
     )
 
 
@@ -229,7 +339,7 @@ def product(
     metadata: ProductMetadata | None = None
     texts: dict[Cid, str] = {}
     if with_metadata or gateway:
-        from dapp.ipfs.kubo import Kubo, open_kubo
+        from dapp.ipfs.kubo import open_kubo
         from dapp.ipfs.metadata import fetch_product_metadata, fetch_review
 
         progress("fetching documents from IPFS and checking their CIDs")
@@ -246,11 +356,21 @@ def product(
     }
     if metadata:
         data["metadata"] = {"name": metadata.name, "description": metadata.description, "images": metadata.images}
+        if metadata.variant is not None:
+            data["metadata"]["variant"] = metadata.variant.to_json()  # type: ignore[index]
 
     def text() -> str:
         lines = []
         if metadata:
-            lines += [metadata.name, metadata.description, *[f"image {cid}" for cid in metadata.images], ""]
+            lines += [metadata.name, metadata.description, *[f"image {cid}" for cid in metadata.images]]
+            variant = metadata.variant
+            if variant is not None:
+                lines.append(
+                    f"options {variant.label} (group {variant.group}: "
+                    + "; ".join(f"{name} {', '.join(values)}" for name, values in variant.choices.items())
+                    + ")"
+                )
+            lines.append("")
         lines += [products_table([item], tokens), "", protection(item), "", "orders:", orders_table(orders, tokens)]
         lines += ["", "reviews:"]
         for r in reviews:
@@ -275,11 +395,28 @@ def product(
     help="Token products: permit when the token has one, else approve (auto), or force one.",
 )
 @click.option(
+    "--ship-to",
+    "ship_to",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="FILE.json of the shipping address (name, lines, city, region, postcode, country, email, phone, note): "
+    "sealed to the seller's published key and yours, with the product's options. At a terminal, without it, "
+    "the address is asked for when the seller has a key.",
+)
+@click.option(
+    "--no-address",
+    is_flag=True,
+    help="Buy without a shipping address (a seller that published no key can get none).",
+)
+@click.option(
     "--order-data",
     "order_data_file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help=f"FILE of bytes for the seller (sealed shipping details), at most {MAX_ORDER_DATA}; public on chain.",
 )
+@click.option(
+    "--gateway", metavar="URL", help="Read the seller's profile and the product's options through this gateway."
+)
+@ipfs_api_option
 @network_options
 @tx_options
 def buy(
@@ -287,22 +424,36 @@ def buy(
     quantity: int,
     expect_price: str | None,
     payment: str,
+    ship_to: Path | None,
+    no_address: bool,
     order_data_file: Path | None,
+    gateway: str | None,
+    ipfs_api: str | None,
     net: NetworkArgs,
     tx: TxArgs,
 ) -> None:
     """Buy a product on the terms shown now (currency, price, terms version); paying quantity x price."""
+    if sum(map(bool, (ship_to, no_address, order_data_file))) > 1:
+        raise DappValueError("give one of --ship-to, --no-address and --order-data")
     order_data = check_order_data(order_data_file.read_bytes()) if order_data_file is not None else b""
+    address = None
+    if ship_to is not None:
+        from dapp.cli.merch import load_ship_to, sealed_size_check
+
+        address = sealed_size_check(load_ship_to(ship_to, {}))  # the file's problems before connecting
+    ask = ship_to is None and not no_address and order_data_file is None and sys.stdin.isatty()
     with session(net, tx=tx) as s:
         client = s.client()
         item = client.product(product_id)
         token = client.token(item.currency)
+        if address is not None or ask:
+            order_data = _seal_address(s, client, item, address, gateway, ipfs_api)
         if expect_price is not None:
             expected = s.price(client, expect_price, item.currency)[1]
             item = dataclasses.replace(item, price=expected)  # the contract refuses it if the price moved
         words = f"{token.format(quantity * item.price)} for {quantity} x product {product_id}. {protection(item)}"
         if order_data:
-            words += f" {ORDER_DATA_WORDS}"
+            words += " " + (ADDRESS_WORDS if address is not None or ask else ORDER_DATA_WORDS)
         echo_err(words)
         progress(f"buying {quantity} of product {product_id}")
         purchase = client.buy(item, quantity, payment=payment, order_data=order_data)
@@ -325,15 +476,103 @@ def buy(
     )
 
 
+ADDRESS_WORDS = (
+    "Your shipping address is sealed to the seller's key and yours: on chain anyone sees that you ordered, "
+    "not where it goes."
+)
+
+
+def _seal_address(
+    s: Session,
+    client: CatalogClient,
+    item: Product,
+    address: ShippingDetails | None,
+    gateway: str | None,
+    ipfs_api: str | None,
+) -> bytes:
+    """The sealed address for buying `item`: the seller's published key (from its profile), the buyer's own
+    derived key, the product's options. Refuses (nothing sent) a seller without a key. `address` None:
+    asked for at the terminal, only once the seller is known to have a key."""
+    from dapp.cli.merch import prompt_ship_to, sealed_size_check
+    from dapp.ipfs.metadata import fetch_product_metadata, fetch_profile
+    from dapp.shipping import OrderContext, seal
+    from dapp.shipping.keys import derive_keypair_checked
+    from dapp.transactions.signers import sign_text
+
+    no_key = (
+        f"the seller of product {item.id} ({item.seller}) has published no shipping key, so it cannot receive "
+        "an address; nothing was sent (--no-address buys without one)"
+    )
+    profile = client.profile(item.seller)
+    if profile is None or profile.document is None:
+        if address is None:
+            return b""  # at the terminal, nothing was asked yet: buy as before
+        raise DappValueError(no_key)
+    progress("reading the seller's profile and the product's options from IPFS, checking their CIDs")
+    with _document_source(gateway, ipfs_api) as source:
+        seller_key = fetch_profile(source, profile.document).encryption_key
+        if seller_key is None:
+            if address is None:
+                return b""
+            raise DappValueError(no_key)
+        variant = fetch_product_metadata(source, item.metadata_cid).variant
+    options = dict(variant.options) if variant is not None else {}
+    if address is None:
+        address = prompt_ship_to(options)
+    address = sealed_size_check(dataclasses.replace(address, options=options))
+    assert s.account is not None
+    progress("deriving your shipping key from your account's signature")
+    chain_id = int(s.w3.eth.chain_id)
+    buyer = derive_keypair_checked(lambda text: sign_text(s.w3, str(s.account), text), chain_id, client.address)
+    context = OrderContext(chain_id, client.address, item.id, s.account)
+    return seal(address, seller_key, buyer.public_key, context)
+
+
+@contextlib.contextmanager
+def _document_source(gateway: str | None, ipfs_api: str | None) -> Iterator[Kubo | str]:
+    """Where documents are fetched from: the gateway if given, else Kubo (`--ipfs-api` or our daemon)."""
+    if gateway:
+        yield gateway
+        return
+    from dapp.ipfs.kubo import open_kubo
+
+    with open_kubo(ipfs_api) as kubo:
+        yield kubo
+
+
 @click.command("orders")
 @click.option("--buyer", help="Orders placed by this address (default: your account).")
 @click.option("--product", "product_id", type=click.IntRange(1), help="All orders of one product.")
+@click.option(
+    "--seller",
+    is_flag=False,
+    flag_value=ME,
+    metavar="[ADDRESS]",
+    help="A seller's inbox: the orders of its products (--seller alone: yours).",
+)
+@click.option(
+    "--decrypt",
+    is_flag=True,
+    help="Open each order's sealed shipping details with your account's shipping key: address and options.",
+)
+@click.option("--csv", "as_csv", is_flag=True, help="With --seller: the paid orders to ship, decrypted, as CSV.")
+@click.option("--watch", is_flag=True, help="Follow new orders as they are mined (yours, or --seller's); Ctrl-C stops.")
+@click.option("--max-events", type=click.IntRange(1), help="With --watch: stop after this many new orders.")
+@click.option(
+    "--poll", type=click.FloatRange(0.05), default=1.0, show_default=True, help="With --watch: seconds between polls."
+)
 @with_metadata_options
 @indexer_option
 @network_options
 def orders(
     buyer: str | None,
     product_id: int | None,
+    seller: str | None,
+    decrypt: bool,
+    as_csv: bool,
+    watch: bool,
+    max_events: int | None,
+    poll: float,
     no_metadata: bool,
     gateway: str | None,
     ipfs_api: str | None,
@@ -341,27 +580,96 @@ def orders(
     net: NetworkArgs,
 ) -> None:
     """Show orders with their product names: yours (from --indexer if given, else through the indexed buyer
-    topic of the logs), or one product's (its views)."""
-    with session(net, need_account=product_id is None and not buyer) as s:
+    topic of the logs), one product's (its views), or a seller's inbox (--seller); --decrypt opens their
+    shipping addresses, --watch follows new ones."""
+    if sum(map(bool, (buyer, product_id, seller))) > 1:
+        raise DappValueError("give at most one of --buyer, --product and --seller")
+    if as_csv and seller is None:
+        raise DappValueError("--csv writes a seller's orders to ship: give --seller")
+    if as_csv and (watch or net.as_json):
+        raise DappValueError("--csv is a file of the orders to ship: not with --watch or --json")
+    if max_events is not None and not watch:
+        raise DappValueError("--max-events goes with --watch")
+    if watch and product_id is not None:
+        raise DappValueError("--watch follows your orders or a seller's: not with --product")
+    for flag, value in (("--buyer", buyer), ("--seller", seller if seller != ME else None)):
+        if value is not None:
+            check_address(flag, value)
+    decrypt = decrypt or as_csv
+    own = (product_id is None and not buyer and seller in (None, ME)) or decrypt
+    with session(net, need_account=own) as s:
         client = s.client(indexer)
-        if product_id is not None:
+        who = seller if seller not in (None, ME) else (s.account if seller == ME else None)
+        keys = _own_keys(s, client) if decrypt else None
+        if watch:
+            from dapp.cli.inbox import watch_orders
+
+            watch_orders(
+                client, keys, seller=who, buyer=None if who else (buyer or s.account), max_events=max_events,
+                poll=poll, names=None if no_metadata else _name_fetcher(gateway, ipfs_api), as_json=net.as_json,
+            )  # fmt: skip
+            return
+        order_data: dict[OrderRef, bytes] = {}
+        if who is not None:
+            pairs = client.seller_orders(who)
+            items = [o for o, _ in pairs]
+            order_data = {o.ref: data for o, data in pairs}
+        elif product_id is not None:
             items = client.orders(product_id)
         else:
-            who = buyer or s.account
-            assert who is not None
-            items = client.orders_of(who)
+            whose = buyer or s.account
+            assert whose is not None
+            items = client.orders_of(whose)
+        if keys is not None and who is None:
+            order_data = {ref: data for ref, _, data in client.purchases(sorted({o.product_id for o in items}))}
         tokens = currency_tokens(client, [o.currency for o in items])
         products_by_id = {pid: client.product(pid) for pid in dict.fromkeys(o.product_id for o in items)}
+        chain_id = int(s.w3.eth.chain_id)
     names = fetch_names([p.metadata_cid for p in products_by_id.values()], no_metadata, gateway, ipfs_api)
-    data = [
-        {
-            **o.to_json(),
-            "amountText": tokens[o.currency].format(o.amount),
-            **(names[products_by_id[o.product_id].metadata_cid].to_json() if names else {}),
-        }
-        for o in items
-    ]
-    emit(net.as_json, data, lambda: orders_table(items, tokens, names, products_by_id))
+    if keys is None:
+        data = [
+            {
+                **o.to_json(),
+                "amountText": tokens[o.currency].format(o.amount),
+                **(names[products_by_id[o.product_id].metadata_cid].to_json() if names else {}),
+            }
+            for o in items
+        ]
+        emit(net.as_json, data, lambda: orders_table(items, tokens, names, products_by_id))
+        return
+    from dapp.cli.inbox import Opened, csv_rows, inbox_json, inbox_table, open_orders
+
+    opened: list[Opened] = open_orders(items, order_data, keys, chain_id, client.address)
+    if as_csv:
+        from dapp.cli.merch import csv_text
+
+        click.echo(csv_text(csv_rows(opened, names, products_by_id)), nl=False)
+        return
+    emit(
+        net.as_json,
+        inbox_json(opened, tokens, names, products_by_id),
+        lambda: inbox_table(opened, tokens, names, products_by_id),
+    )
+
+
+def _own_keys(s: Session, client: CatalogClient) -> ShippingKeyPair:
+    """Your shipping key pair for this Catalog, from your account's signature (never printed)."""
+    from dapp.shipping.keys import derive_keypair_checked
+    from dapp.transactions.signers import sign_text
+
+    assert s.account is not None
+    progress("deriving your shipping key from your account's signature")
+    account = str(s.account)
+    return derive_keypair_checked(lambda text: sign_text(s.w3, account, text), int(s.w3.eth.chain_id), client.address)
+
+
+def _name_fetcher(gateway: str | None, ipfs_api: str | None) -> Callable[[list[Cid]], Names]:
+    def fetch(cids: list[Cid]) -> Names:
+        return lookup_names(
+            cids, cli_settings().home / "documents", gateway=gateway, ipfs_api=ipfs_api, progress=progress
+        )
+
+    return fetch
 
 
 def _order_command(name: str, doc: str) -> click.Command:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from dapp._utils.files import write_atomic
 from dapp.exceptions import CidMismatchError, IpfsError, MetadataError
 from dapp.ipfs.cid import Cid
-from dapp.ipfs.metadata import fetch_verified, parse_product_metadata
+from dapp.ipfs.metadata import Variant, fetch_verified, parse_product_metadata
 from dapp.ipfs.unixfs import data_cid
 
 if TYPE_CHECKING:
@@ -38,6 +38,7 @@ class NameLookup:
     name: str | None
     problem: str | None = None  # MISSING or INVALID
     detail: str = ""
+    variant: Variant | None = None  # the product's options (sizes, colours), if it has some
 
     @property
     def label(self) -> str:
@@ -46,8 +47,11 @@ class NameLookup:
             return self.name
         return "⚠ metadata missing" if self.problem == MISSING else "⚠ metadata invalid"
 
-    def to_json(self) -> dict[str, str | None]:
-        return {"name": self.name, "metadataProblem": self.problem}
+    def to_json(self) -> dict[str, object]:
+        data: dict[str, object] = {"name": self.name, "metadataProblem": self.problem}
+        if self.variant is not None:
+            data["variant"] = self.variant.to_json()
+        return data
 
 
 class DocumentCache:
@@ -105,7 +109,7 @@ def product_names(
             continue
         if cache:
             cache.put(cid, data)
-        names[cid] = NameLookup(cid, metadata.name)
+        names[cid] = NameLookup(cid, metadata.name, variant=metadata.variant)
     return names
 
 

