@@ -12,7 +12,7 @@ Product document (`schema: "ownerless-store/product@1"`)::
     "variant": {"group": "tour-tee-2026", "options": {"size": "M"}, "choices": {"size": ["S", "M", "L", "XL"]}}
 
   group: [a-z0-9-], 1 to 64 characters, the same in every product of the group; choices: 1 to 3 option
-  names ([a-z][a-z0-9 -]{0,19}) -> 1 to 20 distinct values in display order, each 1 to 20 characters, not
+  names ([a-z][a-z0-9-]{0,19}) -> 1 to 20 distinct values in display order, each 1 to 20 characters, not
   blank, without control characters or surrounding spaces; options: this product's value for exactly the
   names of choices, each one of its choices. Products of one seller with the same group form one group
   (the page shows one card and a picker); a product whose choices differ from its group's first product
@@ -70,7 +70,8 @@ MAX_OPTION_NAMES = 3
 MAX_OPTION_VALUES = 20
 MAX_OPTION_VALUE = 20
 _GROUP = re.compile(r"[a-z0-9-]{1,64}")
-_OPTION_NAME = re.compile(r"[a-z][a-z0-9 -]{0,19}")
+# No spaces: an option name is also a key of the sealed shipping details (dapp.shipping.details).
+_OPTION_NAME = re.compile(r"[a-z][a-z0-9-]{0,19}")
 
 
 @dataclass(frozen=True)
@@ -189,7 +190,7 @@ def check_variant(value: object, error: type[Exception] = DappValueError) -> Var
         if not isinstance(name, str) or not _OPTION_NAME.fullmatch(name):
             raise error(
                 f"variant option name {json.dumps(name, ensure_ascii=False)} must be a lower-case letter, then "
-                "up to 19 of a-z, 0-9, space and - (such as size, colour)"
+                "up to 19 of a-z, 0-9 and - (such as size, colour, gift-wrap)"
             )
         if not isinstance(values, list) or not values:
             raise error(f"variant.choices[{name!r}] must be a non-empty list of values")

@@ -134,7 +134,8 @@ function wellFormed(data: Record<string, unknown>, schema: Schema): boolean {
 }
 
 const GROUP = /^[a-z0-9-]{1,64}$/;
-const OPTION_NAME = /^[a-z][a-z0-9 -]{0,19}$/;
+// No spaces: an option name is also a key of the sealed shipping details (crypto/details.ts).
+const OPTION_NAME = /^[a-z][a-z0-9-]{0,19}$/;
 // A value as dapp.ipfs.metadata checks it: no control character, no surrounding white space (Python's
 // str.isspace() set, so both sides refuse the same values).
 const CONTROL = /[\x00-\x1f\x7f-\x9f]/;

@@ -20,11 +20,11 @@ export const LIMITS = {
   optionValue: 64,
 } as const;
 
-// Countries whose addresses have no postcode (the same list as details.py).
+// Countries whose addresses have no postcode: the same list as details.py (Google's libaddressinput data).
 export const NO_POSTCODE: ReadonlySet<string> = new Set(
   (
-    'AE AG AO AW BF BI BJ BO BS BW BZ CD CF CG CI CK CM DJ DM ER FJ GA GD GH GM GQ GY HK JM KI KM KN KP LC ' +
-    'ML MO MR MW NR NU QA RW SB SC SL SR SS ST SY TD TF TG TK TL TO TT TV UG VU YE ZW'
+    'AE AG AO AQ AW BF BI BJ BO BQ BS BV BW BZ CD CF CG CI CK CM CW DJ DM ER FJ GA GD GH GM GQ GY HK JM KI ' +
+    'KM KN LC LY ML MO MR MS MW NR NU PA PS QA RW SB SC SL SR SS ST SX SY TD TF TG TK TL TO TT TV UG VU WS YE ZW'
   ).split(' '),
 );
 
