@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { renderToString } from 'preact-render-to-string';
 import type { Address, Hex } from 'viem';
 import { ZERO_ADDRESS, type Order, type Product } from '../src/chain/contract';
-import type { ChainReader, ProfileLog, PurchasedLog, Reader } from '../src/chain/reader';
+import type { ChainReader, ProfileLog, PurchasedLog, Reader, ShippedLog } from '../src/chain/reader';
 import { parseConfig } from '../src/config';
 import { parseVariant, type Doc, type DocumentSource } from '../src/docs';
 import { detailsOf, detailsOptions, fieldErrors, sealedSize, type AddressFields } from '../src/chain/order-data';
@@ -107,9 +107,17 @@ class FakeReader implements ChainReader {
   async purchases(buyer: Address): Promise<PurchasedLog[]> {
     const logs: PurchasedLog[] = [];
     for (const orders of this.byProduct.values()) {
-      for (const o of orders) if (o.buyer === buyer) logs.push({ productId: o.productId, buyer, orderNo: o.orderNo });
+      for (const o of orders) {
+        const orderData = this.orderData.get(`${o.productId}-${o.orderNo}`);
+        if (o.buyer === buyer) logs.push({ productId: o.productId, buyer, orderNo: o.orderNo, orderData });
+      }
     }
     return logs;
+  }
+  orderData = new Map<string, Hex>();
+  shipped: ShippedLog[] = [];
+  async shipments(productIds: readonly bigint[]) {
+    return this.shipped.filter((s) => productIds.includes(s.productId));
   }
   async sales(productIds: readonly bigint[]): Promise<PurchasedLog[]> {
     return [...this.byProduct.entries()]
@@ -202,6 +210,13 @@ test('my orders: newest first, with the actions each state allows, and the credi
     ]),
     new Map([[`${BUYER}/${TUSD.toLowerCase()}`, 4_000_000n]]),
   );
+  // 1-1 shipped with an encrypted note (the order carries sealed details), 1-2 with a plain document.
+  const [noteDigest, plainDigest] = [`0x${'ab'.repeat(32)}`, `0x${'cd'.repeat(32)}`] as const;
+  reader.orderData.set('1-1', '0x01ff');
+  reader.shipped = [
+    { productId: 1n, orderNo: 1n, trackingDigest: noteDigest, trackingCodec: 0 },
+    { productId: 1n, orderNo: 2n, trackingDigest: plainDigest, trackingCodec: 0 },
+  ];
   const shop = shopWith(reader);
   const data = await loadMyOrders(shop, BUYER);
   assert.deepEqual(
@@ -215,6 +230,12 @@ test('my orders: newest first, with the actions each state allows, and the credi
   assert.match(card('1-2'), /data-action="review"/);
   assert.match(card('2-1'), /data-action="cancel"/); // the handling deadline passed
   assert.match(card('2-1'), /Not shipped by the handling deadline/);
+  assert.match(card('1-1'), /data-action="show-note"/);
+  assert.doesNotMatch(card('1-1'), /Tracking document/);
+  const plain = digestToCid(plainDigest, 0);
+  assert.match(card('1-2'), new RegExp(`Tracking document: <a class="mono" href="http://gw/ipfs/${plain}"`));
+  assert.doesNotMatch(card('1-2'), /show-note/);
+  assert.doesNotMatch(card('2-1'), /show-note|Tracking document/);
   assert.match(page, /Ready to withdraw/);
   assert.match(page, /4\.00 tUSD/);
 });
