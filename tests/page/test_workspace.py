@@ -169,7 +169,7 @@ def test_inbox_decrypts_ships_with_a_note_and_shows_new_orders(
     his = card(other, pid, bob_no)
     his.locator("button[data-action='show-note']").click()
     expect(his.locator("[data-note='error']")).to_contain_text(
-        "The seller's note cannot be read with your key: this key does not open it", timeout=30_000
+        "The seller's note cannot be read: this key does not open it", timeout=30_000
     )
     expect(his.locator("button[data-action='show-note']")).to_be_enabled()
 

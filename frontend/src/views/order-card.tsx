@@ -237,7 +237,7 @@ type Kit = typeof import('../chain/order-data');
 /** Why the buyer's key could not open `what`, in words. */
 function failure(kit: Kit, error: unknown, what: string, it: string): string {
   return error instanceof kit.DecryptionError
-    ? `${what} cannot be read with your key: ${error.reason}.`
+    ? `${what} cannot be read: ${error.reason}.`
     : error instanceof kit.NondeterministicSignerError
       ? `${error.message}.`
       : said(error).kind === 'rejected'
