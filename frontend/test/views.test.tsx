@@ -1,14 +1,23 @@
 // The views against a fake reader: what each loads from the chain, and what it renders from that (to a
 // string, with preact-render-to-string: no DOM, no node, no wallet).
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
 import { test } from 'node:test';
 import { renderToString } from 'preact-render-to-string';
 import type { Address, Hex } from 'viem';
 import { ZERO_ADDRESS, type Order, type Product } from '../src/chain/contract';
-import type { ChainReader, ProfileLog, PurchasedLog, Reader } from '../src/chain/reader';
+import type { ChainReader, ProfileLog, PurchasedLog, Reader, ShippedLog } from '../src/chain/reader';
 import { parseConfig } from '../src/config';
 import { parseVariant, type Doc, type DocumentSource } from '../src/docs';
-import { detailsOf, detailsOptions, fieldErrors, sealedSize, type AddressFields } from '../src/chain/order-data';
+import {
+  DecryptionError,
+  detailsOf,
+  detailsOptions,
+  fieldErrors,
+  openMyNote,
+  sealedSize,
+  type AddressFields,
+} from '../src/chain/order-data';
 import type { CurrencyInfo } from '../src/format';
 import { STATE } from '../src/orders';
 import { parseRoute } from '../src/router';
@@ -107,9 +116,17 @@ class FakeReader implements ChainReader {
   async purchases(buyer: Address): Promise<PurchasedLog[]> {
     const logs: PurchasedLog[] = [];
     for (const orders of this.byProduct.values()) {
-      for (const o of orders) if (o.buyer === buyer) logs.push({ productId: o.productId, buyer, orderNo: o.orderNo });
+      for (const o of orders) {
+        const orderData = this.orderData.get(`${o.productId}-${o.orderNo}`);
+        if (o.buyer === buyer) logs.push({ productId: o.productId, buyer, orderNo: o.orderNo, orderData });
+      }
     }
     return logs;
+  }
+  orderData = new Map<string, Hex>();
+  shipped: ShippedLog[] = [];
+  async shipments(productIds: readonly bigint[]) {
+    return this.shipped.filter((s) => productIds.includes(s.productId));
   }
   async sales(productIds: readonly bigint[]): Promise<PurchasedLog[]> {
     return [...this.byProduct.entries()]
@@ -202,6 +219,13 @@ test('my orders: newest first, with the actions each state allows, and the credi
     ]),
     new Map([[`${BUYER}/${TUSD.toLowerCase()}`, 4_000_000n]]),
   );
+  // 1-1 shipped with an encrypted note (the order carries sealed details), 1-2 with a plain document.
+  const [noteDigest, plainDigest] = [`0x${'ab'.repeat(32)}`, `0x${'cd'.repeat(32)}`] as const;
+  reader.orderData.set('1-1', '0x01ff');
+  reader.shipped = [
+    { productId: 1n, orderNo: 1n, trackingDigest: noteDigest, trackingCodec: 0 },
+    { productId: 1n, orderNo: 2n, trackingDigest: plainDigest, trackingCodec: 0 },
+  ];
   const shop = shopWith(reader);
   const data = await loadMyOrders(shop, BUYER);
   assert.deepEqual(
@@ -215,6 +239,12 @@ test('my orders: newest first, with the actions each state allows, and the credi
   assert.match(card('1-2'), /data-action="review"/);
   assert.match(card('2-1'), /data-action="cancel"/); // the handling deadline passed
   assert.match(card('2-1'), /Not shipped by the handling deadline/);
+  assert.match(card('1-1'), /data-action="show-note"/);
+  assert.doesNotMatch(card('1-1'), /Tracking document/);
+  const plain = digestToCid(plainDigest, 0);
+  assert.match(card('1-2'), new RegExp(`Tracking document: <a class="mono" href="http://gw/ipfs/${plain}"`));
+  assert.doesNotMatch(card('1-2'), /show-note/);
+  assert.doesNotMatch(card('2-1'), /show-note|Tracking document/);
   assert.match(page, /Ready to withdraw/);
   assert.match(page, /4\.00 tUSD/);
 });
@@ -559,4 +589,32 @@ test('the checkout form says what is wrong with each field, by the rules of the 
   const details = detailsOf(good, detailsOptions({ 'pack size': '3' }));
   assert.deepEqual(details.options, { 'pack-size': '3' });
   assert.equal(sealedSize(details) % 32, 177 % 32);
+});
+
+test("the buyer's note is checked against its digest on chain before any key is asked for", async () => {
+  // A gateway on 127.0.0.1 that serves a plain JSON document, and another block in place of a note.
+  const plain = new TextEncoder().encode('{"carrier":"DHL","tracking":"00340434161094042557"}');
+  const swapped = Uint8Array.of(1, ...new Array<number>(40).fill(7));
+  const server = createServer((request, response) => {
+    response.end(request.url === '/ipfs/plain' ? plain : swapped);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${(server.address() as { port: number }).port}/ipfs`;
+  const sha = async (bytes: Uint8Array<ArrayBuffer>) =>
+    `0x${Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)), (b) => b.toString(16).padStart(2, '0')).join('')}` as Hex;
+  // No key is needed to tell these apart: a wallet that would fail if asked to sign.
+  const wallet = { account: BUYER } as never;
+  const shop = shopWith(new FakeReader([]));
+  try {
+    const open = (digest: Hex, url: string) => openMyNote(shop, wallet, 1n, 1n, '0x01', digest, url);
+    assert.equal(await open(await sha(plain), `${base}/plain`), null); // not a note: the card shows its link
+    await assert.rejects(open(await sha(plain), `${base}/note`), (error: unknown) => {
+      assert.ok(error instanceof DecryptionError);
+      assert.match(error.reason, /not the one named on chain/);
+      return true;
+    });
+    await assert.rejects(open(await sha(plain), 'http://127.0.0.1:1/ipfs/none'), /could not be fetched/);
+  } finally {
+    server.close();
+  }
 });

@@ -17,7 +17,8 @@ orderData (said in the form, before any signature).
 The seller's workspace (issue 17) adds: an unreachable IPFS API, an IPFS API that reports another CID than
 the page computed (both when shipping with an encrypted note: the order stays Paid), a wallet that refuses
 to sign the key message, a wallet that does not sign deterministically, a tampered sealed address, and, in
-the listing form, a 30 MB photo, a file that is not an image and one that only claims to be.
+the listing form, a 30 MB photo, a file that is not an image and one that only claims to be. On the buyer's
+card, a tracking note whose block from the gateway is not the one the OrderShipped event names.
 
 Cells left out, because the page takes no such input: a keystore and its password (the page signs
 through the browser wallet; the burner keeps its key in the browser), and a currency address typed by a
@@ -38,6 +39,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from dapp.ipfs.cid import Cid, Codec
 from dapp.ipfs.kubo import Kubo
 from dapp.nodes import AnvilNode
 from dapp.page import build_seller_document
@@ -113,11 +115,16 @@ def world(kubo: Kubo, page_template: Path, tmp_path_factory: pytest.TempPathFact
         seller_key = node_keys(shop, shop.seller).public_key
         buy_sealed(shop, ids["parcel"], shop.buyer, ALICE, seller_key)
         buy_sealed(shop, ids["parcel"], shop.buyer, ALICE, seller_key, tamper=True)
+        # An order with a sealed address, shipped naming a note block the gateway swaps for other bytes.
+        ids["noted"] = shop.list_product("Tour Cap", kind="hoodie", hue=0.3)
+        noted_no, _ = buy_sealed(shop, ids["noted"], shop.buyer, ALICE, seller_key)
+        named = Cid.of_block(Codec.RAW, b"\x01" + bytes(40))
+        shop.send(catalog.functions.ship(ids["noted"], noted_no, named.digest, 0), shop.seller)
 
         # Profiles: one whose gateway serves other bytes than the digest names, one that is no profile.
         liar, not_a_profile = shop.accounts[5], shop.accounts[6]
         honest, honest_cid = build_seller_document("Honest Shop")
-        files = {str(honest_cid): honest.replace(b"Honest", b"Evil")}
+        files = {str(honest_cid): honest.replace(b"Honest", b"Evil"), str(named): b"\x01" + bytes(39) + b"\x07"}
         shop.send(catalog.functions.setProfile(honest_cid.digest, int(honest_cid.codec)), liar)
         product_doc = docs["wrong_schema"].body.replace(b"review@1", b"product@1")
         files[str(Doc(product_doc).cid)] = product_doc
@@ -478,6 +485,16 @@ def tampered_address(page: Any, w: World) -> None:
     expect(failed).to_have_text("Cannot decrypt this address: its encrypted details were altered.")
 
 
+def swapped_note(page: Any, w: World) -> None:
+    connect(page)
+    order = page.locator(f"article.order[data-order='{w.ids['noted']}-1']")
+    order.locator("button[data-action='show-note']").click()
+    expect(order.locator("[data-note='error']")).to_have_text(
+        "The seller's note cannot be read: the gateway sent a block that is not the one named on chain."
+    )
+    expect(order.locator("[data-note='open']")).to_have_count(0)
+
+
 def rpc(server: str) -> Callable[[World], str]:
     return lambda w: f"{w.url}?rpc={getattr(w, server).url}#/"
 
@@ -543,6 +560,7 @@ ROWS = [
     row("signer-nondeterministic", sell_page, signer("window.__testWallet.nondeterministic = true",
         "this wallet does not sign deterministically"), account=1),
     row("ciphertext-tampered", sell_page, tampered_address, account=1),
+    row("note-block-swapped", lambda w: f"{w.url}#/orders", swapped_note),
     row("photo-30mb", sell_page, photo("IMG_0001.jpg", 30 * 1024 * 1024,
         "Photo refused: IMG_0001.jpg is 30.0 MB; a photo can be at most 20.0 MB."), account=1),
     row("photo-not-an-image", sell_page, photo("notes.txt", 200,

@@ -2,7 +2,8 @@
 // shipping form's checks (the rules of ../crypto/details.ts, the same as Python's ShippingDetails), the
 // buyer's shipping key (personal_sign, derived twice and compared), the envelope sealed to the seller's key
 // and the buyer's, which the purchase carries as its `orderData` (emitted in the Purchased event, never
-// stored), and opening it again for the buyer's "Show my address". The address saved in this browser, only
+// stored), and opening it again for the buyer's "Show my address", and the seller's tracking note (MERCH-SPEC
+// §2) with the content key of that envelope. The address saved in this browser, only
 // when the buyer asks for it. Module state: the buyer's key pair, kept in memory for this page load only.
 import type { Address, Hex } from 'viem';
 import {
@@ -11,7 +12,9 @@ import {
   ShippingDetailsError,
   deriveKeyPairChecked,
   envelopeSize,
+  openContentKey,
   openEnvelope,
+  openNote,
   seal,
   shippingDetails,
   type OrderContext,
@@ -224,6 +227,47 @@ export async function openMyOrderData(
   const details = await openEnvelope(orderData, pair, context(shop, productId, wallet.account));
   performance.measure('ownerless-decrypt', { start, end: performance.now() });
   return details;
+}
+
+const NOTE_VERSION = 1;
+
+/**
+ * The seller's tracking note on order `orderNo`, opened with the buyer's own key: the block at `url` (the
+ * gateway's), checked against the sha2-256 `digest` the OrderShipped event names, then the order's content
+ * key from `orderData` and the note from that. null when the block is not an encrypted note (a plain tracking
+ * document); DecryptionError when it is one this key cannot open, or the block is not the one on chain.
+ */
+export async function openMyNote(
+  shop: Shop,
+  wallet: ShopWallet & { account: Address },
+  productId: bigint,
+  orderNo: bigint,
+  orderData: Hex,
+  digest: Hex,
+  url: string,
+): Promise<string | null> {
+  const what = 'the tracking note';
+  let blob: Uint8Array<ArrayBuffer>;
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(30000) });
+    if (!response.ok) throw new Error(`the gateway answered ${response.status}`);
+    blob = new Uint8Array(await response.arrayBuffer());
+  } catch (error) {
+    throw new DecryptionError(`its block could not be fetched (${(error as Error).message})`, what);
+  }
+  const actual = hex(new Uint8Array(await crypto.subtle.digest('SHA-256', blob)));
+  if (actual !== digest.toLowerCase()) {
+    throw new DecryptionError('the gateway sent a block that is not the one named on chain', what);
+  }
+  if (blob[0] !== NOTE_VERSION) return null;
+  const pair = await buyerKeyPair(shop, wallet);
+  const ctx = context(shop, productId, wallet.account);
+  const contentKey = await openContentKey(orderData, pair, ctx);
+  try {
+    return await openNote(blob, contentKey, ctx, orderNo);
+  } finally {
+    contentKey.fill(0);
+  }
 }
 
 // --- the address kept in this browser ---------------------------------------------------------------

@@ -53,6 +53,8 @@ export interface Receipt {
 }
 /** `orderData`: what the purchase carried (the sealed shipping details, or `0x`); the event is its only copy. */
 export type PurchasedLog = { productId: bigint; buyer: Address; orderNo: bigint; orderData?: Hex };
+/** An order's OrderShipped event: its tracking document (a zero digest: none). */
+export type ShippedLog = { productId: bigint; orderNo: bigint; trackingDigest: Hex; trackingCodec: number };
 /** A seller's latest ProfileSet: its profile document's digest (zero: cleared) and codec. */
 export type ProfileLog = { seller: Address; digest: Hex; codec: number };
 export type ReviewedLog = {
@@ -79,6 +81,8 @@ export interface ChainReader {
   /** The purchases of these products with their orderData (the sealed shipping details), oldest first. */
   sales(productIds: readonly bigint[]): Promise<PurchasedLog[]>;
   reviews(productId: bigint): Promise<ReviewedLog[]>;
+  /** The OrderShipped events of these products. */
+  shipments(productIds: readonly bigint[]): Promise<ShippedLog[]>;
   /** The seller's latest ProfileSet event, or null when it never set a profile. */
   profile(seller: Address): Promise<ProfileLog | null>;
   now(): Promise<number>;
@@ -251,6 +255,12 @@ export class Reader implements ChainReader {
     return logs.map((l) => l.args as PurchasedLog);
   }
 
+  async shipments(productIds: readonly bigint[]): Promise<ShippedLog[]> {
+    if (!productIds.length) return [];
+    const logs = await this.logs('OrderShipped', { productId: [...productIds] });
+    return logs.map((l) => l.args as ShippedLog);
+  }
+
   /** The product's reviews, oldest first. */
   async reviews(productId: bigint): Promise<ReviewedLog[]> {
     const logs = await this.logs('Reviewed', { productId });
@@ -266,7 +276,10 @@ export class Reader implements ChainReader {
 
   // viem's getLogs (filter encoding, log decoding) is loaded with the first view that needs logs: the
   // catalog's first render never does.
-  private async logs(eventName: 'Purchased' | 'Reviewed' | 'ProfileSet', args: Record<string, unknown>) {
+  private async logs(
+    eventName: 'Purchased' | 'Reviewed' | 'ProfileSet' | 'OrderShipped',
+    args: Record<string, unknown>,
+  ) {
     const { getLogs } = await import('./logs');
     const event = abi.find((item) => item.type === 'event' && item.name === eventName);
     return getLogs(this.client, {

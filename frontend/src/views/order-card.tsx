@@ -6,9 +6,9 @@ import { useState } from 'preact/hooks';
 import type { Address, Hex } from 'viem';
 import { act, readyWallet, refresh, said } from '../actions';
 import { catalogCall, isZeroAddress, ZERO_ADDRESS, type Order, type Product } from '../chain/contract';
-import type { ChainReader } from '../chain/reader';
+import type { ChainReader, ShippedLog } from '../chain/reader';
 import type { Step } from '../chain/tx';
-import { digestToCid } from '../cid';
+import { digestToCid, isEmptyDigest } from '../cid';
 import { reviewDocument, sha256Hex } from '../docs';
 import { formatDate, formatDeadline, parseUnits, plainAmount, shortAddress, type Money } from '../format';
 import { STATE, allowedActions, offerSide, stateLabel, stateTone, type OrderAction, type Role } from '../orders';
@@ -88,7 +88,7 @@ function offerNote(order: Order, role: Role, fmt: Money): string {
     : `The ${other} offers a settlement: ${split}. Accepting ends the order on these terms.`;
 }
 
-export const orderRef = (order: Order): string => `${order.productId}-${order.orderNo}`;
+export const orderRef = (order: Pick<Order, 'productId' | 'orderNo'>): string => `${order.productId}-${order.orderNo}`;
 
 /** The plain one-call actions; review and resolve open a form first. */
 function simpleAction(shop: Shop, action: OrderAction, order: Order, product: Product): void {
@@ -131,9 +131,11 @@ export interface OrderCardProps {
   shipForm?: ComponentChildren;
   /** Marked new (it arrived while the seller's inbox was open, or since the last visit). */
   fresh?: boolean;
+  /** Its OrderShipped event (the buyer's view): the seller's tracking document. */
+  tracking?: ShippedLog | undefined;
 }
 
-export function OrderCard({ order, product, now, role, orderData, extra, shipForm, fresh }: OrderCardProps) {
+export function OrderCard({ order, product, now, role, orderData, extra, shipForm, fresh, tracking }: OrderCardProps) {
   const shop = useShop();
   const fmt = money(shop, product.currency);
   const actions = allowedActions(order, product, role, now);
@@ -189,6 +191,9 @@ export function OrderCard({ order, product, now, role, orderData, extra, shipFor
         {role === 'buyer' && orderData && orderData !== '0x' ? (
           <SentAddress order={order} orderData={orderData} />
         ) : null}
+        {role === 'buyer' && tracking && !isEmptyDigest(tracking.trackingDigest) ? (
+          <SellerNote order={order} orderData={orderData} tracking={tracking} />
+        ) : null}
         {extra}
         {offer ? (
           <p class="offer small" data-offer={offerSide(order, role)} data-amount={String(order.offerBuyerAmount)}>
@@ -227,6 +232,84 @@ type Opened =
   | { status: 'open'; details: import('../chain/order-data').ShippingDetails }
   | { status: 'error'; message: string };
 
+type Kit = typeof import('../chain/order-data');
+
+/** Why the buyer's key could not open `what`, in words. */
+function failure(kit: Kit, error: unknown, what: string, it: string): string {
+  return error instanceof kit.DecryptionError
+    ? `${what} cannot be read: ${error.reason}.`
+    : error instanceof kit.NondeterministicSignerError
+      ? `${error.message}.`
+      : said(error).kind === 'rejected'
+        ? `You declined to sign, so your key could not be made: ${it} stays encrypted.`
+        : said(error).message;
+}
+
+/** The seller's tracking document: an encrypted note (an order with sealed details), opened on demand with
+ * the buyer's key, shown as text; a plain document, as its link. */
+function SellerNote({
+  order,
+  orderData,
+  tracking,
+}: {
+  order: Order;
+  orderData?: Hex | undefined;
+  tracking: ShippedLog;
+}) {
+  const shop = useShop();
+  // [status, the note's text or what went wrong]
+  const [[status, text], setState] = useState<[string, string]>(['closed', '']);
+  const cid = digestToCid(tracking.trackingDigest, tracking.trackingCodec);
+  const url = shop.docs.imageUrl(cid)!;
+  const show = async () => {
+    const wallet = await readyWallet(shop);
+    if (!wallet) return;
+    setState(['busy', '']);
+    const kit = await import('../chain/order-data');
+    try {
+      const note = await kit.openMyNote(
+        shop,
+        wallet,
+        order.productId,
+        order.orderNo,
+        orderData!,
+        tracking.trackingDigest,
+        url,
+      );
+      setState(note === null ? ['plain', ''] : ['open', note]);
+    } catch (error) {
+      setState(['error', failure(kit, error, "The seller's note", 'the note')]);
+    }
+  };
+  if (!orderData || orderData === '0x' || Number(tracking.trackingCodec) || status === 'plain') {
+    return (
+      <p class="small seller-note" data-note="plain">
+        {'Tracking document: '}
+        <a class="mono" href={url} target="_blank" rel="noopener">
+          {cid}
+        </a>
+      </p>
+    );
+  }
+  return status === 'open' ? (
+    <div class="seller-note" data-note="open">
+      <p class="small muted">The seller's note, encrypted for you and the seller:</p>
+      <p class="note-text">{text}</p>
+    </div>
+  ) : (
+    <div class="seller-note">
+      <button class="btn secondary" type="button" data-action="show-note" disabled={status === 'busy'} onClick={show}>
+        {status === 'busy' ? 'Sign in your wallet…' : "Show the seller's note"}
+      </button>
+      {status === 'error' ? (
+        <p class="small warn-text" role="alert" data-note="error">
+          {text}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
 /** The address the buyer sent with the order, decrypted in the page on demand with the buyer's own key. */
 function SentAddress({ order, orderData }: { order: Order; orderData: Hex }) {
   const shop = useShop();
@@ -239,15 +322,7 @@ function SentAddress({ order, orderData }: { order: Order; orderData: Hex }) {
     try {
       setState({ status: 'open', details: await kit.openMyOrderData(shop, wallet, order.productId, orderData) });
     } catch (error) {
-      const message =
-        error instanceof kit.DecryptionError
-          ? `This address cannot be read with your key: ${error.reason}.`
-          : error instanceof kit.NondeterministicSignerError
-            ? `${error.message}.`
-            : said(error).kind === 'rejected'
-              ? 'You declined to sign, so your key could not be made: the address stays encrypted.'
-              : said(error).message;
-      setState({ status: 'error', message });
+      setState({ status: 'error', message: failure(kit, error, 'This address', 'the address') });
     }
   };
   if (state.status === 'open') {

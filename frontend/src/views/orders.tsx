@@ -2,13 +2,14 @@
 // and the refunds and settlements credited to it.
 import type { Address, Hex } from 'viem';
 import type { Order, Product } from '../chain/contract';
+import type { ShippedLog } from '../chain/reader';
 import type { Shop } from '../state';
 import { Empty, NeedWallet, useChainData, useShop } from './common';
 import { ViewError } from './error';
 import { BalancesPanel, OrderCard, balancesFor, orderRef, type Balance } from './order-card';
 
 export interface MyOrders {
-  orders: { order: Order; product: Product; orderData?: Hex }[];
+  orders: { order: Order; product: Product; orderData?: Hex; tracking?: ShippedLog }[];
   balances: Balance[];
   now: number;
 }
@@ -18,17 +19,24 @@ export async function loadMyOrders(shop: Shop, account: Address): Promise<MyOrde
   const reader = shop.reader;
   const refs = await reader.purchases(account);
   const productIds = [...new Set(refs.map((r) => r.productId))];
-  const [orders, products, now] = await Promise.all([
+  const [orders, products, now, shipped] = await Promise.all([
     Promise.all(refs.map((r) => reader.order(r.productId, r.orderNo))),
     Promise.all(productIds.map((id) => reader.product(id))),
     reader.now(),
+    reader.shipments(productIds),
   ]);
+  const tracking = new Map(shipped.map((s) => [orderRef(s), s]));
   const byId = new Map(products.map((p) => [p.id, p]));
   await reader.loadTokens(products.map((p) => p.currency));
   const balances = await balancesFor(reader, account, products);
   return {
     orders: orders
-      .map((order, i) => ({ order, product: byId.get(order.productId)!, orderData: refs[i]!.orderData }))
+      .map((order, i) => ({
+        order,
+        product: byId.get(order.productId)!,
+        orderData: refs[i]!.orderData,
+        tracking: tracking.get(orderRef(order)),
+      }))
       .reverse(),
     balances,
     now,
@@ -63,7 +71,7 @@ export function MyOrdersList({ orders, balances, now }: MyOrders) {
       <BalancesPanel balances={balances} caption="Refunds and settlements credited to you" />
       {orders.length ? (
         <div class="orders">
-          {orders.map(({ order, product, orderData }) => (
+          {orders.map(({ order, product, orderData, tracking }) => (
             <OrderCard
               key={orderRef(order)}
               order={order}
@@ -71,6 +79,7 @@ export function MyOrdersList({ orders, balances, now }: MyOrders) {
               now={now}
               role="buyer"
               orderData={orderData}
+              tracking={tracking}
             />
           ))}
         </div>
