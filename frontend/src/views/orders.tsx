@@ -2,8 +2,11 @@
 // and the refunds and settlements credited to it.
 import type { Address } from 'viem';
 import type { Order, Product } from '../chain/contract';
+import type { PurchasedLog } from '../chain/reader';
+import { indexFor } from '../indexing';
+import { stateLabel } from '../orders';
 import type { Shop } from '../state';
-import { Empty, NeedWallet, useChainData, useShop } from './common';
+import { Empty, IndexerWarnings, NeedWallet, ScanNote, scanning, useChainData, useShop } from './common';
 import { ViewError } from './error';
 import { BalancesPanel, OrderCard, balancesFor, orderRef, type Balance } from './order-card';
 
@@ -11,12 +14,45 @@ export interface MyOrders {
   orders: { order: Order; product: Product }[];
   balances: Balance[];
   now: number;
+  /** Where the indexer's answer differed from the chain's (the chain's is shown). */
+  warnings?: string[];
+}
+
+/** Which orders `buyer` placed: from the indexer when it is usable, else from the chain's Purchased logs. */
+async function purchases(shop: Shop, account: Address): Promise<{ refs: PurchasedLog[]; states: Map<string, number> }> {
+  const index = await indexFor(shop);
+  if (index) {
+    try {
+      const rows = await index.api.buyerOrders(index.url, account);
+      return {
+        refs: rows.map((r) => ({ productId: r.productId, orderNo: r.orderNo, buyer: account })),
+        states: new Map(rows.map((r) => [`${r.productId}-${r.orderNo}`, r.state])),
+      };
+    } catch (error) {
+      if (!(error instanceof index.api.IndexerError)) throw error;
+    }
+  }
+  return { refs: await shop.reader.purchases(account, scanning(shop)), states: new Map() };
+}
+
+/** Orders whose state the indexer has otherwise than the chain (which decides what may be done). */
+export function stateWarnings(orders: readonly Order[], states: ReadonlyMap<string, number>): string[] {
+  const warnings: string[] = [];
+  for (const order of orders) {
+    const said = states.get(`${order.productId}-${order.orderNo}`);
+    if (said !== undefined && said !== Number(order.state)) {
+      warnings.push(
+        `The indexer has order ${orderRef(order)} as “${stateLabel(said)}”, but the chain says “${stateLabel(order.state)}”: the chain's state is shown and acted on.`,
+      );
+    }
+  }
+  return warnings;
 }
 
 export async function loadMyOrders(shop: Shop, account: Address): Promise<MyOrders> {
   await shop.checked;
   const reader = shop.reader;
-  const refs = await reader.purchases(account);
+  const { refs, states } = await purchases(shop, account);
   const productIds = [...new Set(refs.map((r) => r.productId))];
   const [orders, products, now] = await Promise.all([
     Promise.all(refs.map((r) => reader.order(r.productId, r.orderNo))),
@@ -30,6 +66,7 @@ export async function loadMyOrders(shop: Shop, account: Address): Promise<MyOrde
     orders: orders.reverse().map((order) => ({ order, product: byId.get(order.productId)! })),
     balances,
     now,
+    warnings: stateWarnings(orders, states),
   };
 }
 
@@ -46,7 +83,7 @@ function MyOrdersPage({ account }: { account: Address }) {
     return (
       <>
         <h1>My orders</h1>
-        <p class="muted">Loading your orders…</p>
+        <ScanNote what="your orders" />
       </>
     );
   }
@@ -54,10 +91,11 @@ function MyOrdersPage({ account }: { account: Address }) {
   return <MyOrdersList {...state.data} />;
 }
 
-export function MyOrdersList({ orders, balances, now }: MyOrders) {
+export function MyOrdersList({ orders, balances, now, warnings = [] }: MyOrders) {
   return (
     <>
       <h1>My orders</h1>
+      <IndexerWarnings warnings={warnings} />
       <BalancesPanel balances={balances} caption="Refunds and settlements credited to you" />
       {orders.length ? (
         <div class="orders">

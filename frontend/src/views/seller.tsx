@@ -7,7 +7,18 @@ import { catalogCall, type Order, type Product } from '../chain/contract';
 import { parseUnits, plainAmount } from '../format';
 import { STATE } from '../orders';
 import { money, type Shop } from '../state';
-import { ImageBox, NeedWallet, ProductName, StockText, useChainData, useShop } from './common';
+import { indexFor, type Index } from '../indexing';
+import {
+  ImageBox,
+  IndexerWarnings,
+  NeedWallet,
+  ProductName,
+  ScanNote,
+  StockText,
+  useChainData,
+  useShop,
+} from './common';
+import { stateWarnings } from './orders';
 import { ViewError } from './error';
 import { BalancesPanel, OrderCard, balancesFor, orderRef, type Balance } from './order-card';
 
@@ -19,10 +30,56 @@ export interface SellerData {
   open: { order: Order; product: Product }[];
   balances: Balance[];
   now: number;
+  /** With an indexer, the first page of each list is shown: how many there are in all. */
+  totals?: { products: number; open: number };
+  warnings?: string[];
+}
+
+const FIRST_PAGE = 50;
+const PENDING: number[] = [STATE.Paid, STATE.Shipped, STATE.Disputed];
+
+/** The inbox's first page from the indexer; every order and product shown is then read from the chain. */
+async function fromIndexer(shop: Shop, index: Index, account: Address): Promise<SellerData> {
+  const reader = shop.reader;
+  const [mine, inbox] = await Promise.all([
+    index.api.sellerProducts(index.url, account, FIRST_PAGE),
+    index.api.sellerInbox(index.url, account, FIRST_PAGE),
+  ]);
+  const ids = [...new Set([...mine.ids, ...inbox.rows.map((r) => r.productId)])];
+  const [products, orders, now] = await Promise.all([
+    Promise.all(ids.map((id) => reader.product(id))),
+    Promise.all(inbox.rows.map((r) => reader.order(r.productId, r.orderNo))),
+    reader.now(),
+  ]);
+  const byId = new Map(products.map((p) => [p.id, p]));
+  const own = (p: Product | undefined) => p && p.seller.toLowerCase() === account.toLowerCase();
+  const listed = mine.ids.map((id) => byId.get(id)).filter(own) as Product[];
+  await reader.loadTokens(products.map((p) => p.currency));
+  const balances = await balancesFor(reader, account, products.filter(own));
+  const states = new Map(inbox.rows.map((r) => [`${r.productId}-${r.orderNo}`, r.state]));
+  const open = orders
+    .filter((order) => PENDING.includes(Number(order.state)) && own(byId.get(order.productId)))
+    .map((order) => ({ order, product: byId.get(order.productId)! }));
+  return {
+    products: listed,
+    open,
+    balances,
+    now,
+    totals: { products: mine.total, open: inbox.total },
+    warnings: stateWarnings(orders, states),
+  };
 }
 
 export async function loadSeller(shop: Shop, account: Address): Promise<SellerData> {
   await shop.checked;
+  const index = await indexFor(shop);
+  if (index) {
+    try {
+      return await fromIndexer(shop, index, account);
+    } catch (error) {
+      if (!(error instanceof index.api.IndexerError)) throw error;
+    }
+  }
   const reader = shop.reader;
   const all = await reader.products();
   const mine = all.filter((p) => p.seller.toLowerCase() === account.toLowerCase());
@@ -33,9 +90,8 @@ export async function loadSeller(shop: Shop, account: Address): Promise<SellerDa
     reader.now(),
   ]);
   const open: SellerData['open'] = [];
-  const pending: number[] = [STATE.Paid, STATE.Shipped, STATE.Disputed];
   mine.forEach((product, i) => {
-    for (const order of ordersPer[i] ?? []) if (pending.includes(Number(order.state))) open.push({ order, product });
+    for (const order of ordersPer[i] ?? []) if (PENDING.includes(Number(order.state))) open.push({ order, product });
   });
   // Orders to ship first, the nearest handling deadline on top.
   open.sort(
@@ -57,7 +113,7 @@ function SellerPage({ account }: { account: Address }) {
     return (
       <>
         <h1>Your shop</h1>
-        <p class="muted">Loading your products…</p>
+        <ScanNote what="your products and orders" />
       </>
     );
   }
@@ -65,7 +121,9 @@ function SellerPage({ account }: { account: Address }) {
   return <SellerDesk {...state.data} />;
 }
 
-export function SellerDesk({ products, open, balances, now }: SellerData) {
+export function SellerDesk({ products, open, balances, now, totals, warnings = [] }: SellerData) {
+  const openCount = totals?.open ?? open.length;
+  const productCount = totals?.products ?? products.length;
   return (
     <>
       <h1>Your shop</h1>
@@ -75,8 +133,10 @@ export function SellerDesk({ products, open, balances, now }: SellerData) {
         {'): it needs an IPFS node to publish the pictures.'}
       </p>
       <BalancesPanel balances={balances} caption="Payments for completed orders" />
+      <IndexerWarnings warnings={warnings} />
       <section>
-        <h2>Orders to handle ({open.length})</h2>
+        <h2>Orders to handle ({openCount.toLocaleString('en-US')})</h2>
+        {openCount > open.length ? <p class="small muted">{`The ${open.length} oldest are shown first.`}</p> : null}
         {open.length ? (
           <div class="orders">
             {open.map(({ order, product }) => (
@@ -88,7 +148,10 @@ export function SellerDesk({ products, open, balances, now }: SellerData) {
         )}
       </section>
       <section>
-        <h2>Products ({products.length})</h2>
+        <h2>Products ({productCount.toLocaleString('en-US')})</h2>
+        {productCount > products.length ? (
+          <p class="small muted">{`The ${products.length} newest are shown.`}</p>
+        ) : null}
         {products.length ? (
           <div class="seller-products">
             {products.map((p) => (

@@ -1,0 +1,327 @@
+// Our Ponder indexer (indexer/), read over its GraphQL API (one request per page, with its total count). A convenience, never a root of trust: it only says which
+// products and orders to show and in what order; every value the user pays or signs for is read from the
+// chain afterwards (views compare the two and warn). Before any use, `checkIndexer` confirms that what answers
+// is our indexer, of this chain and this Catalog, and that it is not behind the chain's head, as
+// dapp/indexer/reader.py does. A module of its own, loaded only when the page names an indexer.
+
+export const PROTOCOL = 'ownerless-store/catalog@1';
+/** How far behind the chain's head an indexer may be and still be used (it polls every ~0.5 s). */
+export const MAX_LAG = 5;
+export const PAGE_SIZE = 24;
+
+export type IndexerProblem = 'unreachable' | 'not-indexer' | 'chain' | 'catalog' | 'behind';
+export type IndexerCheck =
+  { ok: true; indexed: number } | { ok: false; problem: IndexerProblem; message: string; indexed?: number };
+
+export class IndexerError extends Error {}
+
+async function fetchJson(url: string, init?: RequestInit): Promise<{ status: number; body: unknown }> {
+  const response = await fetch(url, { cache: 'no-store', ...init });
+  let body: unknown = null;
+  try {
+    body = await response.json();
+  } catch {
+    body = null;
+  }
+  return { status: response.status, body };
+}
+
+/** Is `url` our indexer of `chainId`'s Catalog at `address`, no more than MAX_LAG blocks behind `head`? */
+export async function checkIndexer(url: string, chainId: number, address: string, head: bigint): Promise<IndexerCheck> {
+  let about;
+  try {
+    about = await fetchJson(`${url}/catalog`);
+  } catch {
+    return { ok: false, problem: 'unreachable', message: `The indexer at ${url} does not answer.` };
+  }
+  const info = about.body as Record<string, unknown> | null;
+  if (about.status !== 200 || !info || typeof info !== 'object' || info.indexer !== PROTOCOL) {
+    return {
+      ok: false,
+      problem: 'not-indexer',
+      message: `${url} is not an indexer of this store (GET /catalog answered HTTP ${about.status} without the ${PROTOCOL} description).`,
+    };
+  }
+  if (Number(info.chainId) !== chainId) {
+    return {
+      ok: false,
+      problem: 'chain',
+      message: `The indexer at ${url} indexes chain ${String(info.chainId)}, but this store lives on chain ${chainId}.`,
+    };
+  }
+  if (String(info.address).toLowerCase() !== address.toLowerCase()) {
+    return {
+      ok: false,
+      problem: 'catalog',
+      message: `The indexer at ${url} indexes the Catalog at ${String(info.address)}, not this store's ${address}.`,
+    };
+  }
+  return checkHeight(url, head);
+}
+
+/** The indexer's last applied block (Ponder's /status) against the chain's head. */
+export async function checkHeight(url: string, head: bigint): Promise<IndexerCheck> {
+  let indexed = -1;
+  try {
+    const status = await fetchJson(`${url}/status`);
+    const block = (status.body as { catalog?: { block?: { number?: unknown } } } | null)?.catalog?.block?.number;
+    if (typeof block === 'number') indexed = block;
+  } catch {
+    return { ok: false, problem: 'unreachable', message: `The indexer at ${url} does not answer.` };
+  }
+  if (BigInt(indexed) + BigInt(MAX_LAG) < head) {
+    const where = indexed < 0 ? 'has not indexed any block yet' : `has reached block ${indexed}`;
+    return {
+      ok: false,
+      problem: 'behind',
+      indexed,
+      message: `The indexer at ${url} is behind the chain: it ${where}, the chain is at block ${head}.`,
+    };
+  }
+  return { ok: true, indexed };
+}
+
+type Row = Record<string, unknown>;
+interface Connection {
+  items: Row[];
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+  totalCount?: number;
+}
+
+/** The `data` of one GraphQL query; an IndexerError names what went wrong. */
+export async function query<T = Record<string, Connection>>(
+  url: string,
+  text: string,
+  variables: Record<string, unknown> = {},
+): Promise<T> {
+  let reply;
+  try {
+    reply = await fetchJson(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: text, variables }),
+    });
+  } catch {
+    throw new IndexerError(`The indexer at ${url} does not answer.`);
+  }
+  const body = reply.body as { data?: unknown; errors?: { message?: string }[] } | null;
+  if (reply.status !== 200 || !body || body.errors || !body.data || typeof body.data !== 'object') {
+    const why = body?.errors?.[0]?.message ?? `HTTP ${reply.status}`;
+    throw new IndexerError(`The indexer at ${url} refused a query (${why}).`);
+  }
+  return body.data as T;
+}
+
+const big = (value: unknown): bigint => BigInt(String(value));
+const PAGE_INFO = 'pageInfo { hasNextPage hasPreviousPage startCursor endCursor }';
+const MAX_PAGE = 1000; // Ponder's GraphQL limit
+
+/** Every row of `table` matching `where`, in event order (a page of 1,000 per request); `typed` maps each
+ * variable to its GraphQL type and value. */
+async function every(
+  url: string,
+  table: string,
+  fields: string,
+  where: string,
+  typed: Record<string, [string, unknown]>,
+) {
+  const declared = Object.entries(typed)
+    .map(([name, [kind]]) => `, $${name}: ${kind}`)
+    .join('');
+  const variables = Object.fromEntries(Object.entries(typed).map(([name, [, value]]) => [name, value]));
+  const text = `query Rows($after: String${declared}) { ${table}(where: ${where}, orderBy: "position", limit: ${MAX_PAGE}, after: $after) { items { ${fields} } ${PAGE_INFO} } }`;
+  const rows: Row[] = [];
+  let after: string | null = null;
+  for (;;) {
+    const page: Connection = (await query(url, text, { ...variables, after }))[table]!;
+    rows.push(...page.items);
+    if (!page.pageInfo.hasNextPage) return rows;
+    after = page.pageInfo.endCursor;
+  }
+}
+
+// --- the catalog ---------------------------------------------------------------------------------
+
+export type Sort = 'id-asc' | 'newest' | 'price-asc' | 'price-desc' | 'rating';
+export interface CatalogQuery {
+  text: string;
+  sort: Sort;
+  /** A currency's address, lower-case, or '' for any. */
+  currency: string;
+  inStock: boolean;
+  /** A seller's address, lower-case, or '' for any. */
+  seller: string;
+  /** The page after this cursor (Next), or before that one (Previous); neither: the first page. */
+  after?: string | null;
+  before?: string | null;
+}
+export interface CatalogPage {
+  /** The products to show, in order: ids and the indexer's price (compared with the chain's). */
+  rows: { id: bigint; price: bigint }[];
+  total: number;
+  next: string | null;
+  previous: string | null;
+}
+
+const ORDER: Record<Sort, [string, 'asc' | 'desc']> = {
+  'id-asc': ['id', 'asc'],
+  newest: ['id', 'desc'],
+  'price-asc': ['price', 'asc'],
+  'price-desc': ['price', 'desc'],
+  rating: ['rating', 'desc'],
+};
+
+/** One page of the listed products matching `q`: search over verified names and descriptions, any case. */
+export async function catalogPage(url: string, q: CatalogQuery, size = PAGE_SIZE): Promise<CatalogPage> {
+  const where: string[] = ['listed: true'];
+  const variables: Record<string, unknown> = { after: q.after ?? null, before: q.before ?? null };
+  const text = q.text.trim().toLowerCase();
+  if (text) {
+    variables.text = text;
+    where.push('searchText_contains: $text');
+  }
+  if (q.currency) {
+    variables.currency = q.currency;
+    where.push('currency: $currency');
+  }
+  if (q.seller) {
+    variables.seller = q.seller;
+    where.push('seller: $seller');
+  }
+  if (q.inStock) where.push('stock_gt: "0"');
+  const declared = ['text', 'currency', 'seller'].filter((k) => k in variables).map((k) => `, $${k}: String!`);
+  const [by, direction] = ORDER[q.sort];
+  const found = await query(
+    url,
+    `query Catalog($after: String, $before: String${declared.join('')}) { products(where: {${where.join(', ')}}, ` +
+      `orderBy: "${by}", orderDirection: "${direction}", limit: ${size}, after: $after, before: $before) ` +
+      `{ items { id price } ${PAGE_INFO} totalCount } }`,
+    variables,
+  );
+  const page = found.products!;
+  return {
+    rows: page.items.map((r) => ({ id: big(r.id), price: big(r.price) })),
+    total: page.totalCount ?? 0,
+    next: page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null,
+    previous: page.pageInfo.hasPreviousPage ? page.pageInfo.startCursor : null,
+  };
+}
+
+/** The currencies products are sold in (the filter's choices; a store has a handful). */
+export async function currencies(url: string): Promise<string[]> {
+  const found = new Set<string>();
+  // Distinct values by hopping over each currency's products: one request per currency (at most 20).
+  for (let i = 0; i < 20; i++) {
+    const where: string = found.size
+      ? `{listed: true, currency_not_in: ${JSON.stringify([...found])}}`
+      : '{listed: true}';
+    const page: Connection = (
+      await query(url, `{ products(where: ${where}, orderBy: "currency", limit: 1) { items { currency } } }`)
+    ).products!;
+    const row = page.items[0];
+    if (!row) break;
+    found.add(String(row.currency));
+  }
+  return [...found].sort();
+}
+
+// --- histories -----------------------------------------------------------------------------------
+
+/** An order as the indexer has it: which order, and the state to compare with the chain's. */
+export interface OrderRow {
+  productId: bigint;
+  orderNo: bigint;
+  state: number;
+}
+
+const ORDER_FIELDS = 'productId orderNo state';
+const orderRow = (r: Row): OrderRow => ({
+  productId: big(r.productId),
+  orderNo: big(r.orderNo),
+  state: Number(r.state),
+});
+
+/** Every order `buyer` placed, oldest first. */
+export async function buyerOrders(url: string, buyer: string): Promise<OrderRow[]> {
+  const rows = await every(url, 'orders', ORDER_FIELDS, '{buyer: $who}', { who: ['String!', buyer.toLowerCase()] });
+  return rows.map(orderRow);
+}
+
+/** A seller's open orders (paid, shipped, disputed), oldest first: the first `size`, and how many there are. */
+export async function sellerInbox(
+  url: string,
+  seller: string,
+  size = 50,
+): Promise<{ rows: OrderRow[]; total: number }> {
+  const page = (
+    await query(
+      url,
+      `query Inbox($who: String!) { orders(where: {seller: $who, state_in: [1, 2, 3]}, orderBy: "position", ` +
+        `limit: ${size}) { items { ${ORDER_FIELDS} } totalCount } }`,
+      { who: seller.toLowerCase() },
+    )
+  ).orders!;
+  return { rows: page.items.map(orderRow), total: page.totalCount ?? 0 };
+}
+
+/** A seller's newest products: the first `size` ids, and how many there are. */
+export async function sellerProducts(
+  url: string,
+  seller: string,
+  size = 50,
+): Promise<{ ids: bigint[]; total: number }> {
+  const page = (
+    await query(
+      url,
+      `query Mine($who: String!) { products(where: {seller: $who}, orderBy: "id", orderDirection: "desc", ` +
+        `limit: ${size}) { items { id } totalCount } }`,
+      { who: seller.toLowerCase() },
+    )
+  ).products!;
+  return { ids: page.items.map((r) => big(r.id)), total: page.totalCount ?? 0 };
+}
+
+/** The disputed orders of the products `arbiter` arbitrates, and how many products that is. */
+export async function arbiterQueue(url: string, arbiter: string): Promise<{ rows: OrderRow[]; products: number }> {
+  const products = await every(url, 'products', 'id', '{arbiter: $who}', { who: ['String!', arbiter.toLowerCase()] });
+  const ids = products.map((r) => String(r.id));
+  const rows: Row[] = [];
+  for (let i = 0; i < ids.length; i += MAX_PAGE) {
+    rows.push(
+      ...(await every(url, 'orders', ORDER_FIELDS, '{productId_in: $ids, state: 3}', {
+        ids: ['[BigInt!]', ids.slice(i, i + MAX_PAGE)],
+      })),
+    );
+  }
+  return { rows: rows.map(orderRow), products: ids.length };
+}
+
+export interface ReviewRow {
+  productId: bigint;
+  reviewer: string;
+  orderNo: bigint;
+  rating: number;
+  reviewDigest: string;
+  reviewCodec: number;
+}
+
+/** A product's reviews, oldest first. */
+export async function reviews(url: string, productId: bigint): Promise<ReviewRow[]> {
+  const rows = await every(
+    url,
+    'reviews',
+    'productId reviewer orderNo rating reviewDigest reviewCodec',
+    '{productId: $id}',
+    {
+      id: ['BigInt!', String(productId)],
+    },
+  );
+  return rows.map((r) => ({
+    productId: big(r.productId),
+    reviewer: String(r.reviewer),
+    orderNo: big(r.orderNo),
+    rating: Number(r.rating),
+    reviewDigest: String(r.reviewDigest),
+    reviewCodec: Number(r.reviewCodec),
+  }));
+}
