@@ -27,10 +27,6 @@ import statistics
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +39,7 @@ from dapp.liveness import code_hash  # noqa: E402
 from dapp.page import PageConfig, build_page  # noqa: E402
 from dapp.registry import Registry  # noqa: E402
 from tests.support.browser import CHROMIUM, LAUNCH_ARGS  # noqa: E402
-from tests.support.http_server import LocalHTTPServer  # noqa: E402
+from tests.support.page_server import PageServer  # noqa: E402
 
 WALLET_JS = (REPO / "tests" / "page" / "wallet.js").read_text()
 LOADS = 3
@@ -83,49 +79,6 @@ CLEAR_JS = """async () => {
     observer.observe(document.body, { subtree: true, childList: true, attributes: true });
   });
 }"""
-
-
-class PageServer(LocalHTTPServer):
-    """The built page from `directory`, /ipfs/... forwarded to the store's document gateway and POST /rpc to
-    its JSON-RPC endpoint: one origin, as a gateway serving the page would be (the held store's proxies
-    answer no CORS preflight)."""
-
-    def __init__(self, directory: Path, gateway: str, rpc_url: str) -> None:
-        class Handler(SimpleHTTPRequestHandler):
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-                request = urllib.request.Request(rpc_url, data=body, headers={"Content-Type": "application/json"})
-                try:
-                    with urllib.request.urlopen(request, timeout=120) as reply:
-                        status, answer, retry = reply.status, reply.read(), None
-                except urllib.error.HTTPError as exc:  # the capped proxy's 429, passed on as it is
-                    status, answer, retry = exc.code, exc.read(), exc.headers.get("Retry-After")
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                if retry:
-                    self.send_header("Retry-After", retry)
-                self.send_header("Content-Length", str(len(answer)))
-                self.end_headers()
-                self.wfile.write(answer)
-
-            def do_GET(self) -> None:
-                if not self.path.startswith("/ipfs/"):
-                    return super().do_GET()
-                try:
-                    with urllib.request.urlopen(gateway + self.path, timeout=30) as reply:
-                        status, body = reply.status, reply.read()
-                except urllib.error.HTTPError as exc:
-                    status, body = exc.code, b""
-                self.send_response(status)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-        server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Handler, directory=str(directory)))
-        super().__init__(server)
 
 
 def page_config(store: dict[str, Any], rpc_url: str) -> PageConfig:

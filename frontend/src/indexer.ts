@@ -32,7 +32,11 @@ export async function checkIndexer(url: string, chainId: number, address: string
   try {
     about = await fetchJson(`${url}/catalog`);
   } catch {
-    return { ok: false, problem: 'unreachable', message: `The indexer at ${url} does not answer.` };
+    return {
+      ok: false,
+      problem: 'unreachable',
+      message: `The indexer at ${url} does not answer (or does not let web pages read it).`,
+    };
   }
   const info = about.body as Record<string, unknown> | null;
   if (about.status !== 200 || !info || typeof info !== 'object' || info.indexer !== PROTOCOL) {

@@ -143,7 +143,7 @@ async function fromIndexer(
       return;
     }
     if (product.price !== row.price) {
-      disagree.set(row.id, 'The indexer showed another price for this product: the price shown is the chain’s.');
+      disagree.set(row.id, "The indexer showed another price for this product: the price shown is the chain's.");
     }
     products.push(product);
   });

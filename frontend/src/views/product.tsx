@@ -1,6 +1,6 @@
 // A product (`#/product/ID`): pictures, description, price, what protects the buyer, Buy, and reviews.
 import type { ComponentChildren } from 'preact';
-import type { Address, Hex } from 'viem';
+import { getAddress, type Hex } from 'viem';
 import { useEffect, useState } from 'preact/hooks';
 import { canTransact, readyWallet, refresh } from '../actions';
 import { isZeroAddress, type Order, type Product } from '../chain/contract';
@@ -308,7 +308,7 @@ async function reviewLogs(shop: Shop, product: Product): Promise<{ logs: Reviewe
     try {
       const rows = await index.api.reviews(index.url, product.id);
       return {
-        logs: rows.map((r) => ({ ...r, reviewer: r.reviewer as Address, reviewDigest: r.reviewDigest as Hex })),
+        logs: rows.map((r) => ({ ...r, reviewer: getAddress(r.reviewer), reviewDigest: r.reviewDigest as Hex })),
         indexed: true,
       };
     } catch (error) {
