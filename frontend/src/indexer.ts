@@ -236,13 +236,15 @@ export interface OrderRow {
   productId: bigint;
   orderNo: bigint;
   state: number;
+  currency: string;
 }
 
-const ORDER_FIELDS = 'productId orderNo state';
+const ORDER_FIELDS = 'productId orderNo state currency';
 const orderRow = (r: Row): OrderRow => ({
   productId: big(r.productId),
   orderNo: big(r.orderNo),
   state: Number(r.state),
+  currency: String(r.currency),
 });
 
 /** Every order `buyer` placed, oldest first. */
@@ -268,21 +270,25 @@ export async function sellerInbox(
   return { rows: page.items.map(orderRow), total: page.totalCount ?? 0 };
 }
 
-/** A seller's newest products: the first `size` ids, and how many there are. */
+/** A seller's newest products: the first `size` ids, the currencies they sell in, and how many there are. */
 export async function sellerProducts(
   url: string,
   seller: string,
   size = 50,
-): Promise<{ ids: bigint[]; total: number }> {
+): Promise<{ ids: bigint[]; currencies: string[]; total: number }> {
   const page = (
     await query(
       url,
       `query Mine($who: String!) { products(where: {seller: $who}, orderBy: "id", orderDirection: "desc", ` +
-        `limit: ${size}) { items { id } totalCount } }`,
+        `limit: ${size}) { items { id currency } totalCount } }`,
       { who: seller.toLowerCase() },
     )
   ).products!;
-  return { ids: page.items.map((r) => big(r.id)), total: page.totalCount ?? 0 };
+  return {
+    ids: page.items.map((r) => big(r.id)),
+    currencies: [...new Set(page.items.map((r) => String(r.currency)))],
+    total: page.totalCount ?? 0,
+  };
 }
 
 /** The disputed orders of the products `arbiter` arbitrates, and how many products that is. */

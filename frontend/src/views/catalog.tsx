@@ -126,11 +126,7 @@ async function fromIndexer(
     sort: query.sort === 'listed' ? ('id-asc' as const) : query.sort,
     seller: seller?.toLowerCase() ?? '',
   };
-  const [deployment, page, currencies] = await Promise.all([
-    shop.checked,
-    index.api.catalogPage(index.url, ask, PAGE_SIZE),
-    index.api.currencies(index.url),
-  ]);
+  const [deployment, page] = await Promise.all([shop.checked, index.api.catalogPage(index.url, ask, PAGE_SIZE)]);
   if (deployment.status === 'bad') return { closed: deployment.reason };
   // The chain's own values for what the indexer picked: one JSON-RPC batch.
   const chain = await Promise.all(page.rows.map((row) => shop.reader.product(row.id).catch(() => null)));
@@ -147,13 +143,13 @@ async function fromIndexer(
     }
     products.push(product);
   });
-  await shop.reader.loadTokens([...currencies, ...products.map((p) => p.currency)]);
+  await shop.reader.loadTokens(products.map((p) => p.currency));
   return {
     products,
     total: page.total,
     source: 'indexer',
     disagree,
-    currencies,
+    currencies: [], // the filter asks the indexer for them after the first render
     next: page.next,
     previous: page.previous,
   };
@@ -247,6 +243,15 @@ function Filters({
   onQuery: (query: CatalogQuery) => void;
 }) {
   const shop = useShop();
+  // With the indexer, the currencies of every listed product: asked once, off the first render's path.
+  const indexed = usePromise(async () => {
+    const index = result.source === 'indexer' ? await indexFor(shop) : null;
+    if (!index) return null;
+    const all = await index.api.currencies(index.url);
+    await shop.reader.loadTokens(all);
+    return all;
+  }, [result.source]);
+  const currencies = indexed ?? result.currencies;
   const set = (change: Partial<CatalogQuery>) => onQuery({ ...query, page: 0, after: null, before: null, ...change });
   let scope = '';
   if (result.source === 'chain' && query.text.trim()) {
@@ -287,7 +292,7 @@ function Filters({
           onChange={(e) => set({ currency: e.currentTarget.value })}
         >
           <option value="">Any currency</option>
-          {result.currencies.map((c) => (
+          {currencies.map((c) => (
             <option key={c} value={c}>
               {money(shop, c).info.symbol}
             </option>

@@ -8,7 +8,7 @@ import { stateLabel } from '../orders';
 import type { Shop } from '../state';
 import { Empty, IndexerWarnings, NeedWallet, ScanNote, scanning, useChainData, useShop } from './common';
 import { ViewError } from './error';
-import { BalancesPanel, OrderCard, balancesFor, orderRef, type Balance } from './order-card';
+import { BalancesPanel, OrderCard, balancesFor, balancesIn, orderRef, type Balance } from './order-card';
 
 export interface MyOrders {
   orders: { order: Order; product: Product }[];
@@ -19,7 +19,10 @@ export interface MyOrders {
 }
 
 /** Which orders `buyer` placed: from the indexer when it is usable, else from the chain's Purchased logs. */
-async function purchases(shop: Shop, account: Address): Promise<{ refs: PurchasedLog[]; states: Map<string, number> }> {
+async function purchases(
+  shop: Shop,
+  account: Address,
+): Promise<{ refs: PurchasedLog[]; states: Map<string, number>; currencies?: string[] }> {
   const index = await indexFor(shop);
   if (index) {
     try {
@@ -27,6 +30,7 @@ async function purchases(shop: Shop, account: Address): Promise<{ refs: Purchase
       return {
         refs: rows.map((r) => ({ productId: r.productId, orderNo: r.orderNo, buyer: account })),
         states: new Map(rows.map((r) => [`${r.productId}-${r.orderNo}`, r.state])),
+        currencies: [...new Set(rows.map((r) => r.currency))],
       };
     } catch (error) {
       if (!(error instanceof index.api.IndexerError)) throw error;
@@ -52,16 +56,21 @@ export function stateWarnings(orders: readonly Order[], states: ReadonlyMap<stri
 export async function loadMyOrders(shop: Shop, account: Address): Promise<MyOrders> {
   await shop.checked;
   const reader = shop.reader;
-  const { refs, states } = await purchases(shop, account);
+  const { refs, states, currencies } = await purchases(shop, account);
   const productIds = [...new Set(refs.map((r) => r.productId))];
-  const [orders, products, now] = await Promise.all([
+  // With the indexer's currencies, the credits and token symbols ride in the same JSON-RPC batch as the
+  // orders (a rate-limited RPC penalises requests in quick succession); any currency it left out after.
+  const [orders, products, now, early] = await Promise.all([
     Promise.all(refs.map((r) => reader.order(r.productId, r.orderNo))),
     Promise.all(productIds.map((id) => reader.product(id))),
     reader.now(),
+    currencies ? balancesIn(reader, account, currencies) : null,
+    currencies ? reader.loadTokens(currencies) : null,
   ]);
   const byId = new Map(products.map((p) => [p.id, p]));
   await reader.loadTokens(products.map((p) => p.currency));
-  const balances = await balancesFor(reader, account, products);
+  const covered = early && products.every((p) => early.some((b) => b.currency === p.currency.toLowerCase()));
+  const balances = covered ? early : await balancesFor(reader, account, products);
   return {
     orders: orders.reverse().map((order) => ({ order, product: byId.get(order.productId)! })),
     balances,

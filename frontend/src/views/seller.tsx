@@ -20,7 +20,7 @@ import {
 } from './common';
 import { stateWarnings } from './orders';
 import { ViewError } from './error';
-import { BalancesPanel, OrderCard, balancesFor, orderRef, type Balance } from './order-card';
+import { BalancesPanel, OrderCard, balancesFor, balancesIn, orderRef, type Balance } from './order-card';
 
 const MAX_PRICE = 2n ** 96n - 1n; // the contract stores prices as uint96 and stock as uint32
 const MAX_STOCK = 2n ** 32n - 1n;
@@ -46,16 +46,22 @@ async function fromIndexer(shop: Shop, index: Index, account: Address): Promise<
     index.api.sellerInbox(index.url, account, FIRST_PAGE),
   ]);
   const ids = [...new Set([...mine.ids, ...inbox.rows.map((r) => r.productId)])];
-  const [products, orders, now] = await Promise.all([
+  const currencies = [...new Set([...mine.currencies, ...inbox.rows.map((r) => r.currency)])];
+  // One JSON-RPC batch: the credits and token symbols ride with the orders and products.
+  const [products, orders, now, early] = await Promise.all([
     Promise.all(ids.map((id) => reader.product(id))),
     Promise.all(inbox.rows.map((r) => reader.order(r.productId, r.orderNo))),
     reader.now(),
+    balancesIn(reader, account, currencies),
+    reader.loadTokens(currencies),
   ]);
   const byId = new Map(products.map((p) => [p.id, p]));
   const own = (p: Product | undefined) => p && p.seller.toLowerCase() === account.toLowerCase();
   const listed = mine.ids.map((id) => byId.get(id)).filter(own) as Product[];
   await reader.loadTokens(products.map((p) => p.currency));
-  const balances = await balancesFor(reader, account, products.filter(own));
+  const sold = products.filter(own);
+  const covered = sold.every((p) => early.some((b) => b.currency === p.currency.toLowerCase()));
+  const balances = covered ? early : await balancesFor(reader, account, sold);
   const states = new Map(inbox.rows.map((r) => [`${r.productId}-${r.orderNo}`, r.state]));
   const open = orders
     .filter((order) => PENDING.includes(Number(order.state)) && own(byId.get(order.productId)))
