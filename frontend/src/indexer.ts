@@ -4,6 +4,17 @@
 // is our indexer, of this chain and this Catalog, and that it is not behind the chain's head, as
 // dapp/indexer/reader.py does. A module of its own, loaded only when the page names an indexer.
 
+import type { Address } from 'viem';
+import type { Order, Product } from './chain/contract';
+import type { ChainReader } from './chain/reader';
+import { STATE, stateLabel } from './orders';
+import type { Shop } from './state';
+import type { ArbiterData } from './views/arbiter';
+import type { CatalogData, CatalogQuery as PageQuery } from './views/catalog';
+import type { Balance } from './views/order-card';
+import type { MyOrders } from './views/orders';
+import type { SellerData } from './views/seller';
+
 export const PROTOCOL = 'ownerless-store/catalog@1';
 /** How far behind the chain's head an indexer may be and still be used (it polls every ~0.5 s). */
 export const MAX_LAG = 5;
@@ -334,4 +345,173 @@ export async function reviews(url: string, productId: bigint): Promise<ReviewRow
     reviewDigest: String(r.reviewDigest),
     reviewCodec: Number(r.reviewCodec),
   }));
+}
+
+// --- the views' data from the indexer (here, so that none of it is in the page's initial JS) ---------------
+
+const ZERO_ADDRESS: Address = '0x0000000000000000000000000000000000000000'; // not chain/contract's: the ABI
+const FIRST_PAGE = 50; // the seller's inbox and products: the first page of each
+const PENDING: number[] = [STATE.Paid, STATE.Shipped, STATE.Disputed];
+
+export async function catalogFromIndex(
+  shop: Shop,
+  url: string,
+  seller: Address | null,
+  query: PageQuery,
+): Promise<CatalogData> {
+  const ask = {
+    ...query,
+    sort: query.sort === 'listed' ? ('id-asc' as const) : query.sort,
+    seller: seller?.toLowerCase() ?? '',
+  };
+  const [deployment, page] = await Promise.all([shop.checked, catalogPage(url, ask, PAGE_SIZE)]);
+  if (deployment.status === 'bad') return { closed: deployment.reason };
+  // The chain's own values for what the indexer picked: one JSON-RPC batch.
+  const chain = await Promise.all(page.rows.map((row) => shop.reader.product(row.id).catch(() => null)));
+  const disagree = new Map<bigint, string>();
+  const products: Product[] = [];
+  page.rows.forEach((row, i) => {
+    const product = chain[i];
+    if (!product || !product.listed) {
+      disagree.set(row.id, `The indexer lists product #${row.id}, which the chain does not offer.`);
+      return;
+    }
+    if (product.price !== row.price) {
+      disagree.set(row.id, "The indexer showed another price for this product: the price shown is the chain's.");
+    }
+    products.push(product);
+  });
+  await shop.reader.loadTokens(products.map((p) => p.currency));
+  return {
+    products,
+    total: page.total,
+    source: 'indexer',
+    disagree,
+    currencies: [], // the filter asks the indexer for them after the first render
+    next: page.next,
+    previous: page.previous,
+  };
+}
+
+/** My orders: which ones from the indexer, each read from the chain, with the credits in the same batch. */
+export async function myOrdersFromIndex(shop: Shop, url: string, account: Address): Promise<MyOrders> {
+  const reader = shop.reader;
+  const rows = await buyerOrders(url, account);
+  const states = new Map(rows.map((r) => [`${r.productId}-${r.orderNo}`, r.state]));
+  const currencies = [...new Set(rows.map((r) => r.currency))];
+  const productIds = [...new Set(rows.map((r) => r.productId))];
+  // The credits and token symbols ride in the same JSON-RPC batch as the orders (a rate-limited RPC
+  // penalises requests in quick succession); a currency the indexer left out is read after.
+  const [orders, products, now, early] = await Promise.all([
+    Promise.all(rows.map((r) => reader.order(r.productId, r.orderNo))),
+    Promise.all(productIds.map((id) => reader.product(id))),
+    reader.now(),
+    credits(reader, account, currencies),
+    reader.loadTokens(currencies),
+  ]);
+  const byId = new Map(products.map((p) => [p.id, p]));
+  await reader.loadTokens(products.map((p) => p.currency));
+  const covered = products.every((p) => early.some((b) => b.currency === p.currency.toLowerCase()));
+  const balances = covered
+    ? early
+    : await credits(
+        reader,
+        account,
+        products.map((p) => p.currency),
+      );
+  return {
+    orders: [...orders].reverse().map((order) => ({ order, product: byId.get(order.productId)! })),
+    balances,
+    now,
+    warnings: stateWarnings([...orders].reverse(), states),
+  };
+}
+
+/** What `account` may withdraw in ETH and each of `currencies` (order-card's balancesFor, by currency). */
+async function credits(reader: ChainReader, account: Address, currencies: readonly string[]): Promise<Balance[]> {
+  const all = [...new Set([ZERO_ADDRESS, ...currencies.map((c) => c.toLowerCase() as Address)])];
+  const amounts = await Promise.all(all.map((c) => reader.withdrawable(account, c)));
+  return all.map((currency, i) => ({ currency, amount: amounts[i] ?? 0n }));
+}
+
+/** The inbox's first page from the indexer; every order and product shown is then read from the chain. */
+export async function sellerFromIndex(shop: Shop, url: string, account: Address): Promise<SellerData> {
+  const reader = shop.reader;
+  const [mine, inbox] = await Promise.all([
+    sellerProducts(url, account, FIRST_PAGE),
+    sellerInbox(url, account, FIRST_PAGE),
+  ]);
+  const ids = [...new Set([...mine.ids, ...inbox.rows.map((r) => r.productId)])];
+  const currencies = [...new Set([...mine.currencies, ...inbox.rows.map((r) => r.currency)])];
+  // One JSON-RPC batch: the credits and token symbols ride with the orders and products.
+  const [products, orders, now, early] = await Promise.all([
+    Promise.all(ids.map((id) => reader.product(id))),
+    Promise.all(inbox.rows.map((r) => reader.order(r.productId, r.orderNo))),
+    reader.now(),
+    credits(reader, account, currencies),
+    reader.loadTokens(currencies),
+  ]);
+  const byId = new Map(products.map((p) => [p.id, p]));
+  const own = (p: Product | undefined) => p && p.seller.toLowerCase() === account.toLowerCase();
+  const listed = mine.ids.map((id) => byId.get(id)).filter(own) as Product[];
+  await reader.loadTokens(products.map((p) => p.currency));
+  const sold = products.filter(own);
+  const covered = sold.every((p) => early.some((b) => b.currency === p.currency.toLowerCase()));
+  const balances = covered
+    ? early
+    : await credits(
+        reader,
+        account,
+        sold.map((p) => p.currency),
+      );
+  const states = new Map(inbox.rows.map((r) => [`${r.productId}-${r.orderNo}`, r.state]));
+  const open = orders
+    .filter((order) => PENDING.includes(Number(order.state)) && own(byId.get(order.productId)))
+    .map((order) => ({ order, product: byId.get(order.productId)! }));
+  return {
+    products: listed,
+    open,
+    balances,
+    now,
+    totals: { products: mine.total, open: inbox.total },
+    warnings: stateWarnings(orders, states),
+  };
+}
+
+/** The queue from the indexer; every order shown is read from the chain, which must say it is disputed. */
+export async function arbiterFromIndex(shop: Shop, url: string, account: Address): Promise<ArbiterData> {
+  const reader = shop.reader;
+  const queue = await arbiterQueue(url, account);
+  const ids = [...new Set(queue.rows.map((r) => r.productId))];
+  const [products, orders, now] = await Promise.all([
+    Promise.all(ids.map((id) => reader.product(id))),
+    Promise.all(queue.rows.map((r) => reader.order(r.productId, r.orderNo))),
+    reader.now(),
+  ]);
+  const byId = new Map(products.map((p) => [p.id, p]));
+  await reader.loadTokens(products.map((p) => p.currency));
+  const mine = (order: Order) => byId.get(order.productId)?.arbiter.toLowerCase() === account.toLowerCase();
+  const states = new Map(queue.rows.map((r) => [`${r.productId}-${r.orderNo}`, r.state]));
+  return {
+    arbitrated: queue.products,
+    disputed: orders
+      .filter((order) => Number(order.state) === STATE.Disputed && mine(order))
+      .map((order) => ({ order, product: byId.get(order.productId)! })),
+    now,
+    warnings: stateWarnings(orders, states),
+  };
+}
+
+/** Orders whose state the indexer has otherwise than the chain (which decides what may be done). */
+export function stateWarnings(orders: readonly Order[], states: ReadonlyMap<string, number>): string[] {
+  const warnings: string[] = [];
+  for (const order of orders) {
+    const said = states.get(`${order.productId}-${order.orderNo}`);
+    if (said !== undefined && said !== Number(order.state)) {
+      warnings.push(
+        `The indexer has order ${`${order.productId}-${order.orderNo}`} as “${stateLabel(said)}”, but the chain says “${stateLabel(order.state)}”: the chain's state is shown and acted on.`,
+      );
+    }
+  }
+  return warnings;
 }

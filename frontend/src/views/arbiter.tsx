@@ -4,9 +4,8 @@ import type { Address } from 'viem';
 import { isZeroAddress, type Order, type Product } from '../chain/contract';
 import { STATE } from '../orders';
 import type { Shop } from '../state';
-import { indexFor, type Index } from '../indexing';
+import { indexFor } from '../indexing';
 import { Empty, IndexerWarnings, NeedWallet, ScanNote, useChainData, useShop } from './common';
-import { stateWarnings } from './orders';
 import { ViewError } from './error';
 import { OrderCard, orderRef } from './order-card';
 
@@ -17,36 +16,12 @@ export interface ArbiterData {
   warnings?: string[];
 }
 
-/** The queue from the indexer; every order shown is read from the chain, which must say it is disputed. */
-async function fromIndexer(shop: Shop, index: Index, account: Address): Promise<ArbiterData> {
-  const reader = shop.reader;
-  const queue = await index.api.arbiterQueue(index.url, account);
-  const ids = [...new Set(queue.rows.map((r) => r.productId))];
-  const [products, orders, now] = await Promise.all([
-    Promise.all(ids.map((id) => reader.product(id))),
-    Promise.all(queue.rows.map((r) => reader.order(r.productId, r.orderNo))),
-    reader.now(),
-  ]);
-  const byId = new Map(products.map((p) => [p.id, p]));
-  await reader.loadTokens(products.map((p) => p.currency));
-  const mine = (order: Order) => byId.get(order.productId)?.arbiter.toLowerCase() === account.toLowerCase();
-  const states = new Map(queue.rows.map((r) => [`${r.productId}-${r.orderNo}`, r.state]));
-  return {
-    arbitrated: queue.products,
-    disputed: orders
-      .filter((order) => Number(order.state) === STATE.Disputed && mine(order))
-      .map((order) => ({ order, product: byId.get(order.productId)! })),
-    now,
-    warnings: stateWarnings(orders, states),
-  };
-}
-
 export async function loadArbiter(shop: Shop, account: Address): Promise<ArbiterData> {
   await shop.checked;
   const index = await indexFor(shop);
   if (index) {
     try {
-      return await fromIndexer(shop, index, account);
+      return await index.api.arbiterFromIndex(shop, index.url, account);
     } catch (error) {
       if (!(error instanceof index.api.IndexerError)) throw error;
     }

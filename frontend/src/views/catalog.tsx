@@ -5,7 +5,7 @@ import type { Address } from 'viem';
 import type { Product } from '../chain/contract';
 import { shortAddress } from '../format';
 import { banner } from '../actions';
-import { indexFor, type Index } from '../indexing';
+import { indexFor } from '../indexing';
 import { money, type Shop } from '../state';
 import {
   Badges,
@@ -83,7 +83,7 @@ export async function loadCatalog(
   const index = await indexFor(shop);
   if (index) {
     try {
-      return await fromIndexer(shop, index, seller, query);
+      return await index.api.catalogFromIndex(shop, index.url, seller, query);
     } catch (error) {
       if (!(error instanceof index.api.IndexerError)) throw error;
       banner(shop, 'indexer', {
@@ -113,46 +113,6 @@ export async function loadCatalog(
   const products = matching.slice(query.page * PAGE_SIZE, (query.page + 1) * PAGE_SIZE);
   await shop.reader.loadTokens(currencies);
   return { products, total: matching.length, source: 'chain', searched, disagree: new Map(), currencies };
-}
-
-async function fromIndexer(
-  shop: Shop,
-  index: Index,
-  seller: Address | null,
-  query: CatalogQuery,
-): Promise<CatalogData> {
-  const ask = {
-    ...query,
-    sort: query.sort === 'listed' ? ('id-asc' as const) : query.sort,
-    seller: seller?.toLowerCase() ?? '',
-  };
-  const [deployment, page] = await Promise.all([shop.checked, index.api.catalogPage(index.url, ask, PAGE_SIZE)]);
-  if (deployment.status === 'bad') return { closed: deployment.reason };
-  // The chain's own values for what the indexer picked: one JSON-RPC batch.
-  const chain = await Promise.all(page.rows.map((row) => shop.reader.product(row.id).catch(() => null)));
-  const disagree = new Map<bigint, string>();
-  const products: Product[] = [];
-  page.rows.forEach((row, i) => {
-    const product = chain[i];
-    if (!product || !product.listed) {
-      disagree.set(row.id, `The indexer lists product #${row.id}, which the chain does not offer.`);
-      return;
-    }
-    if (product.price !== row.price) {
-      disagree.set(row.id, "The indexer showed another price for this product: the price shown is the chain's.");
-    }
-    products.push(product);
-  });
-  await shop.reader.loadTokens(products.map((p) => p.currency));
-  return {
-    products,
-    total: page.total,
-    source: 'indexer',
-    disagree,
-    currencies: [], // the filter asks the indexer for them after the first render
-    next: page.next,
-    previous: page.previous,
-  };
 }
 
 export function CatalogView({ seller }: { seller: Address | null }) {

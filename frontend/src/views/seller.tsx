@@ -7,7 +7,7 @@ import { catalogCall, type Order, type Product } from '../chain/contract';
 import { parseUnits, plainAmount } from '../format';
 import { STATE } from '../orders';
 import { money, type Shop } from '../state';
-import { indexFor, type Index } from '../indexing';
+import { indexFor } from '../indexing';
 import {
   ImageBox,
   IndexerWarnings,
@@ -18,9 +18,8 @@ import {
   useChainData,
   useShop,
 } from './common';
-import { stateWarnings } from './orders';
 import { ViewError } from './error';
-import { BalancesPanel, OrderCard, balancesFor, balancesIn, orderRef, type Balance } from './order-card';
+import { BalancesPanel, OrderCard, balancesFor, orderRef, type Balance } from './order-card';
 
 const MAX_PRICE = 2n ** 96n - 1n; // the contract stores prices as uint96 and stock as uint32
 const MAX_STOCK = 2n ** 32n - 1n;
@@ -35,53 +34,14 @@ export interface SellerData {
   warnings?: string[];
 }
 
-const FIRST_PAGE = 50;
 const PENDING: number[] = [STATE.Paid, STATE.Shipped, STATE.Disputed];
-
-/** The inbox's first page from the indexer; every order and product shown is then read from the chain. */
-async function fromIndexer(shop: Shop, index: Index, account: Address): Promise<SellerData> {
-  const reader = shop.reader;
-  const [mine, inbox] = await Promise.all([
-    index.api.sellerProducts(index.url, account, FIRST_PAGE),
-    index.api.sellerInbox(index.url, account, FIRST_PAGE),
-  ]);
-  const ids = [...new Set([...mine.ids, ...inbox.rows.map((r) => r.productId)])];
-  const currencies = [...new Set([...mine.currencies, ...inbox.rows.map((r) => r.currency)])];
-  // One JSON-RPC batch: the credits and token symbols ride with the orders and products.
-  const [products, orders, now, early] = await Promise.all([
-    Promise.all(ids.map((id) => reader.product(id))),
-    Promise.all(inbox.rows.map((r) => reader.order(r.productId, r.orderNo))),
-    reader.now(),
-    balancesIn(reader, account, currencies),
-    reader.loadTokens(currencies),
-  ]);
-  const byId = new Map(products.map((p) => [p.id, p]));
-  const own = (p: Product | undefined) => p && p.seller.toLowerCase() === account.toLowerCase();
-  const listed = mine.ids.map((id) => byId.get(id)).filter(own) as Product[];
-  await reader.loadTokens(products.map((p) => p.currency));
-  const sold = products.filter(own);
-  const covered = sold.every((p) => early.some((b) => b.currency === p.currency.toLowerCase()));
-  const balances = covered ? early : await balancesFor(reader, account, sold);
-  const states = new Map(inbox.rows.map((r) => [`${r.productId}-${r.orderNo}`, r.state]));
-  const open = orders
-    .filter((order) => PENDING.includes(Number(order.state)) && own(byId.get(order.productId)))
-    .map((order) => ({ order, product: byId.get(order.productId)! }));
-  return {
-    products: listed,
-    open,
-    balances,
-    now,
-    totals: { products: mine.total, open: inbox.total },
-    warnings: stateWarnings(orders, states),
-  };
-}
 
 export async function loadSeller(shop: Shop, account: Address): Promise<SellerData> {
   await shop.checked;
   const index = await indexFor(shop);
   if (index) {
     try {
-      return await fromIndexer(shop, index, account);
+      return await index.api.sellerFromIndex(shop, index.url, account);
     } catch (error) {
       if (!(error instanceof index.api.IndexerError)) throw error;
     }
