@@ -1,5 +1,5 @@
 // Build the shop page into one directory: index.html, hashed JS (the entry, plus modules loaded on demand:
-// the burner wallet, checkout and permit signing, log filters), CSS and icons. Deterministic: the same
+// the burner wallet, checkout and permit signing, log filters, the indexer's queries), CSS and icons. Deterministic: the same
 // sources give byte-identical files, hence the same IPFS CID.
 //
 //   node build.mjs [--outdir DIR] [--artifact PATH] [--json]
@@ -118,6 +118,7 @@ mkdirSync(outdir, { recursive: true });
 const LAZY = {
   burner: 'src/chain/burner.ts',
   checkout: 'src/chain/checkout.ts',
+  indexer: 'src/indexer.ts',
   logs: 'src/chain/logs.ts',
   'order-data': 'src/chain/order-data.ts',
   'typed-data': 'src/chain/typed-data.ts',

@@ -19,6 +19,7 @@ export const product = onchainTable(
     termsVersion: t.bigint().notNull(),
     ratingCount: t.bigint().notNull(),
     ratingSum: t.bigint().notNull(),
+    rating: t.integer().notNull(), // the average rating x 100, rounded down (0: unrated): the page sorts on it
     metadataDigest: t.hex().notNull(),
     metadataCodec: t.integer().notNull(),
     listed: t.boolean().notNull(),
@@ -36,6 +37,7 @@ export const product = onchainTable(
     sellerIdx: index().on(table.seller),
     nameIdx: index().on(table.name),
     priceIdx: index().on(table.price),
+    ratingIdx: index().on(table.rating),
   }),
 );
 

@@ -472,12 +472,21 @@ export interface Balance {
 }
 
 /** What `account` may withdraw in ETH and in each currency of `products`. */
-export async function balancesFor(
+export function balancesFor(reader: ChainReader, account: Address, products: readonly Product[]): Promise<Balance[]> {
+  return balancesIn(
+    reader,
+    account,
+    products.map((p) => p.currency),
+  );
+}
+
+/** What `account` may withdraw in ETH and each of `currencies`. */
+export async function balancesIn(
   reader: ChainReader,
   account: Address,
-  products: readonly Product[],
+  currencies_: readonly string[],
 ): Promise<Balance[]> {
-  const currencies = [...new Set([ZERO_ADDRESS, ...products.map((p) => p.currency.toLowerCase() as Address)])];
+  const currencies = [...new Set([ZERO_ADDRESS, ...currencies_.map((c) => c.toLowerCase() as Address)])];
   const amounts = await Promise.all(currencies.map((c) => reader.withdrawable(account, c)));
   return currencies.map((currency, i) => ({ currency, amount: amounts[i] ?? 0n }));
 }

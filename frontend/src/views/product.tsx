@@ -1,5 +1,6 @@
 // A product (`#/product/ID`): pictures, description, price, what protects the buyer, Buy, and reviews.
 import type { ComponentChildren } from 'preact';
+import { getAddress, type Hex } from 'viem';
 import { useEffect, useState } from 'preact/hooks';
 import { canTransact, readyWallet, refresh } from '../actions';
 import { isZeroAddress, type Order, type Product } from '../chain/contract';
@@ -9,14 +10,18 @@ import { sellerKey, type SellerKey } from '../profiles';
 import { groupOf, picker, type Member } from '../variants';
 import { Checkout, type Kit } from './checkout';
 import { formatDate, formatDuration, parseQuantity, shortAddress } from '../format';
+import { indexFor } from '../indexing';
+import { STATE } from '../orders';
 import { money, type Shop } from '../state';
 import {
   Badges,
   Empty,
   Icon,
+  IndexerWarnings,
   Picture,
   PriceText,
   RatingLine,
+  ScanNote,
   SellerLink,
   Stars,
   StockText,
@@ -433,27 +438,51 @@ interface ReviewItem {
   doc: Doc;
 }
 
-async function loadReviews(shop: Shop, product: Product): Promise<ReviewItem[]> {
-  const [logs, orders] = await Promise.all([
-    shop.reader.reviews(product.id),
+/** A product's reviews: from the indexer when it is usable, else from the chain's Reviewed logs. */
+async function reviewLogs(shop: Shop, product: Product): Promise<{ logs: ReviewedLog[]; indexed: boolean }> {
+  const index = await indexFor(shop);
+  if (index) {
+    try {
+      const rows = await index.api.reviews(index.url, product.id);
+      return {
+        logs: rows.map((r) => ({ ...r, reviewer: getAddress(r.reviewer), reviewDigest: r.reviewDigest as Hex })),
+        indexed: true,
+      };
+    } catch (error) {
+      if (!(error instanceof index.api.IndexerError)) throw error;
+    }
+  }
+  return { logs: await shop.reader.reviews(product.id), indexed: false };
+}
+
+async function loadReviews(shop: Shop, product: Product): Promise<{ items: ReviewItem[]; warning: string }> {
+  const [{ logs, indexed }, orders] = await Promise.all([
+    reviewLogs(shop, product),
     shop.reader.orders(product.id, product.orderCount),
   ]);
   const byNo = new Map(orders.map((o) => [o.orderNo, o]));
-  return Promise.all(
-    logs.reverse().map(async (log) => ({
+  // A review counts on chain only once per order, in the product's ratingCount: the indexer's list must match.
+  const real = logs.filter((log) => Number(byNo.get(log.orderNo)?.state) === STATE.Reviewed);
+  const warning =
+    indexed && (real.length !== logs.length || BigInt(real.length) !== product.ratingCount)
+      ? `The indexer lists ${logs.length} review${logs.length === 1 ? '' : 's'} of this product; the chain counts ${product.ratingCount}.`
+      : '';
+  const items = await Promise.all(
+    real.reverse().map(async (log) => ({
       log,
       order: byNo.get(log.orderNo),
       doc: await shop.docs.load(log.reviewDigest, log.reviewCodec, SCHEMAS.review),
     })),
   );
+  return { items, warning };
 }
 
 function Reviews({ product }: { product: Product }) {
   const shop = useShop();
   const none = Number(product.ratingCount) === 0;
   const version = shop.version.value;
-  const items = usePromise(
-    () => (none ? Promise.resolve([]) : loadReviews(shop, product).catch(() => null)),
+  const loaded = usePromise(
+    () => (none ? Promise.resolve({ items: [], warning: '' }) : loadReviews(shop, product).catch(() => null)),
     [product.id, product.ratingCount, version],
   );
   let list: ComponentChildren;
@@ -463,8 +492,8 @@ function Reviews({ product }: { product: Product }) {
         No reviews yet. Buyers review an order once it is completed, resolved by the arbiter or settled.
       </p>
     );
-  else if (items === null) list = <p class="muted">Loading reviews…</p>;
-  else list = items.map((item) => <Review key={String(item.log.orderNo)} product={product} {...item} />);
+  else if (loaded === null) list = <ScanNote what="reviews" />;
+  else list = loaded.items.map((item) => <Review key={String(item.log.orderNo)} product={product} {...item} />);
   return (
     <section class="reviews">
       <h2>
@@ -473,6 +502,7 @@ function Reviews({ product }: { product: Product }) {
           <RatingLine product={product} />
         </span>
       </h2>
+      {loaded?.warning ? <IndexerWarnings warnings={[loaded.warning]} /> : null}
       <div class="reviews-list">{list}</div>
     </section>
   );
