@@ -8,7 +8,8 @@ import type { Address, Hex } from 'viem';
 import type { Order, Product } from './chain/contract';
 import type { ChainReader } from './chain/reader';
 import { STATE, stateLabel } from './orders';
-import type { Shop } from './state';
+import type { banner, refresh } from './actions';
+import type { IndexApi, Shop } from './state';
 import type { ArbiterData } from './views/arbiter';
 import type { CatalogData, CatalogQuery as PageQuery } from './views/catalog';
 import type { Balance } from './views/order-card';
@@ -473,7 +474,8 @@ export async function sellerFromIndex(shop: Shop, url: string, account: Address)
   const states = new Map(inbox.rows.map((r) => [`${r.productId}-${r.orderNo}`, r.state]));
   const orderData: Record<string, Hex> = {};
   // only orders that carry something: an empty orderData (`0x`) is an order without an address
-  for (const r of inbox.rows) if (r.orderData && r.orderData !== '0x') orderData[`${r.productId}-${r.orderNo}`] = r.orderData;
+  for (const r of inbox.rows)
+    if (r.orderData && r.orderData !== '0x') orderData[`${r.productId}-${r.orderNo}`] = r.orderData;
   const open = orders
     .filter((order) => PENDING.includes(Number(order.state)) && own(byId.get(order.productId)))
     .map((order) => ({ order, product: byId.get(order.productId)! }));
@@ -525,4 +527,55 @@ export function stateWarnings(orders: readonly Order[], states: ReadonlyMap<stri
     }
   }
   return warnings;
+}
+
+/** How often an indexer that is behind the chain (or down) is checked again. */
+const RECHECK_MS = 4000;
+
+/** What the page hands the watch (this chunk is standalone: build.mjs). */
+export interface PageHooks {
+  banner: typeof banner;
+  refresh: typeof refresh;
+}
+
+const headOf = (shop: Shop): Promise<bigint> => shop.node.rpc<string>('eth_blockNumber', []).then(BigInt);
+
+/**
+ * Check the indexer at `url` (fully the first time, `head` given; only its height after that), set the
+ * shop's indexer state, say in a banner why it is not used, and re-check one that is behind until it
+ * catches up. `api` is this module as the page loaded it.
+ */
+export async function watchIndexer(
+  shop: Shop,
+  url: string,
+  api: IndexApi,
+  head: Promise<bigint> | null,
+  hooks: PageHooks,
+): Promise<void> {
+  const { chainId, address } = shop.config;
+  const first = head !== null;
+  let result;
+  try {
+    result = first ? await checkIndexer(url, chainId, address, await head) : await checkHeight(url, await headOf(shop));
+  } catch {
+    result = { ok: false as const, problem: 'unreachable' as const, message: `The chain node did not answer.` };
+  }
+  if (result.ok) {
+    shop.indexer.value = { status: 'ready', url, api };
+    hooks.banner(shop, 'indexer', null);
+    if (!first) hooks.refresh(shop); // the views now on screen re-read from the indexer
+    return;
+  }
+  const waiting = result.problem === 'behind' || (result.problem === 'unreachable' && !first);
+  shop.indexer.value = waiting
+    ? { status: 'behind', url, message: result.message }
+    : { status: 'off', url, message: result.message };
+  hooks.banner(shop, 'indexer', {
+    title: waiting ? 'The indexer is behind the chain' : 'The indexer is not used',
+    text: waiting
+      ? `${result.message} Until it catches up, products and orders are read from the chain (slower; search covers only what is loaded).`
+      : `${result.message} Products and orders are read from the chain instead (slower; search covers only what is loaded).`,
+  });
+  // Only an indexer of this store that is behind is waited for; one of another store never becomes usable.
+  if (waiting) setTimeout(() => void watchIndexer(shop, url, api, null, hooks), RECHECK_MS);
 }

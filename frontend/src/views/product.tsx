@@ -8,7 +8,8 @@ import type { ReviewedLog } from '../chain/reader';
 import { SCHEMAS, type Doc } from '../docs';
 import { sellerKey, type SellerKey } from '../profiles';
 import { groupOf, picker, type Member } from '../variants';
-import { Checkout, type Kit } from './checkout';
+import type { Kit } from './checkout';
+import { handOver } from '../handover';
 import { formatDate, formatDuration, parseQuantity, shortAddress } from '../format';
 import { indexFor } from '../indexing';
 import { STATE } from '../orders';
@@ -317,7 +318,7 @@ function BuyBox({ product, options }: { product: Product; options: Readonly<Reco
   // connecting, a transaction confirming) as this component's state.
   const [typed, setTyped] = useState('1');
   // The checkout step, once started: its code (checks, keys, encryption) arrives with the first click.
-  const [kit, setKit] = useState<Kit | null>(null);
+  const [kit, setKit] = useState<{ data: Kit; form: typeof import('./checkout-form') } | null>(null);
   const [checkout, setCheckout] = useState<{ quantity: number; key: string } | null>(null);
   const key = usePromise<SellerKey>(() => sellerKey(shop, product.seller), [product.seller]);
   const q = parseQuantity(typed, stock);
@@ -334,7 +335,9 @@ function BuyBox({ product, options }: { product: Product; options: Readonly<Reco
     const known = key ?? (await sellerKey(shop, product.seller));
     if (known.status === 'key') {
       // Where it goes first, then the wallet: the form is the checkout's first step.
-      setKit(await import('../chain/order-data'));
+      handOver();
+      const [data, form] = await Promise.all([import('../chain/order-data'), import('./checkout-form')]);
+      setKit({ data, form });
       setCheckout({ quantity: q.value, key: known.key });
       return;
     }
@@ -361,8 +364,9 @@ function BuyBox({ product, options }: { product: Product; options: Readonly<Reco
           {`${checkout.quantity} × ${fmt.amount(product.price)}`}
           {Object.entries(options).map(([k, v]) => ` · ${k} ${v}`)}
         </p>
-        <Checkout
-          kit={kit}
+        <kit.form.Checkout
+          shop={shop}
+          kit={kit.data}
           product={product}
           quantity={checkout.quantity}
           options={options}

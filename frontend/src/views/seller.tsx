@@ -2,19 +2,15 @@
 // the payments ready to withdraw. The order inbox (addresses decrypted, CSV, new orders live, ship with an
 // encrypted tracking note) and the shop's profile with its encryption key come from ../workspace, a lazy
 // chunk; until it arrives (and in tests that render to a string) the orders show as plain cards.
-import { computed, signal } from '@preact/signals';
-import { Fragment } from 'preact';
-import { jsx, jsxs } from 'preact/jsx-runtime';
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { Address, Hex } from 'viem';
-import { act, readyWallet, refresh, said } from '../actions';
+import { act } from '../actions';
 import { catalogCall, type Order, type Product } from '../chain/contract';
 import { parseUnits, plainAmount } from '../format';
-import { loadProfile } from '../profiles';
+import { handOver } from '../handover';
 import { STATE } from '../orders';
 import { money, type Shop } from '../state';
 import { indexFor } from '../indexing';
-import { installKit } from '../workspace/kit';
 import {
   ImageBox,
   IndexerWarnings,
@@ -119,19 +115,7 @@ function useWorkspace(): Workspace | null {
   useEffect(() => {
     let live = true;
     workspaceModule ??= (async () => {
-      installKit({
-        preact: { Fragment },
-        jsxRuntime: { jsx, jsxs, Fragment },
-        hooks: { useState, useEffect, useRef, useMemo },
-        signals: { signal, computed },
-        act,
-        readyWallet,
-        refresh,
-        said,
-        catalogCall,
-        loadProfile,
-        loadCrypto: () => import('../crypto'),
-      });
+      handOver();
       return import('../workspace');
     })();
     workspaceModule.then(
