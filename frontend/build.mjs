@@ -1,5 +1,5 @@
 // Build the shop page into one directory: index.html, hashed JS (the entry, plus modules loaded on demand:
-// the burner wallet, checkout and permit signing, log filters), CSS and icons. Deterministic: the same
+// the burner wallet, checkout and permit signing, log filters, the indexer's queries), CSS and icons. Deterministic: the same
 // sources give byte-identical files, hence the same IPFS CID.
 //
 //   node build.mjs [--outdir DIR] [--artifact PATH] [--json]
@@ -118,6 +118,9 @@ mkdirSync(outdir, { recursive: true });
 const LAZY = {
   burner: 'src/chain/burner.ts',
   checkout: 'src/chain/checkout.ts',
+  'checkout-form': 'src/views/checkout-form.ts',
+  'order-forms': 'src/views/order-forms.tsx',
+  indexer: 'src/indexer.ts',
   logs: 'src/chain/logs.ts',
   'order-data': 'src/chain/order-data.ts',
   'typed-data': 'src/chain/typed-data.ts',
@@ -125,9 +128,9 @@ const LAZY = {
   workspace: 'src/workspace/index.ts',
 };
 
-// A lazy module with views (the seller's workspace) renders inside the page's own Preact: a second copy
-// would not. Its Preact and signals imports are pointed at what the seller view hands over before it imports
-// the module (src/workspace/kit.ts: globalThis.__ownerlessStoreKit).
+// A lazy module with views (the seller's workspace, the checkout and order forms) renders inside the page's own Preact:
+// a second copy would not. Its Preact and signals imports are pointed at what the page hands over before it
+// imports the module (src/handover.ts, src/workspace/kit.ts: globalThis.__ownerlessStoreKit).
 const UI_SHIMS = {
   preact: ['preact', ['Fragment']],
   'preact/jsx-runtime': ['jsxRuntime', ['jsx', 'jsxs', 'Fragment']],

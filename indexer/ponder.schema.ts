@@ -19,6 +19,7 @@ export const product = onchainTable(
     termsVersion: t.bigint().notNull(),
     ratingCount: t.bigint().notNull(),
     ratingSum: t.bigint().notNull(),
+    rating: t.integer().notNull(), // the average rating x 100, rounded down (0: unrated): the page sorts on it
     metadataDigest: t.hex().notNull(),
     metadataCodec: t.integer().notNull(),
     listed: t.boolean().notNull(),
@@ -36,6 +37,7 @@ export const product = onchainTable(
     sellerIdx: index().on(table.seller),
     nameIdx: index().on(table.name),
     priceIdx: index().on(table.price),
+    ratingIdx: index().on(table.rating),
   }),
 );
 
@@ -58,6 +60,10 @@ export const order = onchainTable(
     deadline: t.bigint().notNull(),
     escrowed: t.boolean().notNull(),
     orderData: t.hex(), // the purchase's orderData bytes ("0x" for none; null from a Catalog before v3)
+    // The tracking document named when it shipped (null until then): the page verifies its bytes and opens
+    // an encrypted note with the order's key, so the indexer only says where to look.
+    trackingDigest: t.hex(),
+    trackingCodec: t.integer(),
     // The open settlement offer: its author (the zero address: none is open) and what it gives the buyer.
     offerBy: t.hex().notNull(),
     offerBuyerAmount: t.bigint().notNull(),

@@ -271,6 +271,8 @@ ROWS = [
     row("cid-malformed-tracking", "ship", "2-1", "--tracking-cid", "bafy-nope", message="not a valid CID"),
     row("cid-v0-review", "review", "2-1", "--rating", "5", "--review-cid", CIDV0, message="is a CIDv0"),
     row("cid-v0-seller-document", "page", "build", "--seller-document", CIDV0, message="is a CIDv0"),
+    row("url-indexer", "page", "build", "--indexer", "ftp://idx.example",
+        message="--indexer must be an http(s):// URL, got 'ftp://idx.example'"),
     row("cid-malformed-verify", "verify-page", "bafy-nope", message="not a valid CID: 'bafy-nope'"),
     # --- metadata documents: fetched (judged after their CID matched), and typed ------------------
     row("metadata-invalid-json", "product", "{doc_invalid}", "--gateway", "{gateway}", message="is not UTF-8 JSON"),

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from dapp import settings
-from dapp._utils.validate import check_address
+from dapp._utils.validate import check_address, check_http_url
 from dapp.cli.common import session
 from dapp.cli.options import NetworkArgs, cli_settings, from_settings, ipfs_api_option, json_option, network_options
 from dapp.cli.output import emit, progress
@@ -33,6 +33,8 @@ def page() -> None:
 @click.option("--rpc-url", metavar="URL", help="Read RPC the page uses (default: the network's URL).")
 @click.option("--seller", metavar="ADDRESS", help="Storefront mode: only this seller's products.")
 @click.option("--seller-document", metavar="CID", help="The seller's name and banner document on IPFS.")
+@click.option("--indexer", metavar="URL", help="Our Ponder indexer of this Catalog (search, histories; checked "
+              "by the page against the chain).")  # fmt: skip
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
@@ -40,17 +42,28 @@ def page() -> None:
     show_default=True,
     help="Output directory (replaced).",
 )
-def build(net: NetworkArgs, rpc_url: str | None, seller: str | None, seller_document: str | None, out: Path) -> None:
+def build(
+    net: NetworkArgs,
+    rpc_url: str | None,
+    seller: str | None,
+    seller_document: str | None,
+    indexer: str | None,
+    out: Path,
+) -> None:
     """Build the page with config.json for the Catalog registered on --network; print its CID."""
     if seller is not None:
-        check_address("--seller", seller)  # both checked before connecting
+        check_address("--seller", seller)  # all checked before connecting
+    if indexer is not None:
+        check_http_url("--indexer", indexer)
     document = Cid.parse_document(seller_document) if seller_document else None
     with session(net, need_account=False) as s:
         deployment, _abi = live_deployment(s.w3, s.registry)
         url = rpc_url or getattr(s.w3.provider, "endpoint_uri", None)
         if not url:
             raise DappValueError("this network has no http RPC URL for the page to read: pass --rpc-url")
-        config = PageConfig.for_deployment(deployment, str(url), seller=seller, seller_document=document)
+        config = PageConfig.for_deployment(
+            deployment, str(url), seller=seller, seller_document=document, indexer=indexer
+        )
     progress(f"building the page for {deployment.address} on chain {deployment.chain_id}")
     built = build_page(config, out)
     emit(

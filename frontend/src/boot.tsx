@@ -6,6 +6,7 @@ import { parseConfig } from './config';
 import { Documents } from './docs';
 import { describeError } from './errors';
 import { gatewayFor } from './gateway';
+import { connectIndexer } from './indexing';
 import { loadProfile } from './profiles';
 import { banner, nodeDown, resumeWallet } from './actions';
 import { mountFatal, mountShell } from './shell';
@@ -74,8 +75,11 @@ async function boot(): Promise<void> {
     },
   );
   const docs = new Documents(gatewayFor(location));
-  const current = createShop({ config, reader, node: reader, docs, checked, hash: location.hash });
+  let indexed = () => {};
+  const indexChecked = new Promise<void>((resolve) => (indexed = resolve));
+  const current = createShop({ config, reader, node: reader, docs, checked, hash: location.hash, indexChecked });
   shop = current;
+  void connectIndexer(current).finally(indexed);
   current.found.value = found;
   mountShell(current);
   window.addEventListener('hashchange', () => (current.hash.value = location.hash));

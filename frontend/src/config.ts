@@ -23,6 +23,10 @@ export interface Config {
   readonly sellerDocument: string | null;
   /** A Kubo API that accepts the page's uploads (local runs only). */
   readonly ipfsApi: string | null;
+  /** Our Ponder indexer of this Catalog (config.json's `indexer`, or `?indexer=`; `?indexer=` empty: none). */
+  readonly indexer: string | null;
+  /** Why the indexer URL given was not used (the page then reads everything from the chain). */
+  readonly indexerProblem: string | null;
   readonly local: boolean;
   /** What a release (`dapp page release`) embeds so the page can say which release it runs: the IPNS name
    * it is published under, the commit it was built from, that commit's date, and whether the checkout had
@@ -102,7 +106,19 @@ export function parseConfig(raw: unknown, search = ''): Config {
   need(typeof sourceDirty === 'boolean', 'config.json: sourceDirty must be true or false');
 
   const ipfsApi = r.ipfsApi ? httpUrl(r.ipfsApi, 'config.json: ipfsApi') : null;
-  const override = new URLSearchParams(search).get('rpc');
+  const query = new URLSearchParams(search);
+  const override = query.get('rpc');
+  // A bad indexer URL is no reason to refuse the store: the page says so and reads the chain instead.
+  const indexerRaw = query.has('indexer') ? query.get('indexer') || null : (r.indexer ?? null);
+  let indexer: string | null = null;
+  let indexerProblem: string | null = null;
+  if (indexerRaw !== null) {
+    try {
+      indexer = httpUrl(indexerRaw, query.has('indexer') ? '?indexer=' : 'config.json: indexer');
+    } catch (error) {
+      indexerProblem = (error as Error).message;
+    }
+  }
   const id = chainId as number;
   return Object.freeze({
     chainId: id,
@@ -115,6 +131,8 @@ export function parseConfig(raw: unknown, search = ''): Config {
     seller: seller as Address | null,
     sellerDocument: sellerDocument === null ? null : normalizeCid(sellerDocument),
     ipfsApi,
+    indexer,
+    indexerProblem,
     local: LOCAL_CHAINS.has(id),
     release: Object.freeze({ ipnsName, sourceCommit, sourceDate, sourceDirty }),
   });

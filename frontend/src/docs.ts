@@ -44,10 +44,13 @@ export interface DocumentSource {
   imageUrl(cid: string): string | null;
   load(digest: Hex, codec: number | bigint, schema: Schema): Promise<Doc>;
   loadCid(cid: string, schema: Schema): Promise<Doc>;
+  /** The document if it already arrived (what a search without an indexer can look at), else undefined. */
+  loaded?(digest: Hex, codec: number | bigint): Doc | undefined;
 }
 
 export class Documents implements DocumentSource {
   private readonly cache = new Map<string, Promise<Doc>>();
+  private readonly arrived = new Map<string, Doc>();
 
   constructor(private readonly gateway: Gateway) {}
 
@@ -72,9 +75,17 @@ export class Documents implements DocumentSource {
     return this.cached(clean, () => this.fetchChecked(clean, null, null, schema));
   }
 
+  loaded(digest: Hex, codec: number | bigint): Doc | undefined {
+    return isEmptyDigest(digest) ? undefined : this.arrived.get(digestToCid(digest, codec));
+  }
+
   private cached(cid: string, load: () => Promise<Doc>): Promise<Doc> {
     let doc = this.cache.get(cid);
-    if (!doc) this.cache.set(cid, (doc = load()));
+    if (!doc) {
+      doc = load();
+      this.cache.set(cid, doc);
+      void doc.then((settled) => this.arrived.set(cid, settled));
+    }
     return doc;
   }
 

@@ -13,7 +13,16 @@ import type { ShopWallet, WalletEntry } from './wallet';
 export type Deployment =
   { status: 'checking' } | { status: 'ok' } | { status: 'bad'; reason: string } | { status: 'down'; reason: string };
 
-export type BannerKind = 'config' | 'deployment' | 'rpc' | 'chain';
+export type BannerKind = 'config' | 'deployment' | 'rpc' | 'chain' | 'indexer';
+
+/** The indexer's module (a chunk of its own) and the URL it answered on. */
+export type IndexApi = typeof import('./indexer');
+export type IndexerState =
+  | { status: 'none' }
+  | { status: 'checking'; url: string }
+  | { status: 'ready'; url: string; api: IndexApi }
+  | { status: 'off'; url: string | null; message: string }
+  | { status: 'behind'; url: string; message: string };
 export interface Banner {
   kind: BannerKind;
   title: string;
@@ -61,6 +70,12 @@ export interface Shop {
   readonly profiles: Map<string, Promise<Profile>>;
   readonly shopName: ReadonlySignal<string>;
   readonly banners: Signal<readonly Banner[]>;
+  /** Our indexer, when config.json names one: usable only while `ready` (indexing.ts checks it). */
+  readonly indexer: Signal<IndexerState>;
+  /** Settles once the first indexer check came back (at once without an indexer). */
+  readonly indexChecked: Promise<void>;
+  /** A log scan under way, for the views that show its progress: blocks done of blocks to scan. */
+  readonly scan: Signal<{ done: bigint; total: bigint } | null>;
   readonly toasts: Signal<readonly TxCard[]>;
   /** The location hash the router shows. */
   readonly hash: Signal<string>;
@@ -75,9 +90,18 @@ export interface ShopParts {
   docs: DocumentSource;
   checked: Promise<Deployment>;
   hash?: string;
+  indexChecked?: Promise<void>;
 }
 
-export function createShop({ config, reader, node, docs, checked, hash = '' }: ShopParts): Shop {
+export function createShop({
+  config,
+  reader,
+  node,
+  docs,
+  checked,
+  hash = '',
+  indexChecked = Promise.resolve(),
+}: ShopParts): Shop {
   const storefront = signal<Storefront | null>(null);
   return {
     config,
@@ -95,6 +119,9 @@ export function createShop({ config, reader, node, docs, checked, hash = '' }: S
     profiles: new Map(),
     shopName: computed(() => storefront.value?.name || 'Ownerless Store'),
     banners: signal([]),
+    indexer: signal<IndexerState>({ status: 'none' }),
+    indexChecked,
+    scan: signal(null),
     toasts: signal([]),
     hash: signal(hash),
     version: signal(0),

@@ -99,3 +99,19 @@ test('release fields: what `dapp page release` embeds, each checked', () => {
   assert.throws(() => parseConfig({ ...GOOD, sourceDate: 'yesterday' }), /sourceDate must be an ISO 8601 date/);
   assert.throws(() => parseConfig({ ...GOOD, sourceDirty: 'yes' }), /sourceDirty must be true or false/);
 });
+
+test('the indexer comes from config.json or ?indexer=, and a bad one is set aside with the reason', () => {
+  assert.equal(parseConfig(GOOD).indexer, null);
+  const configured = parseConfig({ ...GOOD, indexer: 'http://127.0.0.1:42069/' });
+  assert.equal(configured.indexer, 'http://127.0.0.1:42069');
+  assert.equal(configured.indexerProblem, null);
+  assert.equal(
+    parseConfig({ ...GOOD, indexer: 'http://a.example' }, '?indexer=https%3A%2F%2Fidx.example').indexer,
+    'https://idx.example',
+  );
+  assert.equal(parseConfig({ ...GOOD, indexer: 'http://a.example' }, '?indexer=').indexer, null);
+  const bad = parseConfig(GOOD, '?indexer=ftp://idx.example');
+  assert.equal(bad.indexer, null);
+  assert.match(bad.indexerProblem ?? '', /\?indexer= must be http\(s\)/);
+  assert.match(parseConfig({ ...GOOD, indexer: 'nonsense' }).indexerProblem ?? '', /config.json: indexer is not a URL/);
+});

@@ -25,6 +25,7 @@ import { createShop, type Deployment, type Shop } from '../src/state';
 import { Catalog, loadCatalog } from '../src/views/catalog';
 import { ShopContext } from '../src/views/common';
 import { MyOrdersList, loadMyOrders } from '../src/views/orders';
+import { stateWarnings } from '../src/indexer';
 import { SellerDesk, loadSeller } from '../src/views/seller';
 import { Disputes, loadArbiter } from '../src/views/arbiter';
 import { ProductPage, loadProduct } from '../src/views/product';
@@ -201,6 +202,72 @@ test('the catalog lists what is for sale, of one seller when asked, in the produ
   assert.match(page, /Sold out/);
   assert.match(page, /badge direct/);
   assert.match(page, /3 products\./);
+});
+
+test('without an indexer: search looks at the names loaded so far (and says so), sort and pages work', async () => {
+  const names = new Map<bigint, string>([
+    [2n, 'Blue Mug'],
+    [3n, 'Red Mug'],
+  ]);
+  const all = Array.from({ length: 30 }, (_, i) =>
+    product(i + 1, { price: BigInt(100 - i), metadataDigest: `0x${(i + 1).toString(16).padStart(64, '0')}` as Hex }),
+  );
+  const shop = shopWith(new FakeReader(all));
+  const loaded = {
+    ...docs,
+    loaded: (digest: Hex): Doc | undefined => {
+      const name = names.get(BigInt(digest));
+      return name ? { status: 'ok', cid: 'x', data: { name, description: '', images: [] } as never } : undefined;
+    },
+  };
+  const withDocs = { ...shop, docs: loaded };
+  const base = { text: '', sort: 'listed' as const, currency: '', inStock: false, page: 0 };
+  const first = await loadCatalog(withDocs, null, base);
+  if (first.closed !== undefined) assert.fail(first.closed);
+  assert.equal(first.products.length, 24);
+  assert.equal(first.total, 30);
+  assert.equal(first.source, 'chain');
+  const second = await loadCatalog(withDocs, null, { ...base, page: 1 });
+  if (second.closed !== undefined) assert.fail(second.closed);
+  assert.deepEqual(
+    second.products.map((p) => p.id),
+    [25n, 26n, 27n, 28n, 29n, 30n],
+  );
+  const cheap = await loadCatalog(withDocs, null, { ...base, sort: 'price-asc' });
+  if (cheap.closed !== undefined) assert.fail(cheap.closed);
+  assert.equal(cheap.products[0]!.id, 30n);
+  const found = await loadCatalog(withDocs, null, { ...base, text: 'mug' });
+  if (found.closed !== undefined) assert.fail(found.closed);
+  assert.deepEqual(
+    found.products.map((p) => p.id),
+    [2n, 3n],
+  );
+  assert.deepEqual(found.searched, { named: 2, of: 30 });
+  const page = html(
+    withDocs,
+    <Catalog
+      seller={null}
+      products={found.products}
+      result={found}
+      query={{ ...base, text: 'mug' }}
+      onQuery={() => {}}
+    />,
+  );
+  assert.match(page, /Without an indexer, search covers only the product names loaded so far on this page \(2 of 30\)/);
+});
+
+test('an order state the indexer has otherwise than the chain is named, with the chain’s', () => {
+  const shirt = product(1);
+  const warnings = stateWarnings(
+    [order(shirt, 1, 8), order(shirt, 2, 1)],
+    new Map([
+      ['1-1', 1],
+      ['1-2', 1],
+    ]),
+  );
+  assert.deepEqual(warnings, [
+    "The indexer has order 1-1 as “Awaiting shipment”, but the chain says “Reviewed”: the chain's state is shown and acted on.",
+  ]);
 });
 
 test('a store whose contract is not the one the page was built for is closed', async () => {

@@ -66,6 +66,7 @@ on("ProductListed", async ({ event, context }) => {
     termsVersion: 0n,
     ratingCount: 0n,
     ratingSum: 0n,
+    rating: 0,
     metadataDigest: a.metadataDigest,
     metadataCodec: Number(a.metadataCodec),
     listed: true,
@@ -163,7 +164,13 @@ async function restock(event: any, context: any, o: any) {
 on("OrderShipped", async ({ event, context }) => {
   const p = await context.db.find(product, { id: event.args.productId });
   const now = event.block.timestamp;
-  await settle(event, context, State.Shipped, { placedAt: 0n, shippedAt: now, deadline: now + p.escrowWindow });
+  await settle(event, context, State.Shipped, {
+    placedAt: 0n,
+    shippedAt: now,
+    deadline: now + p.escrowWindow,
+    trackingDigest: event.args.trackingDigest,
+    trackingCodec: Number(event.args.trackingCodec),
+  });
 });
 
 // A disputed order has no release time; its open offer stays.
@@ -228,9 +235,12 @@ on("Reviewed", async ({ event, context }) => {
   const a = event.args;
   await settle(event, context, State.Reviewed);
   const p = await context.db.find(product, { id: a.productId });
+  const count = p.ratingCount + 1n;
+  const sum = p.ratingSum + BigInt(a.rating);
   await context.db.update(product, { id: p.id }).set({
-    ratingCount: p.ratingCount + 1n,
-    ratingSum: p.ratingSum + BigInt(a.rating),
+    ratingCount: count,
+    ratingSum: sum,
+    rating: Number((sum * 100n) / count),
   });
   await context.db.insert(review).values({
     productId: a.productId,

@@ -199,6 +199,21 @@ def product(role: str, suffix: str = "") -> Callable[[World], str]:
     return lambda w: f"{w.url}{suffix}#/product/{w.ids[role]}"
 
 
+HTML_URL = "http://127.0.0.1"  # the web page server's URL starts so (its port is the test's)
+
+
+def indexer_refused(*texts: str) -> Steps:
+    """The indexer banner names the problem, and the catalog is read from the chain."""
+
+    def steps(page: Any, w: World) -> None:
+        banner = page.locator(".banner[data-kind='indexer']")
+        for text in ("The indexer is not used", *texts, "Products and orders are read from the chain instead"):
+            expect(banner).to_contain_text(text)
+        expect(page.locator(".grid")).to_have_attribute("data-source", "chain")
+
+    return steps
+
+
 def config_page(**changes: Any) -> Callable[[World], str]:
     return lambda w: w.publish(w.config(**{k: v(w) if callable(v) else v for k, v in changes.items()}))
 
@@ -610,6 +625,13 @@ ROWS = [
     row("rpc-web-page", rpc("html"), banner_says("rpc", *UNREACHABLE, "is not an Ethereum node")),
     row("rpc-json-api", rpc("json_api"), banner_says("rpc", *UNREACHABLE, "is not an Ethereum node")),
     row("rpc-not-a-url", lambda w: f"{w.url}?rpc=htp:/127.0.0.1#/", banner_says("config", "?rpc= must be http(s)")),
+    # --- an indexer URL that is not one: named, and the page reads the chain (tests/page/test_indexer_page.py
+    # has real indexers of another chain or Catalog, and one behind) ----------------------------------------
+    row("indexer-not-a-url", lambda w: f"{w.url}?indexer=htp:/127.0.0.1#/",
+        indexer_refused("?indexer= must be http(s)")),
+    row("indexer-config-not-a-url", config_page(indexer="nonsense"),
+        indexer_refused("config.json: indexer is not a URL: nonsense")),
+    row("indexer-web-page", lambda w: f"{w.url}?indexer={w.html.url}#/", indexer_refused(HTML_URL)),
 ]
 # fmt: on
 

@@ -34,6 +34,11 @@ import {
 } from './contract';
 
 const PAGE = 250n; // products per getProducts call: ~150 KB of return data, well inside node limits
+// Blocks per eth_getLogs request: public RPCs commonly refuse wider ranges (10,000 is a common cap).
+const LOG_RANGE = 10_000n;
+
+/** Blocks scanned so far of a log scan, for a view to show. */
+export type ScanProgress = (done: bigint, total: bigint) => void;
 
 type Reads = 'view' | 'pure';
 
@@ -77,12 +82,12 @@ export interface ChainReader {
   order(productId: bigint, orderNo: bigint): Promise<Order>;
   withdrawable(account: Address, currency: Address): Promise<bigint>;
   loadTokens(currencies: readonly string[]): Promise<ReadonlyMap<string, CurrencyInfo>>;
-  purchases(buyer: Address): Promise<PurchasedLog[]>;
+  purchases(buyer: Address, progress?: ScanProgress): Promise<PurchasedLog[]>;
   /** The purchases of these products with their orderData (the sealed shipping details), oldest first. */
-  sales(productIds: readonly bigint[]): Promise<PurchasedLog[]>;
-  reviews(productId: bigint): Promise<ReviewedLog[]>;
+  sales(productIds: readonly bigint[], progress?: ScanProgress): Promise<PurchasedLog[]>;
+  reviews(productId: bigint, progress?: ScanProgress): Promise<ReviewedLog[]>;
   /** The OrderShipped events of these products. */
-  shipments(productIds: readonly bigint[]): Promise<ShippedLog[]>;
+  shipments(productIds: readonly bigint[], progress?: ScanProgress): Promise<ShippedLog[]>;
   /** The seller's latest ProfileSet event, or null when it never set a profile. */
   profile(seller: Address): Promise<ProfileLog | null>;
   now(): Promise<number>;
@@ -244,26 +249,26 @@ export class Reader implements ChainReader {
   }
 
   /** The buyer's purchases, oldest first (Purchased logs since the deployment block). */
-  async purchases(buyer: Address): Promise<PurchasedLog[]> {
-    const logs = await this.logs('Purchased', { buyer });
+  async purchases(buyer: Address, progress?: ScanProgress): Promise<PurchasedLog[]> {
+    const logs = await this.logs('Purchased', { buyer }, progress);
     return logs.map((l) => l.args as PurchasedLog);
   }
 
-  async sales(productIds: readonly bigint[]): Promise<PurchasedLog[]> {
+  async sales(productIds: readonly bigint[], progress?: ScanProgress): Promise<PurchasedLog[]> {
     if (!productIds.length) return [];
-    const logs = await this.logs('Purchased', { productId: [...productIds] });
+    const logs = await this.logs('Purchased', { productId: [...productIds] }, progress);
     return logs.map((l) => l.args as PurchasedLog);
   }
 
-  async shipments(productIds: readonly bigint[]): Promise<ShippedLog[]> {
+  async shipments(productIds: readonly bigint[], progress?: ScanProgress): Promise<ShippedLog[]> {
     if (!productIds.length) return [];
-    const logs = await this.logs('OrderShipped', { productId: [...productIds] });
+    const logs = await this.logs('OrderShipped', { productId: [...productIds] }, progress);
     return logs.map((l) => l.args as ShippedLog);
   }
 
   /** The product's reviews, oldest first. */
-  async reviews(productId: bigint): Promise<ReviewedLog[]> {
-    const logs = await this.logs('Reviewed', { productId });
+  async reviews(productId: bigint, progress?: ScanProgress): Promise<ReviewedLog[]> {
+    const logs = await this.logs('Reviewed', { productId }, progress);
     return logs.map((l) => l.args as ReviewedLog);
   }
 
@@ -275,20 +280,34 @@ export class Reader implements ChainReader {
   }
 
   // viem's getLogs (filter encoding, log decoding) is loaded with the first view that needs logs: the
-  // catalog's first render never does.
+  // catalog's first render never does. From the deployment block to the head, LOG_RANGE blocks a request
+  // (one request on a young chain), reporting the blocks done after each.
   private async logs(
     eventName: 'Purchased' | 'Reviewed' | 'ProfileSet' | 'OrderShipped',
     args: Record<string, unknown>,
+    progress?: ScanProgress,
   ) {
-    const { getLogs } = await import('./logs');
+    const [{ getLogs }, headHex] = await Promise.all([import('./logs'), this.rpc<Hex>('eth_blockNumber', [])]);
     const event = abi.find((item) => item.type === 'event' && item.name === eventName);
-    return getLogs(this.client, {
-      address: this.config.address,
-      event: event as Extract<CatalogAbi[number], { type: 'event' }>,
-      args: args as never,
-      fromBlock: this.config.deploymentBlock,
-      toBlock: 'latest',
-    });
+    const first = this.config.deploymentBlock;
+    const head = BigInt(headHex);
+    const total = head >= first ? head - first + 1n : 0n;
+    const found = [];
+    progress?.(0n, total);
+    for (let from = first; from <= head; from += LOG_RANGE) {
+      const to = from + LOG_RANGE - 1n < head ? from + LOG_RANGE - 1n : head;
+      found.push(
+        ...(await getLogs(this.client, {
+          address: this.config.address,
+          event: event as Extract<CatalogAbi[number], { type: 'event' }>,
+          args: args as never,
+          fromBlock: from,
+          toBlock: to,
+        })),
+      );
+      progress?.(to - first + 1n, total);
+    }
+    return found;
   }
 
   /** Chain time (anvil's clock may run ahead of the wall clock). */

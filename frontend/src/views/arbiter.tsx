@@ -4,7 +4,8 @@ import type { Address } from 'viem';
 import { isZeroAddress, type Order, type Product } from '../chain/contract';
 import { STATE } from '../orders';
 import type { Shop } from '../state';
-import { Empty, NeedWallet, useChainData, useShop } from './common';
+import { indexFor } from '../indexing';
+import { Empty, IndexerWarnings, NeedWallet, ScanNote, useChainData, useShop } from './common';
 import { ViewError } from './error';
 import { OrderCard, orderRef } from './order-card';
 
@@ -12,10 +13,19 @@ export interface ArbiterData {
   arbitrated: number;
   disputed: { order: Order; product: Product }[];
   now: number;
+  warnings?: string[];
 }
 
 export async function loadArbiter(shop: Shop, account: Address): Promise<ArbiterData> {
   await shop.checked;
+  const index = await indexFor(shop);
+  if (index) {
+    try {
+      return await index.api.arbiterFromIndex(shop, index.url, account);
+    } catch (error) {
+      if (!(error instanceof index.api.IndexerError)) throw error;
+    }
+  }
   const reader = shop.reader;
   const all = await reader.products();
   const mine = all.filter((p) => !isZeroAddress(p.arbiter) && p.arbiter.toLowerCase() === account.toLowerCase());
@@ -45,7 +55,7 @@ function ArbiterPage({ account }: { account: Address }) {
     return (
       <>
         <h1>Disputes to settle</h1>
-        <p class="muted">Loading…</p>
+        <ScanNote what="the disputes" />
       </>
     );
   }
@@ -53,10 +63,11 @@ function ArbiterPage({ account }: { account: Address }) {
   return <Disputes {...state.data} />;
 }
 
-export function Disputes({ arbitrated, disputed, now }: ArbiterData) {
+export function Disputes({ arbitrated, disputed, now, warnings = [] }: ArbiterData) {
   return (
     <>
       <h1>Disputes to settle</h1>
+      <IndexerWarnings warnings={warnings} />
       <p class="muted">
         {`You arbitrate ${arbitrated} product${arbitrated === 1 ? '' : 's'}. Split each disputed payment between buyer and seller; none of it can go to you.`}
       </p>

@@ -1,12 +1,12 @@
 // The checkout step of a product page: where the order goes, encrypted in the page for the seller and the
 // buyer before anything leaves the browser. The form is drawn here; its checks, the key, the sealing and the
-// saved address live in ../chain/order-data (`Kit`), loaded when the buyer starts checkout.
+// saved address live in ../chain/order-data (`Kit`), loaded when the buyer starts checkout. The form is a lazy
+// chunk too (./checkout-form): the page's Preact and the page code it calls are handed over (../handover.ts).
 import { useRef, useState } from 'preact/hooks';
 import type { Address } from 'viem';
-import { readyWallet, refresh, said } from '../actions';
 import type { Product } from '../chain/contract';
-import { money } from '../state';
-import { Icon, useShop } from './common';
+import type { Shop } from '../state';
+import { kit as page } from '../workspace/kit';
 
 export type Kit = typeof import('../chain/order-data');
 type Fields = import('../chain/order-data').AddressFields;
@@ -39,12 +39,13 @@ function countryName(code: string): string {
 }
 
 /** The buyer declined in the wallet (EIP-1193 4001), whichever way the wallet says it. */
-const declined = (error: unknown) => said(error).kind === 'rejected';
+const declined = (error: unknown) => page().said(error).kind === 'rejected';
 
 // Path gateways serve every IPFS site from one origin: they all share this browser storage.
 const sharedOrigin = () => typeof location !== 'undefined' && location.pathname.startsWith('/ipfs/');
 
 export function Checkout({
+  shop,
   kit,
   product,
   quantity,
@@ -52,6 +53,7 @@ export function Checkout({
   sellerKey,
   onClose,
 }: {
+  shop: Shop;
   kit: Kit;
   product: Product;
   quantity: number;
@@ -59,7 +61,7 @@ export function Checkout({
   sellerKey: string;
   onClose: () => void;
 }) {
-  const shop = useShop();
+  const { money, readyWallet, refresh, said, Icon } = page();
   const fmt = money(shop, product.currency);
   const saved = useRef(kit.savedAddress());
   const [fields, setFields] = useState<Fields>({ ...EMPTY, ...saved.current });
@@ -128,7 +130,7 @@ export function Checkout({
       return;
     }
     setStage('pay');
-    const { purchase } = await import('../chain/checkout');
+    const { purchase } = await page().loadCheckout();
     const ok = await purchase(shop, wallet as typeof wallet & { account: Address }, product, quantity, data, () =>
       refresh(shop),
     );

@@ -35,7 +35,7 @@ export function setBusy(owner: object, on: boolean): void {
  * confirmed, the wallet changed): what is on screen stays until the new data replaces it, so nothing
  * flashes and the components keep their state (what the user is typing, focus, caret).
  */
-export function useChainData<T>(load: () => Promise<T>): Loaded<T> {
+export function useChainData<T>(load: () => Promise<T>, deps: unknown[] = []): Loaded<T> {
   const shop = useShop();
   const version = shop.version.value;
   const [state, setState] = useState<Loaded<T> & { run?: number }>({ status: 'loading' });
@@ -49,7 +49,7 @@ export function useChainData<T>(load: () => Promise<T>): Loaded<T> {
       (data) => run === latest.current && setState({ status: 'ok', data, run }),
       (error: unknown) => run === latest.current && setState({ status: 'error', error, run }),
     );
-  }, [version]);
+  }, [version, ...deps]);
   useLayoutEffect(() => {
     if (state.run === latest.current) setBusy(owner.current, false);
   }, [state]);
@@ -77,6 +77,44 @@ export function usePromise<T>(make: () => Promise<T>, deps: unknown[]): T | null
     };
   }, deps);
   return value;
+}
+
+/** A log scan's progress callback that shows in `ScanNote` (and clears itself when done). */
+export function scanning(shop: Shop): (done: bigint, total: bigint) => void {
+  return (done, total) => {
+    shop.scan.value = done >= total ? null : { done, total };
+  };
+}
+
+/** While a view loads: where its history comes from, and how far a log scan got. */
+export function ScanNote({ what }: { what: string }) {
+  const shop = useShop();
+  const scan = shop.scan.value;
+  const indexed = shop.indexer.value.status === 'ready';
+  let text = `Loading ${what}…`;
+  if (!indexed && scan) {
+    const pct = scan.total ? Number((scan.done * 100n) / scan.total) : 0;
+    text =
+      `Reading ${what} from the chain, without an indexer: ` +
+      `${scan.done.toLocaleString('en-US')} of ${scan.total.toLocaleString('en-US')} blocks of event logs scanned (${pct}%)…`;
+  } else if (!indexed) text = `Reading ${what} from the chain, without an indexer…`;
+  return (
+    <p class="muted scan-progress" data-source={indexed ? 'indexer' : 'chain'}>
+      {text}
+    </p>
+  );
+}
+
+/** Warnings where the indexer's answer differs from the chain's (the chain's values are shown). */
+export function IndexerWarnings({ warnings }: { warnings: readonly string[] }) {
+  if (!warnings.length) return null;
+  return (
+    <div class="doc-warning indexer-warning" role="status">
+      {warnings.map((w) => (
+        <p key={w}>{w}</p>
+      ))}
+    </div>
+  );
 }
 
 export function useProductDoc(product: Product): Doc | null {

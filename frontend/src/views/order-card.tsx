@@ -1,16 +1,16 @@
 // One order as a card, for whoever looks at it (buyer, seller, arbiter): its state in words and only the
-// actions the contract would accept now; the open settlement offer; the review, offer and split forms; the
-// balances ready to withdraw.
+// actions the contract would accept now; the open settlement offer; the review, offer and split forms and the
+// opened address (a lazy chunk: ./order-forms); the balances ready to withdraw.
 import type { ComponentChildren } from 'preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { Address, Hex } from 'viem';
 import { act, readyWallet, refresh, said } from '../actions';
 import { catalogCall, isZeroAddress, ZERO_ADDRESS, type Order, type Product } from '../chain/contract';
 import type { ChainReader, ShippedLog } from '../chain/reader';
 import type { Step } from '../chain/tx';
 import { digestToCid, isEmptyDigest } from '../cid';
-import { reviewDocument, sha256Hex } from '../docs';
-import { formatDate, formatDeadline, parseUnits, plainAmount, shortAddress, type Money } from '../format';
+import { handOver } from '../handover';
+import { formatDate, formatDeadline, shortAddress, type Money } from '../format';
 import { STATE, allowedActions, offerSide, stateLabel, stateTone, type OrderAction, type Role } from '../orders';
 import { money, type Shop } from '../state';
 import { ImageBox, ProductName, SellerLink, useShop } from './common';
@@ -217,9 +217,9 @@ export function OrderCard({ order, product, now, role, orderData, extra, shipFor
         ) : null}
         <div class="order-form">
           {form === 'ship' ? shipForm : null}
-          {form === 'review' ? <ReviewForm order={order} product={product} /> : null}
+          {form === 'review' ? <OrderForm kind="review" order={order} product={product} /> : null}
           {form === 'resolve' || form === 'offer' ? (
-            <SplitControl key={form} order={order} product={product} mode={form} />
+            <OrderForm key={form} kind={form} order={order} product={product} />
           ) : null}
         </div>
       </div>
@@ -229,7 +229,7 @@ export function OrderCard({ order, product, now, role, orderData, extra, shipFor
 
 type Opened =
   | { status: 'closed' | 'busy' }
-  | { status: 'open'; details: import('../chain/order-data').ShippingDetails }
+  | { status: 'open'; details: import('../chain/order-data').ShippingDetails; forms: Forms }
   | { status: 'error'; message: string };
 
 type Kit = typeof import('../chain/order-data');
@@ -318,36 +318,16 @@ function SentAddress({ order, orderData }: { order: Order; orderData: Hex }) {
     const wallet = await readyWallet(shop);
     if (!wallet) return;
     setState({ status: 'busy' });
-    const kit = await import('../chain/order-data');
     try {
-      setState({ status: 'open', details: await kit.openMyOrderData(shop, wallet, order.productId, orderData) });
+      const forms = await loadForms();
+      const opened = await forms.openAddress(shop, wallet, order, orderData);
+      setState(opened.status === 'open' ? { ...opened, forms } : opened);
     } catch (error) {
-      setState({ status: 'error', message: failure(kit, error, 'This address', 'the address') });
+      setState({ status: 'error', message: said(error).message });
     }
   };
   if (state.status === 'open') {
-    const d = state.details;
-    const place = [d.city, d.region, d.postcode].filter(Boolean).join(', ');
-    const options = Object.entries(d.options).map(([k, v]) => `${k}: ${v}`);
-    return (
-      <div class="sent-address" data-open="true">
-        <p class="small muted">Sent with this order, encrypted for the seller and you:</p>
-        <address>
-          {[d.name, ...d.lines, place, d.country].map((line, i) => (
-            <span key={i}>
-              {line}
-              <br />
-            </span>
-          ))}
-        </address>
-        {d.email || d.phone ? <p class="small">{[d.email, d.phone].filter(Boolean).join(' · ')}</p> : null}
-        {options.length ? <p class="small sent-options">{options.join(' · ')}</p> : null}
-        {d.note ? <p class="small sent-note">{`Note: ${d.note}`}</p> : null}
-        <button class="link small" type="button" onClick={() => setState({ status: 'closed' })}>
-          Hide
-        </button>
-      </div>
-    );
+    return <state.forms.OpenedAddress details={state.details} onHide={() => setState({ status: 'closed' })} />;
   }
   return (
     <div class="sent-address">
@@ -369,173 +349,31 @@ function SentAddress({ order, orderData }: { order: Order; orderData: Hex }) {
   );
 }
 
-async function publishReview(ipfsApi: string, bytes: Uint8Array<ArrayBuffer>, cid: string): Promise<string> {
-  const body = new FormData();
-  body.append('file', new Blob([bytes]), 'review.json');
-  const url = `${ipfsApi}/api/v0/add?cid-version=1&raw-leaves=true&pin=true`;
-  const response = await fetch(url, { method: 'POST', body });
-  if (!response.ok) throw new Error(`The IPFS node refused the upload (${response.status}).`);
-  const added = (await response.json()) as { Hash?: string };
-  if (added.Hash !== cid) throw new Error(`The IPFS node stored the review under ${added.Hash}, not ${cid}.`);
-  return cid;
-}
+type Forms = typeof import('./order-forms');
+let formsModule: Promise<Forms> | undefined;
+const loadForms = () => (formsModule ??= (handOver(), import('./order-forms')));
 
-function ReviewForm({ order, product }: { order: Order; product: Product }) {
+/** The review, ruling and offer forms: a lazy chunk (./order-forms), loaded when one is first opened. */
+function OrderForm({ kind, order, product }: { kind: 'review' | 'resolve' | 'offer'; order: Order; product: Product }) {
   const shop = useShop();
-  const [rating, setRating] = useState(5);
-  const [text, setText] = useState('');
-  const [download, setDownload] = useState<{ url: string; cid: string } | null>(null);
-  const submit = async () => {
-    const bytes = reviewDocument(rating, text.trim());
-    const digest = await sha256Hex(bytes);
-    const cid = digestToCid(digest, 0);
-    const ipfsApi = shop.config.ipfsApi;
-    const steps: Step[] = [];
-    if (ipfsApi) {
-      steps.push({
-        label: 'Put the review text on IPFS',
-        waiting: 'uploading',
-        doneNote: cid.slice(0, 16) + '…',
-        send: () => publishReview(ipfsApi, bytes, cid),
-      });
-    }
-    const store = shop.config.address;
-    const args = [order.productId, order.orderNo, BigInt(rating), digest, 0] as const;
-    steps.push({
-      label: `Review with ${rating} star${rating > 1 ? 's' : ''}`,
-      call: () => catalogCall(store, 'review', args),
-    });
-    const ok = await act(shop, `Review order ${orderRef(order)}`, product.currency, () => steps);
-    if (ok && !ipfsApi) {
-      setDownload({ url: URL.createObjectURL(new Blob([bytes], { type: 'application/json' })), cid });
-    }
-  };
-  return (
-    <div class="review-form">
-      <div class="star-pick">
-        {[1, 2, 3, 4, 5].map((n) => (
-          <button
-            key={n}
-            class={`star${n <= rating ? ' on' : ''}`}
-            type="button"
-            aria-label={`${n} stars`}
-            data-n={n}
-            onClick={() => setRating(n)}
-          >
-            ★
-          </button>
-        ))}
-      </div>
-      <textarea
-        rows={3}
-        maxLength={10000}
-        placeholder="How was it? (optional)"
-        aria-label="Review text"
-        value={text}
-        onInput={(e) => setText(e.currentTarget.value)}
-      />
-      <div class="actions">
-        <button class="btn" type="button" onClick={submit}>
-          Publish review
-        </button>
-      </div>
-      <p class="small muted">
-        {download ? (
-          <>
-            {'Your rating is on chain. Its text appears once this document is on IPFS: '}
-            <a href={download.url} download={`review-${download.cid}.json`}>
-              download it
-            </a>
-            {` and add it with \`ipfs add --cid-version=1\` (CID ${download.cid}).`}
-          </>
-        ) : null}
-      </p>
-    </div>
-  );
-}
-
-/** The split of an order's amount: the arbiter's ruling (`resolve`), or a party's settlement offer. */
-function SplitControl({ order, product, mode }: { order: Order; product: Product; mode: 'resolve' | 'offer' }) {
-  const shop = useShop();
-  const fmt = money(shop, product.currency);
-  const info = fmt.info;
-  const amount = order.amount;
-  const [percent, setPercent] = useState(50);
-  // The typed amount while it is being typed; null once the slider moved last. Settle never sends an
-  // amount other than the one shown: a typed text that is not one refuses instead.
-  const [typed, setTyped] = useState<string | null>(null);
-  const [refused, setRefused] = useState(false);
-  let buyerAmount: bigint | null = (amount * BigInt(percent)) / 100n;
-  if (typed !== null) {
-    try {
-      const value = parseUnits(typed, info.decimals);
-      buyerAmount = value <= amount ? value : null;
-    } catch {
-      buyerAmount = null;
-    }
-  }
-  const invalid = buyerAmount === null || refused;
-  const summary = invalid
-    ? `Enter an amount from 0 to ${fmt.amount(amount)}.`
-    : `Buyer gets ${fmt.amount(buyerAmount!)}, seller gets ${fmt.amount(amount - buyerAmount!)}.`;
-  const sliderValue = typed !== null && buyerAmount !== null ? Number((buyerAmount * 100n) / (amount || 1n)) : percent;
-  const settle = () => {
-    if (buyerAmount === null) return setRefused(true);
-    const share = buyerAmount;
-    const store = shop.config.address;
-    const ref = [order.productId, order.orderNo, share] as const;
-    if (mode === 'resolve') {
-      void act(shop, `Settle order ${orderRef(order)}`, product.currency, () => [
-        { label: 'Settle dispute', call: () => catalogCall(store, 'resolve', ref) },
-      ]);
-      return;
-    }
-    const label = `Offer: buyer gets ${fmt.amount(share)}, seller ${fmt.amount(amount - share)}`;
-    void act(shop, `Settlement offer · order ${orderRef(order)}`, product.currency, () => [
-      { label, call: () => catalogCall(store, 'offerSettlement', ref) },
-    ]);
-  };
-  return (
-    <div class="split">
-      <div class="split-row">
-        <span class="small">Seller</span>
-        <input
-          class="split-range"
-          type="range"
-          min={0}
-          max={100}
-          value={sliderValue}
-          aria-label="Buyer share in percent"
-          onInput={(e) => {
-            setPercent(Number(e.currentTarget.value));
-            setTyped(null);
-            setRefused(false);
-          }}
-        />
-        <span class="small">Buyer</span>
-      </div>
-      <label class="small">
-        {'Buyer amount '}
-        <input
-          class="split-amount"
-          type="text"
-          inputMode="decimal"
-          aria-label={`Buyer amount in ${info.symbol}`}
-          value={typed ?? plainAmount((amount * BigInt(percent)) / 100n, info)}
-          onInput={(e) => {
-            setTyped(e.currentTarget.value);
-            setRefused(false);
-          }}
-        />
-        {` ${info.symbol}`}
-      </label>
-      <p class={`small${invalid ? ' warn-text' : ''}`}>{summary}</p>
-      <div class="actions">
-        <button class="btn" type="button" onClick={settle}>
-          {mode === 'resolve' ? 'Settle' : 'Send offer'}
-        </button>
-      </div>
-    </div>
+  const [forms, setForms] = useState<Forms | null>(null);
+  const [failed, setFailed] = useState('');
+  useEffect(() => {
+    let live = true;
+    loadForms().then(
+      (m) => live && setForms(() => m),
+      (error: unknown) => live && setFailed(said(error).message),
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+  if (failed) return <p class="small warn-text">{`This form could not be loaded: ${failed}`}</p>;
+  if (!forms) return <p class="small muted">Loading the form…</p>;
+  return kind === 'review' ? (
+    <forms.ReviewForm shop={shop} order={order} product={product} />
+  ) : (
+    <forms.SplitControl shop={shop} order={order} product={product} mode={kind} />
   );
 }
 
@@ -547,12 +385,21 @@ export interface Balance {
 }
 
 /** What `account` may withdraw in ETH and in each currency of `products`. */
-export async function balancesFor(
+export function balancesFor(reader: ChainReader, account: Address, products: readonly Product[]): Promise<Balance[]> {
+  return balancesIn(
+    reader,
+    account,
+    products.map((p) => p.currency),
+  );
+}
+
+/** What `account` may withdraw in ETH and each of `currencies`. */
+export async function balancesIn(
   reader: ChainReader,
   account: Address,
-  products: readonly Product[],
+  currencies_: readonly string[],
 ): Promise<Balance[]> {
-  const currencies = [...new Set([ZERO_ADDRESS, ...products.map((p) => p.currency.toLowerCase() as Address)])];
+  const currencies = [...new Set([ZERO_ADDRESS, ...currencies_.map((c) => c.toLowerCase() as Address)])];
   const amounts = await Promise.all(currencies.map((c) => reader.withdrawable(account, c)));
   return currencies.map((currency, i) => ({ currency, amount: amounts[i] ?? 0n }));
 }

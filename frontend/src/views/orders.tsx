@@ -3,8 +3,9 @@
 import type { Address, Hex } from 'viem';
 import type { Order, Product } from '../chain/contract';
 import type { ShippedLog } from '../chain/reader';
+import { indexFor } from '../indexing';
 import type { Shop } from '../state';
-import { Empty, NeedWallet, useChainData, useShop } from './common';
+import { Empty, IndexerWarnings, NeedWallet, ScanNote, scanning, useChainData, useShop } from './common';
 import { ViewError } from './error';
 import { BalancesPanel, OrderCard, balancesFor, orderRef, type Balance } from './order-card';
 
@@ -12,12 +13,22 @@ export interface MyOrders {
   orders: { order: Order; product: Product; orderData?: Hex; tracking?: ShippedLog }[];
   balances: Balance[];
   now: number;
+  /** Where the indexer's answer differed from the chain's (the chain's is shown). */
+  warnings?: string[];
 }
 
 export async function loadMyOrders(shop: Shop, account: Address): Promise<MyOrders> {
   await shop.checked;
+  const index = await indexFor(shop);
+  if (index) {
+    try {
+      return await index.api.myOrdersFromIndex(shop, index.url, account);
+    } catch (error) {
+      if (!(error instanceof index.api.IndexerError)) throw error;
+    }
+  }
   const reader = shop.reader;
-  const refs = await reader.purchases(account);
+  const refs = await reader.purchases(account, scanning(shop));
   const productIds = [...new Set(refs.map((r) => r.productId))];
   const [orders, products, now, shipped] = await Promise.all([
     Promise.all(refs.map((r) => reader.order(r.productId, r.orderNo))),
@@ -56,7 +67,7 @@ function MyOrdersPage({ account }: { account: Address }) {
     return (
       <>
         <h1>My orders</h1>
-        <p class="muted">Loading your orders…</p>
+        <ScanNote what="your orders" />
       </>
     );
   }
@@ -64,10 +75,11 @@ function MyOrdersPage({ account }: { account: Address }) {
   return <MyOrdersList {...state.data} />;
 }
 
-export function MyOrdersList({ orders, balances, now }: MyOrders) {
+export function MyOrdersList({ orders, balances, now, warnings = [] }: MyOrders) {
   return (
     <>
       <h1>My orders</h1>
+      <IndexerWarnings warnings={warnings} />
       <BalancesPanel balances={balances} caption="Refunds and settlements credited to you" />
       {orders.length ? (
         <div class="orders">

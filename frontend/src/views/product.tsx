@@ -1,5 +1,6 @@
 // A product (`#/product/ID`): pictures, description, price, what protects the buyer, Buy, and reviews.
 import type { ComponentChildren } from 'preact';
+import { getAddress, type Hex } from 'viem';
 import { useEffect, useState } from 'preact/hooks';
 import { canTransact, readyWallet, refresh } from '../actions';
 import { isZeroAddress, type Order, type Product } from '../chain/contract';
@@ -7,16 +8,21 @@ import type { ReviewedLog } from '../chain/reader';
 import { SCHEMAS, type Doc } from '../docs';
 import { sellerKey, type SellerKey } from '../profiles';
 import { groupOf, picker, type Member } from '../variants';
-import { Checkout, type Kit } from './checkout';
+import type { Kit } from './checkout';
+import { handOver } from '../handover';
 import { formatDate, formatDuration, parseQuantity, shortAddress } from '../format';
+import { indexFor } from '../indexing';
+import { STATE } from '../orders';
 import { money, type Shop } from '../state';
 import {
   Badges,
   Empty,
   Icon,
+  IndexerWarnings,
   Picture,
   PriceText,
   RatingLine,
+  ScanNote,
   SellerLink,
   Stars,
   StockText,
@@ -312,7 +318,7 @@ function BuyBox({ product, options }: { product: Product; options: Readonly<Reco
   // connecting, a transaction confirming) as this component's state.
   const [typed, setTyped] = useState('1');
   // The checkout step, once started: its code (checks, keys, encryption) arrives with the first click.
-  const [kit, setKit] = useState<Kit | null>(null);
+  const [kit, setKit] = useState<{ data: Kit; form: typeof import('./checkout-form') } | null>(null);
   const [checkout, setCheckout] = useState<{ quantity: number; key: string } | null>(null);
   const key = usePromise<SellerKey>(() => sellerKey(shop, product.seller), [product.seller]);
   const q = parseQuantity(typed, stock);
@@ -329,7 +335,9 @@ function BuyBox({ product, options }: { product: Product; options: Readonly<Reco
     const known = key ?? (await sellerKey(shop, product.seller));
     if (known.status === 'key') {
       // Where it goes first, then the wallet: the form is the checkout's first step.
-      setKit(await import('../chain/order-data'));
+      handOver();
+      const [data, form] = await Promise.all([import('../chain/order-data'), import('./checkout-form')]);
+      setKit({ data, form });
       setCheckout({ quantity: q.value, key: known.key });
       return;
     }
@@ -356,8 +364,9 @@ function BuyBox({ product, options }: { product: Product; options: Readonly<Reco
           {`${checkout.quantity} × ${fmt.amount(product.price)}`}
           {Object.entries(options).map(([k, v]) => ` · ${k} ${v}`)}
         </p>
-        <Checkout
-          kit={kit}
+        <kit.form.Checkout
+          shop={shop}
+          kit={kit.data}
           product={product}
           quantity={checkout.quantity}
           options={options}
@@ -433,27 +442,51 @@ interface ReviewItem {
   doc: Doc;
 }
 
-async function loadReviews(shop: Shop, product: Product): Promise<ReviewItem[]> {
-  const [logs, orders] = await Promise.all([
-    shop.reader.reviews(product.id),
+/** A product's reviews: from the indexer when it is usable, else from the chain's Reviewed logs. */
+async function reviewLogs(shop: Shop, product: Product): Promise<{ logs: ReviewedLog[]; indexed: boolean }> {
+  const index = await indexFor(shop);
+  if (index) {
+    try {
+      const rows = await index.api.reviews(index.url, product.id);
+      return {
+        logs: rows.map((r) => ({ ...r, reviewer: getAddress(r.reviewer), reviewDigest: r.reviewDigest as Hex })),
+        indexed: true,
+      };
+    } catch (error) {
+      if (!(error instanceof index.api.IndexerError)) throw error;
+    }
+  }
+  return { logs: await shop.reader.reviews(product.id), indexed: false };
+}
+
+async function loadReviews(shop: Shop, product: Product): Promise<{ items: ReviewItem[]; warning: string }> {
+  const [{ logs, indexed }, orders] = await Promise.all([
+    reviewLogs(shop, product),
     shop.reader.orders(product.id, product.orderCount),
   ]);
   const byNo = new Map(orders.map((o) => [o.orderNo, o]));
-  return Promise.all(
-    logs.reverse().map(async (log) => ({
+  // A review counts on chain only once per order, in the product's ratingCount: the indexer's list must match.
+  const real = logs.filter((log) => Number(byNo.get(log.orderNo)?.state) === STATE.Reviewed);
+  const warning =
+    indexed && (real.length !== logs.length || BigInt(real.length) !== product.ratingCount)
+      ? `The indexer lists ${logs.length} review${logs.length === 1 ? '' : 's'} of this product; the chain counts ${product.ratingCount}.`
+      : '';
+  const items = await Promise.all(
+    real.reverse().map(async (log) => ({
       log,
       order: byNo.get(log.orderNo),
       doc: await shop.docs.load(log.reviewDigest, log.reviewCodec, SCHEMAS.review),
     })),
   );
+  return { items, warning };
 }
 
 function Reviews({ product }: { product: Product }) {
   const shop = useShop();
   const none = Number(product.ratingCount) === 0;
   const version = shop.version.value;
-  const items = usePromise(
-    () => (none ? Promise.resolve([]) : loadReviews(shop, product).catch(() => null)),
+  const loaded = usePromise(
+    () => (none ? Promise.resolve({ items: [], warning: '' }) : loadReviews(shop, product).catch(() => null)),
     [product.id, product.ratingCount, version],
   );
   let list: ComponentChildren;
@@ -463,8 +496,8 @@ function Reviews({ product }: { product: Product }) {
         No reviews yet. Buyers review an order once it is completed, resolved by the arbiter or settled.
       </p>
     );
-  else if (items === null) list = <p class="muted">Loading reviews…</p>;
-  else list = items.map((item) => <Review key={String(item.log.orderNo)} product={product} {...item} />);
+  else if (loaded === null) list = <ScanNote what="reviews" />;
+  else list = loaded.items.map((item) => <Review key={String(item.log.orderNo)} product={product} {...item} />);
   return (
     <section class="reviews">
       <h2>
@@ -473,6 +506,7 @@ function Reviews({ product }: { product: Product }) {
           <RatingLine product={product} />
         </span>
       </h2>
+      {loaded?.warning ? <IndexerWarnings warnings={[loaded.warning]} /> : null}
       <div class="reviews-list">{list}</div>
     </section>
   );

@@ -2,19 +2,25 @@
 // the payments ready to withdraw. The order inbox (addresses decrypted, CSV, new orders live, ship with an
 // encrypted tracking note) and the shop's profile with its encryption key come from ../workspace, a lazy
 // chunk; until it arrives (and in tests that render to a string) the orders show as plain cards.
-import { computed, signal } from '@preact/signals';
-import { Fragment } from 'preact';
-import { jsx, jsxs } from 'preact/jsx-runtime';
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { Address, Hex } from 'viem';
-import { act, readyWallet, refresh, said } from '../actions';
+import { act } from '../actions';
 import { catalogCall, type Order, type Product } from '../chain/contract';
 import { parseUnits, plainAmount } from '../format';
-import { loadProfile } from '../profiles';
+import { handOver } from '../handover';
 import { STATE } from '../orders';
 import { money, type Shop } from '../state';
-import { ImageBox, NeedWallet, ProductName, StockText, useChainData, useShop } from './common';
-import { installKit } from '../workspace/kit';
+import { indexFor } from '../indexing';
+import {
+  ImageBox,
+  IndexerWarnings,
+  NeedWallet,
+  ProductName,
+  ScanNote,
+  StockText,
+  useChainData,
+  useShop,
+} from './common';
 import { ViewError } from './error';
 import { BalancesPanel, OrderCard, balancesFor, orderRef, type Balance } from './order-card';
 
@@ -29,10 +35,23 @@ export interface SellerData {
   /** Each order's orderData (the buyer's sealed shipping details) by `productId-orderNo`, from its Purchased log. */
   orderData: Record<string, Hex>;
   account: Address;
+  /** With an indexer, the first page of each list is shown: how many there are in all. */
+  totals?: { products: number; open: number };
+  warnings?: string[];
 }
+
+const PENDING: number[] = [STATE.Paid, STATE.Shipped, STATE.Disputed];
 
 export async function loadSeller(shop: Shop, account: Address): Promise<SellerData> {
   await shop.checked;
+  const index = await indexFor(shop);
+  if (index) {
+    try {
+      return await index.api.sellerFromIndex(shop, index.url, account);
+    } catch (error) {
+      if (!(error instanceof index.api.IndexerError)) throw error;
+    }
+  }
   const reader = shop.reader;
   const all = await reader.products();
   const mine = all.filter((p) => p.seller.toLowerCase() === account.toLowerCase());
@@ -50,9 +69,8 @@ export async function loadSeller(shop: Shop, account: Address): Promise<SellerDa
     if (sale.orderData && sale.orderData !== '0x') orderData[`${sale.productId}-${sale.orderNo}`] = sale.orderData;
   }
   const open: SellerData['open'] = [];
-  const pending: number[] = [STATE.Paid, STATE.Shipped, STATE.Disputed];
   mine.forEach((product, i) => {
-    for (const order of ordersPer[i] ?? []) if (pending.includes(Number(order.state))) open.push({ order, product });
+    for (const order of ordersPer[i] ?? []) if (PENDING.includes(Number(order.state))) open.push({ order, product });
   });
   // Orders to ship first, the nearest handling deadline on top.
   open.sort(
@@ -74,7 +92,7 @@ function SellerPage({ account }: { account: Address }) {
     return (
       <>
         <h1>Your shop</h1>
-        <p class="muted">Loading your products…</p>
+        <ScanNote what="your products and orders" />
       </>
     );
   }
@@ -97,19 +115,7 @@ function useWorkspace(): Workspace | null {
   useEffect(() => {
     let live = true;
     workspaceModule ??= (async () => {
-      installKit({
-        preact: { Fragment },
-        jsxRuntime: { jsx, jsxs, Fragment },
-        hooks: { useState, useEffect, useRef, useMemo },
-        signals: { signal, computed },
-        act,
-        readyWallet,
-        refresh,
-        said,
-        catalogCall,
-        loadProfile,
-        loadCrypto: () => import('../crypto'),
-      });
+      handOver();
       return import('../workspace');
     })();
     workspaceModule.then(
@@ -130,9 +136,13 @@ export function SellerDesk({
   now,
   orderData,
   account,
+  totals,
+  warnings = [],
   workspace,
 }: SellerData & { workspace?: Workspace | null }) {
   const shop = useShop();
+  const openCount = totals?.open ?? open.length;
+  const productCount = totals?.products ?? products.length;
   return (
     <>
       <h1>Your shop</h1>
@@ -143,8 +153,10 @@ export function SellerDesk({
         </p>
       )}
       <BalancesPanel balances={balances} caption="Payments for completed orders" />
+      <IndexerWarnings warnings={warnings} />
       <section class="inbox" data-workspace={workspace ? 'ready' : undefined}>
-        <h2>Orders to handle ({open.length})</h2>
+        <h2>Orders to handle ({openCount.toLocaleString('en-US')})</h2>
+        {openCount > open.length ? <p class="small muted">{`The ${open.length} oldest are shown first.`}</p> : null}
         {!open.length ? (
           <p class="muted">Nothing to ship or settle.</p>
         ) : workspace ? (
@@ -158,7 +170,10 @@ export function SellerDesk({
         )}
       </section>
       <section>
-        <h2>Products ({products.length})</h2>
+        <h2>Products ({productCount.toLocaleString('en-US')})</h2>
+        {productCount > products.length ? (
+          <p class="small muted">{`The ${products.length} newest are shown.`}</p>
+        ) : null}
         {products.length ? (
           <div class="seller-products">
             {products.map((p) => (
