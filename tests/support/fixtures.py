@@ -146,8 +146,14 @@ class Up:
     def __exit__(self, *exc: object) -> None:
         if self.process is not None:
             if self.process.poll() is None:
-                self.process.kill()
-                self.process.wait()
+                # Ctrl-C first: dapp up then stops the chain, Kubo and the indexer it started, which a
+                # SIGKILL would leave running with no parent.
+                self.process.send_signal(signal.SIGINT)
+                try:
+                    self.process.wait(timeout=60)
+                except subprocess.TimeoutExpired:
+                    self.process.kill()
+                    self.process.wait()
             assert self.process.stdout is not None
             self.process.stdout.close()
 
