@@ -17,7 +17,8 @@ orderData (said in the form, before any signature).
 The seller's workspace (issue 17) adds: an unreachable IPFS API, an IPFS API that reports another CID than
 the page computed (both when shipping with an encrypted note: the order stays Paid), a wallet that refuses
 to sign the key message, a wallet that does not sign deterministically, a tampered sealed address, and, in
-the listing form, a 30 MB photo, a file that is not an image and one that only claims to be. On the buyer's
+the listing form, a 30 MB photo, a file that is not an image and one that only claims to be, and options
+(sizes) with a value twice, an empty value, more than 20 values or a bad option name. On the buyer's
 card, a tracking note whose block from the gateway is not the one the OrderShipped event names.
 
 Cells left out, because the page takes no such input: a keystore and its password (the page signs
@@ -494,6 +495,25 @@ def photo(name: str, size: int, message: str) -> Steps:
     return steps
 
 
+def listing_options(option: str, values: str, message: str) -> Steps:
+    """List a group with these option fields from the listing form: refused in words, no card, nothing listed."""
+
+    def steps(page: Any, w: World) -> None:
+        connect(page)
+        listed = w.shop.catalog.functions.productCount().call()
+        panel = page.locator("section.listing-panel")
+        panel.get_by_label("Title").fill("Tour Tee")
+        panel.get_by_label("Price").fill("0.02")
+        panel.get_by_label("Option", exact=True).fill(option)
+        panel.get_by_label("Values (comma-separated)").fill(values)
+        panel.locator("button[data-action='list-product']").click()
+        expect(panel.locator("[data-problem='listing']")).to_have_text(message)
+        expect(page.locator(".tx-card")).to_have_count(0)
+        assert w.shop.catalog.functions.productCount().call() == listed
+
+    return steps
+
+
 def tampered_address(page: Any, w: World) -> None:
     show_addresses(page, w)
     failed = parcel(page, w, 2).locator("[data-address='failed']")
@@ -582,6 +602,15 @@ ROWS = [
         "Photo refused: notes.txt is not an image (text/plain): choose a JPEG, PNG or WebP photo."), account=1),
     row("photo-undecodable", sell_page, photo("broken.png", 200,
         "Photo refused: broken.png is not an image this browser can read."), account=1),
+    row("options-duplicate-value", sell_page, listing_options("size", "S, M, S",
+        "Values of size: “S” is given twice"), account=1),
+    row("options-empty-value", sell_page, listing_options("size", "S, , L",
+        "Values of size: value 2 is empty (two commas in a row, or one at the end)"), account=1),
+    row("options-too-many-values", sell_page, listing_options("size", ",".join(f"V{n}" for n in range(21)),
+        "Values of size: 21 values; at most 20"), account=1),
+    row("options-bad-name", sell_page, listing_options("Size", "S, M",
+        "Option: “Size” must be a lower-case letter, then up to 19 of a-z, 0-9 and - (such as size, colour)"),
+        account=1),
     # --- a token address that is not a token -----------------------------------------------------
     row("token-not-a-token", product("not_a_token"), not_a_token),
     # --- ids -------------------------------------------------------------------------------------

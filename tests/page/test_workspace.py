@@ -1,8 +1,9 @@
 """The artist's workspace in `#/sell` (issue 17 §3): the order inbox decrypts a buyer's sealed address in the
 page, ships with a tracking note encrypted to the buyer (read back in Python by both readers, and shown on the
 buyer's own order card in her browser; another buyer's key cannot open it), shows a new
-order live, exports the orders to ship as CSV; the shop's profile is published with its encryption key; and
-a wallet that is not one of the order's two readers cannot read the address."""
+order live, exports the orders to ship as CSV; the shop's profile is published with its encryption key; a
+wallet that is not one of the order's two readers cannot read the address; and the listing form lists a product,
+or a group of sizes (MERCH-SPEC §1) with the documents `dapp list-product --option` would publish."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from playwright.sync_api import expect
 from web3 import Web3
 
 from dapp.ipfs.cid import Cid, Codec
-from dapp.ipfs.metadata import canonical_json, parse_product_metadata
+from dapp.ipfs.metadata import build_product_metadata, canonical_json, make_variant, parse_product_metadata
 from dapp.shipping import (
     OrderContext,
     ShippingDetails,
@@ -295,6 +296,77 @@ def test_the_artist_lists_a_product_with_two_photos(
     transact(seller, row.locator("button[data-action='delist']").click)
     assert shop.product(1)[14] is False
     expect(row.locator(".stock.off")).to_have_text("Delisted")
+
+
+def test_the_artist_lists_a_group_of_sizes_with_two_photos(
+    shop: Shop, publish: Any, open_page: Any, kubo_daemon: Any, tmp_path: Path
+) -> None:
+    """MERCH-SPEC §1 from the page: one document per size (the bytes `dapp list-product --option` builds), the
+    photos shared, one listProduct per size with its own stock; the catalog shows one card, the picker three."""
+    title, description, sizes, stocks = "Tour Tee 2026, black", "Organic cotton.", ["S", "M", "L"], [2, 7, 0]
+    url = publish(shop.page_config(ipfs_api=kubo_daemon.info.api_url)).path_url
+    seller = open_page(f"{url}#/sell", account=1)
+    connect(seller)
+    panel = seller.locator("section.listing-panel")
+    photos = [camera_jpeg(seller, tmp_path / f"IMG_{n}.jpg", hue) for n, hue in ((5001, 120), (5002, 300))]
+    panel.get_by_label("Title").fill(title)
+    panel.get_by_label("Description").fill(description)
+    panel.get_by_label("Photos").set_input_files([str(p) for p in photos])
+    expect(panel.locator(".photo-strip figure")).to_have_count(2)
+    panel.get_by_label("Price").fill("0.02")
+    panel.get_by_label("Escrow window (days; 0: paid at once)").fill("14")
+    panel.get_by_label("Option", exact=True).fill("size")
+    panel.get_by_label("Values (comma-separated)").fill("S, M, L")
+    expect(panel.get_by_label("Stock", exact=True)).to_have_count(0)  # one stock per size instead
+    for size, stock in zip(sizes, stocks, strict=True):
+        panel.get_by_label(f"Stock of {size}", exact=True).fill(str(stock))
+    panel.locator(".listing-options").scroll_into_view_if_needed()
+    screenshot(seller, "listing-options-1280x800")
+    seller.set_viewport_size(PHONE)
+    panel.locator(".listing-options").scroll_into_view_if_needed()
+    screenshot(seller, "listing-options-390x844")
+    seller.set_viewport_size(LAPTOP)
+
+    card = transact(seller, panel.locator("button[data-action='list-product']").click)
+    expect(card.locator(".tx-steps li[data-state='done']")).to_have_count(4)  # the upload, then one listing per size
+    expect(panel.locator("[data-listed]")).to_have_attribute("data-listed", "1")
+    expect(panel.locator("[data-listed]")).to_have_attribute("data-listed-count", "3")
+    expect(panel.locator("[data-problem='listing']")).to_have_text("")
+
+    # Each size its own product and stock; its document the bytes the CLI's builder makes of the same inputs.
+    images: tuple[str, ...] = ()
+    for pid, (size, stock) in enumerate(zip(sizes, stocks, strict=True), start=1):
+        (_, seller_of, _, price, on_chain_stock, *_, digest, codec, listed) = shop.product(pid)
+        assert (seller_of, price, on_chain_stock, listed) == (shop.seller, 2 * 10**16, stock, True)
+        document = Cid(bytes(digest), int(codec))
+        metadata = parse_product_metadata(document, shop.kubo.cat(document))
+        images = images or metadata.images
+        assert metadata.images == images and len(images) == 2  # the photos are shared
+        variant = make_variant("tour-tee-2026-black", {"size": size}, {"size": sizes})
+        assert metadata.variant == variant
+        assert str(build_product_metadata(title, description, list(images), variant)[1]) == str(document)
+    for image in images:
+        data = shop.kubo.cat(image)
+        assert data[:2] == b"\xff\xd8" and GPS_MARKER not in data and b"Exif" not in data
+        assert str(Cid.of_block(Codec.RAW, data)) == image
+
+    # One card for the group; the product page's picker shows the three sizes with their stock.
+    seller.goto(f"{url}#/")
+    expect(seller.locator("a.card")).to_have_count(1)
+    group_card = seller.locator("a.card[data-product='1']")
+    expect(group_card).to_have_attribute("data-group", "1 2 3")
+    expect(group_card.locator(".card-options")).to_have_text("Size: S, M, L")
+    expect(group_card.locator(".media.loaded")).to_have_count(1)
+    group_card.click()
+    picker = seller.locator(".option[data-option='size']")
+    expect(picker.locator(".choice")).to_have_count(3)
+    expect(picker.locator("legend")).to_have_text("Size: S")
+    expect(picker.locator(".option-stock")).to_have_text("Only 2 left in S")
+    expect(picker.locator(".choice[data-value='M']")).to_have_attribute("data-state", "ok")
+    expect(picker.locator(".choice[data-value='L']")).to_contain_text("sold out")
+    picker.locator(".choice[data-value='M']").click()
+    expect(seller).to_have_url(f"{url}#/product/2")
+    expect(seller.locator(".buybox .stock")).to_have_text("7 in stock")
 
 
 def test_on_the_demo_the_inbox_reads_the_seeded_addresses_and_a_product_is_listed(tmp_path: Path, browser: Any) -> None:

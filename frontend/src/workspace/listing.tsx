@@ -3,8 +3,11 @@
 // canvas keeps no EXIF: no location, no camera serial), each to one raw block of at most 256 KiB, so the
 // page's CIDs are the ones `ipfs add --cid-version=1 --raw-leaves` and `dapp cid` give without chunking
 // (a photo that would not fit even at 640 px is refused, and the message says so). The product@1 document
-// is canonical JSON as dapp.ipfs.metadata builds it. Every CID the node reports is checked against the page's
-// before listProduct goes on chain; the listing is simulated before anything is uploaded.
+// is canonical JSON as dapp.ipfs.metadata builds it (product.ts). Every CID the node reports is checked against
+// the page's before listProduct goes on chain; the listing is simulated before anything is uploaded. With
+// options (sizes) the form lists a group as `dapp list-product --option` does: one document and one
+// listProduct per value (the contract lists one product per call), the photos shared; if one fails midway the
+// message names the values already listed.
 import { useState } from 'preact/hooks';
 import { getAddress, isAddress, type Address } from 'viem';
 import type { Product } from '../chain/contract';
@@ -13,16 +16,14 @@ import type { Shop } from '../state';
 import { ipfsApi } from './inbox';
 import { MAX_BLOCK, apiUrl, putBlock, rawBlock, type RawBlock } from './ipfs';
 import { kit } from './kit';
+import { optionGroup, productDocument, splitValues, type OptionGroup } from './product';
 
-const PRODUCT_SCHEMA = 'ownerless-store/product@1';
 const ZERO_ADDRESS = '0x0000000000000000000000000000000000000000';
 export const MAX_PHOTO_BYTES = 20 * 1024 * 1024; // what a phone camera gives, with room; a 30 MB file is refused
 const MAX_PHOTOS = 6;
 const LONG_SIDE = 1600;
 const MIN_LONG_SIDE = 640;
 const DAY = 86400;
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]|\r(?!\n)/;
 
 export interface Photo {
   name: string;
@@ -72,15 +73,6 @@ export async function preparePhoto(file: File): Promise<Photo> {
     bitmap.close();
   }
   throw new Error(`${file.name} does not fit in 256 KiB even at ${MIN_LONG_SIDE} px (one IPFS block); crop it`);
-}
-
-/** The product@1 document's canonical bytes (sorted keys, no spaces), as dapp.ipfs.metadata builds it. */
-export function productDocument(name: string, description: string, images: readonly string[]): Uint8Array {
-  if (!name.trim()) throw new Error('Title: must not be empty');
-  if (name.length > 200) throw new Error(`Title: ${name.length} characters; at most 200`);
-  if (description.length > 10000) throw new Error(`Description: ${description.length} characters; at most 10000`);
-  if (CONTROL.test(name) || CONTROL.test(description)) throw new Error('Title and description: only text, please');
-  return new TextEncoder().encode(JSON.stringify({ description, images, name, schema: PRODUCT_SCHEMA }));
 }
 
 /** Days as typed ("3", "0.5") to whole seconds; null when it is not a number of days. */
@@ -165,8 +157,15 @@ export function ListingPanel({
   const [arbiter, setArbiter] = useState('');
   const [problem, setProblem] = useState('');
   const [preparing, setPreparing] = useState(false);
-  const [listed, setListed] = useState<bigint | null>(null);
+  const [listed, setListed] = useState<{ first: bigint; count: number } | null>(null);
+  const [optionName, setOptionName] = useState('');
+  const [optionValues, setOptionValues] = useState('');
+  const [stocks, setStocks] = useState<Record<string, string>>({});
+  const [progress, setProgress] = useState('');
   const api = ipfsApi(shop);
+  const stockOf = (value: string) => stocks[value] ?? stock;
+  // the values typed so far, each once, for a stock field of its own
+  const typedValues = [...new Set(splitValues(optionValues).filter(Boolean))].slice(0, 20);
   // ETH, and every token this shop already prices in (their symbols and decimals are read)
   const tokens = [...new Set(products.map((p) => p.currency.toLowerCase()))].filter((c) => c !== ZERO_ADDRESS);
   const info = (c: string) =>
@@ -197,15 +196,21 @@ export function ListingPanel({
   const list = async () => {
     setProblem('');
     setListed(null);
+    setProgress('');
     let terms: Terms;
-    let document: Uint8Array;
+    let group: OptionGroup | null;
+    let documents: Uint8Array[];
     try {
-      terms = listingTerms({ currency, price, stock, handling, escrow, arbiter }, info(currency).decimals, account);
-      document = productDocument(
-        name,
-        description,
-        photos.map((p) => p.block.cid),
+      group = optionGroup(name, optionName, optionValues, stockOf);
+      terms = listingTerms(
+        { currency, price, stock: group ? '0' : stock, handling, escrow, arbiter },
+        info(currency).decimals,
+        account,
       );
+      const images = photos.map((p) => p.block.cid);
+      documents = group
+        ? group.variants.map((v) => productDocument(name, description, images, v))
+        : [productDocument(name, description, images)];
     } catch (error) {
       return setProblem((error as Error).message);
     }
@@ -216,43 +221,76 @@ export function ListingPanel({
     } catch (error) {
       return setProblem((error as Error).message);
     }
-    const doc = await rawBlock(document);
+    const docs = await Promise.all(documents.map((d) => rawBlock(d)));
     const { act, catalogCall } = kit();
-    const call = catalogCall(shop.config.address, 'listProduct', [
-      terms.currency,
-      terms.price,
-      terms.stock,
-      terms.handling,
-      terms.escrow,
-      terms.arbiter,
-      doc.digest,
-      doc.codec,
-    ]);
+    const calls = docs.map((doc, i) =>
+      catalogCall(shop.config.address, 'listProduct', [
+        terms.currency,
+        terms.price,
+        group ? group.stocks[i]! : terms.stock,
+        terms.handling,
+        terms.escrow,
+        terms.arbiter,
+        doc.digest,
+        doc.codec,
+      ]),
+    );
+    const count = docs.length;
+    const label = (i: number) => (group ? `${group.values[i]} (${i + 1} of ${count})` : '');
+    let reached = -1; // the listing being sent: those before it are confirmed (runSteps goes in order)
+    const photoWords = `${photos.length} photo${photos.length === 1 ? '' : 's'}`;
     const ok = await act(shop, `List “${name.trim()}”`, terms.currency, (wallet) => [
       {
-        label: `Add ${photos.length} photo${photos.length === 1 ? '' : 's'} and the description to IPFS`,
+        label: group
+          ? `Add ${photoWords} and ${count} descriptions (one per ${group.name}) to IPFS`
+          : `Add ${photoWords} and the description to IPFS`,
         waiting: 'checking, then uploading',
-        doneNote: `${doc.cid.slice(0, 16)}…`,
+        doneNote: `${docs[0]!.cid.slice(0, 16)}…`,
         send: async () => {
-          await shop.node.simulate(call, wallet.account); // a listing the chain would refuse uploads nothing
+          // a listing the chain would refuse uploads nothing (the group's differ only in stock)
+          await shop.node.simulate(calls[0]!, wallet.account);
           for (const photo of photos) await putBlock(endpoint, photo.bytes, photo.block);
-          return putBlock(endpoint, document, doc);
+          for (const [i, doc] of docs.entries()) await putBlock(endpoint, documents[i]!, doc);
+          return docs.map((d) => d.cid);
         },
       },
-      { label: 'List it on chain', call: () => call },
+      ...calls.map((call, i) => ({
+        label: group ? `List ${label(i)} on chain` : 'List it on chain',
+        call: () => {
+          reached = i;
+          if (group) setProgress(`Listing ${label(i)}…`);
+          return call;
+        },
+      })),
     ]);
+    setProgress('');
     if (ok) {
-      setListed(await shop.node.read('productCount', []));
+      const last = await shop.node.read('productCount', []);
+      setListed({ first: last - BigInt(count) + 1n, count });
       setName('');
       setDescription('');
       setPhotos([]);
       setPrice('');
+      setOptionName('');
+      setOptionValues('');
+      setStocks({});
+    } else if (group && reached > 0) {
+      const done = group.values.slice(0, reached);
+      const left = group.values.slice(reached);
+      setProblem(
+        `Listed ${done.join(', ')} of “${name.trim()}” (${reached} of ${count}); not listed: ${left.join(', ')}. ` +
+          'The listed ones are in the catalog; delist them below to start the group again.',
+      );
     }
   };
 
   const cli =
     `dapp list-product --name ${JSON.stringify(name || 'Tour T-shirt')} --price ${price || '0.02'}` +
-    `${currency === ZERO_ADDRESS ? 'ether' : ` --currency ${currency}`} --stock ${stock || 10}` +
+    `${currency === ZERO_ADDRESS ? 'ether' : ` --currency ${currency}`}` +
+    (typedValues.length
+      ? ` --option ${optionName.trim() || 'size'}=${typedValues.join(',')}` +
+        ` --stock ${typedValues.map((v) => `${v}=${stockOf(v) || 0}`).join(',')}`
+      : ` --stock ${stock || 10}`) +
     `${Number(escrow) ? ` --escrow ${escrow}d --handling ${handling}d` : ''}` +
     `${photos.map((p) => ` --image ${JSON.stringify(p.name)}`).join('')}`;
 
@@ -313,11 +351,52 @@ export function ListingPanel({
               ))}
             </select>
           </label>
-          <label>
-            Stock
-            <input type="number" min={0} value={stock} onInput={(e) => setStock(e.currentTarget.value)} />
-          </label>
+          {typedValues.length ? null : (
+            <label>
+              Stock
+              <input type="number" min={0} value={stock} onInput={(e) => setStock(e.currentTarget.value)} />
+            </label>
+          )}
         </div>
+        <fieldset class="listing-options">
+          <legend>Options (optional): one product per value, each with its own stock</legend>
+          <div class="listing-row">
+            <label>
+              Option
+              <input
+                type="text"
+                maxLength={20}
+                placeholder="size"
+                value={optionName}
+                onInput={(e) => setOptionName(e.currentTarget.value)}
+              />
+            </label>
+            <label>
+              Values (comma-separated)
+              <input
+                type="text"
+                placeholder="S, M, L"
+                value={optionValues}
+                onInput={(e) => setOptionValues(e.currentTarget.value)}
+              />
+            </label>
+          </div>
+          {typedValues.length ? (
+            <div class="option-stocks">
+              {typedValues.map((value) => (
+                <label key={value} data-option-value={value}>
+                  {`Stock of ${value}`}
+                  <input
+                    type="number"
+                    min={0}
+                    value={stockOf(value)}
+                    onInput={(e) => setStocks({ ...stocks, [value]: e.currentTarget.value })}
+                  />
+                </label>
+              ))}
+            </div>
+          ) : null}
+        </fieldset>
         <div class="listing-row">
           <label>
             Escrow window (days; 0: paid at once)
@@ -350,11 +429,18 @@ export function ListingPanel({
           List
         </button>
       </div>
+      {progress ? (
+        <p class="small" data-progress="listing">
+          {progress}
+        </p>
+      ) : null}
       {listed ? (
-        <p class="small" data-listed={String(listed)}>
+        <p class="small" data-listed={String(listed.first)} data-listed-count={String(listed.count)}>
           {'Listed: '}
-          <a href={`#/product/${listed}`}>{`product #${listed}`}</a>
-          {' is in the catalog.'}
+          <a href={`#/product/${listed.first}`}>{`product #${listed.first}`}</a>
+          {listed.count > 1
+            ? ` to #${listed.first + BigInt(listed.count - 1)} (${listed.count} options) are in the catalog.`
+            : ' is in the catalog.'}
         </p>
       ) : null}
       <p class="small warn-text" data-problem="listing">

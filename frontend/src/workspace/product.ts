@@ -1,0 +1,119 @@
+// The product@1 document the listing form publishes, byte for byte what dapp.ipfs.metadata builds (canonical
+// JSON: keys sorted at every depth, no spaces, UTF-8), so the page and `dapp list-product` give the same CIDs.
+// A group of options (sizes) is one document per value, each with its "variant" (MERCH-SPEC §1); the form's
+// option fields are checked here, with the CLI's rules and messages in the form's words, before anything is sent.
+import { parseVariant, type Variant } from '../docs';
+
+const PRODUCT_SCHEMA = 'ownerless-store/product@1';
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]|\r(?!\n)/;
+const OPTION_NAME = /^[a-z][a-z0-9-]{0,19}$/;
+export const MAX_OPTION_VALUES = 20;
+const MAX_OPTION_VALUE = 20;
+const MAX_STOCK = 2n ** 32n - 1n;
+
+type Json = string | number | boolean | null | readonly Json[] | { readonly [key: string]: Json };
+
+/** Python's json.dumps(sort_keys=True, separators=(",", ":"), ensure_ascii=False) of `value`. */
+export function canonicalJson(value: Json): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const record = value as { readonly [key: string]: Json };
+    const keys = Object.keys(record).sort(); // ASCII keys here: UTF-16 order is code point order
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(record[k]!)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** The product@1 document's canonical bytes; with `variant`, one product of a group of options. */
+export function productDocument(
+  name: string,
+  description: string,
+  images: readonly string[],
+  variant?: Variant,
+): Uint8Array {
+  if (!name.trim()) throw new Error('Title: must not be empty');
+  if (name.length > 200) throw new Error(`Title: ${name.length} characters; at most 200`);
+  if (description.length > 10000) throw new Error(`Description: ${description.length} characters; at most 10000`);
+  if (CONTROL.test(name) || CONTROL.test(description)) throw new Error('Title and description: only text, please');
+  const fields: Record<string, Json> = { description, images: [...images], name, schema: PRODUCT_SCHEMA };
+  if (variant) {
+    if (!parseVariant(variant)) throw new Error('Options: not a valid group of options'); // checked before, by optionGroup
+    const choices = Object.fromEntries(Object.entries(variant.choices).map(([k, v]) => [k, [...v]]));
+    fields.variant = { group: variant.group, options: { ...variant.options }, choices };
+  }
+  return new TextEncoder().encode(canonicalJson(fields));
+}
+
+/** A group id from a product's title, as `dapp list-product` makes it: "Tour T-shirt, black" -> "tour-t-shirt-black". */
+export function slug(name: string): string {
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 64)
+    .replace(/^-+|-+$/g, '');
+}
+
+/** "S, M, L" -> ["S", "M", "L"]: split on commas, each value trimmed (as `--option size=S,M,L`). */
+export function splitValues(text: string): string[] {
+  return text.trim() ? text.split(',').map((v) => v.trim()) : [];
+}
+
+export interface OptionGroup {
+  group: string;
+  name: string;
+  values: string[];
+  /** One stock per value, in the order of values. */
+  stocks: bigint[];
+  /** One variant per value, in the order of values. */
+  variants: Variant[];
+}
+
+/**
+ * The form's option fields checked: null when the product has no options, else the group; the first problem
+ * in words otherwise. `stockOf` gives the stock typed for a value.
+ */
+export function optionGroup(
+  title: string,
+  optionName: string,
+  valuesText: string,
+  stockOf: (value: string) => string,
+): OptionGroup | null {
+  const name = optionName.trim();
+  const values = splitValues(valuesText);
+  if (!name && !values.length) return null;
+  if (!name) throw new Error('Option: give its name (such as size) for the values');
+  if (!OPTION_NAME.test(name)) {
+    throw new Error(
+      `Option: “${name}” must be a lower-case letter, then up to 19 of a-z, 0-9 and - (such as size, colour)`,
+    );
+  }
+  if (!values.length) throw new Error(`Values of ${name}: give them separated by commas, such as S, M, L`);
+  if (values.length > MAX_OPTION_VALUES) {
+    throw new Error(`Values of ${name}: ${values.length} values; at most ${MAX_OPTION_VALUES}`);
+  }
+  values.forEach((value, i) => {
+    if (!value) throw new Error(`Values of ${name}: value ${i + 1} is empty (two commas in a row, or one at the end)`);
+    if ([...value].length > MAX_OPTION_VALUE) {
+      throw new Error(`Values of ${name}: “${value}” is ${[...value].length} characters; at most ${MAX_OPTION_VALUE}`);
+    }
+    if (CONTROL.test(value) || /[\n\t\r]/.test(value)) throw new Error(`Values of ${name}: only text, please`);
+    if (values.indexOf(value) !== i) throw new Error(`Values of ${name}: “${value}” is given twice`);
+  });
+  const group = slug(title);
+  if (!group) throw new Error('Title: needs a letter or digit to make the group’s id from (a-z, 0-9)');
+  const stocks = values.map((value) => {
+    const typed = stockOf(value).trim();
+    if (!/^\d+$/.test(typed)) throw new Error(`Stock of ${value}: a whole number`);
+    const stock = BigInt(typed);
+    if (stock > MAX_STOCK) throw new Error(`Stock of ${value}: at most ${MAX_STOCK}`);
+    return stock;
+  });
+  const variants = values.map((value) => ({ group, options: { [name]: value }, choices: { [name]: values } }));
+  // The page's own reader must accept what it publishes (values with odd spaces: the same rule as Python's).
+  if (variants.some((v) => !parseVariant(v))) {
+    throw new Error(`Values of ${name}: only text, without spaces around a value`);
+  }
+  return { group, name, values, stocks, variants };
+}
