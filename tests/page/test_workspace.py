@@ -369,6 +369,35 @@ def test_the_artist_lists_a_group_of_sizes_with_two_photos(
     expect(seller.locator(".buybox .stock")).to_have_text("7 in stock")
 
 
+def test_a_group_stopped_midway_names_what_was_listed(
+    shop: Shop, publish: Any, open_page: Any, kubo_daemon: Any
+) -> None:
+    """The wallet sends the first size's listing and refuses the second: the form says which sizes are listed
+    and which are not; the chain has exactly the first."""
+    url = publish(shop.page_config(ipfs_api=kubo_daemon.info.api_url)).path_url
+    seller = open_page(f"{url}#/sell", account=1)
+    connect(seller)
+    panel = seller.locator("section.listing-panel")
+    panel.get_by_label("Title").fill("Tour Cap")
+    panel.get_by_label("Price").fill("0.01")
+    panel.get_by_label("Option", exact=True).fill("size")
+    panel.get_by_label("Values (comma-separated)").fill("S, M, L")
+    seller.evaluate("window.__testWallet.rejectAfterSends = 1")
+    panel.locator("button[data-action='list-product']").click()
+    card = seller.locator(".tx-card").last
+    expect(card).to_have_attribute("data-status", "rejected")
+    expect(panel.locator("[data-problem='listing']")).to_have_text(
+        "Listed S of “Tour Cap” (1 of 3); not listed: M, L. "
+        "The listed ones are in the catalog; delist them below to start the group again."
+    )
+    expect(panel.locator("[data-progress]")).to_have_count(0)
+    assert shop.catalog.functions.productCount().call() == 1
+    (*_, digest, codec, _listed) = shop.product(1)
+    document = Cid(bytes(digest), int(codec))
+    metadata = parse_product_metadata(document, shop.kubo.cat(document))
+    assert metadata.variant == make_variant("tour-cap", {"size": "S"}, {"size": ["S", "M", "L"]})
+
+
 def test_on_the_demo_the_inbox_reads_the_seeded_addresses_and_a_product_is_listed(tmp_path: Path, browser: Any) -> None:
     """`dapp up` as a newcomer runs it: the sample seller's inbox decrypts the seeded orders' addresses, and a
     product listed from the page (through the demo's own Kubo API) appears in the catalog; the time from the

@@ -1,7 +1,8 @@
 // An EIP-1193 test wallet for the page tests, injected with context.add_init_script before the page's own
 // scripts. It announces itself through EIP-6963 and forwards to the test's anvil, whose unlocked dev
-// accounts sign. window.__testWallet lets a test act as the user: reject the next request, start on a
-// wrong chain, sign messages non-deterministically (every other personal_sign gives another signature).
+// accounts sign. window.__testWallet lets a test act as the user: reject the next request (or the transaction
+// after N sent), start on a wrong chain, sign messages non-deterministically (every other personal_sign gives
+// another signature).
 // Parameters are substituted by the Python fixture (__WALLET_CONFIG__).
 (() => {
   const config = __WALLET_CONFIG__;
@@ -10,6 +11,7 @@
     chainId: config.chainId, // what the wallet says it is on; anvil's own id unless a test changes it
     knownChains: new Set([config.anvilChainId]),
     rejectNext: false,
+    rejectAfterSends: null, // a number N: send N transactions, then reject the next one (a run stopped midway)
     nondeterministic: false,
     signatures: 0,
     // Like a real wallet, it remembers that this site was allowed (across reloads, per origin).
@@ -68,6 +70,10 @@
         }
         case 'eth_sendTransaction':
           if (state.chainId !== config.anvilChainId) throw rpcError(4901, 'The wallet is on another chain.');
+          if (state.rejectAfterSends !== null && state.rejectAfterSends-- <= 0) {
+            state.rejectAfterSends = null;
+            throw rpcError(4001, 'User rejected the request.');
+          }
           return forward(method, [{ ...params[0], from: state.account }]);
         default:
           return forward(method, params);
