@@ -329,6 +329,10 @@ def test_the_artist_lists_a_group_of_sizes_with_two_photos(
 
     card = transact(seller, panel.locator("button[data-action='list-product']").click)
     expect(card.locator(".tx-steps li[data-state='done']")).to_have_count(4)  # the upload, then one listing per size
+    expect(card.locator(".tx-label")).to_have_text([
+        "Add 2 photos and 3 descriptions (one per size) to IPFS",
+        "List S (1 of 3) on chain", "List M (2 of 3) on chain", "List L (3 of 3) on chain",
+    ])  # fmt: skip
     expect(panel.locator("[data-listed]")).to_have_attribute("data-listed", "1")
     expect(panel.locator("[data-listed]")).to_have_attribute("data-listed-count", "3")
     expect(panel.locator("[data-problem='listing']")).to_have_text("")
