@@ -72,11 +72,11 @@ test: setup
 
 # The main pytest run on PYTEST_WORKERS pytest-xdist workers. Each worker starts the session's nodes it
 # needs itself (on ports the OS picks); --dist loadfile keeps a file's tests on one worker, so a module's
-# nodes and deployments are set up once.
+# nodes and deployments are set up once. --durations lists the slowest tests, where the suite's time goes.
 PYTEST_WORKERS ?= 3
 .PHONY: test-pytest
 test-pytest: setup
-	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadfile $(call junit,pytest)
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadfile --durations=30 $(call junit,pytest)
 
 # `make check`: lint, and every test that needs no node process (no anvil, Ganache, Kubo, IPFS Cluster or
 # Chromium): the rest of the main suite's unit tests, the contract state machine on eth-tester, and the

@@ -137,7 +137,7 @@ def every_event(clients: dict[str, CatalogClient], advance: Any) -> None:
     c = s1.list_product(ListingTerms(500, 5, raw_cid(product_document(900_003)))).product_id
     a1 = b1.buy(a, 2).order
     a2 = b2.buy(a, 1).order
-    a3 = b1.buy(a, 3).order
+    a3 = b1.buy(a, 3, order_data=b"sealed shipping details of a3").order
     b_1 = b2.buy(b, 4).order
     b_2 = b1.buy(b, 1).order
     c1 = b2.buy(c, 2).order
@@ -150,7 +150,7 @@ def every_event(clients: dict[str, CatalogClient], advance: Any) -> None:
     b_3 = b1.buy(b, 2).order
     b_4 = b2.buy(b, 1).order
     s1.ship(a1)
-    s1.ship(a3)
+    s1.ship(a3, raw_cid(b"tracking note of a3"))  # a tracking document: the buyer's card offers to open it
     s1.ship(a6)
     s2.ship(b_1)
     s2.ship(b_3)

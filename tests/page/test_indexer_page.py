@@ -203,8 +203,12 @@ def histories(page: Any) -> dict[str, Any]:
         if hash_ == "#/sell":  # the seller's workspace (a lazy chunk) adds its panels once it arrived
             expect(page.locator("section.inbox[data-workspace='ready']")).to_be_visible()
             expect(page.locator("main h2", has_text="Shop profile")).to_be_visible()
+        # Each card's order, state and what it offers (actions, "Show my address", the seller's note): the
+        # indexer must hand the card the order's orderData and tracking document as the logs do.
         shown[hash_] = page.locator("article.order").evaluate_all(
-            "cards => cards.map(c => [c.dataset.order, c.dataset.state]).sort()"
+            """cards => cards.map(c => [c.dataset.order, c.dataset.state,
+                [...c.querySelectorAll('[data-action]')].map(b => b.dataset.action).sort().join(' '),
+                [...c.querySelectorAll('[data-note]')].map(n => n.dataset.note).join(' ')]).sort()"""
         )
         shown[f"{hash_} h2"] = page.locator("main h2").all_inner_texts()
     view(page, "#/product/1")
@@ -239,7 +243,10 @@ def test_histories_from_the_indexer_match_the_chain(
     assert any(path == "graphql" for path in with_index.indexer_paths)
     if account == B1:
         truth = sorted(str(o.ref) for o in store.client(B1).orders_of(store.accounts[B1]))
-        assert [ref for ref, _ in indexed["#/orders"]] == truth
+        assert [card[0] for card in indexed["#/orders"]] == truth
+        # Her order a3 carries orderData and shipped with a tracking document: both reach her card.
+        offers = " ".join(card[2] + " " + card[3] for card in indexed["#/orders"])
+        assert "show-address" in offers and ("show-note" in offers or "plain" in offers), indexed["#/orders"]
 
 
 def test_without_an_indexer_search_covers_the_loaded_names_and_says_so(
