@@ -54,7 +54,8 @@ PRODUCTS = 100
 LOADS = 5
 DEMO_RUNS = 3
 CRYPTO_RUNS = 20
-CHECKOUT_CHUNKS = ("chunks/order-data-", "chunks/checkout-")
+# What a buyer starting checkout loads: the address checks, key and encryption; the form; the transactions.
+CHECKOUT_CHUNKS = ("chunks/order-data-", "chunks/checkout-form-", "chunks/checkout-")
 GOALS = {
     "js_gzip_bytes": 60 * 1024,
     "page_gzip_bytes": 80 * 1024,
@@ -114,6 +115,7 @@ class RpcPosts:
 
 
 MARK = "performance.getEntriesByName('catalog-rendered')[0]"
+CATALOG_PAGE = 24  # frontend/src/views/catalog.tsx PAGE_SIZE: the cards of the catalog's first page
 
 
 def measure_loads(url: str, rpc_url: str) -> list[dict[str, float]]:
@@ -129,8 +131,9 @@ def measure_loads(url: str, rpc_url: str) -> list[dict[str, float]]:
             page.on("request", posts)
             page.goto(url)
             page.wait_for_selector("body[data-rendered='catalog']", timeout=30_000)
+            # The store holds PRODUCTS products; the catalog reads them all and shows its first page of them.
             cards = page.locator("a.card").count()
-            assert cards == PRODUCTS, f"{cards} cards rendered"
+            assert cards == min(PRODUCTS, CATALOG_PAGE), f"{cards} cards rendered"
             render_ms = page.evaluate(f"{MARK}.startTime")
             requests, calls = posts.before(page.evaluate(f"performance.timeOrigin + {MARK}.startTime"))
             runs.append({"render_s": render_ms / 1000, "requests": requests, "calls": calls})
