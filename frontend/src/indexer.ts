@@ -303,7 +303,7 @@ export async function sellerInbox(
   ).orders!;
   const rows = page.items.map((r) => ({
     ...orderRow(r),
-    orderData: typeof r.orderData === 'string' && HEX.test(r.orderData) ? (r.orderData as Hex) : null,
+    orderData: hexOrNull(r.orderData),
   }));
   return { rows, total: page.totalCount ?? 0 };
 }
@@ -449,15 +449,15 @@ export async function myOrdersFromIndex(shop: Shop, url: string, account: Addres
   return {
     // orderData and the tracking document only say what the page then checks: the sealed details and the
     // note open only with the buyer's key, bound to this order, and the note's bytes must hash to its CID.
-    orders: [...orders].reverse().map((order) => {
-      const row = rows.find((r) => r.productId === order.productId && r.orderNo === order.orderNo);
-      return {
+    // orders[i] is rows[i] read from the chain (the same ids, in the same order).
+    orders: orders
+      .map((order, i) => ({
         order,
         product: byId.get(order.productId)!,
-        ...(row?.orderData ? { orderData: row.orderData } : {}),
-        ...(row?.tracking ? { tracking: row.tracking } : {}),
-      };
-    }),
+        ...(rows[i]!.orderData ? { orderData: rows[i]!.orderData! } : {}),
+        ...(rows[i]!.tracking ? { tracking: rows[i]!.tracking! } : {}),
+      }))
+      .reverse(),
     balances,
     now,
     warnings: stateWarnings([...orders].reverse(), states),
