@@ -1,7 +1,8 @@
 // Seller (`#/sell`), the artist's workspace: the orders to handle, the products (price and stock edits) and
 // the payments ready to withdraw. The order inbox (addresses decrypted, CSV, new orders live, ship with an
 // encrypted tracking note) and the shop's profile with its encryption key come from ../workspace, a lazy
-// chunk; until it arrives (and in tests that render to a string) the orders show as plain cards.
+// chunk the desk waits for; without it (it failed to load, or a test renders to a string) the orders show as
+// plain cards.
 import { useEffect, useState } from 'preact/hooks';
 import type { Address, Hex } from 'viem';
 import { act } from '../actions';
@@ -88,7 +89,10 @@ export function SellerView() {
 function SellerPage({ account }: { account: Address }) {
   const shop = useShop();
   const state = useChainData(() => loadSeller(shop, account));
-  if (state.status === 'loading') {
+  // The desk waits for the workspace chunk too (it loads beside the chain reads): swapping the plain list for
+  // the workspace's inbox later would re-mount every order card and drop a form the seller had opened.
+  const ws = useWorkspace();
+  if (state.status === 'loading' || ws === undefined) {
     return (
       <>
         <h1>Your shop</h1>
@@ -97,21 +101,16 @@ function SellerPage({ account }: { account: Address }) {
     );
   }
   if (state.status === 'error') return <ViewError error={state.error} />;
-  return <LiveDesk {...state.data} />;
-}
-
-/** The desk in the browser: with the workspace (inbox, profile) once its chunk arrived. */
-function LiveDesk(data: SellerData) {
-  const ws = useWorkspace();
-  return <SellerDesk {...data} workspace={ws} />;
+  return <SellerDesk {...state.data} workspace={ws} />;
 }
 
 type Workspace = typeof import('../workspace');
 let workspaceModule: Promise<Workspace> | undefined;
 
-/** The workspace chunk, loaded once, after the page handed it the Preact and transaction code it shares. */
-function useWorkspace(): Workspace | null {
-  const [ws, setWs] = useState<Workspace | null>(null);
+/** The workspace chunk, loaded once, after the page handed it the Preact and transaction code it shares:
+ * undefined while it loads, null if it failed (the desk then still lists the orders and ships them). */
+function useWorkspace(): Workspace | null | undefined {
+  const [ws, setWs] = useState<Workspace | null | undefined>(undefined);
   useEffect(() => {
     let live = true;
     workspaceModule ??= (async () => {
@@ -120,7 +119,10 @@ function useWorkspace(): Workspace | null {
     })();
     workspaceModule.then(
       (m) => live && setWs(() => m),
-      () => {}, // without it the desk still lists the orders and ships them
+      () => {
+        workspaceModule = undefined; // the next visit tries again
+        if (live) setWs(null);
+      },
     );
     return () => {
       live = false;
