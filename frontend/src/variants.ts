@@ -66,8 +66,13 @@ export function groupOf(current: Member, candidates: readonly Member[]): Member[
 
 export interface Choice {
   value: string;
-  /** The product this value switches to: the one that keeps the other options, else any with this value. */
+  /**
+   * The product this value switches to: the one that keeps the other options; when that combination is not
+   * offered, one with this value that is in stock (else any), so every product of the group stays reachable.
+   */
   target: Product | null;
+  /** The other options' values the target changes (none when it keeps them). */
+  changes: string[];
   selected: boolean;
 }
 
@@ -78,10 +83,18 @@ export function picker(current: Member, members: readonly Member[]): [string, Ch
     name,
     values.map((value) => {
       const withValue = members.filter((m) => m.variant.options[name] === value);
-      const keeps = withValue.find((m) =>
-        Object.entries(options).every(([n, v]) => n === name || m.variant.options[n] === v),
-      );
-      return { value, target: (keeps ?? withValue[0])?.product ?? null, selected: options[name] === value };
+      const others = (m: Member) =>
+        Object.keys(options).filter((n) => n !== name && m.variant.options[n] !== options[n]);
+      const target =
+        withValue.find((m) => !others(m).length) ??
+        withValue.find((m) => m.product.listed && m.product.stock > 0n) ??
+        withValue[0];
+      return {
+        value,
+        target: target?.product ?? null,
+        changes: target ? others(target).map((n) => target.variant.options[n]!) : [],
+        selected: options[name] === value,
+      };
     }),
   ]);
 }

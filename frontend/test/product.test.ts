@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseVariant } from '../src/docs';
 import { rawBlock } from '../src/workspace/ipfs';
-import { optionGroup, productDocument, slug } from '../src/workspace/product';
+import { MAX_COMBINATIONS, cartesian, optionGroup, productDocument, slug } from '../src/workspace/product';
 
 // What dapp.ipfs.metadata.build_product_metadata gives for the same inputs (with make_variant and
 // dapp.cli.merch.slug, as `dapp list-product --option size=S,M,L` builds them); tests/page/test_workspace.py
@@ -24,25 +24,109 @@ const PYTHON_L =
   '"schema":"ownerless-store/product@1","variant":{"choices":{"size":["S","M","L"]},"group":"tour-hoodie-2026-black",' +
   '"options":{"size":"L"}}}';
 
-const stock = (table: Record<string, string>) => (value: string) => table[value] ?? '';
+// Two options, as `dapp list-product --option size=S,M --option 'colour=Black,Off white'` builds them.
+const PYTHON_COMBO_CIDS = [
+  ['S/Black', 'bafkreigpcqaajyha2ckbjg26kgx53kqgn54miksulncuni3hqh2q2c2rwy'],
+  ['S/Off white', 'bafkreibghj5p2gjtim37pmdtppml7vuobmlrobkip2ctnejhox7mhnx6y4'],
+  ['M/Black', 'bafkreicgfbz5ddlpxjszaxun7d5ixptlh756yezyicurtrajo6cdm6ndua'],
+  ['M/Off white', 'bafkreibtqdv55n4pqatnixzi6bzyq5apybmupd3pkzxz4mb3lz77n6sl7a'],
+];
+const PYTHON_M_OFF_WHITE =
+  '{"description":"Heavyweight \\"tee\\"\\nLisbon — é 🎸","images":["bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy",' +
+  '"bafkreie7ohywtosou76tasm7j63yigtzxe7d3ouy6jvdb6qmqdlnkb3pcq"],"name":"Tour Hoodie 2026, black",' +
+  '"schema":"ownerless-store/product@1","variant":{"choices":{"colour":["Black","Off white"],"size":["S","M"]},' +
+  '"group":"tour-hoodie-2026-black","options":{"colour":"Off white","size":"M"}}}';
+
+/** A stock per combination, named as the CLI's --stock names it ("M/Black"). */
+const stock = (table: Record<string, string>) => (values: readonly string[]) => table[values.join('/')] ?? '';
+const one = (name: string, values: string) => [{ name, values }];
 
 test('a group of sizes is one document per value, the bytes and CIDs the CLI gives', async () => {
-  const group = optionGroup(TITLE, 'size', ' S, M ,L ', stock({ S: '3', M: '5', L: '2' }));
+  const group = optionGroup(TITLE, one('size', ' S, M ,L '), stock({ S: '3', M: '5', L: '2' }));
   assert.ok(group);
   assert.equal(group.group, 'tour-hoodie-2026-black');
-  assert.deepEqual(group.values, ['S', 'M', 'L']);
-  assert.deepEqual(group.stocks, [3n, 5n, 2n]);
-  const documents = group.variants.map((v) => productDocument(TITLE, DESCRIPTION, IMAGES, v));
+  assert.deepEqual(group.names, ['size']);
+  assert.deepEqual(
+    group.combos.map((c) => c.label),
+    ['S', 'M', 'L'],
+  );
+  assert.deepEqual(
+    group.combos.map((c) => c.stock),
+    [3n, 5n, 2n],
+  );
+  const documents = group.combos.map((c) => productDocument(TITLE, DESCRIPTION, IMAGES, c.variant));
   assert.equal(new TextDecoder().decode(documents[2]!), PYTHON_L);
   const cids = await Promise.all(documents.map(async (d) => (await rawBlock(d)).cid));
   assert.deepEqual(cids, PYTHON_CIDS);
-  for (const [i, variant] of group.variants.entries()) {
+  for (const [i, { variant }] of group.combos.entries()) {
     assert.deepEqual(parseVariant(JSON.parse(new TextDecoder().decode(documents[i]!)).variant), variant);
   }
 });
 
+test('two options list every combination, the first varying slowest, each the document the CLI builds', async () => {
+  const fields = [
+    { name: ' size ', values: 'S, M' },
+    { name: '', values: '' }, // an empty row is no option
+    { name: 'colour', values: 'Black, Off white' },
+  ];
+  const group = optionGroup(
+    TITLE,
+    fields,
+    stock({ 'S/Black': '3', 'S/Off white': '0', 'M/Black': '5', 'M/Off white': '1' }),
+  );
+  assert.ok(group);
+  assert.deepEqual(group.names, ['size', 'colour']);
+  assert.deepEqual(
+    group.combos.map((c) => [c.label, c.stock]),
+    [
+      ['S/Black', 3n],
+      ['S/Off white', 0n], // listed, sold out: the seller raises its stock later
+      ['M/Black', 5n],
+      ['M/Off white', 1n],
+    ],
+  );
+  assert.deepEqual(group.combos[3]!.variant, {
+    group: 'tour-hoodie-2026-black',
+    options: { size: 'M', colour: 'Off white' },
+    choices: { size: ['S', 'M'], colour: ['Black', 'Off white'] },
+  });
+  const documents = group.combos.map((c) => productDocument(TITLE, DESCRIPTION, IMAGES, c.variant));
+  assert.equal(new TextDecoder().decode(documents[3]!), PYTHON_M_OFF_WHITE);
+  const cids = await Promise.all(documents.map(async (d) => (await rawBlock(d)).cid));
+  assert.deepEqual(
+    group.combos.map((c, i) => [c.label, cids[i]]),
+    PYTHON_COMBO_CIDS,
+  );
+  for (const [i, { variant }] of group.combos.entries()) {
+    const parsed = parseVariant(JSON.parse(new TextDecoder().decode(documents[i]!)).variant);
+    assert.deepEqual(parsed?.options, variant.options);
+  }
+});
+
+test("combinations are the cartesian product of the values, in the CLI's order", () => {
+  assert.deepEqual(cartesian([['S', 'M'], ['Black'], ['Regular', 'Slim']]), [
+    ['S', 'Black', 'Regular'],
+    ['S', 'Black', 'Slim'],
+    ['M', 'Black', 'Regular'],
+    ['M', 'Black', 'Slim'],
+  ]);
+  assert.deepEqual(cartesian([]), [[]]);
+  const three = optionGroup(
+    'Tee',
+    [
+      { name: 'size', values: 'S, M, L' },
+      { name: 'colour', values: 'Black, White' },
+      { name: 'fit', values: 'Regular, Slim' },
+    ],
+    () => '2',
+  );
+  assert.equal(three?.combos.length, 12);
+  assert.equal(three?.combos[11]!.label, 'L/White/Slim');
+});
+
 test('a product without options keeps its document (and CID) unchanged', async () => {
-  assert.equal(optionGroup('Mug', '', '  ', stock({})), null);
+  assert.equal(optionGroup('Mug', one('', '  '), stock({})), null);
+  assert.equal(optionGroup('Mug', [], stock({})), null);
   const document = productDocument('Mug', '', []);
   assert.equal(
     new TextDecoder().decode(document),
@@ -73,8 +157,55 @@ test('bad option fields are refused with the problem in words, before anything i
     ['🎸', 'size', 'S, M', /group’s id/],
   ];
   for (const [title, name, values, message] of cases) {
-    assert.throws(() => optionGroup(title, name, values, ok), message, `${name}=${values}`);
+    assert.throws(() => optionGroup(title, one(name, values), ok), message, `${name}=${values}`);
   }
-  assert.throws(() => optionGroup('Tee', 'size', 'S, M', stock({ S: '2', M: 'many' })), /Stock of M: a whole number/);
-  assert.throws(() => optionGroup('Tee', 'size', 'S', stock({ S: '4294967296' })), /Stock of S: at most 4294967295/);
+  assert.throws(
+    () => optionGroup('Tee', one('size', 'S, M'), stock({ S: '2', M: 'many' })),
+    /Stock of M: a whole number/,
+  );
+  assert.throws(
+    () => optionGroup('Tee', one('size', 'S'), stock({ S: '4294967296' })),
+    /Stock of S: at most 4294967295/,
+  );
+});
+
+test('bad fields of several options are refused, each named by its row, before anything is sent', () => {
+  const size = { name: 'size', values: 'S, M' };
+  const cases: [{ name: string; values: string }[], string][] = [
+    [
+      [size, { name: 'size', values: 'L' }],
+      'Option 2: “size” is given twice; give each option once, with all its values',
+    ],
+    [[size, { name: '', values: 'Black' }], 'Option 2: give its name (such as colour) for the values'],
+    [
+      [size, { name: 'Colour', values: 'Black' }],
+      'Option 2: “Colour” must be a lower-case letter, then up to 19 of a-z, 0-9 and - (such as size, colour)',
+    ],
+    [[size, { name: 'colour', values: '' }], 'Values of colour: give them separated by commas, such as S, M, L'],
+    [[size, { name: 'colour', values: 'Black, black, Black' }], 'Values of colour: “Black” is given twice'],
+    [
+      [size, { name: '', values: '' }, { name: 'fit', values: 'Slim,' }],
+      'Values of fit: value 2 is empty (two commas in a row, or one at the end)',
+    ],
+    [
+      [size, { name: 'colour', values: 'A' }, { name: 'fit', values: 'B' }, { name: 'cut', values: 'C' }],
+      'Options: 4 options; at most 3 (such as size, colour, fit)',
+    ],
+    [
+      [
+        { name: 'size', values: 'A,B,C,D,E,F' },
+        { name: 'colour', values: 'A,B,C,D,E,F' },
+        { name: 'fit', values: 'A,B,C' },
+      ],
+      `Options: 6 size × 6 colour × 3 fit make 108 products; the page lists at most ${MAX_COMBINATIONS} at once (each is its own transaction)`,
+    ],
+  ];
+  for (const [fields, message] of cases) {
+    assert.throws(() => optionGroup('Tee', fields, () => '1'), { message }, JSON.stringify(fields));
+  }
+  const colours = [size, { name: 'colour', values: 'Black, White' }];
+  assert.throws(
+    () => optionGroup('Tee', colours, stock({ 'S/Black': '1', 'S/White': '1', 'M/Black': '', 'M/White': '1' })),
+    { message: 'Stock of M/Black: a whole number' },
+  );
 });

@@ -617,6 +617,44 @@ test('the product page offers a picker: each size its own product, with its stoc
   assert.equal(invalid.group, null);
 });
 
+test('the picker has a row per option name; a combination not offered leads to one that is, and says so', async () => {
+  // Two options (as the documents' canonical JSON orders them: colour, then size); M/White and L/Black are
+  // not offered, no product has XL, S/White is sold out.
+  const choices = { colour: ['Black', 'White'], size: ['S', 'M', 'L', 'XL'] };
+  const shirt = (colour: string, size: string) => ({ group: 'tour-tee-2026', options: { colour, size }, choices });
+  const stock: Record<number, bigint> = { 1: 3n, 2: 0n, 3: 5n, 4: 2n };
+  const products = [1, 2, 3, 4].map((n) => product(n, { metadataDigest: digestOf(n), stock: stock[n]! }));
+  const docsBy = new Map<number, unknown>([
+    [1, shirt('Black', 'S')],
+    [2, shirt('White', 'S')],
+    [3, shirt('Black', 'M')],
+    [4, shirt('White', 'L')],
+  ]);
+  const shop = shopWith(new FakeReader(products));
+  (shop as { docs: DocumentSource }).docs = variantDocs(docsBy);
+  const render = async (id: bigint) => {
+    const data = await loadProduct(shop, id);
+    if (data.closed !== undefined) assert.fail(data.closed);
+    return html(shop, <ProductPage product={data.product} doc={data.doc} group={data.group} />);
+  };
+  const first = await render(1n);
+  assert.match(first, /data-option="colour".*data-option="size"/s); // one row per name
+  assert.match(first, /<legend>Colour: <strong>Black<\/strong><\/legend>/);
+  assert.match(first, /<legend>Size: <strong>S<\/strong><\/legend>/);
+  assert.match(first, /href="#\/product\/2"[^>]*data-value="White" data-state="sold-out"/);
+  assert.match(first, /href="#\/product\/3"[^>]*data-value="M" data-state="ok"/);
+  // L/Black is not offered: L leads to L/White, and says the colour changes
+  assert.match(
+    first,
+    /class="choice low other" href="#\/product\/4" aria-label="Size L, with White"[^>]*>.*?L.*?with White/s,
+  );
+  // From M/Black, White is offered only with S (sold out) and L: the one in stock
+  const middle = await render(3n);
+  assert.match(middle, /href="#\/product\/4" aria-label="Colour White, with L" data-value="White"/);
+  assert.match(middle, /href="#\/product\/1"[^>]*data-value="S" data-state="low"/);
+  assert.match(middle, /<span class="choice missing" aria-disabled="true" data-value="XL"[^>]*>.*?not offered/s);
+});
+
 test('the checkout form says what is wrong with each field, by the rules of the shipping details', () => {
   const fields: AddressFields = {
     name: '',

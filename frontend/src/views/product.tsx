@@ -269,7 +269,15 @@ function OptionPicker({ current, members }: { current: Member; members: readonly
                       ? 'low'
                       : 'ok';
                 if (state === 'low') low.push(`Only ${stock} left in ${c.value}`);
-                const words = state === 'sold-out' ? 'sold out' : state === 'missing' ? 'not offered' : '';
+                // not offered with the other options chosen: it leads to one that is, and says what changes
+                const words =
+                  state === 'sold-out'
+                    ? 'sold out'
+                    : state === 'missing'
+                      ? 'not offered'
+                      : c.changes.length
+                        ? `with ${c.changes.join(', ')}`
+                        : '';
                 const body = (
                   <>
                     <span class="value">{c.value}</span>
@@ -291,7 +299,7 @@ function OptionPicker({ current, members }: { current: Member; members: readonly
                   );
                 return (
                   <a
-                    class={`choice ${state}`}
+                    class={`choice ${state}${c.changes.length ? ' other' : ''}`}
                     href={`#/product/${c.target.id}`}
                     aria-label={`${titleCase(name)} ${c.value}${words ? `, ${words}` : ''}`}
                     {...attrs}

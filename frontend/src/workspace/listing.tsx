@@ -5,9 +5,9 @@
 // (a photo that would not fit even at 640 px is refused, and the message says so). The product@1 document
 // is canonical JSON as dapp.ipfs.metadata builds it (product.ts). Every CID the node reports is checked against
 // the page's before listProduct goes on chain; the listing is simulated before anything is uploaded. With
-// options (sizes) the form lists a group as `dapp list-product --option` does: one document and one
-// listProduct per value (the contract lists one product per call), the photos shared; if one fails midway the
-// message names the values already listed.
+// options (up to 3, such as size and colour) the form lists a group as `dapp list-product --option` does: one
+// document and one listProduct per combination of values (the contract lists one product per call), the photos
+// shared; if one fails midway the message names the combinations already listed.
 import { useState } from 'preact/hooks';
 import { getAddress, isAddress, type Address } from 'viem';
 import type { Product } from '../chain/contract';
@@ -16,7 +16,19 @@ import type { Shop } from '../state';
 import { ipfsApi } from './inbox';
 import { MAX_BLOCK, apiUrl, putBlock, rawBlock, type RawBlock } from './ipfs';
 import { kit } from './kit';
-import { optionGroup, productDocument, splitValues, type OptionGroup } from './product';
+import {
+  MAX_COMBINATIONS,
+  MAX_OPTION_NAMES,
+  MAX_OPTION_VALUES,
+  cartesian,
+  comboLabel,
+  optionGroup,
+  optionLabel,
+  productDocument,
+  splitValues,
+  type OptionField,
+  type OptionGroup,
+} from './product';
 
 const ZERO_ADDRESS = '0x0000000000000000000000000000000000000000';
 export const MAX_PHOTO_BYTES = 20 * 1024 * 1024; // what a phone camera gives, with room; a 30 MB file is refused
@@ -24,6 +36,21 @@ const MAX_PHOTOS = 6;
 const LONG_SIDE = 1600;
 const MIN_LONG_SIDE = 640;
 const DAY = 86400;
+const NO_OPTION: OptionField = { name: '', values: '' };
+const PLACEHOLDERS = [
+  ['size', 'S, M, L'],
+  ['colour', 'Black, White'],
+  ['fit', 'Regular, Slim'],
+] as const;
+
+/** "size" -> "size"; ["size", "colour"] -> "combination of size and colour". */
+function perWhat(names: readonly string[]): string {
+  if (names.length === 1) return names[0]!;
+  return `combination of ${names.slice(0, -1).join(', ')} and ${names[names.length - 1]!}`;
+}
+
+/** A word for the shell: quoted when it holds anything but plain characters. */
+const shellWord = (word: string) => (/^[\w.,=/:@+-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`);
 
 export interface Photo {
   name: string;
@@ -158,14 +185,23 @@ export function ListingPanel({
   const [problem, setProblem] = useState('');
   const [preparing, setPreparing] = useState(false);
   const [listed, setListed] = useState<{ first: bigint; count: number } | null>(null);
-  const [optionName, setOptionName] = useState('');
-  const [optionValues, setOptionValues] = useState('');
+  const [options, setOptions] = useState<OptionField[]>([NO_OPTION]);
   const [stocks, setStocks] = useState<Record<string, string>>({});
   const [progress, setProgress] = useState('');
   const api = ipfsApi(shop);
-  const stockOf = (value: string) => stocks[value] ?? stock;
-  // the values typed so far, each once, for a stock field of its own
-  const typedValues = [...new Set(splitValues(optionValues).filter(Boolean))].slice(0, 20);
+  const stockOf = (values: readonly string[]) => stocks[JSON.stringify(values)] ?? stock;
+  const setOption = (index: number, change: Partial<OptionField>) =>
+    setOptions(options.map((o, i) => (i === index ? { ...o, ...change } : o)));
+  // the combinations of the values typed so far (each value once), for a stock field of their own
+  const typedChoices = options
+    .map((o, i) => ({
+      name: o.name.trim() || `option ${i + 1}`,
+      values: [...new Set(splitValues(o.values).filter(Boolean))].slice(0, MAX_OPTION_VALUES),
+    }))
+    .filter((o) => o.values.length);
+  const typedCount = typedChoices.reduce((n, o) => n * o.values.length, typedChoices.length ? 1 : 0);
+  const typedCombos = typedCount <= MAX_COMBINATIONS ? cartesian(typedChoices.map((o) => o.values)) : [];
+  const hasOptions = typedCount > 0;
   // ETH, and every token this shop already prices in (their symbols and decimals are read)
   const tokens = [...new Set(products.map((p) => p.currency.toLowerCase()))].filter((c) => c !== ZERO_ADDRESS);
   const info = (c: string) =>
@@ -201,7 +237,7 @@ export function ListingPanel({
     let group: OptionGroup | null;
     let documents: Uint8Array[];
     try {
-      group = optionGroup(name, optionName, optionValues, stockOf);
+      group = optionGroup(name, options, stockOf);
       terms = listingTerms(
         { currency, price, stock: group ? '0' : stock, handling, escrow, arbiter },
         info(currency).decimals,
@@ -209,7 +245,7 @@ export function ListingPanel({
       );
       const images = photos.map((p) => p.block.cid);
       documents = group
-        ? group.variants.map((v) => productDocument(name, description, images, v))
+        ? group.combos.map((c) => productDocument(name, description, images, c.variant))
         : [productDocument(name, description, images)];
     } catch (error) {
       return setProblem((error as Error).message);
@@ -227,7 +263,7 @@ export function ListingPanel({
       catalogCall(shop.config.address, 'listProduct', [
         terms.currency,
         terms.price,
-        group ? group.stocks[i]! : terms.stock,
+        group ? group.combos[i]!.stock : terms.stock,
         terms.handling,
         terms.escrow,
         terms.arbiter,
@@ -236,13 +272,13 @@ export function ListingPanel({
       ]),
     );
     const count = docs.length;
-    const label = (i: number) => (group ? `${group.values[i]} (${i + 1} of ${count})` : '');
+    const label = (i: number) => (group ? `${group.combos[i]!.label} (${i + 1} of ${count})` : '');
     let reached = -1; // the listing being sent: those before it are confirmed (runSteps goes in order)
     const photoWords = `${photos.length} photo${photos.length === 1 ? '' : 's'}`;
     const ok = await act(shop, `List “${name.trim()}”`, terms.currency, (wallet) => [
       {
         label: group
-          ? `Add ${photoWords} and ${count} descriptions (one per ${group.name}) to IPFS`
+          ? `Add ${photoWords} and ${count} descriptions (one per ${perWhat(group.names)}) to IPFS`
           : `Add ${photoWords} and the description to IPFS`,
         waiting: 'checking, then uploading',
         doneNote: `${docs[0]!.cid.slice(0, 16)}…`,
@@ -271,12 +307,11 @@ export function ListingPanel({
       setDescription('');
       setPhotos([]);
       setPrice('');
-      setOptionName('');
-      setOptionValues('');
+      setOptions([NO_OPTION]);
       setStocks({});
     } else if (group && reached > 0) {
-      const done = group.values.slice(0, reached);
-      const left = group.values.slice(reached);
+      const done = group.combos.slice(0, reached).map((c) => c.label);
+      const left = group.combos.slice(reached).map((c) => c.label);
       setProblem(
         `Listed ${done.join(', ')} of “${name.trim()}” (${reached} of ${count}); not listed: ${left.join(', ')}. ` +
           'The listed ones are in the catalog; delist them below to start the group again.',
@@ -287,9 +322,9 @@ export function ListingPanel({
   const cli =
     `dapp list-product --name ${JSON.stringify(name || 'Tour T-shirt')} --price ${price || '0.02'}` +
     `${currency === ZERO_ADDRESS ? 'ether' : ` --currency ${currency}`}` +
-    (typedValues.length
-      ? ` --option ${optionName.trim() || 'size'}=${typedValues.join(',')}` +
-        ` --stock ${typedValues.map((v) => `${v}=${stockOf(v) || 0}`).join(',')}`
+    (typedCombos.length
+      ? typedChoices.map((o) => ` --option ${shellWord(`${o.name}=${o.values.join(',')}`)}`).join('') +
+        ` --stock ${shellWord(typedCombos.map((c) => `${comboLabel(c)}=${stockOf(c) || 0}`).join(','))}`
       : ` --stock ${stock || 10}`) +
     `${Number(escrow) ? ` --escrow ${escrow}d --handling ${handling}d` : ''}` +
     `${photos.map((p) => ` --image ${JSON.stringify(p.name)}`).join('')}`;
@@ -351,7 +386,7 @@ export function ListingPanel({
               ))}
             </select>
           </label>
-          {typedValues.length ? null : (
+          {hasOptions ? null : (
             <label>
               Stock
               <input type="number" min={0} value={stock} onInput={(e) => setStock(e.currentTarget.value)} />
@@ -359,42 +394,78 @@ export function ListingPanel({
           )}
         </div>
         <fieldset class="listing-options">
-          <legend>Options (optional): one product per value, each with its own stock</legend>
-          <div class="listing-row">
-            <label>
-              Option
-              <input
-                type="text"
-                maxLength={20}
-                placeholder="size"
-                value={optionName}
-                onInput={(e) => setOptionName(e.currentTarget.value)}
-              />
-            </label>
-            <label>
-              Values (comma-separated)
-              <input
-                type="text"
-                placeholder="S, M, L"
-                value={optionValues}
-                onInput={(e) => setOptionValues(e.currentTarget.value)}
-              />
-            </label>
-          </div>
-          {typedValues.length ? (
-            <div class="option-stocks">
-              {typedValues.map((value) => (
-                <label key={value} data-option-value={value}>
-                  {`Stock of ${value}`}
-                  <input
-                    type="number"
-                    min={0}
-                    value={stockOf(value)}
-                    onInput={(e) => setStocks({ ...stocks, [value]: e.currentTarget.value })}
-                  />
-                </label>
-              ))}
+          <legend>Options (optional, up to 3 such as size and colour): one product per combination</legend>
+          {options.map((option, i) => (
+            <div class="option-field" key={i} data-option-row={String(i + 1)}>
+              <label class="option-name">
+                {optionLabel(i)}
+                <input
+                  type="text"
+                  maxLength={20}
+                  placeholder={PLACEHOLDERS[i]![0]}
+                  value={option.name}
+                  onInput={(e) => setOption(i, { name: e.currentTarget.value })}
+                />
+              </label>
+              <label class="option-values">
+                {i ? `Values of option ${i + 1}` : 'Values (comma-separated)'}
+                <input
+                  type="text"
+                  placeholder={PLACEHOLDERS[i]![1]}
+                  value={option.values}
+                  onInput={(e) => setOption(i, { values: e.currentTarget.value })}
+                />
+              </label>
+              {options.length > 1 ? (
+                <button
+                  class="btn ghost option-remove"
+                  type="button"
+                  aria-label={`Remove ${optionLabel(i).toLowerCase()}`}
+                  onClick={() => setOptions(options.filter((_, j) => j !== i))}
+                >
+                  Remove
+                </button>
+              ) : null}
             </div>
+          ))}
+          {options.length < MAX_OPTION_NAMES ? (
+            <div>
+              <button
+                class="btn secondary small-btn"
+                type="button"
+                data-action="add-option"
+                onClick={() => setOptions([...options, NO_OPTION])}
+              >
+                {options.length === 1 ? 'Add another option (such as colour)' : 'Add another option'}
+              </button>
+            </div>
+          ) : null}
+          {typedCount > MAX_COMBINATIONS ? (
+            <p class="small warn-text">
+              {`${typedCount} combinations: the page lists at most ${MAX_COMBINATIONS} at once (each is its own transaction).`}
+            </p>
+          ) : typedCombos.length ? (
+            <>
+              <p class="small muted" data-combinations={String(typedCombos.length)}>
+                {typedCombos.length === 1
+                  ? '1 product, with its own stock. '
+                  : `${typedCombos.length} products, one per ${perWhat(typedChoices.map((o) => o.name))}, each with its own stock. `}
+                A stock of 0 lists it as sold out (you can raise it later); an empty stock is refused.
+              </p>
+              <div class="option-stocks">
+                {typedCombos.map((values) => (
+                  <label key={JSON.stringify(values)} data-option-value={comboLabel(values)}>
+                    {`Stock of ${comboLabel(values)}`}
+                    <input
+                      type="number"
+                      min={0}
+                      value={stockOf(values)}
+                      onInput={(e) => setStocks({ ...stocks, [JSON.stringify(values)]: e.currentTarget.value })}
+                    />
+                  </label>
+                ))}
+              </div>
+            </>
           ) : null}
         </fieldset>
         <div class="listing-row">

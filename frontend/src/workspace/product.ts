@@ -60,60 +60,114 @@ export function splitValues(text: string): string[] {
   return text.trim() ? text.split(',').map((v) => v.trim()) : [];
 }
 
+export const MAX_OPTION_NAMES = 3;
+// Each combination is its own product and its own transaction (the contract lists one per call): the form
+// lists at most this many at once, where the spec's 3 names of 20 values would allow 8000.
+export const MAX_COMBINATIONS = 100;
+
+/** One option as typed in the form: its name and its comma-separated values. */
+export interface OptionField {
+  name: string;
+  values: string;
+}
+
+/** The form's words for the option in row `index`: "Option", "Option 2", "Option 3". */
+export const optionLabel = (index: number) => (index ? `Option ${index + 1}` : 'Option');
+
+/** A combination's values as `dapp list-product --stock M/black=3` names it. */
+export const comboLabel = (values: readonly string[]) => values.join('/');
+
+/** Every combination of one value per list, the first list varying slowest (itertools.product, the CLI's order). */
+export function cartesian(lists: readonly (readonly string[])[]): string[][] {
+  return lists.reduce<string[][]>((combos, values) => combos.flatMap((c) => values.map((v) => [...c, v])), [[]]);
+}
+
+export interface Combination {
+  /** This product's value of each option, in the order the options were given. */
+  values: string[];
+  label: string;
+  stock: bigint;
+  variant: Variant;
+}
+
 export interface OptionGroup {
   group: string;
-  name: string;
-  values: string[];
-  /** One stock per value, in the order of values. */
-  stocks: bigint[];
-  /** One variant per value, in the order of values. */
-  variants: Variant[];
+  /** The option names, in the order given. */
+  names: string[];
+  /** One per product to list, in listing order. */
+  combos: Combination[];
 }
 
 /**
- * The form's option fields checked: null when the product has no options, else the group; the first problem
- * in words otherwise. `stockOf` gives the stock typed for a value.
+ * The form's option fields checked: null when the product has no options (every row empty), else the group,
+ * one combination per product; the first problem in words otherwise. `stockOf` gives the stock typed for a
+ * combination's values.
  */
 export function optionGroup(
   title: string,
-  optionName: string,
-  valuesText: string,
-  stockOf: (value: string) => string,
+  fields: readonly OptionField[],
+  stockOf: (values: readonly string[]) => string,
 ): OptionGroup | null {
-  const name = optionName.trim();
-  const values = splitValues(valuesText);
-  if (!name && !values.length) return null;
-  if (!name) throw new Error('Option: give its name (such as size) for the values');
-  if (!OPTION_NAME.test(name)) {
+  const typed = fields
+    .map((f, i) => ({ label: optionLabel(i), name: f.name.trim(), values: splitValues(f.values) }))
+    .filter((f) => f.name || f.values.length);
+  if (!typed.length) return null;
+  if (typed.length > MAX_OPTION_NAMES) {
+    throw new Error(`Options: ${typed.length} options; at most ${MAX_OPTION_NAMES} (such as size, colour, fit)`);
+  }
+  const choices: [string, string[]][] = [];
+  for (const { label, name, values } of typed) {
+    if (!name)
+      throw new Error(`${label}: give its name (such as ${choices.length ? 'colour' : 'size'}) for the values`);
+    if (!OPTION_NAME.test(name)) {
+      throw new Error(
+        `${label}: “${name}” must be a lower-case letter, then up to 19 of a-z, 0-9 and - (such as size, colour)`,
+      );
+    }
+    if (choices.some(([n]) => n === name)) {
+      throw new Error(`${label}: “${name}” is given twice; give each option once, with all its values`);
+    }
+    if (!values.length) throw new Error(`Values of ${name}: give them separated by commas, such as S, M, L`);
+    if (values.length > MAX_OPTION_VALUES) {
+      throw new Error(`Values of ${name}: ${values.length} values; at most ${MAX_OPTION_VALUES}`);
+    }
+    values.forEach((value, i) => {
+      if (!value)
+        throw new Error(`Values of ${name}: value ${i + 1} is empty (two commas in a row, or one at the end)`);
+      if ([...value].length > MAX_OPTION_VALUE) {
+        throw new Error(
+          `Values of ${name}: “${value}” is ${[...value].length} characters; at most ${MAX_OPTION_VALUE}`,
+        );
+      }
+      if (CONTROL.test(value) || /[\n\t\r]/.test(value)) throw new Error(`Values of ${name}: only text, please`);
+      if (values.indexOf(value) !== i) throw new Error(`Values of ${name}: “${value}” is given twice`);
+    });
+    choices.push([name, values]);
+  }
+  const count = choices.reduce((n, [, values]) => n * values.length, 1);
+  if (count > MAX_COMBINATIONS) {
+    const sizes = choices.map(([name, values]) => `${values.length} ${name}`).join(' × ');
     throw new Error(
-      `Option: “${name}” must be a lower-case letter, then up to 19 of a-z, 0-9 and - (such as size, colour)`,
+      `Options: ${sizes} make ${count} products; the page lists at most ${MAX_COMBINATIONS} at once (each is its own transaction)`,
     );
   }
-  if (!values.length) throw new Error(`Values of ${name}: give them separated by commas, such as S, M, L`);
-  if (values.length > MAX_OPTION_VALUES) {
-    throw new Error(`Values of ${name}: ${values.length} values; at most ${MAX_OPTION_VALUES}`);
-  }
-  values.forEach((value, i) => {
-    if (!value) throw new Error(`Values of ${name}: value ${i + 1} is empty (two commas in a row, or one at the end)`);
-    if ([...value].length > MAX_OPTION_VALUE) {
-      throw new Error(`Values of ${name}: “${value}” is ${[...value].length} characters; at most ${MAX_OPTION_VALUE}`);
-    }
-    if (CONTROL.test(value) || /[\n\t\r]/.test(value)) throw new Error(`Values of ${name}: only text, please`);
-    if (values.indexOf(value) !== i) throw new Error(`Values of ${name}: “${value}” is given twice`);
-  });
   const group = slug(title);
   if (!group) throw new Error('Title: needs a letter or digit to make the group’s id from (a-z, 0-9)');
-  const stocks = values.map((value) => {
-    const typed = stockOf(value).trim();
-    if (!/^\d+$/.test(typed)) throw new Error(`Stock of ${value}: a whole number`);
-    const stock = BigInt(typed);
-    if (stock > MAX_STOCK) throw new Error(`Stock of ${value}: at most ${MAX_STOCK}`);
-    return stock;
+  const names = choices.map(([name]) => name);
+  const all = Object.fromEntries(choices);
+  const combos = cartesian(choices.map(([, values]) => values)).map((values) => {
+    const label = comboLabel(values);
+    const stockTyped = stockOf(values).trim();
+    if (!/^\d+$/.test(stockTyped)) throw new Error(`Stock of ${label}: a whole number`);
+    const stock = BigInt(stockTyped);
+    if (stock > MAX_STOCK) throw new Error(`Stock of ${label}: at most ${MAX_STOCK}`);
+    const options = Object.fromEntries(names.map((name, i) => [name, values[i]!]));
+    return { values, label, stock, variant: { group, options, choices: all } };
   });
-  const variants = values.map((value) => ({ group, options: { [name]: value }, choices: { [name]: values } }));
   // The page's own reader must accept what it publishes (values with odd spaces: the same rule as Python's).
-  if (variants.some((v) => !parseVariant(v))) {
-    throw new Error(`Values of ${name}: only text, without spaces around a value`);
-  }
-  return { group, name, values, stocks, variants };
+  const refused = choices.find(
+    ([name, values]) => !parseVariant({ group, options: { [name]: values[0] }, choices: { [name]: values } }),
+  );
+  if (refused) throw new Error(`Values of ${refused[0]}: only text, without spaces around a value`);
+  return { group, names, combos };
 }
