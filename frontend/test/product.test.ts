@@ -197,7 +197,7 @@ test('bad fields of several options are refused, each named by its row, before a
         { name: 'colour', values: 'A,B,C,D,E,F' },
         { name: 'fit', values: 'A,B,C' },
       ],
-      `Options: 6 size × 6 colour × 3 fit make 108 products; the page lists at most ${MAX_COMBINATIONS} at once (each is its own transaction)`,
+      `Options: 6 values of size, 6 of colour and 3 of fit make 108 products; the page lists at most ${MAX_COMBINATIONS} at once (each is its own transaction)`,
     ],
   ];
   for (const [fields, message] of cases) {

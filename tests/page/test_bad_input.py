@@ -18,7 +18,9 @@ The seller's workspace (issue 17) adds: an unreachable IPFS API, an IPFS API tha
 the page computed (both when shipping with an encrypted note: the order stays Paid), a wallet that refuses
 to sign the key message, a wallet that does not sign deterministically, a tampered sealed address, and, in
 the listing form, a 30 MB photo, a file that is not an image and one that only claims to be, and options
-(sizes) with a value twice, an empty value, more than 20 values or a bad option name. On the buyer's
+(sizes) with a value twice, an empty value, more than 20 values or a bad option name; with a second option
+(colours), a name given twice, values without a name, a value twice, or more combinations than the page
+lists at once. On the buyer's
 card, a tracking note whose block from the gateway is not the one the OrderShipped event names.
 
 Cells left out, because the page takes no such input: a keystore and its password (the page signs
@@ -495,8 +497,9 @@ def photo(name: str, size: int, message: str) -> Steps:
     return steps
 
 
-def listing_options(option: str, values: str, message: str) -> Steps:
-    """List a group with these option fields from the listing form: refused in words, no card, nothing listed."""
+def listing_options(option: str, values: str, message: str, *more: tuple[str, str]) -> Steps:
+    """List a group with these option fields (and `more` options, each added with its own row) from the
+    listing form: refused in words, no card, nothing listed."""
 
     def steps(page: Any, w: World) -> None:
         connect(page)
@@ -506,6 +509,10 @@ def listing_options(option: str, values: str, message: str) -> Steps:
         panel.get_by_label("Price").fill("0.02")
         panel.get_by_label("Option", exact=True).fill(option)
         panel.get_by_label("Values (comma-separated)").fill(values)
+        for n, (name, texts) in enumerate(more, start=2):
+            panel.locator("button[data-action='add-option']").click()
+            panel.get_by_label(f"Option {n}", exact=True).fill(name)
+            panel.get_by_label(f"Values of option {n}").fill(texts)
         panel.locator("button[data-action='list-product']").click()
         expect(panel.locator("[data-problem='listing']")).to_have_text(message)
         expect(page.locator(".tx-card")).to_have_count(0)
@@ -611,6 +618,16 @@ ROWS = [
     row("options-bad-name", sell_page, listing_options("Size", "S, M",
         "Option: “Size” must be a lower-case letter, then up to 19 of a-z, 0-9 and - (such as size, colour)"),
         account=1),
+    row("options-name-twice", sell_page, listing_options("size", "S, M",
+        "Option 2: “size” is given twice; give each option once, with all its values", ("size", "L, XL")),
+        account=1),
+    row("options-second-without-name", sell_page, listing_options("size", "S, M",
+        "Option 2: give its name (such as colour) for the values", ("", "Black, White")), account=1),
+    row("options-second-bad-value", sell_page, listing_options("size", "S, M",
+        "Values of colour: “Black” is given twice", ("colour", "Black, White, Black")), account=1),
+    row("options-too-many-combinations", sell_page, listing_options("size", ",".join(f"S{n}" for n in range(20)),
+        "Options: 20 values of size and 20 of colour make 400 products; the page lists at most 100 at once "
+        "(each is its own transaction)", ("colour", ",".join(f"C{n}" for n in range(20)))), account=1),
     # --- a token address that is not a token -----------------------------------------------------
     row("token-not-a-token", product("not_a_token"), not_a_token),
     # --- ids -------------------------------------------------------------------------------------

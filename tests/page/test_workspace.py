@@ -302,7 +302,9 @@ def test_the_artist_lists_a_group_of_sizes_with_two_photos(
     shop: Shop, publish: Any, open_page: Any, kubo_daemon: Any, tmp_path: Path
 ) -> None:
     """MERCH-SPEC §1 from the page: one document per size (the bytes `dapp list-product --option` builds), the
-    photos shared, one listProduct per size with its own stock; the catalog shows one card, the picker three."""
+    photos shared, one listProduct per size with its own stock; the catalog shows one card, the picker three.
+    Then, on the same chain, a group of two options (2 sizes x 2 colours): four products, each its own stock
+    and document; a buyer picks the colour, then the size, and buys exactly that product."""
     title, description, sizes, stocks = "Tour Tee 2026, black", "Organic cotton.", ["S", "M", "L"], [2, 7, 0]
     url = publish(shop.page_config(ipfs_api=kubo_daemon.info.api_url)).path_url
     seller = open_page(f"{url}#/sell", account=1)
@@ -371,6 +373,100 @@ def test_the_artist_lists_a_group_of_sizes_with_two_photos(
     picker.locator(".choice[data-value='M']").click()
     expect(seller).to_have_url(f"{url}#/product/2")
     expect(seller.locator(".buybox .stock")).to_have_text("7 in stock")
+
+    list_two_options(shop, seller, open_page, url, photos[0], first=4)
+
+
+def list_two_options(shop: Shop, seller: Any, open_page: Any, url: str, photo: Path, first: int) -> None:
+    """Two options from the form (size, then colour): one product per combination, the first option varying
+    slowest as in `dapp list-product`, listed as products `first`.. on the seller's open page; then a buyer
+    picks the colour, then the size, and buys exactly that combination."""
+    title, sizes, colours = "Tour Hoodie 2026", ["S", "M"], ["Black", "Off white"]
+    combos = [(size, colour) for size in sizes for colour in colours]
+    stocks = {("S", "Black"): 1, ("S", "Off white"): 4, ("M", "Black"): 0, ("M", "Off white"): 6}
+    seller.goto(f"{url}#/sell")
+    seller.locator(".tx-card .tx-close").click()  # the first group's card, out of the screenshots
+    expect(seller.locator(".tx-card")).to_have_count(0)
+    panel = seller.locator("section.listing-panel")
+    panel.get_by_label("Title").fill(title)
+    panel.get_by_label("Photos").set_input_files(str(photo))
+    expect(panel.locator(".photo-strip figure")).to_have_count(1)
+    panel.get_by_label("Price").fill("0.03")
+    panel.get_by_label("Option", exact=True).fill("size")
+    panel.get_by_label("Values (comma-separated)").fill("S, M")
+    panel.locator("button[data-action='add-option']").click()
+    panel.get_by_label("Option 2", exact=True).fill("colour")
+    panel.get_by_label("Values of option 2").fill("Black, Off white")
+    expect(panel.locator("[data-combinations]")).to_have_text(
+        "4 products, one per combination of size and colour, each with its own stock. "
+        "A stock of 0 lists it as sold out (you can raise it later); an empty stock is refused."
+    )
+    expect(panel.locator(".option-stocks label")).to_have_text([f"Stock of {s}/{c}" for s, c in combos])
+    for (size, colour), stock in stocks.items():
+        panel.get_by_label(f"Stock of {size}/{colour}", exact=True).fill(str(stock))
+    panel.locator(".listing-options").scroll_into_view_if_needed()
+    screenshot(seller, "listing-two-options-1280x800")
+    seller.set_viewport_size(PHONE)
+    panel.locator(".listing-options").scroll_into_view_if_needed()
+    screenshot(seller, "listing-two-options-390x844")
+    seller.set_viewport_size(LAPTOP)
+
+    card = transact(seller, panel.locator("button[data-action='list-product']").click)
+    expect(card.locator(".tx-label")).to_have_text([
+        "Add 1 photo and 4 descriptions (one per combination of size and colour) to IPFS",
+        *[f"List {s}/{c} ({i} of 4) on chain" for i, (s, c) in enumerate(combos, start=1)],
+    ])  # fmt: skip
+    expect(panel.locator("[data-listed]")).to_have_attribute("data-listed", str(first))
+    expect(panel.locator("[data-listed]")).to_have_attribute("data-listed-count", "4")
+    assert shop.catalog.functions.productCount().call() == first + 3
+
+    # Each combination its own product and stock; its document's variant as the CLI builds it, byte for byte.
+    ids = {}
+    for pid, (size, colour) in enumerate(combos, start=first):
+        (_, seller_of, _, price, on_chain_stock, *_, digest, codec, listed) = shop.product(pid)
+        assert (seller_of, price, on_chain_stock, listed) == (shop.seller, 3 * 10**16, stocks[size, colour], True)
+        document = Cid(bytes(digest), int(codec))
+        metadata = parse_product_metadata(document, shop.kubo.cat(document))
+        variant = make_variant("tour-hoodie-2026", {"size": size, "colour": colour}, {"size": sizes, "colour": colours})
+        assert metadata.variant == variant
+        assert str(build_product_metadata(title, "", list(metadata.images), variant)[1]) == str(document)
+        ids[size, colour] = pid
+
+    # A buyer: one card for the four; on the product page a row per option (colour first: the documents'
+    # keys are sorted), the colour picked, then the size; Buy buys that combination's product.
+    page = open_page(f"{url}#/", account=2)
+    group_card = page.locator(f"a.card[data-product='{first}']")
+    expect(group_card).to_have_attribute("data-group", " ".join(str(ids[c]) for c in combos))
+    expect(group_card.locator(".card-options")).to_have_text("Colour: Black, Off white · Size: S, M")
+    group_card.click()
+    expect(page).to_have_url(f"{url}#/product/{ids['S', 'Black']}")
+    rows = page.locator(".options .option")
+    expect(rows).to_have_count(2)
+    expect(rows.nth(0)).to_have_attribute("data-option", "colour")
+    colour, size = page.locator(".option[data-option='colour']"), page.locator(".option[data-option='size']")
+    expect(colour.locator("legend")).to_have_text("Colour: Black")
+    expect(size.locator("legend")).to_have_text("Size: S")
+    expect(size.locator(".choice[data-value='M']")).to_contain_text("sold out")  # M/Black: stock 0
+    colour.locator(".choice[data-value='Off white']").click()
+    expect(page).to_have_url(f"{url}#/product/{ids['S', 'Off white']}")
+    expect(colour.locator("legend")).to_have_text("Colour: Off white")
+    expect(size.locator(".choice[data-value='M']")).to_have_attribute("data-state", "ok")
+    size.locator(".choice[data-value='M']").click()
+    expect(page).to_have_url(f"{url}#/product/{ids['M', 'Off white']}")
+    expect(page.locator("article.product")).to_have_attribute("data-product", str(ids["M", "Off white"]))
+    expect(size.locator("legend")).to_have_text("Size: M")
+    expect(page.locator(".buybox .stock")).to_have_text("6 in stock")
+    expect(page.locator(".gallery .media.loaded")).to_be_visible()
+    screenshot(page, "option-picker-two-options-1280x800")
+    page.set_viewport_size(PHONE)
+    page.locator(".options").scroll_into_view_if_needed()
+    screenshot(page, "option-picker-two-options-390x844")
+    page.set_viewport_size(LAPTOP)
+    connect(page)
+    transact(page, page.get_by_role("button", name="Buy now").click)
+    bought = ids["M", "Off white"]
+    assert (shop.product(bought)[4], shop.product(bought)[8]) == (5, 1)  # one sold, one order: this product's
+    assert all(shop.product(pid)[8] == 0 for pid in ids.values() if pid != bought)
 
 
 def test_a_group_stopped_midway_names_what_was_listed(

@@ -18,6 +18,7 @@ import { MAX_BLOCK, apiUrl, putBlock, rawBlock, type RawBlock } from './ipfs';
 import { kit } from './kit';
 import {
   MAX_COMBINATIONS,
+  andList,
   MAX_OPTION_NAMES,
   MAX_OPTION_VALUES,
   cartesian,
@@ -43,11 +44,8 @@ const PLACEHOLDERS = [
   ['fit', 'Regular, Slim'],
 ] as const;
 
-/** "size" -> "size"; ["size", "colour"] -> "combination of size and colour". */
-function perWhat(names: readonly string[]): string {
-  if (names.length === 1) return names[0]!;
-  return `combination of ${names.slice(0, -1).join(', ')} and ${names[names.length - 1]!}`;
-}
+/** ["size"] -> "size"; ["size", "colour"] -> "combination of size and colour". */
+const perWhat = (names: readonly string[]) => (names.length === 1 ? names[0]! : `combination of ${andList(names)}`);
 
 /** A word for the shell: quoted when it holds anything but plain characters. */
 const shellWord = (word: string) => (/^[\w.,=/:@+-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`);

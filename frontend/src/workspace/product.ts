@@ -74,6 +74,11 @@ export interface OptionField {
 /** The form's words for the option in row `index`: "Option", "Option 2", "Option 3". */
 export const optionLabel = (index: number) => (index ? `Option ${index + 1}` : 'Option');
 
+/** ["a", "b", "c"] -> "a, b and c". */
+export function andList(items: readonly string[]): string {
+  return items.length < 2 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]!}`;
+}
+
 /** A combination's values as `dapp list-product --stock M/black=3` names it. */
 export const comboLabel = (values: readonly string[]) => values.join('/');
 
@@ -146,9 +151,10 @@ export function optionGroup(
   }
   const count = choices.reduce((n, [, values]) => n * values.length, 1);
   if (count > MAX_COMBINATIONS) {
-    const sizes = choices.map(([name, values]) => `${values.length} ${name}`).join(' × ');
+    const sizes = choices.map(([name, values], i) => `${values.length}${i ? '' : ' values'} of ${name}`);
     throw new Error(
-      `Options: ${sizes} make ${count} products; the page lists at most ${MAX_COMBINATIONS} at once (each is its own transaction)`,
+      `Options: ${andList(sizes)} make ${count} products; the page lists at most ${MAX_COMBINATIONS} at once ` +
+        '(each is its own transaction)',
     );
   }
   const group = slug(title);
