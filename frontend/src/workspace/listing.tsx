@@ -198,7 +198,7 @@ export function ListingPanel({
     }))
     .filter((o) => o.values.length);
   const typedCount = typedChoices.reduce((n, o) => n * o.values.length, typedChoices.length ? 1 : 0);
-  const typedCombos = typedCount <= MAX_COMBINATIONS ? cartesian(typedChoices.map((o) => o.values)) : [];
+  const typedCombos = typedCount && typedCount <= MAX_COMBINATIONS ? cartesian(typedChoices.map((o) => o.values)) : [];
   const hasOptions = typedCount > 0;
   // ETH, and every token this shop already prices in (their symbols and decimals are read)
   const tokens = [...new Set(products.map((p) => p.currency.toLowerCase()))].filter((c) => c !== ZERO_ADDRESS);
@@ -394,7 +394,11 @@ export function ListingPanel({
         <fieldset class="listing-options">
           <legend>Options (optional, up to 3 such as size and colour): one product per combination</legend>
           {options.map((option, i) => (
-            <div class="option-field" key={i} data-option-row={String(i + 1)}>
+            <div
+              class={`option-field${options.length > 1 ? ' removable' : ''}`}
+              key={i}
+              data-option-row={String(i + 1)}
+            >
               <label class="option-name">
                 {optionLabel(i)}
                 <input
