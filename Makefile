@@ -127,10 +127,10 @@ fuzz-pytest:
 	set -o pipefail; $(VENV)/bin/pytest tests -m "slow or reliability" --hypothesis-profile=fuzz -p no:cacheprovider \
 		--hypothesis-show-statistics --reliability-out $(RELIABILITY)/pytest.json 2>&1 | tee bench/results/fuzz.txt
 
-fuzz-brownie-anvil:
+fuzz-brownie-anvil: brownie-compile
 	$(call brownie_suite,anvil,-m reliability --reliability-out $(RELIABILITY)/brownie-anvil.json)
 
-fuzz-brownie-ganache:
+fuzz-brownie-ganache: brownie-compile
 	$(call brownie_suite,ganache-cli,-m reliability --reliability-out $(RELIABILITY)/brownie-ganache.json)
 
 # Rewrite the exact pins from the current environment (after changing pyproject dependencies).
