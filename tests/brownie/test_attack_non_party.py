@@ -45,9 +45,6 @@ ACTIONS = {
     "setMetadata": ("paid", "seller", lambda p, o, who: (p, OTHER_DIGEST, RAW), not_seller),
     "delist": ("paid", "seller", lambda p, o, who: (p,), not_seller),
 }
-CASES = [(action, caller) for action, (_, owner, _, _) in ACTIONS.items() for caller in ROLES if caller != owner]
-
-
 @pytest.fixture(scope="module")
 def parties(deployer, seller, buyer, stranger, arbiter):
     return {"deployer": deployer, "stranger": stranger, "seller": seller, "buyer": buyer, "arbiter": arbiter}
@@ -70,29 +67,34 @@ def orders(catalog, seller, buyer, arbiter, chain):
     return product_id, orders
 
 
-def state(catalog, accounts, product_id, orders):
-    """Everything a call could change: the product, its orders, every account's credit, the ether held."""
+def state(catalog, parties, product_id, orders):
+    """Everything a call could change: the product, its orders, every party's credit, the ether held."""
     return (
         catalog.getProduct(product_id),
         [catalog.getOrder(product_id, order_no) for order_no in orders.values()],
-        [catalog.withdrawable(account, ETH) for account in accounts],
+        [catalog.withdrawable(account, ETH) for account in parties.values()],
         catalog.balance(),
     )
 
 
-@pytest.mark.parametrize(("action", "caller"), CASES, ids=[f"{a}-by-{c}" for a, c in CASES])
-def test_a_non_party_call_reverts_by_name_and_changes_nothing(catalog, accounts, parties, orders, action, caller):
+# One test per action: a refused call changes nothing, so every non-party tries it in turn on the same
+# chain (one snapshot, one state read per call: on Ganache each read is a round trip).
+@pytest.mark.parametrize("action", list(ACTIONS))
+def test_a_non_party_call_reverts_by_name_and_changes_nothing(catalog, parties, orders, action):
     product_id, order_nos = orders
     order, owner, arguments, error = ACTIONS[action]
     order_no = order_nos[order]
-    who = parties[caller]
-    before = state(catalog, accounts, product_id, order_nos)
+    before = state(catalog, parties, product_id, order_nos)
 
-    with reverts_with(*error(product_id, order_no, who)):
-        getattr(catalog, action)(*arguments(product_id, order_no, who), {"from": who})
+    for caller in ROLES:
+        if caller == owner:
+            continue
+        who = parties[caller]
+        with reverts_with(*error(product_id, order_no, who)):
+            getattr(catalog, action)(*arguments(product_id, order_no, who), {"from": who})
+        assert state(catalog, parties, product_id, order_nos) == before, f"{action} by the {caller} changed state"
 
-    assert state(catalog, accounts, product_id, order_nos) == before
     # the same call is the party's to make: it succeeds from the owner
     tx = getattr(catalog, action)(*arguments(product_id, order_no, parties[owner]), {"from": parties[owner]})
     assert tx.status == 1
-    assert state(catalog, accounts, product_id, order_nos) != before
+    assert state(catalog, parties, product_id, order_nos) != before
