@@ -36,6 +36,36 @@ settings.register_profile(
 )
 
 
+# The modules that take longest (`make test` prints its slowest tests), longest first. pytest-xdist hands a
+# whole file to a free worker in collection order (`--dist loadfile`), so a long file collected last would
+# run alone at the end while the other workers sit idle: these are collected first.
+LONGEST_FIRST = (
+    "tests/test_cli.py",
+    "tests/transactions/test_cli_networks.py",
+    "tests/transactions/test_node_killed.py",
+    "tests/page/test_bad_input.py",
+    "tests/ipfs/test_release.py",
+    "tests/indexer/test_indexer.py",
+    "tests/ipfs/test_cli_metadata.py",
+    "tests/page/test_indexer_page.py",
+    "tests/test_demo_seed.py",
+    "tests/ipfs/test_unixfs.py",
+    "tests/page/test_build.py",
+    "tests/test_load.py",
+)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    root = Path(str(config.rootpath))
+    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+
+    def order(item: pytest.Item) -> int:
+        return rank.get(item.path.relative_to(root).as_posix(), len(rank)) if item.path.is_relative_to(root) else len(rank)
+
+    items.sort(key=order)  # stable: each file's tests keep their order
+
+
 @pytest.fixture(scope="session", autouse=True)
 def dapp_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The transaction journal and node records of every test go to a temporary folder, not ./.dapp."""
