@@ -6,7 +6,7 @@
 
 import type { Address, Hex } from 'viem';
 import type { Order, Product } from './chain/contract';
-import type { ChainReader, ShippedLog } from './chain/reader';
+import type { ChainReader, PurchasedLog, ShippedLog } from './chain/reader';
 import { STATE, stateLabel } from './orders';
 import type { banner, refresh } from './actions';
 import type { IndexApi, Shop } from './state';
@@ -251,6 +251,10 @@ export interface OrderRow {
   currency: string;
 }
 
+/** An order with the indexer's orderData (null: none) and the block it says the purchase is in (null: none
+ * given), where the page reads the chain's own orderData (`verifyOrderData`). */
+export type SealedRow = OrderRow & { orderData: Hex | null; block: bigint | null };
+
 const ORDER_FIELDS = 'productId orderNo state currency';
 const HEX = /^0x(?:[0-9a-fA-F]{2})*$/;
 const orderRow = (r: Row): OrderRow => ({
@@ -262,16 +266,29 @@ const orderRow = (r: Row): OrderRow => ({
 
 const hexOrNull = (value: unknown): Hex | null =>
   typeof value === 'string' && HEX.test(value) ? (value as Hex) : null;
+const blockOrNull = (value: unknown): bigint | null => {
+  try {
+    const block = big(value);
+    return block >= 0n ? block : null;
+  } catch {
+    return null;
+  }
+};
+const sealedRow = (r: Row): SealedRow => ({
+  ...orderRow(r),
+  orderData: hexOrNull(r.orderData),
+  block: blockOrNull(r.blockNumber),
+});
 
 /** An order of the buyer's with its orderData and, once shipped, the tracking document it names. */
-export type BuyerOrderRow = OrderRow & { orderData: Hex | null; tracking: ShippedLog | null };
+export type BuyerOrderRow = SealedRow & { tracking: ShippedLog | null };
 
 /** Every order `buyer` placed, oldest first. */
 export async function buyerOrders(url: string, buyer: string): Promise<BuyerOrderRow[]> {
-  const fields = `${ORDER_FIELDS} orderData trackingDigest trackingCodec`;
+  const fields = `${ORDER_FIELDS} orderData blockNumber trackingDigest trackingCodec`;
   const rows = await every(url, 'orders', fields, '{buyer: $who}', { who: ['String!', buyer.toLowerCase()] });
   return rows.map((r) => {
-    const row = orderRow(r);
+    const row = sealedRow(r);
     const digest = hexOrNull(r.trackingDigest);
     const tracking =
       digest && digest.length === 66
@@ -282,7 +299,7 @@ export async function buyerOrders(url: string, buyer: string): Promise<BuyerOrde
             trackingCodec: Number(r.trackingCodec),
           }
         : null;
-    return { ...row, orderData: hexOrNull(r.orderData), tracking };
+    return { ...row, tracking };
   });
 }
 
@@ -292,20 +309,16 @@ export async function sellerInbox(
   url: string,
   seller: string,
   size = 50,
-): Promise<{ rows: (OrderRow & { orderData: Hex | null })[]; total: number }> {
+): Promise<{ rows: SealedRow[]; total: number }> {
   const page = (
     await query(
       url,
       `query Inbox($who: String!) { orders(where: {seller: $who, state_in: [1, 2, 3]}, orderBy: "position", ` +
-        `limit: ${size}) { items { ${ORDER_FIELDS} orderData } totalCount } }`,
+        `limit: ${size}) { items { ${ORDER_FIELDS} orderData blockNumber } totalCount } }`,
       { who: seller.toLowerCase() },
     )
   ).orders!;
-  const rows = page.items.map((r) => ({
-    ...orderRow(r),
-    orderData: hexOrNull(r.orderData),
-  }));
-  return { rows, total: page.totalCount ?? 0 };
+  return { rows: page.items.map(sealedRow), total: page.totalCount ?? 0 };
 }
 
 /** A seller's newest products: the first `size` ids, the currencies they sell in, and how many there are. */
@@ -429,13 +442,15 @@ export async function myOrdersFromIndex(shop: Shop, url: string, account: Addres
   const productIds = [...new Set(rows.map((r) => r.productId))];
   // The credits and token symbols ride in the same JSON-RPC batch as the orders (a rate-limited RPC
   // penalises requests in quick succession); a currency the indexer left out is read after.
-  const [orders, products, now, early] = await Promise.all([
+  const [orders, products, now, early, , logs] = await Promise.all([
     Promise.all(rows.map((r) => reader.order(r.productId, r.orderNo))),
     Promise.all(productIds.map((id) => reader.product(id))),
     reader.now(),
     credits(reader, account, currencies),
     reader.loadTokens(currencies),
+    purchasesOf(reader, rows),
   ]);
+  const sealed = verifyOrderData(rows, logs);
   const byId = new Map(products.map((p) => [p.id, p]));
   await reader.loadTokens(products.map((p) => p.currency));
   const covered = products.every((p) => early.some((b) => b.currency === p.currency.toLowerCase()));
@@ -447,21 +462,58 @@ export async function myOrdersFromIndex(shop: Shop, url: string, account: Addres
         products.map((p) => p.currency),
       );
   return {
-    // orderData and the tracking document only say what the page then checks: the sealed details and the
-    // note open only with the buyer's key, bound to this order, and the note's bytes must hash to its CID.
+    // orderData is the chain's (verifyOrderData); the tracking document only says what the page then checks:
+    // the note opens only with the buyer's key, bound to this order, and its bytes must hash to its CID.
     // orders[i] is rows[i] read from the chain (the same ids, in the same order).
     orders: orders
       .map((order, i) => ({
         order,
         product: byId.get(order.productId)!,
-        ...(rows[i]!.orderData ? { orderData: rows[i]!.orderData! } : {}),
+        ...(sealed.orderData[i] ? { orderData: sealed.orderData[i] } : {}),
         ...(rows[i]!.tracking ? { tracking: rows[i]!.tracking! } : {}),
       }))
       .reverse(),
     balances,
     now,
-    warnings: stateWarnings([...orders].reverse(), states),
+    warnings: [...stateWarnings([...orders].reverse(), states), ...sealed.warnings.reverse()],
   };
+}
+
+/** Each row's Purchased log, read from the chain in the block the indexer names (null: not there); one
+ * single-block eth_getLogs each, made in the same tick as the caller's other reads: one JSON-RPC batch. */
+function purchasesOf(reader: ChainReader, rows: readonly SealedRow[]): Promise<(PurchasedLog | null)[]> {
+  return Promise.all(
+    rows.map((r) => (r.block === null ? null : reader.purchaseIn(r.block, r.productId, r.orderNo).catch(() => null))),
+  );
+}
+
+/**
+ * The orderData of each row as the chain has it (undefined: none to show), and a warning for each row whose
+ * orderData the indexer has otherwise or whose purchase is not in the block it names. An indexer's bytes are
+ * never used: HPKE base mode does not authenticate the sender and the seller's key is public, so an indexer
+ * could hand the seller a forged address sealed to it and bound to the right order.
+ */
+export function verifyOrderData(
+  rows: readonly SealedRow[],
+  logs: readonly (PurchasedLog | null)[],
+): { orderData: (Hex | undefined)[]; warnings: string[] } {
+  const warnings: string[] = [];
+  const orderData = rows.map((row, i) => {
+    const log = logs[i];
+    const ref = `${row.productId}-${row.orderNo}`;
+    if (!log) {
+      warnings.push(
+        `The indexer's details for order ${ref} do not match the chain (its purchase is not in the block the indexer names): no shipping details are shown.`,
+      );
+      return undefined;
+    }
+    const chain = (log.orderData ?? '0x').toLowerCase() as Hex; // none in a Catalog before v3
+    if ((row.orderData ?? '0x').toLowerCase() !== chain) {
+      warnings.push(`The indexer's details for order ${ref} do not match the chain; the chain's are shown.`);
+    }
+    return chain === '0x' ? undefined : chain;
+  });
+  return { orderData, warnings };
 }
 
 /** What `account` may withdraw in ETH and each of `currencies` (order-card's balancesFor, by currency). */
@@ -481,13 +533,15 @@ export async function sellerFromIndex(shop: Shop, url: string, account: Address)
   const ids = [...new Set([...mine.ids, ...inbox.rows.map((r) => r.productId)])];
   const currencies = [...new Set([...mine.currencies, ...inbox.rows.map((r) => r.currency)])];
   // One JSON-RPC batch: the credits and token symbols ride with the orders and products.
-  const [products, orders, now, early] = await Promise.all([
+  const [products, orders, now, early, , logs] = await Promise.all([
     Promise.all(ids.map((id) => reader.product(id))),
     Promise.all(inbox.rows.map((r) => reader.order(r.productId, r.orderNo))),
     reader.now(),
     credits(reader, account, currencies),
     reader.loadTokens(currencies),
+    purchasesOf(reader, inbox.rows),
   ]);
+  const sealed = verifyOrderData(inbox.rows, logs);
   const byId = new Map(products.map((p) => [p.id, p]));
   const own = (p: Product | undefined) => p && p.seller.toLowerCase() === account.toLowerCase();
   const listed = mine.ids.map((id) => byId.get(id)).filter(own) as Product[];
@@ -503,9 +557,11 @@ export async function sellerFromIndex(shop: Shop, url: string, account: Address)
       );
   const states = new Map(inbox.rows.map((r) => [`${r.productId}-${r.orderNo}`, r.state]));
   const orderData: Record<string, Hex> = {};
-  // only orders that carry something: an empty orderData (`0x`) is an order without an address
-  for (const r of inbox.rows)
-    if (r.orderData && r.orderData !== '0x') orderData[`${r.productId}-${r.orderNo}`] = r.orderData;
+  // the chain's, of orders that carry something (`0x`: an order without an address)
+  inbox.rows.forEach((r, i) => {
+    const data = sealed.orderData[i];
+    if (data) orderData[`${r.productId}-${r.orderNo}`] = data;
+  });
   const open = orders
     .filter((order) => PENDING.includes(Number(order.state)) && own(byId.get(order.productId)))
     .map((order) => ({ order, product: byId.get(order.productId)! }));
@@ -517,7 +573,7 @@ export async function sellerFromIndex(shop: Shop, url: string, account: Address)
     orderData,
     account,
     totals: { products: mine.total, open: inbox.total },
-    warnings: stateWarnings(orders, states),
+    warnings: [...stateWarnings(orders, states), ...sealed.warnings],
   };
 }
 

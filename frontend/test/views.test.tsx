@@ -25,7 +25,7 @@ import { createShop, type Deployment, type Shop } from '../src/state';
 import { Catalog, loadCatalog } from '../src/views/catalog';
 import { ShopContext } from '../src/views/common';
 import { MyOrdersList, loadMyOrders } from '../src/views/orders';
-import { stateWarnings } from '../src/indexer';
+import { myOrdersFromIndex, sellerFromIndex, stateWarnings } from '../src/indexer';
 import { SellerDesk, loadSeller } from '../src/views/seller';
 import { Disputes, loadArbiter } from '../src/views/arbiter';
 import { ProductPage, loadProduct } from '../src/views/product';
@@ -125,6 +125,15 @@ class FakeReader implements ChainReader {
     return logs;
   }
   orderData = new Map<string, Hex>();
+  /** The block of each order's Purchased log (`productId-orderNo`). */
+  blocks = new Map<string, bigint>();
+  async purchaseIn(block: bigint, productId: bigint, orderNo: bigint): Promise<PurchasedLog | null> {
+    this.calls.push('purchaseIn');
+    const ref = `${productId}-${orderNo}`;
+    const o = (this.byProduct.get(productId) ?? []).find((x) => x.orderNo === orderNo);
+    if (!o || this.blocks.get(ref) !== block) return null;
+    return { productId, buyer: o.buyer, orderNo, orderData: this.orderData.get(ref) ?? '0x' };
+  }
   shipped: ShippedLog[] = [];
   async shipments(productIds: readonly bigint[]) {
     return this.shipped.filter((s) => productIds.includes(s.productId));
@@ -268,6 +277,66 @@ test('an order state the indexer has otherwise than the chain is named, with the
   assert.deepEqual(warnings, [
     "The indexer has order 1-1 as “Awaiting shipment”, but the chain says “Reviewed”: the chain's state is shown and acted on.",
   ]);
+});
+
+test("an indexer's orderData is never used: each order's comes from its Purchased log, in the block named", async () => {
+  const shirt = product(1, { orderCount: 4n });
+  const orders = [1, 2, 3, 4].map((no) => order(shirt, no, STATE.Paid));
+  const reader = new FakeReader([shirt], new Map([[1n, orders]]));
+  const real: Hex = '0x01aa';
+  for (const no of [1, 2, 3, 4]) {
+    reader.orderData.set(`1-${no}`, real);
+    reader.blocks.set(`1-${no}`, BigInt(10 + no));
+  }
+  // The indexer: 1-1 true, 1-2 another sealed address, 1-3 none, 1-4 in a block without its purchase.
+  const rows = [
+    { orderData: real, blockNumber: '11' },
+    { orderData: '0x01bb', blockNumber: '12' },
+    { orderData: null, blockNumber: '13' },
+    { orderData: '0x01cc', blockNumber: '99' },
+  ].map((r, i) => ({ productId: '1', orderNo: String(i + 1), state: 1, currency: ZERO_ADDRESS, ...r }));
+  const server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    request.on('end', () => {
+      const text = String((JSON.parse(body) as { query: string }).query);
+      const table = text.includes('products(') ? 'products' : 'orders';
+      const items = table === 'products' ? [{ id: '1', currency: ZERO_ADDRESS }] : rows;
+      const page = { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null };
+      response.setHeader('content-type', 'application/json');
+      response.end(JSON.stringify({ data: { [table]: { items, pageInfo: page, totalCount: items.length } } }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  try {
+    const shop = shopWith(reader);
+    const expected = [
+      "The indexer's details for order 1-2 do not match the chain; the chain's are shown.",
+      "The indexer's details for order 1-3 do not match the chain; the chain's are shown.",
+      "The indexer's details for order 1-4 do not match the chain (its purchase is not in the block the indexer names): no shipping details are shown.",
+    ];
+    const seller = await sellerFromIndex(shop, url, SELLER);
+    assert.deepEqual(seller.orderData, { '1-1': real, '1-2': real, '1-3': real });
+    assert.deepEqual(seller.warnings, expected);
+    const page = html(shop, <SellerDesk {...seller} />);
+    assert.match(page, /order 1-2 do not match the chain; the chain's are shown/);
+    assert.doesNotMatch(page, /01bb|01cc/);
+    const mine = await myOrdersFromIndex(shop, url, BUYER);
+    assert.deepEqual(
+      mine.orders.map((o) => [`${o.order.productId}-${o.order.orderNo}`, o.orderData]),
+      [
+        ['1-4', undefined],
+        ['1-3', real],
+        ['1-2', real],
+        ['1-1', real],
+      ],
+    );
+    assert.deepEqual(mine.warnings, [...expected].reverse());
+    assert.equal(reader.calls.filter((c) => c === 'purchaseIn').length, 8); // one per order and view
+  } finally {
+    server.close();
+  }
 });
 
 test('a store whose contract is not the one the page was built for is closed', async () => {

@@ -24,6 +24,8 @@ from web3 import Web3
 
 from dapp.indexer.reader import IndexerReader
 from dapp.page import PageConfig
+from dapp.shipping import OrderContext, ShippingDetails, derive_keypair_checked, seal
+from dapp.transactions.signers import sign_text
 from dapp.types import OrderRef, OrderState
 from tests.indexer.conftest import IndexedStore, indexed_store  # noqa: F401  (the session's indexed store)
 from tests.support.lying_indexer import LyingIndexer
@@ -36,6 +38,7 @@ pytestmark = [pytest.mark.anvil, pytest.mark.kubo, pytest.mark.ponder, pytest.ma
 
 B1, S1, B2, ARB = 3, 1, 4, 5  # the scripted shop's accounts (tests/indexer/store.py every_event)
 DEAD = "0x000000000000000000000000000000000000dEaD"
+PURCHASED = "0x" + Web3.keccak(text="Purchased(uint256,address,uint256,uint256,uint256,bool,bytes)").hex()[-64:]
 
 
 @pytest.fixture
@@ -68,8 +71,9 @@ def serve(
 @pytest.fixture
 def open_page(browser: Any, indexed_store: IndexedStore) -> Iterator[Callable[..., Any]]:  # noqa: F811
     """open_page(url, account=index or None) -> a page with the test wallet of that dev account, and the
-    JSON-RPC methods and indexer paths it asked for (page.rpc_methods, page.indexer_paths), and the first topic
-    of each eth_getLogs filter (page.log_events)."""
+    JSON-RPC methods and indexer paths it asked for (page.rpc_methods, page.indexer_paths), the methods of each
+    HTTP request to the node (page.rpc_batches; "eth_getLogs TOPIC0" for a log filter), and the first topic and
+    block range of each eth_getLogs filter (page.log_events, page.log_ranges)."""
     contexts: list[Any] = []
     store = indexed_store
 
@@ -86,22 +90,29 @@ def open_page(browser: Any, indexed_store: IndexedStore) -> Iterator[Callable[..
         methods: list[str] = []
         paths: list[str] = []
         events: list[str] = []
+        ranges: list[tuple[str, str]] = []
+        batches: list[list[str]] = []
 
         def seen(request: Any) -> None:
             if request.method == "POST" and request.url.rstrip("/") == store.node.url.rstrip("/"):
                 body = json.loads(request.post_data or "{}")
                 calls = body if isinstance(body, list) else [body]
                 methods.extend(call.get("method") for call in calls)
+                batches.append([])
                 for call in calls:
+                    batches[-1].append(str(call.get("method")))
                     if call.get("method") == "eth_getLogs":
-                        topics = (call.get("params") or [{}])[0].get("topics") or [None]
-                        events.append(str(topics[0]).lower())
+                        log_filter = (call.get("params") or [{}])[0]
+                        events.append(str((log_filter.get("topics") or [None])[0]).lower())
+                        ranges.append((str(log_filter.get("fromBlock")), str(log_filter.get("toBlock"))))
+                        batches[-1][-1] += f" {events[-1]}"
             elif "/graphql" in request.url or "/catalog" in request.url or "/status" in request.url:
                 paths.append(request.url.split("/", 3)[3].split("?")[0])
 
         page.on("request", seen)
         page.goto(url)
         page.rpc_methods, page.indexer_paths, page.log_events = methods, paths, events
+        page.log_ranges, page.rpc_batches = ranges, batches
         return page
 
     yield run
@@ -235,10 +246,13 @@ def test_histories_from_the_indexer_match_the_chain(
     connect(without)
     scanned = histories(without)
     assert indexed == scanned
-    # With the indexer no history is read from logs. The workspace in #/sell reads the account's shop profile
+    # With the indexer no history is scanned from logs. The workspace in #/sell reads the account's shop profile
     # (its shipping encryption key) from its ProfileSet log on purpose: that key is never taken from the indexer.
+    # Each order's orderData is read from its Purchased log, in the one block the indexer names.
     profile_set = "0x" + Web3.keccak(text="ProfileSet(address,bytes32,uint8)").hex().removeprefix("0x")
-    assert set(with_index.log_events) <= {profile_set}, with_index.log_events
+    assert set(with_index.log_events) <= {profile_set, PURCHASED}, with_index.log_events
+    bought_in = [r for e, r in zip(with_index.log_events, with_index.log_ranges, strict=True) if e == PURCHASED]
+    assert all(start == end for start, end in bought_in), bought_in
     assert "eth_getLogs" in without.rpc_methods
     assert any(path == "graphql" for path in with_index.indexer_paths)
     if account == B1:
@@ -377,6 +391,61 @@ def test_a_lying_indexer_cannot_change_what_is_paid_or_acted_on(
         expect(buyer.locator(f"article.order[data-order='{hidden.ref}']")).to_have_count(0)
         expect(buyer.locator("article.order")).to_have_count(len(orders) - 1)
         screenshot(buyer, "orders-lying-indexer-1280x800")
+
+
+ALICE = ShippingDetails(name="Alice Moreau", lines=("12 Rue des Lilas",), city="Lyon", postcode="69003", country="FR")
+MALLORY = ShippingDetails(name="Mallory Drop", lines=("1 Parcel Lane",), city="Reno", postcode="89501", country="US")
+
+
+def test_a_lying_indexer_cannot_change_where_an_order_ships(
+    indexed_store: IndexedStore,  # noqa: F811
+    serve: Any,
+    open_page: Any,
+) -> None:
+    """B1 buys with her address sealed to S1's shop key and her own. The proxy hands the seller's inbox and her
+    My orders another address sealed to the same two keys and bound to the same order, which opens as well as
+    hers (HPKE base mode does not say who sealed it): both pages show the chain's address and name the order."""
+    store = indexed_store
+    chain_id, catalog = int(store.w3.eth.chain_id), store.deployment.address
+
+    def public_key(account: int) -> bytes:  # the key the page derives from the wallet's signatures
+        sign = lambda text: sign_text(store.w3, store.accounts[account], text)  # noqa: E731
+        return derive_keypair_checked(sign, chain_id, catalog).public_key
+
+    product_id = 1  # S1's product a (tests/indexer/store.py every_event): escrowed, in stock
+    context = OrderContext(chain_id, catalog, product_id, store.accounts[B1])
+    keys = (public_key(S1), public_key(B1))
+    ref = store.client(B1).buy(product_id, order_data=seal(ALICE, *keys, context)).order
+    forged = seal(MALLORY, *keys, context)
+    store.synced()
+    warning = f"The indexer's details for order {ref} do not match the chain; the chain's are shown."
+    with LyingIndexer(store.url) as liar:
+        liar.order_data = {str(ref): "0x" + forged.hex()}
+        seller = open_page(serve(liar.url), account=S1)
+        connect(seller)
+        view(seller, "#/sell")
+        expect(seller.locator("section.inbox[data-workspace='ready']")).to_be_visible()
+        expect(seller.locator(".indexer-warning")).to_contain_text(warning)
+        seller.locator("button[data-action='unlock']").click()
+        expect(seller.locator(f"article.order[data-order='{ref}'] [data-address='ok']")).to_contain_text("Alice Moreau")
+        expect(seller.locator("#view")).not_to_contain_text("Mallory")
+        assert liar.lies_told > 0
+        # Each order's Purchased log is read from its one block, in the JSON-RPC batch of the view's reads.
+        checks = [batch for batch in seller.rpc_batches if f"eth_getLogs {PURCHASED}" in batch]
+        assert checks and all("eth_call" in batch and "eth_getBlockByNumber" in batch for batch in checks), checks
+        seller.locator("body").evaluate("() => window.scrollTo(0, 0)")
+        screenshot(seller, "inbox-lying-indexer-1280x800")
+        seller.set_viewport_size(PHONE)
+        screenshot(seller, "inbox-lying-indexer-390x844")
+
+        buyer = open_page(serve(liar.url), account=B1)
+        connect(buyer)
+        view(buyer, "#/orders")
+        expect(buyer.locator(".indexer-warning")).to_contain_text(warning)
+        card = buyer.locator(f"article.order[data-order='{ref}']")
+        card.locator("button[data-action='show-address']").click()
+        expect(card.locator(".sent-address[data-open='true']")).to_contain_text("Alice Moreau")
+        expect(buyer.locator("#view")).not_to_contain_text("Mallory")
 
 
 def test_a_reorged_order_leaves_the_page(

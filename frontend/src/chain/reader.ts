@@ -7,6 +7,7 @@ import {
   erc20Abi,
   http,
   keccak256,
+  toEventSelector,
   type Abi,
   type Address,
   type Chain,
@@ -20,6 +21,7 @@ import {
   type Transport,
 } from 'viem';
 import type { Config } from '../config';
+import type { PurchasedEvent, RawLog } from './logs';
 import type { CurrencyInfo } from '../format';
 import {
   abi,
@@ -36,6 +38,7 @@ import {
 const PAGE = 250n; // products per getProducts call: ~150 KB of return data, well inside node limits
 // Blocks per eth_getLogs request: public RPCs commonly refuse wider ranges (10,000 is a common cap).
 const LOG_RANGE = 10_000n;
+const PURCHASED = abi.find((item) => item.type === 'event' && item.name === 'Purchased') as PurchasedEvent;
 
 /** Blocks scanned so far of a log scan, for a view to show. */
 export type ScanProgress = (done: bigint, total: bigint) => void;
@@ -86,6 +89,8 @@ export interface ChainReader {
   /** The purchases of these products with their orderData (the sealed shipping details), oldest first. */
   sales(productIds: readonly bigint[], progress?: ScanProgress): Promise<PurchasedLog[]>;
   reviews(productId: bigint, progress?: ScanProgress): Promise<ReviewedLog[]>;
+  /** The Purchased log of order `orderNo` of `productId` if block `block` has it, else null. */
+  purchaseIn(block: bigint, productId: bigint, orderNo: bigint): Promise<PurchasedLog | null>;
   /** The OrderShipped events of these products. */
   shipments(productIds: readonly bigint[], progress?: ScanProgress): Promise<ShippedLog[]>;
   /** The seller's latest ProfileSet event, or null when it never set a profile. */
@@ -258,6 +263,20 @@ export class Reader implements ChainReader {
     if (!productIds.length) return [];
     const logs = await this.logs('Purchased', { productId: [...productIds] }, progress);
     return logs.map((l) => l.args as PurchasedLog);
+  }
+
+  /**
+   * Check an indexer's word that order `orderNo` of `productId` was placed in block `block`: that block's
+   * Purchased logs of the product (one block, filtered on the indexed product id: no RPC caps such a range),
+   * requested at once so that it rides in the caller's JSON-RPC batch, decoded by the logs chunk.
+   */
+  purchaseIn(block: bigint, productId: bigint, orderNo: bigint): Promise<PurchasedLog | null> {
+    const at = `0x${block.toString(16)}`;
+    const topics = [toEventSelector(PURCHASED), `0x${productId.toString(16).padStart(64, '0')}`];
+    return Promise.all([
+      this.rpc<RawLog[]>('eth_getLogs', [{ address: this.config.address, fromBlock: at, toBlock: at, topics }]),
+      import('./logs'),
+    ]).then(([found, { purchaseOf }]) => purchaseOf(PURCHASED, found, productId, orderNo));
   }
 
   async shipments(productIds: readonly bigint[], progress?: ScanProgress): Promise<ShippedLog[]> {
