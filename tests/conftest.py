@@ -61,7 +61,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
 
     def order(item: pytest.Item) -> int:
-        return rank.get(item.path.relative_to(root).as_posix(), len(rank)) if item.path.is_relative_to(root) else len(rank)
+        inside = item.path.is_relative_to(root)
+        return rank.get(item.path.relative_to(root).as_posix(), len(rank)) if inside else len(rank)
 
     items.sort(key=order)  # stable: each file's tests keep their order
 
