@@ -45,6 +45,8 @@ ACTIONS = {
     "setMetadata": ("paid", "seller", lambda p, o, who: (p, OTHER_DIGEST, RAW), not_seller),
     "delist": ("paid", "seller", lambda p, o, who: (p,), not_seller),
 }
+
+
 @pytest.fixture(scope="module")
 def parties(deployer, seller, buyer, stranger, arbiter):
     return {"deployer": deployer, "stranger": stranger, "seller": seller, "buyer": buyer, "arbiter": arbiter}
