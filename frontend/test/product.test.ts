@@ -2,7 +2,15 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseVariant } from '../src/docs';
 import { rawBlock } from '../src/workspace/ipfs';
-import { MAX_COMBINATIONS, cartesian, optionGroup, productDocument, slug } from '../src/workspace/product';
+import {
+  MAX_COMBINATIONS,
+  cartesian,
+  editedDocuments,
+  optionGroup,
+  productDocument,
+  slug,
+  variantLabel,
+} from '../src/workspace/product';
 
 // What dapp.ipfs.metadata.build_product_metadata gives for the same inputs (with make_variant and
 // dapp.cli.merch.slug, as `dapp list-product --option size=S,M,L` builds them); tests/page/test_workspace.py
@@ -207,5 +215,39 @@ test('bad fields of several options are refused, each named by its row, before a
   assert.throws(
     () => optionGroup('Tee', colours, stock({ 'S/Black': '1', 'S/White': '1', 'M/Black': '', 'M/White': '1' })),
     { message: 'Stock of M/Black: a whole number' },
+  );
+});
+
+test('an edit gives each product of a group its new document, its own options kept; unchanged ones are left out', async () => {
+  const group = optionGroup(TITLE, one('size', 'S, M, L'), () => '1');
+  assert.ok(group);
+  // On chain: S and M have the old document, L already the new one (a save stopped midway, tried again).
+  const onChain = async (title: string, variant: (typeof group.combos)[number]['variant']) => {
+    const block = await rawBlock(productDocument(title, DESCRIPTION, IMAGES, variant));
+    return { metadataDigest: block.digest.toUpperCase().replace('0X', '0x'), metadataCodec: 0n, variant };
+  };
+  const targets = await Promise.all(group.combos.map((c, i) => onChain(i === 2 ? TITLE : 'Old title', c.variant)));
+  const edits = await editedDocuments(TITLE, DESCRIPTION, IMAGES, targets);
+  assert.deepEqual(
+    edits.map((e) => variantLabel(e.target.variant!)),
+    ['S', 'M'],
+  );
+  assert.deepEqual(
+    edits.map((e) => e.block.cid),
+    PYTHON_CIDS.slice(0, 2),
+  );
+  assert.deepEqual(await editedDocuments(TITLE, DESCRIPTION, IMAGES, targets.slice(2)), []);
+  // A product without options: no variant in its document; a dag-pb document on chain is always replaced.
+  const plain = {
+    metadataDigest: (await rawBlock(productDocument('Mug', '', []))).digest,
+    metadataCodec: 1,
+    variant: null,
+  };
+  assert.equal((await editedDocuments('Mug', '', [], [plain])).length, 1);
+  assert.equal((await editedDocuments('Mug', '', [], [{ ...plain, metadataCodec: 0 }])).length, 0);
+  await assert.rejects(editedDocuments('  ', '', [], [plain]), { message: 'Title: must not be empty' });
+  assert.equal(
+    variantLabel({ group: 'g', options: { size: 'M', colour: 'Black' }, choices: { colour: ['Black'], size: ['M'] } }),
+    'Black/M',
   );
 });

@@ -1,8 +1,9 @@
-// Seller (`#/sell`), the artist's workspace: the orders to handle, the products (price and stock edits) and
-// the payments ready to withdraw. The order inbox (addresses decrypted, CSV, new orders live, ship with an
-// encrypted tracking note) and the shop's profile with its encryption key come from ../workspace, a lazy
-// chunk the desk waits for; without it (it failed to load, or a test renders to a string) the orders show as
-// plain cards.
+// Seller (`#/sell`), the artist's workspace: the orders to handle, the products (price and stock edits; the
+// workspace edits description and photos) and the payments ready to withdraw. The order inbox (addresses
+// decrypted, CSV, new orders live, ship with an encrypted tracking note) and the shop's profile with its
+// encryption key come from ../workspace, a lazy chunk the desk waits for; without it (it failed to load, or a
+// test renders to a string) the orders show as plain cards.
+import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { Address, Hex } from 'viem';
 import { act } from '../actions';
@@ -179,7 +180,11 @@ export function SellerDesk({
         {products.length ? (
           <div class="seller-products">
             {products.map((p) => (
-              <ProductRow key={String(p.id)} product={p} />
+              <ProductRow
+                key={String(p.id)}
+                product={p}
+                edit={workspace && <workspace.EditDocument shop={shop} product={p} products={products} />}
+              />
             ))}
           </div>
         ) : (
@@ -193,8 +198,9 @@ export function SellerDesk({
 }
 
 /** A product's price and stock, editable. A field the seller typed in keeps what they typed across
- * re-renders; a field nobody touched shows the chain's current value. */
-function ProductRow({ product }: { product: Product }) {
+ * re-renders; a field nobody touched shows the chain's current value. `edit`: the workspace's description
+ * and photos editor. */
+function ProductRow({ product, edit }: { product: Product; edit?: ComponentChildren }) {
   const shop = useShop();
   const fmt = money(shop, product.currency);
   const [price, setPrice] = useState<string | null>(null);
@@ -281,6 +287,7 @@ function ProductRow({ product }: { product: Product }) {
             </button>
           </div>
         ) : null}
+        {product.listed && edit}
         <p class="small warn-text">{error}</p>
       </div>
     </article>

@@ -1,10 +1,8 @@
 // List a product from the page: title, description, photos, price in ETH or a token the shop prices in,
-// stock, handling time, escrow window, arbiter. Photos are re-encoded through a canvas (resized, and a
-// canvas keeps no EXIF: no location, no camera serial), each to one raw block of at most 256 KiB, so the
-// page's CIDs are the ones `ipfs add --cid-version=1 --raw-leaves` and `dapp cid` give without chunking
-// (a photo that would not fit even at 640 px is refused, and the message says so). The product@1 document
-// is canonical JSON as dapp.ipfs.metadata builds it (product.ts). Every CID the node reports is checked against
-// the page's before listProduct goes on chain; the listing is simulated before anything is uploaded. With
+// stock, handling time, escrow window, arbiter. Photos are prepared as photos.tsx says (resized, no EXIF, one
+// raw block each). The product@1 document is canonical JSON as dapp.ipfs.metadata builds it (product.ts).
+// Every CID the node reports is checked against the page's before listProduct goes on chain; the listing is
+// simulated before anything is uploaded. With
 // options (up to 3, such as size and colour) the form lists a group as `dapp list-product --option` does: one
 // document and one listProduct per combination of values (the contract lists one product per call), the photos
 // shared; if one fails midway the message names the combinations already listed.
@@ -14,8 +12,9 @@ import type { Product } from '../chain/contract';
 import { parseUnits } from '../format';
 import type { Shop } from '../state';
 import { ipfsApi } from './inbox';
-import { MAX_BLOCK, apiUrl, putBlock, rawBlock, type RawBlock } from './ipfs';
+import { apiUrl, putBlock, rawBlock } from './ipfs';
 import { kit } from './kit';
+import { PhotoField, photoCount, putPhotos, type Photo } from './photos';
 import {
   MAX_COMBINATIONS,
   andList,
@@ -32,10 +31,6 @@ import {
 } from './product';
 
 const ZERO_ADDRESS = '0x0000000000000000000000000000000000000000';
-export const MAX_PHOTO_BYTES = 20 * 1024 * 1024; // what a phone camera gives, with room; a 30 MB file is refused
-const MAX_PHOTOS = 6;
-const LONG_SIDE = 1600;
-const MIN_LONG_SIDE = 640;
 const DAY = 86400;
 const NO_OPTION: OptionField = { name: '', values: '' };
 const PLACEHOLDERS = [
@@ -49,56 +44,6 @@ const perWhat = (names: readonly string[]) => (names.length === 1 ? names[0]! : 
 
 /** A word for the shell: quoted when it holds anything but plain characters. */
 const shellWord = (word: string) => (/^[\w.,=/:@+-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`);
-
-export interface Photo {
-  name: string;
-  bytes: Uint8Array;
-  block: RawBlock;
-  url: string;
-  width: number;
-  height: number;
-}
-
-const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
-
-/** A photo file made ready to publish: checked, resized, re-encoded as JPEG (no EXIF), one raw block. */
-export async function preparePhoto(file: File): Promise<Photo> {
-  if (file.size > MAX_PHOTO_BYTES) {
-    throw new Error(`${file.name} is ${mb(file.size)}; a photo can be at most ${mb(MAX_PHOTO_BYTES)}`);
-  }
-  if (!file.type.startsWith('image/')) {
-    throw new Error(`${file.name} is not an image (${file.type || 'unknown type'}): choose a JPEG, PNG or WebP photo`);
-  }
-  let bitmap: ImageBitmap;
-  try {
-    bitmap = await createImageBitmap(file);
-  } catch {
-    throw new Error(`${file.name} is not an image this browser can read`);
-  }
-  try {
-    for (let side = LONG_SIDE; side >= MIN_LONG_SIDE; side = Math.floor(side * 0.8)) {
-      const scale = Math.min(1, side / Math.max(bitmap.width, bitmap.height));
-      const width = Math.max(1, Math.round(bitmap.width * scale));
-      const height = Math.max(1, Math.round(bitmap.height * scale));
-      const canvas = document.createElement('canvas');
-      canvas.width = width;
-      canvas.height = height;
-      const context = canvas.getContext('2d');
-      if (!context) throw new Error('this browser cannot draw images (no canvas)');
-      context.fillStyle = '#fff'; // a transparent PNG gets a white background, as JPEG has no alpha
-      context.fillRect(0, 0, width, height);
-      context.drawImage(bitmap, 0, 0, width, height);
-      const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/jpeg', 0.85));
-      if (!blob) throw new Error(`${file.name} could not be re-encoded`);
-      if (blob.size > MAX_BLOCK) continue;
-      const bytes = new Uint8Array(await blob.arrayBuffer());
-      return { name: file.name, bytes, block: await rawBlock(bytes), url: URL.createObjectURL(blob), width, height };
-    }
-  } finally {
-    bitmap.close();
-  }
-  throw new Error(`${file.name} does not fit in 256 KiB even at ${MIN_LONG_SIDE} px (one IPFS block); crop it`);
-}
 
 /** Days as typed ("3", "0.5") to whole seconds; null when it is not a number of days. */
 function days(text: string): number | null {
@@ -205,28 +150,6 @@ export function ListingPanel({
   const info = (c: string) =>
     c === ZERO_ADDRESS ? { symbol: 'ETH', decimals: 18 } : (shop.reader.tokens.get(c) ?? { symbol: c, decimals: 18 });
 
-  const addPhotos = async (files: FileList | null) => {
-    if (!files?.length) return;
-    setProblem('');
-    setPreparing(true);
-    const ready: Photo[] = [];
-    const refused: string[] = [];
-    for (const file of Array.from(files)) {
-      if (photos.length + ready.length >= MAX_PHOTOS) {
-        refused.push(`at most ${MAX_PHOTOS} photos`);
-        break;
-      }
-      try {
-        ready.push(await preparePhoto(file));
-      } catch (error) {
-        refused.push((error as Error).message);
-      }
-    }
-    setPhotos([...photos, ...ready]);
-    setPreparing(false);
-    if (refused.length) setProblem(`Photo refused: ${refused.join('; ')}.`);
-  };
-
   const list = async () => {
     setProblem('');
     setListed(null);
@@ -241,7 +164,7 @@ export function ListingPanel({
         info(currency).decimals,
         account,
       );
-      const images = photos.map((p) => p.block.cid);
+      const images = photos.map((p) => p.cid);
       documents = group
         ? group.combos.map((c) => productDocument(name, description, images, c.variant))
         : [productDocument(name, description, images)];
@@ -272,7 +195,7 @@ export function ListingPanel({
     const count = docs.length;
     const label = (i: number) => (group ? `${group.combos[i]!.label} (${i + 1} of ${count})` : '');
     let reached = -1; // the listing being sent: those before it are confirmed (runSteps goes in order)
-    const photoWords = `${photos.length} photo${photos.length === 1 ? '' : 's'}`;
+    const photoWords = photoCount(photos.length);
     const ok = await act(shop, `List “${name.trim()}”`, terms.currency, (wallet) => [
       {
         label: group
@@ -283,7 +206,7 @@ export function ListingPanel({
         send: async () => {
           // a listing the chain would refuse uploads nothing (the group's differ only in stock)
           await shop.node.simulate(calls[0]!, wallet.account);
-          for (const photo of photos) await putBlock(endpoint, photo.bytes, photo.block);
+          await putPhotos(endpoint, photos);
           for (const [i, doc] of docs.entries()) await putBlock(endpoint, documents[i]!, doc);
           return docs.map((d) => d.cid);
         },
@@ -339,35 +262,7 @@ export function ListingPanel({
           Description
           <textarea rows={3} value={description} onInput={(e) => setDescription(e.currentTarget.value)} />
         </label>
-        <label>
-          Photos (resized in your browser, location and camera data removed)
-          <input
-            type="file"
-            accept="image/*"
-            multiple
-            aria-label="Photos"
-            onChange={(e) => {
-              void addPhotos(e.currentTarget.files);
-              e.currentTarget.value = '';
-            }}
-          />
-        </label>
-        {photos.length || preparing ? (
-          <div class="photo-strip">
-            {photos.map((p, i) => (
-              <figure key={p.block.cid} data-cid={p.block.cid}>
-                <img src={p.url} alt={p.name} width={96} height={96} />
-                <figcaption class="small muted">
-                  {`${p.width}×${p.height} · ${Math.ceil(p.bytes.length / 1024)} KB `}
-                  <button class="link" type="button" onClick={() => setPhotos(photos.filter((_, j) => j !== i))}>
-                    remove
-                  </button>
-                </figcaption>
-              </figure>
-            ))}
-            {preparing ? <span class="small muted">Preparing…</span> : null}
-          </div>
-        ) : null}
+        <PhotoField photos={photos} onChange={setPhotos} onProblem={setProblem} onBusy={setPreparing} />
         <div class="listing-row">
           <label>
             Price

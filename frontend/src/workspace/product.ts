@@ -3,6 +3,7 @@
 // A group of options (sizes) is one document per value, each with its "variant" (MERCH-SPEC §1); the form's
 // option fields are checked here, with the CLI's rules and messages in the form's words, before anything is sent.
 import { parseVariant, type Variant } from '../docs';
+import { rawBlock, type RawBlock } from './ipfs';
 
 const PRODUCT_SCHEMA = 'ownerless-store/product@1';
 // eslint-disable-next-line no-control-regex
@@ -176,4 +177,43 @@ export function optionGroup(
   );
   if (refused) throw new Error(`Values of ${refused[0]}: only text, without spaces around a value`);
   return { group, names, combos };
+}
+
+/** A product's own values of its group's options, in the group's order: "M/Black". */
+export const variantLabel = (variant: Variant) =>
+  comboLabel(Object.keys(variant.choices).map((n) => variant.options[n]!));
+
+/** A product as the edit form sees it: its document on chain and its place in a group (kept as it is). */
+export interface EditTarget {
+  metadataDigest: string;
+  metadataCodec: number | bigint;
+  variant: Variant | null;
+}
+
+export interface EditedDocument<T extends EditTarget> {
+  target: T;
+  bytes: Uint8Array;
+  block: RawBlock;
+}
+
+/**
+ * The new document of each target whose document the edit changes (each keeps its own `variant`); a target
+ * whose new document is the one on chain is left out. Throws the first problem with the fields in words.
+ */
+export async function editedDocuments<T extends EditTarget>(
+  name: string,
+  description: string,
+  images: readonly string[],
+  targets: readonly T[],
+): Promise<EditedDocument<T>[]> {
+  const built = targets.map((target) => ({
+    target,
+    bytes: productDocument(name, description, images, target.variant ?? undefined),
+  }));
+  const edited = await Promise.all(built.map(async (b) => ({ ...b, block: await rawBlock(b.bytes) })));
+  return edited.filter(
+    ({ target, block }) =>
+      Number(target.metadataCodec) !== block.codec ||
+      target.metadataDigest.toLowerCase() !== block.digest.toLowerCase(),
+  );
 }
