@@ -498,6 +498,162 @@ def test_a_group_stopped_midway_names_what_was_listed(
     assert metadata.variant == make_variant("tour-cap", {"size": "S"}, {"size": ["S", "M", "L"]})
 
 
+def document_of(shop: Shop, product_id: int) -> Any:
+    """The product's document on chain, fetched from Kubo and parsed (verified against its CID)."""
+    (*_, digest, codec, _listed) = shop.product(product_id)
+    cid = Cid(bytes(digest), int(codec))
+    return parse_product_metadata(cid, shop.kubo.cat(cid))
+
+
+def show(element: Any) -> None:
+    """Scroll `element`'s top to just under the page's sticky header (for a screenshot)."""
+    element.evaluate("e => window.scrollTo(0, e.getBoundingClientRect().top + window.scrollY - 80)")
+
+
+def test_the_artist_edits_a_products_description_and_replaces_its_photo(
+    shop: Shop, publish: Any, open_page: Any, kubo_daemon: Any, tmp_path: Path
+) -> None:
+    """Issue 17 §3, edit: the form starts from the verified document on chain; a new title and description and
+    a photo replaced (prepared as the listing form prepares it) go to IPFS, then one setMetadata: the digest
+    changes and the terms version goes up. A buyer whose page still had the old terms is refused by the
+    contract in words and shown the new description; the catalog card shows the new title and photo."""
+    title, description = "Tour Poster 2026", "A2, matte paper."
+    pid = shop.list_product(title, description=description, kind="poster", hue=0.7, escrow=0)
+    before = shop.product(pid)
+    old = document_of(shop, pid)
+    url = publish(shop.page_config(ipfs_api=kubo_daemon.info.api_url)).path_url
+    buyer = open_page(f"{url}#/product/{pid}", account=2)
+    expect(buyer.locator("article.product h1")).to_have_text(title)
+    connect(buyer)
+
+    seller = open_page(f"{url}#/sell", account=1)
+    connect(seller)
+    row = seller.locator(f"article.seller-product[data-product='{pid}']")
+    row.locator("button[data-action='edit-document']").click()
+    form = row.locator("section.edit-document")
+    expect(form.get_by_label("Title")).to_have_value(title)
+    expect(form.get_by_label("Description")).to_have_value(description)
+    expect(form.locator(".photo-strip figure")).to_have_count(1)
+    expect(form.locator(".photo-strip figure")).to_have_attribute("data-cid", old.images[0])
+    expect(form.locator(".terms-note")).to_have_text(
+        "Saving changes the product's terms version: buyers with the product page open will be asked to reload "
+        "before they can buy (nothing is charged); open orders keep the terms they bought under."
+    )
+    new_title, new_description = "Tour Poster 2026, signed", "A2, matte paper.\nSigned and numbered by the band."
+    form.get_by_label("Title").fill(new_title)
+    form.get_by_label("Description").fill(new_description)
+    form.get_by_label("Photos").set_input_files(str(camera_jpeg(seller, tmp_path / "IMG_6001.jpg", 40)))
+    expect(form.locator(".photo-strip figure")).to_have_count(2)
+    show(row)
+    screenshot(seller, "edit-product-1280x800")
+    seller.set_viewport_size(PHONE)
+    assert seller.evaluate("document.documentElement.scrollWidth") == PHONE["width"]  # nothing wider than a phone
+    show(form)
+    screenshot(seller, "edit-product-390x844")
+    seller.set_viewport_size(LAPTOP)
+    figures = form.locator(".photo-strip figure")
+    form.get_by_label("Move photo 2 earlier").click()  # the new photo first (the card's), then the old one gone
+    expect(figures.first).to_have_attribute("data-new", "true")
+    form.get_by_label("Remove photo 2").click()
+    expect(figures).to_have_count(1)
+    expect(figures).to_have_attribute("data-new", "true")
+
+    card = transact(seller, form.locator("button[data-action='save-document']").click)
+    expect(card.locator(".tx-label")).to_have_text(["Add 1 photo and the description to IPFS", "Update it on chain"])
+    expect(row.locator("[data-edited]")).to_have_text("Saved: the new description is on chain.")
+    expect(row.locator("section.edit-document")).to_have_count(0)
+    expect(row.locator(".name")).to_have_text(new_title)
+
+    # On chain: a new digest, the terms version bumped, nothing else changed; the document the CLI would build.
+    after = shop.product(pid)
+    assert after[-3] != before[-3] and after[-2] == 0
+    assert (before[9], after[9]) == (0, 1)
+    assert after[:9] == before[:9] and after[-1] is True
+    new = document_of(shop, pid)
+    assert (new.name, new.description, new.variant) == (new_title, new_description, None)
+    assert len(new.images) == 1 and new.images != old.images
+    assert str(build_product_metadata(new_title, new_description, list(new.images))[1]) == str(new.cid)
+    photo = shop.kubo.cat(new.images[0])
+    assert photo[:2] == b"\xff\xd8" and GPS_MARKER not in photo and b"Exif" not in photo
+
+    # The buyer's page still shows the old terms: the purchase is refused in words, nothing is charged, and
+    # the page shows the new description.
+    buyer.get_by_role("button", name="Buy now").click()
+    refused = buyer.locator(".tx-card").last
+    expect(refused).to_have_attribute("data-status", "reverted")
+    expect(refused).to_have_attribute("data-error", "CatalogTermsChanged")
+    expect(refused.locator(".tx-message")).to_have_text(
+        "The seller changed this listing since you opened this page. Nothing was charged: read the listing again "
+        "before buying."
+    )
+    expect(buyer.locator("article.product h1")).to_have_text(new_title)
+    expect(buyer.locator(".description .prose")).to_have_text(new_description)
+    expect(buyer.locator(f".gallery img[src*='{new.images[0]}']")).to_be_visible()
+    assert shop.product(pid)[8] == 0  # no order
+    transact(buyer, buyer.get_by_role("button", name="Buy now").click)  # under the new terms it goes through
+    assert shop.order(pid, 1)[8] == 4  # paid directly: completed
+
+    seller.goto(f"{url}#/")
+    catalog_card = seller.locator(f"a.card[data-product='{pid}']")
+    expect(catalog_card).to_contain_text(new_title)
+    expect(catalog_card.locator(f"img[src*='{new.images[0]}']")).to_have_count(1)
+
+
+def test_editing_a_product_of_a_group_edits_the_group(
+    shop: Shop, publish: Any, open_page: Any, kubo_daemon: Any
+) -> None:
+    """MERCH-SPEC §1: the group's card shows its first product's title and photos, so the form edits every
+    listed product of the group, one setMetadata each, each keeping its own size; a delisted one is left as it
+    is. Saving again with nothing changed sends nothing."""
+    sizes = ["S", "M", "L"]
+    ids = []
+    for size in sizes:
+        variant = {"group": "tour-tee", "options": {"size": size}, "choices": {"size": sizes}}
+        ids.append(shop.list_product("Tour Tee", document=shop.variant_document("Tour Tee", variant, hue=0.3)))
+    shop.send(shop.catalog.functions.delist(ids[2]), shop.seller)
+    images = document_of(shop, ids[0]).images
+    url = publish(shop.page_config(ipfs_api=kubo_daemon.info.api_url)).path_url
+    seller = open_page(f"{url}#/sell", account=1)
+    connect(seller)
+    row = seller.locator(f"article.seller-product[data-product='{ids[1]}']")
+    expect(
+        seller.locator(f"article.seller-product[data-product='{ids[2]}'] [data-action='edit-document']")
+    ).to_have_count(0)
+    row.locator("button[data-action='edit-document']").click()
+    form = row.locator("section.edit-document")
+    expect(form).to_have_attribute("data-targets", f"{ids[0]} {ids[1]}")
+    expect(form.locator("[data-group-edit]")).to_have_text(
+        "This edits all 2 products of the group (S, M), one transaction each; each keeps its own size, price and "
+        "stock. Delisted ones (L) are left as they are."
+    )
+    expect(form.get_by_label("Title")).to_have_value("Tour Tee")
+    show(row)
+    screenshot(seller, "edit-group-1280x800")
+    form.get_by_label("Description").fill("Organic cotton, printed in Lisbon.")
+    card = transact(seller, form.locator("button[data-action='save-document']").click)
+    expect(card.locator(".tx-label")).to_have_text(
+        ["Add 2 descriptions to IPFS", "Update S (1 of 2) on chain", "Update M (2 of 2) on chain"]
+    )
+    expect(row.locator("[data-edited]")).to_have_text("Saved: the new description of S and M is on chain.")
+    for pid, size in zip(ids, sizes, strict=True):
+        document = document_of(shop, pid)
+        assert document.variant == make_variant("tour-tee", {"size": size}, {"size": sizes})
+        assert document.images == images
+        edited = size != "L"
+        assert document.description == ("Organic cotton, printed in Lisbon." if edited else "")
+        assert shop.product(pid)[9] == int(edited)  # the terms version
+
+    # Nothing changed since: said, and nothing sent.
+    blocks = shop.w3.eth.block_number
+    row.locator("button[data-action='edit-document']").click()
+    expect(form.get_by_label("Description")).to_have_value("Organic cotton, printed in Lisbon.")
+    form.locator("button[data-action='save-document']").click()
+    expect(form.locator("[data-problem='edit']")).to_have_text(
+        "Nothing changed: this title, description and these photos are already on chain. Nothing was sent."
+    )
+    assert shop.w3.eth.block_number == blocks
+
+
 def test_on_the_demo_the_inbox_reads_the_seeded_addresses_and_a_product_is_listed(tmp_path: Path, browser: Any) -> None:
     """`dapp up` as a newcomer runs it: the sample seller's inbox decrypts the seeded orders' addresses, and a
     product listed from the page (through the demo's own Kubo API) appears in the catalog; the time from the

@@ -246,7 +246,7 @@ export function EditDocument({
       ) : null}
       <div class="actions">
         <button class="btn primary" type="button" data-action="save-document" disabled={preparing} onClick={save}>
-          {group ? `Save for all ${targets.length}` : 'Save description and photos'}
+          {group ? `Save for all ${targets.length}` : 'Save changes'}
         </button>
         <button class="btn ghost" type="button" onClick={() => setForm({ status: 'closed' })}>
           Cancel

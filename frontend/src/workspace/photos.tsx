@@ -145,22 +145,24 @@ export function PhotoField({
                 {p.upload
                   ? `${p.upload.width}×${p.upload.height} · ${Math.ceil(p.upload.bytes.length / 1024)} KB `
                   : 'on IPFS '}
-                {photos.length > 1 ? (
+                {i ? (
                   <>
                     <button
                       class="link"
                       type="button"
                       aria-label={`Move photo ${i + 1} earlier`}
-                      disabled={!i}
                       onClick={() => move(i, i - 1)}
                     >
                       ←
                     </button>{' '}
+                  </>
+                ) : null}
+                {i < photos.length - 1 ? (
+                  <>
                     <button
                       class="link"
                       type="button"
                       aria-label={`Move photo ${i + 1} later`}
-                      disabled={i === photos.length - 1}
                       onClick={() => move(i, i + 1)}
                     >
                       →
