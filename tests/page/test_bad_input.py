@@ -20,8 +20,9 @@ to sign the key message, a wallet that does not sign deterministically, a tamper
 the listing form, a 30 MB photo, a file that is not an image and one that only claims to be, and options
 (sizes) with a value twice, an empty value, more than 20 values or a bad option name; with a second option
 (colours), a name given twice, values without a name, a value twice, or more combinations than the page
-lists at once. On the buyer's
-card, a tracking note whose block from the gateway is not the one the OrderShipped event names.
+lists at once; editing a listed product's description and photos: an empty title, a file that is not an
+image, and a document unchanged (nothing to send). On the buyer's card, a tracking note whose block from the
+gateway is not the one the OrderShipped event names.
 
 Cells left out, because the page takes no such input: a keystore and its password (the page signs
 through the browser wallet; the burner keeps its key in the browser), and a currency address typed by a
@@ -521,6 +522,32 @@ def listing_options(option: str, values: str, message: str, *more: tuple[str, st
     return steps
 
 
+def edit_document(title: str | None, file: tuple[str, int] | None, message: str) -> Steps:
+    """Open the mug's "Edit description and photos" form, then choose `file` (name, bytes of text) as a photo,
+    or type `title` (None: leave it) and save: refused in words, nothing uploaded or sent."""
+
+    def steps(page: Any, w: World) -> None:
+        connect(page)
+        row = page.locator(f"article.seller-product[data-product='{w.ids['mug']}']")
+        row.locator("button[data-action='edit-document']").click()
+        form = row.locator("section.edit-document")
+        expect(form.get_by_label("Title")).to_have_value("Enamel Mug")
+        if title is not None:
+            form.get_by_label("Title").fill(title)
+        if file is not None:
+            path = w.tmp / file[0]
+            path.write_bytes(b"x" * file[1])
+            form.get_by_label("Photos").set_input_files(str(path))
+            expect(form.locator("[data-problem='edit']")).to_have_text(message)
+            expect(form.locator(".photo-strip figure")).to_have_count(1)  # the mug's own photo only
+            return
+        form.locator("button[data-action='save-document']").click()
+        expect(form.locator("[data-problem='edit']")).to_have_text(message)
+        expect(page.locator(".tx-card")).to_have_count(0)
+
+    return steps
+
+
 def tampered_address(page: Any, w: World) -> None:
     show_addresses(page, w)
     failed = parcel(page, w, 2).locator("[data-address='failed']")
@@ -628,6 +655,12 @@ ROWS = [
     row("options-too-many-combinations", sell_page, listing_options("size", ",".join(f"S{n}" for n in range(20)),
         "Options: 20 values of size and 20 of colour make 400 products; the page lists at most 100 at once "
         "(each is its own transaction)", ("colour", ",".join(f"C{n}" for n in range(20)))), account=1),
+    row("edit-empty-title", sell_page, edit_document(" ", None, "Title: must not be empty"), account=1),
+    row("edit-photo-not-an-image", sell_page, edit_document(None, ("notes.txt", 200),
+        "Photo refused: notes.txt is not an image (text/plain): choose a JPEG, PNG or WebP photo."), account=1),
+    row("edit-unchanged", sell_page, edit_document(None, None,
+        "Nothing changed: this title, description and these photos are already on chain. Nothing was sent."),
+        account=1),
     # --- a token address that is not a token -----------------------------------------------------
     row("token-not-a-token", product("not_a_token"), not_a_token),
     # --- ids -------------------------------------------------------------------------------------
