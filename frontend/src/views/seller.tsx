@@ -287,7 +287,7 @@ function ProductRow({ product, edit }: { product: Product; edit?: ComponentChild
             </button>
           </div>
         ) : null}
-        {product.listed && edit}
+        {edit}
         <p class="small warn-text">{error}</p>
       </div>
     </article>

@@ -182,6 +182,7 @@ export function EditDocument({
     }
   };
 
+  if (!product.listed) return null; // setMetadata is for listed products
   if (form.status !== 'open') {
     return (
       <div class="edit-document-action">
