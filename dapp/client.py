@@ -28,7 +28,7 @@ from dapp.exceptions import (
     NetworkError,
     NotDeployedError,
 )
-from dapp.indexer.reader import IndexerFallbackWarning, IndexerReader
+from dapp.indexer.reader import IndexedPurchase, IndexerFallbackWarning, IndexerReader
 from dapp.ipfs.cid import Cid, Codec
 from dapp.liveness import DEV_CHAIN_IDS, stale_reason
 from dapp.registry import Deployment
@@ -270,16 +270,61 @@ class CatalogClient:
 
     def seller_orders(self, seller: str) -> list[tuple[Order, bytes]]:
         """A seller's inbox: every order of its products with the order's orderData, oldest first: from the
-        indexer, else the ProductListed and Purchased events (one log query each) and the views."""
+        indexer (the orderData read from the chain, in the block the indexer names for each purchase), else
+        the ProductListed and Purchased events (one log query each) and the views."""
         seller = check_address("seller", seller)
-        indexed = self._indexed(lambda indexer: _indexed_seller_orders(indexer, seller))
-        if indexed is None:
+        indexed = self._indexed(lambda indexer: _indexed_seller_purchases(indexer, seller))
+        if indexed is not None:
+            pairs = list(zip((p.order for p in indexed), self._chain_order_data(indexed), strict=True))
+        else:
             ids = self.product_ids_of(seller)
             data = {ref: order_data for ref, _, order_data in self.purchases(ids)} if ids else {}
-            indexed = [(o, data.get(o.ref, b"")) for pid in ids for o in self.orders(pid)]
+            pairs = [(o, data.get(o.ref, b"")) for pid in ids for o in self.orders(pid)]
         return sorted(
-            indexed, key=lambda pair: (pair[0].placed_at or pair[0].shipped_at, pair[0].product_id, pair[0].order_no)
+            pairs, key=lambda pair: (pair[0].placed_at or pair[0].shipped_at, pair[0].product_id, pair[0].order_no)
         )
+
+    def _chain_order_data(self, rows: Sequence[IndexedPurchase]) -> list[bytes]:
+        """The orderData of each of the indexer's rows as its Purchased event has it. An indexer's bytes are
+        never used: HPKE base mode does not authenticate the sender and the seller's key is public, so an
+        indexer could hand the seller a forged address sealed to it and bound to the right order. Each row
+        names the block of its purchase: that block's Purchased logs of the rows' products are read (one
+        single-block eth_getLogs per block, on the indexed product topic: no RPC caps such a range); a
+        purchase not in the block named is looked for in one log scan. Each row the chain contradicts is
+        reported through the warning callback."""
+        head = int(self.w3.eth.block_number) if rows else 0
+        wanted: dict[int, set[int]] = {}
+        for row in rows:
+            if row.block_number is not None and self.deployed_on_block <= row.block_number <= head:
+                wanted.setdefault(row.block_number, set()).add(row.order.product_id)
+        found: dict[tuple[OrderRef, int], bytes] = {}
+        for block, product_ids in sorted(wanted.items()):
+            for ref, at, data in self.purchases(sorted(product_ids), from_block=block, to_block=block):
+                found[ref, at] = data
+        missing = [r for r in rows if r.block_number is None or (r.order.ref, r.block_number) not in found]
+        scanned: dict[OrderRef, bytes] = {}
+        if missing:
+            ids = sorted({r.order.product_id for r in missing})
+            scanned = {ref: data for ref, _, data in self.purchases(ids)}
+        out: list[bytes] = []
+        for row in rows:
+            ref = row.order.ref
+            chain = found.get((ref, row.block_number)) if row.block_number is not None else None
+            if chain is None:
+                where = "gives no block" if row.block_number is None else f"names block {row.block_number}"
+                if ref in scanned:
+                    self._warn(
+                        f"the indexer {where} for the purchase of order {ref}, which the chain has elsewhere: "
+                        "its orderData is read from the chain's logs instead"
+                    )
+                else:
+                    self._warn(f"the chain has no purchase of the indexer's order {ref}: no orderData is used")
+                out.append(scanned.get(ref, b""))
+                continue
+            if (row.order_data or b"") != chain:
+                self._warn(f"the indexer's orderData of order {ref} differs from the chain's: the chain's is used")
+            out.append(chain)
+        return out
 
     def product_ids_of(self, seller: str, from_block: int | None = None, to_block: int | None = None) -> list[int]:
         """The ids of the products `seller` listed in [from_block (default: the deployment block), to_block]."""
@@ -589,12 +634,12 @@ def _warn(message: str) -> None:
     warnings.warn(message, IndexerFallbackWarning, stacklevel=4)
 
 
-def _indexed_seller_orders(indexer: IndexerReader, seller: str) -> list[tuple[Order, bytes]]:
-    found: list[tuple[Order, bytes]] = []
+def _indexed_seller_purchases(indexer: IndexerReader, seller: str) -> list[IndexedPurchase]:
+    found: list[IndexedPurchase] = []
     cursor: str | None = None
     while True:
-        page, cursor = indexer.orders_for_seller(seller, after=cursor)
-        found += [(o, indexer.order_data(o.ref) or b"") for o in page]
+        page, cursor = indexer.seller_purchases(seller, after=cursor)
+        found += page
         if cursor is None:
             return found
 

@@ -55,6 +55,17 @@ class SearchHit:
     listed: bool
 
 
+@dataclass(frozen=True)
+class IndexedPurchase:
+    """An order as the indexer has it, with what it says of the order's Purchased event: its orderData
+    (None: none given, or not hex) and the block it was emitted in (None: none given, or not a block
+    number). The client checks both against the chain: the indexer only says where to look."""
+
+    order: Order
+    order_data: bytes | None
+    block_number: int | None
+
+
 _PRODUCT_FIELDS = """id seller currency price stock handlingTime escrowWindow arbiter orderCount termsVersion
 ratingCount ratingSum metadataDigest metadataCodec listed"""
 _ORDER_FIELDS = """productId orderNo buyer currency quantity unitPrice amount termsVersion state placedAt shippedAt
@@ -197,15 +208,24 @@ class IndexerReader:
         self, seller: str, limit: int = 100, after: str | None = None
     ) -> tuple[list[Order], str | None]:
         """A seller's inbox, newest first, a page at a time: (orders, cursor of the next page or None)."""
+        page, cursor = self.seller_purchases(seller, limit, after)
+        return [p.order for p in page], cursor
+
+    def seller_purchases(
+        self, seller: str, limit: int = 100, after: str | None = None
+    ) -> tuple[list[IndexedPurchase], str | None]:
+        """`orders_for_seller` with each order's orderData and purchase block, in the same query."""
         text = f"""query Inbox($who: String!, $after: String) {{
           orders(where: {{seller: $who}}, orderBy: "position", orderDirection: "desc", limit: {limit}, after: $after) {{
-            items {{ {_ORDER_FIELDS} }}
+            items {{ {_ORDER_FIELDS} orderData blockNumber }}
             pageInfo {{ hasNextPage endCursor }}
           }}
         }}"""
         page = self.query(text, {"who": seller.lower(), "after": after})["orders"]
         cursor = page["pageInfo"]["endCursor"] if page["pageInfo"]["hasNextPage"] else None
-        return [_order(row) for row in page["items"]], cursor
+        rows = [IndexedPurchase(_order(r), _bytes_or_none(r["orderData"]), _block_or_none(r["blockNumber"]))
+                for r in page["items"]]  # fmt: skip
+        return rows, cursor
 
     def products_of(self, seller: str) -> list[Product]:
         rows = self._all("products", _PRODUCT_FIELDS, "{seller: $who}", {"who": ("String!", seller.lower())})
@@ -251,6 +271,25 @@ class IndexerReader:
             )
             for row in items
         ]
+
+
+def _bytes_or_none(value: object) -> bytes | None:
+    if not isinstance(value, str) or not value.startswith("0x"):
+        return None
+    try:
+        return bytes.fromhex(value[2:])
+    except ValueError:
+        return None
+
+
+def _block_or_none(value: object) -> int | None:
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return None
+    try:
+        block = int(value)
+    except ValueError:
+        return None
+    return block if block >= 0 else None
 
 
 def _order(row: dict[str, Any]) -> Order:

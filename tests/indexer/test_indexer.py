@@ -17,7 +17,10 @@ from dapp.indexer.reader import IndexerReader
 from dapp.indexer.service import wait_synced
 from dapp.nodes import AnvilNode
 from dapp.registry import Registry
+from dapp.shipping import OrderContext, ShippingDetails, derive_keypair_checked, seal
+from dapp.transactions.signers import sign_text
 from dapp.types import ETH, Order, OrderRef, Product
+from tests.support.lying_indexer import LyingIndexer
 
 from .conftest import BUYERS, ORDERS, PRODUCTS, SYNC_TIMEOUT, WITH_DOCUMENTS, IndexedStore
 from .store import product_document
@@ -282,6 +285,62 @@ def test_the_cli_reads_histories_from_the_indexer_it_is_given(indexed_store: Ind
     assert refused.exit_code == 2
     assert "--indexer must be an http(s):// URL, got 'localhost:42069'" in refused.stderr
     assert "connecting" not in refused.stderr
+
+
+ALICE = ShippingDetails(name="Alice Moreau", lines=("12 Rue des Lilas",), city="Lyon", postcode="69003", country="FR")
+MALLORY = ShippingDetails(name="Mallory Drop", lines=("1 Parcel Lane",), city="Reno", postcode="89501", country="US")
+
+
+def test_a_lying_indexer_cannot_change_where_an_order_ships(indexed_store: IndexedStore, tmp_path: Any) -> None:
+    """B1 buys from S1 with her address sealed to S1's shipping key and her own. The proxy hands the seller's
+    inbox another address sealed to the same keys and bound to the same order (it opens as well as hers: HPKE
+    base mode does not say who sealed it), and names other blocks for two more purchases of the product: one
+    that holds another purchase of it, one past the chain's head. The client and `dapp orders --seller
+    --decrypt` use the chain's orderData of each and name each lie (on stderr)."""
+    store = indexed_store
+    chain_id, catalog = int(store.w3.eth.chain_id), store.deployment.address
+    seller, buyer = store.accounts[1], store.accounts[3]  # S1 and B1 of the scripted shop
+
+    def public_key(account: str) -> bytes:  # the key `dapp orders --decrypt` derives from the account's signature
+        return derive_keypair_checked(lambda text: sign_text(store.w3, account, text), chain_id, catalog).public_key
+
+    context = OrderContext(chain_id, catalog, 1, buyer)  # S1's product a: escrowed, in stock
+    keys = (public_key(seller), public_key(buyer))
+    ref = store.client(buyer).buy(1, order_data=seal(ALICE, *keys, context)).order
+    forged = seal(MALLORY, *keys, context)
+    store.synced()
+    truth = store.client().seller_orders(seller)  # the log scan
+    assert dict((o.ref, data) for o, data in truth)[OrderRef(1, 3)] == b"sealed shipping details of a3"
+    warnings: list[str] = []
+    assert store.client(indexer=store.url, on_warning=warnings.append).seller_orders(seller) == truth
+    assert warnings == []
+    (placed_in,) = [block for found, block, _ in store.client().purchases([1]) if found == ref]
+    with LyingIndexer(store.url) as liar:
+        liar.order_data = {str(ref): "0x" + forged.hex()}
+        liar.blocks = {"1-3": placed_in, "1-5": 10**9}
+        client = store.client(indexer=liar.url, on_warning=warnings.append)
+        assert client.seller_orders(seller) == truth
+        assert liar.lies_told > 0
+        elsewhere = "which the chain has elsewhere: its orderData is read from the chain's logs instead"
+        assert warnings == [  # the inbox comes newest first
+            f"the indexer's orderData of order {ref} differs from the chain's: the chain's is used",
+            f"the indexer names block {10**9} for the purchase of order 1-5, {elsewhere}",
+            f"the indexer names block {placed_in} for the purchase of order 1-3, {elsewhere}",
+        ]
+
+        from click.testing import CliRunner
+
+        from dapp.cli import main
+
+        net = ["--network", store.node.url, "--deployments", str(store.registry.directory), "--no-metadata"]
+        env = {"DAPP_HOME": str(tmp_path / ".dapp"), "DAPP_INDEXER_URL": ""}
+        inbox = ["orders", "--seller", "--decrypt", "--account", "1", "--indexer", liar.url, *net, "--json"]
+        result = CliRunner().invoke(main, inbox, env=env)
+    assert result.exit_code == 0, result.output
+    rows = {row["order"]: row for row in json.loads(result.stdout)}
+    assert rows[str(ref)]["shipTo"]["name"] == "Alice Moreau" and "Mallory" not in result.stdout
+    assert f"warning: the indexer's orderData of order {ref} differs from the chain's" in result.stderr
+    assert "order 1-3, which the chain has elsewhere" in result.stderr
 
 
 @pytest.mark.postgres

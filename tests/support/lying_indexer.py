@@ -2,7 +2,8 @@
 is told to: what a dishonest or compromised indexer could serve a page. `about` is merged into GET /catalog
 (another chain id, another Catalog address), `height` replaces the block of GET /status, `price` replaces
 every product's price in GraphQL answers, `states` replaces the state of the orders it names ("7-2": order 2
-of product 7), `order_data` their orderData (the buyer's sealed address) and `hidden` drops those orders.
+of product 7), `order_data` their orderData (the buyer's sealed address), `blocks` the block of their
+purchase, and `hidden` drops those orders.
 CORS as Ponder's own (any origin), so a page can call it."""
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ class LyingIndexer(LocalHTTPServer):
         self.price: int | None = None
         self.states: dict[str, int] = {}
         self.order_data: dict[str, str] = {}
+        self.blocks: dict[str, int] = {}
         self.hidden: set[str] = set()
         self.lies_told = 0  # answers it changed
         super().__init__(self._handler())
@@ -54,6 +56,8 @@ class LyingIndexer(LocalHTTPServer):
             item = {**item, "price": str(self.price)}
         if ref in self.order_data and "orderData" in item:
             item = {**item, "orderData": self.order_data[ref]}
+        if ref in self.blocks and "blockNumber" in item:
+            item = {**item, "blockNumber": str(self.blocks[ref])}
         return item
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
