@@ -6,7 +6,9 @@ The Catalog is the one `deployments/<chainId>.json` records for this chain (from
 `dapp deploy`); if there is none, or the entry is stale, this deploys and records one first. Likewise the
 demo stablecoin TestUSD (the registry's "TestUSD" entry, as `dapp up` records it) prices the tUSD samples.
 The products, their terms (currency, handling time, escrow window, arbiter) and their metadata documents
-are the ones `dapp up` lists (dapp.demo), so the page shows the same shop whichever tool seeded it. The
+are the ones `dapp up` lists (dapp.demo), in the same order, so the page shows the same shop whichever tool
+seeded it: the six samples (the T-shirt and the hoodie in size M), then the other sizes of those two (S, L,
+XL), each size its own product and stock, named by its document as one of its size group. The
 seller's profile is `dapp up`'s too (name, description, banner, and the shipping key its account's
 signature derives). The documents' CIDs are computed, not published: add them to IPFS
 (`dapp.demo.sample_documents()`, `profile_documents()` here) to show names, descriptions and pictures.
@@ -21,7 +23,7 @@ from brownie.network.account import Account, LocalAccount
 
 from dapp import settings
 from dapp._utils.art import banner
-from dapp.demo import SAMPLE_PRODUCTS, SHOP_DESCRIPTION, SHOP_NAME, metadata_document
+from dapp.demo import SAMPLE_PRODUCTS, SHOP_DESCRIPTION, SHOP_NAME, SampleProduct, metadata_document
 from dapp.deploy import register_deployment
 from dapp.exceptions import NotDeployedError
 from dapp.ipfs.cid import Cid
@@ -82,6 +84,13 @@ def profile_documents(key: bytes | None) -> dict[Cid, bytes]:
     return {data_cid(picture): picture, cid: document}
 
 
+def listings() -> list[tuple[SampleProduct, str | None, int]]:
+    """(sample, size, stock) of each product in the order dapp.demo.seed_catalog lists them: the six (ids 1-6,
+    which the docs and tests know; the sized ones in their own size, None), then the other sizes of each."""
+    six: list[tuple[SampleProduct, str | None, int]] = [(sample, None, sample.stock) for sample in SAMPLE_PRODUCTS]
+    return six + [(sample, size, stock) for sample in SAMPLE_PRODUCTS for size, stock in sample.other_sizes]
+
+
 def main() -> list[int]:
     registry = Registry(settings.load().deployments)  # where `dapp` looks, as $DAPP_DEPLOYMENTS says
     try:
@@ -98,13 +107,13 @@ def main() -> list[int]:
     params = deploy.tx_params(lister)
     judge = arbiter(lister)
     product_ids = []
-    for sample in SAMPLE_PRODUCTS:
-        _document, cid = metadata_document(sample)
+    for sample, size, stock in listings():
+        _document, cid = metadata_document(sample, size)
         currency = ETH if sample.currency == "ETH" else usd
         tx = catalog.listProduct(
             currency,
             sample.price,
-            sample.stock,
+            stock,
             sample.handling_time,
             sample.escrow_window,
             judge if sample.with_arbiter else NO_ARBITER,
@@ -114,7 +123,8 @@ def main() -> list[int]:
         )
         product_id = tx.events["ProductListed"]["productId"]
         product_ids.append(product_id)
-        print(f"product {product_id}: {sample.name} (metadata {cid})")
+        label = f"{sample.name}, size {size or sample.size}" if sample.size else sample.name
+        print(f"product {product_id}: {label} (metadata {cid})")
     print(f"{len(product_ids)} products listed on the Catalog at {address}")
     profile = list(profile_documents(shipping_key(lister, address)))[-1]
     catalog.setProfile(profile.digest, int(profile.codec), params)
