@@ -71,7 +71,9 @@ interface PinRow {
 
 /** A pinning service refused before anything went on chain: said so. */
 function beforeChain(error: unknown): never {
-  if (error instanceof PinningError) throw new PinningError(`${error.message}. Nothing was sent on chain.`);
+  if (error instanceof PinningError) {
+    throw new PinningError(`${error.message}${/[.?!]$/.test(error.message) ? '' : '.'} Nothing was sent on chain.`);
+  }
   throw error;
 }
 
