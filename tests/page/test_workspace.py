@@ -291,6 +291,8 @@ def test_the_artist_lists_a_product_with_two_photos(
     seller.set_viewport_size(PHONE)
     panel.scroll_into_view_if_needed()
     screenshot(seller, "listing-390x844")
+    panel.locator(".listing-pinning").scroll_into_view_if_needed()
+    screenshot(seller, "listing-pinning-390x844")
     seller.set_viewport_size(LAPTOP)
 
     started = time.monotonic()

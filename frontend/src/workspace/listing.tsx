@@ -491,7 +491,7 @@ export function ListingPanel({
             <input type="text" value={arbiter} placeholder="0x…" onInput={(e) => setArbiter(e.currentTarget.value)} />
           </label>
         </div>
-        <fieldset class="listing-options listing-pinning">
+        <fieldset class="listing-pinning">
           <legend>Pinning service (optional): keeps the photos and descriptions online while your node is off</legend>
           <div class="listing-row">
             <label>
