@@ -22,7 +22,9 @@ the listing form, a 30 MB photo, a file that is not an image and one that only c
 (colours), a name given twice, values without a name, a value twice, or more combinations than the page
 lists at once; editing a listed product's description and photos: an empty title, a file that is not an
 image, and a document unchanged (nothing to send). On the buyer's card, a tracking note whose block from the
-gateway is not the one the OrderShipped event names.
+gateway is not the one the OrderShipped event names. A listing
+with a pinning service (a real IPFS Cluster Pinning Service API open to the page's origin): a wrong token,
+an endpoint that is down, an endpoint that is not http(s), an endpoint without its token.
 
 Cells left out, because the page takes no such input: a keystore and its password (the page signs
 through the browser wallet; the burner keeps its key in the browser), and a currency address typed by a
@@ -35,6 +37,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,12 +47,14 @@ import pytest
 from playwright.sync_api import expect
 
 from dapp.ipfs.cid import Cid, Codec
+from dapp.ipfs.daemon import KuboDaemon
 from dapp.ipfs.kubo import Kubo
 from dapp.nodes import AnvilNode
 from dapp.page import build_seller_document
 from tests.page.conftest import WALLET_JS, ZERO, Shop, deploy, open_shop
 from tests.page.test_workspace import ALICE, buy_sealed, node_keys
 from tests.support.bad_input import CIDV0, SCRIPT_NAME, SENDS, Doc, FakeServer, bad_documents, wrong_checksum
+from tests.support.ipfs_nodes import ClusterNode, run_cluster
 
 pytestmark = [pytest.mark.anvil, pytest.mark.kubo, pytest.mark.chromium]
 
@@ -67,6 +72,8 @@ class World:
     ids: dict[str, int]  # product ids by role
     publish: Callable[..., str]  # publish(config bytes | None) -> the page's URL
     profiles: dict[str, str]  # seller addresses by what is wrong with their profile
+    kubo_api: str  # the session Kubo's RPC API, open to any origin
+    pinning: ClusterNode  # IPFS Cluster's Pinning Service API, pinning onto that Kubo, open to the gateway
     baseline: int = 0  # the block the chain must still be at when a row ends
 
     def elsewhere(self, fn: Any, sender: str) -> None:
@@ -85,7 +92,9 @@ class World:
 
 
 @pytest.fixture(scope="module")
-def world(kubo: Kubo, page_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+def world(
+    kubo: Kubo, kubo_daemon: KuboDaemon, page_template: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[World]:
     tmp = tmp_path_factory.mktemp("bad-input-page")
     with AnvilNode() as node:
         shop = open_shop(node, kubo, tmp)
@@ -142,6 +151,9 @@ def world(kubo: Kubo, page_template: Path, tmp_path_factory: pytest.TempPathFact
             FakeServer.html() as html,
             FakeServer.not_json_rpc() as json_api,
             FakeServer.lying_kubo(str(honest_cid)) as lying_kubo,
+            run_cluster(
+                kubo_daemon.info.api_multiaddr, tmp / "cluster", cors_origins=[gateway.url.rstrip("/")]
+            ) as pinning,
         ):
             published: dict[bytes | None, str] = {}
 
@@ -156,7 +168,20 @@ def world(kubo: Kubo, page_template: Path, tmp_path_factory: pytest.TempPathFact
                     published[config] = f"{gateway.url}/ipfs/{cid}/"
                 return published[config]
 
-            yield World(shop, gateway, html, json_api, lying_kubo, tmp, ids, publish, profiles)
+            assert kubo_daemon.info is not None
+            yield World(
+                shop,
+                gateway,
+                html,
+                json_api,
+                lying_kubo,
+                tmp,
+                ids,
+                publish,
+                profiles,
+                kubo_daemon.info.api_url,
+                pinning,
+            )
 
 
 def connect(page: Any) -> None:
@@ -548,6 +573,49 @@ def edit_document(title: str | None, file: tuple[str, int] | None, message: str)
     return steps
 
 
+def pins_on(service: ClusterNode) -> int:
+    """How many pins the service holds in any state (asked with the right token)."""
+    query = "/pins?status=queued,pinning,pinned,failed"
+    request = urllib.request.Request(service.pinning_url + query, headers={"Authorization": f"Bearer {service.token}"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return int(json.load(response)["count"])
+
+
+Text = str | Callable[[World], str]
+
+
+def list_pinned(endpoint: Text, token: str, *texts: Text, in_form: bool = False) -> Steps:
+    """List a product with this pinning service's endpoint and token: refused with these words (in the form
+    with `in_form`, else on the transaction card, before anything goes on chain), the token never shown,
+    nothing listed, nothing pinned."""
+
+    def steps(page: Any, w: World) -> None:
+        said = [text(w) if callable(text) else text for text in texts]
+        connect(page)
+        listed, pinned = w.shop.catalog.functions.productCount().call(), pins_on(w.pinning)
+        panel = page.locator("section.listing-panel")
+        panel.get_by_label("Title").fill("Tour Poster")
+        panel.get_by_label("Price").fill("0.02")
+        panel.get_by_label("Pinning service endpoint").fill(endpoint(w) if callable(endpoint) else endpoint)
+        panel.get_by_label("Access token").fill(token)
+        panel.locator("button[data-action='list-product']").click()
+        if in_form:
+            message = panel.locator("[data-problem='listing']")
+            expect(page.locator(".tx-card")).to_have_count(0)
+        else:
+            card = page.locator(".tx-card").last
+            expect(card).to_have_attribute("data-status", "error")
+            message = card.locator(".tx-message")
+        for text in said:
+            expect(message).to_contain_text(text)
+        assert not token or token not in page.locator("body").inner_text()
+        expect(panel.locator("[data-pins]")).to_have_count(0)
+        assert w.shop.catalog.functions.productCount().call() == listed
+        assert pins_on(w.pinning) == pinned
+
+    return steps
+
+
 def tampered_address(page: Any, w: World) -> None:
     show_addresses(page, w)
     failed = parcel(page, w, 2).locator("[data-address='failed']")
@@ -629,6 +697,21 @@ ROWS = [
     row("signer-nondeterministic", sell_page, signer("window.__testWallet.nondeterministic = true",
         "this wallet does not sign deterministically"), account=1),
     row("ciphertext-tampered", sell_page, tampered_address, account=1),
+    row("pinning-wrong-token", sell_with(ipfsApi=lambda w: w.kubo_api), list_pinned(
+        lambda w: w.pinning.pinning_url, "not-the-token",
+        lambda w: f"the pinning service at {w.pinning.pinning_url} answered the token check without CORS headers",
+        "most likely the access token was refused (IPFS Cluster sends its HTTP 401 so)",
+        "Nothing was sent on chain."), account=1),
+    row("pinning-endpoint-down", sell_with(ipfsApi=lambda w: w.kubo_api), list_pinned(
+        "http://127.0.0.1:9/psa", "a-token",
+        "the pinning service at http://127.0.0.1:9/psa does not answer (TypeError): is it running, and is the "
+        "endpoint right? Nothing was sent on chain."), account=1),
+    row("pinning-endpoint-not-http", sell_with(ipfsApi=lambda w: w.kubo_api), list_pinned(
+        "ftp://pins.example/psa", "a-token", "Pinning service: the endpoint must be http or https, not ftp:",
+        in_form=True), account=1),
+    row("pinning-endpoint-without-token", sell_with(ipfsApi=lambda w: w.kubo_api), list_pinned(
+        "https://pins.example/psa", "", "Pinning service: enter the access token of https://pins.example",
+        in_form=True), account=1),
     row("note-block-swapped", lambda w: f"{w.url}#/orders", swapped_note),
     row("photo-30mb", sell_page, photo("IMG_0001.jpg", 30 * 1024 * 1024,
         "Photo refused: IMG_0001.jpg is 30.0 MB; a photo can be at most 20.0 MB."), account=1),

@@ -3,7 +3,8 @@ page, ships with a tracking note encrypted to the buyer (read back in Python by 
 buyer's own order card in her browser; another buyer's key cannot open it), shows a new
 order live, exports the orders to ship as CSV; the shop's profile is published with its encryption key; a
 wallet that is not one of the order's two readers cannot read the address; and the listing form lists a product,
-or a group of sizes (MERCH-SPEC §1) with the documents `dapp list-product --option` would publish."""
+or a group of sizes (MERCH-SPEC §1) with the documents `dapp list-product --option` would publish; with a pinning
+service (IPFS Cluster's Pinning Service API, called from the browser) every new CID ends pinned there."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ import csv
 import io
 import json
 import time
+import urllib.parse
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +22,10 @@ from playwright.sync_api import expect
 from web3 import Web3
 
 from dapp.ipfs.cid import Cid, Codec
+from dapp.ipfs.daemon import KuboDaemon
+from dapp.ipfs.kubo import Kubo
 from dapp.ipfs.metadata import build_product_metadata, canonical_json, make_variant, parse_product_metadata
+from dapp.ipfs.pinning import PinningService
 from dapp.shipping import (
     OrderContext,
     ShippingDetails,
@@ -33,6 +39,7 @@ from dapp.transactions.signers import sign_text
 from tests.page.conftest import DAY, LAPTOP, PHONE, WALLET_JS, Shop, screenshot
 from tests.page.test_buy import connect, transact
 from tests.support.fixtures import Cli, Up
+from tests.support.ipfs_nodes import ClusterNode, run_cluster
 
 pytestmark = [pytest.mark.anvil, pytest.mark.kubo, pytest.mark.chromium]
 
@@ -43,6 +50,21 @@ ALICE = ShippingDetails(
 )  # fmt: skip
 BOB = ShippingDetails(name="Bob Tanaka", lines=("4-2-8 Shibakoen",), city="Tokyo", postcode="105-0011", country="JP")
 NOTE = "Posted today with La Poste: tracking 6A12345678901.\n<b>Thank you!</b> 🎸"  # shown as text, never HTML
+
+
+def page_origin(kubo: Kubo) -> str:
+    """The origin the published page is served from (the session Kubo's gateway, as `publish` names it)."""
+    gateway = urllib.parse.urlsplit(str(kubo.gateway_url()).replace("localhost", "127.0.0.1"))
+    return f"{gateway.scheme}://{gateway.netloc}"
+
+
+@pytest.fixture(scope="module")
+def pinning(kubo_daemon: KuboDaemon, kubo: Kubo, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ClusterNode]:
+    """IPFS Cluster's Pinning Service API in front of the Kubo the page adds to, open to the page's origin."""
+    assert kubo_daemon.info is not None
+    home = tmp_path_factory.mktemp("pinning")
+    with run_cluster(kubo_daemon.info.api_multiaddr, home, cors_origins=[page_origin(kubo)]) as node:
+        yield node
 
 
 def node_keys(shop: Shop, account: str) -> ShippingKeyPair:
@@ -241,8 +263,11 @@ def camera_jpeg(page: Any, path: Path, hue: int) -> Path:
 
 
 def test_the_artist_lists_a_product_with_two_photos(
-    shop: Shop, publish: Any, open_page: Any, kubo_daemon: Any, tmp_path: Path
+    shop: Shop, publish: Any, open_page: Any, kubo_daemon: Any, tmp_path: Path, pinning: ClusterNode
 ) -> None:
+    """…and pins its three CIDs (two photos, the description) on a pinning service from the browser: the
+    listing goes on chain once the requests are accepted; each CID ends "pinned" in the page and in the
+    cluster's own API; the token is never stored nor put in a URL."""
     url = publish(shop.page_config(ipfs_api=kubo_daemon.info.api_url)).path_url
     seller = open_page(f"{url}#/sell", account=1)
     connect(seller)
@@ -258,16 +283,39 @@ def test_the_artist_lists_a_product_with_two_photos(
     panel.get_by_label("Escrow window (days; 0: paid at once)").fill("14")
     panel.get_by_label("Handling time (days to ship)").fill("3")
     panel.get_by_label("Arbiter (optional)").fill(shop.arbiter)
+    panel.get_by_label("Pinning service endpoint").fill(pinning.pinning_url + "/")
+    panel.get_by_label("Access token").fill(pinning.token)
+    assert panel.get_by_label("Access token").get_attribute("type") == "password"
     panel.scroll_into_view_if_needed()
     screenshot(seller, "listing-1280x800")
     seller.set_viewport_size(PHONE)
     panel.scroll_into_view_if_needed()
     screenshot(seller, "listing-390x844")
+    panel.locator(".listing-pinning").scroll_into_view_if_needed()
+    screenshot(seller, "listing-pinning-390x844")
     seller.set_viewport_size(LAPTOP)
 
     started = time.monotonic()
-    transact(seller, panel.locator("button[data-action='list-product']").click)
+    card = transact(seller, panel.locator("button[data-action='list-product']").click)
+    host = urllib.parse.urlsplit(pinning.pinning_url).netloc
+    expect(card.locator(".tx-label")).to_have_text([
+        "Add 2 photos and the description to IPFS", f"Ask {host} to pin 3 CIDs", "List it on chain",
+    ])  # fmt: skip
     expect(panel.locator("[data-listed]")).to_have_attribute("data-listed", "1")
+    pins = panel.locator(f"[data-pins='{pinning.pinning_url}'] li")
+    expect(pins).to_have_count(3)
+    for n in range(3):
+        expect(pins.nth(n)).to_have_attribute("data-pin-status", "pinned", timeout=60_000)
+    pinned = [str(pins.nth(n).get_attribute("data-pin-cid")) for n in range(3)]
+    expect(panel.locator("[data-pins] > p").first).to_have_text(f"Pinning on {pinning.pinning_url}: 3 of 3 pinned")
+    panel.locator("[data-pins]").scroll_into_view_if_needed()
+    screenshot(seller, "listing-pins-1280x800")
+    seller.set_viewport_size(PHONE)
+    panel.locator("[data-pins]").scroll_into_view_if_needed()
+    screenshot(seller, "listing-pins-390x844")
+    seller.set_viewport_size(LAPTOP)
+    stored = seller.evaluate("() => JSON.stringify({...localStorage}) + JSON.stringify({...sessionStorage})")
+    assert pinning.token not in stored and pinning.token not in seller.url
     seller.goto(f"{url}#/")
     card = seller.locator("a.card[data-product='1']")
     expect(card).to_contain_text("Tour Hoodie 2026")
@@ -288,6 +336,11 @@ def test_the_artist_lists_a_product_with_two_photos(
         assert data[:2] == b"\xff\xd8" and len(data) <= 256 * 1024  # a JPEG, one raw block
         assert GPS_MARKER not in data and b"Exif" not in data  # re-encoded: the location is gone
         assert str(Cid.of_block(Codec.RAW, data)) == image  # the CID `dapp cid` gives a file of one block
+    # The cluster, asked through its own API, has pinned exactly the listing's CIDs.
+    assert sorted(pinned) == sorted([*metadata.images, str(document)])
+    service = PinningService(pinning.pinning_url, pinning.token)
+    for cid in pinned:
+        assert [status.status for status in service.find(cid)] == ["pinned"]
 
     # Edit: delist it (the page asks first; the wallet only after the seller agreed)
     seller.goto(f"{url}#/sell")

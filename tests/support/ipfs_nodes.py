@@ -12,7 +12,7 @@ import subprocess
 import urllib.error
 import urllib.request
 from base64 import b64encode
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,10 +58,11 @@ PINSVC_LISTENING = re.compile(r"PINSVCAPI \(HTTP[^)]*\): /ip4/127\.0\.0\.1/tcp/(
 
 
 @contextlib.contextmanager
-def run_cluster(kubo_api: str, home: Path) -> Iterator[ClusterNode]:
+def run_cluster(kubo_api: str, home: Path, cors_origins: Sequence[str] = ()) -> Iterator[ClusterNode]:
     """ipfs-cluster-service in front of the Kubo at `kubo_api`, its Pinning Service API on a loopback port
     of the OS's choosing, behind basic-auth credentials that are exchanged for a JWT bearer token as a
-    real client would."""
+    real client would. `cors_origins`: web pages that may call that API from a browser (a pin request is a
+    POST with an Authorization header: both must be allowed, as a hosted service allows them)."""
     env = {**os.environ, "IPFS_CLUSTER_PATH": str(home)}
     binary = _cluster_binary()
     subprocess.run([binary, "init", "--consensus", "crdt"], env=env, check=True, capture_output=True)
@@ -75,6 +76,10 @@ def run_cluster(kubo_api: str, home: Path) -> Iterator[ClusterNode]:
     config["api"]["ipfsproxy"]["node_multiaddress"] = kubo_api
     config["api"]["pinsvcapi"]["http_listen_multiaddress"] = any_port
     config["api"]["pinsvcapi"]["basic_auth_credentials"] = {"tester": "secret"}
+    if cors_origins:
+        config["api"]["pinsvcapi"]["cors_allowed_origins"] = list(cors_origins)
+        config["api"]["pinsvcapi"]["cors_allowed_methods"] = ["GET", "POST"]
+        config["api"]["pinsvcapi"]["cors_allowed_headers"] = ["Authorization", "Content-Type"]
     config["ipfs_connector"]["ipfshttp"]["node_multiaddress"] = kubo_api
     config_path.write_text(json.dumps(config, indent=2))
     child = ChildProcess(

@@ -5,8 +5,10 @@
 // simulated before anything is uploaded. With
 // options (up to 3, such as size and colour) the form lists a group as `dapp list-product --option` does: one
 // document and one listProduct per combination of values (the contract lists one product per call), the photos
-// shared; if one fails midway the message names the combinations already listed.
-import { useState } from 'preact/hooks';
+// shared; if one fails midway the message names the combinations already listed. With a pinning service
+// (endpoint and token, kept in this tab's memory only), every new CID is also pinned there (pinning.ts): the
+// listing goes on chain once the service has accepted each pin request, and the statuses keep updating.
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { getAddress, isAddress, type Address } from 'viem';
 import type { Product } from '../chain/contract';
 import { parseUnits } from '../format';
@@ -15,6 +17,17 @@ import { ipfsApi } from './inbox';
 import { apiUrl, putBlock, rawBlock } from './ipfs';
 import { kit } from './kit';
 import { PhotoField, photoCount, putPhotos, type Photo } from './photos';
+import {
+  WATCH_MS,
+  PinningError,
+  checkService,
+  nodeOrigins,
+  pinService,
+  requestPin,
+  watchPins,
+  type PinService,
+  type PinState,
+} from './pinning';
 import {
   MAX_COMBINATIONS,
   andList,
@@ -44,6 +57,25 @@ const perWhat = (names: readonly string[]) => (names.length === 1 ? names[0]! : 
 
 /** A word for the shell: quoted when it holds anything but plain characters. */
 const shellWord = (word: string) => (/^[\w.,=/:@+-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`);
+
+// The pinning service's endpoint and token for this tab only: no storage, so a reload forgets them.
+const remembered = { endpoint: '', token: '' };
+
+/** One CID sent to the pinning service: what it is, and its state there ('asking' until it answered). */
+interface PinRow {
+  cid: string;
+  what: string;
+  requestid: string;
+  state: PinState | 'asking';
+}
+
+/** A pinning service refused before anything went on chain: said so. */
+function beforeChain(error: unknown): never {
+  if (error instanceof PinningError) {
+    throw new PinningError(`${error.message}${/[.?!]$/.test(error.message) ? '' : '.'} Nothing was sent on chain.`);
+  }
+  throw error;
+}
 
 /** Days as typed ("3", "0.5") to whole seconds; null when it is not a number of days. */
 function days(text: string): number | null {
@@ -131,6 +163,17 @@ export function ListingPanel({
   const [options, setOptions] = useState<OptionField[]>([NO_OPTION]);
   const [stocks, setStocks] = useState<Record<string, string>>({});
   const [progress, setProgress] = useState('');
+  const [pinEndpoint, setPinEndpoint] = useState(remembered.endpoint);
+  const [pinToken, setPinToken] = useState(remembered.token);
+  const [pins, setPins] = useState<{ endpoint: string; rows: PinRow[]; note: string } | null>(null);
+  const alive = useRef(true);
+  const run = useRef(0); // the listing whose pins the panel shows: an older one's watch stops
+  useEffect(
+    () => () => {
+      alive.current = false; // the panel is gone: stop asking the service
+    },
+    [],
+  );
   const api = ipfsApi(shop);
   const stockOf = (values: readonly string[]) => stocks[JSON.stringify(values)] ?? stock;
   const setOption = (index: number, change: Partial<OptionField>) =>
@@ -154,10 +197,13 @@ export function ListingPanel({
     setProblem('');
     setListed(null);
     setProgress('');
+    setPins(null);
     let terms: Terms;
     let group: OptionGroup | null;
     let documents: Uint8Array[];
+    let service: PinService | null;
     try {
+      service = pinService(pinEndpoint, pinToken);
       group = optionGroup(name, options, stockOf);
       terms = listingTerms(
         { currency, price, stock: group ? '0' : stock, handling, escrow, arbiter },
@@ -179,6 +225,14 @@ export function ListingPanel({
       return setProblem((error as Error).message);
     }
     const docs = await Promise.all(documents.map((d) => rawBlock(d)));
+    // every CID this listing adds, once each (a group's photos are shared), in the order they are added
+    const rows: PinRow[] = [];
+    const add = (cid: string, what: string) => {
+      if (!rows.some((r) => r.cid === cid)) rows.push({ cid, what, requestid: '', state: 'asking' });
+    };
+    photos.forEach((p, i) => add(p.cid, `photo ${i + 1} (${p.name})`));
+    docs.forEach((d, i) => add(d.cid, group ? `description of ${group.combos[i]!.label}` : 'description'));
+    const pinStep = service ? pinningStep(service, rows, endpoint, name.trim()) : [];
     const { act, catalogCall } = kit();
     const calls = docs.map((doc, i) =>
       catalogCall(shop.config.address, 'listProduct', [
@@ -206,11 +260,14 @@ export function ListingPanel({
         send: async () => {
           // a listing the chain would refuse uploads nothing (the group's differ only in stock)
           await shop.node.simulate(calls[0]!, wallet.account);
+          // a token or an origin the service refuses is found before anything is uploaded
+          if (service) await checkService(service).catch(beforeChain);
           await putPhotos(endpoint, photos);
           for (const [i, doc] of docs.entries()) await putBlock(endpoint, documents[i]!, doc);
           return docs.map((d) => d.cid);
         },
       },
+      ...pinStep,
       ...calls.map((call, i) => ({
         label: group ? `List ${label(i)} on chain` : 'List it on chain',
         call: () => {
@@ -239,6 +296,55 @@ export function ListingPanel({
       );
     }
   };
+
+  /**
+   * The step that asks `service` to pin `rows` (fetching them from the Kubo node at `kubo`): done once every
+   * request was accepted; then the statuses are watched beside the chain steps.
+   */
+  function pinningStep(service: PinService, rows: PinRow[], kubo: string, title: string) {
+    const mine = ++run.current;
+    const current = () => alive.current && run.current === mine;
+    const show = (note = '') => {
+      if (current()) setPins({ endpoint: service.endpoint, rows: rows.map((r) => ({ ...r })), note });
+    };
+    return [
+      {
+        label: `Ask ${new URL(service.endpoint).host} to pin ${rows.length} CID${rows.length === 1 ? '' : 's'}`,
+        waiting: 'sending the pin requests',
+        doneNote: 'accepted',
+        send: async () => {
+          show();
+          const origins = await nodeOrigins(kubo);
+          try {
+            for (const row of rows) {
+              const accepted = await requestPin(service, row.cid, `${title}: ${row.what}`, origins);
+              Object.assign(row, { requestid: accepted.requestid, state: accepted.status });
+              show();
+            }
+          } catch (error) {
+            if (current()) setPins(null);
+            beforeChain(error);
+          }
+          void watchPins(
+            service,
+            rows.filter((r) => r.state !== 'pinned' && r.state !== 'failed').map((r) => r.requestid),
+            (id, state) => {
+              const row = rows.find((r) => r.requestid === id);
+              if (row && row.state !== state) {
+                row.state = state;
+                show();
+              }
+            },
+            current,
+            (message) => show(`${message}; asking again.`),
+          ).then((end) => {
+            if (end === 'timeout') show(`Still not pinned after ${WATCH_MS / 60000} minutes: check the service.`);
+          });
+          return rows.map((r) => r.requestid);
+        },
+      },
+    ];
+  }
 
   const cli =
     `dapp list-product --name ${JSON.stringify(name || 'Tour T-shirt')} --price ${price || '0.02'}` +
@@ -385,6 +491,35 @@ export function ListingPanel({
             <input type="text" value={arbiter} placeholder="0x…" onInput={(e) => setArbiter(e.currentTarget.value)} />
           </label>
         </div>
+        <fieldset class="listing-pinning">
+          <legend>Pinning service (optional): keeps the photos and descriptions online while your node is off</legend>
+          <div class="listing-row">
+            <label>
+              Pinning service endpoint
+              <input
+                type="url"
+                placeholder="https://api.pinata.cloud/psa"
+                value={pinEndpoint}
+                onInput={(e) => setPinEndpoint((remembered.endpoint = e.currentTarget.value))}
+              />
+            </label>
+            <label>
+              Access token
+              <input
+                type="password"
+                autoComplete="off"
+                value={pinToken}
+                onInput={(e) => setPinToken((remembered.token = e.currentTarget.value))}
+              />
+            </label>
+          </div>
+          <p class="small muted">
+            The token stays in this tab’s memory only (never stored, never in a URL) and goes only to that endpoint. The
+            service pins what your IPFS node provides (a browser cannot upload through its API), so it must allow this
+            page’s origin (CORS). The listing goes on chain once every pin request is accepted; each CID’s status
+            (queued, pinning, pinned or failed) keeps updating below.
+          </p>
+        </fieldset>
       </div>
       {!api ? (
         <p class="small muted">
@@ -401,6 +536,23 @@ export function ListingPanel({
         <p class="small" data-progress="listing">
           {progress}
         </p>
+      ) : null}
+      {pins ? (
+        <div class="pin-status" data-pins={pins.endpoint}>
+          <p class="small">
+            {`Pinning on ${pins.endpoint}: ${pins.rows.filter((r) => r.state === 'pinned').length} of ${pins.rows.length} pinned`}
+          </p>
+          <ul class="pin-list">
+            {pins.rows.map((r) => (
+              <li key={r.cid} data-pin-cid={r.cid} data-pin-status={r.state}>
+                <span class={`pin-state ${r.state}`}>{r.state === 'asking' ? 'asking…' : r.state}</span>
+                <span class="small">{r.what}</span>
+                <code class="small muted">{r.cid}</code>
+              </li>
+            ))}
+          </ul>
+          {pins.note ? <p class="small warn-text">{pins.note}</p> : null}
+        </div>
       ) : null}
       {listed ? (
         <p class="small" data-listed={String(listed.first)} data-listed-count={String(listed.count)}>
