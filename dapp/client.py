@@ -252,19 +252,29 @@ class CatalogClient:
         return [OrderRef(args["productId"], args["orderNo"]) for args, _ in events]
 
     def orders_of(self, buyer: str) -> list[Order]:
-        """Every order `buyer` placed, in the order placed: from the indexer, else the views."""
+        """Every order `buyer` placed, in the order placed: which ones from the indexer, else the logs; each
+        order itself read from the chain."""
         buyer = check_address("buyer", buyer)
         indexed = self._indexed(lambda indexer: indexer.orders_of(buyer))
         if indexed is not None:
-            return indexed
+            return self._from_chain(
+                [o.ref for o in indexed], self.order, lambda o: o.buyer.lower() == buyer.lower(), "order", "the buyer's"
+            )
         return [self.order(ref) for ref in self.order_refs_of(buyer)]
 
     def products_of(self, seller: str) -> list[Product]:
-        """Every product `seller` listed, by id: from the indexer, else the views."""
+        """Every product `seller` listed, by id: which ones from the indexer, else the logs; each product
+        itself read from the chain."""
         seller = check_address("seller", seller)
         indexed = self._indexed(lambda indexer: indexer.products_of(seller))
         if indexed is not None:
-            return indexed
+            return self._from_chain(
+                [p.id for p in indexed],
+                self.product,
+                lambda p: p.seller.lower() == seller.lower(),
+                "product",
+                "the seller's",
+            )
         events = self._history("ProductListed", [None, self._address_topic(check_address("seller", seller))])
         return [self.product(args["productId"]) for args, _ in events]
 
@@ -275,7 +285,8 @@ class CatalogClient:
         seller = check_address("seller", seller)
         indexed = self._indexed(lambda indexer: _indexed_seller_purchases(indexer, seller))
         if indexed is not None:
-            pairs = list(zip((p.order for p in indexed), self._chain_order_data(indexed), strict=True))
+            orders = [self.order(p.order.ref) for p in indexed]  # the indexer says which; the chain says what
+            pairs = list(zip(orders, self._chain_order_data(indexed), strict=True))
         else:
             ids = self.product_ids_of(seller)
             data = {ref: order_data for ref, _, order_data in self.purchases(ids)} if ids else {}
@@ -283,6 +294,20 @@ class CatalogClient:
         return sorted(
             pairs, key=lambda pair: (pair[0].placed_at or pair[0].shipped_at, pair[0].product_id, pair[0].order_no)
         )
+
+    def _from_chain(
+        self, keys: Sequence[Any], read: Callable[[Any], T], belongs: Callable[[T], bool], what: str, whose: str
+    ) -> list[T]:
+        """The items an indexer named, each read from the chain: an indexer only says which items to read, never
+        what they hold. One the chain says is not `whose` is left out, with a warning."""
+        items = []
+        for key in keys:
+            item = read(key)
+            if belongs(item):
+                items.append(item)
+            else:
+                self._warn(f"the indexer lists {what} {key} as {whose}, which the chain does not: it is left out")
+        return items
 
     def _chain_order_data(self, rows: Sequence[IndexedPurchase]) -> list[bytes]:
         """The orderData of each of the indexer's rows as its Purchased event has it. An indexer's bytes are

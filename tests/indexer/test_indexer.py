@@ -343,6 +343,24 @@ def test_a_lying_indexer_cannot_change_where_an_order_ships(indexed_store: Index
     assert "order 1-3, which the chain has elsewhere" in result.stderr
 
 
+def test_a_lying_indexer_cannot_change_an_order_or_a_product(indexed_store: IndexedStore) -> None:
+    """The proxy says every product costs 1 wei and has an order of B1's in another state: the client reads
+    each product and order the indexer names from the chain, so its answers are the log scan's."""
+    store = indexed_store
+    seller, buyer = store.accounts[1], store.accounts[3]  # S1 and B1 of the scripted shop
+    honest = store.client()
+    orders, products, inbox = honest.orders_of(buyer), honest.products_of(seller), honest.seller_orders(seller)
+    first = orders[0]
+    with LyingIndexer(store.url) as liar:
+        liar.price = 1
+        liar.states = {str(first.ref): int(first.state) % 9 + 1}
+        client = store.client(indexer=liar.url)
+        assert client.orders_of(buyer) == orders
+        assert client.products_of(seller) == products
+        assert client.seller_orders(seller) == inbox
+        assert liar.lies_told > 0
+
+
 @pytest.mark.postgres
 def test_a_ponder_serve_replica_answers_what_the_postgres_writer_answers(indexed_store: IndexedStore) -> None:
     """The production layout, once, against a real PostgreSQL: `ponder start` writing the session's store
