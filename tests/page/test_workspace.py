@@ -4,7 +4,9 @@ buyer's own order card in her browser; another buyer's key cannot open it), show
 order live, exports the orders to ship as CSV; the shop's profile is published with its encryption key; a
 wallet that is not one of the order's two readers cannot read the address; and the listing form lists a product,
 or a group of sizes (MERCH-SPEC §1) with the documents `dapp list-product --option` would publish; with a pinning
-service (IPFS Cluster's Pinning Service API, called from the browser) every new CID ends pinned there."""
+service (IPFS Cluster's Pinning Service API, called from the browser) every new CID ends pinned there. Issue 17 §4
+in one browser run: checkout with a size and an address, the inbox, shipping with a note and the buyer reading
+it, every step through the page."""
 
 from __future__ import annotations
 
@@ -32,12 +34,13 @@ from dapp.shipping import (
     ShippingKeyPair,
     content_key,
     derive_keypair_checked,
+    open_envelope,
     open_note,
     seal,
 )
 from dapp.transactions.signers import sign_text
 from tests.page.conftest import DAY, LAPTOP, PHONE, WALLET_JS, Shop, screenshot
-from tests.page.test_buy import connect, transact
+from tests.page.test_buy import connect, settled, transact
 from tests.support.fixtures import Cli, Up
 from tests.support.ipfs_nodes import ClusterNode, run_cluster
 
@@ -195,6 +198,177 @@ def test_inbox_decrypts_ships_with_a_note_and_shows_new_orders(
         "The seller's note cannot be read: this key does not open it", timeout=30_000
     )
     expect(his.locator("button[data-action='show-note']")).to_be_enabled()
+
+
+# In a page of the shop, as the wallet of this context: the page's own code (its order-data chunk) opens the
+# details of a real order, then the seller's note on it, with this wallet's key under that order's context
+# (its buyer, product, Catalog and chain). Each answer: "opened: ..." or the error's name and reason.
+OPEN_ORDER_AND_NOTE = """async ([chunk, chainId, catalog, productId, orderNo, buyer, orderData, digest, noteUrl]) => {
+    let provider;
+    window.addEventListener('eip6963:announceProvider', (e) => { provider = e.detail.provider; });
+    window.dispatchEvent(new Event('eip6963:requestProvider'));
+    const me = window.__testWallet.account;
+    const bytes = (text) => [...new TextEncoder().encode(text)];
+    const hex = (text) => '0x' + bytes(text).map((b) => b.toString(16).padStart(2, '0')).join('');
+    const sign = (m) => provider.request({ method: 'personal_sign', params: [hex(m), me] });
+    const wallet = { account: buyer, signMessage: sign };
+    const shop = { config: { chainId, address: catalog } };
+    const kit = await import(chunk);
+    const attempt = async (open) => {
+        try {
+            return `opened: ${JSON.stringify(await open())}`;
+        } catch (error) {
+            return `${error.name}: ${error.reason ?? error.message}`;
+        }
+    };
+    return [
+        await attempt(() => kit.openMyOrderData(shop, wallet, BigInt(productId), orderData)),
+        await attempt(() =>
+            kit.openMyNote(shop, wallet, BigInt(productId), BigInt(orderNo), orderData, digest, noteUrl)),
+    ];
+}"""
+
+ZOE = {
+    "Full name": "Zoë Müller",
+    "Address": "Flat 3",
+    "Address line 2 (optional)": "12 Rose Street",
+    "Town or city": "London",
+    "Postcode or ZIP": "N1 9GU",
+    "Email": "zoe@example.org",
+    "Note to the seller": "Ring twice",
+}
+SEND_OFF = "Royal Mail Tracked 48: JX123456789GB.\nThanks for coming to the Lisbon show! <i>🎸</i>"
+
+
+def signatures(page: Any) -> int:
+    return int(page.evaluate("window.__testWallet.requests.filter((m) => m === 'personal_sign').length"))
+
+
+def test_checkout_inbox_ship_with_a_note_and_read_it_all_from_the_page(
+    shop: Shop, publish: Any, open_page: Any, kubo_daemon: Any, page_template: Path
+) -> None:
+    """Issue 17 §4 in one browser run, every step from the page: the seller publishes its key; the buyer picks
+    a size (not the first) and checks out with an address; the seller's inbox unlocks and shows it; the seller
+    ships with a note; the buyer reads the note on her card; a third wallet reads neither. Each step is checked
+    on chain, and the address and the note are opened in Python with the keys as the CLI derives them."""
+    sizes = ["S", "M", "L"]
+    ids = {}
+    for size in sizes:
+        variant = {"group": "tour-tee-2026", "choices": {"size": sizes}, "options": {"size": size}}
+        document = shop.variant_document("Tour T-shirt 2026", variant, hue=0.02)
+        ids[size] = shop.list_product("Tour T-shirt 2026", price=25 * 10**15, stock=4, document=document)
+    pid = ids["L"]
+    site = publish(shop.page_config(ipfs_api=kubo_daemon.info.api_url))
+    url = site.path_url
+    seller_keys, buyer_keys = node_keys(shop, shop.seller), node_keys(shop, shop.buyer)
+
+    # 1. The seller publishes its profile with the key the page derives from its wallet's signature.
+    seller = open_page(f"{url}#/sell", account=1)
+    connect(seller)
+    panel = seller.locator("section.profile-panel")
+    expect(panel.locator("[data-key]")).to_have_attribute("data-key", "none")
+    panel.get_by_label("Shop name").fill("Moonwave Merch")
+    transact(seller, panel.locator("button[data-action='publish-profile']").click)
+    expect(panel.locator("[data-key]")).to_have_attribute("data-key", "ok")
+    (profile,) = shop.catalog.events.ProfileSet().get_logs(from_block=shop.deploy_block)
+    assert profile.args.seller == shop.seller
+    published = json.loads(shop.kubo.cat(Cid(bytes(profile.args.digest), int(profile.args.codec))))
+    assert published["encryptionKey"] == seller_keys.public_hex
+
+    # 2. The buyer, in a context of her own, opens the group, picks L and checks out with her address.
+    buyer = open_page(f"{url}#/product/{ids['S']}", account=2)
+    connect(buyer)
+    picker = buyer.locator(".option[data-option='size']")
+    expect(picker.locator("legend")).to_have_text("Size: S")
+    picker.locator(".choice[data-value='L']").click()
+    expect(buyer).to_have_url(f"{url}#/product/{pid}")
+    expect(picker.locator("legend")).to_have_text("Size: L")
+    buyer.get_by_role("button", name="Buy now").click()
+    checkout = buyer.locator("section.checkout")
+    expect(checkout.locator(".chosen")).to_have_text("Size: L")
+    for label, value in ZOE.items():
+        checkout.get_by_label(label, exact=True).fill(value)
+    checkout.get_by_label("Country").select_option("GB")
+    expect(checkout.locator(".field-error")).to_have_count(0)
+    transact(buyer, checkout.get_by_role("button", name="Pay 0.025 ETH").click)
+    expect(buyer.locator("section.checkout.done")).to_contain_text("encrypted")
+    order = shop.order(pid, 1)
+    assert (order[2], order[8], shop.product(pid)[8]) == (shop.buyer, PAID, 1)
+    assert all(shop.product(ids[s])[8] == 0 for s in ("S", "M"))  # the chosen size's product, not the first
+    (purchase,) = shop.catalog.events.Purchased().get_logs(from_block=shop.deploy_block)
+    envelope = bytes(purchase.args.orderData)
+    assert envelope and purchase.args.productId == pid
+    context = OrderContext(int(shop.w3.eth.chain_id), shop.catalog.address, pid, shop.buyer)
+    for keys in (seller_keys, buyer_keys):
+        details = open_envelope(envelope, keys, context)
+        assert (details.name, details.lines, details.city, details.postcode, details.country) == (
+            ZOE["Full name"], (ZOE["Address"], ZOE["Address line 2 (optional)"]), ZOE["Town or city"],
+            ZOE["Postcode or ZIP"], "GB",
+        )  # fmt: skip
+        assert (details.email, details.note, details.options) == (
+            ZOE["Email"], ZOE["Note to the seller"], {"size": "L"},
+        )  # fmt: skip
+
+    # 3. The seller's inbox, in a new page load (the key from step 1 is gone): locked until the seller signs.
+    seller.reload()
+    settled(seller)
+    mine = card(seller, pid, 1)
+    expect(mine.locator("[data-address='locked']")).to_be_visible(timeout=30_000)
+    assert signatures(seller) == 0
+    seller.locator("button[data-action='unlock']").click()
+    address = mine.locator("[data-address='ok']")
+    lines = ["Zoë Müller", "Flat 3", "12 Rose Street", "N1 9GU London", "GB"]
+    expect(address.locator("address > span")).to_have_text(lines)
+    expect(address.locator(".ship-options")).to_have_text("Size: L")
+    expect(address).to_contain_text("“Ring twice”")
+    assert signatures(seller) == 2
+
+    # 4. Shipped with a note, encrypted to the buyer: a raw block on IPFS, named on chain.
+    mine.locator("button[data-action='ship']").click()
+    mine.get_by_label("Tracking note").fill(SEND_OFF)
+    transact(seller, mine.locator("button[data-action='ship-send']").click)
+    assert shop.order(pid, 1)[8] == SHIPPED
+    note_cid = shipped_note(shop, pid, 1)
+    assert note_cid.digest != b"\0" * 32
+    blob = shop.kubo.cat(note_cid)
+    assert note_cid == Cid.of_block(Codec.RAW, blob) and blob[0] == 1
+    for keys in (seller_keys, buyer_keys):
+        assert open_note(blob, content_key(envelope, keys, context), context, 1) == SEND_OFF
+    assert SEND_OFF.encode() not in blob
+
+    # 5. The buyer's My orders, in a new page load: shipped; her key (two signatures) opens the note.
+    buyer.goto(f"{url}#/orders")
+    buyer.reload()
+    settled(buyer)
+    hers = card(buyer, pid, 1)
+    expect(hers).to_have_attribute("data-state", str(SHIPPED), timeout=30_000)
+    expect(hers.locator(".state")).to_have_text("Shipped")
+    assert signatures(buyer) == 0
+    hers.locator("button[data-action='show-note']").click()
+    text = hers.locator("[data-note='open'] .note-text")
+    expect(text).to_be_visible(timeout=30_000)
+    assert text.evaluate("e => e.textContent") == SEND_OFF and text.locator("i").count() == 0
+    assert signatures(buyer) == 2
+
+    # 6. A third wallet: no card of this order in its views, and the page's own code, with its key, opens
+    # neither the address nor the note of the real order (both named, neither shown).
+    third = open_page(f"{url}#/orders", account=4)
+    connect(third)
+    expect(third.locator(".empty")).to_contain_text("No orders yet")
+    (chunk,) = (path.name for path in (page_template / "chunks").glob("order-data-*.js"))
+    answers = third.evaluate(
+        OPEN_ORDER_AND_NOTE,
+        [f"{url}chunks/{chunk}", int(shop.w3.eth.chain_id), shop.catalog.address, pid, 1, shop.buyer,
+         "0x" + envelope.hex(), "0x" + note_cid.digest.hex(), f"{site.gateway}/ipfs/{note_cid}"],
+    )  # fmt: skip
+    for answer in answers:
+        assert answer.startswith("DecryptionError: this key does not open it"), answers
+        assert "Zoë" not in answer and "JX123456789GB" not in answer
+    assert signatures(third) == 2
+    third.goto(f"{url}#/sell")
+    settled(third)
+    expect(third.locator("article.order")).to_have_count(0)
+    expect(third.locator("#view")).not_to_contain_text("Zoë")
 
 
 def test_a_profile_with_its_key_is_published(shop: Shop, publish: Any, open_page: Any, kubo_daemon: Any) -> None:
