@@ -160,10 +160,11 @@ export function SellerDesk({
       <section class="inbox" data-workspace={workspace ? 'ready' : undefined}>
         <h2>Orders to handle ({openCount.toLocaleString('en-US')})</h2>
         {openCount > open.length ? <p class="small muted">{`The ${open.length} oldest are shown first.`}</p> : null}
-        {!open.length ? (
-          <p class="muted">Nothing to ship or settle.</p>
-        ) : workspace ? (
+        {workspace ? (
+          // Mounted even while empty: it watches for new blocks, so the first order appears without a reload.
           <workspace.Inbox shop={shop} account={account} open={open} orderData={orderData} now={now} Card={OrderCard} />
+        ) : !open.length ? (
+          <p class="muted">Nothing to ship or settle.</p>
         ) : (
           <div class="orders">
             {open.map(({ order, product }) => (

@@ -544,25 +544,29 @@ export function Inbox({
       {open.some(({ order }) => orderData[orderRefOf(order)]) ? (
         <InboxBar shop={shop} account={account} rows={rows} />
       ) : null}
-      <div class="orders">
-        {open.map(({ order, product }) => {
-          const ref = orderRefOf(order);
-          return (
-            <Card
-              key={ref}
-              order={order}
-              product={product}
-              now={now}
-              role="seller"
-              fresh={fresh.has(ref)}
-              extra={<AddressBox address={addresses.get(ref) ?? { status: 'none' }} onUnlock={unlock} />}
-              shipForm={
-                <ShipForm shop={shop} order={order} product={product} orderData={orderData[ref]} onUnlock={unlock} />
-              }
-            />
-          );
-        })}
-      </div>
+      {open.length ? (
+        <div class="orders">
+          {open.map(({ order, product }) => {
+            const ref = orderRefOf(order);
+            return (
+              <Card
+                key={ref}
+                order={order}
+                product={product}
+                now={now}
+                role="seller"
+                fresh={fresh.has(ref)}
+                extra={<AddressBox address={addresses.get(ref) ?? { status: 'none' }} onUnlock={unlock} />}
+                shipForm={
+                  <ShipForm shop={shop} order={order} product={product} orderData={orderData[ref]} onUnlock={unlock} />
+                }
+              />
+            );
+          })}
+        </div>
+      ) : (
+        <p class="muted">Nothing to ship or settle.</p>
+      )}
     </>
   );
 }
