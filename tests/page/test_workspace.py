@@ -267,6 +267,7 @@ def test_checkout_inbox_ship_with_a_note_and_read_it_all_from_the_page(
     connect(seller)
     panel = seller.locator("section.profile-panel")
     expect(panel.locator("[data-key]")).to_have_attribute("data-key", "none")
+    expect(seller.locator("section.inbox")).to_contain_text("Nothing to ship or settle.")
     panel.get_by_label("Shop name").fill("Moonwave Merch")
     transact(seller, panel.locator("button[data-action='publish-profile']").click)
     expect(panel.locator("[data-key]")).to_have_attribute("data-key", "ok")
@@ -309,7 +310,13 @@ def test_checkout_inbox_ship_with_a_note_and_read_it_all_from_the_page(
             ZOE["Email"], ZOE["Note to the seller"], {"size": "L"},
         )  # fmt: skip
 
-    # 3. The seller's inbox, in a new page load (the key from step 1 is gone): locked until the seller signs.
+    # 3. The seller's inbox, open since step 1 and empty then, shows the order as it arrives, decrypted with
+    # the key published in step 1 (no new signature). In a new page load that key is gone: locked until the
+    # seller signs again.
+    arrived = card(seller, pid, 1)
+    expect(arrived).to_have_attribute("data-new", "true", timeout=30_000)
+    expect(arrived.locator("[data-address='ok']")).to_contain_text("Zoë Müller")
+    assert signatures(seller) == 2
     seller.reload()
     settled(seller)
     mine = card(seller, pid, 1)
