@@ -36,35 +36,48 @@ settings.register_profile(
 )
 
 
-# The modules that take longest (`make test` prints its slowest tests), longest first. pytest-xdist hands a
-# whole file to a free worker in collection order (`--dist loadfile`), so a long file collected last would
-# run alone at the end while the other workers sit idle: these are collected first.
-LONGEST_FIRST = (
+# How pytest-xdist shares the tests out (`make test`: `--dist loadgroup`). A file's tests stay together on one
+# worker (each file is an xdist_group), so its module fixtures (a store, a browser, an indexer) are set up
+# once, except in SPREAD: files of long tests that share no module fixture, each test sent to any free worker
+# (a worker then starts its own session nodes, seconds, where one file would keep one worker busy for ten
+# minutes). Work is handed out in collection order, so the longest go first (LONGEST_FIRST, from the
+# slowest tests `make test` prints): a long file collected last would run alone while the others sit idle.
+SPREAD = (
     "tests/test_cli.py",
     "tests/transactions/test_cli_networks.py",
     "tests/transactions/test_node_killed.py",
-    "tests/page/test_bad_input.py",
+    "tests/ipfs/test_cli_metadata.py",
+    "tests/test_demo_seed.py",
+    "tests/test_client.py",
+)
+LONGEST_FIRST = (
+    *SPREAD[:3],
     "tests/ipfs/test_release.py",
     "tests/indexer/test_indexer.py",
-    "tests/ipfs/test_cli_metadata.py",
+    "tests/page/test_bad_input.py",
     "tests/page/test_indexer_page.py",
-    "tests/test_demo_seed.py",
-    "tests/ipfs/test_unixfs.py",
-    "tests/page/test_build.py",
+    "tests/ipfs/test_cli_metadata.py",
+    "tests/page/test_workspace.py",
     "tests/test_load.py",
+    "tests/test_demo_seed.py",
+    "tests/test_bad_input_cli.py",
+    "tests/page/test_build.py",
+    "tests/ipfs/test_unixfs.py",
 )
 
 
-@pytest.hookimpl(trylast=True)
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the xdist_group marks
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     root = Path(str(config.rootpath))
     rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
 
-    def order(item: pytest.Item) -> int:
-        inside = item.path.is_relative_to(root)
-        return rank.get(item.path.relative_to(root).as_posix(), len(rank)) if inside else len(rank)
+    def name(item: pytest.Item) -> str:
+        return item.path.relative_to(root).as_posix() if item.path.is_relative_to(root) else str(item.path)
 
-    items.sort(key=order)  # stable: each file's tests keep their order
+    for item in items:
+        if name(item) not in SPREAD:
+            item.add_marker(pytest.mark.xdist_group(name(item)))
+    items.sort(key=lambda item: rank.get(name(item), len(rank)))  # stable: each file's tests keep their order
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -498,7 +498,7 @@ export function ListingPanel({
               Pinning service endpoint
               <input
                 type="url"
-                placeholder="https://api.pinata.cloud/psa"
+                placeholder="the service’s …/psa address"
                 value={pinEndpoint}
                 onInput={(e) => setPinEndpoint((remembered.endpoint = e.currentTarget.value))}
               />

@@ -42,7 +42,9 @@ export function pinService(endpoint: string, token: string): PinService | null {
   try {
     url = new URL(typed);
   } catch {
-    throw new PinningError(`Pinning service: “${typed}” is not a URL (such as https://api.pinata.cloud/psa)`);
+    throw new PinningError(
+      `Pinning service: “${typed}” is not a URL (an http or https address ending in /psa, as services give it)`,
+    );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new PinningError(`Pinning service: the endpoint must be http or https, not ${url.protocol}`);
