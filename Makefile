@@ -71,14 +71,14 @@ test: setup
 	$(MAKE) --no-print-directory -k -j$(words $(TEST_SUITES)) --output-sync=target $(TEST_SUITES)
 
 # The main pytest run on PYTEST_WORKERS pytest-xdist workers. Each worker starts the session's nodes it
-# needs itself (on ports the OS picks); --dist loadgroup with the groups tests/conftest.py sets keeps a file's
-# tests on one worker (a module's nodes and deployments are set up once) except the long files of
-# independent tests, which are spread. The tests mostly wait on node processes, so 5 workers overlap well on
+# needs itself (on ports the OS picks); --dist loadfile keeps a file's tests on one worker (a module's nodes
+# and deployments are set up once) except the long files of independent tests, which tests/conftest.py
+# spreads. The tests mostly wait on node processes, so 5 workers overlap well on
 # 2 cores. --durations lists the slowest tests, where the suite's time goes.
 PYTEST_WORKERS ?= 5
 .PHONY: test-pytest
 test-pytest: setup
-	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadgroup --durations=30 $(call junit,pytest)
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadfile --durations=30 $(call junit,pytest)
 
 # `make check`: lint, and every test that needs no node process (no anvil, Ganache, Kubo, IPFS Cluster or
 # Chromium): the rest of the main suite's unit tests, the contract state machine on eth-tester, and the

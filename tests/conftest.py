@@ -36,12 +36,12 @@ settings.register_profile(
 )
 
 
-# How pytest-xdist shares the tests out (`make test`: `--dist loadgroup`). A file's tests stay together on one
-# worker (each file is an xdist_group), so its module fixtures (a store, a browser, an indexer) are set up
-# once, except in SPREAD: files of long tests that share no module fixture, each test sent to any free worker
-# (a worker then starts its own session nodes, seconds, where one file would keep one worker busy for ten
-# minutes). Work is handed out in collection order, so the longest go first (LONGEST_FIRST, from the
-# slowest tests `make test` prints): a long file collected last would run alone while the others sit idle.
+# How pytest-xdist shares the tests out (`make test`: `--dist loadfile`). A file's tests stay together on one
+# worker, so its module fixtures (a store, a browser, an indexer) are set up once, except in SPREAD: files of
+# long tests that share no module fixture, each test sent to any free worker (a worker then starts its own
+# session nodes, seconds, where one file would keep one worker busy for ten minutes). Work is handed out in
+# collection order, so the longest go first (LONGEST_FIRST, from the slowest tests `make test` prints): a long
+# file collected last would run alone while the others sit idle.
 SPREAD = (
     "tests/test_cli.py",
     "tests/transactions/test_cli_networks.py",
@@ -66,7 +66,6 @@ LONGEST_FIRST = (
 )
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the xdist_group marks
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     root = Path(str(config.rootpath))
     rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
@@ -74,10 +73,23 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     def name(item: pytest.Item) -> str:
         return item.path.relative_to(root).as_posix() if item.path.is_relative_to(root) else str(item.path)
 
-    for item in items:
-        if name(item) not in SPREAD:
-            item.add_marker(pytest.mark.xdist_group(name(item)))
     items.sort(key=lambda item: rank.get(name(item), len(rank)))  # stable: each file's tests keep their order
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist's own scheduler for `--dist loadfile`
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """`--dist loadfile`, except that each test of a SPREAD file is a unit of its own. (pytest-xdist's
+    `loadgroup` would say the same with marks, but pytest 9.2 ignores the node ids it rewrites.)"""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class FilesAndSpread(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return nodeid if path in SPREAD else path
+
+    return FilesAndSpread(config, log)
 
 
 @pytest.fixture(scope="session", autouse=True)

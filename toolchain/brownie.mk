@@ -75,12 +75,13 @@ define brownie_suite
 	fi
 endef
 
-# Both suites (run side by side by `make test`) read one build: compiled once here, before either starts.
-# Each compiling for itself costs a second compile and, in a checkout with an older build/, had one suite
-# delete stale artifacts the other was reading.
+# Both suites (run side by side by `make test`) read one build, made here before either starts. Every project
+# load deletes the artifacts of contracts nothing uses (OpenZeppelin's IERC721Errors and IERC1155Errors, which
+# a compile writes): two suites loading a fresh build at once both delete them, and one fails. So the build is
+# loaded twice here (the second load prunes them and compiles nothing); the suites' loads then change nothing.
 .PHONY: brownie-compile
 brownie-compile: setup-brownie
-	mkdir -p $(BROWNIE_HOME) && HOME=$(BROWNIE_HOME) $(BROWNIE) compile
+	mkdir -p $(BROWNIE_HOME) && HOME=$(BROWNIE_HOME) $(BROWNIE) compile && HOME=$(BROWNIE_HOME) $(BROWNIE) compile
 
 test-brownie-anvil: brownie-compile
 	$(call brownie_suite,anvil)
