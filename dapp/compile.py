@@ -11,6 +11,7 @@ wasm compiler from npm behind `toolchain/solc-shim.js`, which `make setup` insta
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import posixpath
@@ -175,12 +176,24 @@ def compile_file(
     settings = settings if settings is not None else compiler_settings()
     sources = collect_sources(unit, path.read_text(encoding="utf-8"))
     key = source_hash(sources, settings)
-    cached = cache_dir / f"{path.stem}-{key[2:18]}.json" if cache_dir else None
-    if cached and cached.is_file():
-        artifacts = {name: Artifact.from_json(data) for name, data in json.loads(cached.read_text()).items()}
-        if all(a.source_hash == key for a in artifacts.values()):
-            return artifacts
+    if cache_dir is None:
+        return _compile(path, unit, sources, settings, key)
+    cached = cache_dir / f"{path.stem}-{key[2:18]}.json"
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    # One process compiles given sources; others asking at the same time (test workers) wait and read its build.
+    with open(cached.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if cached.is_file():
+            artifacts = {name: Artifact.from_json(data) for name, data in json.loads(cached.read_text()).items()}
+            if all(a.source_hash == key for a in artifacts.values()):
+                return artifacts
+        artifacts = _compile(path, unit, sources, settings, key)
+        write_atomic(cached, json.dumps({n: a.to_json() for n, a in artifacts.items()}, indent=1))
+        return artifacts
 
+
+def _compile(path: Path, unit: str, sources: dict[str, str], settings: dict[str, Any], key: str) -> dict[str, Artifact]:
+    """solc's build of `sources`, every contract of `unit` by name."""
     standard_input = {
         "language": "Solidity",
         "sources": {name: {"content": text} for name, text in sources.items()},
@@ -198,7 +211,7 @@ def compile_file(
     missed = set(output.get("sources", {})) - set(sources)
     if missed:  # solc found an import the scan did not: the source hash would not cover it
         raise CompilerError(f"imports not found by dapp.compile.collect_sources: {sorted(missed)}")
-    artifacts = {
+    return {
         name: Artifact(
             name=name,
             abi=contract["abi"],
@@ -209,9 +222,6 @@ def compile_file(
         )
         for name, contract in output["contracts"][unit].items()
     }
-    if cached:
-        write_atomic(cached, json.dumps({n: a.to_json() for n, a in artifacts.items()}, indent=1))
-    return artifacts
 
 
 def compile_contracts(
