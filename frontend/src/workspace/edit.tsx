@@ -15,6 +15,7 @@ import { ipfsApi } from './inbox';
 import { apiUrl, putBlock } from './ipfs';
 import { kit } from './kit';
 import { PhotoField, photoCount, putPhotos, type Photo } from './photos';
+import { chainSteps } from './steps';
 import { andList, editedDocuments, variantLabel, type EditTarget } from './product';
 
 type Target = EditTarget & { product: Product; label: string };
@@ -141,7 +142,7 @@ export function EditDocument({
     const label = (i: number) => `${edits[i]!.target.label} (${i + 1} of ${count})`;
     const fresh = photos.filter((p) => p.upload).length;
     const what = count > 1 ? `${count} descriptions` : 'the description';
-    let reached = -1; // the update being sent: those before it are confirmed (runSteps goes in order)
+    const onChain = chainSteps(calls, { step: 'Update', doing: 'Updating' }, group ? label : null, setProgress);
     const ok = await act(shop, `Edit “${name.trim()}”`, product.currency, (wallet) => [
       {
         label: fresh ? `Add ${photoCount(fresh)} and ${what} to IPFS` : `Add ${what} to IPFS`,
@@ -155,16 +156,10 @@ export function EditDocument({
           return edits.map((e) => e.block.cid);
         },
       },
-      ...calls.map((call, i) => ({
-        label: group ? `Update ${label(i)} on chain` : 'Update it on chain',
-        call: () => {
-          reached = i;
-          if (group) setProgress(`Updating ${label(i)}…`);
-          return call;
-        },
-      })),
+      ...onChain.steps,
     ]);
     setProgress('');
+    const reached = onChain.reached();
     if (ok) {
       setForm({ status: 'closed' });
       setSaved(

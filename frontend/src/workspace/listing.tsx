@@ -17,6 +17,7 @@ import { ipfsApi } from './inbox';
 import { apiUrl, putBlock, rawBlock } from './ipfs';
 import { kit } from './kit';
 import { PhotoField, photoCount, putPhotos, type Photo } from './photos';
+import { chainSteps } from './steps';
 import {
   WATCH_MS,
   PinningError,
@@ -247,8 +248,8 @@ export function ListingPanel({
       ]),
     );
     const count = docs.length;
-    const label = (i: number) => (group ? `${group.combos[i]!.label} (${i + 1} of ${count})` : '');
-    let reached = -1; // the listing being sent: those before it are confirmed (runSteps goes in order)
+    const label = (i: number) => `${group!.combos[i]!.label} (${i + 1} of ${count})`;
+    const onChain = chainSteps(calls, { step: 'List', doing: 'Listing' }, group ? label : null, setProgress);
     const photoWords = photoCount(photos.length);
     const ok = await act(shop, `List “${name.trim()}”`, terms.currency, (wallet) => [
       {
@@ -268,16 +269,10 @@ export function ListingPanel({
         },
       },
       ...pinStep,
-      ...calls.map((call, i) => ({
-        label: group ? `List ${label(i)} on chain` : 'List it on chain',
-        call: () => {
-          reached = i;
-          if (group) setProgress(`Listing ${label(i)}…`);
-          return call;
-        },
-      })),
+      ...onChain.steps,
     ]);
     setProgress('');
+    const reached = onChain.reached();
     if (ok) {
       const last = await shop.node.read('productCount', []);
       setListed({ first: last - BigInt(count) + 1n, count });
