@@ -237,15 +237,14 @@ export function Catalog({
   );
 }
 
-function Filters({
-  result,
-  query,
-  onQuery,
-}: {
+/** What the catalog's search controls and pager read and change. */
+interface QueryProps {
   result: CatalogResult;
   query: CatalogQuery;
   onQuery: (query: CatalogQuery) => void;
-}) {
+}
+
+function Filters({ result, query, onQuery }: QueryProps) {
   const shop = useShop();
   // With the indexer, the currencies of every listed product: asked once, off the first render's path.
   const indexed = usePromise(async () => {
@@ -321,15 +320,7 @@ function Filters({
   );
 }
 
-function Pager({
-  result,
-  query,
-  onQuery,
-}: {
-  result: CatalogResult;
-  query: CatalogQuery;
-  onQuery: (query: CatalogQuery) => void;
-}) {
+function Pager({ result, query, onQuery }: QueryProps) {
   const pages = Math.max(1, Math.ceil(result.total / PAGE_SIZE));
   if (pages <= 1) return null;
   const indexed = result.source === 'indexer';
