@@ -6,7 +6,7 @@ counting proxy in front of anvil (or the fake server an RPC row points at) must 
 eth_sendTransaction/eth_sendRawTransaction; and no file of the project folder (registry, journal,
 keystore, document cache) may change. Each row counts as a `bad_input` in the reliability tally.
 
-The processes are forks of one that imported `dapp` (tests.support.bad_input.DappForkServer): a fresh
+The processes are forks of one that imported `dapp` (tests.support.dapp_process.DappForkServer): a fresh
 `python -m dapp` spends ~1.3 s of CPU importing web3 before it reads its arguments, 1.5 minutes for the
 table. `test_the_fork_server_runs_dapp_as_python_m_dapp` runs some rows both ways and compares them.
 """
@@ -35,14 +35,14 @@ from tests.support.bad_input import (
     CIDV0,
     KEYSTORE_PASSWORD,
     SENDS,
-    DappForkServer,
     FakeServer,
     bad_documents,
     open_disputed_shop,
     snapshot,
     wrong_checksum,
 )
-from tests.support.fixtures import CID, DAPP, Cli
+from tests.support.dapp_process import DAPP, DappForkServer
+from tests.support.fixtures import CID, Cli
 from tests.support.rpc_proxy import FlakyRpcProxy
 
 pytestmark = [pytest.mark.anvil]

@@ -4,9 +4,6 @@ inputs themselves, servers that are not what they claim to be, and the "nothing 
 from __future__ import annotations
 
 import json
-import subprocess
-import tempfile
-import threading
 import urllib.error
 import urllib.request
 from collections.abc import Callable
@@ -205,91 +202,3 @@ def write_bad_files(home: Path, registry: Registry, key: str) -> None:
 def snapshot(root: Path) -> dict[str, bytes]:
     """Every file under `root` and its bytes: equal before and after means nothing was lost or half-written."""
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
-
-
-# The `dapp` command, forked from a process that has already imported it. Each run is a real process with
-# its own arguments, environment, working folder, stdin, stdout, stderr and exit code, exactly as
-# `python -m dapp` runs, minus the ~1.3 s of importing web3 and eth-account that every fresh process pays
-# (on a 2-core machine, 66 rows of bad input took 2 minutes of CPU as fresh processes).
-# test_bad_input_cli.py checks that both ways give the same exit code and message.
-_FORK_SERVER = r"""
-import importlib, json, os, sys, traceback
-from dapp.cli import DappGroup, main
-for target in DappGroup.LAZY.values():
-    importlib.import_module(target.split(":")[0])
-requests, replies = sys.stdin.buffer, sys.stdout
-print(json.dumps({"ready": True}), file=replies, flush=True)
-for line in requests:
-    job = json.loads(line)
-    pid = os.fork()
-    if pid == 0:
-        code = 1
-        try:
-            os.chdir(job["cwd"])
-            os.environ.clear()
-            os.environ.update(job["env"])
-            for fd, path, flags in ((0, job["stdin"], os.O_RDONLY), (1, job["stdout"], os.O_WRONLY),
-                                    (2, job["stderr"], os.O_WRONLY)):
-                opened = os.open(path, flags)
-                os.dup2(opened, fd)
-                os.close(opened)
-            # fresh text streams: the server's own may hold buffered request lines
-            sys.stdin = open(0, closefd=False)
-            sys.stdout = open(1, "w", closefd=False)
-            sys.stderr = open(2, "w", closefd=False)
-            try:
-                main(args=job["args"], prog_name="python -m dapp")  # as click names `python -m dapp`
-                code = 0
-            except SystemExit as exc:
-                code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-            except BaseException:
-                traceback.print_exc()
-        finally:
-            for stream in (sys.stdout, sys.stderr):
-                try:
-                    stream.flush()
-                except Exception:
-                    pass
-            os._exit(code)
-    _, status = os.waitpid(pid, 0)
-    print(json.dumps({"code": os.waitstatus_to_exitcode(status)}), file=replies, flush=True)
-"""
-
-
-class DappForkServer:
-    """`run(args, env, cwd, stdin)` -> CompletedProcess, like subprocess.run([python, -m, dapp, *args]).
-    One run at a time (a lock): each is a fork of a server that imported `dapp` once."""
-
-    def __init__(self, python: str) -> None:
-        self._process = subprocess.Popen(
-            [python, "-c", _FORK_SERVER], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
-        )
-        self._lock = threading.Lock()
-        assert self._process.stdout is not None
-        if json.loads(self._process.stdout.readline() or "{}").get("ready") is not True:
-            raise RuntimeError("the dapp fork server did not start")
-
-    def run(self, args: list[str], env: dict[str, str], cwd: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
-        with self._lock, tempfile.TemporaryDirectory() as tmp:
-            files = {name: Path(tmp) / name for name in ("stdin", "stdout", "stderr")}
-            files["stdin"].write_text(stdin)
-            files["stdout"].touch()
-            files["stderr"].touch()
-            job = {"args": args, "env": env, "cwd": str(cwd), **{k: str(v) for k, v in files.items()}}
-            assert self._process.stdin is not None and self._process.stdout is not None
-            self._process.stdin.write(json.dumps(job) + "\n")
-            self._process.stdin.flush()
-            reply = self._process.stdout.readline()
-            if not reply:
-                raise RuntimeError("the dapp fork server died")
-            code = int(json.loads(reply)["code"])
-            return subprocess.CompletedProcess(
-                ["dapp", *args], code, files["stdout"].read_text(), files["stderr"].read_text()
-            )
-
-    def close(self) -> None:
-        if self._process.stdin is not None:
-            self._process.stdin.close()
-        self._process.wait(timeout=30)
-        if self._process.stdout is not None:
-            self._process.stdout.close()

@@ -8,7 +8,6 @@ import os
 import re
 import signal
 import subprocess
-import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from web3 import Web3
 
 from dapp.client import CatalogClient
 from dapp.nodes import LocalNode
+from tests.support.dapp_process import DAPP, run_dapp
 
 DIGEST = bytes.fromhex("11" * 32)  # a document digest for tests that never fetch the document
 
@@ -47,7 +47,6 @@ class Chain:
             self.w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
 
 
-DAPP = [sys.executable, "-m", "dapp"]
 CID = "bafkreif4xyug5bggrqeayzahtwgcr23aq3ubqhumu4fdayahccwuwncxsa"
 
 
@@ -71,9 +70,7 @@ class Cli:
             self.env.pop(name, None)
 
     def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        result = subprocess.run(
-            [*DAPP, *args], env=self.env, cwd=self.home, capture_output=True, text=True, timeout=120
-        )
+        result = run_dapp(list(args), self.env, self.home)
         if check and result.returncode != 0:
             raise AssertionError(f"dapp {' '.join(args)} exited {result.returncode}:\n{result.stderr}")
         return result
