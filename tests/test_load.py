@@ -1,5 +1,7 @@
 """Load without loss (tests/support/load.py runs it): 2,500 purchases by 21 accounts at once on a real anvil, none
-lost, none doubled, and the chain equal to a model of what was asked.
+lost, none doubled, and the chain equal to a model of what was asked. `make test` runs a fifth of it (500
+purchases, the stocks that sell out a fifth as large, so they still sell out); `make fuzz`, with its
+`fuzz` Hypothesis profile, runs it whole.
 
 After the run: every hash the pipelines sent is mined exactly once and is a purchase whose fate the
 test knows; the keyed account signed nothing twice and used exactly nonces setup..setup+499; each dev
@@ -26,10 +28,8 @@ from tests.support.load import (
     BUYERS,
     DEV_ACCOUNTS,
     KEYED_ALLOWANCE,
-    KEYED_PURCHASES,
     KEYED_THREADS,
     MINTED,
-    OFFERS,
     Attempt,
     LoadRun,
     account_for,
@@ -38,9 +38,10 @@ from tests.support.load import (
 )
 from tests.support.reliability import Tally
 
-# About 70 s of load and 20 s of setup and checks on a busy 2-core machine: slow, so `make fuzz` (which
-# writes bench/results/reliability.json) runs it too; plain `pytest` runs every test, slow ones included.
+# Whole, about 70 s of load and 20 s of setup and checks on a busy 2-core machine: slow, so `make fuzz` (which
+# writes bench/results/reliability.json) runs it whole; plain `pytest` runs every test, slow ones included.
 pytestmark = [pytest.mark.anvil, pytest.mark.slow]
+QUICK = 0.2  # the fraction of the full load outside `make fuzz`
 
 
 @pytest.fixture
@@ -51,8 +52,11 @@ def anvil() -> Iterator[AnvilNode]:
         yield node
 
 
-def test_load_without_loss(anvil: AnvilNode, tmp_path: Path, reliability: Tally) -> None:
-    run = run_load(anvil.url, tmp_path)
+def test_load_without_loss(
+    anvil: AnvilNode, tmp_path: Path, reliability: Tally, request: pytest.FixtureRequest
+) -> None:
+    whole = request.config.getoption("--hypothesis-profile", None) == "fuzz"
+    run = run_load(anvil.url, tmp_path, fraction=1.0 if whole else QUICK)
     books = account_for(run)
     reliability.add("load_sent", len(run.attempts))
     reliability.add("load_mined", len(books.mined))
@@ -61,7 +65,7 @@ def test_load_without_loss(anvil: AnvilNode, tmp_path: Path, reliability: Tally)
     reverted = [a for a in books.failed if a.reverted_hash is not None]
     blocks = Counter(int(r["blockNumber"]) for r in run.receipts.values() if r is not None)
     print(
-        f"\nload: {len(run.attempts)} purchases by {BUYERS + 1} accounts ({KEYED_PURCHASES} by one key from "
+        f"\nload: {len(run.attempts)} purchases by {BUYERS + 1} accounts ({run.keyed_purchases} by one key from "
         f"{KEYED_THREADS} threads): {len(books.mined)} mined, {len(books.failed)} failed (sold out; "
         f"{len(reverted)} of them mined and reverted), {len(books.lost)} lost; {run.seconds:.1f} s, "
         f"{len(books.mined) / run.seconds:.1f} purchases/s; {len(blocks)} blocks, up to "
@@ -84,12 +88,12 @@ def test_load_without_loss(anvil: AnvilNode, tmp_path: Path, reliability: Tally)
     assert sorted("0x" + bytes(log["transactionHash"]).hex() for log in logs) == sorted(placed)
 
     # Nonces: the keyed account signed each nonce once (no collision between its threads, no re-signing)
-    # and used exactly setup..setup+499; each dev account's nonce grew by exactly what it sent.
+    # and used exactly setup..setup+keyed_purchases-1; each dev account's nonce grew by exactly what it sent.
     keyed = run.keyed.lower()
     assert sorted(run.hashes.signed[keyed]) == sorted(run.hashes.sent[keyed])
     nonces = sorted(int(run.w3.eth.get_transaction(h)["nonce"]) for h in run.hashes.sent[keyed])  # type: ignore[arg-type]
-    assert nonces == list(range(run.keyed_setup_nonces, run.keyed_setup_nonces + KEYED_PURCHASES))
-    assert nonce_of(run.w3, run.keyed) == run.keyed_setup_nonces + KEYED_PURCHASES
+    assert nonces == list(range(run.keyed_setup_nonces, run.keyed_setup_nonces + run.keyed_purchases))
+    assert nonce_of(run.w3, run.keyed) == run.keyed_setup_nonces + run.keyed_purchases
     for buyer in run.buyers:
         assert nonce_of(run.w3, buyer) == run.nonces_before[buyer] + len(run.hashes.sent[buyer.lower()]), buyer
 
@@ -105,7 +109,7 @@ def check_model(run: LoadRun, mined: list[Attempt]) -> None:
     withdrawable: Counter[tuple[str, str]] = Counter()  # (account, currency)
     held: Counter[str] = Counter()  # what the Catalog holds per currency: nothing was withdrawn
     spent: Counter[tuple[str, str]] = Counter()  # (buyer, currency)
-    for product_id, offer in enumerate(OFFERS, start=1):
+    for product_id, offer in enumerate(run.offers, start=1):
         currency = usd if offer.token else ETH
         orders = sorted(placed[product_id], key=lambda a: a.purchase.order.order_no if a.purchase else 0)
         product = run.products[product_id]

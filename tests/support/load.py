@@ -27,7 +27,7 @@ import random
 import threading
 import time
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -90,6 +90,12 @@ OFFERS = (
 AMPLE = tuple(i + 1 for i, offer in enumerate(OFFERS) if offer.stock >= 100_000)  # what the keyed account buys
 
 
+def offers_at(fraction: float) -> tuple[Offer, ...]:
+    """OFFERS for a load of `fraction` of the full size: the stocks that sell out shrink with the demand,
+    so the smaller load still sells them out."""
+    return tuple(o if o.stock >= 100_000 else replace(o, stock=max(1, round(o.stock * fraction))) for o in OFFERS)
+
+
 @dataclass
 class Attempt:
     """One purchase the test asked for, and what the client answered."""
@@ -149,6 +155,8 @@ class LoadRun:
     nonces_before: dict[str, int]
     eth_before: dict[str, int]
     client: CatalogClient  # a reader
+    offers: tuple[Offer, ...]  # listed as products 1..n
+    keyed_purchases: int
     products: dict[int, Product] = field(default_factory=dict)
     receipts: dict[str, Any] = field(default_factory=dict)  # every hash sent -> its receipt, or None
 
@@ -174,14 +182,17 @@ def run_load(
     state: Path,
     *,
     buyers: int = BUYERS,
-    per_buyer: int = PURCHASES_PER_BUYER,
-    keyed_purchases: int = KEYED_PURCHASES,
+    fraction: float = 1.0,
     keyed_threads: int = KEYED_THREADS,
     seed: int = SEED,
     poll_interval: float = BLOCK_TIME / 2,
 ) -> LoadRun:
     """Set up the shop on the anvil at `url` (with DEV_ACCOUNTS dev accounts), run the load, and read back
-    every product and every receipt. `state` holds the registry and the transaction journals."""
+    every product and every receipt. `state` holds the registry and the transaction journals. `fraction`
+    scales the purchases (PURCHASES_PER_BUYER, KEYED_PURCHASES) and the stocks that sell out alike."""
+    offers = offers_at(fraction)
+    per_buyer = max(1, round(PURCHASES_PER_BUYER * fraction))
+    keyed_purchases = max(KEYED_THREADS, round(KEYED_PURCHASES * fraction))
     w3 = http_web3(url)
     dev = [str(a) for a in w3.eth.accounts]
     abi = load_artifact().abi
@@ -198,7 +209,7 @@ def run_load(
         )  # fmt: skip
 
     # --- setup: listings, TestUSD for every buyer, the keyed account funded and its allowance given ----
-    for expected_id, offer in enumerate(OFFERS, start=1):
+    for expected_id, offer in enumerate(offers, start=1):
         terms: dict[str, Any] = {"currency": usd if offer.token else ETH}
         if offer.escrowed:
             terms |= {"escrow_window": ESCROW, "handling_time": HANDLING}
@@ -221,7 +232,7 @@ def run_load(
     hashes.clear()  # what counts from here on is the load itself
 
     rng = random.Random(seed)
-    everyone = tuple(range(1, len(OFFERS) + 1))
+    everyone = tuple(range(1, len(offers) + 1))
     by_buyer = {b: [Attempt(b, rng.choice(everyone), rng.choice(QUANTITIES)) for _ in range(per_buyer)]
                 for b in buyer_accounts}  # fmt: skip
     keyed_plan = [Attempt(keyed.address, rng.choice(AMPLE), rng.choice(QUANTITIES)) for _ in range(keyed_purchases)]
@@ -247,7 +258,7 @@ def run_load(
     run = LoadRun(
         w3, deployment, usd, buyer_accounts, keyed.address,
         [a for plan in by_buyer.values() for a in plan] + keyed_plan, hashes, seconds, keyed_setup_nonces,
-        nonces_before, eth_before, shared,
+        nonces_before, eth_before, shared, offers, keyed_purchases,
     )  # fmt: skip
     run.products = {p: shared.product(p) for p in everyone}
     for tx_hash in set(hashes.all_sent()):
@@ -297,7 +308,7 @@ def _problem(run: LoadRun, purchased: AbiEvent, attempt: Attempt) -> str | None:
     if (error.args_by_name["productId"], error.args_by_name["requested"]) != (attempt.product_id, attempt.quantity):
         return f"refused for another purchase: {error}"
     final_stock = run.products[attempt.product_id].stock
-    if not final_stock < attempt.quantity <= OFFERS[attempt.product_id - 1].stock:
+    if not final_stock < attempt.quantity <= run.offers[attempt.product_id - 1].stock:
         return f"refused though the final stock {final_stock} covers it: {error}"
     if attempt.reverted_hash is not None:
         receipt = run.receipts.get(attempt.reverted_hash)
