@@ -99,8 +99,8 @@ junit = $(if $(TEST_REPORTS),--junitxml=$(abspath $(TEST_REPORTS))/$(1).xml)
 bench: setup
 	$(PY) bench/run.py
 
-# A store of 100,000 products and 1,000,000 orders, with and without the indexer (long; not in `make test`).
-# SCALE=0.01 runs it at 1/100 of that size.
+# A store of 100,000 products and 1,000,000 orders, with and without the indexer, then the page on it in
+# headless Chromium (long; not in `make test`). SCALE=0.01 runs it at 1/100 of that size.
 SCALE ?= 1
 scale: setup
 	$(PY) bench/bench_scale.py --scale $(SCALE)

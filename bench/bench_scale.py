@@ -12,8 +12,8 @@ Product documents are served by a small in-memory gateway (`/ipfs/<cid>` from a 
 adding 100,000 documents to Kubo would take longer than the rest; the indexer checks each document
 against the digest on chain either way.
 
-Measured (with the indexer, over HTTP from Python; the page integration comes later, so
-`first_render_s` is not measured and the browser figures are the indexer's answer times):
+Measured (with the indexer, over HTTP from Python; bench/bench_scale_page.py then measures the page in
+headless Chromium on the same store and its figures replace these under the same keys, unless --no-page):
     index_catchup_s       Ponder started -> caught up with the head (its RPC: anvil directly, see --index-rpc)
     index_peak_rss_mb     peak resident memory of the Ponder process tree, sampled every 0.5 s
     index_db_mb           size of its PGlite folder once caught up
@@ -24,8 +24,8 @@ Measured (with the indexer, over HTTP from Python; the page integration comes la
 Without the indexer, through the capped proxy:
     rpc_buyer_history_s, rpc_buyer_history_requests   CatalogClient.orders_of(buyer) by log scan
 
-Usage: bench/bench_scale.py [--scale 0.01] [--index-rpc direct|capped]. The sizes actually used are
-written beside the figures; a reduced run says so.
+Usage: bench/bench_scale.py [--scale 0.01] [--index-rpc direct|capped] [--no-page] [--hold FILE]. The sizes
+actually used are written beside the figures; a reduced run says so.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ import argparse
 import json
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -150,6 +151,8 @@ def main() -> int:
     parser.add_argument("--index-rpc", choices=("direct", "capped"), default="direct",
                         help="what Ponder reads the chain through for its first sync")  # fmt: skip
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--no-page", dest="page", action="store_false",
+                        help="skip the page's figures (bench/bench_scale_page.py in headless Chromium)")  # fmt: skip
     parser.add_argument("--hold", type=Path, metavar="FILE",
                         help="once measured, write the running store's URLs to FILE and keep the chain, the "
                         "indexer and the gateway up until FILE is deleted (to measure the page on it)")  # fmt: skip
@@ -161,7 +164,7 @@ def main() -> int:
         "full_size": args.scale >= 1.0,
         "scale": args.scale,
         "notes": [
-            "first_render_s not measured: the page does not read the indexer yet (a later step)",
+            "first_render_s not measured: run with --no-page",
             "buyer_history_s, seller_inbox_s and search_ms are the indexer's GraphQL answer times measured "
             "from Python over HTTP, not in the browser",
             "product documents served by an in-memory stand-in gateway; the indexer verifies each digest",
@@ -247,19 +250,34 @@ def main() -> int:
                 python_s, answered = timed(lambda: client.orders_of(buyer))
                 assert answered == scanned
                 result["python_orders_of_s"] = round(python_s, 3)
-                if args.hold:
+                store = {
+                    "rpcUrl": node.url, "cappedRpcUrl": capped.url, "indexerUrl": info.url,
+                    "gatewayUrl": gateway.url, "chainId": deployment.chain_id, "catalog": deployment.address,
+                    "deployments": str(registry.directory), "buyer": buyer, "buyerOrders": per_buyer[buyer],
+                    "seller": batch.address, "searchName": name, "sizes": sizes, "results": str(args.out),
+                }  # fmt: skip
+                if args.page or args.hold:
                     write_result(args.out, result)
-                    hold(args.hold, {
-                        "rpcUrl": node.url, "cappedRpcUrl": capped.url, "indexerUrl": info.url,
-                        "gatewayUrl": gateway.url, "chainId": deployment.chain_id, "catalog": deployment.address,
-                        "deployments": str(registry.directory), "buyer": buyer, "buyerOrders": per_buyer[buyer],
-                        "seller": batch.address, "searchName": name, "sizes": sizes, "results": str(args.out),
-                    })  # fmt: skip
+                if args.page:
+                    result = measure_page(root / "store.json", store, args.out)
+                if args.hold:
+                    hold(args.hold, store)
             finally:
                 process.stop()
     write_result(args.out, result)
     print(json.dumps(result, indent=2))
     return 0
+
+
+def measure_page(path: Path, store: dict[str, Any], out: Path) -> dict[str, Any]:
+    """bench/bench_scale_page.py on the running store (its own process: Chromium and its wait loops stay
+    out of this one), which merges the page's figures into `out`; the merged result is returned."""
+    path.write_text(json.dumps(store, indent=2) + "\n")
+    log("measuring the page in headless Chromium (bench/bench_scale_page.py)")
+    script = Path(__file__).resolve().parent / "bench_scale_page.py"
+    subprocess.run([sys.executable, str(script), "--store", str(path), "--out", str(out)], check=True)
+    merged: dict[str, Any] = json.loads(out.read_text())
+    return merged
 
 
 def write_result(out: Path, result: dict[str, Any]) -> None:
