@@ -427,3 +427,7 @@ def test_a_ponder_serve_replica_answers_what_the_postgres_writer_answers(indexed
     buyer = store.accounts[2]
     assert reader.orders_of(buyer) == store.client().orders_of(buyer)
     assert reader.search("Vinyl 13") == writing.search("Vinyl 13") != []
+    for sql_reader in (reader, writing):  # /sql under Postgres: Ponder's read-only pool, no shared session
+        assert len(_same_rows(sql_reader, "product", "products")) == len(products)
+        for table in ("review", "balance", "seller"):
+            assert _same_rows(sql_reader, table, f"{table}s")
