@@ -6,6 +6,7 @@ import { client, graphql } from "ponder";
 import { db } from "ponder:api";
 import schema from "ponder:schema";
 import { settings } from "../../ponder.config";
+import { tablesBeforeTempTables } from "./sql";
 
 const app = new Hono();
 
@@ -18,7 +19,7 @@ app.get("/catalog", (c) =>
     schema: process.env.DATABASE_SCHEMA,
   }),
 );
-app.use("/sql/*", client({ db, schema }));
+app.use("/sql/*", client({ db: tablesBeforeTempTables(db), schema }));
 app.use("/graphql", graphql({ db, schema }));
 
 export default app;
