@@ -303,42 +303,111 @@ export async function buyerOrders(url: string, buyer: string): Promise<BuyerOrde
   });
 }
 
-/** A seller's open orders (paid, shipped, disputed), oldest first, with each one's orderData (the buyer's
- * sealed shipping details; null when the indexer has none): the first `size`, and how many there are. */
+/** Where a seller's list is: its first page (no cursor), or the page after `after` or before `before`;
+ * `from`: the number of that page's first row, counted by the page (a cursor carries no offset). */
+export interface ListAt {
+  after?: string;
+  before?: string;
+  from: number;
+}
+/** Where the seller's desk is in each of its lists (none: the first page). */
+export interface DeskAt {
+  orders?: ListAt;
+  products?: ListAt;
+}
+/** One page of a seller's list: rows `from`..`to` of `total`, and where its neighbours are (null: none). */
+export interface ListPage {
+  at: ListAt;
+  from: number;
+  to: number;
+  total: number;
+  next: ListAt | null;
+  previous: ListAt | null;
+}
+
+/**
+ * Which rows a page of `count` rows fetched at `at` holds, and its neighbours' cursors. Exact on the first
+ * and last pages (the first counts from 1, the last back from the total); in between it counts from where
+ * the seller came from, so rows that left the list meanwhile shift it by as many (a lying indexer can only
+ * mislabel pages, never change a row: each is read from the chain).
+ */
+export function listPage(
+  at: ListAt | undefined,
+  count: number,
+  info: Connection['pageInfo'],
+  total: number,
+  size: number,
+): ListPage {
+  const first = !at || !(at.after || at.before) || (Boolean(at.before) && !info.hasPreviousPage);
+  let from = first ? 1 : !info.hasNextPage && count ? total - count + 1 : at.from;
+  from = Math.max(1, from);
+  const to = from + count - 1;
+  const next = info.hasNextPage && info.endCursor ? { after: info.endCursor, from: to + 1 } : null;
+  const previous =
+    from === 1 && !info.hasPreviousPage
+      ? null
+      : count && info.startCursor
+        ? { before: info.startCursor, from: Math.max(1, from - size) }
+        : { from: 1 };
+  return { at: at ?? { from: 1 }, from, to, total: Math.max(total, count && to), next, previous };
+}
+
+/** The page at `at` of the `table` connection that `text` asks for (its variables: `who` and the cursors). */
+async function listRows(
+  url: string,
+  table: string,
+  text: string,
+  who: string,
+  at: ListAt | undefined,
+  size: number,
+): Promise<{ items: Row[]; page: ListPage }> {
+  const found = (
+    await query(url, text, { who: who.toLowerCase(), after: at?.after ?? null, before: at?.before ?? null })
+  )[table]!;
+  return { items: found.items, page: listPage(at, found.items.length, found.pageInfo, found.totalCount ?? 0, size) };
+}
+
+/** A page of a seller's open orders (paid, shipped, disputed), oldest first, with each one's orderData (the
+ * buyer's sealed shipping details; null when the indexer has none). */
 export async function sellerInbox(
   url: string,
   seller: string,
   size = 50,
-): Promise<{ rows: SealedRow[]; total: number }> {
-  const page = (
-    await query(
-      url,
-      `query Inbox($who: String!) { orders(where: {seller: $who, state_in: [1, 2, 3]}, orderBy: "position", ` +
-        `limit: ${size}) { items { ${ORDER_FIELDS} orderData blockNumber } totalCount } }`,
-      { who: seller.toLowerCase() },
-    )
-  ).orders!;
-  return { rows: page.items.map(sealedRow), total: page.totalCount ?? 0 };
+  at?: ListAt,
+): Promise<{ rows: SealedRow[]; page: ListPage }> {
+  const found = await listRows(
+    url,
+    'orders',
+    `query Inbox($who: String!, $after: String, $before: String) { orders(where: {seller: $who, state_in: [1, 2, 3]}, ` +
+      `orderBy: "position", limit: ${size}, after: $after, before: $before) ` +
+      `{ items { ${ORDER_FIELDS} orderData blockNumber } ${PAGE_INFO} totalCount } }`,
+    seller,
+    at,
+    size,
+  );
+  return { rows: found.items.map(sealedRow), page: found.page };
 }
 
-/** A seller's newest products: the first `size` ids, the currencies they sell in, and how many there are. */
+/** A page of a seller's products, newest first: their ids and the currencies they sell in. */
 export async function sellerProducts(
   url: string,
   seller: string,
   size = 50,
-): Promise<{ ids: bigint[]; currencies: string[]; total: number }> {
-  const page = (
-    await query(
-      url,
-      `query Mine($who: String!) { products(where: {seller: $who}, orderBy: "id", orderDirection: "desc", ` +
-        `limit: ${size}) { items { id currency } totalCount } }`,
-      { who: seller.toLowerCase() },
-    )
-  ).products!;
+  at?: ListAt,
+): Promise<{ ids: bigint[]; currencies: string[]; page: ListPage }> {
+  const found = await listRows(
+    url,
+    'products',
+    `query Mine($who: String!, $after: String, $before: String) { products(where: {seller: $who}, orderBy: "id", ` +
+      `orderDirection: "desc", limit: ${size}, after: $after, before: $before) { items { id currency } ${PAGE_INFO} totalCount } }`,
+    seller,
+    at,
+    size,
+  );
   return {
-    ids: page.items.map((r) => big(r.id)),
-    currencies: [...new Set(page.items.map((r) => String(r.currency)))],
-    total: page.totalCount ?? 0,
+    ids: found.items.map((r) => big(r.id)),
+    currencies: [...new Set(found.items.map((r) => String(r.currency)))],
+    page: found.page,
   };
 }
 
@@ -390,7 +459,8 @@ export async function reviews(url: string, productId: bigint): Promise<ReviewRow
 // --- the views' data from the indexer (here, so that none of it is in the page's initial JS) ---------------
 
 const ZERO_ADDRESS: Address = '0x0000000000000000000000000000000000000000'; // not chain/contract's: the ABI
-const FIRST_PAGE = 50; // the seller's inbox and products: the first page of each
+/** A page of the seller's inbox or products. */
+export const DESK_PAGE = 50;
 const PENDING: number[] = [STATE.Paid, STATE.Shipped, STATE.Disputed];
 
 export async function catalogFromIndex(
@@ -523,12 +593,19 @@ async function credits(reader: ChainReader, account: Address, currencies: readon
   return all.map((currency, i) => ({ currency, amount: amounts[i] ?? 0n }));
 }
 
-/** The inbox's first page from the indexer; every order and product shown is then read from the chain. */
-export async function sellerFromIndex(shop: Shop, url: string, account: Address): Promise<SellerData> {
+/** A page of the inbox and one of the products (`at`; none: the first of each) from the indexer; every order
+ * and product on them is then read from the chain, in one JSON-RPC batch. */
+export async function sellerFromIndex(
+  shop: Shop,
+  url: string,
+  account: Address,
+  at: DeskAt = {},
+  size = DESK_PAGE,
+): Promise<SellerData> {
   const reader = shop.reader;
   const [mine, inbox] = await Promise.all([
-    sellerProducts(url, account, FIRST_PAGE),
-    sellerInbox(url, account, FIRST_PAGE),
+    sellerProducts(url, account, size, at.products),
+    sellerInbox(url, account, size, at.orders),
   ]);
   const ids = [...new Set([...mine.ids, ...inbox.rows.map((r) => r.productId)])];
   const currencies = [...new Set([...mine.currencies, ...inbox.rows.map((r) => r.currency)])];
@@ -572,7 +649,7 @@ export async function sellerFromIndex(shop: Shop, url: string, account: Address)
     now,
     orderData,
     account,
-    totals: { products: mine.total, open: inbox.total },
+    pages: { orders: inbox.page, products: mine.page },
     warnings: [...stateWarnings(orders, states), ...sealed.warnings],
   };
 }

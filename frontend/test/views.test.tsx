@@ -295,12 +295,14 @@ test("an indexer's orderData is never used: each order's comes from its Purchase
     { orderData: null, blockNumber: '13' },
     { orderData: '0x01cc', blockNumber: '99' },
   ].map((r, i) => ({ productId: '1', orderNo: String(i + 1), state: 1, currency: ZERO_ADDRESS, ...r }));
+  const asked: { table: string; after: unknown; before: unknown }[] = [];
   const server = createServer((request, response) => {
     let body = '';
     request.on('data', (chunk: Buffer) => (body += chunk.toString()));
     request.on('end', () => {
-      const text = String((JSON.parse(body) as { query: string }).query);
+      const { query: text, variables } = JSON.parse(body) as { query: string; variables: Record<string, unknown> };
       const table = text.includes('products(') ? 'products' : 'orders';
+      asked.push({ table, after: variables.after, before: variables.before });
       const items = table === 'products' ? [{ id: '1', currency: ZERO_ADDRESS }] : rows;
       const page = { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null };
       response.setHeader('content-type', 'application/json');
@@ -319,6 +321,19 @@ test("an indexer's orderData is never used: each order's comes from its Purchase
     const seller = await sellerFromIndex(shop, url, SELLER);
     assert.deepEqual(seller.orderData, { '1-1': real, '1-2': real, '1-3': real });
     assert.deepEqual(seller.warnings, expected);
+    assert.deepEqual(seller.pages?.orders, { at: { from: 1 }, from: 1, to: 4, total: 4, next: null, previous: null });
+    assert.ok(asked.every((a) => a.after === null && a.before === null));
+    // A page of the inbox further on: its cursor goes to the orders' query only.
+    asked.length = 0;
+    const later = await sellerFromIndex(shop, url, SELLER, { orders: { after: 'c50', from: 51 } });
+    assert.deepEqual(
+      asked.sort((a, b) => a.table.localeCompare(b.table)),
+      [
+        { table: 'orders', after: 'c50', before: null },
+        { table: 'products', after: null, before: null },
+      ],
+    );
+    assert.deepEqual(later.pages?.orders.at, { after: 'c50', from: 51 }); // where the desk is, kept for the pager
     const page = html(shop, <SellerDesk {...seller} />);
     assert.match(page, /order 1-2 do not match the chain; the chain's are shown/);
     assert.doesNotMatch(page, /01bb|01cc/);
@@ -333,7 +348,7 @@ test("an indexer's orderData is never used: each order's comes from its Purchase
       ],
     );
     assert.deepEqual(mine.warnings, [...expected].reverse());
-    assert.equal(reader.calls.filter((c) => c === 'purchaseIn').length, 8); // one per order and view
+    assert.equal(reader.calls.filter((c) => c === 'purchaseIn').length, 12); // one per order and view
   } finally {
     server.close();
   }

@@ -77,12 +77,13 @@ def open_page(browser: Any, indexed_store: IndexedStore) -> Iterator[Callable[..
     contexts: list[Any] = []
     store = indexed_store
 
-    def run(url: str, account: int | None = None, viewport: dict[str, int] = LAPTOP) -> Any:
+    def run(url: str, account: int | str | None = None, viewport: dict[str, int] = LAPTOP) -> Any:
         context = browser.new_context(viewport=viewport, device_scale_factor=1)
         contexts.append(context)
         if account is not None:
             chain_id = int(store.w3.eth.chain_id)
-            wallet = {"account": store.accounts[account], "rpcUrl": store.node.url, "anvilChainId": chain_id,
+            who = store.accounts[account] if isinstance(account, int) else account
+            wallet = {"account": who, "rpcUrl": store.node.url, "anvilChainId": chain_id,
                       "chainId": chain_id, "announce": True}  # fmt: skip
             context.add_init_script(WALLET_JS.replace("__WALLET_CONFIG__", json.dumps(wallet)))
         page = context.new_page()
@@ -261,6 +262,114 @@ def test_histories_from_the_indexer_match_the_chain(
         # Her order a3 carries orderData and shipped with a tracking document: both reach her card.
         offers = " ".join(card[2] + " " + card[3] for card in indexed["#/orders"])
         assert "show-address" in offers and ("show-note" in offers or "plain" in offers), indexed["#/orders"]
+
+
+def showing(first: int, last: int, total: int) -> str:
+    """The pager's line: "Showing 51\u2013100 of 2,019"."""
+    return f"Showing {first}\u2013{last} of {total:,}"
+
+
+def test_the_seller_desk_pages_through_every_order_and_product_of_a_big_seller(
+    indexed_store: IndexedStore,  # noqa: F811
+    serve: Any,
+    open_page: Any,
+) -> None:
+    """The bulk seller (the BatchStore contract: 200 products, 2,000 orders) pages its inbox and its products
+    by the indexer's cursors; each page's orders and products are read from the chain in one JSON-RPC batch,
+    with each order's Purchased log from the one block the indexer names."""
+    store = indexed_store
+    store.synced()
+    assert store.batch is not None
+    seller = store.batch.address
+    reader = IndexerReader(store.url)
+    inbox = reader.query(
+        'query($who: String!) { orders(where: {seller: $who, state_in: [1, 2, 3]}, orderBy: "position", limit: 150) '
+        "{ items { productId orderNo } totalCount } }",
+        {"who": seller.lower()},
+    )["orders"]
+    refs = [f"{o['productId']}-{o['orderNo']}" for o in inbox["items"]]
+    open_total = int(inbox["totalCount"])
+    mine = reader.query(
+        'query($who: String!) { products(where: {seller: $who}, orderBy: "id", orderDirection: "desc", limit: 150) '
+        "{ items { id } totalCount } }",
+        {"who": seller.lower()},
+    )["products"]
+    ids = [int(p["id"]) for p in mine["items"]]
+    product_total = int(mine["totalCount"])
+    assert open_total >= 2_000 and product_total >= 200  # pages enough for every pager button
+
+    page = open_page(serve(store.url), account=seller)
+    connect(page)
+    view(page, "#/sell")
+    expect(page.locator("section.inbox[data-workspace='ready']")).to_be_visible()
+    orders_pager = page.locator(".pager[data-list='orders']").first
+    products_pager = page.locator(".pager[data-list='products']").first
+    expect(page.locator("section.inbox h2")).to_have_text(f"Orders to handle ({open_total:,})")
+    expect(orders_pager.locator("[data-showing]")).to_have_text(showing(1, 50, open_total))
+    expect(orders_pager.locator("[data-action='previous-page']")).to_be_disabled()
+    expect(products_pager.locator("[data-showing]")).to_have_text(showing(1, 50, product_total))
+
+    def shown_orders() -> list[str]:
+        return [
+            str(r) for r in page.locator("section.inbox article.order").evaluate_all("a => a.map(c => c.dataset.order)")
+        ]
+
+    def shown_products() -> list[int]:
+        cards = page.locator("article.seller-product").evaluate_all("a => a.map(c => c.dataset.product)")
+        return [int(i) for i in cards]
+
+    assert shown_orders() == refs[:50]
+    assert shown_products() == ids[:50]
+
+    # The next page of the inbox: the indexer's next 50, each read from the chain in one batch.
+    before = len(page.rpc_batches)
+    orders_pager.locator("[data-action='next-page']").click()
+    expect(orders_pager.locator("[data-showing]")).to_have_text(showing(51, 100, open_total))
+    settled(page)
+    assert shown_orders() == refs[50:100]
+    client = store.client()
+    for card in page.locator("section.inbox article.order").all()[:5]:
+        product_id, order_no = (int(x) for x in str(card.get_attribute("data-order")).split("-"))
+        assert card.get_attribute("data-state") == str(int(client.order(OrderRef(product_id, order_no)).state))
+    checks = [b for b in page.rpc_batches[before:] if f"eth_getLogs {PURCHASED}" in b]
+    assert checks, page.rpc_batches[before:]
+    for batch in checks:  # the page's 50 orders, their Purchased logs and their products: one request
+        assert batch.count(f"eth_getLogs {PURCHASED}") == 50 and batch.count("eth_call") >= 50, batch
+    bought_in = [r for e, r in zip(page.log_events, page.log_ranges, strict=True) if e == PURCHASED]
+    assert all(start == end for start, end in bought_in), bought_in
+    expect(products_pager.locator("[data-showing]")).to_have_text(showing(1, 50, product_total))
+
+    # The products page on their own; the inbox stays where it is.
+    products_pager.locator("[data-action='next-page']").click()
+    expect(products_pager.locator("[data-showing]")).to_have_text(showing(51, 100, product_total))
+    settled(page)
+    assert shown_products() == ids[50:100]
+    expect(orders_pager.locator("[data-showing]")).to_have_text(showing(51, 100, open_total))
+    assert shown_orders() == refs[50:100]
+    orders_pager.locator("[data-action='next-page']").click()
+    expect(orders_pager.locator("[data-showing]")).to_have_text(showing(101, 150, open_total))
+    settled(page)
+    assert shown_orders() == refs[100:150]
+    # From the pager under the list: back to the top of the inbox, on the page before.
+    bottom = page.locator(".pager[data-list='orders']").last
+    bottom.scroll_into_view_if_needed()
+    bottom.locator("[data-action='previous-page']").click()
+    expect(orders_pager.locator("[data-showing]")).to_have_text(showing(51, 100, open_total))
+    settled(page)
+    assert shown_orders() == refs[50:100]
+    clear = "h => h.getBoundingClientRect().top >= document.querySelector('.topbar').getBoundingClientRect().bottom"
+    assert page.locator("section.inbox h2").evaluate(clear), "the inbox's heading is in view, under the header"
+    assert not page.locator("article.order[data-new]").count(), "a page turned to marks no order new"
+    page.locator("section.inbox").evaluate("s => s.scrollIntoView()")
+    screenshot(page, "desk-indexer-pages-1280x800")
+    page.set_viewport_size(PHONE)
+    page.locator("section.inbox").evaluate("s => s.scrollIntoView()")
+    screenshot(page, "desk-indexer-pages-390x844")
+    page.set_viewport_size(LAPTOP)
+    orders_pager.locator("[data-action='previous-page']").click()
+    expect(orders_pager.locator("[data-showing]")).to_have_text(showing(1, 50, open_total))
+    settled(page)
+    assert shown_orders() == refs[:50]
 
 
 def test_without_an_indexer_search_covers_the_loaded_names_and_says_so(

@@ -13,6 +13,7 @@ import { handOver } from '../handover';
 import { STATE } from '../orders';
 import { money, type Shop } from '../state';
 import { indexFor } from '../indexing';
+import type { DeskAt, ListPage } from '../indexer';
 import {
   ImageBox,
   IndexerWarnings,
@@ -37,19 +38,19 @@ export interface SellerData {
   /** Each order's orderData (the buyer's sealed shipping details) by `productId-orderNo`, from its Purchased log. */
   orderData: Record<string, Hex>;
   account: Address;
-  /** With an indexer, the first page of each list is shown: how many there are in all. */
-  totals?: { products: number; open: number };
+  /** With an indexer, a page of each list is shown: which rows, of how many, and where the others are. */
+  pages?: { orders: ListPage; products: ListPage };
   warnings?: string[];
 }
 
 const PENDING: number[] = [STATE.Paid, STATE.Shipped, STATE.Disputed];
 
-export async function loadSeller(shop: Shop, account: Address): Promise<SellerData> {
+export async function loadSeller(shop: Shop, account: Address, at?: DeskAt): Promise<SellerData> {
   await shop.checked;
   const index = await indexFor(shop);
   if (index) {
     try {
-      return await index.api.sellerFromIndex(shop, index.url, account);
+      return await index.api.sellerFromIndex(shop, index.url, account, at);
     } catch (error) {
       if (!(error instanceof index.api.IndexerError)) throw error;
     }
@@ -89,7 +90,8 @@ export function SellerView() {
 
 function SellerPage({ account }: { account: Address }) {
   const shop = useShop();
-  const state = useChainData(() => loadSeller(shop, account));
+  const [at, go] = useState<DeskAt>();
+  const state = useChainData(() => loadSeller(shop, account, at), [at]);
   // The desk waits for the workspace chunk too (it loads beside the chain reads): swapping the plain list for
   // the workspace's inbox later would re-mount every order card and drop a form the seller had opened.
   const ws = useWorkspace();
@@ -102,7 +104,7 @@ function SellerPage({ account }: { account: Address }) {
     );
   }
   if (state.status === 'error') return <ViewError error={state.error} />;
-  return <SellerDesk {...state.data} workspace={ws} />;
+  return <SellerDesk {...state.data} workspace={ws} go={go} />;
 }
 
 type Workspace = typeof import('../workspace');
@@ -139,13 +141,17 @@ export function SellerDesk({
   now,
   orderData,
   account,
-  totals,
+  pages,
   warnings = [],
   workspace,
-}: SellerData & { workspace?: Workspace | null }) {
+  go,
+}: SellerData & { workspace?: Workspace | null; go?: (at: DeskAt) => void }) {
   const shop = useShop();
-  const openCount = totals?.open ?? open.length;
-  const productCount = totals?.products ?? products.length;
+  const openCount = pages?.orders.total ?? open.length;
+  const productCount = pages?.products.total ?? products.length;
+  // With an indexer and the workspace, each list pages (the workspace's pager); without, it says how much is shown.
+  const pager = (list: 'orders' | 'products') =>
+    workspace && pages && go ? <workspace.DeskPager list={list} pages={pages} go={go} /> : null;
   return (
     <>
       <h1>Your shop</h1>
@@ -159,10 +165,19 @@ export function SellerDesk({
       <IndexerWarnings warnings={warnings} />
       <section class="inbox" data-workspace={workspace ? 'ready' : undefined}>
         <h2>Orders to handle ({openCount.toLocaleString('en-US')})</h2>
-        {openCount > open.length ? <p class="small muted">{`The ${open.length} oldest are shown first.`}</p> : null}
+        {pager('orders') ??
+          (openCount > open.length ? <p class="small muted">{`The ${open.length} oldest are shown first.`}</p> : null)}
         {workspace ? (
           // Mounted even while empty: it watches for new blocks, so the first order appears without a reload.
-          <workspace.Inbox shop={shop} account={account} open={open} orderData={orderData} now={now} Card={OrderCard} />
+          <workspace.Inbox
+            shop={shop}
+            account={account}
+            open={open}
+            orderData={orderData}
+            now={now}
+            Card={OrderCard}
+            page={pages?.orders}
+          />
         ) : !open.length ? (
           <p class="muted">Nothing to ship or settle.</p>
         ) : (
@@ -172,12 +187,14 @@ export function SellerDesk({
             ))}
           </div>
         )}
+        {pager('orders')}
       </section>
       <section>
         <h2>Products ({productCount.toLocaleString('en-US')})</h2>
-        {productCount > products.length ? (
-          <p class="small muted">{`The ${products.length} newest are shown.`}</p>
-        ) : null}
+        {pager('products') ??
+          (productCount > products.length ? (
+            <p class="small muted">{`The ${products.length} newest are shown.`}</p>
+          ) : null)}
         {products.length ? (
           <div class="seller-products">
             {products.map((p) => (
@@ -191,6 +208,7 @@ export function SellerDesk({
         ) : (
           <p class="muted">You have not listed anything yet.</p>
         )}
+        {pager('products')}
       </section>
       {workspace ? <workspace.ListingPanel shop={shop} account={account} products={products} /> : null}
       {workspace ? <workspace.ProfilePanel shop={shop} account={account} /> : null}

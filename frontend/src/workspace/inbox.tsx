@@ -8,6 +8,7 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Address, Hex } from 'viem';
 import type { Order, Product } from '../chain/contract';
+import type { ListPage } from '../indexer';
 import type { ShippingDetails, ShippingKeyPair } from '../crypto';
 import { STATE } from '../orders';
 import type { Shop } from '../state';
@@ -247,11 +248,17 @@ export function shippingCsv(rows: readonly { order: Order; product: string; addr
   return { csv: lines.join('\r\n') + '\r\n', count: lines.length - 1, missing };
 }
 
-/** Orders seen before, per seller, in this browser: an order not among them is new. */
-export function useFreshOrders(shop: Shop, account: Address, refs: readonly string[]): Set<string> {
+/** Orders seen before, per seller, in this browser: an order not among them is new. `page` names the page of
+ * the inbox shown (with an indexer): a page first turned to marks nothing new, as the first visit does. */
+export function useFreshOrders(shop: Shop, account: Address, refs: readonly string[], page = ''): Set<string> {
   const storeKey = `inbox-seen:${keyId(shop, account)}`;
   const fresh = useRef(new Set<string>());
   const known = useRef<Set<string> | null>(null);
+  const shown = useRef(page);
+  if (shown.current !== page) {
+    shown.current = page;
+    for (const r of refs) known.current?.add(r);
+  }
   if (known.current === null) {
     let saved: string[] | null = null;
     try {
@@ -521,6 +528,7 @@ export function Inbox({
   orderData,
   now,
   Card,
+  page,
 }: {
   shop: Shop;
   account: Address;
@@ -528,11 +536,14 @@ export function Inbox({
   orderData: Readonly<Record<string, Hex>>;
   now: number;
   Card: (props: CardProps) => ComponentChildren;
+  /** The page of the inbox shown, with an indexer. */
+  page?: ListPage;
 }) {
   useLiveBlocks(shop);
   const orders = open.map((o) => o.order);
   const addresses = useAddresses(shop, account, orders, orderData);
-  const fresh = useFreshOrders(shop, account, orders.map(orderRefOf));
+  const at = page?.at;
+  const fresh = useFreshOrders(shop, account, orders.map(orderRefOf), at ? `${at.after ?? ''}/${at.before ?? ''}` : '');
   const unlock = () => void unlockInbox(shop);
   const rows = open.map(({ order, product }) => ({
     order,

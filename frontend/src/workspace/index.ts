@@ -3,4 +3,5 @@
 export { EditDocument } from './edit';
 export { Inbox, type CardProps } from './inbox';
 export { ListingPanel } from './listing';
+export { DeskPager } from './pager';
 export { ProfilePanel } from './profile';
