@@ -87,7 +87,8 @@ def test_bytecode_cannot_selfdestruct_or_delegate(env: CatalogEnv) -> None:
 
 def test_plain_ether_transfers_are_refused(env: CatalogEnv) -> None:
     tx = {"from": env.other, "to": env.catalog.address, "value": PRICE, "gas": 100_000}
-    receipt = env.w3.eth.get_transaction_receipt(env.w3.eth.send_transaction(tx))
+    # anvil may answer eth_sendTransaction before the block is visible: wait for the receipt
+    receipt = env.w3.eth.wait_for_transaction_receipt(env.w3.eth.send_transaction(tx), timeout=120)
     assert receipt["status"] == 0
     assert env.balance(env.catalog.address) == 0
 

@@ -316,7 +316,7 @@ def test_dispute_only_within_the_window(env: CatalogEnv) -> None:
     deadline = env.order(pid, no)["deadline"]
     env.next_block_at(deadline)  # the first second after the window: mined, and reverted
     tx = env.catalog.functions.dispute(pid, no).transact({"from": env.buyer, "gas": 200_000})
-    receipt = env.w3.eth.get_transaction_receipt(tx)
+    receipt = env.w3.eth.wait_for_transaction_receipt(tx, timeout=120)  # anvil may answer before mining it
     assert (receipt["status"], env.w3.eth.get_block(receipt["blockNumber"])["timestamp"]) == (0, deadline)
     with env.expect_revert("CatalogDisputeWindowClosed", pid, no, deadline):  # replayed at `deadline`
         env.send(env.catalog.functions.dispute(pid, no), env.buyer)
