@@ -15,6 +15,7 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -102,6 +103,9 @@ def run(command: str, commit: str, logs: Path) -> dict[str, Any]:
         print(f"{command}: make {command} (log: {logs / f'{command}.log'})", flush=True)
         wall, code, load = timed(["make", command], clone, logs / f"{command}.log", env)
         print(f"{command}: {wall:.0f} s, exit {code}", flush=True)
+        kept = logs / f"{command}-reports"  # each test's time, to rank the files (tests/conftest.py)
+        shutil.rmtree(kept, ignore_errors=True)
+        shutil.copytree(reports, kept)
         return {
             "wall_s": round(wall, 1),
             "exit": code,

@@ -51,17 +51,20 @@ SPREAD = (
     "tests/test_client.py",
 )
 LONGEST_FIRST = (
-    *SPREAD[:3],
-    "tests/ipfs/test_release.py",
     "tests/indexer/test_indexer.py",
-    "tests/page/test_bad_input.py",
     "tests/page/test_indexer_page.py",
-    "tests/ipfs/test_cli_metadata.py",
+    "tests/ipfs/test_release.py",
     "tests/page/test_workspace.py",
+    "tests/contract/test_invariants.py",
+    "tests/page/test_bad_input.py",
+    "tests/page/test_build.py",
+    "tests/page/test_release.py",
+    "tests/test_cli_merch.py",
     "tests/test_load.py",
     "tests/test_demo_seed.py",
+    *SPREAD[:3],
+    "tests/ipfs/test_cli_metadata.py",
     "tests/test_bad_input_cli.py",
-    "tests/page/test_build.py",
     "tests/ipfs/test_unixfs.py",
 )
 
