@@ -38,29 +38,24 @@ export function DeskPager({ list, pages, go }: { list: List; pages: DeskPages; g
     const section = button.closest('section');
     if (section && section.getBoundingClientRect().top < 0) section.scrollIntoView();
   };
+  const button = (action: string, where: ListAt | null, label: string) => (
+    <button
+      class="btn secondary"
+      type="button"
+      data-action={action}
+      disabled={!where}
+      onClick={(e) => to(where, e.currentTarget)}
+    >
+      {label}
+    </button>
+  );
   return (
     <nav class="pager desk-pager" aria-label={`Pages of ${list}`} data-list={list}>
-      <button
-        class="btn secondary"
-        type="button"
-        data-action="previous-page"
-        disabled={!page.previous}
-        onClick={(e) => to(page.previous, e.currentTarget)}
-      >
-        {back}
-      </button>
+      {button('previous-page', page.previous, back)}
       <span class="small muted" data-showing={`${page.from}-${page.to}`}>
         {showing(page)}
       </span>
-      <button
-        class="btn secondary"
-        type="button"
-        data-action="next-page"
-        disabled={!page.next}
-        onClick={(e) => to(page.next, e.currentTarget)}
-      >
-        {forward}
-      </button>
+      {button('next-page', page.next, forward)}
     </nav>
   );
 }
