@@ -84,3 +84,17 @@ test('the pager moves its own list and keeps the other where it is', () => {
   const one = { orders: listPage(undefined, 2, info(false, false), 2, 50), products };
   assert.equal(renderToString(<DeskPager list="orders" pages={one} go={() => {}} />), '');
 });
+
+test("the inbox's CSV export says it covers the page shown when the inbox pages", async () => {
+  const { InboxBar } = await import('../src/workspace/inbox');
+  const shop = { config: { chainId: 31337, catalog: '0x' + '11'.repeat(20) } } as never;
+  const order = { productId: 1n, orderNo: 1n, state: 1 } as never;
+  const rows = [{ order, product: '#1', address: { status: 'none' as const } }];
+  const account = ('0x' + '22'.repeat(20)) as `0x${string}`;
+  const label = (paged: boolean) =>
+    renderToString(<InboxBar shop={shop} account={account} rows={rows} paged={paged} />).match(
+      /Export CSV \([^)]*\)/,
+    )?.[0];
+  assert.equal(label(false), 'Export CSV (1 to ship)');
+  assert.equal(label(true), 'Export CSV (1 to ship on this page)');
+});

@@ -319,10 +319,13 @@ export function InboxBar({
   shop,
   account,
   rows,
+  paged = false,
 }: {
   shop: Shop;
   account: Address;
   rows: readonly { order: Order; product: string; address: ShipTo }[];
+  /** The inbox is one page of several (an indexer's): the export covers the page shown, and says so. */
+  paged?: boolean;
 }) {
   const key = sessionKey(shop, account);
   const [problem, setProblem] = useState('');
@@ -371,7 +374,7 @@ export function InboxBar({
           disabled={!key || !toShip}
           onClick={exportCsv}
         >
-          {`Export CSV (${toShip} to ship)`}
+          {`Export CSV (${toShip} to ship${paged ? ' on this page' : ''})`}
         </button>
         {'Notification' in globalThis && !notifyNewOrders.value ? (
           <button class="btn secondary" type="button" data-action="notify" onClick={notify}>
@@ -553,7 +556,7 @@ export function Inbox({
   return (
     <>
       {open.some(({ order }) => orderData[orderRefOf(order)]) ? (
-        <InboxBar shop={shop} account={account} rows={rows} />
+        <InboxBar shop={shop} account={account} rows={rows} paged={!!page && (!!page.previous || !!page.next)} />
       ) : null}
       {open.length ? (
         <div class="orders">
