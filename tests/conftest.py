@@ -7,6 +7,7 @@ Catalog (~20 ms on anvil), so tests never see each other's products.
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,12 @@ from dapp.networks import embedded_web3, http_web3
 from dapp.nodes import AnvilNode, GanacheNode, LocalNode
 from dapp.registry import Deployment, Registry
 from tests.support.fixtures import Chain, ClientFor, deploy_no_decimals_token
+
+# The tests send Ctrl-C's SIGINT to the processes they start (`dapp up`, `dapp orders --watch`, a journal
+# writer) and expect what a terminal's Ctrl-C does. A runner started with SIGINT ignored (a background job
+# of a non-interactive shell is) would pass that on to every child, which then never sees it: restore it.
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 # The reliability tally (markers and the `reliability` fixture); see tests/support/reliability.py.
 pytest_plugins = ["tests.support.reliability", "pytester"]
