@@ -64,6 +64,7 @@ BUY_BATCH = 500
 EMPTY_BLOCKS = 200_000  # 2 s apart (~4.6 days): 20 capped log ranges at full size
 MIN_EMPTY_BLOCKS = 20_000  # a reduced run still spans more than one capped range
 BLOCK_TIME = 2
+LOGS_BLOCK_RANGE = 100  # at most ~50,000 purchases (~60 MB of JSON) in one eth_getLogs reply of Ponder's
 HISTORY_ORDERS = 100  # the buyer whose history is measured has about this many orders
 
 
@@ -223,8 +224,12 @@ def main() -> int:
 
             index_rpc = node.url if args.index_rpc == "direct" else capped.url
             result["index_rpc"] = {"direct": "anvil directly (no caps)", "capped": "the capped proxy"}[args.index_rpc]
+            result["index_logs_block_range"] = LOGS_BLOCK_RANGE
+            # Blocks of BUY_BATCH purchases: Ponder's first guess of a range (the whole store at once) would be
+            # a reply of more than 512 MB at full size, which it cannot hold (it crashed so).
             process: IndexerProcess = indexer_for(w3, registry, index_rpc, root / "state", gateway_url=gateway.url,
-                                                  polling_interval_ms=500)  # fmt: skip
+                                                  polling_interval_ms=500,
+                                                  get_logs_block_range=LOGS_BLOCK_RANGE)  # fmt: skip
             started = time.perf_counter()
             info, _ = process.start()
             try:

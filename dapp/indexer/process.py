@@ -53,7 +53,9 @@ class IndexerTarget:
     rpc_url: str
     gateway_url: str | None = None
     polling_interval_ms: int = 1000
-    get_logs_block_range: int | None = None  # None: Ponder learns a provider's cap from its errors
+    # None: Ponder learns a provider's cap from its errors. A range whose logs come to more than ~512 MB of
+    # JSON (a million purchases in 30,000 blocks did) crashes Ponder 0.16 instead: it cannot hold the reply.
+    get_logs_block_range: int | None = None
 
     @property
     def key(self) -> str:

@@ -26,8 +26,10 @@ def indexer_for(
     gateway_url: str | None = None,
     database_url: str | None = None,
     polling_interval_ms: int = 1000,
+    get_logs_block_range: int | None = None,
 ) -> IndexerProcess:
-    """The indexer process of the Catalog registered for this chain (its registry entry checked live)."""
+    """The indexer process of the Catalog registered for this chain (its registry entry checked live).
+    `get_logs_block_range`: the most blocks one eth_getLogs asks for (None: Ponder learns the provider's cap)."""
     deployment, abi = live_deployment(w3, registry)
     target = IndexerTarget(
         chain_id=deployment.chain_id,
@@ -38,6 +40,7 @@ def indexer_for(
         rpc_url=rpc_url,
         gateway_url=gateway_url,
         polling_interval_ms=polling_interval_ms,
+        get_logs_block_range=get_logs_block_range,
     )
     return IndexerProcess(state_dir, target, database_url=database_url)
 
