@@ -273,6 +273,8 @@ ROWS = [
     row("cid-v0-seller-document", "page", "build", "--seller-document", CIDV0, message="is a CIDv0"),
     row("url-indexer", "page", "build", "--indexer", "ftp://idx.example",
         message="--indexer must be an http(s):// URL, got 'ftp://idx.example'"),
+    row("indexer-logs-range-zero", "indexer", "start", "--logs-block-range", "0",
+        message="0 is not in the range x>=1"),
     row("cid-malformed-verify", "verify-page", "bafy-nope", message="not a valid CID: 'bafy-nope'"),
     # --- metadata documents: fetched (judged after their CID matched), and typed ------------------
     row("metadata-invalid-json", "product", "{doc_invalid}", "--gateway", "{gateway}", message="is not UTF-8 JSON"),

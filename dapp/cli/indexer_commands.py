@@ -36,7 +36,13 @@ def indexer() -> None:
 @click.option("--wait/--no-wait", default=True, show_default=True, help="Wait until it has caught up.")
 @click.option("--timeout", type=click.FloatRange(1), default=3600, show_default=True,
               help="Seconds to wait for the first sync.")  # fmt: skip
-def start(net: NetworkArgs, gateway: str | None, port: int, wait: bool, timeout: float) -> None:
+@click.option("--logs-block-range", type=click.IntRange(1), metavar="BLOCKS",
+              help="The most blocks one eth_getLogs asks for (default: Ponder learns the provider's cap from its "
+              "errors). Give one for a store whose blocks hold hundreds of purchases: a reply over ~512 MB "
+              "crashes Ponder.")  # fmt: skip
+def start(
+    net: NetworkArgs, gateway: str | None, port: int, wait: bool, timeout: float, logs_block_range: int | None
+) -> None:
     """Start the indexer in the background (or find the running one); its database lives in the state folder."""
     from dapp.indexer.service import indexer_for, wait_synced
     from dapp.registry import Registry
@@ -44,8 +50,9 @@ def start(net: NetworkArgs, gateway: str | None, port: int, wait: bool, timeout:
     progress(f"connecting to {net.network.label}")
     with _connect(net) as connection:
         process = indexer_for(
-            connection.w3, Registry(net.deployments), rpc_url(connection), cli_settings().home, gateway_url=gateway
-        )
+            connection.w3, Registry(net.deployments), rpc_url(connection), cli_settings().home,
+            gateway_url=gateway, get_logs_block_range=logs_block_range,
+        )  # fmt: skip
         progress("starting the indexer (Ponder: ~10-20 s until it answers)")
         info, started = process.start(port)
         if not started:

@@ -38,6 +38,9 @@ BUYERS = 50
 WITH_DOCUMENTS = 40  # bulk products 0..39 have their document on the gateway; the rest are missing
 SYNC_TIMEOUT = 300.0
 FINALITY_BLOCKS = 100
+# The session's indexer asks for at most this many blocks of logs at a time (`dapp indexer start
+# --logs-block-range`), so its first sync is several ranges: what a store with full blocks needs.
+LOGS_BLOCK_RANGE = 10
 
 
 @dataclass
@@ -115,7 +118,8 @@ def indexed_store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempP
         # Blocks past Ponder's finality depth: the store is synced as history (in ranges), not block by block.
         w3.provider.make_request("anvil_mine", [hex(FINALITY_BLOCKS)])  # type: ignore[arg-type]
         history_block = int(w3.eth.block_number)
-        process = indexer_for(w3, registry, proxy.url, root / "state", gateway_url=gateway, polling_interval_ms=250)
+        process = indexer_for(w3, registry, proxy.url, root / "state", gateway_url=gateway, polling_interval_ms=250,
+                              get_logs_block_range=LOGS_BLOCK_RANGE)  # fmt: skip
         # Ponder takes 10-40 s to start here: the Postgres writer (if a postgres test runs) starts beside the
         # session's indexer instead of after it. It reads the node directly, not through the recording proxy.
         writer: Future[PostgresWriter] | None = None

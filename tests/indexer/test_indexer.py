@@ -22,7 +22,7 @@ from dapp.transactions.signers import sign_text
 from dapp.types import ETH, Order, OrderRef, Product
 from tests.support.lying_indexer import LyingIndexer
 
-from .conftest import BUYERS, ORDERS, PRODUCTS, SYNC_TIMEOUT, WITH_DOCUMENTS, IndexedStore
+from .conftest import BUYERS, LOGS_BLOCK_RANGE, ORDERS, PRODUCTS, SYNC_TIMEOUT, WITH_DOCUMENTS, IndexedStore
 from .store import product_document
 
 PONDER_FINALITY = 30  # blocks Ponder treats as unfinalized on a chain it does not know (ponder/utils/finality)
@@ -54,6 +54,10 @@ def test_the_indexer_equals_every_view(indexed_store: IndexedStore) -> None:
     return, field by field, and it holds no more and no fewer of them."""
     store = indexed_store
     store.synced()
+    # The first sync asked for its logs in ranges of at most LOGS_BLOCK_RANGE blocks, as it was told.
+    ranges = [p[0] for method, p in list(store.proxy.requests) if method == "eth_getLogs" and "fromBlock" in p[0]]
+    spans = [int(r["toBlock"], 16) - int(r["fromBlock"], 16) + 1 for r in ranges]
+    assert len(spans) > 1 and max(spans) <= LOGS_BLOCK_RANGE, spans
     client = store.client()
     reader = IndexerReader(store.url)
     products = client.products()
