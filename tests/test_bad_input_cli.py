@@ -41,7 +41,7 @@ from tests.support.bad_input import (
     snapshot,
     wrong_checksum,
 )
-from tests.support.dapp_process import DAPP, DappForkServer
+from tests.support.dapp_process import DappForkServer, dapp_server, fresh_dapp
 from tests.support.fixtures import CID, Cli
 from tests.support.rpc_proxy import FlakyRpcProxy
 
@@ -346,15 +346,9 @@ def _run(world: World, case: Row, folder: Path, dapp: Callable[..., subprocess.C
     return Outcome(result, case.message.format(**values), sent, changed)
 
 
-def python_m_dapp(args: list[str], env: dict[str, str], cwd: Path, stdin: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*DAPP, *args], env=env, cwd=cwd, input=stdin, capture_output=True, text=True, timeout=120)
-
-
 @pytest.fixture(scope="module")
-def dapp() -> Iterator[DappForkServer]:
-    server = DappForkServer(DAPP[0])
-    yield server
-    server.close()
+def dapp() -> DappForkServer:
+    return dapp_server()  # the one every Cli of this test process forks from
 
 
 @pytest.mark.parametrize("case", ROWS)
@@ -382,7 +376,7 @@ def test_the_fork_server_runs_dapp_as_python_m_dapp(
     the same exit code, the same error line and the same output."""
     case = next(p.values[0] for p in ROWS if p.id == row_id)
     forked = _run(world, case, tmp_path / "forked", dapp.run).result
-    fresh = _run(world, case, tmp_path / "fresh", python_m_dapp).result
+    fresh = _run(world, case, tmp_path / "fresh", fresh_dapp).result
     port = re.compile(r"127\.0\.0\.1:\d+")  # each run has its own proxy
     assert (forked.returncode, port.sub("PORT", forked.stdout), port.sub("PORT", forked.stderr)) == (
         fresh.returncode, port.sub("PORT", fresh.stdout), port.sub("PORT", fresh.stderr)

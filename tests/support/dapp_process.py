@@ -140,19 +140,31 @@ _server: DappForkServer | None = None
 _starting = threading.Lock()
 
 
-def run_dapp(
-    args: list[str], env: dict[str, str], cwd: Path, stdin: str = "", timeout: float = 120
-) -> subprocess.CompletedProcess[str]:
-    """`python -m dapp ARGS` as a process: a fork of this test process's server, or a fresh one if the
-    server is busy."""
+def dapp_server() -> DappForkServer:
+    """This test process's fork server, started on first use and closed when the process exits."""
     global _server
     with _starting:
         if _server is None:
             _server = DappForkServer()
             atexit.register(_server.close)
-        server = _server
+        return _server
+
+
+def fresh_dapp(
+    args: list[str], env: dict[str, str], cwd: Path, stdin: str = "", timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """`python -m dapp ARGS` as a fresh process, imports and all."""
+    return subprocess.run(
+        [*DAPP, *args], env=env, cwd=cwd, input=stdin, capture_output=True, text=True, timeout=timeout
+    )
+
+
+def run_dapp(
+    args: list[str], env: dict[str, str], cwd: Path, stdin: str = "", timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """`python -m dapp ARGS` as a process: a fork of this test process's server, or a fresh one if the
+    server is busy."""
+    server = dapp_server()
     if server.busy():
-        return subprocess.run(
-            [*DAPP, *args], env=env, cwd=cwd, input=stdin, capture_output=True, text=True, timeout=timeout
-        )
+        return fresh_dapp(args, env, cwd, stdin, timeout)
     return server.run(args, env, cwd, stdin, timeout)
