@@ -4,7 +4,7 @@ purchases, the stocks that sell out a fifth as large, so they still sell out); `
 `fuzz` Hypothesis profile, runs it whole.
 
 After the run: every hash the pipelines sent is mined exactly once and is a purchase whose fate the
-test knows; the keyed account signed nothing twice and used exactly nonces setup..setup+499; each dev
+test knows; the keyed account signed nothing twice and used the nonces after its setup, one per purchase; each dev
 account's nonce grew by what it sent; and the chain (stock, order counts, every order, withdrawable
 balances, TestUSD balances and allowance, ETH balances to the wei after fees) equals a model built from
 the offers and the purchases the client reported placed. The counts go to the `reliability` tally.

@@ -79,21 +79,22 @@ class Offer:
     arbiter: bool = False
 
 
+AMPLE_STOCK = 100_000  # far above any demand: these products never sell out
 OFFERS = (
-    Offer(SELLERS[0], False, 10**15, 100_000, escrowed=False),
-    Offer(SELLERS[0], True, 2_500_000, 100_000, escrowed=False),
+    Offer(SELLERS[0], False, 10**15, AMPLE_STOCK, escrowed=False),
+    Offer(SELLERS[0], True, 2_500_000, AMPLE_STOCK, escrowed=False),
     Offer(SELLERS[1], False, 3 * 10**15, 400, escrowed=True),
     Offer(SELLERS[1], True, 12_500_000, 350, escrowed=True, arbiter=True),
     Offer(SELLERS[2], False, 5 * 10**14, 300, escrowed=False),
-    Offer(SELLERS[2], True, 1_250_000, 100_000, escrowed=True),
+    Offer(SELLERS[2], True, 1_250_000, AMPLE_STOCK, escrowed=True),
 )
-AMPLE = tuple(i + 1 for i, offer in enumerate(OFFERS) if offer.stock >= 100_000)  # what the keyed account buys
+AMPLE = tuple(i + 1 for i, offer in enumerate(OFFERS) if offer.stock == AMPLE_STOCK)  # what the keyed account buys
 
 
 def offers_at(fraction: float) -> tuple[Offer, ...]:
     """OFFERS for a load of `fraction` of the full size: the stocks that sell out shrink with the demand,
     so the smaller load still sells them out."""
-    return tuple(o if o.stock >= 100_000 else replace(o, stock=max(1, round(o.stock * fraction))) for o in OFFERS)
+    return tuple(o if o.stock == AMPLE_STOCK else replace(o, stock=max(1, round(o.stock * fraction))) for o in OFFERS)
 
 
 @dataclass
