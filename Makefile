@@ -73,8 +73,8 @@ test: setup
 # The main pytest run on PYTEST_WORKERS pytest-xdist workers. Each worker starts the session's nodes it
 # needs itself (on ports the OS picks); --dist loadfile keeps a file's tests on one worker (a module's nodes
 # and deployments are set up once) except the long files of independent tests, which tests/conftest.py
-# spreads. The tests mostly wait on node processes, so 5 workers overlap well on
-# 2 cores. --durations lists the slowest tests, where the suite's time goes.
+# spreads. The tests mostly wait on node processes, so 5 workers overlap well on 2 cores. --durations lists
+# the slowest tests, where the suite's time goes.
 PYTEST_WORKERS ?= 5
 .PHONY: test-pytest
 test-pytest: setup

@@ -303,6 +303,9 @@ export async function buyerOrders(url: string, buyer: string): Promise<BuyerOrde
   });
 }
 
+/** A page of the seller's inbox or products. */
+export const DESK_PAGE = 50;
+
 /** Where a seller's list is: its first page (no cursor), or the page after `after` or before `before`;
  * `from`: the number of that page's first row, counted by the page (a cursor carries no offset). */
 export interface ListAt {
@@ -372,7 +375,7 @@ async function listRows(
 export async function sellerInbox(
   url: string,
   seller: string,
-  size = 50,
+  size = DESK_PAGE,
   at?: ListAt,
 ): Promise<{ rows: SealedRow[]; page: ListPage }> {
   const found = await listRows(
@@ -392,7 +395,7 @@ export async function sellerInbox(
 export async function sellerProducts(
   url: string,
   seller: string,
-  size = 50,
+  size = DESK_PAGE,
   at?: ListAt,
 ): Promise<{ ids: bigint[]; currencies: string[]; page: ListPage }> {
   const found = await listRows(
@@ -459,8 +462,6 @@ export async function reviews(url: string, productId: bigint): Promise<ReviewRow
 // --- the views' data from the indexer (here, so that none of it is in the page's initial JS) ---------------
 
 const ZERO_ADDRESS: Address = '0x0000000000000000000000000000000000000000'; // not chain/contract's: the ABI
-/** A page of the seller's inbox or products. */
-export const DESK_PAGE = 50;
 const PENDING: number[] = [STATE.Paid, STATE.Shipped, STATE.Disputed];
 
 export async function catalogFromIndex(
