@@ -2,10 +2,11 @@
 
 The chain: anvil, blocks 2 s apart, with 200,000 empty blocks mined after the deployment (so a history
 spans many capped log ranges), then PRODUCTS products and ORDERS orders from BUYERS buyers through the
-real Catalog (bench/contracts/BatchStore.sol lists and buys in batches of 500, each batch a block, every
+real Catalog (bench/contracts/BatchStore.sol lists and buys in batches of 2,000, each batch a block, every
 purchase by one of many buyer contracts, so the real events are emitted), then 2-second interval mining
-for the measurements. Empty blocks between the batches would spread the orders further, but anvil mines
-them at ~10-20 a second once it holds a large store. Public L2 RPCs are played
+for the measurements. Empty blocks between the batches would spread the orders further, but anvil's
+time per block grows with the size of its state (~2.5 s a block once it holds 500,000 orders), so the
+store is packed into few blocks: 500 orders a block took 73 minutes to seed at full size. Public L2 RPCs are played
 by a proxy (tests/support/capped_proxy.py) that caps eth_getLogs at 10,000 blocks and 10 requests/s.
 
 Product documents are served by a small in-memory gateway (`/ipfs/<cid>` from a dict) rather than Kubo:
@@ -60,11 +61,11 @@ from tests.support.http_server import LocalHTTPServer
 
 RESULTS = Path(__file__).resolve().parent / "results" / "scale.json"
 FULL = {"products": 100_000, "orders": 1_000_000, "buyers": 10_000}
-BUY_BATCH = 500
+BUY_BATCH = 2_000
 EMPTY_BLOCKS = 200_000  # 2 s apart (~4.6 days): 20 capped log ranges at full size
 MIN_EMPTY_BLOCKS = 20_000  # a reduced run still spans more than one capped range
 BLOCK_TIME = 2
-LOGS_BLOCK_RANGE = 100  # at most ~50,000 purchases (~60 MB of JSON) in one eth_getLogs reply of Ponder's
+LOGS_BLOCK_RANGE = 25  # at most ~50,000 purchases (~60 MB of JSON) in one eth_getLogs reply of Ponder's
 HISTORY_ORDERS = 100  # the buyer whose history is measured has about this many orders
 
 
@@ -221,6 +222,7 @@ def main() -> int:
             result["rpc_buyer_history_refused"] = {"range": capped.refused_range, "rate": capped.rate_limited}
             assert len(scanned) == per_buyer[buyer], (len(scanned), per_buyer[buyer])
             log(f"log scan through the capped RPC: {rpc_s:.1f} s, {capped.requests} requests")
+            write_result(args.out, result)  # the figures so far survive a failure of the indexer's stage
 
             index_rpc = node.url if args.index_rpc == "direct" else capped.url
             result["index_rpc"] = {"direct": "anvil directly (no caps)", "capped": "the capped proxy"}[args.index_rpc]
