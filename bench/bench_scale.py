@@ -2,7 +2,7 @@
 
 The chain: anvil, blocks 2 s apart, with 200,000 empty blocks mined after the deployment (so a history
 spans many capped log ranges), then PRODUCTS products and ORDERS orders from BUYERS buyers through the
-real Catalog (bench/contracts/BatchStore.sol lists and buys in batches of 2,000, each batch a block, every
+real Catalog (bench/contracts/BatchStore.sol lists and buys in batches of 1,000, each batch a block, every
 purchase by one of many buyer contracts, so the real events are emitted), then 2-second interval mining
 for the measurements. Empty blocks between the batches would spread the orders further, but anvil's
 time per block grows with the size of its state (~2.5 s a block once it holds 500,000 orders), so the
@@ -61,11 +61,12 @@ from tests.support.http_server import LocalHTTPServer
 
 RESULTS = Path(__file__).resolve().parent / "results" / "scale.json"
 FULL = {"products": 100_000, "orders": 1_000_000, "buyers": 10_000}
-BUY_BATCH = 2_000
+BUY_BATCH = 1_000
 EMPTY_BLOCKS = 200_000  # 2 s apart (~4.6 days): 20 capped log ranges at full size
 MIN_EMPTY_BLOCKS = 20_000  # a reduced run still spans more than one capped range
 BLOCK_TIME = 2
-LOGS_BLOCK_RANGE = 25  # at most ~50,000 purchases (~60 MB of JSON) in one eth_getLogs reply of Ponder's
+LOGS_BLOCK_RANGE = 100  # at most ~100,000 purchases (~120 MB of JSON) in one eth_getLogs reply of Ponder's;
+# each range costs Ponder ~0.3 s even when empty (25 took 240 s over 20,000 empty blocks)
 HISTORY_ORDERS = 100  # the buyer whose history is measured has about this many orders
 
 
