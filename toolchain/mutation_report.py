@@ -1,14 +1,15 @@
-"""Summarise a slither-mutate log (`make mutation`, run with -v) into bench/results/mutation.json.
+"""Summarise slither-mutate logs (`make mutation`, run with -v) into bench/results/mutation.json.
 
-Each mutant that compiled is a log line `[MUTATOR] Line N: 'old' ==> 'new' --> CAUGHT` or `--> UNCAUGHT`
-(mutants that do not compile are counted apart and are not mutants of the contract's behaviour). A
-survivor (UNCAUGHT) is then either:
+Each mutant that compiled is a log line `[MUTATOR] Line N: 'old' ==> 'new' --> CAUGHT` or `--> UNCAUGHT`,
+under the `Starting mutation campaign in FILE` line of its target (mutants that do not compile are
+counted apart and are not mutants of the contract's behaviour). A survivor (UNCAUGHT) is then either:
 - killed by a test added after the campaign: toolchain/mutation_notes.json names it under "killed_by"
   (checked by hand against the mutant; the campaign's next run counts it as caught), or
 - equivalent: the notes give the reason the change cannot alter behaviour, under "equivalent";
 - or, with no note, a plain survivor.
-Notes are keyed "LINE: 'old' ==> 'new'"; their "campaign" object (scope, test command, commit) is copied
-into the result as is. Usage: mutation_report.py LOG NOTES OUT
+Notes are keyed "FILE:LINE: 'old' ==> 'new'"; their "campaign" object is copied into the result as is.
+A campaign split by mutator across clones (one per core) gives one log per clone.
+Usage: mutation_report.py NOTES OUT LOG [LOG...]
 """
 
 from __future__ import annotations
@@ -18,52 +19,66 @@ import re
 import sys
 from pathlib import Path
 
-LINE = re.compile(
-    r"\[(?P<mutator>\w+)\] Line (?P<line>\d+): '(?P<old>.*?)' ==> '(?P<new>.*?)' --> "
+EVENT = re.compile(
+    r"Starting mutation campaign in (?P<file>\S+)"
+    r"|\[(?P<mutator>\w+)\] Line (?P<line>\d+): '(?P<old>.*?)' ==> '(?P<new>.*?)' --> "
     r"(?P<verdict>UNCAUGHT|CAUGHT|COMPILATION FAILURE)",
     re.DOTALL,
 )
-SOURCE = "contracts/Catalog.sol"
 
 
-def main(log_path: str, notes_path: str, out_path: str) -> int:
-    text = Path(log_path).read_text()
+def main(notes_path: str, out_path: str, *log_paths: str) -> int:
     notes = json.loads(Path(notes_path).read_text()) if Path(notes_path).exists() else {}
     killed_by: dict[str, str] = notes.get("killed_by", {})
     equivalent: dict[str, str] = notes.get("equivalent", {})
     caught = uncaught = failed = 0
     survivors = []
-    for m in LINE.finditer(text):
-        verdict = m["verdict"]
-        if verdict == "COMPILATION FAILURE":
-            failed += 1
-            continue
-        if verdict == "CAUGHT":
-            caught += 1
-            continue
-        uncaught += 1
-        key = f"{m['line']}: '{' '.join(m['old'].split())}' ==> '{' '.join(m['new'].split())}'"
-        entry: dict[str, str] = {"at": f"{SOURCE}:{m['line']}", "mutator": m["mutator"], "mutant": key}
-        if key in killed_by:
-            entry["killed_by"] = killed_by[key]
-        elif key in equivalent:
-            entry["equivalent"] = equivalent[key]
-        survivors.append(entry)
+    per_file: dict[str, dict[str, int]] = {}
+    runs = []
+    for log_path in log_paths:
+        text = Path(log_path).read_text()
+        source = "?"
+        for m in EVENT.finditer(text):
+            if m["file"]:
+                source = m["file"]
+                continue
+            tally = per_file.setdefault(source, {"mutants": 0, "caught": 0})
+            verdict = m["verdict"]
+            if verdict == "COMPILATION FAILURE":
+                failed += 1
+                continue
+            tally["mutants"] += 1
+            if verdict == "CAUGHT":
+                caught += 1
+                tally["caught"] += 1
+                continue
+            uncaught += 1
+            key = f"{source}:{m['line']}: '{' '.join(m['old'].split())}' ==> '{' '.join(m['new'].split())}'"
+            entry: dict[str, str] = {"at": f"{source}:{m['line']}", "mutator": m["mutator"], "mutant": key}
+            if key in killed_by:
+                entry["killed_by"] = killed_by[key]
+            elif key in equivalent:
+                entry["equivalent"] = equivalent[key]
+            survivors.append(entry)
+        # elapsed_s when a campaign finished, stopped_after_s when it was stopped early
+        finished = [int(x) for x in re.findall(r"^elapsed_s (\d+)$", text, re.MULTILINE)]
+        stopped = [int(x) for x in re.findall(r"^stopped_after_s (\d+)$", text, re.MULTILINE)]
+        runs.append({"log": Path(log_path).name, "finished": bool(finished) and not stopped,
+                     "elapsed_s": sum(finished) + sum(stopped) if finished or stopped else None})  # fmt: skip
     n_equivalent = sum("equivalent" in s for s in survivors)
     n_killed_later = sum("killed_by" in s for s in survivors)
     mutants = caught + uncaught
     killed = caught + n_killed_later
     survived = mutants - killed - n_equivalent
-    # one line per campaign run: elapsed_s when it finished, stopped_after_s when it was stopped early
-    finished = [int(x) for x in re.findall(r"^elapsed_s (\d+)$", text, re.MULTILINE)]
-    stopped = [int(x) for x in re.findall(r"^stopped_after_s (\d+)$", text, re.MULTILINE)]
+    elapsed = [r["elapsed_s"] for r in runs if r["elapsed_s"] is not None]
     result = {
         "campaign": notes.get("campaign", {}),
         "tool": "slither-mutate 0.11.6 (not --comprehensive: lines whose revert or comment mutant survived "
         "get no further mutants)",
-        "source": SOURCE,
-        "complete": bool(finished) and not stopped,
-        "elapsed_s": sum(finished) + sum(stopped) if finished or stopped else None,
+        "sources": per_file,
+        "complete": bool(runs) and all(r["finished"] for r in runs),
+        "runs": runs,
+        "elapsed_s": max(elapsed) if elapsed else None,  # the clones run side by side
         "mutants": mutants,
         "killed": killed,
         "killed_by_campaign": caught,
@@ -85,4 +100,6 @@ def main(log_path: str, notes_path: str, out_path: str) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(*sys.argv[1:4]))
+    if len(sys.argv) < 4:
+        sys.exit("usage: mutation_report.py NOTES OUT LOG [LOG...]")
+    sys.exit(main(*sys.argv[1:]))
