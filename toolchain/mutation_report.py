@@ -34,7 +34,8 @@ def main(notes_path: str, out_path: str, *log_paths: str) -> int:
     caught = uncaught = failed = 0
     survivors = []
     per_file: dict[str, dict[str, int]] = {}
-    runs = []
+    runs: list[dict[str, object]] = []
+    elapsed: list[int] = []
     for log_path in log_paths:
         text = Path(log_path).read_text()
         source = "?"
@@ -63,14 +64,15 @@ def main(notes_path: str, out_path: str, *log_paths: str) -> int:
         # elapsed_s when a campaign finished, stopped_after_s when it was stopped early
         finished = [int(x) for x in re.findall(r"^elapsed_s (\d+)$", text, re.MULTILINE)]
         stopped = [int(x) for x in re.findall(r"^stopped_after_s (\d+)$", text, re.MULTILINE)]
-        runs.append({"log": Path(log_path).name, "finished": bool(finished) and not stopped,
-                     "elapsed_s": sum(finished) + sum(stopped) if finished or stopped else None})  # fmt: skip
+        seconds = sum(finished) + sum(stopped) if finished or stopped else None
+        if seconds is not None:
+            elapsed.append(seconds)
+        runs.append({"log": Path(log_path).name, "finished": bool(finished) and not stopped, "elapsed_s": seconds})
     n_equivalent = sum("equivalent" in s for s in survivors)
     n_killed_later = sum("killed_by" in s for s in survivors)
     mutants = caught + uncaught
     killed = caught + n_killed_later
     survived = mutants - killed - n_equivalent
-    elapsed = [r["elapsed_s"] for r in runs if r["elapsed_s"] is not None]
     result = {
         "campaign": notes.get("campaign", {}),
         "tool": "slither-mutate 0.11.6 (not --comprehensive: lines whose revert or comment mutant survived "
