@@ -65,8 +65,12 @@ BUY_BATCH = 1_000
 EMPTY_BLOCKS = 200_000  # 2 s apart (~4.6 days): 20 capped log ranges at full size
 MIN_EMPTY_BLOCKS = 20_000  # a reduced run still spans more than one capped range
 BLOCK_TIME = 2
-LOGS_BLOCK_RANGE = 100  # at most ~100,000 purchases (~120 MB of JSON) in one eth_getLogs reply of Ponder's;
-# each range costs Ponder ~0.3 s even when empty (25 took 240 s over 20,000 empty blocks)
+# Ponder asks for each event apart (one eth_getLogs per event per range), 25 requests in flight. At 100
+# blocks a range (100,000 purchases, ~100 MB) anvil answers one in ~1.6 s alone, so 25 at once run past
+# Ponder's 10 s and it gave the sync up after its retries (so did 20 blocks); smaller ranges would cost
+# ~200,000 requests over the empty history. Hence a longer wait for one answer (`--rpc-timeout`).
+LOGS_BLOCK_RANGE = 100
+RPC_TIMEOUT_MS = 180_000
 HISTORY_ORDERS = 100  # the buyer whose history is measured has about this many orders
 
 
@@ -228,11 +232,13 @@ def main() -> int:
             index_rpc = node.url if args.index_rpc == "direct" else capped.url
             result["index_rpc"] = {"direct": "anvil directly (no caps)", "capped": "the capped proxy"}[args.index_rpc]
             result["index_logs_block_range"] = LOGS_BLOCK_RANGE
+            result["index_rpc_timeout_s"] = RPC_TIMEOUT_MS / 1000
             # Blocks of BUY_BATCH purchases: Ponder's first guess of a range (the whole store at once) would be
             # a reply of more than 512 MB at full size, which it cannot hold (it crashed so).
             process: IndexerProcess = indexer_for(w3, registry, index_rpc, root / "state", gateway_url=gateway.url,
                                                   polling_interval_ms=500,
-                                                  get_logs_block_range=LOGS_BLOCK_RANGE)  # fmt: skip
+                                                  get_logs_block_range=LOGS_BLOCK_RANGE,
+                                                  rpc_timeout_ms=RPC_TIMEOUT_MS)  # fmt: skip
             started = time.perf_counter()
             info, _ = process.start()
             try:

@@ -4,7 +4,7 @@
 // Postgres when $DATABASE_URL is set (`ponder start` writing, `ponder serve` replicas reading).
 import { readFileSync } from "node:fs";
 import { createConfig } from "ponder";
-import type { Abi } from "viem";
+import { http, type Abi, type Transport } from "viem";
 
 type Settings = {
   chainId: number;
@@ -15,11 +15,20 @@ type Settings = {
   pgliteDirectory?: string;
   pollingIntervalMs?: number;
   ethGetLogsBlockRange?: number;
+  rpcTimeoutMs?: number;
 };
 
 const path = process.env.CATALOG_INDEXER_CONFIG;
 if (!path) throw new Error("CATALOG_INDEXER_CONFIG must name the indexer's settings file (dapp indexer start writes it)");
 export const settings: Settings = JSON.parse(readFileSync(path, "utf8"));
+
+/** viem's HTTP transport waiting `timeout` ms for an answer. Ponder calls a transport with its own 10 s,
+ * which would win over the one given to http(), so this one ignores it. viem also refuses answers over
+ * 10 MB by default, where Ponder's own client takes up to what a string holds (~512 MB). */
+function patientHttp(url: string, timeout: number): Transport {
+  const transport = http(url, { timeout, maxResponseBodySize: 500_000_000 });
+  return (params) => transport({ ...params, timeout });
+}
 
 export default createConfig({
   database: process.env.DATABASE_URL
@@ -28,7 +37,8 @@ export default createConfig({
   chains: {
     catalog: {
       id: settings.chainId,
-      rpc: settings.rpcUrl,
+      // A transport of our own only to wait longer for one answer (dapp indexer start --rpc-timeout).
+      rpc: settings.rpcTimeoutMs ? patientHttp(settings.rpcUrl, settings.rpcTimeoutMs) : settings.rpcUrl,
       pollingInterval: settings.pollingIntervalMs ?? 1000,
       ethGetLogsBlockRange: settings.ethGetLogsBlockRange,
     },

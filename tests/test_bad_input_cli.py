@@ -275,6 +275,8 @@ ROWS = [
         message="--indexer must be an http(s):// URL, got 'ftp://idx.example'"),
     row("indexer-logs-range-zero", "indexer", "start", "--logs-block-range", "0",
         message="0 is not in the range x>=1"),
+    row("indexer-rpc-timeout-zero", "indexer", "start", "--rpc-timeout", "0",
+        message="'--rpc-timeout': 0.0 is not in the range x>=1"),
     row("cid-malformed-verify", "verify-page", "bafy-nope", message="not a valid CID: 'bafy-nope'"),
     # --- metadata documents: fetched (judged after their CID matched), and typed ------------------
     row("metadata-invalid-json", "product", "{doc_invalid}", "--gateway", "{gateway}", message="is not UTF-8 JSON"),

@@ -40,8 +40,17 @@ def indexer() -> None:
               help="The most blocks one eth_getLogs asks for (default: Ponder learns the provider's cap from its "
               "errors). Give one for a store whose blocks hold hundreds of purchases: a reply over ~512 MB "
               "crashes Ponder.")  # fmt: skip
+@click.option("--rpc-timeout", type=click.FloatRange(1), metavar="SECONDS",
+              help="How long the indexer waits for one RPC answer (default: Ponder's 10 s). Raise it for a "
+              "node that answers ranges of full blocks slowly: Ponder gives up after repeated timeouts.")  # fmt: skip
 def start(
-    net: NetworkArgs, gateway: str | None, port: int, wait: bool, timeout: float, logs_block_range: int | None
+    net: NetworkArgs,
+    gateway: str | None,
+    port: int,
+    wait: bool,
+    timeout: float,
+    logs_block_range: int | None,
+    rpc_timeout: float | None,
 ) -> None:
     """Start the indexer in the background (or find the running one); its database lives in the state folder."""
     from dapp.indexer.service import indexer_for, wait_synced
@@ -52,6 +61,7 @@ def start(
         process = indexer_for(
             connection.w3, Registry(net.deployments), rpc_url(connection), cli_settings().home,
             gateway_url=gateway, get_logs_block_range=logs_block_range,
+            rpc_timeout_ms=round(rpc_timeout * 1000) if rpc_timeout is not None else None,
         )  # fmt: skip
         progress("starting the indexer (Ponder: ~10-20 s until it answers)")
         info, started = process.start(port)

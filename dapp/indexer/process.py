@@ -56,6 +56,9 @@ class IndexerTarget:
     # None: Ponder learns a provider's cap from its errors. A range whose logs come to more than ~512 MB of
     # JSON (a million purchases in 30,000 blocks did) crashes Ponder 0.16 instead: it cannot hold the reply.
     get_logs_block_range: int | None = None
+    # None: Ponder's 10 s. A node that answers a range of dense blocks slowly needs longer: Ponder keeps 25
+    # requests in flight, and each one that runs out of time is retried until Ponder gives the sync up.
+    rpc_timeout_ms: int | None = None
 
     @property
     def key(self) -> str:
@@ -74,6 +77,8 @@ class IndexerTarget:
             found["pgliteDirectory"] = str(pglite_directory)
         if self.get_logs_block_range is not None:
             found["ethGetLogsBlockRange"] = self.get_logs_block_range
+        if self.rpc_timeout_ms is not None:
+            found["rpcTimeoutMs"] = self.rpc_timeout_ms
         return found
 
 

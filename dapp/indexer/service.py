@@ -27,9 +27,11 @@ def indexer_for(
     database_url: str | None = None,
     polling_interval_ms: int = 1000,
     get_logs_block_range: int | None = None,
+    rpc_timeout_ms: int | None = None,
 ) -> IndexerProcess:
     """The indexer process of the Catalog registered for this chain (its registry entry checked live).
-    `get_logs_block_range`: the most blocks one eth_getLogs asks for (None: Ponder learns the provider's cap)."""
+    `get_logs_block_range`: the most blocks one eth_getLogs asks for (None: Ponder learns the provider's cap);
+    `rpc_timeout_ms`: how long Ponder waits for one RPC answer (None: its 10 s)."""
     deployment, abi = live_deployment(w3, registry)
     target = IndexerTarget(
         chain_id=deployment.chain_id,
@@ -41,6 +43,7 @@ def indexer_for(
         gateway_url=gateway_url,
         polling_interval_ms=polling_interval_ms,
         get_logs_block_range=get_logs_block_range,
+        rpc_timeout_ms=rpc_timeout_ms,
     )
     return IndexerProcess(state_dir, target, database_url=database_url)
 

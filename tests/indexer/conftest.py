@@ -41,6 +41,9 @@ FINALITY_BLOCKS = 100
 # The session's indexer asks for at most this many blocks of logs at a time (`dapp indexer start
 # --logs-block-range`), so its first sync is several ranges: what a store with full blocks needs.
 LOGS_BLOCK_RANGE = 10
+# ... and waits this long for one answer (`--rpc-timeout`): Ponder's own transport with a longer timeout,
+# the path `make scale` needs; a busy CI machine never comes near it.
+RPC_TIMEOUT_MS = 60_000
 
 
 @dataclass
@@ -119,7 +122,7 @@ def indexed_store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempP
         w3.provider.make_request("anvil_mine", [hex(FINALITY_BLOCKS)])  # type: ignore[arg-type]
         history_block = int(w3.eth.block_number)
         process = indexer_for(w3, registry, proxy.url, root / "state", gateway_url=gateway, polling_interval_ms=250,
-                              get_logs_block_range=LOGS_BLOCK_RANGE)  # fmt: skip
+                              get_logs_block_range=LOGS_BLOCK_RANGE, rpc_timeout_ms=RPC_TIMEOUT_MS)  # fmt: skip
         # Ponder takes 10-40 s to start here: the Postgres writer (if a postgres test runs) starts beside the
         # session's indexer instead of after it. It reads the node directly, not through the recording proxy.
         writer: Future[PostgresWriter] | None = None
