@@ -24,9 +24,9 @@ export const settings: Settings = JSON.parse(readFileSync(path, "utf8"));
 
 /** viem's HTTP transport waiting `timeout` ms for an answer. Ponder calls a transport with its own 10 s,
  * which would win over the one given to http(), so this one ignores it. viem also refuses answers over
- * 10 MB by default, where Ponder's own client takes up to what a string holds (~512 MB). */
+ * 10 MB by default; Ponder's own client sets no limit, nor does this one. */
 function patientHttp(url: string, timeout: number): Transport {
-  const transport = http(url, { timeout, maxResponseBodySize: 500_000_000 });
+  const transport = http(url, { timeout, maxResponseBodySize: false });
   return (params) => transport({ ...params, timeout });
 }
 
