@@ -32,8 +32,10 @@ actually used are written beside the figures; a reduced run says so.
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -179,6 +181,7 @@ def main() -> int:
         "machine": {"cores": os.cpu_count(), "load_at_start": os.getloadavg()[0]},
     }
     root = Path(tempfile.mkdtemp(prefix="dapp-scale-"))
+    atexit.register(shutil.rmtree, root, True)  # the chain's indexer database: GBs at full size
     # --prune-history: no copy of the state per block (memory). Empty blocks are cheap while the state is
     # small (~1,000 per 0.7 s) but anvil slows to ~10-20 blocks/s per empty block once it holds a store of
     # 1,000 products: the empty history is mined first, and each batch of orders is then a block of its own.
