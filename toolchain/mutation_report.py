@@ -8,12 +8,13 @@ counted apart and are not mutants of the contract's behaviour). A survivor (UNCA
 - equivalent: the notes give the reason the change cannot alter behaviour, under "equivalent";
 - or, with no note, a plain survivor.
 Notes are keyed "FILE:LINE: 'old' ==> 'new'"; their "campaign" object is copied into the result as is.
-A campaign split by mutator across clones (one per core) gives one log per clone.
+A campaign split by mutator across clones (one per core) gives one log per clone (plain or .gz).
 Usage: mutation_report.py NOTES OUT LOG [LOG...]
 """
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import sys
@@ -37,7 +38,8 @@ def main(notes_path: str, out_path: str, *log_paths: str) -> int:
     runs: list[dict[str, object]] = []
     elapsed: list[int] = []
     for log_path in log_paths:
-        text = Path(log_path).read_text()
+        path = Path(log_path)
+        text = gzip.decompress(path.read_bytes()).decode() if path.suffix == ".gz" else path.read_text()
         source = "?"
         for m in EVENT.finditer(text):
             if m["file"]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from web3 import Web3
 from web3.contract import Contract
 
 from tests.contract.test_settlement import AMOUNT, PRICE, QUANTITY, SPLIT, make_order
@@ -267,6 +268,31 @@ def test_accept_settles_and_splits(env: CatalogEnv, state: State, acceptor: str)
     )
     assert env.product(pid)["stock"] == (10 if state == State.PAID else 10 - QUANTITY)
     env.assert_money_invariant()
+
+
+def offer_slot(env: CatalogEnv, pid: int, no: int, word: int) -> int:
+    """The storage slot of `_offers[pid][no]`, found as the one holding `word` among the first 32
+    declaration slots of a mapping of mappings (the layout is the compiler's, not the ABI's)."""
+    for base in range(32):
+        inner = Web3.keccak(pid.to_bytes(32, "big") + base.to_bytes(32, "big"))
+        slot = int.from_bytes(Web3.keccak(no.to_bytes(32, "big") + inner), "big")
+        if int.from_bytes(env.w3.eth.get_storage_at(env.catalog.address, slot), "big") == word:
+            return slot
+    raise AssertionError("no slot holds the offer's word")
+
+
+@pytest.mark.parametrize("ending", ["accept", "withdraw"])
+def test_an_offer_that_ends_clears_its_slot(env: CatalogEnv, ending: str) -> None:
+    """Accepting or withdrawing zeroes the offer's word: no stale offer is left in storage, and the
+    refund for zeroing it is part of accept_settlement's and withdraw_settlement's gas (bench_gas)."""
+    pid, no = make_order(env, State.SHIPPED)
+    offer(env, pid, no, SPLIT, env.seller)
+    slot = offer_slot(env, pid, no, (1 << 255) | (1 << 254) | SPLIT)  # open, by the seller
+    if ending == "accept":
+        accept(env, pid, no, SPLIT, env.buyer)
+    else:
+        withdraw_offer(env, pid, no, env.seller)
+    assert env.w3.eth.get_storage_at(env.catalog.address, slot) == ZERO
 
 
 def test_a_settlement_before_shipping_after_delist_restocks_nothing(env: CatalogEnv) -> None:
