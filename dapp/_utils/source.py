@@ -18,10 +18,15 @@ class SourceInfo:
     dirty: bool
 
 
-def source_info(checkout: Path) -> SourceInfo | None:
+# What the page is built from (frontend/build.mjs): its sources and the packaged Catalog artifact. Changes
+# elsewhere (benchmark results, screenshots a test run rewrites, notes) do not change the page.
+PAGE_SOURCES = ("frontend", "dapp/artifacts")
+
+
+def source_info(checkout: Path, paths: tuple[str, ...] = PAGE_SOURCES) -> SourceInfo | None:
     """The checkout's HEAD, or None when it is not a git checkout (an sdist, a copied folder) or git is
-    missing. `dirty` counts tracked changes and untracked files outside .gitignore: either can change the
-    page the commit names."""
+    missing. `dirty` counts tracked changes and untracked files outside .gitignore under `paths`: either
+    can change the page the commit names."""
     git = shutil.which("git")
     if git is None:
         return None
@@ -34,5 +39,5 @@ def source_info(checkout: Path) -> SourceInfo | None:
     if not head:
         return None
     commit, date = head.split(" ", 1)
-    status = run("status", "--porcelain", "--untracked-files=normal")
+    status = run("status", "--porcelain", "--untracked-files=normal", "--", *paths)
     return SourceInfo(commit=commit, date=date, dirty=bool(status))
