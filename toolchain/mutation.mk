@@ -46,7 +46,7 @@ MUTATION_FUNCTIONS ?=
 mutation: setup
 	rm -rf $(MUTATION_DIR) && mkdir -p $(MUTATION_DIR)/bin
 	ln -s $(SOLCX_BINARY_PATH)/solc-v$(SOLC_VERSION) $(MUTATION_DIR)/bin/solc
-	start=$$(date +%s); \
+	set -o pipefail; start=$$(date +%s); \
 	for target in $(MUTATION_TARGETS); do \
 		file=$${target%%:*}; contract=$${target##*:}; \
 		PATH="$(CURDIR)/$(MUTATION_DIR)/bin:$$PATH" $(SLITHER_VENV)/bin/slither-mutate $$file \

@@ -69,7 +69,7 @@ def main(notes_path: str, out_path: str, *log_paths: str) -> int:
         seconds = sum(finished) + sum(stopped) if finished or stopped else None
         if seconds is not None:
             elapsed.append(seconds)
-        runs.append({"log": Path(log_path).name, "finished": bool(finished) and not stopped, "elapsed_s": seconds})
+        runs.append({"log": path.name, "finished": bool(finished) and not stopped, "elapsed_s": seconds})
     n_equivalent = sum("equivalent" in s for s in survivors)
     n_killed_later = sum("killed_by" in s for s in survivors)
     mutants = caught + uncaught
