@@ -75,8 +75,15 @@ def page_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_page(None, tmp_path_factory.mktemp("page") / "page").directory
 
 
+# Every `expect` waits this long for its condition (Playwright's own default is 5 s, and
+# page.set_default_timeout does not reach `expect`). A passing check returns as soon as it holds; the
+# 5 s default failed in CI when a loaded 2-core machine took longer to fetch the documents from Kubo.
+EXPECT_TIMEOUT_MS = 20_000
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
+    playwright_sync.expect.set_options(timeout=EXPECT_TIMEOUT_MS)
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} not found: `make setup` installs Debian's chromium (apt-get install chromium)")
     with playwright_sync.sync_playwright() as pw:
