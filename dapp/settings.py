@@ -31,6 +31,7 @@ Two entry points still fall back to `load()` when given nothing, on purpose:
     DAPP_UP_API_PORT        `dapp up`: our Kubo's RPC API port
     DAPP_UP_INDEXER_PORT    `dapp up`: our Ponder indexer's port
     DAPP_INDEXER_URL        our Ponder indexer of the registered Catalog (`--indexer`); unset: scan the logs
+    DAPP_INDEXER_DATABASE_URL  `dapp indexer start|serve`: a PostgreSQL URL (unset: PGlite in the state folder)
     DAPP_RELEASES           `dapp page release`: the release records' folder (default releases)
     DAPP_CLUSTER_URL        `dapp page release`: our IPFS Cluster's Pinning Service API
     DAPP_PIN_SERVICES       `dapp page release`: NAME=URL pinning services, space-separated
@@ -67,6 +68,7 @@ UP_GATEWAY_PORT = "DAPP_UP_GATEWAY_PORT"
 UP_API_PORT = "DAPP_UP_API_PORT"
 UP_INDEXER_PORT = "DAPP_UP_INDEXER_PORT"
 INDEXER_URL = "DAPP_INDEXER_URL"
+INDEXER_DATABASE_URL = "DAPP_INDEXER_DATABASE_URL"
 RELEASES = "DAPP_RELEASES"
 CLUSTER_URL = "DAPP_CLUSTER_URL"
 PIN_SERVICES = "DAPP_PIN_SERVICES"

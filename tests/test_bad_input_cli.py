@@ -277,6 +277,13 @@ ROWS = [
         message="0 is not in the range x>=1"),
     row("indexer-rpc-timeout-zero", "indexer", "start", "--rpc-timeout", "0",
         message="'--rpc-timeout': 0.0 is not in the range x>=1"),
+    row("indexer-database-not-postgres", "indexer", "start", "--database-url", "mysql://shop:s3cret@db.example/x",
+        message="the indexer's database must be a PostgreSQL URL, postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE; "
+        "got a mysql:// URL"),
+    row("indexer-database-no-host", "indexer", "start", "--database-url", "postgresql:///shop",
+        message="the indexer's database URL names no host"),
+    row("indexer-serve-without-database", "indexer", "serve",
+        message="a replica reads the writer's PostgreSQL: give --database-url (or DAPP_INDEXER_DATABASE_URL)"),
     row("cid-malformed-verify", "verify-page", "bafy-nope", message="not a valid CID: 'bafy-nope'"),
     # --- metadata documents: fetched (judged after their CID matched), and typed ------------------
     row("metadata-invalid-json", "product", "{doc_invalid}", "--gateway", "{gateway}", message="is not UTF-8 JSON"),
@@ -359,6 +366,7 @@ def test_bad_input_is_refused_by_the_cli(world: World, dapp: DappForkServer, cas
     stderr = outcome.result.stderr
     assert outcome.result.returncode == 2, stderr
     assert "Traceback" not in stderr, stderr
+    assert "s3cret" not in stderr, stderr  # a password inside a URL is never repeated
     errors = [line for line in stderr.splitlines() if line.startswith(("ERROR:", "Error:"))]
     assert len(errors) == 1, stderr
     assert outcome.expected in errors[0], stderr

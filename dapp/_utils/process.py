@@ -113,6 +113,11 @@ class ChildProcess:
         their address (anvil's `Listening on 127.0.0.1:PORT`)."""
         return pattern.search(self.output())
 
+    def wait(self) -> int:
+        """Block until the child exits (a foreground tool); returns its exit code."""
+        assert self._process is not None, "start() first"
+        return self._process.wait()
+
     def detach(self) -> int:
         """Leave the child running after this process exits; returns its PID for a PidRecord."""
         assert self._process is not None, "start() first"

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from dapp import settings
 from dapp.cli.options import NetworkArgs, cli_settings, network_options
 from dapp.cli.output import emit, progress
 from dapp.exceptions import ConfigError, IndexerError
@@ -21,6 +22,22 @@ def rpc_url(connection: Connection) -> str:
     if not url:
         raise ConfigError("the indexer needs a chain reachable over HTTP: use --network anvil, ganache or a URL")
     return str(url)
+
+
+def _database_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from dapp.indexer.process import check_database_url
+
+    try:
+        return check_database_url(value) if value is not None else None
+    except ConfigError as error:
+        raise click.BadParameter(str(error), ctx, param) from None
+
+
+DATABASE_URL = click.option(
+    "--database-url", metavar="URL", envvar=settings.INDEXER_DATABASE_URL, callback=_database_url,
+    help=f"PostgreSQL to index into, postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE (env "
+    f"{settings.INDEXER_DATABASE_URL}, the better place for a password); default: PGlite in the state folder.",
+)  # fmt: skip
 
 
 @click.group("indexer")
@@ -43,6 +60,7 @@ def indexer() -> None:
 @click.option("--rpc-timeout", type=click.FloatRange(1), metavar="SECONDS",
               help="How long the indexer waits for one RPC answer (default: Ponder's 10 s). Raise it for a "
               "node that answers ranges of full blocks slowly: Ponder gives up after repeated timeouts.")  # fmt: skip
+@DATABASE_URL
 def start(
     net: NetworkArgs,
     gateway: str | None,
@@ -51,8 +69,10 @@ def start(
     timeout: float,
     logs_block_range: int | None,
     rpc_timeout: float | None,
+    database_url: str | None,
 ) -> None:
-    """Start the indexer in the background (or find the running one); its database lives in the state folder."""
+    """Start the indexer in the background (or find the running one). Its database lives in the state folder,
+    or in PostgreSQL with --database-url, where any number of `dapp indexer serve` replicas read it."""
     from dapp.indexer.service import indexer_for, wait_synced
     from dapp.registry import Registry
 
@@ -62,6 +82,7 @@ def start(
             connection.w3, Registry(net.deployments), rpc_url(connection), cli_settings().home,
             gateway_url=gateway, get_logs_block_range=logs_block_range,
             rpc_timeout_ms=round(rpc_timeout * 1000) if rpc_timeout is not None else None,
+            database_url=database_url,
         )  # fmt: skip
         progress("starting the indexer (Ponder: ~10-20 s until it answers)")
         info, started = process.start(port)
@@ -74,6 +95,36 @@ def start(
         f"  use it: export DAPP_INDEXER_URL={info.url}   stop it: dapp indexer stop   log: {info.log}"
     )
     emit(net.as_json, {**info.to_json(), "started": started, "indexedBlock": indexed}, text)
+
+
+@indexer.command("serve")
+@network_options
+@DATABASE_URL
+@click.option("--port", type=click.IntRange(0, 65535), default=0, help="HTTP port (0: a free one).")
+def serve(net: NetworkArgs, database_url: str | None, port: int) -> None:
+    """A read-only replica (`ponder serve`) of the indexer that `dapp indexer start --database-url` runs,
+    on this machine or another: it answers the same queries from the same PostgreSQL. Runs until Ctrl-C."""
+    from dapp.indexer.service import indexer_for
+    from dapp.registry import Registry
+
+    if database_url is None:
+        raise ConfigError(
+            f"a replica reads the writer's PostgreSQL: give --database-url (or {settings.INDEXER_DATABASE_URL})"
+        )
+    with _connect(net) as connection:
+        process = indexer_for(connection.w3, Registry(net.deployments), rpc_url(connection), cli_settings().home,
+                              database_url=database_url)  # fmt: skip
+    progress("starting a read-only replica (ponder serve)")
+    replica = process.serve_replica(port)
+    try:
+        url = replica.url
+        emit(net.as_json, {"url": url, "pid": replica.child.pid},
+             f"replica at {url}\n  GraphQL {url}/graphql, SQL {url}/sql; Ctrl-C stops it")  # fmt: skip
+        replica.child.wait()
+    except KeyboardInterrupt:
+        progress("stopping the replica")
+    finally:
+        replica.stop()
 
 
 @indexer.command("stop")

@@ -21,6 +21,7 @@ import json
 import os
 import re
 import shutil
+import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +32,7 @@ import requests
 from dapp._utils.files import write_atomic
 from dapp._utils.ports import free_port
 from dapp._utils.process import ChildProcess, PidRecord
-from dapp.exceptions import IndexerError
+from dapp.exceptions import ConfigError, IndexerError
 from dapp.settings import child_environ
 
 REPO_ROOT = Path(__file__).resolve().parent.parent.parent
@@ -80,6 +81,23 @@ class IndexerTarget:
         if self.rpc_timeout_ms is not None:
             found["rpcTimeoutMs"] = self.rpc_timeout_ms
         return found
+
+
+def check_database_url(url: str) -> str:
+    """`url` if it names a PostgreSQL server Ponder can use (postgresql://USER[:PASSWORD]@HOST[:PORT]/DB);
+    a ConfigError naming what is wrong otherwise. The message never repeats the URL: it may hold a password."""
+    shape = "postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE"
+    parsed = urllib.parse.urlsplit(url.strip())
+    if parsed.scheme not in ("postgresql", "postgres"):
+        got = f"a {parsed.scheme}:// URL" if parsed.scheme and parsed.netloc else "text that is not a URL"
+        raise ConfigError(f"the indexer's database must be a PostgreSQL URL, {shape}; got {got}")
+    if not parsed.hostname:
+        raise ConfigError(f"the indexer's database URL names no host: {shape}")
+    try:
+        parsed.port  # noqa: B018  # raises on a port that is not a number in range
+    except ValueError:
+        raise ConfigError(f"the indexer's database URL has an invalid port: {shape}") from None
+    return url.strip()
 
 
 def find_ponder() -> Path:
@@ -241,9 +259,10 @@ class IndexerProcess:
         serving one store); the caller owns it and stops it."""
         if not self.database_url:
             raise IndexerError("a `ponder serve` replica reads Postgres: give the indexer a database URL")
+        # The same settings the writer has (on another machine, this folder is new): the schema name and the
+        # app's configuration come from the deployment, not from the writer's files.
         settings_path = self.folder / "settings.json"
-        if not settings_path.exists():
-            raise IndexerError(f"no indexer was started for this deployment ({settings_path} is missing)")
+        write_atomic(settings_path, json.dumps(self.target.settings(None), indent=1) + "\n")
         env = _environment(settings_path, schema_name(self.target), self.target.gateway_url, self.database_url)
         log = self.folder / f"serve-{os.getpid()}-{free_port()}.log"
         child, url = _launch("serve", self.folder, env, port or free_port(), log, timeout)

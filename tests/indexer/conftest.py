@@ -8,7 +8,6 @@ this machine, so the tests share it.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -19,7 +18,7 @@ from web3 import Web3
 
 from dapp.client import CatalogClient
 from dapp.deploy import deploy_catalog
-from dapp.indexer.process import IndexerProcess, Replica
+from dapp.indexer.process import IndexerProcess
 from dapp.indexer.service import indexer_for, wait_synced
 from dapp.ipfs.daemon import KuboDaemon
 from dapp.ipfs.kubo import Kubo
@@ -27,6 +26,7 @@ from dapp.ipfs.metadata import canonical_json
 from dapp.nodes import AnvilNode
 from dapp.registry import Deployment, Registry
 from dapp.types import ListingTerms
+from tests.support.fixtures import Cli, Up
 from tests.support.postgres import running_postgres
 
 from .recording_proxy import RecordingProxy
@@ -84,7 +84,11 @@ class PostgresWriter:
 
     process: IndexerProcess
     url: str
-    replica: Replica  # `ponder serve` on the same schema, started once the writer has created it
+    replica: Up  # `dapp indexer serve` (ponder serve) on the same schema, started once the writer created it
+
+    @property
+    def replica_url(self) -> str:
+        return self.replica.field("replica at")
 
 
 def _wants_postgres(session: pytest.Session) -> bool:
@@ -127,17 +131,27 @@ def indexed_store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempP
         # session's indexer instead of after it. It reads the node directly, not through the recording proxy.
         writer: Future[PostgresWriter] | None = None
         if _wants_postgres(request.session):
+            # As an operator runs it: `dapp indexer start --database-url` (the URL as an option) and
+            # `dapp indexer serve` (the URL from the environment) in a state folder of their own.
             database_url = stack.enter_context(running_postgres())
-            pg_target = dataclasses.replace(process.target, rpc_url=node.url)
-            pg_process = IndexerProcess(root / "pg-state", pg_target, database_url=database_url)
+            (root / "pg").mkdir()
+            cli = Cli(root / "pg")
+            cli.env["DAPP_DEPLOYMENTS"] = str(registry.directory)
+            pg_process = indexer_for(w3, registry, node.url, root / "pg" / ".dapp", database_url=database_url)
             stack.callback(pg_process.stop)
             pool = stack.enter_context(ThreadPoolExecutor(max_workers=1))  # exits first: the start is over
 
             def start_writer() -> PostgresWriter:
-                url = pg_process.start()[0].url
-                replica = pg_process.serve_replica()
-                stack.callback(replica.stop)
-                return PostgresWriter(pg_process, url, replica)
+                cli.run("indexer", "start", "--network", node.url, "--database-url", database_url,
+                        "--gateway", gateway, "--logs-block-range", str(LOGS_BLOCK_RANGE),
+                        "--rpc-timeout", str(RPC_TIMEOUT_MS // 1000), "--no-wait")  # fmt: skip
+                running = pg_process.running()
+                assert running is not None, "dapp indexer start left no PID record"
+                serve = Cli(root / "pg")
+                serve.env.update(DAPP_DEPLOYMENTS=str(registry.directory), DAPP_INDEXER_DATABASE_URL=database_url)
+                replica = stack.enter_context(Up(serve, "--network", node.url, command=("indexer", "serve"),
+                                                 ready="replica at "))  # fmt: skip
+                return PostgresWriter(pg_process, running.url, replica)
 
             writer = pool.submit(start_writer)
         stack.callback(process.stop)

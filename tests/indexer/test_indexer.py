@@ -422,7 +422,7 @@ def test_a_ponder_serve_replica_answers_what_the_postgres_writer_answers(indexed
     assert store.postgres is not None
     writer = store.postgres.result(timeout=SYNC_TIMEOUT)
     indexed = wait_synced(writer.process, writer.url, store.w3, SYNC_TIMEOUT)
-    reader, writing = IndexerReader(writer.replica.url), IndexerReader(writer.url)
+    reader, writing = IndexerReader(writer.replica_url), IndexerReader(writer.url)
     deadline = time.monotonic() + 60
     while reader.indexed_block() < indexed:  # the replica reads the writer's progress from Postgres
         assert time.monotonic() < deadline, "the replica never saw the writer's progress"
@@ -439,3 +439,8 @@ def test_a_ponder_serve_replica_answers_what_the_postgres_writer_answers(indexed
         assert len(_same_rows(sql_reader, "product", "products")) == len(products)
         for table in ("review", "balance", "seller"):
             assert _same_rows(sql_reader, table, f"{table}s")
+    # Ctrl-C stops `dapp indexer serve` and the replica it ran; the writer goes on.
+    assert writer.replica.interrupt() == 0
+    with pytest.raises(IndexerError):
+        IndexerReader(writer.replica_url, timeout=5).indexed_block()
+    assert writing.indexed_block() >= indexed

@@ -88,40 +88,44 @@ class Cli:
 
 
 class Up:
-    """`dapp up ARGS` as a real subprocess: `start()` returns once it printed its `serving` line (all that
-    came before is in `.text`); `interrupt()` sends Ctrl-C's SIGINT and returns the exit code. Used as a
-    context manager, it kills a process a failed assertion left running."""
+    """`dapp up ARGS` (or another foreground `command`) as a real subprocess: `start()` returns once it
+    printed a line starting with `ready` (all that came before is in `.text`); `interrupt()` sends Ctrl-C's
+    SIGINT and returns the exit code. Used as a context manager, it kills a process a failed assertion left
+    running."""
 
-    def __init__(self, cli: Cli, *args: str) -> None:
+    def __init__(self, cli: Cli, *args: str, command: tuple[str, ...] = ("up",), ready: str = "serving ") -> None:
         self.cli = cli
         self.args = args
+        self.command = command
+        self.ready = ready
         self.process: subprocess.Popen[str] | None = None
         self.text = ""
 
     def start(self, timeout: float = 120) -> Up:
         self.process = subprocess.Popen(
-            [*DAPP, "up", *self.args], env=self.cli.env, cwd=self.cli.home,
+            [*DAPP, *self.command, *self.args], env=self.cli.env, cwd=self.cli.home,
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         )  # fmt: skip
         assert self.process.stdout is not None
         reader = threading.Thread(target=self._read, daemon=True)
         reader.start()
-        reader.join(timeout)  # the thread ends at the serving line or when the output ends
+        reader.join(timeout)  # the thread ends at the ready line or when the output ends
         if self.serving is None:
-            raise AssertionError(f"dapp up printed no serving line within {timeout} s:\n{self.text}")
+            raise AssertionError(f"dapp {' '.join(self.command)} printed no {self.ready.strip()!r} line within "
+                                 f"{timeout} s:\n{self.text}")  # fmt: skip
         return self
 
     def _read(self) -> None:
         assert self.process is not None and self.process.stdout is not None
         for line in self.process.stdout:
             self.text += line
-            if line.startswith("serving "):
+            if line.startswith(self.ready):
                 return
 
     @property
     def serving(self) -> str | None:
-        """The `serving ...` line, once printed."""
-        return next((line for line in self.text.splitlines() if line.startswith("serving ")), None)
+        """The ready line (`serving ...` for `dapp up`), once printed."""
+        return next((line for line in self.text.splitlines() if line.startswith(self.ready)), None)
 
     def field(self, label: str) -> str:
         """The first word after `label` at the start of a summary line (`open`, `CID`, `Catalog`, ...)."""
