@@ -18,7 +18,7 @@ help:
 	@echo "make test   - install what is missing, then run every test (lint, unit, integration)"
 	@echo "make check  - lint and the tests that need no node (no chain, IPFS or browser process)"
 	@echo "make bench  - gas, read, page and network benchmarks, written to bench/results/"
-	@echo "make scale  - 100,000 products and 1,000,000 orders with and without the indexer (long; SCALE=0.01 for 1/100)"
+	@echo "make scale  - 100,000 products and 1,000,000 orders with and without the indexer (long; SCALE=0.01 for 1/100, SCALE_DATABASE=postgres)"
 	@echo "make fuzz   - long property tests, faults, attacks, bad inputs, load and slither: bench/results/reliability.json"
 	@echo "make mutation - slither-mutate on the Catalog against the contract tests: bench/results/mutation.json (hours)"
 	@echo "make setup  - only install (idempotent)"
@@ -100,10 +100,12 @@ bench: setup
 	$(PY) bench/run.py
 
 # A store of 100,000 products and 1,000,000 orders, with and without the indexer, then the page on it in
-# headless Chromium (long; not in `make test`). SCALE=0.01 runs it at 1/100 of that size.
+# headless Chromium (long; not in `make test`). SCALE=0.01 runs it at 1/100 of that size;
+# SCALE_DATABASE=postgres indexes into a throwaway PostgreSQL cluster instead of PGlite.
 SCALE ?= 1
+SCALE_DATABASE ?= pglite
 scale: setup
-	$(PY) bench/bench_scale.py --scale $(SCALE)
+	$(PY) bench/bench_scale.py --scale $(SCALE) --database $(SCALE_DATABASE)
 
 # The wall times of `make test` and `make check` on fresh clones of HEAD: bench/results/suite.json.
 .PHONY: bench-suite

@@ -16,8 +16,9 @@ against the digest on chain either way.
 Measured (with the indexer, over HTTP from Python; bench/bench_scale_page.py then measures the page in
 headless Chromium on the same store and its figures replace these under the same keys, unless --no-page):
     index_catchup_s       Ponder started -> caught up with the head (its RPC: anvil directly, see --index-rpc)
-    index_peak_rss_mb     peak resident memory of the Ponder process tree, sampled every 0.5 s
-    index_db_mb           size of its PGlite folder once caught up
+    index_peak_rss_mb     peak resident memory of the Ponder process tree, sampled every 0.5 s (a Postgres
+                          server's own memory is not in it)
+    index_db_mb           size of its database once caught up (the PGlite folder, or Postgres's database)
     search_ms             a product name over all products (median of 5 GraphQL searches)
     buyer_history_s       every order of a buyer with ~100 orders (GraphQL, all pages)
     seller_inbox_s        the first page (100) of the batch seller's inbox, newest first
@@ -25,14 +26,17 @@ headless Chromium on the same store and its figures replace these under the same
 Without the indexer, through the capped proxy:
     rpc_buyer_history_s, rpc_buyer_history_requests   CatalogClient.orders_of(buyer) by log scan
 
-Usage: bench/bench_scale.py [--scale 0.01] [--index-rpc direct|capped] [--no-page] [--hold FILE]. The sizes
-actually used are written beside the figures; a reduced run says so.
+Usage: bench/bench_scale.py [--scale 0.01] [--index-rpc direct|capped] [--database pglite|postgres] [--no-page]
+[--hold FILE]. The sizes actually used are written beside the figures; a reduced run says so. With
+`--database postgres` the indexer writes to a throwaway Debian PostgreSQL cluster on a free port
+(tests/support/postgres.py), the production setup, instead of its embedded PGlite.
 """
 
 from __future__ import annotations
 
 import argparse
 import atexit
+import contextlib
 import json
 import os
 import shutil
@@ -60,6 +64,7 @@ sys.path.insert(0, str(REPO_ROOT))
 from tests.indexer.store import BatchStore, Rpc, product_document, raw_cid, seed_bulk
 from tests.support.capped_proxy import CappedRpcProxy
 from tests.support.http_server import LocalHTTPServer
+from tests.support.postgres import postgres_bin, running_postgres
 
 RESULTS = Path(__file__).resolve().parent / "results" / "scale.json"
 FULL = {"products": 100_000, "orders": 1_000_000, "buyers": 10_000}
@@ -148,6 +153,16 @@ def folder_mb(path: Path) -> float:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 1e6
 
 
+def database_mb(process: IndexerProcess) -> float:
+    """The indexer's database on disk: its PGlite folder, or the size Postgres gives for its database."""
+    if not process.database_url:
+        return folder_mb(process.folder / "pglite")
+    psql = postgres_bin() / "psql"  # type: ignore[operator]  # running_postgres found the binaries
+    size = subprocess.run([str(psql), process.database_url, "-tAc", "select pg_database_size(current_database())"],
+                          check=True, capture_output=True, text=True).stdout  # fmt: skip
+    return int(size.strip()) / 1e6
+
+
 def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
     start = time.perf_counter()
     result = fn()
@@ -159,6 +174,8 @@ def main() -> int:
     parser.add_argument("--scale", type=float, default=1.0, help="fraction of the full size (0.01: a quick run)")
     parser.add_argument("--index-rpc", choices=("direct", "capped"), default="direct",
                         help="what Ponder reads the chain through for its first sync")  # fmt: skip
+    parser.add_argument("--database", choices=("pglite", "postgres"), default="pglite",
+                        help="the indexer's database: its PGlite, or a throwaway PostgreSQL cluster")  # fmt: skip
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--no-page", dest="page", action="store_false",
                         help="skip the page's figures (bench/bench_scale_page.py in headless Chromium)")  # fmt: skip
@@ -218,6 +235,7 @@ def main() -> int:
         with (
             CappedRpcProxy(node.url, max_block_range=10_000, rate=10) as capped,
             DocumentGateway(sizes["products"]) as gateway,
+            contextlib.ExitStack() as stack,
         ):
             result["capped_rpc"] = {"max_block_range": capped.max_block_range, "requests_per_s": capped.rate}
             # Without the indexer: the buyer's history by log scan through the capped endpoint.
@@ -236,12 +254,15 @@ def main() -> int:
             result["index_rpc"] = {"direct": "anvil directly (no caps)", "capped": "the capped proxy"}[args.index_rpc]
             result["index_logs_block_range"] = LOGS_BLOCK_RANGE
             result["index_rpc_timeout_s"] = RPC_TIMEOUT_MS / 1000
+            result["index_database"] = args.database
+            database_url = stack.enter_context(running_postgres()) if args.database == "postgres" else None
             # Blocks of BUY_BATCH purchases: Ponder's first guess of a range (the whole store at once) would be
             # a reply of more than 512 MB at full size, which it cannot hold (it crashed so).
             process: IndexerProcess = indexer_for(w3, registry, index_rpc, root / "state", gateway_url=gateway.url,
                                                   polling_interval_ms=500,
                                                   get_logs_block_range=LOGS_BLOCK_RANGE,
-                                                  rpc_timeout_ms=RPC_TIMEOUT_MS)  # fmt: skip
+                                                  rpc_timeout_ms=RPC_TIMEOUT_MS,
+                                                  database_url=database_url)  # fmt: skip
             started = time.perf_counter()
             info, _ = process.start()
             try:
@@ -249,7 +270,7 @@ def main() -> int:
                     wait_synced(process, info.url, w3, timeout=24 * 3600, progress=log)
                     result["index_catchup_s"] = round(time.perf_counter() - started, 1)
                 result["index_peak_rss_mb"] = round(rss.peak, 1)
-                result["index_db_mb"] = round(folder_mb(process.folder / "pglite"), 1)
+                result["index_db_mb"] = round(database_mb(process), 1)
                 log(f"caught up in {result['index_catchup_s']} s")
                 reader = IndexerReader(info.url, timeout=120)
                 name = f"Vinyl {sizes['products'] // 2 // 10 * 10 + 3}"
