@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import random
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from web3 import Web3
 from web3.contract import Contract
 
 from dapp._utils.permit import domain_separator, sign_permit
-from dapp.compile import load_artifact
+from dapp.compile import Artifact, load_artifact
 from dapp.networks import http_web3
 from dapp.nodes import DEV_MNEMONIC, AnvilNode
 
@@ -39,8 +40,10 @@ DAY = 86_400
 
 
 class Bench:
-    def __init__(self, w3: Web3) -> None:
+    def __init__(self, w3: Web3, artifacts: Mapping[str, Artifact] | None = None) -> None:
+        """`artifacts`: the Catalog and TestUSD to deploy (default: the packaged ones)."""
         self.w3 = w3
+        self.artifacts = artifacts
         self.accounts = [str(a) for a in w3.eth.accounts]
         self.deployer, self.seller, self.buyer, self.other = self.accounts[:4]
         self.deploy_gas: dict[str, int] = {}
@@ -48,7 +51,7 @@ class Bench:
         self.token = self._deploy("TestUSD")
 
     def _deploy(self, name: str) -> Contract:
-        artifact = load_artifact(name)
+        artifact = self.artifacts[name] if self.artifacts is not None else load_artifact(name)
         factory = self.w3.eth.contract(abi=artifact.abi, bytecode=artifact.bytecode)
         receipt = self.w3.eth.wait_for_transaction_receipt(factory.constructor().transact({"from": self.deployer}))
         self.deploy_gas[name] = int(receipt["gasUsed"])
@@ -73,8 +76,10 @@ class Bench:
         return self.gas(f, buyer or self.buyer, value=price if currency == ETH else 0)
 
 
-def measure(w3: Web3) -> dict[str, Any]:
-    b = Bench(w3)
+def measure(w3: Web3, artifacts: Mapping[str, Artifact] | None = None) -> dict[str, Any]:
+    """{"steady": action -> gas, "first": action -> gas} on a chain whose accounts hold ETH (the page's
+    dev accounts, including the mnemonic's sixth for the permit buyer)."""
+    b = Bench(w3, artifacts)
     f, token = b.catalog.functions, b.token.functions
     first: dict[str, int] = {}
     steady: dict[str, int] = {"deploy": b.deploy_gas["Catalog"]}

@@ -25,14 +25,16 @@ MUTATION_TARGETS ?= contracts/Catalog.sol:Catalog contracts/types/Sale.sol:SaleW
 MUTATORS ?=
 # The contract suite in one process (12 s; two xdist workers took 27 s, each starting its own chain),
 # stopping at the first failure: the every-event replay first, as it touches every function and view,
-# then the suites by concern. A mutant that passes them all also meets the random state machine
-# (test_random_actions_quick, 14 s). Left out: the 1,000-product view-cost setup and the 9-16 minute
+# then the gas of every action against bench/results/gas.json (2 s; it kills the mutants that change
+# only gas, such as an `if` forced true that writes zero over zero), then the suites by concern. A
+# mutant that passes them all also meets the random state machine (test_random_actions_quick, 14 s). Left out: the 1,000-product view-cost setup and the 9-16 minute
 # random run on anvil. The mutant is compiled once first into build/cache (5 s with the wasm compiler).
 MUTATION_PYTEST := $(CURDIR)/$(VENV)/bin/python -m pytest -x -q -p no:cacheprovider
 MUTATION_SUITES := tests/contract/test_invariants.py::test_every_event_replayed_from_the_logs_alone \
-	tests/contract/test_settlement.py tests/contract/test_offers.py tests/contract/test_buy.py \
-	tests/contract/test_products.py tests/contract/test_withdraw.py tests/contract/test_tokens.py \
-	tests/contract/test_forced_ether.py tests/contract/test_ownerless.py tests/contract/test_expect_revert.py
+	tests/contract/test_gas.py tests/contract/test_settlement.py tests/contract/test_offers.py \
+	tests/contract/test_buy.py tests/contract/test_products.py tests/contract/test_withdraw.py \
+	tests/contract/test_tokens.py tests/contract/test_forced_ether.py tests/contract/test_ownerless.py \
+	tests/contract/test_expect_revert.py
 MUTATION_TEST ?= $(CURDIR)/$(VENV)/bin/python -c 'from dapp.compile import compile_contracts; compile_contracts()' \
 	&& $(MUTATION_PYTEST) $(MUTATION_SUITES) \
 	&& $(MUTATION_PYTEST) tests/contract/test_invariants.py::test_random_actions_quick

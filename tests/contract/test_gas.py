@@ -1,0 +1,29 @@
+"""Gas is a feature, so it is tested: every action bench/bench_gas.py measures may cost at most what
+bench/results/gas.json records for it, on the contract tests' anvil with the Catalog compiled from
+contracts/. A change that makes an action dearer fails here until `make bench` has re-measured it and its
+figures are committed (with the goals of issue 16 beside them). It also catches what behaviour cannot:
+`if (arbiter != address(0)) product.arbiter = arbiter` forced true leaves every view the same and only
+writes a zero over a zero slot, for 2,200 gas more per listing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bench.bench_gas import RESULTS, measure
+from tests.support.catalog_env import CatalogEnv
+
+
+def _recorded() -> dict[str, int]:
+    return {row["action"]: row["gas"] for row in json.loads(Path(RESULTS).read_text())["actions"]}
+
+
+@pytest.mark.anvil
+def test_no_action_costs_more_gas_than_the_benchmark_records(env: CatalogEnv) -> None:
+    recorded = _recorded()
+    measured = measure(env.w3, env.artifacts)["steady"]
+    assert measured.keys() == recorded.keys(), "bench_gas measures other actions than gas.json records"
+    dearer = {name: f"{gas:,} > {recorded[name]:,}" for name, gas in measured.items() if gas > recorded[name]}
+    assert not dearer, f"dearer than bench/results/gas.json (run `make bench` and commit it): {dearer}"
