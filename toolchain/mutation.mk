@@ -34,7 +34,7 @@ MUTATION_SUITES := tests/contract/test_invariants.py::test_every_event_replayed_
 	tests/contract/test_gas.py tests/contract/test_settlement.py tests/contract/test_offers.py \
 	tests/contract/test_buy.py tests/contract/test_products.py tests/contract/test_withdraw.py \
 	tests/contract/test_tokens.py tests/contract/test_forced_ether.py tests/contract/test_ownerless.py \
-	tests/contract/test_expect_revert.py
+	tests/contract/test_contract_parties.py tests/contract/test_expect_revert.py
 MUTATION_TEST ?= $(CURDIR)/$(VENV)/bin/python -c 'from dapp.compile import compile_contracts; compile_contracts()' \
 	&& $(MUTATION_PYTEST) $(MUTATION_SUITES) \
 	&& $(MUTATION_PYTEST) tests/contract/test_invariants.py::test_random_actions_quick
