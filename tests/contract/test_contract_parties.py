@@ -51,12 +51,19 @@ def test_contracts_list_buy_ship_settle_arbitrate_review_and_withdraw(env: Catal
     _as(env, buyer, "confirm", pid, 1)
     reviewed = _as(env, buyer, "review", pid, 1, 5, DIGEST, 0)
     assert _event(env, reviewed, "Reviewed")["reviewer"] == buyer.address
-    # 2: shipped, disputed by the buyer, split by the arbiter.
+    # 2: shipped, disputed by the buyer, split by the arbiter (only by it: each error names the calling
+    # contract).
     _as(env, seller, "ship", pid, 2, DIGEST, 0)
+    with env.expect_revert("CatalogNotBuyer", pid, 2, seller.address):
+        _as(env, seller, "dispute", pid, 2)
     _as(env, buyer, "dispute", pid, 2)
+    with env.expect_revert("CatalogNotArbiter", pid, seller.address):
+        _as(env, seller, "resolve", pid, 2, PRICE)
     _as(env, arbiter, "resolve", pid, 2, PRICE // 4)
     assert env.order(pid, 2)["state"] == State.RESOLVED
-    # 3: the seller offers, the buyer accepts.
+    # 3: the seller offers, the buyer accepts; the arbiter is no party to a settlement.
+    with env.expect_revert("CatalogNotParty", pid, 3, arbiter.address):
+        _as(env, arbiter, "offerSettlement", pid, 3, 0)
     offered = _as(env, seller, "offerSettlement", pid, 3, PRICE // 2)
     assert _event(env, offered, "SettlementOffered")["by"] == seller.address
     _as(env, buyer, "acceptSettlement", pid, 3, PRICE // 2)
