@@ -15,6 +15,11 @@ import pytest
 from bench.bench_gas import RESULTS, measure
 from tests.support.catalog_env import CatalogEnv
 
+# The deploy's calldata ends with the CBOR metadata (53 bytes, the IPFS hash of the sources, comments
+# included): any edit moves it by up to 53 * 12 gas (a zero byte costs 4, any other 16) without a change of
+# code. Every other action is held to the gas recorded, exactly.
+METADATA_SLACK = {"deploy": 53 * 12}
+
 
 def _recorded() -> dict[str, int]:
     return {row["action"]: row["gas"] for row in json.loads(Path(RESULTS).read_text())["actions"]}
@@ -25,5 +30,6 @@ def test_no_action_costs_more_gas_than_the_benchmark_records(env: CatalogEnv) ->
     recorded = _recorded()
     measured = measure(env.w3, env.artifacts)["steady"]
     assert measured.keys() == recorded.keys(), "bench_gas measures other actions than gas.json records"
-    dearer = {name: f"{gas:,} > {recorded[name]:,}" for name, gas in measured.items() if gas > recorded[name]}
+    limit = {name: gas + METADATA_SLACK.get(name, 0) for name, gas in recorded.items()}
+    dearer = {name: f"{gas:,} > {limit[name]:,}" for name, gas in measured.items() if gas > limit[name]}
     assert not dearer, f"dearer than bench/results/gas.json (run `make bench` and commit it): {dearer}"
