@@ -105,6 +105,7 @@ class Settings:
     up_api_port: int | None = None
     up_indexer_port: int | None = None
     indexer_url: str | None = None
+    indexer_database_url: str | None = None  # may hold a password: never printed
     solcx_binary_path: Path | None = None
     releases: Path = DEFAULT_RELEASES
     cluster_url: str | None = None
@@ -146,6 +147,7 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
         up_api_port=_integer(env, UP_API_PORT, minimum=0, maximum=65535),
         up_indexer_port=_integer(env, UP_INDEXER_PORT, minimum=0, maximum=65535),
         indexer_url=_http_url(env, INDEXER_URL),
+        indexer_database_url=text(INDEXER_DATABASE_URL),  # checked where it is used (dapp indexer start|serve)
         solcx_binary_path=Path(env[SOLCX_BINARY_PATH]) if env.get(SOLCX_BINARY_PATH) else None,
         releases=Path(env.get(RELEASES) or DEFAULT_RELEASES),
         cluster_url=text(CLUSTER_URL),

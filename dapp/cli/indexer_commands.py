@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import click
 
 from dapp import settings
-from dapp.cli.options import NetworkArgs, cli_settings, network_options
+from dapp.cli.options import NetworkArgs, cli_settings, from_settings, network_options
 from dapp.cli.output import emit, progress
 from dapp.exceptions import ConfigError, IndexerError
 from dapp.networks import Connection, connect
@@ -34,7 +34,7 @@ def _database_url(ctx: click.Context, param: click.Parameter, value: str | None)
 
 
 DATABASE_URL = click.option(
-    "--database-url", metavar="URL", envvar=settings.INDEXER_DATABASE_URL, callback=_database_url,
+    "--database-url", metavar="URL", default=from_settings("indexer_database_url"), callback=_database_url,
     help=f"PostgreSQL to index into, postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE (env "
     f"{settings.INDEXER_DATABASE_URL}, the better place for a password); default: PGlite in the state folder.",
 )  # fmt: skip
