@@ -120,7 +120,9 @@ def serve(net: NetworkArgs, database_url: str | None, port: int) -> None:
         url = replica.url
         emit(net.as_json, {"url": url, "pid": replica.child.pid},
              f"replica at {url}\n  GraphQL {url}/graphql, SQL {url}/sql; Ctrl-C stops it")  # fmt: skip
-        replica.child.wait()
+        code = replica.child.wait()
+        if code != 0:  # Ponder gave up (its database gone, say): say why, and exit non-zero
+            raise IndexerError(f"the replica (ponder serve) exited with code {code}:\n{replica.child.output_tail()}")
     except KeyboardInterrupt:
         progress("stopping the replica")
     finally:
