@@ -27,8 +27,9 @@ MUTATORS ?=
 # stopping at the first failure: the every-event replay first, as it touches every function and view,
 # then the gas of every action against bench/results/gas.json (2 s; it kills the mutants that change
 # only gas, such as an `if` forced true that writes zero over zero), then the suites by concern. A
-# mutant that passes them all also meets the random state machine (test_random_actions_quick, 14 s). Left out: the 1,000-product view-cost setup and the 9-16 minute
-# random run on anvil. The mutant is compiled once first into build/cache (5 s with the wasm compiler).
+# mutant that passes them all also meets the random state machine (test_random_actions_quick, 14 s).
+# Left out: the 1,000-product view-cost setup and the 9-16 minute random run on anvil. The mutant is
+# compiled once first into build/cache (5 s with the wasm compiler).
 MUTATION_PYTEST := $(CURDIR)/$(VENV)/bin/python -m pytest -x -q -p no:cacheprovider
 MUTATION_SUITES := tests/contract/test_invariants.py::test_every_event_replayed_from_the_logs_alone \
 	tests/contract/test_gas.py tests/contract/test_settlement.py tests/contract/test_offers.py \
