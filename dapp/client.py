@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from eth_typing import HexStr
 from web3 import Web3
+from web3.providers import JSONBaseProvider
 
 from dapp._utils.abi import AbiEncodingError, AbiEvent, AbiFunction
 from dapp._utils.logs import get_logs
@@ -59,6 +60,9 @@ from dapp.types import (
 T = TypeVar("T")
 PAYMENTS = ("auto", "permit", "approve")
 PAGE_SIZE = 250  # products per getProducts call: one eth_call stays well under node response limits
+# eth_calls per JSON-RPC batch: one HTTP request where a public RPC counts (and rate-limits) requests;
+# providers commonly accept 100 or more per batch.
+CALL_BATCH = 100
 
 
 class CatalogClient:
@@ -137,6 +141,33 @@ class CatalogClient:
             self._verified = True
         return fn.decode(raw)
 
+    def _views(self, name: str, calls: Sequence[tuple[Any, ...]]) -> list[Any]:
+        """`_view(name, *args)` for each of `calls`, in order: in JSON-RPC batches of CALL_BATCH where the
+        provider speaks JSON-RPC (a rate-limited RPC counts one request per batch), else one by one. A batch
+        the endpoint refuses, or one with a call that fails, is asked again one call at a time, so that
+        each failure gets the error `_view` names."""
+        if not isinstance(self.w3.provider, JSONBaseProvider) or len(calls) < 2:
+            return [self._view(name, *args) for args in calls]
+        fn = self._function(name)
+        out: list[Any] = []
+        for start in range(0, len(calls), CALL_BATCH):
+            chunk = calls[start : start + CALL_BATCH]
+            try:
+                with self.w3.batch_requests() as batch:
+                    for args in chunk:
+                        batch.add(self.w3.eth.call({"to": self.address, "data": self._encode(fn, args)}))
+                    answers = [bytes(raw) for raw in cast(list[Any], batch.execute())]
+            except DappValueError:
+                raise  # bad arguments: asking again one by one would not help
+            except Exception:
+                answers = []
+            if len(answers) != len(chunk) or not all(answers):
+                out.extend(self._view(name, *args) for args in chunk)  # names the failure, or proves the code
+                continue
+            self._verified = True  # every Catalog view returns data: this address holds the contract
+            out.extend(fn.decode(raw) for raw in answers)
+        return out
+
     def _verify(self) -> None:
         """NotDeployedError unless the registered contract is on this chain (see `verified`)."""
         if self.deployment is not None:
@@ -180,6 +211,16 @@ class CatalogClient:
 
     def order(self, ref: OrderRef) -> Order:
         return Order.from_view(self._view("getOrder", ref.product_id, ref.order_no))
+
+    def orders_by_ref(self, refs: Sequence[OrderRef]) -> list[Order]:
+        """`order(ref)` of each of `refs`, in JSON-RPC batches (see `_views`)."""
+        views = self._views("getOrder", [(ref.product_id, ref.order_no) for ref in refs])
+        return [Order.from_view(view) for view in views]
+
+    def products_by_id(self, product_ids: Sequence[int]) -> list[Product]:
+        """`product(id)` of each of `product_ids`, in JSON-RPC batches (see `_views`)."""
+        views = self._views("getProduct", [(check_uint("product id", pid),) for pid in product_ids])
+        return [Product.from_view(view) for view in views]
 
     def orders(self, product_id: int, offset: int = 0, limit: int | None = None) -> list[Order]:
         """Orders of one product, paginated like `products`."""
@@ -258,9 +299,13 @@ class CatalogClient:
         indexed = self._indexed(lambda indexer: indexer.orders_of(buyer))
         if indexed is not None:
             return self._from_chain(
-                [o.ref for o in indexed], self.order, lambda o: o.buyer.lower() == buyer.lower(), "order", "the buyer's"
+                [o.ref for o in indexed],
+                self.orders_by_ref,
+                lambda o: o.buyer.lower() == buyer.lower(),
+                "order",
+                "the buyer's",
             )
-        return [self.order(ref) for ref in self.order_refs_of(buyer)]
+        return self.orders_by_ref(self.order_refs_of(buyer))
 
     def products_of(self, seller: str) -> list[Product]:
         """Every product `seller` listed, by id: which ones from the indexer, else the logs; each product
@@ -270,13 +315,13 @@ class CatalogClient:
         if indexed is not None:
             return self._from_chain(
                 [p.id for p in indexed],
-                self.product,
+                self.products_by_id,
                 lambda p: p.seller.lower() == seller.lower(),
                 "product",
                 "the seller's",
             )
         events = self._history("ProductListed", [None, self._address_topic(check_address("seller", seller))])
-        return [self.product(args["productId"]) for args, _ in events]
+        return self.products_by_id([args["productId"] for args, _ in events])
 
     def seller_orders(self, seller: str) -> list[tuple[Order, bytes]]:
         """A seller's inbox: every order of its products with the order's orderData, oldest first: from the
@@ -285,7 +330,7 @@ class CatalogClient:
         seller = check_address("seller", seller)
         indexed = self._indexed(lambda indexer: _indexed_seller_purchases(indexer, seller))
         if indexed is not None:
-            orders = [self.order(p.order.ref) for p in indexed]  # the indexer says which; the chain says what
+            orders = self.orders_by_ref([p.order.ref for p in indexed])  # the indexer says which; the chain what
             pairs = list(zip(orders, self._chain_order_data(indexed), strict=True))
         else:
             ids = self.product_ids_of(seller)
@@ -296,13 +341,17 @@ class CatalogClient:
         )
 
     def _from_chain(
-        self, keys: Sequence[Any], read: Callable[[Any], T], belongs: Callable[[T], bool], what: str, whose: str
+        self,
+        keys: Sequence[Any],
+        read: Callable[[Sequence[Any]], list[T]],
+        belongs: Callable[[T], bool],
+        what: str,
+        whose: str,
     ) -> list[T]:
         """The items an indexer named, each read from the chain: an indexer only says which items to read, never
         what they hold. One the chain says is not `whose` is left out, with a warning."""
         items = []
-        for key in keys:
-            item = read(key)
+        for key, item in zip(keys, read(keys), strict=True):
             if belongs(item):
                 items.append(item)
             else:

@@ -14,7 +14,8 @@ from web3 import Web3
 from web3.middleware import Web3Middleware
 from web3.types import RPCEndpoint
 
-from dapp.client import CatalogClient
+from dapp.client import CALL_BATCH, CatalogClient
+from dapp.networks import http_web3
 from dapp.exceptions import (
     ContractRevert,
     DappValueError,
@@ -27,6 +28,7 @@ from dapp.ipfs.cid import Cid, Codec
 from dapp.registry import Registry
 from dapp.tokens import ETH_TOKEN, Token
 from dapp.types import ETH, ListingTerms, OrderRef, OrderState, Payment, Product
+from tests.support.capped_proxy import CappedRpcProxy
 from tests.support.fixtures import DIGEST, Chain, ClientFor
 
 PRICE = 10**16
@@ -311,6 +313,36 @@ def test_history_from_indexed_events(chain: Chain, client_for: ClientFor) -> Non
     assert [(o.product_id, o.order_no, o.quantity) for o in mine] == [(first, 1, 1), (second, 1, 2)]
     assert [p.id for p in seller.products_of(seller.account)] == [first]  # type: ignore[arg-type]
     assert [o.buyer for o in seller.orders(first)] == [buyer.account, other.account]
+
+
+def test_histories_read_their_orders_in_json_rpc_batches(chain: Chain, client_for: ClientFor) -> None:
+    """A buyer's history is one log query and then one request per CALL_BATCH orders, not one per order (a
+    public RPC counts and rate-limits requests); a batch with a failing call is asked again call by call,
+    so the failure is the one `order` names. eth-tester has no JSON-RPC: there the calls go one by one."""
+    seller, buyer = client_for(SELLER), client_for(BUYER)
+    product = seller.list_product(ListingTerms(PRICE, 9, RAW)).product_id
+    for _ in range(3):
+        buyer.buy(product, 1)
+    one_by_one = [buyer.order(OrderRef(product, n)) for n in (1, 2, 3)]
+    missing = OrderRef(product, 4)
+    with pytest.raises(ContractRevert) as alone:
+        buyer.order(missing)
+    if chain.node is None:
+        assert buyer.orders_of(buyer.account) == one_by_one  # type: ignore[arg-type]
+        return
+    assert CALL_BATCH >= 3
+    with CappedRpcProxy(chain.url, rate=10_000) as proxy:
+        deployment = buyer.deployment
+        assert deployment is not None
+        counted = CatalogClient.from_deployment(http_web3(proxy.url), deployment, buyer.abi)
+        proxy.reset()
+        assert counted.orders_of(buyer.account) == one_by_one  # type: ignore[arg-type]
+        assert proxy.counts["batch"] == 1 and proxy.counts["eth_call"] == 0, proxy.counts
+        proxy.reset()
+        with pytest.raises(ContractRevert) as batched:
+            counted.orders_by_ref([OrderRef(product, 1), missing, OrderRef(product, 2)])
+        assert str(batched.value) == str(alone.value)
+        assert proxy.counts["batch"] == 1 and proxy.counts["eth_call"] == 2, proxy.counts  # 1 read, then the failure
 
 
 def test_price_change_keeps_what_earlier_orders_paid(chain: Chain, client_for: ClientFor) -> None:
