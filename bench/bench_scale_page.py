@@ -11,12 +11,20 @@ origin (the page fetches documents from where it was served), and measures in he
   matches, over every product, measured inside the page (median of SEARCHES; goal <= 300);
 - buyer_history_s: `#/orders` of the buyer with ~100 orders until every order card is on screen (each
   order read from the chain after the indexer named it; goal <= 2);
-- seller_inbox_s: `#/sell` of the batch seller until the first page of its inbox is on screen (goal <= 1).
+- seller_inbox_s: `#/sell` of the batch seller until the first page of its inbox is on screen (goal <= 1);
+- python_orders_of_s: CatalogClient(indexer=URL).orders_of(buyer) from Python, a fresh client (its checks
+  included), straight to the node (goal <= 1).
+
+`--blocks paused` (the default) stops the store's interval mining for the measurements and starts it again
+after them: the figures become the results' top-level keys. `--blocks running` keeps the 2-second blocks
+coming and writes its figures under `with_blocks_running`. Why both: see bench/bench_scale.py (anvil 1.7.1
+rebuilds its whole state trie for every block). `--no-browser` measures the client only.
 
 The wallet is tests/page/wallet.js (reads only: nothing is signed). Only read-only queries are made, so
 the script may run against a store another process holds.
 
     .venv/bin/python bench/bench_scale_page.py --store /tmp/hold.json [--rpc capped|direct] [--out FILE]
+        [--blocks paused|running] [--no-browser]
 """
 
 from __future__ import annotations
@@ -35,7 +43,9 @@ from web3 import Web3
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from dapp.client import CatalogClient  # noqa: E402
 from dapp.liveness import code_hash  # noqa: E402
+from dapp.networks import http_web3  # noqa: E402
 from dapp.page import PageConfig, build_page  # noqa: E402
 from dapp.registry import Registry  # noqa: E402
 from tests.support.browser import CHROMIUM, LAUNCH_ARGS  # noqa: E402
@@ -49,7 +59,8 @@ TIMEOUT_MS = 120_000
 # that comes sooner with 429 and Retry-After: 1, which viem honours: a search typed within 100 ms of the
 # page's previous read would measure the proxy's penalty second, not the page.
 PAUSE_S = 1.1
-GOALS = {"first_render_s": 1.0, "search_ms": 300.0, "buyer_history_s": 2.0, "seller_inbox_s": 1.0}
+PAGE_GOALS = {"first_render_s": 1.0, "search_ms": 300.0, "buyer_history_s": 2.0, "seller_inbox_s": 1.0}
+GOALS = {**PAGE_GOALS, "python_orders_of_s": 1.0}
 MARK = "performance.getEntriesByName('catalog-rendered')[0].startTime"
 
 # Type `name` into the search box, then resolve with the milliseconds until the grid (from the indexer)
@@ -187,36 +198,82 @@ def measure(url: str, store: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def python_orders_of(store: dict[str, Any]) -> dict[str, Any]:
+    """CatalogClient.orders_of(buyer) with the indexer, timed from a fresh client (its checks included)."""
+    w3 = http_web3(store["rpcUrl"], timeout=600)
+    found = Registry(Path(store["deployments"])).get_with_abi(int(store["chainId"]), "Catalog")
+    if found is None:
+        raise SystemExit(f"no Catalog in {store['deployments']}")
+    warnings: list[str] = []
+    client = CatalogClient.from_deployment(w3, found[0], found[1], indexer=store["indexerUrl"],
+                                           on_warning=warnings.append)  # fmt: skip
+    started = time.perf_counter()
+    orders = client.orders_of(store["buyer"])
+    seconds = time.perf_counter() - started
+    if len(orders) != int(store["buyerOrders"]) or warnings:
+        raise SystemExit(f"orders_of gave {len(orders)} orders of {store['buyerOrders']}; warnings: {warnings}")
+    return {"python_orders_of_s": round(seconds, 3)}
+
+
+def set_interval_mining(store: dict[str, Any], seconds: int) -> None:
+    reply = Web3(Web3.HTTPProvider(store["rpcUrl"])).provider.make_request(
+        "evm_setIntervalMining",  # type: ignore[arg-type]
+        [seconds],
+    )
+    if "error" in reply:
+        raise SystemExit(f"evm_setIntervalMining: {reply['error']}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--store", type=Path, required=True, help="the file bench_scale.py --hold wrote")
     parser.add_argument("--rpc", choices=("capped", "direct"), default="capped",
                         help="the page reads the chain through the capped proxy (a public L2 RPC), or not")  # fmt: skip
     parser.add_argument("--out", type=Path, help="results JSON to merge into (default: the one the store names)")
+    parser.add_argument("--blocks", choices=("paused", "running"), default="paused",
+                        help="stop the store's interval mining while measuring (top-level keys), or not")  # fmt: skip
+    parser.add_argument("--no-browser", dest="browser", action="store_false", help="measure the client only")
     args = parser.parse_args()
     store = json.loads(args.store.read_text())
     rpc_url = store["cappedRpcUrl"] if args.rpc == "capped" else store["rpcUrl"]
     out = args.out or Path(store["results"])
-    with tempfile.TemporaryDirectory(prefix="scale-page-") as tmp:
-        directory = Path(tmp) / "page"
-        with PageServer(directory, store["gatewayUrl"], rpc_url) as server:
-            build_page(page_config(store, f"{server.url}/rpc"), directory)
-            page = measure(f"{server.url}/", store)
+    if args.blocks == "paused":
+        set_interval_mining(store, 0)
+    try:
+        page: dict[str, Any] = {}
+        if args.browser:
+            with tempfile.TemporaryDirectory(prefix="scale-page-") as tmp:
+                directory = Path(tmp) / "page"
+                with PageServer(directory, store["gatewayUrl"], rpc_url) as server:
+                    build_page(page_config(store, f"{server.url}/rpc"), directory)
+                    page = measure(f"{server.url}/", store)
+        page.update(python_orders_of(store))
+    finally:
+        if args.blocks == "paused":
+            set_interval_mining(store, int(store.get("blockTime", 2)))
+    page["blocks"] = args.blocks
     page["rpc"] = "the capped proxy (10,000-block logs, 10 requests/s)" if args.rpc == "capped" else "anvil directly"
-    page["goals"] = GOALS
-    page["met"] = {key: page[key] <= goal for key, goal in GOALS.items()}
+    goals = GOALS if args.browser else {"python_orders_of_s": GOALS["python_orders_of_s"]}
+    page["goals"] = goals
+    page["met"] = {key: page[key] <= goal for key, goal in goals.items()}
     result = json.loads(out.read_text()) if out.exists() else {}
+    if args.blocks == "running":
+        result["with_blocks_running"] = page
+        out.write_text(json.dumps(result, indent=2) + "\n")
+        print(json.dumps(page, indent=2))
+        return 0
     # What bench_scale.py measured under these keys (the indexer's GraphQL from Python) stays, renamed.
-    if "page" not in result:
-        result["indexer_graphql_from_python"] = {key: result[key] for key in GOALS if key in result}
+    if "page" not in result and args.browser:
+        result["indexer_graphql_from_python"] = {key: result[key] for key in PAGE_GOALS if key in result}
     result["page"] = page
-    for key in GOALS:
+    for key in goals:
         result[key] = page[key]
-    replaced = ("first_render_s not measured", "buyer_history_s, seller_inbox_s")
+    replaced = ("first_render_s not measured", "buyer_history_s, seller_inbox_s", "first_render_s, search_ms")
     result["notes"] = [n for n in result.get("notes", []) if not n.startswith(replaced)]
     result["notes"].append("first_render_s, search_ms, buyer_history_s and seller_inbox_s: the page in headless "
                            "Chromium with the indexer (bench/bench_scale_page.py), replacing the indexer's "
-                           "GraphQL times from Python")  # fmt: skip
+                           "GraphQL times from Python; they and python_orders_of_s with block production "
+                           "paused (with_blocks_running: the same with 2-second blocks)")  # fmt: skip
     result["page_measured_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     out.write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(page, indent=2))
