@@ -310,6 +310,7 @@ def main() -> int:
                     result = measure_reads(root / "store.json", store, args.out, blocks, browser=args.page)
                 if args.hold:
                     hold(args.hold, store)
+                    result = json.loads(args.out.read_text())  # with what was measured on the held store
             finally:
                 process.stop()
     write_result(args.out, result)

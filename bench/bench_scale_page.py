@@ -13,7 +13,8 @@ origin (the page fetches documents from where it was served), and measures in he
   order read from the chain after the indexer named it; goal <= 2);
 - seller_inbox_s: `#/sell` of the batch seller until the first page of its inbox is on screen (goal <= 1);
 - python_orders_of_s: CatalogClient(indexer=URL).orders_of(buyer) from Python, a fresh client (its checks
-  included), straight to the node (goal <= 1).
+  included), straight to the node (goal <= 1);
+- node_eth_call_ms: one bare eth_call straight to the node (median of 20), what any read waits for there.
 
 `--blocks paused` (the default) stops the store's interval mining for the measurements and starts it again
 after them: the figures become the results' top-level keys. `--blocks running` keeps the 2-second blocks
@@ -215,6 +216,18 @@ def python_orders_of(store: dict[str, Any]) -> dict[str, Any]:
     return {"python_orders_of_s": round(seconds, 3)}
 
 
+def node_eth_call_ms(store: dict[str, Any]) -> float:
+    """The median of 20 bare eth_calls (productCount) straight to the node: what a read waits for there."""
+    w3 = Web3(Web3.HTTPProvider(store["rpcUrl"], request_kwargs={"timeout": 600}))
+    call = {"to": Web3.to_checksum_address(store["catalog"]), "data": Web3.keccak(text="productCount()")[:4]}
+    times = []
+    for _ in range(20):
+        started = time.perf_counter()
+        w3.eth.call(call)  # type: ignore[arg-type]
+        times.append(time.perf_counter() - started)
+    return round(statistics.median(times) * 1000, 2)
+
+
 def set_interval_mining(store: dict[str, Any], seconds: int) -> None:
     reply = Web3(Web3.HTTPProvider(store["rpcUrl"])).provider.make_request(
         "evm_setIntervalMining",  # type: ignore[arg-type]
@@ -222,6 +235,22 @@ def set_interval_mining(store: dict[str, Any], seconds: int) -> None:
     )
     if "error" in reply:
         raise SystemExit(f"evm_setIntervalMining: {reply['error']}")
+
+
+def wait_for_still_head(store: dict[str, Any], timeout: float = 600.0) -> None:
+    """Until the head has not moved for three block times: anvil may finish blocks it had started (or
+    owed to its interval) after interval mining is switched off, and a read waits for each."""
+    w3 = Web3(Web3.HTTPProvider(store["rpcUrl"], request_kwargs={"timeout": 600}))
+    still_for = 3 * int(store.get("blockTime", 2))
+    deadline = time.monotonic() + timeout
+    head, since = w3.eth.block_number, time.monotonic()
+    while time.monotonic() - since < still_for:
+        if time.monotonic() > deadline:
+            raise SystemExit(f"the head still moves {timeout:.0f} s after interval mining was switched off")
+        time.sleep(0.5)
+        now = w3.eth.block_number
+        if now != head:
+            head, since = now, time.monotonic()
 
 
 def main() -> int:
@@ -239,6 +268,7 @@ def main() -> int:
     out = args.out or Path(store["results"])
     if args.blocks == "paused":
         set_interval_mining(store, 0)
+        wait_for_still_head(store)
     try:
         page: dict[str, Any] = {}
         if args.browser:
@@ -248,6 +278,7 @@ def main() -> int:
                     build_page(page_config(store, f"{server.url}/rpc"), directory)
                     page = measure(f"{server.url}/", store)
         page.update(python_orders_of(store))
+        page["node_eth_call_ms"] = node_eth_call_ms(store)
     finally:
         if args.blocks == "paused":
             set_interval_mining(store, int(store.get("blockTime", 2)))
