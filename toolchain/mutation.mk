@@ -36,15 +36,21 @@ MUTATION_SUITES := tests/contract/test_invariants.py::test_every_event_replayed_
 	tests/contract/test_buy.py tests/contract/test_products.py tests/contract/test_withdraw.py \
 	tests/contract/test_tokens.py tests/contract/test_forced_ether.py tests/contract/test_ownerless.py \
 	tests/contract/test_contract_parties.py tests/contract/test_expect_revert.py
-MUTATION_TEST ?= $(CURDIR)/$(VENV)/bin/python -c 'from dapp.compile import compile_contracts; compile_contracts()' \
-	&& $(MUTATION_PYTEST) $(MUTATION_SUITES) \
+MUTATION_COMPILE := $(CURDIR)/$(VENV)/bin/python -c 'from dapp.compile import compile_contracts; compile_contracts()'
+MUTATION_TESTS := $(MUTATION_PYTEST) $(MUTATION_SUITES) \
 	&& $(MUTATION_PYTEST) tests/contract/test_invariants.py::test_random_actions_quick
+MUTATION_TEST ?= $(MUTATION_COMPILE) && $(MUTATION_TESTS)
+# slither-mutate's ROR stops at its first error on the Catalog and makes no mutant, so the relational
+# operators get toolchain/ror_mutate.py instead (the boundary moved and the condition negated, as PIT
+# does), with the same tests, into a log of the same format. Run with the rest when MUTATORS is empty.
+ROR_LOG := $(MUTATION_DIR)/ror.log
+ROR_TARGET ?= contracts/Catalog.sol
 
 # Empty: every function. A narrower campaign, e.g.
 #   make mutation MUTATION_FUNCTIONS="offerSettlement(uint256,uint256,uint256),..."
 MUTATION_FUNCTIONS ?=
 
-.PHONY: mutation mutation-report
+.PHONY: mutation mutation-report mutation-ror mutation-ror-run
 
 mutation: setup
 	rm -rf $(MUTATION_DIR) && mkdir -p $(MUTATION_DIR)/bin
@@ -61,9 +67,20 @@ mutation: setup
 			2>&1 | tee -a $(MUTATION_LOG) || exit 1; \
 	done; \
 	echo "elapsed_s $$(( $$(date +%s) - start ))" >> $(MUTATION_LOG)
+	$(if $(MUTATORS),,$(MAKE) --no-print-directory mutation-ror-run)
 	$(MAKE) --no-print-directory mutation-report
 
+# The relational operator mutants alone (a campaign split across clones runs this in one of them).
+mutation-ror: setup
+	$(MAKE) --no-print-directory mutation-ror-run
+	$(MAKE) --no-print-directory mutation-report
+
+mutation-ror-run:
+	mkdir -p $(MUTATION_DIR) && rm -f $(ROR_LOG)
+	$(PY) toolchain/ror_mutate.py $(ROR_TARGET) --compile "$(MUTATION_COMPILE)" --test "$(MUTATION_TESTS)" \
+		--timeout $(MUTATION_TIMEOUT) --log $(ROR_LOG)
+
 # MUTATION_LOGS: the logs of a campaign split by MUTATORS across clones (default: this clone's).
-MUTATION_LOGS ?= $(MUTATION_LOG)
+MUTATION_LOGS ?= $(wildcard $(MUTATION_LOG) $(ROR_LOG))
 mutation-report:
 	$(PY) toolchain/mutation_report.py toolchain/mutation_notes.json bench/results/mutation.json $(MUTATION_LOGS)
