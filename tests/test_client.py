@@ -15,7 +15,6 @@ from web3.middleware import Web3Middleware
 from web3.types import RPCEndpoint
 
 from dapp.client import CALL_BATCH, CatalogClient
-from dapp.networks import http_web3
 from dapp.exceptions import (
     ContractRevert,
     DappValueError,
@@ -25,6 +24,7 @@ from dapp.exceptions import (
     TokenDecimalsError,
 )
 from dapp.ipfs.cid import Cid, Codec
+from dapp.networks import http_web3
 from dapp.registry import Registry
 from dapp.tokens import ETH_TOKEN, Token
 from dapp.types import ETH, ListingTerms, OrderRef, OrderState, Payment, Product
