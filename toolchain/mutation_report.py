@@ -32,9 +32,9 @@ def main(notes_path: str, out_path: str, *log_paths: str) -> int:
     notes = json.loads(Path(notes_path).read_text()) if Path(notes_path).exists() else {}
     killed_by: dict[str, str] = notes.get("killed_by", {})
     equivalent: dict[str, str] = notes.get("equivalent", {})
-    caught = uncaught = failed = 0
-    survivors = []
-    per_file: dict[str, dict[str, int]] = {}
+    # One verdict per mutant (file, mutator, line, old, new): a later log's verdict replaces an earlier one's,
+    # so a campaign re-run over part of the contract (MUTATION_FUNCTIONS) does not count a mutant twice.
+    verdicts: dict[tuple[str, str, str, str, str], str] = {}
     runs: list[dict[str, object]] = []
     elapsed: list[int] = []
     for log_path in log_paths:
@@ -45,24 +45,8 @@ def main(notes_path: str, out_path: str, *log_paths: str) -> int:
             if m["file"]:
                 source = m["file"]
                 continue
-            tally = per_file.setdefault(source, {"mutants": 0, "caught": 0})
-            verdict = m["verdict"]
-            if verdict == "COMPILATION FAILURE":
-                failed += 1
-                continue
-            tally["mutants"] += 1
-            if verdict == "CAUGHT":
-                caught += 1
-                tally["caught"] += 1
-                continue
-            uncaught += 1
-            key = f"{source}:{m['line']}: '{' '.join(m['old'].split())}' ==> '{' '.join(m['new'].split())}'"
-            entry: dict[str, str] = {"at": f"{source}:{m['line']}", "mutator": m["mutator"], "mutant": key}
-            if key in killed_by:
-                entry["killed_by"] = killed_by[key]
-            elif key in equivalent:
-                entry["equivalent"] = equivalent[key]
-            survivors.append(entry)
+            old, new = " ".join(m["old"].split()), " ".join(m["new"].split())
+            verdicts[source, m["mutator"], m["line"], old, new] = m["verdict"]
         # elapsed_s when a campaign finished, stopped_after_s when it was stopped early
         finished = [int(x) for x in re.findall(r"^elapsed_s (\d+)$", text, re.MULTILINE)]
         stopped = [int(x) for x in re.findall(r"^stopped_after_s (\d+)$", text, re.MULTILINE)]
@@ -70,6 +54,27 @@ def main(notes_path: str, out_path: str, *log_paths: str) -> int:
         if seconds is not None:
             elapsed.append(seconds)
         runs.append({"log": path.name, "finished": bool(finished) and not stopped, "elapsed_s": seconds})
+    caught = uncaught = failed = 0
+    survivors = []
+    per_file: dict[str, dict[str, int]] = {}
+    for (source, mutator, line, old, new), verdict in verdicts.items():
+        if verdict == "COMPILATION FAILURE":
+            failed += 1
+            continue
+        tally = per_file.setdefault(source, {"mutants": 0, "caught": 0})
+        tally["mutants"] += 1
+        if verdict == "CAUGHT":
+            caught += 1
+            tally["caught"] += 1
+            continue
+        uncaught += 1
+        key = f"{source}:{line}: '{old}' ==> '{new}'"
+        entry: dict[str, str] = {"at": f"{source}:{line}", "mutator": mutator, "mutant": key}
+        if key in killed_by:
+            entry["killed_by"] = killed_by[key]
+        elif key in equivalent:
+            entry["equivalent"] = equivalent[key]
+        survivors.append(entry)
     n_equivalent = sum("equivalent" in s for s in survivors)
     n_killed_later = sum("killed_by" in s for s in survivors)
     mutants = caught + uncaught
@@ -78,7 +83,8 @@ def main(notes_path: str, out_path: str, *log_paths: str) -> int:
     result = {
         "campaign": notes.get("campaign", {}),
         "tool": "slither-mutate 0.11.6 (not --comprehensive: lines whose revert or comment mutant survived "
-        "get no further mutants)",
+        "get no further mutants); relational operators by toolchain/ror_mutate.py (slither-mutate's ROR makes "
+        "none on the Catalog)",
         "sources": per_file,
         "complete": bool(runs) and all(r["finished"] for r in runs),
         "runs": runs,
