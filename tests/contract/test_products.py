@@ -226,6 +226,19 @@ def test_set_price_too_many_changes(env: CatalogEnv) -> None:
     assert env.order(pid, 2)["amount"] == 300
 
 
+def test_a_terms_version_past_a_byte_boundary(env: CatalogEnv) -> None:
+    """Version 511 to 512 changes bits above the low byte: the whole 16-bit field is replaced, not OR-ed
+    into (reached by writing the counter), and the price of version 511 stays what its orders paid."""
+    pid = env.list_product(price=100)
+    env.buy(pid)
+    env.poke_sale_slot(pid, termsVersion=511)
+    receipt = env.send(env.catalog.functions.setPrice(pid, 300), env.seller)
+    assert env.events(receipt) == [("PriceChanged", {"productId": pid, "price": 300, "termsVersion": 512})]
+    assert env.product(pid)["termsVersion"] == 512
+    env.send(env.buy_call(pid, unit_price=300, terms=512), env.buyer, value=300)
+    assert env.order(pid, 2)["amount"] == 300
+
+
 # -- setStock --------------------------------------------------------------------------------------------
 
 
@@ -288,8 +301,10 @@ def test_set_metadata_invalid(env: CatalogEnv, digest: bytes, codec: int) -> Non
 # -- delist ----------------------------------------------------------------------------------------------
 
 
-def test_delist_zeroes_stock_and_emits(env: CatalogEnv) -> None:
-    pid = env.list_product(stock=8)
+@pytest.mark.parametrize("stock", [8, UINT32_MAX])
+def test_delist_zeroes_stock_and_emits(env: CatalogEnv, stock: int) -> None:
+    """Every bit of the stock field is cleared, the high ones too (a 16-bit mask would leave 65,535 * 2^16)."""
+    pid = env.list_product(stock=stock)
     receipt = env.send(env.catalog.functions.delist(pid), env.seller)
     assert env.events(receipt) == [("ProductDelisted", {"productId": pid})]
     product = env.product(pid)
