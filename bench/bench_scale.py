@@ -71,6 +71,7 @@ from dapp.nodes import REPO_ROOT, AnvilNode
 from dapp.registry import Registry
 
 sys.path.insert(0, str(REPO_ROOT))
+from bench.bench_scale_page import median_eth_call_ms
 from tests.indexer.store import BatchStore, Rpc, product_document, raw_cid, seed_bulk
 from tests.support.capped_proxy import CappedRpcProxy
 from tests.support.http_server import LocalHTTPServer
@@ -335,11 +336,8 @@ def anvil_costs(rpc: Rpc, w3: Web3, catalog: str) -> dict[str, Any]:
     """What this anvil takes to build one empty block (median of 3) and to answer one eth_call (productCount,
     median of 20) while it holds the store and builds nothing else."""
     blocks = [timed(lambda: rpc.call("evm_mine"))[0] for _ in range(3)]
-    call = {"to": catalog, "data": "0x" + Web3.keccak(text="productCount()")[:4].hex()}
-    calls = [timed(lambda: w3.eth.call(call))[0] for _ in range(20)]  # type: ignore[arg-type]
-    version = w3.client_version
-    return {"version": version, "empty_block_s": round(statistics.median(blocks), 3),
-            "eth_call_ms": round(statistics.median(calls) * 1000, 2)}  # fmt: skip
+    return {"version": w3.client_version, "empty_block_s": round(statistics.median(blocks), 3),
+            "eth_call_ms": median_eth_call_ms(w3, catalog)}  # fmt: skip
 
 
 def write_result(out: Path, result: dict[str, Any]) -> None:

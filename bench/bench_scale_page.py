@@ -216,35 +216,34 @@ def python_orders_of(store: dict[str, Any]) -> dict[str, Any]:
     return {"python_orders_of_s": round(seconds, 3)}
 
 
-def node_eth_call_ms(store: dict[str, Any]) -> float:
-    """The median of 20 bare eth_calls (productCount) straight to the node: what a read waits for there."""
-    w3 = Web3(Web3.HTTPProvider(store["rpcUrl"], request_kwargs={"timeout": 600}))
-    call = {"to": Web3.to_checksum_address(store["catalog"]), "data": Web3.keccak(text="productCount()")[:4]}
+def node_web3(store: dict[str, Any]) -> Web3:
+    """The store's node itself (not the capped proxy), patient with a node that is building a block."""
+    return Web3(Web3.HTTPProvider(store["rpcUrl"], request_kwargs={"timeout": 600}))
+
+
+def median_eth_call_ms(w3: Web3, catalog: str, calls: int = 20) -> float:
+    """The median time of `calls` bare eth_calls (the Catalog's productCount): what any read waits for there."""
+    call = {"to": Web3.to_checksum_address(catalog), "data": Web3.keccak(text="productCount()")[:4]}
     times = []
-    for _ in range(20):
+    for _ in range(calls):
         started = time.perf_counter()
         w3.eth.call(call)  # type: ignore[arg-type]
         times.append(time.perf_counter() - started)
     return round(statistics.median(times) * 1000, 2)
 
 
-def set_interval_mining(store: dict[str, Any], seconds: int) -> None:
-    reply = Web3(Web3.HTTPProvider(store["rpcUrl"])).provider.make_request(
-        "evm_setIntervalMining",  # type: ignore[arg-type]
-        [seconds],
-    )
+def set_interval_mining(w3: Web3, seconds: int) -> None:
+    reply = w3.provider.make_request("evm_setIntervalMining", [seconds])  # type: ignore[arg-type]
     if "error" in reply:
         raise SystemExit(f"evm_setIntervalMining: {reply['error']}")
 
 
-def wait_for_still_head(store: dict[str, Any], timeout: float = 600.0) -> None:
+def wait_for_still_head(w3: Web3, block_time: int, timeout: float = 600.0) -> None:
     """Until the head has not moved for three block times: anvil may finish blocks it had started (or
     owed to its interval) after interval mining is switched off, and a read waits for each."""
-    w3 = Web3(Web3.HTTPProvider(store["rpcUrl"], request_kwargs={"timeout": 600}))
-    still_for = 3 * int(store.get("blockTime", 2))
     deadline = time.monotonic() + timeout
     head, since = w3.eth.block_number, time.monotonic()
-    while time.monotonic() - since < still_for:
+    while time.monotonic() - since < 3 * block_time:
         if time.monotonic() > deadline:
             raise SystemExit(f"the head still moves {timeout:.0f} s after interval mining was switched off")
         time.sleep(0.5)
@@ -266,10 +265,11 @@ def main() -> int:
     store = json.loads(args.store.read_text())
     rpc_url = store["cappedRpcUrl"] if args.rpc == "capped" else store["rpcUrl"]
     out = args.out or Path(store["results"])
-    if args.blocks == "paused":
-        set_interval_mining(store, 0)
-        wait_for_still_head(store)
+    node, block_time = node_web3(store), int(store.get("blockTime", 2))
     try:
+        if args.blocks == "paused":
+            set_interval_mining(node, 0)
+            wait_for_still_head(node, block_time)
         page: dict[str, Any] = {}
         if args.browser:
             with tempfile.TemporaryDirectory(prefix="scale-page-") as tmp:
@@ -278,10 +278,10 @@ def main() -> int:
                     build_page(page_config(store, f"{server.url}/rpc"), directory)
                     page = measure(f"{server.url}/", store)
         page.update(python_orders_of(store))
-        page["node_eth_call_ms"] = node_eth_call_ms(store)
+        page["node_eth_call_ms"] = median_eth_call_ms(node, store["catalog"])
     finally:
         if args.blocks == "paused":
-            set_interval_mining(store, int(store.get("blockTime", 2)))
+            set_interval_mining(node, block_time)
     page["blocks"] = args.blocks
     page["rpc"] = "the capped proxy (10,000-block logs, 10 requests/s)" if args.rpc == "capped" else "anvil directly"
     goals = GOALS if args.browser else {"python_orders_of_s": GOALS["python_orders_of_s"]}
