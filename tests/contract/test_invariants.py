@@ -14,9 +14,12 @@ each product, order and balance), and:
 - per listed product, stock = the stock last set (listing or setStock) - units sold since + units of
   orders that ended unshipped since (refund, cancel, settlement), computed from the orders themselves.
 Buyer and seller offer, replace, withdraw and accept settlements on escrowed orders, and the model keeps
-each order's open offer, which every view must show.
+each order's open offer, which every view must show. Purchases carry `orderData` (none, up to 300 bytes,
+the 1 KiB cap, or one byte over it, which must fail first), listings try the bounds of the escrow window
+and handling time and every refused arbiter, and sellers set and clear profiles.
 At the end of each run, the Catalog's logs alone are replayed into a fresh model (`tests/support/replay.py`), which
-must equal every view: products, stock, orders and their states, every balance.
+must equal every view: products, stock, orders and their states, every balance; and the latest profile
+of each seller must be the one the machine set.
 
 The random test runs on two chains:
 - `test_random_actions_quick`, on eth-tester with a small fixed budget (`contract-quick`), so that
@@ -62,6 +65,15 @@ UNLIMITED = 2**256 - 1
 RIGHTFUL = st.sampled_from([True, True, True, False])  # the order's own party, or someone at random
 ESCROWED = (State.PAID, State.SHIPPED, State.DISPUTED)
 ERRORS_THAT_NAME_A_STATE = {"CatalogWrongOrderState", "CatalogOrderNotReviewable"}
+MAX_ORDER_DATA = 1024  # Catalog.MAX_ORDER_DATA
+YEAR = 365 * DAY
+# order data: none, the page's sizes, the cap, one byte over it (refused before anything else is checked)
+ORDER_DATA = st.one_of(
+    st.just(b""),
+    st.binary(min_size=1, max_size=300),
+    st.sampled_from([b"\x7f" * MAX_ORDER_DATA, bytes(MAX_ORDER_DATA + 1)]),
+)
+VALID_ORDER_DATA = st.one_of(st.just(b""), st.binary(min_size=1, max_size=300), st.just(b"\x7f" * MAX_ORDER_DATA))
 
 
 # -- a model of the Catalog ------------------------------------------------------------------------------
@@ -119,6 +131,10 @@ class StepCount:
     forced: int = 0  # steps that forced ether in
     offers: int = 0  # settlement offers made, and accepted (so a run shows the settlement paths ran)
     settled: int = 0
+    bounds_refused: int = 0  # listings refused for a window, handling time or arbiter out of bounds
+    with_order_data: int = 0  # purchases placed with order data, and refused for too much of it
+    order_data_refused: int = 0
+    profiles: int = 0  # profiles set
 
 
 P = ParamSpec("P")
@@ -152,13 +168,16 @@ class CatalogMachine(RuleBasedStateMachine):
         self.credit = {(a, c): 0 for a in self.people for c in currencies}
         self.forced = 0
         self.steps = 0
+        self.profiles: dict[str, tuple[bytes, int]] = {}
         self.start_block = env.w3.eth.block_number + 1
         self.snapshot = env.chain.snapshot()
 
     def teardown(self) -> None:
         """Every run ends with the log replay: the events alone rebuild what the views return."""
         try:
-            compare(self.env, replay(self.env, self.start_block), self.people, self.currencies)
+            replayed = replay(self.env, self.start_block)
+            compare(self.env, replayed, self.people, self.currencies)
+            assert replayed.profiles == self.profiles
         finally:
             self.env.chain.revert(self.snapshot)  # the tokens and the Lens predate the snapshot: keep them
 
@@ -266,6 +285,35 @@ class CatalogMachine(RuleBasedStateMachine):
         self.products[pid].base, self.products[pid].base_step = stock, self.tally.steps
         self._check(pid)
 
+    @rule(
+        seller=st.integers(0, 5),
+        window=st.sampled_from([0, DAY - 1, DAY, YEAR, YEAR + 1]),
+        handling=st.sampled_from([0, HOUR - 1, HOUR, YEAR, YEAR + 1]),
+        arbiter=st.sampled_from(["none", "none", "other", "seller", "catalog"]),
+    )
+    @counted
+    def list_at_the_bounds(self, seller: int, window: int, handling: int, arbiter: str) -> None:
+        """A listing at, or one second past, each bound of the escrow window and handling time, with no
+        arbiter, another account, or one the Catalog refuses (the seller itself, the Catalog)."""
+        who = self._person(seller)
+        judge = {"none": ETH, "other": self._person(seller + 1), "seller": who, "catalog": self.env.catalog.address}
+        arbiter_address = judge[arbiter]
+        error: Error = None
+        if window and not DAY <= window <= YEAR:
+            error = ("CatalogInvalidEscrowWindow", window)
+        elif (handling != 0) if window == 0 else not HOUR <= handling <= YEAR:
+            error = ("CatalogInvalidHandlingTime", handling)
+        elif arbiter_address != ETH and (arbiter in ("seller", "catalog") or window == 0):
+            error = ("CatalogInvalidArbiter", arbiter_address)
+        fn = self.f.listProduct(ETH, PRICE, 5, handling, window, arbiter_address, DIGEST, 0)
+        self.tally.bounds_refused += error is not None
+        if self._run(fn, who, error) is not None:
+            pid = len(self.products) + 1
+            assert self.f.productCount().call() == pid
+            self.products[pid] = ProductModel(who, ETH, PRICE, 5, handling, window, arbiter_address)
+            self.products[pid].base, self.products[pid].base_step = 5, self.tally.steps
+            self._check(pid)
+
     @rule(product=st.integers(0, 10**6), as_seller=RIGHTFUL, stranger=st.integers(0, 5), price=st.integers(0, PRICE))
     @counted
     def set_price(self, product: int, as_seller: bool, stranger: int, price: int) -> None:
@@ -317,19 +365,24 @@ class CatalogMachine(RuleBasedStateMachine):
         quantity=st.sampled_from([1, 1, 1, 2, 3, 0, 25]),
         stale=st.sampled_from([None] * 6 + ["price", "terms", "currency"]),
         pay_delta=st.sampled_from([0] * 6 + [-1, 1]),
+        order_data=ORDER_DATA,
     )
     @counted
-    def buy(self, product: int, buyer: int, quantity: int, stale: str | None, pay_delta: int) -> None:
-        self._buy(self._pid(product), self._person(buyer), quantity, stale, pay_delta)
+    def buy(
+        self, product: int, buyer: int, quantity: int, stale: str | None, pay_delta: int, order_data: bytes
+    ) -> None:
+        self._buy(self._pid(product), self._person(buyer), quantity, stale, pay_delta, order_data=order_data)
 
     @precondition(lambda self: any(p.listed and p.stock for p in self.products.values()))
-    @rule(product=st.integers(0, 10**6), buyer=st.integers(0, 5), quantity=st.integers(1, 3))
+    @rule(
+        product=st.integers(0, 10**6), buyer=st.integers(0, 5), quantity=st.integers(1, 3), order_data=VALID_ORDER_DATA
+    )
     @counted
-    def buy_in_stock(self, product: int, buyer: int, quantity: int) -> None:
+    def buy_in_stock(self, product: int, buyer: int, quantity: int, order_data: bytes) -> None:
         """A valid purchase (the random `buy` above mostly fails once stock runs low)."""
         in_stock = [pid for pid, p in self.products.items() if p.listed and p.stock]
         pid = in_stock[product % len(in_stock)]
-        self._buy(pid, self._person(buyer), min(quantity, self.products[pid].stock), None, 0)
+        self._buy(pid, self._person(buyer), min(quantity, self.products[pid].stock), None, 0, order_data=order_data)
 
     @precondition(lambda self: any(p.listed and p.stock and p.currency != ETH for p in self.products.values()))
     @rule(
@@ -338,14 +391,17 @@ class CatalogMachine(RuleBasedStateMachine):
         quantity=st.integers(1, 3),
         stale=st.sampled_from([None] * 6 + ["price", "currency"]),
         signature=st.sampled_from(["valid", "valid", "forged"]),
+        order_data=ORDER_DATA,
     )
     @counted
-    def buy_with_permit(self, product: int, buyer: int, quantity: int, stale: str | None, signature: str) -> None:
+    def buy_with_permit(
+        self, product: int, buyer: int, quantity: int, stale: str | None, signature: str, order_data: bytes
+    ) -> None:
         """A token purchase with an EIP-2612 permit signed into it: TestUSD's permit (a forged one is
         ignored, and the buyer's standing allowance pays), or the USDT-style token, which has no permit."""
         in_stock = [pid for pid, p in self.products.items() if p.listed and p.stock and p.currency != ETH]
         pid = in_stock[product % len(in_stock)]
-        self._buy(pid, self._person(buyer), min(quantity, self.products[pid].stock), stale, 0, signature)
+        self._buy(pid, self._person(buyer), min(quantity, self.products[pid].stock), stale, 0, signature, order_data)
 
     def _permit(self, token: str, owner: str, amount: int, signature: str) -> tuple[int, bytes, bytes]:
         """(v, r, s) letting the Catalog take `amount` of `owner`'s `token`: signed by the owner, or forged
@@ -357,9 +413,16 @@ class CatalogMachine(RuleBasedStateMachine):
         return sig.v, sig.r, sig.s
 
     def _buy(
-        self, pid: int, who: str, quantity: int, stale: str | None, pay_delta: int, permit: str | None = None
+        self,
+        pid: int,
+        who: str,
+        quantity: int,
+        stale: str | None,
+        pay_delta: int,
+        permit: str | None = None,
+        order_data: bytes = b"",
     ) -> None:
-        """`buy`, or with `permit` ("valid" or "forged") `buyWithPermit`."""
+        """`buy`, or with `permit` ("valid" or "forged") `buyWithPermit`, carrying `order_data`."""
         model = self.products.get(pid)
         currency = model.currency if model else ETH
         if stale == "currency":
@@ -369,7 +432,9 @@ class CatalogMachine(RuleBasedStateMachine):
         in_eth = model is None or model.currency == ETH
         value = max(quantity * unit + pay_delta, 0) if in_eth else max(pay_delta, 0)
         error: Error = None
-        if model is None:
+        if len(order_data) > MAX_ORDER_DATA:
+            error = ("CatalogOrderDataTooLarge", len(order_data), MAX_ORDER_DATA)
+        elif model is None:
             error = ("CatalogUnknownProduct", pid)
         elif not model.listed:
             error = ("CatalogProductDelisted", pid)
@@ -390,15 +455,18 @@ class CatalogMachine(RuleBasedStateMachine):
         elif in_eth and value != quantity * model.price:
             error = ("CatalogWrongPayment", value, quantity * model.price)
         if permit is None:
-            receipt = self._run(self.f.buy(pid, quantity, currency, unit, terms, b""), who, error, value=value)
+            receipt = self._run(self.f.buy(pid, quantity, currency, unit, terms, order_data), who, error, value=value)
         else:
             error = ("CatalogInvalidCurrency", ETH) if currency == ETH else error
             v, r, s = self._permit(currency, who, quantity * unit, permit)
-            fn = self.f.buyWithPermit(pid, quantity, currency, unit, terms, PERMIT_DEADLINE, v, r, s, b"")
+            fn = self.f.buyWithPermit(pid, quantity, currency, unit, terms, PERMIT_DEADLINE, v, r, s, order_data)
             receipt = self._run(fn, who, error)
+        if error is not None and error[0] == "CatalogOrderDataTooLarge":
+            self.tally.order_data_refused += 1
         if receipt is None:
             return
         assert model is not None
+        self.tally.with_order_data += bool(order_data)
         if permit is not None and currency == self.currencies[1]:
             token = self.env.token_at(currency)
             allowance = token.functions.allowance(who, self.env.catalog.address).call()
@@ -419,7 +487,7 @@ class CatalogMachine(RuleBasedStateMachine):
             self.credit[model.seller, model.currency] += order.amount
         assert self.env.events(receipt) == [
             ("Purchased", {"productId": pid, "buyer": who, "orderNo": order.no, "quantity": quantity,
-                           "unitPrice": model.price, "escrowed": escrowed, "orderData": b""})
+                           "unitPrice": model.price, "escrowed": escrowed, "orderData": order_data})
         ]  # fmt: skip
         self._check(pid, order)
 
@@ -714,6 +782,23 @@ class CatalogMachine(RuleBasedStateMachine):
             o.offer_by, o.offer_amount = ETH, 0
             self._check(o.pid, o)
 
+    # -- profiles ---------------------------------------------------------------------------------------
+
+    @rule(
+        who=st.integers(0, 5), digest=st.sampled_from([DIGEST, DIGEST2, bytes(32)]), codec=st.sampled_from([0, 1, 1, 2])
+    )
+    @counted
+    def set_profile(self, who: int, digest: bytes, codec: int) -> None:
+        """Anyone points at a profile (a zero digest clears it); only the codec is checked. The latest
+        one of each account must come back from the log replay."""
+        caller = self._person(who)
+        error = ("CatalogInvalidMetadata", digest, codec) if codec > 1 else None
+        receipt = self._run(self.f.setProfile(digest, codec), caller, error)
+        if receipt is not None:
+            assert self.env.events(receipt) == [("ProfileSet", {"seller": caller, "digest": digest, "codec": codec})]
+            self.profiles[caller] = (digest, codec)
+            self.tally.profiles += 1
+
     # -- money ------------------------------------------------------------------------------------------
 
     @rule(account=st.integers(0, 5), currency=st.integers(0, 2), creditor=RIGHTFUL, to=st.integers(0, 6))
@@ -883,7 +968,9 @@ def test_random_actions_on_anvil(anvil_env: CatalogEnv, reliability: Tally, caps
         with capsys.disabled():
             print(
                 f"\nCatalog state machine on anvil: {tally.steps} steps in {tally.examples} examples "
-                f"({tally.forced} forcing ether in, {tally.offers} settlement offers, {tally.settled} settled), "
+                f"({tally.forced} forcing ether in, {tally.offers} settlement offers, {tally.settled} settled, "
+                f"{tally.with_order_data} purchases with order data, {tally.order_data_refused} refused for its size, "
+                f"{tally.bounds_refused} listings refused out of bounds, {tally.profiles} profiles set), "
                 f"{failures} failures, {elapsed:.0f} s "
                 f"({tally.steps / elapsed:.0f} steps/s)"
             )
