@@ -57,6 +57,7 @@ from tests.support.bad_input import (
     CBOR_CID,
     CIDV0,
     KEYSTORE_PASSWORD,
+    OFFERED_AMOUNT,
     SENDS,
     FakeServer,
     bad_documents,
@@ -71,6 +72,7 @@ pytestmark = [pytest.mark.anvil]
 KEY = "0x" + "4e" * 32
 DOC = Cid.parse(CID)
 DISPUTED = OrderRef(2, 1)  # the shared shop's disputed order, with no settlement offer
+OFFERED = OrderRef(2, 2)  # its paid order with the buyer's open offer of OFFERED_AMOUNT
 
 
 @dataclass
@@ -189,6 +191,11 @@ ROWS = [
         "CatalogNoOffer("),
     row("settle-withdraw-no-offer", lambda w: w.buyer.withdraw_settlement(DISPUTED), ContractRevert,
         "CatalogNoOffer("),
+    row("settle-accept-changed-offer", lambda w: w.seller.accept_settlement(OFFERED, OFFERED_AMOUNT - 1),
+        ContractRevert, f"CatalogOfferMismatch(productId=2, orderNo=2, offered={OFFERED_AMOUNT}, "
+        f"accepted={OFFERED_AMOUNT - 1})"),
+    row("settle-accept-own-offer", lambda w: w.buyer.accept_settlement(OFFERED, OFFERED_AMOUNT), ContractRevert,
+        "CatalogOwnOffer(productId=2, orderNo=2)"),
     row("settle-unknown-order", lambda w: w.buyer.offer_settlement(OrderRef(2, 99), 0), ContractRevert,
         "CatalogUnknownOrder("),
     # --- v3 listing bounds and purchase rules ------------------------------------------------------
@@ -200,6 +207,9 @@ ROWS = [
         DappValueError, "the handling time must be 1 hour to 365 days, got 60 s"),
     row("handling-time-too-long", lambda w: ListingTerms(1, 1, DOC, escrow_window=86_400, handling_time=366 * 86_400),
         DappValueError, "the handling time must be 1 hour to 365 days"),
+    row("arbiter-is-seller", lambda w: w.seller.list_product(ListingTerms(
+        1, 1, DOC, escrow_window=86_400, handling_time=3600, arbiter=w.seller.account)), DappValueError,
+        "the arbiter must not be the seller"),
     row("arbiter-is-catalog", lambda w: w.seller.list_product(ListingTerms(
         1, 1, DOC, escrow_window=86_400, handling_time=3600, arbiter=w.seller.address)), DappValueError,
         "the arbiter must not be the Catalog itself"),

@@ -547,6 +547,28 @@ def listing_options(option: str, values: str, message: str, *more: tuple[str, st
     return steps
 
 
+def listing_terms(escrow: str, handling: str, arbiter: Text, message: str) -> Steps:
+    """List a product with this escrow window and handling time (days, as typed) and arbiter: refused in
+    the form, in words, before any upload or wallet prompt; nothing listed."""
+
+    def steps(page: Any, w: World) -> None:
+        connect(page)
+        listed = w.shop.catalog.functions.productCount().call()
+        panel = page.locator("section.listing-panel")
+        panel.get_by_label("Title").fill("Tour Poster")
+        panel.get_by_label("Price").fill("0.02")
+        panel.get_by_label("Escrow window (days; 0: paid at once)").fill(escrow)
+        if handling:
+            panel.get_by_label("Handling time (days to ship)").fill(handling)
+        panel.get_by_label("Arbiter (optional)").fill(arbiter(w) if callable(arbiter) else arbiter)
+        panel.locator("button[data-action='list-product']").click()
+        expect(panel.locator("[data-problem='listing']")).to_have_text(message)
+        expect(page.locator(".tx-card")).to_have_count(0)
+        assert w.shop.catalog.functions.productCount().call() == listed
+
+    return steps
+
+
 def edit_document(title: str | None, file: tuple[str, int] | None, message: str) -> Steps:
     """Open the mug's "Edit description and photos" form, then choose `file` (name, bytes of text) as a photo,
     or type `title` (None: leave it) and save: refused in words, nothing uploaded or sent."""
@@ -719,6 +741,18 @@ ROWS = [
         "Photo refused: notes.txt is not an image (text/plain): choose a JPEG, PNG or WebP photo."), account=1),
     row("photo-undecodable", sell_page, photo("broken.png", 200,
         "Photo refused: broken.png is not an image this browser can read."), account=1),
+    row("escrow-window-too-short", sell_page, listing_terms("0.5", "1", "", "Escrow window: 1 to 365 days, or 0")),
+    row("escrow-window-too-long", sell_page, listing_terms("366", "1", "", "Escrow window: 1 to 365 days, or 0")),
+    row("handling-time-too-short", sell_page, listing_terms("7", "0.01", "",
+        "Handling time: 1 hour (0.05 days) to 365 days to ship an order")),
+    row("handling-time-too-long", sell_page, listing_terms("7", "366", "",
+        "Handling time: 1 hour (0.05 days) to 365 days to ship an order")),
+    row("arbiter-without-escrow", sell_page, listing_terms("0", "", lambda w: w.shop.accounts[4],
+        "Arbiter: only an escrowed product (escrow window above 0) has disputes to settle")),
+    row("arbiter-is-seller", sell_page, listing_terms("7", "2", lambda w: w.shop.buyer,
+        "Arbiter: you cannot arbitrate your own sales")),
+    row("arbiter-is-catalog", sell_page, listing_terms("7", "2", lambda w: w.shop.catalog.address,
+        "Arbiter: the Catalog contract itself can never rule; name a person or a service")),
     row("options-duplicate-value", sell_page, listing_options("size", "S, M, S",
         "Values of size: “S” is given twice"), account=1),
     row("options-empty-value", sell_page, listing_options("size", "S, , L",

@@ -143,19 +143,22 @@ class FakeServer(LocalHTTPServer):
 @dataclass(frozen=True)
 class DisputedShop:
     """What the CLI and client tables start from: a Catalog and the demo tUSD registered in `home`'s
-    registry; product 1 in ETH (stock 1), product 2 in tUSD with account 4 as arbiter and its order 2-1 in
-    dispute; a token without decimals(); and the bad files of the folder (see `write_bad_files`)."""
+    registry; product 1 in ETH (stock 1), product 2 in tUSD with account 4 as arbiter, its order 2-1 in
+    dispute and its order 2-2 paid with the buyer's open settlement offer of OFFERED_AMOUNT; a token without
+    decimals(); and the bad files of the folder (see `write_bad_files`)."""
 
     deployment: Deployment
     usd: str
     accounts: list[str]
     order: OrderRef
     no_decimals: str
+    offered: OrderRef = OrderRef(2, 2)
 
     def client(self, w3: Web3, account: int) -> CatalogClient:
         return CatalogClient.from_deployment(w3, self.deployment, load_artifact().abi, account=self.accounts[account])
 
 
+OFFERED_AMOUNT = 3_000_000  # 3 tUSD of order 2-2's 12.50 back to the buyer: the open offer of the tables' shop
 KEYSTORE_PASSWORD = "correct horse"
 
 
@@ -175,6 +178,8 @@ def open_disputed_shop(w3: Web3, home: Path, key: str) -> DisputedShop:
     assert buyer.buy(2, 1).order == shop.order
     seller.ship(shop.order)
     buyer.dispute(shop.order)
+    assert buyer.buy(2, 1).order == shop.offered
+    buyer.offer_settlement(shop.offered, OFFERED_AMOUNT)
     write_bad_files(home, registry, key)
     return shop
 

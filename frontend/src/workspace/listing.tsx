@@ -98,6 +98,7 @@ export function listingTerms(
   fields: { currency: string; price: string; stock: string; handling: string; escrow: string; arbiter: string },
   decimals: number,
   seller: string,
+  catalog: string,
 ): Terms {
   let price: bigint;
   try {
@@ -128,6 +129,9 @@ export function listingTerms(
     if (typed !== typed.toLowerCase() && !isAddress(typed)) throw new Error('Arbiter: the address fails its checksum');
     if (!escrow) throw new Error('Arbiter: only an escrowed product (escrow window above 0) has disputes to settle');
     if (typed.toLowerCase() === seller.toLowerCase()) throw new Error('Arbiter: you cannot arbitrate your own sales');
+    if (typed.toLowerCase() === catalog.toLowerCase()) {
+      throw new Error('Arbiter: the Catalog contract itself can never rule; name a person or a service');
+    }
     arbiter = getAddress(typed);
   }
   return {
@@ -210,6 +214,7 @@ export function ListingPanel({
         { currency, price, stock: group ? '0' : stock, handling, escrow, arbiter },
         info(currency).decimals,
         account,
+        shop.config.address,
       );
       const images = photos.map((p) => p.cid);
       documents = group
