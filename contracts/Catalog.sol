@@ -745,9 +745,9 @@ contract Catalog is ICatalog {
     /// buy_erc20, whose goal it decides: the high-level call costs 252 gas more per purchase (two calls:
     /// memory allocation and return-data checks), `abi.encodeCall` with a
     /// low-level `staticcall` 988 more (it copies the return data to new memory); without this block the
-    /// purchase misses its 75,000 goal. The block writes only the scratch space 0x00-0x3f (which Solidity
-    /// leaves to such use; the free memory pointer at 0x40 is untouched), reverts like SafeERC20 if the call
-    /// fails or returns less than a word, and has no other effect.
+    /// purchase would miss v2's 75,000 goal (v3's: 76,000). It writes only the scratch space 0x00-0x3f (which
+    /// Solidity leaves to such use; the free memory pointer at 0x40 is untouched), reverts like SafeERC20 if
+    /// the call fails or returns less than a word, and has no other effect.
     function _selfBalance(address token) private view returns (uint256 held) {
         bytes4 selector = IERC20.balanceOf.selector;
         bool ok;

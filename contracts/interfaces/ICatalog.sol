@@ -162,7 +162,7 @@ interface ICatalog {
     event OrderReleased(uint256 indexed productId, uint256 indexed orderNo);
 
     /// @notice The buyer disputed a shipped order: its funds stay in escrow until the arbiter rules, the
-    /// seller refunds or the buyer confirms.
+    /// seller refunds, the buyer confirms or both settle by agreement (an open offer stays open).
     /// @param productId The product.
     /// @param orderNo The order.
     event OrderDisputed(uint256 indexed productId, uint256 indexed orderNo);
