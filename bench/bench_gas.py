@@ -76,10 +76,11 @@ class Bench:
         return self.gas(f, buyer or self.buyer, value=price if currency == ETH else 0)
 
 
-def measure(w3: Web3, artifacts: Mapping[str, Artifact] | None = None) -> dict[str, Any]:
+def measure(w3: Web3, artifacts: Mapping[str, Artifact] | None = None, bench: type[Bench] = Bench) -> dict[str, Any]:
     """{"steady": action -> gas, "first": action -> gas} on a chain whose accounts hold ETH (the page's
-    dev accounts, including the mnemonic's sixth for the permit buyer)."""
-    b = Bench(w3, artifacts)
+    dev accounts, including the mnemonic's sixth for the permit buyer). `bench`: a Bench subclass that
+    also looks at each transaction (bench/gas_trace.py)."""
+    b = bench(w3, artifacts)
     f, token = b.catalog.functions, b.token.functions
     first: dict[str, int] = {}
     steady: dict[str, int] = {"deploy": b.deploy_gas["Catalog"]}
