@@ -21,6 +21,7 @@ help:
 	@echo "make scale  - 100,000 products and 1,000,000 orders with and without the indexer (long; SCALE=0.01 for 1/100, SCALE_DATABASE=postgres)"
 	@echo "make fuzz   - long property tests, faults, attacks, bad inputs, load and slither: bench/results/reliability.json"
 	@echo "make mutation - slither-mutate on the Catalog against the contract tests: bench/results/mutation.json (hours)"
+	@echo "make mutation-recheck - re-run the survivors noted as killed by later tests, against the tests of today"
 	@echo "make setup  - only install (idempotent)"
 
 include toolchain/ipfs.mk

@@ -50,7 +50,7 @@ ROR_TARGET ?= contracts/Catalog.sol
 #   make mutation MUTATION_FUNCTIONS="offerSettlement(uint256,uint256,uint256),..."
 MUTATION_FUNCTIONS ?=
 
-.PHONY: mutation mutation-report mutation-ror mutation-ror-run
+.PHONY: mutation mutation-report mutation-ror mutation-ror-run mutation-recheck
 
 mutation: setup
 	rm -rf $(MUTATION_DIR) && mkdir -p $(MUTATION_DIR)/bin
@@ -80,7 +80,15 @@ mutation-ror-run:
 	$(PY) toolchain/ror_mutate.py $(ROR_TARGET) --compile "$(MUTATION_COMPILE)" --test "$(MUTATION_TESTS)" \
 		--timeout $(MUTATION_TIMEOUT) --log $(ROR_LOG)
 
+# The survivors noted as killed by a later test (toolchain/mutation_notes.json "killed_by"), re-run against
+# the tests as they are now; mutation-report then marks each note confirmed, or counts it survived.
+RECHECK_LOG := $(MUTATION_DIR)/recheck.log
+mutation-recheck: setup
+	mkdir -p $(MUTATION_DIR) && rm -f $(RECHECK_LOG)
+	$(PY) toolchain/mutation_recheck.py bench/results/mutation.json --compile "$(MUTATION_COMPILE)" \
+		--test "$(MUTATION_TESTS)" --timeout $(MUTATION_TIMEOUT) --log $(RECHECK_LOG)
+
 # MUTATION_LOGS: the logs of a campaign split by MUTATORS across clones (default: this clone's).
-MUTATION_LOGS ?= $(wildcard $(MUTATION_LOG) $(ROR_LOG))
+MUTATION_LOGS ?= $(wildcard $(MUTATION_LOG) $(ROR_LOG) $(RECHECK_LOG))
 mutation-report:
 	$(PY) toolchain/mutation_report.py toolchain/mutation_notes.json bench/results/mutation.json $(MUTATION_LOGS)

@@ -3,8 +3,10 @@
 Each mutant that compiled is a log line `[MUTATOR] Line N: 'old' ==> 'new' --> CAUGHT` or `--> UNCAUGHT`,
 under the `Starting mutation campaign in FILE` line of its target (mutants that do not compile are
 counted apart and are not mutants of the contract's behaviour). A survivor (UNCAUGHT) is then either:
-- killed by a test added after the campaign: toolchain/mutation_notes.json names it under "killed_by"
-  (checked by hand against the mutant; the campaign's next run counts it as caught), or
+- killed by a test added after the campaign: toolchain/mutation_notes.json names it under "killed_by",
+  and toolchain/mutation_recheck.py re-runs it against the current tests: its log lines, tagged
+  `Mutation-Recheck`, say whether that run caught it (a noted mutant the re-run does not catch counts as
+  survived), or
 - equivalent: the notes give the reason the change cannot alter behaviour, under "equivalent";
 - or, with no note, a plain survivor.
 Notes are keyed "FILE:LINE: 'old' ==> 'new'"; their "campaign" object is copied into the result as is.
@@ -35,6 +37,7 @@ def main(notes_path: str, out_path: str, *log_paths: str) -> int:
     # One verdict per mutant (file, mutator, line, old, new): a later log's verdict replaces an earlier one's,
     # so a campaign re-run over part of the contract (MUTATION_FUNCTIONS) does not count a mutant twice.
     verdicts: dict[tuple[str, str, str, str, str], str] = {}
+    rechecked: dict[str, str] = {}  # mutant key -> verdict of mutation_recheck.py's re-run
     runs: list[dict[str, object]] = []
     elapsed: list[int] = []
     for log_path in log_paths:
@@ -46,6 +49,9 @@ def main(notes_path: str, out_path: str, *log_paths: str) -> int:
                 source = m["file"]
                 continue
             old, new = " ".join(m["old"].split()), " ".join(m["new"].split())
+            if text.rfind("Mutation-Recheck:", text.rfind("\n", 0, m.start()) + 1, m.start()) >= 0:
+                rechecked[f"{source}:{m['line']}: '{old}' ==> '{new}'"] = m["verdict"]
+                continue
             verdicts[source, m["mutator"], m["line"], old, new] = m["verdict"]
         # elapsed_s when a campaign finished, stopped_after_s when it was stopped early
         finished = [int(x) for x in re.findall(r"^elapsed_s (\d+)$", text, re.MULTILINE)]
@@ -70,13 +76,19 @@ def main(notes_path: str, out_path: str, *log_paths: str) -> int:
         uncaught += 1
         key = f"{source}:{line}: '{old}' ==> '{new}'"
         entry: dict[str, str] = {"at": f"{source}:{line}", "mutator": mutator, "mutant": key}
-        if key in killed_by:
+        if key in killed_by and rechecked.get(key, "CAUGHT") == "CAUGHT":
             entry["killed_by"] = killed_by[key]
+            if key in rechecked:
+                entry["rechecked"] = "caught when re-run against the current tests (toolchain/mutation_recheck.py)"
+        elif key in killed_by:
+            entry["noted_killed_by"] = killed_by[key]
+            entry["rechecked"] = f"{rechecked[key]} when re-run against the current tests: the note is wrong"
         elif key in equivalent:
             entry["equivalent"] = equivalent[key]
         survivors.append(entry)
     n_equivalent = sum("equivalent" in s for s in survivors)
     n_killed_later = sum("killed_by" in s for s in survivors)
+    n_rechecked = sum(s.get("rechecked", "").startswith("caught") for s in survivors)
     mutants = caught + uncaught
     killed = caught + n_killed_later
     survived = mutants - killed - n_equivalent
@@ -93,6 +105,7 @@ def main(notes_path: str, out_path: str, *log_paths: str) -> int:
         "killed": killed,
         "killed_by_campaign": caught,
         "killed_by_later_tests": n_killed_later,
+        "killed_by_later_tests_rechecked": n_rechecked,
         "equivalent": n_equivalent,
         "survived": survived,
         "did_not_compile": failed,
