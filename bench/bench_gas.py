@@ -149,6 +149,8 @@ def measure(w3: Web3, artifacts: Mapping[str, Artifact] | None = None, bench: ty
     steady["withdraw_erc20"] = b.gas(f.withdraw(b.token.address, b.seller), b.seller)
     b.buy(instant, b.other)
     steady["set_price"] = b.gas(f.setPrice(instant, 2 * PRICE), b.seller)
+    unsold, _ = b.list()
+    steady["set_price_unsold"] = b.gas(f.setPrice(unsold, 2 * PRICE), b.seller)
     return {"steady": steady, "first": first}
 
 
@@ -191,6 +193,8 @@ def main() -> int:
             "review": "product already reviewed once (first review: firstTime.review)",
             "withdraw": "ETH to the caller, gasUsed after the refund for zeroing the balance",
             "withdraw_erc20": "tUSD to the caller, whose token balance was empty",
+            "set_price": "a product with orders: the old price is archived for them",
+            "set_price_unsold": "a product never bought: no order can name the old price, so none is archived",
         },
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)

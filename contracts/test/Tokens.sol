@@ -76,7 +76,8 @@ contract NoReturnToken {
 contract RevertingToken is ERC20 {
     error RevertingTokenBroken();
 
-    /// @notice 0: works; 1: transfers revert; 2: transfers return false (minting always works).
+    /// @notice 0: works; 1: transfers revert; 2: transfers return false; 3: balanceOf reverts (minting always
+    /// works).
     uint8 public mode;
 
     constructor() ERC20("Reverting Token", "BRK") {}
@@ -87,6 +88,11 @@ contract RevertingToken is ERC20 {
 
     function setMode(uint8 mode_) external {
         mode = mode_;
+    }
+
+    function balanceOf(address account) public view override returns (uint256) {
+        if (mode == 3) revert RevertingTokenBroken();
+        return super.balanceOf(account);
     }
 
     function transfer(address to, uint256 value) public override returns (bool) {

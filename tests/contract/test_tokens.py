@@ -240,6 +240,21 @@ def test_a_token_that_fails_blocks_only_its_own_purchases_and_withdrawals(env: C
     assert env.balance(env.seller, bad.address) == 300
 
 
+@pytest.mark.reliability("attack")
+def test_a_token_whose_balance_cannot_be_read_is_refused_by_name(env: CatalogEnv) -> None:
+    """The fee-on-transfer check reads the Catalog's balance before and after the pull: a token whose
+    balanceOf reverts fails the purchase with SafeERC20FailedOperation(token), not with a shortfall computed
+    from whatever the failed call left in memory; once the token works again, so does the purchase."""
+    bad = env.deploy_token("RevertingToken", holders=[env.buyer])
+    pid = env.list_escrowed(price=100, currency=bad.address)
+    env.send(bad.functions.setMode(3), env.deployer)
+    with env.expect_revert("SafeERC20FailedOperation", bad.address):
+        env.buy(pid)
+    env.send(bad.functions.setMode(0), env.deployer)
+    env.buy(pid)
+    assert env.balance(env.catalog.address, bad.address) == 100
+
+
 # -- a token that reenters the Catalog -------------------------------------------------------------------
 
 
@@ -321,6 +336,24 @@ def test_moving_the_token_inside_a_purchase_is_refused(env: CatalogEnv, evil: Co
     assert env.balance(env.catalog.address, evil.address) == held
     assert env.product(pid)["orderCount"] == 1
     assert env.withdrawable(evil.address, evil.address) == 15
+    _everyone(env, evil)
+
+
+@pytest.mark.reliability("attack")
+def test_a_purchase_that_shrinks_the_catalogs_balance_reports_nothing_received(env: CatalogEnv, evil: Contract) -> None:
+    """The hook withdraws more of the token from the Catalog than the purchase brings in, so the balance
+    after the pull is below the one before: the shortfall names 0 received (not a wrapped difference), and
+    the purchase reverts whole."""
+    pid = env.list_escrowed(price=USD, currency=evil.address)
+    env.buy(pid)  # the Catalog holds USD of the token
+    seller_pid = _as(env, evil, "listProduct", evil.address, USD, 10, 0, 0, ETH, DIGEST, 0)
+    env.buy(seller_pid, 2)  # the token's own balance in itself: 2 USD, more than one purchase brings in
+    _arm(env, evil, [env.calldata("withdraw", evil.address, evil.address)], swallow=False)
+    held = env.balance(env.catalog.address, evil.address)
+    with env.expect_revert("CatalogTokenShortfall", evil.address, 0, USD):
+        env.buy(pid, buyer=env.other)
+    assert env.balance(env.catalog.address, evil.address) == held
+    assert env.withdrawable(evil.address, evil.address) == 2 * USD
     _everyone(env, evil)
 
 

@@ -152,7 +152,7 @@ class DisputedShop:
     accounts: list[str]
     order: OrderRef
     no_decimals: str
-    offered: OrderRef = OrderRef(2, 2)
+    offered: OrderRef
 
     def client(self, w3: Web3, account: int) -> CatalogClient:
         return CatalogClient.from_deployment(w3, self.deployment, load_artifact().abi, account=self.accounts[account])
@@ -170,7 +170,7 @@ def open_disputed_shop(w3: Web3, home: Path, key: str) -> DisputedShop:
     deployment = deploy_catalog(w3, accounts[0], registry, force=True).deployment
     usd = deploy_contract(w3, accounts[0], registry, load_artifact(DEMO_TOKEN), force=True).deployment.address
     TransactionPipeline(w3, accounts[0]).execute(mint_request(usd, accounts[2], 1_000 * 10**6))
-    shop = DisputedShop(deployment, usd, accounts, OrderRef(2, 1), deploy_no_decimals_token(w3))
+    shop = DisputedShop(deployment, usd, accounts, OrderRef(2, 1), deploy_no_decimals_token(w3), OrderRef(2, 2))
     seller, buyer = shop.client(w3, 1), shop.client(w3, 2)
     assert seller.list_product(ListingTerms(1000, 1, Cid.parse(CID))).product_id == 1
     terms = {"currency": usd, "escrow_window": 86_400, "handling_time": 3_600, "arbiter": accounts[4]}
