@@ -151,6 +151,13 @@ def measure(w3: Web3, artifacts: Mapping[str, Artifact] | None = None, bench: ty
     steady["set_price"] = b.gas(f.setPrice(instant, 2 * PRICE), b.seller)
     unsold, _ = b.list()
     steady["set_price_unsold"] = b.gas(f.setPrice(unsold, 2 * PRICE), b.seller)
+
+    # full rulings: everything to the seller, or everything back to the buyer (one balance credited)
+    for order_no, (name, share) in enumerate((("resolve_to_seller", 0), ("resolve_to_buyer", PRICE)), start=2):
+        b.buy(arbitrated)
+        b.gas(f.ship(arbitrated, order_no, DIGEST, 0), b.seller)
+        b.gas(f.dispute(arbitrated, order_no), b.buyer)
+        steady[name] = b.gas(f.resolve(arbitrated, order_no, share), b.other)
     return {"steady": steady, "first": first}
 
 
@@ -195,6 +202,8 @@ def main() -> int:
             "withdraw_erc20": "tUSD to the caller, whose token balance was empty",
             "set_price": "a product with orders: the old price is archived for them",
             "set_price_unsold": "a product never bought: no order can name the old price, so none is archived",
+            "resolve_to_seller": "a ruling giving the buyer nothing: only the seller's balance (nonzero) is credited",
+            "resolve_to_buyer": "a ruling giving the buyer everything: only the buyer's balance (nonzero) is credited",
         },
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
