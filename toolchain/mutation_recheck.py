@@ -5,12 +5,14 @@ The survivors come from bench/results/mutation.json (mutation_report.py's output
 entries name the test); each mutant is its log text, "FILE:LINE: 'old' ==> 'new'", with whitespace
 collapsed as the report keeps it. The old text is found at that line (it may run on over the next ones),
 replaced by the new, compiled (COMPILE) and tested (TEST); the file is restored after each and on any
-exit. Each verdict is logged in slither-mutate's line format under the `Mutation-Recheck` tag, which
-mutation_report.py reads as a re-run of a note, not as a new mutant:
+exit. Where the log's old text is not what the mutator replaced (slither-mutate's MIA logs a ternary's
+whole statement but replaces only its condition), the notes' "recheck_as" gives the [old, new] fragments
+to replace at that line instead. Each verdict is logged in slither-mutate's line format under the
+`Mutation-Recheck` tag, which mutation_report.py reads as a re-run of a note, not as a new mutant:
 
     INFO:Mutation-Recheck:[MUTATOR] Line N: 'old' ==> 'new' --> CAUGHT | UNCAUGHT | COMPILATION FAILURE
 
-Usage: mutation_recheck.py REPORT --compile CMD --test CMD [--timeout S] [--log PATH]
+Usage: mutation_recheck.py REPORT --compile CMD --test CMD [--notes PATH] [--timeout S] [--log PATH]
 """
 
 from __future__ import annotations
@@ -46,10 +48,12 @@ def main() -> int:
     parser.add_argument("report", type=Path, help="bench/results/mutation.json")
     parser.add_argument("--compile", required=True, help="shell command that compiles the contracts")
     parser.add_argument("--test", required=True, help="shell command that runs the tests (fails on a mutant)")
+    parser.add_argument("--notes", type=Path, default=Path("toolchain/mutation_notes.json"))
     parser.add_argument("--timeout", type=float, default=300.0)
     parser.add_argument("--log", type=Path, help="append the verdicts here too")
     args = parser.parse_args()
     noted = [s for s in json.loads(args.report.read_text())["survivors"] if "killed_by" in s]
+    recheck_as: dict[str, list[str]] = json.loads(args.notes.read_text()).get("recheck_as", {})
     log = args.log.open("a") if args.log else None
 
     def say(line: str) -> None:
@@ -70,7 +74,8 @@ def main() -> int:
             assert m, survivor["mutant"]
             path = Path(m["file"])
             original = originals.setdefault(path, path.read_text())
-            mutated = apply(original, int(m["line"]), m["old"], m["new"])
+            old, new = recheck_as.get(survivor["mutant"], (m["old"], m["new"]))
+            mutated = apply(original, int(m["line"]), old, new)
             if mutated is None:
                 say(f"The mutant is not in {path} as it is now: {survivor['mutant']}")
                 return 1
@@ -83,8 +88,8 @@ def main() -> int:
                     verdict = "UNCAUGHT" if run(args.test, args.timeout) else "CAUGHT"  # a timeout counts as caught
             finally:
                 path.write_text(original)
-            mutator, old, new = survivor["mutator"], m["old"], m["new"]
-            say(f"INFO:Mutation-Recheck:[{mutator}] Line {m['line']}: '{old}' ==> '{new}' --> {verdict}")
+            mutator = survivor["mutator"]
+            say(f"INFO:Mutation-Recheck:[{mutator}] Line {m['line']}: '{m['old']}' ==> '{m['new']}' --> {verdict}")
         return 0
     finally:
         for path, text in originals.items():

@@ -81,6 +81,19 @@ def test_offer_above_the_order_amount(env: CatalogEnv, amount: int) -> None:
     assert open_offer(env, pid, no) == (ETH, 0)
 
 
+def test_an_offer_past_2_to_the_64_keeps_every_bit(env: CatalogEnv) -> None:
+    """2^64 wei is 18.4 ether (and 18.4 units of an 18-decimal token): an ordinary order. An offer above it
+    comes back whole from the view and settles whole."""
+    price = 2**64 + 12_345
+    pid = env.list_escrowed(price=price, stock=1)
+    env.buy(pid)
+    offered = 2**64 + 1
+    offer(env, pid, 1, offered, env.buyer)
+    assert open_offer(env, pid, 1) == (env.buyer, offered)
+    accept(env, pid, 1, offered, env.seller)
+    assert (env.withdrawable(env.buyer), env.withdrawable(env.seller)) == (offered, price - offered)
+
+
 def test_offer_at_an_old_price_is_bounded_by_what_was_paid(env: CatalogEnv) -> None:
     pid, no = make_order(env, State.PAID)
     env.send(env.catalog.functions.setPrice(pid, 100 * PRICE), env.seller)
