@@ -25,7 +25,7 @@ import sys
 import time
 from pathlib import Path
 
-from ror_mutate import run
+from ror_mutate import logger, run
 
 MUTANT = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+): '(?P<old>.*)' ==> '(?P<new>.*)'$", re.DOTALL)
 
@@ -54,13 +54,7 @@ def main() -> int:
     args = parser.parse_args()
     noted = [s for s in json.loads(args.report.read_text())["survivors"] if "killed_by" in s]
     recheck_as: dict[str, list[str]] = json.loads(args.notes.read_text()).get("recheck_as", {})
-    log = args.log.open("a") if args.log else None
-
-    def say(line: str) -> None:
-        print(line, flush=True)
-        if log:
-            log.write(line + "\n")
-            log.flush()
+    say = logger(args.log)
 
     originals: dict[Path, str] = {}
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # the files are restored on the way out

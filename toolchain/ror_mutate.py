@@ -21,7 +21,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 # The boundary mutant first, then the negation (`==` and `!=` have only the negation).
@@ -62,6 +62,20 @@ def run(command: str, timeout: float) -> bool | None:
         return None
 
 
+def logger(path: Path | None) -> Callable[[str], None]:
+    """A function that prints a line and, with `path`, appends it there too (flushed at once, so a
+    stopped campaign keeps every verdict it reached)."""
+    log = path.open("a") if path else None
+
+    def say(line: str) -> None:
+        print(line, flush=True)
+        if log:
+            log.write(line + "\n")
+            log.flush()
+
+    return say
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("file", type=Path)
@@ -71,13 +85,7 @@ def main() -> int:
     parser.add_argument("--log", type=Path, help="append the verdicts here too")
     args = parser.parse_args()
     original = args.file.read_text()
-    log = args.log.open("a") if args.log else None
-
-    def say(line: str) -> None:
-        print(line, flush=True)
-        if log:
-            log.write(line + "\n")
-            log.flush()
+    say = logger(args.log)
 
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # the file is restored on the way out
     started = time.monotonic()

@@ -523,50 +523,49 @@ def photo(name: str, size: int, message: str) -> Steps:
     return steps
 
 
-def listing_options(option: str, values: str, message: str, *more: tuple[str, str]) -> Steps:
-    """List a group with these option fields (and `more` options, each added with its own row) from the
-    listing form: refused in words, no card, nothing listed."""
+def refused_listing(title: str, fill: Callable[[Any, World], None], message: str) -> Steps:
+    """Fill the listing form's title and price, then `fill(panel, world)` the rest, and list: refused in the
+    form, in words, before any upload or wallet prompt; no transaction card, nothing listed."""
 
     def steps(page: Any, w: World) -> None:
         connect(page)
         listed = w.shop.catalog.functions.productCount().call()
         panel = page.locator("section.listing-panel")
-        panel.get_by_label("Title").fill("Tour Tee")
+        panel.get_by_label("Title").fill(title)
         panel.get_by_label("Price").fill("0.02")
+        fill(panel, w)
+        panel.locator("button[data-action='list-product']").click()
+        expect(panel.locator("[data-problem='listing']")).to_have_text(message)
+        expect(page.locator(".tx-card")).to_have_count(0)
+        assert w.shop.catalog.functions.productCount().call() == listed
+
+    return steps
+
+
+def listing_options(option: str, values: str, message: str, *more: tuple[str, str]) -> Steps:
+    """A group with these option fields (and `more` options, each added with its own row): refused."""
+
+    def fill(panel: Any, w: World) -> None:
         panel.get_by_label("Option", exact=True).fill(option)
         panel.get_by_label("Values (comma-separated)").fill(values)
         for n, (name, texts) in enumerate(more, start=2):
             panel.locator("button[data-action='add-option']").click()
             panel.get_by_label(f"Option {n}", exact=True).fill(name)
             panel.get_by_label(f"Values of option {n}").fill(texts)
-        panel.locator("button[data-action='list-product']").click()
-        expect(panel.locator("[data-problem='listing']")).to_have_text(message)
-        expect(page.locator(".tx-card")).to_have_count(0)
-        assert w.shop.catalog.functions.productCount().call() == listed
 
-    return steps
+    return refused_listing("Tour Tee", fill, message)
 
 
 def listing_terms(escrow: str, handling: str, arbiter: Text, message: str) -> Steps:
-    """List a product with this escrow window and handling time (days, as typed) and arbiter: refused in
-    the form, in words, before any upload or wallet prompt; nothing listed."""
+    """A product with this escrow window and handling time (days, as typed) and arbiter: refused."""
 
-    def steps(page: Any, w: World) -> None:
-        connect(page)
-        listed = w.shop.catalog.functions.productCount().call()
-        panel = page.locator("section.listing-panel")
-        panel.get_by_label("Title").fill("Tour Poster")
-        panel.get_by_label("Price").fill("0.02")
+    def fill(panel: Any, w: World) -> None:
         panel.get_by_label("Escrow window (days; 0: paid at once)").fill(escrow)
         if handling:
             panel.get_by_label("Handling time (days to ship)").fill(handling)
         panel.get_by_label("Arbiter (optional)").fill(arbiter(w) if callable(arbiter) else arbiter)
-        panel.locator("button[data-action='list-product']").click()
-        expect(panel.locator("[data-problem='listing']")).to_have_text(message)
-        expect(page.locator(".tx-card")).to_have_count(0)
-        assert w.shop.catalog.functions.productCount().call() == listed
 
-    return steps
+    return refused_listing("Tour Poster", fill, message)
 
 
 def edit_document(title: str | None, file: tuple[str, int] | None, message: str) -> Steps:
