@@ -98,9 +98,14 @@ def main(notes_path: str, out_path: str, *log_paths: str) -> int:
         "get no further mutants); relational operators by toolchain/ror_mutate.py (slither-mutate's ROR makes "
         "none on the Catalog)",
         "sources": per_file,
-        "complete": bool(runs) and all(r["finished"] for r in runs),
+        # Campaigns split across clones and sessions: some were stopped by hand and the rest of their ground
+        # run again later, so the union can cover every mutator everywhere though a run did not finish. The
+        # notes' campaign says so ("complete", with its reason); failing that, every run must have finished.
+        "complete": notes.get("campaign", {}).get("complete", bool(runs) and all(r["finished"] for r in runs)),
+        "every_run_finished": bool(runs) and all(r["finished"] for r in runs),
         "runs": runs,
-        "elapsed_s": max(elapsed) if elapsed else None,  # the clones run side by side
+        "elapsed_s": max(elapsed) if elapsed else None,  # the longest run (clones run side by side)
+        "clone_seconds_total": sum(elapsed),  # every run's time added up: what the whole campaign cost
         "mutants": mutants,
         "killed": killed,
         "killed_by_campaign": caught,
