@@ -742,12 +742,12 @@ contract Catalog is ICatalog {
     }
 
     /// @dev `IERC20(token).balanceOf(address(this))`, the one inline assembly in the Catalog. Measured on
-    /// buy_erc20, whose goal it decides: the high-level call costs 252 gas more per purchase (two calls:
-    /// memory allocation and return-data checks), `abi.encodeCall` with a
-    /// low-level `staticcall` 988 more (it copies the return data to new memory); without this block the
-    /// purchase would miss v2's 75,000 goal (v3's: 76,000). It writes only the scratch space 0x00-0x3f (which
-    /// Solidity leaves to such use; the free memory pointer at 0x40 is untouched), reverts like SafeERC20 if
-    /// the call fails or returns less than a word, and has no other effect.
+    /// buy_erc20: the high-level call costs 252 gas more per purchase (two calls: memory allocation and
+    /// return-data checks), `abi.encodeCall` with a low-level `staticcall` 988 more (it copies the return
+    /// data to new memory). Without this block the purchase missed v2's 75,000 goal; v3's 76,000 it misses
+    /// by 369 even with it. The block writes only the scratch space 0x00-0x3f (which Solidity leaves to such
+    /// use; the free memory pointer at 0x40 is untouched), reverts like SafeERC20 if the call fails or
+    /// returns less than a word, and has no other effect.
     function _selfBalance(address token) private view returns (uint256 held) {
         bytes4 selector = IERC20.balanceOf.selector;
         bool ok;

@@ -67,8 +67,8 @@ class World:
 @pytest.fixture(scope="module")
 def world(anvil_node: AnvilNode, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     """A Catalog and the demo tUSD registered in the folder's registry, set up in process (the CLI is what
-    the rows test): product 1 in ETH (stock 1), product 2 in tUSD with account 4 as arbiter and its order
-    2-1 in dispute, and one product per bad metadata document."""
+    the rows test): product 1 in ETH (stock 1), product 2 in tUSD with account 4 as arbiter, its order 2-1
+    in dispute and its order 2-2 paid with the buyer's open offer, and one product per bad metadata document."""
     home = tmp_path_factory.mktemp("bad-input-cli")
     w3 = http_web3(anvil_node.url)
     shop = open_disputed_shop(w3, home, KEY)

@@ -77,8 +77,9 @@ OFFERED = OrderRef(2, 2)  # its paid order with the buyer's open offer of OFFERE
 
 @dataclass
 class World:
-    """One Catalog (product 1 in ETH, stock 1; product 2 in tUSD, arbiter account 4, order 2-1 disputed),
-    clients for its seller, buyer and arbiter, and the bad files and servers the rows use."""
+    """One Catalog (product 1 in ETH, stock 1; product 2 in tUSD, arbiter account 4, order 2-1 disputed, order
+    2-2 paid with the buyer's open offer), clients for its seller, buyer and arbiter, and the bad files and
+    servers the rows use."""
 
     w3: Web3
     home: Path

@@ -34,7 +34,7 @@ def apply(source: str, line: int, old: str, new: str) -> str | None:
     """`source` with the first `old` (any whitespace between its tokens) that starts on `line` replaced by
     `new`; None if there is none."""
     start = sum(len(x) for x in source.splitlines(keepends=True)[: line - 1])
-    end = source.find("\n", start)
+    end = source.find("\n", start) % (len(source) + 1)  # the last line may have no newline
     pattern = re.compile(r"\s+".join(re.escape(token) for token in old.split()))
     for match in pattern.finditer(source, start):
         if match.start() > end:
@@ -52,7 +52,8 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=300.0)
     parser.add_argument("--log", type=Path, help="append the verdicts here too")
     args = parser.parse_args()
-    noted = [s for s in json.loads(args.report.read_text())["survivors"] if "killed_by" in s]
+    # noted as killed, whether or not an earlier re-run confirmed the note (one it refuted is re-run too)
+    noted = [s for s in json.loads(args.report.read_text())["survivors"] if "killed_by" in s or "noted_killed_by" in s]
     recheck_as: dict[str, list[str]] = json.loads(args.notes.read_text()).get("recheck_as", {})
     say = logger(args.log)
 

@@ -39,6 +39,7 @@ def main(notes_path: str, out_path: str, *log_paths: str) -> int:
     verdicts: dict[tuple[str, str, str, str, str], str] = {}
     rechecked: dict[str, str] = {}  # mutant key -> verdict of mutation_recheck.py's re-run
     runs: list[dict[str, object]] = []
+    rechecks: list[dict[str, object]] = []
     elapsed: list[int] = []
     for log_path in log_paths:
         path = Path(log_path)
@@ -57,9 +58,13 @@ def main(notes_path: str, out_path: str, *log_paths: str) -> int:
         finished = [int(x) for x in re.findall(r"^elapsed_s (\d+)$", text, re.MULTILINE)]
         stopped = [int(x) for x in re.findall(r"^stopped_after_s (\d+)$", text, re.MULTILINE)]
         seconds = sum(finished) + sum(stopped) if finished or stopped else None
-        if seconds is not None:
-            elapsed.append(seconds)
-        runs.append({"log": path.name, "finished": bool(finished) and not stopped, "elapsed_s": seconds})
+        entry = {"log": path.name, "finished": bool(finished) and not stopped, "elapsed_s": seconds}
+        if "Slither-Mutate:" in text or "ROR-Mutate:" in text:
+            runs.append(entry)
+            if seconds is not None:
+                elapsed.append(seconds)
+        else:  # a re-run of noted survivors (mutation_recheck.py), not a campaign run
+            rechecks.append(entry)
     caught = uncaught = failed = 0
     survivors = []
     per_file: dict[str, dict[str, int]] = {}
@@ -86,6 +91,8 @@ def main(notes_path: str, out_path: str, *log_paths: str) -> int:
         elif key in equivalent:
             entry["equivalent"] = equivalent[key]
         survivors.append(entry)
+    union: list[str] = notes.get("campaign", {}).get("complete_logs", [])
+    covered = bool(union) and set(union) <= {str(r["log"]) for r in runs}
     n_equivalent = sum("equivalent" in s for s in survivors)
     n_killed_later = sum("killed_by" in s for s in survivors)
     n_rechecked = sum(s.get("rechecked", "").startswith("caught") for s in survivors)
@@ -100,12 +107,14 @@ def main(notes_path: str, out_path: str, *log_paths: str) -> int:
         "sources": per_file,
         # Campaigns split across clones and sessions: some were stopped by hand and the rest of their ground
         # run again later, so the union can cover every mutator everywhere though a run did not finish. The
-        # notes' campaign says so ("complete", with its reason); failing that, every run must have finished.
-        "complete": notes.get("campaign", {}).get("complete", bool(runs) and all(r["finished"] for r in runs)),
+        # notes' campaign may say so ("complete_logs": the runs whose union covers it all), which holds only
+        # when every one of those logs is given; otherwise every run given must have finished.
+        "complete": bool(runs) and (covered or all(r["finished"] for r in runs)),
         "every_run_finished": bool(runs) and all(r["finished"] for r in runs),
         "runs": runs,
         "elapsed_s": max(elapsed) if elapsed else None,  # the longest run (clones run side by side)
         "clone_seconds_total": sum(elapsed),  # every run's time added up: what the whole campaign cost
+        "rechecks": rechecks,
         "mutants": mutants,
         "killed": killed,
         "killed_by_campaign": caught,
