@@ -25,7 +25,7 @@ import sys
 import time
 from pathlib import Path
 
-from ror_mutate import logger, run
+from ror_mutate import logger, run, verdict
 
 MUTANT = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+): '(?P<old>.*)' ==> '(?P<new>.*)'$", re.DOTALL)
 
@@ -34,7 +34,9 @@ def apply(source: str, line: int, old: str, new: str) -> str | None:
     """`source` with the first `old` (any whitespace between its tokens) that starts on `line` replaced by
     `new`; None if there is none."""
     start = sum(len(x) for x in source.splitlines(keepends=True)[: line - 1])
-    end = source.find("\n", start) % (len(source) + 1)  # the last line may have no newline
+    end = source.find("\n", start)
+    if end < 0:  # the last line, without a newline
+        end = len(source)
     pattern = re.compile(r"\s+".join(re.escape(token) for token in old.split()))
     for match in pattern.finditer(source, start):
         if match.start() > end:
@@ -77,14 +79,11 @@ def main() -> int:
             say(f"INFO:Mutation-Recheck:Starting mutation campaign in {path}")
             path.write_text(mutated)
             try:
-                if not run(args.compile, args.timeout):
-                    verdict = "COMPILATION FAILURE"
-                else:
-                    verdict = "UNCAUGHT" if run(args.test, args.timeout) else "CAUGHT"  # a timeout counts as caught
+                outcome = verdict(args.compile, args.test, args.timeout)
             finally:
                 path.write_text(original)
             mutator = survivor["mutator"]
-            say(f"INFO:Mutation-Recheck:[{mutator}] Line {m['line']}: '{m['old']}' ==> '{m['new']}' --> {verdict}")
+            say(f"INFO:Mutation-Recheck:[{mutator}] Line {m['line']}: '{m['old']}' ==> '{m['new']}' --> {outcome}")
         return 0
     finally:
         for path, text in originals.items():

@@ -62,6 +62,14 @@ def run(command: str, timeout: float) -> bool | None:
         return None
 
 
+def verdict(compile_command: str, test_command: str, timeout: float) -> str:
+    """What the tests make of the mutant now in place: it does not compile, they fail on it (a timeout
+    counts as caught), or they pass."""
+    if not run(compile_command, timeout):
+        return "COMPILATION FAILURE"
+    return "UNCAUGHT" if run(test_command, timeout) else "CAUGHT"
+
+
 def logger(path: Path | None) -> Callable[[str], None]:
     """A function that prints a line and, with `path`, appends it there too (flushed at once, so a
     stopped campaign keeps every verdict it reached)."""
@@ -98,12 +106,9 @@ def main() -> int:
         for line_no, mutated, new_line in mutants(original):
             args.file.write_text(mutated)
             old_line = original.splitlines()[line_no - 1]
-            if not run(args.compile, args.timeout):
-                verdict = "COMPILATION FAILURE"
-            else:
-                verdict = "UNCAUGHT" if run(args.test, args.timeout) else "CAUGHT"  # a timeout counts as caught
-            counts[verdict] += 1
-            say(f"INFO:ROR-Mutate:[ROR] Line {line_no}: '{old_line.strip()}' ==> '{new_line.strip()}' --> {verdict}")
+            outcome = verdict(args.compile, args.test, args.timeout)
+            counts[outcome] += 1
+            say(f"INFO:ROR-Mutate:[ROR] Line {line_no}: '{old_line.strip()}' ==> '{new_line.strip()}' --> {outcome}")
         say(f"INFO:ROR-Mutate:{counts}")
         return 0
     finally:

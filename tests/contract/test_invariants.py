@@ -55,7 +55,19 @@ from hypothesis.stateful import (
 )
 from web3.contract import Contract
 
-from tests.support.catalog_env import DAY, DIGEST, DIGEST2, ETH, HOUR, REVIEWABLE, UINT32_MAX, CatalogEnv, State, stage
+from tests.support.catalog_env import (
+    DAY,
+    DIGEST,
+    DIGEST2,
+    ETH,
+    HOUR,
+    MAX_ORDER_DATA,
+    REVIEWABLE,
+    UINT32_MAX,
+    CatalogEnv,
+    State,
+    stage,
+)
 from tests.support.reliability import Tally
 from tests.support.replay import compare, replay
 
@@ -65,7 +77,6 @@ UNLIMITED = 2**256 - 1
 RIGHTFUL = st.sampled_from([True, True, True, False])  # the order's own party, or someone at random
 ESCROWED = (State.PAID, State.SHIPPED, State.DISPUTED)
 ERRORS_THAT_NAME_A_STATE = {"CatalogWrongOrderState", "CatalogOrderNotReviewable"}
-MAX_ORDER_DATA = 1024  # Catalog.MAX_ORDER_DATA
 YEAR = 365 * DAY
 # order data: none, the page's sizes, the cap, one byte over it (refused before anything else is checked)
 ORDER_DATA = st.one_of(
@@ -281,8 +292,13 @@ class CatalogMachine(RuleBasedStateMachine):
             arbiter=arbiter, seller=who,
         )  # fmt: skip
         assert pid == len(self.products) + 1
-        self.products[pid] = ProductModel(who, token, price, stock, handling, window, arbiter)
-        self.products[pid].base, self.products[pid].base_step = stock, self.tally.steps
+        self._listed(ProductModel(who, token, price, stock, handling, window, arbiter))
+
+    def _listed(self, model: ProductModel) -> None:
+        """A listing the chain accepted: the next product id, its stock the base of the stock invariant."""
+        pid = len(self.products) + 1
+        model.base, model.base_step = model.stock, self.tally.steps
+        self.products[pid] = model
         self._check(pid)
 
     @rule(
@@ -308,11 +324,8 @@ class CatalogMachine(RuleBasedStateMachine):
         fn = self.f.listProduct(ETH, PRICE, 5, handling, window, arbiter_address, DIGEST, 0)
         self.tally.bounds_refused += error is not None
         if self._run(fn, who, error) is not None:
-            pid = len(self.products) + 1
-            assert self.f.productCount().call() == pid
-            self.products[pid] = ProductModel(who, ETH, PRICE, 5, handling, window, arbiter_address)
-            self.products[pid].base, self.products[pid].base_step = 5, self.tally.steps
-            self._check(pid)
+            assert self.f.productCount().call() == len(self.products) + 1
+            self._listed(ProductModel(who, ETH, PRICE, 5, handling, window, arbiter_address))
 
     @rule(product=st.integers(0, 10**6), as_seller=RIGHTFUL, stranger=st.integers(0, 5), price=st.integers(0, PRICE))
     @counted
